@@ -1,0 +1,3 @@
+export * from './events.ts';
+export * from './ingest.ts';
+export * from './center.ts';
