@@ -240,7 +240,6 @@ export const rejectionReasons = [
   'not_an_object',
   'unknown_type',
   'invalid_fields',
-  'event_too_large',
   'malformed_json',
   'outside_horizon',
 ] as const;

@@ -1,0 +1,34 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const Flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+
+const Env = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  SWITCHBOARD_DATA_DIR: z.string().default('.data'),
+  CLICKHOUSE_URL: z.url().optional(),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  /** Serve the Next.js pages (off for API-only processes such as ingest tests). */
+  SWITCHBOARD_WEB: Flag.default(true),
+  /** Seed the demo tenant and write its API key to <data dir>/demo-api-key at start. */
+  SWITCHBOARD_SEED_DEMO: Flag.default(false),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+});
+
+export type HostEnv = z.infer<typeof Env> & { dataDir: string; embedded: boolean };
+
+/** Read and check the environment once, at start; a wrong value stops the process with a sentence saying what to set. */
+export function loadHostEnv(source: NodeJS.ProcessEnv = process.env): HostEnv {
+  const parsed = Env.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`Switchboard cannot start: fix these environment variables:\n${problems}`);
+  }
+  const env = parsed.data;
+  return {
+    ...env,
+    dataDir: path.resolve(env.SWITCHBOARD_DATA_DIR),
+    embedded: env.CLICKHOUSE_URL === undefined || env.DATABASE_URL === undefined,
+  };
+}

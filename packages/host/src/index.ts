@@ -1,0 +1,4 @@
+export * from './env.ts';
+export * from './lock.ts';
+export * from './host.ts';
+export * from './status.ts';

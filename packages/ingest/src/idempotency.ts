@@ -1,0 +1,69 @@
+import type { IngestResult } from '@switchboard/contracts';
+
+interface Entry {
+  bodyHash: string | undefined;
+  at: number;
+  result?: { status: number; body: IngestResult };
+  pending?: Promise<{ status: number; body: IngestResult }>;
+}
+
+export type IdempotencyLookup =
+  | { kind: 'new' }
+  | { kind: 'mismatch' }
+  | { kind: 'done'; status: number; body: IngestResult }
+  | { kind: 'pending'; wait: Promise<{ status: number; body: IngestResult }> };
+
+/**
+ * Idempotency keys of the last `ttlMs`, per tenant. It lives in the one process that
+ * ingests for a store; at start it is refilled from the keys stored with the events
+ * themselves, so a batch retried across a crash is recognised. Bounded by `maxKeys`
+ * (oldest first out); a retry older than that is stored again and collapses on event_id.
+ */
+export class IdempotencyKeys {
+  readonly #entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly ttlMs = 24 * 3600_000,
+    private readonly maxKeys = 1_000_000,
+  ) {}
+
+  lookup(tenantId: string, key: string, bodyHash: string): IdempotencyLookup {
+    const entry = this.#entries.get(`${tenantId}\u0000${key}`);
+    if (!entry || Date.now() - entry.at > this.ttlMs) return { kind: 'new' };
+    if (entry.bodyHash !== undefined && entry.bodyHash !== bodyHash) return { kind: 'mismatch' };
+    if (entry.result) return { kind: 'done', ...entry.result };
+    return { kind: 'pending', wait: entry.pending! };
+  }
+
+  begin(tenantId: string, key: string, bodyHash: string, pending: Promise<{ status: number; body: IngestResult }>): void {
+    const id = `${tenantId}\u0000${key}`;
+    this.#entries.set(id, { bodyHash, at: Date.now(), pending });
+    pending.then(
+      (result) => this.#entries.set(id, { bodyHash, at: Date.now(), result }),
+      // Nothing was stored, so the same key must be free for the retry.
+      () => this.#entries.delete(id),
+    );
+    this.#evict();
+  }
+
+  /** A key found among stored events after a restart: its body hash is not known. */
+  restore(tenantId: string, key: string, accepted: number): void {
+    this.#entries.set(`${tenantId}\u0000${key}`, {
+      bodyHash: undefined,
+      at: Date.now(),
+      result: { status: 200, body: { accepted, rejected: 0, replayed: true, errors: [] } },
+    });
+    this.#evict();
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  #evict(): void {
+    while (this.#entries.size > this.maxKeys) {
+      const oldest = this.#entries.keys().next().value as string;
+      this.#entries.delete(oldest);
+    }
+  }
+}

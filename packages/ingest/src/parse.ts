@@ -1,0 +1,119 @@
+import { DataType, tableFromIPC, type Field, type Vector } from 'apache-arrow';
+import { IngestHttpError } from './errors.ts';
+
+/** One item of a batch, before validation: its decoded value or why it could not be decoded. */
+export type DecodedItem = { index: number; value: unknown; raw?: string } | { index: number; malformed: string; raw: string };
+
+export interface ParseLimits {
+  maxEventBytes: number;
+  maxEvents: number;
+}
+
+export const mediaTypes = {
+  ndjson: ['application/x-ndjson', 'application/ndjson', 'application/jsonl'],
+  json: ['application/json'],
+  arrow: ['application/vnd.apache.arrow.stream'],
+} as const;
+
+export type BodyFormat = keyof typeof mediaTypes;
+
+export function formatOf(contentType: string | undefined): BodyFormat {
+  const media = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  for (const [format, types] of Object.entries(mediaTypes) as [BodyFormat, readonly string[]][]) {
+    if (types.includes(media)) return format;
+  }
+  throw new IngestHttpError(
+    415,
+    'unsupported_media_type',
+    `content-type ${JSON.stringify(media || '(none)')} is not accepted; send application/x-ndjson, application/json (an array) or application/vnd.apache.arrow.stream`,
+  );
+}
+
+const tooMany = (limit: number) =>
+  new IngestHttpError(413, 'too_many_events', `a batch may hold at most ${limit} events; split it into smaller requests`);
+
+export function decodeBody(format: BodyFormat, body: Buffer, limits: ParseLimits): DecodedItem[] {
+  if (format === 'ndjson') return decodeNdjson(body, limits);
+  if (format === 'json') return decodeJsonArray(body, limits);
+  return decodeArrow(body, limits);
+}
+
+/**
+ * NDJSON: one event per line. A line that is not JSON is rejected on its own; the other
+ * lines of the batch are still stored. A line over the event size limit fails the request.
+ */
+function decodeNdjson(body: Buffer, limits: ParseLimits): DecodedItem[] {
+  const items: DecodedItem[] = [];
+  let start = 0;
+  let line = 0;
+  while (start < body.length) {
+    let end = body.indexOf(10, start);
+    if (end === -1) end = body.length;
+    if (end - start > limits.maxEventBytes) {
+      throw new IngestHttpError(413, 'payload_too_large', `line ${line + 1} is larger than the ${limits.maxEventBytes}-byte event limit`);
+    }
+    const text = body.toString('utf8', start, end).trim();
+    if (text.length > 0) {
+      if (items.length >= limits.maxEvents) throw tooMany(limits.maxEvents);
+      try {
+        items.push({ index: line, value: JSON.parse(text) });
+      } catch {
+        items.push({ index: line, malformed: 'this line is not valid JSON', raw: text });
+      }
+    }
+    start = end + 1;
+    line++;
+  }
+  return items;
+}
+
+function decodeJsonArray(body: Buffer, limits: ParseLimits): DecodedItem[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch (error) {
+    throw new IngestHttpError(400, 'malformed_body', `the body is not valid JSON (${(error as Error).message}); send a JSON array of events`);
+  }
+  const values = Array.isArray(parsed) ? parsed : [parsed];
+  if (values.length > limits.maxEvents) throw tooMany(limits.maxEvents);
+  return values.map((value, index) => ({ index, value }));
+}
+
+/**
+ * Arrow IPC stream: one row per event, one column per field. Timestamps may be Arrow
+ * timestamps or ISO strings; 64-bit integers become numbers; list columns become arrays.
+ */
+function decodeArrow(body: Buffer, limits: ParseLimits): DecodedItem[] {
+  let table;
+  try {
+    table = tableFromIPC(body);
+  } catch (error) {
+    throw new IngestHttpError(400, 'malformed_body', `the body is not an Arrow IPC stream (${(error as Error).message})`);
+  }
+  if (table.numRows > limits.maxEvents) throw tooMany(limits.maxEvents);
+  const columns = table.schema.fields.map((field, i) => ({
+    name: field.name,
+    vector: table.getChildAt(i) as Vector,
+    convert: converterFor(field),
+  }));
+  const items: DecodedItem[] = new Array(table.numRows);
+  for (let row = 0; row < table.numRows; row++) {
+    const value: Record<string, unknown> = {};
+    for (const column of columns) {
+      const cell = column.vector.get(row) as unknown;
+      if (cell !== null && cell !== undefined) value[column.name] = column.convert(cell);
+    }
+    items[row] = { index: row, value };
+  }
+  return items;
+}
+
+function converterFor(field: Field): (cell: unknown) => unknown {
+  if (DataType.isTimestamp(field.type) || DataType.isDate(field.type)) {
+    return (cell) => new Date(typeof cell === 'bigint' ? Number(cell) : (cell as number | Date)).toISOString();
+  }
+  if (DataType.isList(field.type)) {
+    return (cell) => Array.from(cell as Iterable<unknown>, (v) => (typeof v === 'bigint' ? Number(v) : v));
+  }
+  return (cell) => (typeof cell === 'bigint' ? Number(cell) : cell);
+}

@@ -1,0 +1,236 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  FUTURE_SKEW_MS,
+  LATE_EVENT_HORIZON_DAYS,
+  validateEvent,
+  type ApiError,
+  type IngestEventError,
+  type IngestResult,
+  type TelemetryEvent,
+} from '@switchboard/contracts';
+import { encodeEventRow, encodeRejectionRow, listStoredIngestKeys, type TelemetryStore } from '@switchboard/telemetry';
+import { readBody, type BodyLimits } from './body.ts';
+import { IngestHttpError } from './errors.ts';
+import { IdempotencyKeys } from './idempotency.ts';
+import { LiveRate } from './live-rate.ts';
+import { decodeBody, formatOf, type ParseLimits } from './parse.ts';
+import { redactPii } from './redact.ts';
+import { BatchWriter, defaultWriterOptions, type WriterOptions } from './writer.ts';
+
+export type IngestLimits = BodyLimits & ParseLimits;
+
+export const defaultIngestLimits: IngestLimits = {
+  maxBodyBytes: 32 * 1024 * 1024,
+  maxDecodedBytes: 128 * 1024 * 1024,
+  maxEventBytes: 64 * 1024,
+  maxEvents: 100_000,
+};
+
+export interface IngestOptions {
+  store: TelemetryStore;
+  /** Resolves an API key to its tenant, or null. */
+  authenticate: (apiKey: string) => Promise<{ tenantId: string } | null>;
+  limits?: Partial<IngestLimits>;
+  writer?: Partial<WriterOptions>;
+  /** How long an Idempotency-Key is honoured. */
+  idempotencyTtlMs?: number;
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+/** A rejected event is kept with at most this much of its raw text. */
+const MAX_RAW_KEPT = 16 * 1024;
+const DAY_MS = 86_400_000;
+
+/** `POST /api/v1/events`: see DESIGN.md §5 and docs/ingest.md for the contract. */
+export class IngestService {
+  readonly writer: BatchWriter;
+  readonly keys: IdempotencyKeys;
+  readonly liveRate = new LiveRate();
+  readonly #limits: IngestLimits;
+  readonly #ttlMs: number;
+
+  constructor(private readonly options: IngestOptions) {
+    this.#limits = { ...defaultIngestLimits, ...options.limits };
+    this.#ttlMs = options.idempotencyTtlMs ?? DAY_MS;
+    this.writer = new BatchWriter(options.store, { ...defaultWriterOptions, ...options.writer });
+    this.keys = new IdempotencyKeys(this.#ttlMs);
+  }
+
+  /** Reload the keys of batches stored before this process started. */
+  async recoverIdempotencyKeys(): Promise<number> {
+    const records = await listStoredIngestKeys(this.options.store.client, { since: new Date(Date.now() - this.#ttlMs) });
+    for (const r of records) this.keys.restore(r.tenant_id, r.ingest_key, r.accepted);
+    return records.length;
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const { status, body } = await this.#accept(req);
+      sendJson(res, status, body);
+    } catch (error) {
+      if (error instanceof IngestHttpError) {
+        const body: ApiError = { error: error.code, message: error.message };
+        sendJson(res, error.status, body, error.status === 413 ? { ...error.headers, connection: 'close' } : error.headers);
+        return;
+      }
+      console.error('ingest: store failure', (error as Error).message);
+      const body: ApiError = { error: 'store_unavailable', message: 'the event store did not confirm the write; retry the same batch with the same Idempotency-Key' };
+      sendJson(res, 503, body, { 'retry-after': '2' });
+    }
+  }
+
+  async #accept(req: IncomingMessage): Promise<{ status: number; body: IngestResult }> {
+    if (req.method !== 'POST') {
+      throw new IngestHttpError(405, 'method_not_allowed', 'send events with POST', { allow: 'POST' });
+    }
+    const tenant = await this.#authenticate(req);
+    const format = formatOf(req.headers['content-type']);
+    const key = headerValue(req, 'idempotency-key');
+    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+      throw new IngestHttpError(400, 'idempotency_key_invalid', 'Idempotency-Key must be 1–200 visible ASCII characters');
+    }
+    this.#admit(1);
+
+    const { received, decoded } = await readBody(req, this.#limits);
+    if (key === undefined) return this.#store(tenant.tenantId, '', format, decoded);
+
+    const bodyHash = createHash('sha256').update(received).digest('hex');
+    const known = this.keys.lookup(tenant.tenantId, key, bodyHash);
+    if (known.kind === 'mismatch') {
+      throw new IngestHttpError(422, 'idempotency_key_reused', 'this Idempotency-Key was used for a different body; use a new key for a new batch');
+    }
+    if (known.kind === 'done') return { status: known.status, body: { ...known.body, replayed: true } };
+    if (known.kind === 'pending') {
+      const original = await known.wait;
+      return { status: original.status, body: { ...original.body, replayed: true } };
+    }
+    const pending = this.#store(tenant.tenantId, key, format, decoded);
+    this.keys.begin(tenant.tenantId, key, bodyHash, pending);
+    return pending;
+  }
+
+  async #authenticate(req: IncomingMessage): Promise<{ tenantId: string }> {
+    const authorization = headerValue(req, 'authorization');
+    const apiKey = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : headerValue(req, 'x-api-key');
+    const tenant = apiKey ? await this.options.authenticate(apiKey) : null;
+    if (!tenant) {
+      throw new IngestHttpError(401, 'unauthorized', 'send a valid tenant API key as "Authorization: Bearer <key>"', {
+        'www-authenticate': 'Bearer',
+      });
+    }
+    return tenant;
+  }
+
+  #admit(rows: number): void {
+    const admission = this.writer.admit(rows);
+    if (admission === 'overloaded') {
+      throw new IngestHttpError(429, 'overloaded', 'ingest is at capacity; retry this batch after Retry-After seconds', { 'retry-after': '1' });
+    }
+    if (admission === 'unavailable') {
+      throw new IngestHttpError(503, 'store_unavailable', 'the event store is failing writes; retry this batch after Retry-After seconds', {
+        'retry-after': '2',
+      });
+    }
+  }
+
+  async #store(
+    tenantId: string,
+    key: string,
+    format: ReturnType<typeof formatOf>,
+    body: Buffer,
+  ): Promise<{ status: number; body: IngestResult }> {
+    const items = decodeBody(format, body, this.#limits);
+    const batchRef = key || randomUUID();
+    const now = Date.now();
+    const oldest = now - LATE_EVENT_HORIZON_DAYS * DAY_MS;
+    const newest = now + FUTURE_SKEW_MS;
+
+    let events = '';
+    let accepted = 0;
+    let rejections = '';
+    const errors: IngestEventError[] = [];
+    const reject = (error: IngestEventError, raw: string) => {
+      errors.push(error);
+      rejections += encodeRejectionRow({
+        tenantId,
+        batchRef,
+        index: error.index,
+        eventId: error.event_id ?? '',
+        reason: error.reason,
+        message: error.message,
+        raw: redactPii(raw.length > MAX_RAW_KEPT ? raw.slice(0, MAX_RAW_KEPT) : raw),
+      });
+    };
+
+    for (const item of items) {
+      if ('malformed' in item) {
+        reject({ index: item.index, reason: 'malformed_json', message: item.malformed }, item.raw);
+        continue;
+      }
+      const result = validateEvent(item.value);
+      if (!result.ok) {
+        const eventId = (item.value as { event_id?: unknown } | null)?.event_id;
+        reject(
+          {
+            index: item.index,
+            ...(typeof eventId === 'string' ? { event_id: eventId.slice(0, 64) } : {}),
+            reason: result.reason,
+            message: result.message,
+            ...(result.path ? { path: result.path } : {}),
+          },
+          JSON.stringify(item.value) ?? '',
+        );
+        continue;
+      }
+      const event = result.event;
+      const occurred = Date.parse(event.occurred_at);
+      if (occurred < oldest || occurred > newest) {
+        reject(
+          {
+            index: item.index,
+            event_id: event.event_id,
+            reason: 'outside_horizon',
+            message: `occurred_at must be within the last ${LATE_EVENT_HORIZON_DAYS} days and at most ${FUTURE_SKEW_MS / 60_000} minutes ahead`,
+            path: 'occurred_at',
+          },
+          JSON.stringify(event),
+        );
+        continue;
+      }
+      events += encodeEventRow(tenantId, redactEvent(event), key);
+      accepted++;
+    }
+
+    // Checked again now that the size is known: refuse rather than queue beyond capacity.
+    this.#admit(accepted);
+    await this.writer.submit({ events, eventCount: accepted, rejections });
+    this.liveRate.record(tenantId, accepted);
+    return {
+      status: errors.length === 0 ? 200 : 207,
+      body: { accepted, rejected: errors.length, replayed: false, errors },
+    };
+  }
+}
+
+function redactEvent(event: TelemetryEvent): TelemetryEvent {
+  if (event.type !== 'transcript.segment') return event;
+  const text = redactPii(event.text);
+  return text === event.text ? event : { ...event, text };
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(payload),
+    'cache-control': 'no-store',
+    ...headers,
+  });
+  res.end(payload);
+}

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# The first command: set up, start the host process with the demo tenant, backfill 30
+# days of simulated history (once), then stream live simulated traffic until Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+
+export SWITCHBOARD_DATA_DIR="${SWITCHBOARD_DATA_DIR:-.data}"
+export PORT="${PORT:-3000}" HOST="${HOST:-127.0.0.1}"
+export SWITCHBOARD_SEED_DEMO=1 NEXT_TELEMETRY_DISABLED=1
+mkdir -p "$SWITCHBOARD_DATA_DIR"
+url="http://$HOST:$PORT"
+log="$SWITCHBOARD_DATA_DIR/host.log"
+
+pids=()
+cleanup() {
+  trap - INT TERM EXIT
+  [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap cleanup INT TERM EXIT
+
+echo "==> starting the host process (log: $log)"
+npx tsx apps/web/server.ts >"$log" 2>&1 &
+host_pid=$!
+pids+=("$host_pid")
+for _ in $(seq 1 240); do
+  if curl -fsS "$url/api/health" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$host_pid" 2>/dev/null; then
+    echo "switchboard: the host process stopped while starting:" >&2
+    tail -n 20 "$log" >&2
+    exit 1
+  fi
+  sleep 0.5
+done
+curl -fsS "$url/api/health" >/dev/null || { echo "switchboard: the host did not answer on $url" >&2; exit 1; }
+
+api_key="$(tr -d '\n' < "$SWITCHBOARD_DATA_DIR/demo-api-key")"
+export SWITCHBOARD_API_KEY="$api_key"
+
+marker="$SWITCHBOARD_DATA_DIR/demo-backfill.done"
+if [ ! -f "$marker" ]; then
+  echo "==> backfilling 30 days of simulated history"
+  until_ts="$(date -u +%Y-%m-%dT%H:%M:%S.000Z)"
+  npx tsx apps/simulator/src/cli.ts backfill --days 30 --until "$until_ts" --url "$url"
+  echo "$until_ts" > "$marker"
+fi
+
+echo "==> starting live simulated traffic"
+npx tsx apps/simulator/src/cli.ts live --url "$url" >"$SWITCHBOARD_DATA_DIR/simulator.log" 2>&1 &
+pids+=("$!")
+
+cat <<MSG
+
+  Switchboard is running.
+    Open:         $url/#key=$api_key
+    Demo API key: $api_key   (also in $SWITCHBOARD_DATA_DIR/demo-api-key)
+    Send events:  curl -H "authorization: Bearer \$(cat $SWITCHBOARD_DATA_DIR/demo-api-key)" \\
+                       -H 'content-type: application/x-ndjson' --data-binary @events.ndjson $url/api/v1/events
+    Logs:         $log, $SWITCHBOARD_DATA_DIR/simulator.log
+  Press Ctrl-C to stop.
+
+MSG
+wait "$host_pid"
