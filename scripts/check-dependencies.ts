@@ -7,7 +7,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-const root = path.resolve(import.meta.dirname, '..');
 
 /** Which internal packages each workspace may use. A workspace missing here fails the check. */
 const allowed: Record<string, readonly string[] | 'any-package'> = {
@@ -34,7 +33,7 @@ interface Workspace {
   deps: string[];
 }
 
-function listWorkspaces(): Workspace[] {
+function listWorkspaces(root: string): Workspace[] {
   const dirs = ['apps', 'packages'].flatMap((group) =>
     readdirSync(path.join(root, group)).map((d) => path.join(root, group, d)),
   );
@@ -69,9 +68,9 @@ function sourceFiles(dir: string): string[] {
 
 const IMPORT = /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s+['"]([^'"]+)['"]/gm;
 
-export function checkDependencies(): string[] {
+export function checkDependencies(root = path.resolve(import.meta.dirname, '..')): string[] {
   const problems: string[] = [];
-  const workspaces = listWorkspaces();
+  const workspaces = listWorkspaces(root);
   const appDirs = workspaces.filter((w) => w.isApp).map((w) => w.dir);
   const appNames = new Set(workspaces.filter((w) => w.isApp).map((w) => w.name));
 

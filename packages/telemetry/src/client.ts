@@ -56,7 +56,7 @@ export function createTelemetryStore(options: TelemetryOptions): TelemetryStore 
         await client.insert({
           table,
           columns: columns as [string, ...string[]],
-          values: Readable.from([body]),
+          values: Readable.from([body], { objectMode: false }),
           format: 'TabSeparated',
           clickhouse_settings: { ...insertSettings, ...settings },
         });

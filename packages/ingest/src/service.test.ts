@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTelemetryStore, countStoredEvents, migrateTelemetry, type TelemetryStore } from '@switchboard/telemetry';
+import { IngestService } from './service.ts';
+import { redactPii } from './redact.ts';
+
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-ingest-unit-'));
+let store: TelemetryStore;
+beforeAll(async () => {
+  store = createTelemetryStore({ dataDir });
+  await migrateTelemetry(store.client, path.resolve(import.meta.dirname, '../../../migrations/clickhouse'));
+});
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+/** Serve one IngestService over real HTTP; tenant "t-<key>" for any key starting with "key". */
+async function serve(options: Partial<ConstructorParameters<typeof IngestService>[0]> = {}) {
+  const ingest = new IngestService({
+    store,
+    authenticate: async (key) => (key.startsWith('key') ? { tenantId: `t-${key}` } : null),
+    ...options,
+  });
+  const server: Server = createServer((req, res) => void ingest.handle(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/api/v1/events`;
+  return { ingest, url, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+function offered(n: number): string {
+  const now = new Date().toISOString();
+  return Array.from({ length: n }, (_, i) =>
+    JSON.stringify({
+      event_id: randomUUID(),
+      type: 'interaction.offered',
+      schema_version: 1,
+      occurred_at: now,
+      sent_at: now,
+      source: 'routing',
+      interaction_id: `i-${i}`,
+      queue_id: 'q',
+      channel: 'chat',
+    }),
+  ).join('\n');
+}
+
+const send = (url: string, key: string, body: string) =>
+  fetch(url, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-ndjson' }, body });
+
+describe('IngestService', () => {
+  it('answers 429 with Retry-After and stores nothing when a batch would exceed the pending capacity', async () => {
+    const { url, close } = await serve({ writer: { maxPendingRows: 10 } });
+    const key = `key-${randomUUID()}`;
+    const res = await send(url, key, offered(11));
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('1');
+    expect(await res.json()).toMatchObject({ error: 'overloaded' });
+    expect((await send(url, key, offered(10))).status).toBe(200);
+    expect((await countStoredEvents(store.client, { tenantId: `t-${key}` })).rows).toBe(10);
+    await close();
+  });
+
+  it('coalesces many concurrent small requests into few inserts', async () => {
+    const { url, close, ingest } = await serve();
+    const key = `key-${randomUUID()}`;
+    const requests = 200;
+    const answers = await Promise.all(Array.from({ length: requests }, () => send(url, key, offered(10))));
+    expect(answers.every((r) => r.status === 200)).toBe(true);
+    expect(ingest.writer.stats.rows).toBe(requests * 10);
+    expect(ingest.writer.stats.inserts).toBeLessThan(requests / 4);
+    expect((await countStoredEvents(store.client, { tenantId: `t-${key}` })).rows).toBe(requests * 10);
+    await close();
+  });
+
+  it('answers 503 with Retry-After, never 2xx, when the store fails the write, and keeps refusing for a back-off', async () => {
+    const brokenDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-ingest-broken-'));
+    // A server URL where nothing listens: every insert fails for real.
+    const broken = createTelemetryStore({ url: 'http://127.0.0.1:9/', dataDir: brokenDir });
+    const { url, close } = await serve({ store: broken });
+    const first = await send(url, 'key-x', offered(3));
+    expect(first.status).toBe(503);
+    expect(first.headers.get('retry-after')).toBe('2');
+    expect(await first.json()).toMatchObject({ error: 'store_unavailable' });
+    const second = await send(url, 'key-x', offered(3));
+    expect(second.status).toBe(503);
+    await close();
+    await broken.close();
+    rmSync(brokenDir, { recursive: true, force: true });
+  });
+});
+
+describe('redactPii', () => {
+  it('redacts Luhn-valid card numbers, e-mails and phone numbers, and keeps order numbers and invalid cards', () => {
+    expect(redactPii('card 4242-4242-4242-4242 ok')).toBe('card [card] ok');
+    expect(redactPii('mail a.b+c@example.co.uk now')).toBe('mail [email] now');
+    expect(redactPii('call 555 123 4567')).toBe('call [phone]');
+    expect(redactPii('order 12345 for 3 items')).toBe('order 12345 for 3 items');
+    expect(redactPii('nothing to see')).toBe('nothing to see');
+  });
+});
