@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { eventSchemas, SCHEMA_VERSION, type EventType } from '../src/events.ts';
+import { eventExamples } from '../src/examples.ts';
 import { ApiError, IngestResult, LATE_EVENT_HORIZON_DAYS, FUTURE_SKEW_MS } from '../src/ingest.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -106,7 +107,7 @@ function markdown(): string {
       const required = json.required?.includes(name) ? 'yes' : '';
       lines.push(`| \`${name}\` | ${describeType(prop)} | ${required} | ${prop.description ?? ''} |`);
     }
-    lines.push('');
+    lines.push('', '```json', JSON.stringify(eventExamples[type]), '```', '');
   }
   return lines.join('\n');
 }

@@ -1,3 +1,4 @@
 export * from './events.ts';
 export * from './ingest.ts';
 export * from './center.ts';
+export * from './examples.ts';
