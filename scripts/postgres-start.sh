@@ -54,4 +54,6 @@ connect=(-h 127.0.0.1 -p "$port" -U "$superuser")
 exists=$("$bin_dir/psql" "${connect[@]}" -d postgres -tA -v ON_ERROR_STOP=1 -c "select 1 from pg_database where datname = '$database'")
 [ -n "$exists" ] || "$bin_dir/createdb" "${connect[@]}" "$database"
 
-echo "export TEST_DATABASE_URL=postgres://$superuser@127.0.0.1:$port/$database"
+# Two lines: `eval` sets and exports it; scripts/test.sh reads the first with sed.
+echo "TEST_DATABASE_URL=postgres://$superuser@127.0.0.1:$port/$database"
+echo "export TEST_DATABASE_URL"

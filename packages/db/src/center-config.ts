@@ -1,0 +1,292 @@
+import { CenterConfig } from '@switchboard/contracts';
+import { and, eq, getTableColumns, or, sql, type SQL } from 'drizzle-orm';
+import { CasingCache } from 'drizzle-orm/casing';
+import type { PgColumn, PgTable, PgUpdateSetSource } from 'drizzle-orm/pg-core';
+import type { Db } from './client.ts';
+import { agents, agentSkills, bots, intents, queues, skills, teams, tenants } from './schema.ts';
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/**
+ * A CenterConfig that can be stored: ids unique per kind and every reference pointing at
+ * something in the same config. Postgres would refuse the rest with a less helpful error.
+ */
+const SeedableCenterConfig = CenterConfig.superRefine((config, ctx) => {
+  const idsOf = (kind: keyof CenterConfig, items: readonly { id: string }[]) => {
+    const ids = new Set<string>();
+    items.forEach(({ id }, i) => {
+      if (ids.has(id)) ctx.addIssue({ code: 'custom', path: [kind, i, 'id'], message: `duplicate id "${id}"` });
+      ids.add(id);
+    });
+    return ids;
+  };
+  const requireRef = (ids: Set<string>, id: string, path: (string | number)[]) => {
+    if (!ids.has(id)) ctx.addIssue({ code: 'custom', path, message: `unknown id "${id}"` });
+  };
+  const skillIds = idsOf('skills', config.skills);
+  const teamIds = idsOf('teams', config.teams);
+  const queueIds = idsOf('queues', config.queues);
+  const botIds = idsOf('bots', config.bots);
+  idsOf('agents', config.agents);
+  idsOf('intents', config.intents);
+  config.agents.forEach((agent, i) => {
+    requireRef(teamIds, agent.team_id, ['agents', i, 'team_id']);
+    const agentSkillIds = new Set<string>();
+    agent.skills.forEach(({ skill_id }, j) => {
+      requireRef(skillIds, skill_id, ['agents', i, 'skills', j, 'skill_id']);
+      if (agentSkillIds.has(skill_id)) ctx.addIssue({ code: 'custom', path: ['agents', i, 'skills', j], message: `duplicate skill "${skill_id}"` });
+      agentSkillIds.add(skill_id);
+    });
+  });
+  config.queues.forEach((queue, i) => requireRef(skillIds, queue.skill_id, ['queues', i, 'skill_id']));
+  config.intents.forEach((intent, i) => {
+    requireRef(botIds, intent.bot_id, ['intents', i, 'bot_id']);
+    requireRef(queueIds, intent.queue_id, ['intents', i, 'queue_id']);
+  });
+});
+
+const casing = new CasingCache('snake_case');
+
+const excluded = (column: PgColumn): SQL => sql`excluded.${sql.identifier(casing.getColumnCasing(column))}`;
+
+/**
+ * ON CONFLICT DO UPDATE of `keys`, only where a value differs: seeding an unchanged config
+ * writes no row versions at all.
+ */
+function updateChanged<T extends PgTable>(table: T, keys: readonly (keyof T['$inferInsert'] & string)[]) {
+  const columns: Record<string, PgColumn> = getTableColumns(table);
+  const changed = keys.map((key) => {
+    const column = columns[key];
+    if (!column) throw new Error(`no column ${key}`);
+    return [key, column] as const;
+  });
+  const current = changed.map(([, column]) => column);
+  const incoming = changed.map(([, column]) => excluded(column));
+  return {
+    set: Object.fromEntries(changed.map(([key, column]) => [key, excluded(column)])) as PgUpdateSetSource<T>,
+    setWhere: sql`(${sql.join(current, sql`, `)}) is distinct from (${sql.join(incoming, sql`, `)})`,
+  };
+}
+
+// Keeps every statement well under Postgres' 65,535 bind parameters.
+const BATCH_ROWS = 1_000;
+
+function batches<T>(rows: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += BATCH_ROWS) out.push(rows.slice(i, i + BATCH_ROWS));
+  return out;
+}
+
+function lookup(map: ReadonlyMap<string, string>, key: string): string {
+  const value = map.get(key);
+  if (value === undefined) throw new Error(`no row for "${key}"`);
+  return value;
+}
+
+async function selectIdsByKey(tx: Tx, table: typeof skills | typeof teams | typeof agents | typeof queues | typeof bots, tenantId: string) {
+  const rows = await tx.select({ id: table.id, key: table.key }).from(table).where(eq(table.tenantId, tenantId));
+  return new Map(rows.map((r) => [r.key, r.id]));
+}
+
+/**
+ * Creates or updates the tenant and everything in `config`, in one transaction, and returns
+ * the tenant id. Running it again with the same config changes nothing. It never deletes
+ * skills, teams, agents, queues, bots or intents missing from the config (other data will
+ * point at them); an agent's skill set, though, is replaced, as it is part of the agent.
+ */
+export async function seedTenant(db: Db, input: { slug: string; name: string; config: CenterConfig }): Promise<string> {
+  const config = SeedableCenterConfig.parse(input.config);
+  return db.transaction(async (tx) => {
+    const tenantRow = { slug: input.slug, name: input.name, timezone: config.timezone };
+    await tx
+      .insert(tenants)
+      .values(tenantRow)
+      .onConflictDoUpdate({ target: tenants.slug, ...updateChanged(tenants, ['name', 'timezone']) });
+    const [tenant] = await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, input.slug));
+    if (!tenant) throw new Error(`tenant "${input.slug}" was not stored`);
+    const tenantId = tenant.id;
+
+    for (const rows of batches(config.skills.map((s) => ({ tenantId, key: s.id, name: s.name })))) {
+      await tx
+        .insert(skills)
+        .values(rows)
+        .onConflictDoUpdate({ target: [skills.tenantId, skills.key], ...updateChanged(skills, ['name']) });
+    }
+    const skillIds = await selectIdsByKey(tx, skills, tenantId);
+
+    for (const rows of batches(config.teams.map((t) => ({ tenantId, key: t.id, name: t.name })))) {
+      await tx
+        .insert(teams)
+        .values(rows)
+        .onConflictDoUpdate({ target: [teams.tenantId, teams.key], ...updateChanged(teams, ['name']) });
+    }
+    const teamIds = await selectIdsByKey(tx, teams, tenantId);
+
+    const agentRows = config.agents.map((a) => ({
+      tenantId,
+      key: a.id,
+      displayName: a.display_name,
+      teamId: lookup(teamIds, a.team_id),
+      chatConcurrency: a.chat_concurrency,
+      shift: a.shift,
+    }));
+    for (const rows of batches(agentRows)) {
+      await tx
+        .insert(agents)
+        .values(rows)
+        .onConflictDoUpdate({
+          target: [agents.tenantId, agents.key],
+          ...updateChanged(agents, ['displayName', 'teamId', 'chatConcurrency', 'shift']),
+        });
+    }
+    const agentIds = await selectIdsByKey(tx, agents, tenantId);
+    await replaceAgentSkills(tx, tenantId, config, agentIds, skillIds);
+
+    const queueRows = config.queues.map((q) => ({
+      tenantId,
+      key: q.id,
+      name: q.name,
+      channel: q.channel,
+      skillId: lookup(skillIds, q.skill_id),
+      slThresholdS: q.sl_threshold_s,
+      slTarget: q.sl_target,
+    }));
+    for (const rows of batches(queueRows)) {
+      await tx
+        .insert(queues)
+        .values(rows)
+        .onConflictDoUpdate({
+          target: [queues.tenantId, queues.key],
+          ...updateChanged(queues, ['name', 'channel', 'skillId', 'slThresholdS', 'slTarget']),
+        });
+    }
+    const queueIds = await selectIdsByKey(tx, queues, tenantId);
+
+    for (const rows of batches(config.bots.map((b) => ({ tenantId, key: b.id, name: b.name, channels: b.channels })))) {
+      await tx
+        .insert(bots)
+        .values(rows)
+        .onConflictDoUpdate({ target: [bots.tenantId, bots.key], ...updateChanged(bots, ['name', 'channels']) });
+    }
+    const botIds = await selectIdsByKey(tx, bots, tenantId);
+
+    const intentRows = config.intents.map((i) => ({
+      tenantId,
+      key: i.id,
+      botId: lookup(botIds, i.bot_id),
+      label: i.label,
+      queueId: lookup(queueIds, i.queue_id),
+    }));
+    for (const rows of batches(intentRows)) {
+      await tx
+        .insert(intents)
+        .values(rows)
+        .onConflictDoUpdate({ target: [intents.tenantId, intents.key], ...updateChanged(intents, ['botId', 'label', 'queueId']) });
+    }
+    return tenantId;
+  });
+}
+
+async function replaceAgentSkills(
+  tx: Tx,
+  tenantId: string,
+  config: CenterConfig,
+  agentIds: ReadonlyMap<string, string>,
+  skillIds: ReadonlyMap<string, string>,
+): Promise<void> {
+  const wanted = config.agents.flatMap((a) =>
+    a.skills.map((s) => ({ tenantId, agentId: lookup(agentIds, a.id), skillId: lookup(skillIds, s.skill_id), proficiency: s.proficiency })),
+  );
+  const wantedPairs = new Set(wanted.map((w) => `${w.agentId}/${w.skillId}`));
+  const seededAgents = new Set(wanted.map((w) => w.agentId));
+  const existing = await tx
+    .select({ agentId: agentSkills.agentId, skillId: agentSkills.skillId })
+    .from(agentSkills)
+    .where(eq(agentSkills.tenantId, tenantId));
+  const stale = existing.filter((e) => seededAgents.has(e.agentId) && !wantedPairs.has(`${e.agentId}/${e.skillId}`));
+  for (const rows of batches(stale)) {
+    await tx
+      .delete(agentSkills)
+      .where(
+        and(eq(agentSkills.tenantId, tenantId), or(...rows.map((r) => and(eq(agentSkills.agentId, r.agentId), eq(agentSkills.skillId, r.skillId))))),
+      );
+  }
+  for (const rows of batches(wanted)) {
+    await tx
+      .insert(agentSkills)
+      .values(rows)
+      .onConflictDoUpdate({
+        target: [agentSkills.tenantId, agentSkills.agentId, agentSkills.skillId],
+        ...updateChanged(agentSkills, ['proficiency']),
+      });
+  }
+}
+
+// Code-point order, the same on every engine and collation.
+const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const byId = (a: { id: string }, b: { id: string }) => compareIds(a.id, b.id);
+
+/**
+ * The tenant's configuration as seedTenant stores it, every list in id order; null for an
+ * unknown tenant. Read in one snapshot so a concurrent seed is seen whole or not at all.
+ */
+export async function getCenterConfig(db: Db, tenantId: string): Promise<CenterConfig | null> {
+  return db.transaction(
+    async (tx) => {
+      const [tenant] = await tx.select({ timezone: tenants.timezone }).from(tenants).where(eq(tenants.id, tenantId));
+      if (!tenant) return null;
+      const skillRows = await tx.select().from(skills).where(eq(skills.tenantId, tenantId));
+      const teamRows = await tx.select().from(teams).where(eq(teams.tenantId, tenantId));
+      const agentRows = await tx.select().from(agents).where(eq(agents.tenantId, tenantId));
+      const agentSkillRows = await tx.select().from(agentSkills).where(eq(agentSkills.tenantId, tenantId));
+      const queueRows = await tx.select().from(queues).where(eq(queues.tenantId, tenantId));
+      const botRows = await tx.select().from(bots).where(eq(bots.tenantId, tenantId));
+      const intentRows = await tx.select().from(intents).where(eq(intents.tenantId, tenantId));
+
+      const keyById = (rows: readonly { id: string; key: string }[]) => new Map(rows.map((r) => [r.id, r.key]));
+      const skillKeys = keyById(skillRows);
+      const teamKeys = keyById(teamRows);
+      const queueKeys = keyById(queueRows);
+      const botKeys = keyById(botRows);
+
+      const skillsByAgent = new Map<string, { skill_id: string; proficiency: number }[]>();
+      for (const s of agentSkillRows) {
+        const list = skillsByAgent.get(s.agentId) ?? [];
+        list.push({ skill_id: lookup(skillKeys, s.skillId), proficiency: s.proficiency });
+        skillsByAgent.set(s.agentId, list);
+      }
+
+      // Parsed at the boundary: jsonb and text columns are only as typed as what was written.
+      return CenterConfig.parse({
+        timezone: tenant.timezone,
+        skills: skillRows.map((s) => ({ id: s.key, name: s.name })).sort(byId),
+        teams: teamRows.map((t) => ({ id: t.key, name: t.name })).sort(byId),
+        agents: agentRows
+          .map((a) => ({
+            id: a.key,
+            display_name: a.displayName,
+            team_id: lookup(teamKeys, a.teamId),
+            skills: (skillsByAgent.get(a.id) ?? []).sort((x, y) => compareIds(x.skill_id, y.skill_id)),
+            chat_concurrency: a.chatConcurrency,
+            shift: a.shift,
+          }))
+          .sort(byId),
+        queues: queueRows
+          .map((q) => ({
+            id: q.key,
+            name: q.name,
+            channel: q.channel,
+            skill_id: lookup(skillKeys, q.skillId),
+            sl_threshold_s: q.slThresholdS,
+            sl_target: q.slTarget,
+          }))
+          .sort(byId),
+        bots: botRows.map((b) => ({ id: b.key, name: b.name, channels: b.channels })).sort(byId),
+        intents: intentRows
+          .map((i) => ({ id: i.key, bot_id: lookup(botKeys, i.botId), label: i.label, queue_id: lookup(queueKeys, i.queueId) }))
+          .sort(byId),
+      });
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
+}

@@ -1,0 +1,70 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { expect, it } from 'vitest';
+import { createDb } from './client.ts';
+import { migrateDb } from './migrate.ts';
+import { databaseUrl, describeEngines } from './test-engines.ts';
+import { createTenant, getTenantBySlug } from './tenants.ts';
+
+describeEngines('migrateDb', (ctx) => {
+  it('applies again without error or change', async () => {
+    await migrateDb(ctx.handle);
+    await migrateDb(ctx.handle);
+    const tables = await ctx.db.execute<{ table_name: string }>(
+      sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
+    );
+    expect(tables.rows.map((r) => r.table_name)).toEqual([
+      'agent_skills',
+      'agents',
+      'api_keys',
+      'bots',
+      'intents',
+      'queues',
+      'skills',
+      'teams',
+      'tenants',
+    ]);
+  });
+});
+
+it('keeps an on-disk PGlite database across reopen and re-migration', async () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'switchboard-db-'));
+  try {
+    const first = await createDb({ dataDir });
+    expect(first.kind).toBe('pglite');
+    await migrateDb(first);
+    await createTenant(first.db, { slug: 'on-disk', name: 'On disk' });
+    await first.close();
+
+    const again = await createDb({ dataDir });
+    await migrateDb(again);
+    expect((await getTenantBySlug(again.db, 'on-disk'))?.name).toBe('On disk');
+    await again.close();
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+it.skipIf(!databaseUrl)('lets processes that start together migrate a fresh PostgreSQL database', async () => {
+  const admin = await createDb({ databaseUrl });
+  const name = `switchboard_migrate_${process.pid}_${Date.now()}`;
+  await admin.db.execute(sql`create database ${sql.identifier(name)}`);
+  try {
+    const url = new URL(databaseUrl ?? '');
+    url.pathname = `/${name}`;
+    const handles = await Promise.all([1, 2, 3].map(() => createDb({ databaseUrl: url.toString() })));
+    try {
+      await Promise.all(handles.map((h) => migrateDb(h)));
+      const [one] = handles;
+      const applied = await one?.db.execute<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+      expect(applied?.rows[0]?.n).toBeGreaterThan(0);
+    } finally {
+      await Promise.all(handles.map((h) => h.close()));
+    }
+  } finally {
+    await admin.db.execute(sql`drop database ${sql.identifier(name)}`);
+    await admin.close();
+  }
+});

@@ -1,0 +1,172 @@
+import { channels, type ShiftConfig } from '@switchboard/contracts';
+import { sql } from 'drizzle-orm';
+import {
+  check,
+  doublePrecision,
+  foreignKey,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+/**
+ * The Postgres schema: what people edit. Column names are camelCase here and snake_case
+ * in the database (drizzle `casing: 'snake_case'`, set in client.ts and drizzle.config.ts).
+ *
+ * Keys: every tenant-owned table has a random `id` and the primary key `(tenant_id, id)`,
+ * so every foreign key is `(tenant_id, x_id) → x(tenant_id, id)` and a row can never point
+ * at another tenant's row. `key` is the id people and telemetry use (the CenterConfig
+ * `id`, e.g. `billing-voice`), unique per tenant.
+ */
+
+export const channel = pgEnum('channel', channels);
+
+// 400 days keeps a full year plus a month, so year-over-year reports have data.
+const DEFAULT_RETENTION_DAYS = 400;
+
+const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
+
+export const tenants = pgTable('tenants', {
+  id: uuid().primaryKey().defaultRandom(),
+  slug: text().notNull().unique(),
+  name: text().notNull(),
+  timezone: text().notNull().default('UTC'),
+  retentionDays: integer().notNull().default(DEFAULT_RETENTION_DAYS),
+  createdAt: createdAt(),
+});
+
+const tenantId = () =>
+  uuid()
+    .notNull()
+    .references(() => tenants.id, { onDelete: 'cascade' });
+
+export const apiKeys = pgTable('api_keys', {
+  id: uuid().primaryKey().defaultRandom(),
+  tenantId: tenantId(),
+  name: text().notNull(),
+  // The public part of the key, shown in lists and used to find the row.
+  prefix: text().notNull().unique(),
+  // sha256 hex of the secret part; the key itself is never stored.
+  secretHash: text().notNull(),
+  createdAt: createdAt(),
+  lastUsedAt: timestamp({ withTimezone: true }),
+  revokedAt: timestamp({ withTimezone: true }),
+});
+
+export const skills = pgTable(
+  'skills',
+  {
+    tenantId: tenantId(),
+    id: uuid().notNull().defaultRandom(),
+    key: text().notNull(),
+    name: text().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), unique('skills_tenant_key').on(t.tenantId, t.key)],
+);
+
+export const teams = pgTable(
+  'teams',
+  {
+    tenantId: tenantId(),
+    id: uuid().notNull().defaultRandom(),
+    key: text().notNull(),
+    name: text().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), unique('teams_tenant_key').on(t.tenantId, t.key)],
+);
+
+export const agents = pgTable(
+  'agents',
+  {
+    tenantId: tenantId(),
+    id: uuid().notNull().defaultRandom(),
+    key: text().notNull(),
+    displayName: text().notNull(),
+    teamId: uuid().notNull(),
+    chatConcurrency: smallint().notNull().default(1),
+    shift: jsonb().$type<ShiftConfig>().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    unique('agents_tenant_key').on(t.tenantId, t.key),
+    foreignKey({ name: 'agents_team_fk', columns: [t.tenantId, t.teamId], foreignColumns: [teams.tenantId, teams.id] }),
+    check('agents_chat_concurrency_check', sql`${t.chatConcurrency} >= 1`),
+  ],
+);
+
+export const agentSkills = pgTable(
+  'agent_skills',
+  {
+    tenantId: tenantId(),
+    agentId: uuid().notNull(),
+    skillId: uuid().notNull(),
+    proficiency: smallint().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.agentId, t.skillId] }),
+    foreignKey({ name: 'agent_skills_agent_fk', columns: [t.tenantId, t.agentId], foreignColumns: [agents.tenantId, agents.id] }).onDelete(
+      'cascade',
+    ),
+    foreignKey({ name: 'agent_skills_skill_fk', columns: [t.tenantId, t.skillId], foreignColumns: [skills.tenantId, skills.id] }),
+    check('agent_skills_proficiency_check', sql`${t.proficiency} between 1 and 5`),
+  ],
+);
+
+export const queues = pgTable(
+  'queues',
+  {
+    tenantId: tenantId(),
+    id: uuid().notNull().defaultRandom(),
+    key: text().notNull(),
+    name: text().notNull(),
+    channel: channel().notNull(),
+    skillId: uuid().notNull(),
+    slThresholdS: integer().notNull(),
+    slTarget: doublePrecision().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    unique('queues_tenant_key').on(t.tenantId, t.key),
+    foreignKey({ name: 'queues_skill_fk', columns: [t.tenantId, t.skillId], foreignColumns: [skills.tenantId, skills.id] }),
+    check('queues_sl_threshold_s_check', sql`${t.slThresholdS} > 0`),
+    check('queues_sl_target_check', sql`${t.slTarget} > 0 and ${t.slTarget} <= 1`),
+  ],
+);
+
+export const bots = pgTable(
+  'bots',
+  {
+    tenantId: tenantId(),
+    id: uuid().notNull().defaultRandom(),
+    key: text().notNull(),
+    name: text().notNull(),
+    channels: channel().array().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), unique('bots_tenant_key').on(t.tenantId, t.key)],
+);
+
+export const intents = pgTable(
+  'intents',
+  {
+    tenantId: tenantId(),
+    id: uuid().notNull().defaultRandom(),
+    key: text().notNull(),
+    botId: uuid().notNull(),
+    label: text().notNull(),
+    // Where the bot escalates this intent.
+    queueId: uuid().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    unique('intents_tenant_key').on(t.tenantId, t.key),
+    foreignKey({ name: 'intents_bot_fk', columns: [t.tenantId, t.botId], foreignColumns: [bots.tenantId, bots.id] }).onDelete('cascade'),
+    foreignKey({ name: 'intents_queue_fk', columns: [t.tenantId, t.queueId], foreignColumns: [queues.tenantId, queues.id] }),
+  ],
+);
