@@ -40,6 +40,7 @@ describe('durability under SIGKILL', () => {
 
     let acked = 0;
     let ackedEvents = 0;
+    const ackedBatches: (typeof batches)[number][] = [];
     let retries = 0;
     let next = 0;
     const sender = async () => {
@@ -51,6 +52,7 @@ describe('durability under SIGKILL', () => {
             if (res.status === 200) {
               ackedEvents += IngestResult.parse(await res.json()).accepted;
               acked++;
+              ackedBatches.push(batch);
               break;
             }
             expect([429, 503]).toContain(res.status);
@@ -65,6 +67,7 @@ describe('durability under SIGKILL', () => {
     };
 
     let kills = 0;
+    let replays = 0;
     const killer = async () => {
       for (const fraction of KILLS_AT) {
         while (acked < fraction * BATCHES) await new Promise((r) => setTimeout(r, 5));
@@ -73,11 +76,20 @@ describe('durability under SIGKILL', () => {
         kills++;
         current = spawnHost(dataDir, port);
         await waitReady(current);
+        // A crash between storing and answering looks, to the client, like a lost answer:
+        // it sends the batch again. Batches stored before the crash must be recognised.
+        for (const batch of ackedBatches.slice(-5)) {
+          const res = await post(url, apiKey, batch.body, { 'idempotency-key': batch.key });
+          expect(res.status).toBe(200);
+          expect(IngestResult.parse(await res.json())).toMatchObject({ accepted: INTERACTIONS_PER_BATCH * 4, replayed: true });
+          replays++;
+        }
       }
     };
 
     await Promise.all([...Array.from({ length: SENDERS }, sender), killer()]);
     expect(kills).toBe(KILLS_AT.length);
+    expect(replays).toBe(KILLS_AT.length * 5);
     expect(acked).toBe(BATCHES);
     expect(retries).toBeGreaterThan(0);
     expect(ackedEvents).toBe(totalEvents);

@@ -13,8 +13,9 @@ import { startTestHost, type TestHost } from './support/host.ts';
 let t: TestHost;
 let tenantId: string;
 let events: TelemetryEvent[];
-// A whole UTC day a few days back, within the late-event horizon whenever the test runs.
-const dayStart = (Math.floor(Date.now() / 86_400_000) - 3) * 86_400_000;
+// A whole UTC weekday (busy) a few days back, within the late-event horizon whenever the test runs.
+let dayStart = (Math.floor(Date.now() / 86_400_000) - 3) * 86_400_000;
+while ([0, 6].includes(new Date(dayStart).getUTCDay())) dayStart -= 86_400_000;
 
 beforeAll(async () => {
   t = await startTestHost();
