@@ -49,8 +49,8 @@ CREATE TABLE IF NOT EXISTS events
     resolved Int8,
     ingest_key String,
     INDEX idx_interaction interaction_id TYPE bloom_filter(0.01) GRANULARITY 4,
-    INDEX idx_received received_at TYPE minmax GRANULARITY 1,
-    INDEX idx_ingest_key ingest_key TYPE bloom_filter(0.01) GRANULARITY 4
+    -- Restart recovery reads the idempotency keys of recent inserts only.
+    INDEX idx_received received_at TYPE minmax GRANULARITY 1
 )
 ENGINE = ReplacingMergeTree
 PARTITION BY toYYYYMM(received_at)

@@ -71,7 +71,13 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
       if (pathname === '/api/v1/events') return ingest.handle(req, res);
       if (pathname === '/api/v1/status') return status(req, res);
       if (pathname === '/api/health') {
-        return sendJson(res, 200, { status: 'ok', telemetry: telemetry!.kind, db: dbHandle.kind, pending_rows: ingest.writer.pendingRows });
+        return sendJson(res, 200, {
+          status: 'ok',
+          telemetry: telemetry!.kind,
+          db: dbHandle.kind,
+          pending_rows: ingest.writer.pendingRows,
+          writer: ingest.writer.stats,
+        });
       }
       if (pathname?.startsWith('/api/')) return sendJson(res, 404, { error: 'not_found', message: `no API at ${pathname}` });
       if (pages) return pages(req, res);

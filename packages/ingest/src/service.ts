@@ -146,8 +146,7 @@ export class IngestService {
     const oldest = now - LATE_EVENT_HORIZON_DAYS * DAY_MS;
     const newest = now + FUTURE_SKEW_MS;
 
-    let events = '';
-    let accepted = 0;
+    const rows: string[] = [];
     let rejections = '';
     const errors: IngestEventError[] = [];
     const reject = (error: IngestEventError, raw: string) => {
@@ -198,13 +197,13 @@ export class IngestService {
         );
         continue;
       }
-      events += encodeEventRow(tenantId, redactEvent(event), key);
-      accepted++;
+      rows.push(encodeEventRow(tenantId, redactEvent(event), key));
     }
+    const accepted = rows.length;
 
     // Checked again now that the size is known: refuse rather than queue beyond capacity.
     this.#admit(accepted);
-    await this.writer.submit({ events, eventCount: accepted, rejections });
+    await this.writer.submit({ events: rows.join(''), eventCount: accepted, rejections });
     this.liveRate.record(tenantId, accepted);
     return {
       status: errors.length === 0 ? 200 : 207,

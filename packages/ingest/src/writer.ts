@@ -48,7 +48,7 @@ export class BatchWriter {
   #timer: NodeJS.Timeout | undefined;
   #failedAt = 0;
   #idle: (() => void)[] = [];
-  readonly stats = { inserts: 0, rows: 0, failures: 0 };
+  readonly stats = { inserts: 0, rows: 0, failures: 0, insertMs: 0 };
 
   constructor(
     private readonly store: TelemetryStore,
@@ -104,6 +104,7 @@ export class BatchWriter {
     this.#queuedRows -= rows;
     this.#inFlightRows = rows;
 
+    const started = performance.now();
     try {
       const rejections = batch.map((w) => w.job.rejections).join('');
       // Rejections first: when the events insert then fails, the retry replaces these rows.
@@ -115,6 +116,7 @@ export class BatchWriter {
       }
       this.stats.inserts++;
       this.stats.rows += rows;
+      this.stats.insertMs += performance.now() - started;
       for (const w of batch) w.resolve();
     } catch (error) {
       this.#failedAt = Date.now();

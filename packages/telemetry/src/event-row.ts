@@ -13,29 +13,28 @@ export const eventColumns = [
 
 type AnyEvent = Partial<Record<string, unknown>> & TelemetryEvent;
 
-const s = (v: unknown): string => (typeof v === 'string' ? escapeTsv(v) : '');
-const n = (v: unknown, absent = 0): string => (typeof v === 'number' ? String(v) : String(absent));
+const str = (v: unknown): string => (typeof v === 'string' ? escapeTsv(v) : '');
+const num = (v: unknown, absent = '0'): string => (typeof v === 'number' ? `${v}` : absent);
 
 /**
  * One validated event as a TSV line of `events`. Field order is `eventColumns`; a field
- * the event's type does not have is written as its column's "absent" value.
+ * the event's type does not have is written as its column's "absent" value. Joining an
+ * array is several times faster here than concatenating ~90 pieces (this is the hot path).
  */
 export function encodeEventRow(tenantId: string, event: TelemetryEvent, ingestKey: string): string {
   const e = event as AnyEvent;
-  const resolved = e.resolved === undefined ? '-1' : e.resolved ? '1' : '0';
-  const skills = Array.isArray(e.skills_matched) ? e.skills_matched : Array.isArray(e.skills) ? e.skills : [];
+  const skills = (e.skills_matched ?? e.skills) as string[] | undefined;
   return (
-    escapeTsv(tenantId) + '\t' + e.event_id + '\t' + e.type + '\t' + e.schema_version + '\t' +
-    e.occurred_at + '\t' + e.sent_at + '\t' + e.source + '\t' +
-    s(e.interaction_id) + '\t' + s(e.queue_id) + '\t' + s(e.channel) + '\t' + s(e.agent_id) + '\t' +
-    s(e.intent) + '\t' + s(e.customer_ref) + '\t' + n(e.priority) + '\t' + tsvStringArray(skills as string[]) + '\t' +
-    s(e.routing_reason) + '\t' + s(e.to_queue_id) + '\t' + s(e.transfer_type) + '\t' +
-    n(e.wait_ms) + '\t' + n(e.talk_ms) + '\t' + n(e.hold_ms) + '\t' + n(e.wrapup_ms) + '\t' +
-    s(e.disposition) + '\t' + s(e.state) + '\t' + s(e.reason_code) + '\t' + s(e.previous_state) + '\t' +
-    n(e.previous_state_ms) + '\t' + s(e.bot_id) + '\t' + n(e.turn_index) + '\t' + n(e.confidence) + '\t' +
-    s(e.outcome) + '\t' + s(e.escalation_reason) + '\t' + n(e.turns) + '\t' + n(e.duration_ms) + '\t' +
-    n(e.segment_index) + '\t' + s(e.speaker) + '\t' + n(e.start_ms) + '\t' + n(e.end_ms) + '\t' + s(e.text) + '\t' +
-    n(e.csat) + '\t' + n(e.nps, -1) + '\t' + resolved + '\t' + escapeTsv(ingestKey) + '\n'
+    [
+      escapeTsv(tenantId), e.event_id, e.type, `${e.schema_version}`, e.occurred_at, e.sent_at, e.source,
+      str(e.interaction_id), str(e.queue_id), str(e.channel), str(e.agent_id), str(e.intent), str(e.customer_ref),
+      num(e.priority), skills ? tsvStringArray(skills) : '[]', str(e.routing_reason), str(e.to_queue_id), str(e.transfer_type),
+      num(e.wait_ms), num(e.talk_ms), num(e.hold_ms), num(e.wrapup_ms), str(e.disposition), str(e.state), str(e.reason_code),
+      str(e.previous_state), num(e.previous_state_ms), str(e.bot_id), num(e.turn_index), num(e.confidence), str(e.outcome),
+      str(e.escalation_reason), num(e.turns), num(e.duration_ms), num(e.segment_index), str(e.speaker), num(e.start_ms),
+      num(e.end_ms), str(e.text), num(e.csat), num(e.nps, '-1'), e.resolved === undefined ? '-1' : e.resolved ? '1' : '0',
+      escapeTsv(ingestKey),
+    ].join('\t') + '\n'
   );
 }
 
