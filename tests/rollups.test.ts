@@ -31,6 +31,9 @@ afterAll(async () => {
   await t?.stop();
 });
 
+type InteractionEvent = Extract<TelemetryEvent, { type: `interaction.${string}` }>;
+const isInteraction = (e: TelemetryEvent): e is InteractionEvent => e.type.startsWith('interaction.');
+
 const interval = (iso: string) => new Date(Math.floor(Date.parse(iso) / 900_000) * 900_000).toISOString();
 const chTime = z.string().transform((v) => `${v.replace(' ', 'T')}.000Z`);
 
@@ -56,7 +59,7 @@ describe('rollups equal the raw events (one simulated day)', () => {
   it('queue_interval_15m', async () => {
     const expected = new Map<string, Record<string, number>>();
     for (const e of events) {
-      if (!e.type.startsWith('interaction.') || !('queue_id' in e)) continue;
+      if (!isInteraction(e)) continue;
       const key = `${e.queue_id}|${e.channel}|${interval(e.occurred_at)}`;
       const values: Record<string, number> = {};
       if (e.type === 'interaction.offered') values.offered = 1;
