@@ -15,7 +15,9 @@ npx turbo run typecheck --output-logs=errors-only
 started_pg=0
 if [ -z "${TEST_DATABASE_URL:-}" ]; then
   echo "==> starting a PostgreSQL for the tests"
-  pg_out="$(bash scripts/postgres-start.sh)"
+  # Any free port: a PostgreSQL of another checkout may hold the default one.
+  pg_port="$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
+  pg_out="$(bash scripts/postgres-start.sh .data/postgres-test "$pg_port")"
   export TEST_DATABASE_URL="$(printf '%s\n' "$pg_out" | sed -n 's/^TEST_DATABASE_URL=//p' | tail -n1)"
   [ -n "$TEST_DATABASE_URL" ] || { echo "could not start PostgreSQL:"; echo "$pg_out"; exit 1; } >&2
   started_pg=1
