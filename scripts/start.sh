@@ -40,15 +40,18 @@ api_key="$(tr -d '\n' < "$SWITCHBOARD_DATA_DIR/demo-api-key")"
 export SWITCHBOARD_API_KEY="$api_key"
 
 marker="$SWITCHBOARD_DATA_DIR/demo-backfill.done"
+live_from=()
 if [ ! -f "$marker" ]; then
   echo "==> backfilling 30 days of simulated history"
   until_ts="$(date -u +%Y-%m-%dT%H:%M:%S.000Z)"
   npx tsx apps/simulator/src/cli.ts backfill --days 30 --until "$until_ts" --url "$url"
   echo "$until_ts" > "$marker"
+  # Live traffic starts where the backfill ended and catches up the minutes it took.
+  live_from=(--from "$until_ts" --speed 60)
 fi
 
 echo "==> starting live simulated traffic"
-npx tsx apps/simulator/src/cli.ts live --url "$url" >"$SWITCHBOARD_DATA_DIR/simulator.log" 2>&1 &
+npx tsx apps/simulator/src/cli.ts live --url "$url" "${live_from[@]}" >"$SWITCHBOARD_DATA_DIR/simulator.log" 2>&1 &
 pids+=("$!")
 
 cat <<MSG
