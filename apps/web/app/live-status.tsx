@@ -80,6 +80,8 @@ function KeyForm({ onKey, error }: { onKey: (key: string) => void; error: string
 }
 
 const number = new Intl.NumberFormat('en-US');
+// A real center sends a few events a second; whole numbers would show most of them as 0.
+const rate = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
 
 function StatusView({ data, stale }: { data: Status; stale: boolean }) {
   const totals = data.queues.reduce(
@@ -91,7 +93,7 @@ function StatusView({ data, stale }: { data: Status; stale: boolean }) {
   return (
     <>
       <div className="tiles">
-        <Tile label="Events / s (last 10 s)" value={number.format(Math.round(data.events_per_s))} testId="events-per-s" />
+        <Tile label="Events / s (last 10 s)" value={data.events_per_s < 100 ? rate.format(data.events_per_s) : number.format(Math.round(data.events_per_s))} testId="events-per-s" />
         <Tile label="Events today" value={number.format(data.events_today)} testId="events-today" />
         <Tile label="Contacts offered today" value={number.format(totals.offered)} testId="offered-today" />
         <Tile label="Answered / abandoned" value={`${number.format(totals.answered)} / ${number.format(totals.abandoned)}`} testId="answered-today" />
@@ -102,7 +104,7 @@ function StatusView({ data, stale }: { data: Status; stale: boolean }) {
             <XAxis dataKey="t" tickFormatter={(t: number) => `${t}s`} stroke="#8b9bab" fontSize={11} />
             <YAxis stroke="#8b9bab" fontSize={11} width={48} allowDecimals={false} />
             <Tooltip labelFormatter={(t) => `${String(t)} s`} formatter={(v) => [String(v), 'events']} />
-            <Area type="monotone" dataKey="events" stroke="#4cc2ff" fill="#4cc2ff33" isAnimationActive={false} />
+            <Area type="stepAfter" dataKey="events" stroke="#4cc2ff" fill="#4cc2ff33" isAnimationActive={false} />
           </AreaChart>
         </ResponsiveContainer>
       </div>
