@@ -12,10 +12,12 @@ import path from 'node:path';
 const allowed: Record<string, readonly string[] | 'any-package'> = {
   '@switchboard/contracts': [],
   '@switchboard/simulator': ['@switchboard/contracts'],
-  '@switchboard/telemetry': ['@switchboard/contracts'],
+  '@switchboard/kpis': ['@switchboard/contracts'],
+  '@switchboard/telemetry': ['@switchboard/contracts', '@switchboard/kpis'],
   '@switchboard/db': ['@switchboard/contracts'],
   '@switchboard/ingest': ['@switchboard/contracts', '@switchboard/telemetry'],
-  '@switchboard/host': ['@switchboard/contracts', '@switchboard/telemetry', '@switchboard/db', '@switchboard/ingest'],
+  '@switchboard/api': ['@switchboard/contracts', '@switchboard/kpis', '@switchboard/telemetry', '@switchboard/db'],
+  '@switchboard/host': ['@switchboard/contracts', '@switchboard/telemetry', '@switchboard/db', '@switchboard/ingest', '@switchboard/api'],
   '@switchboard/web': 'any-package',
   '@switchboard/simulator-cli': 'any-package',
   '@switchboard/tests': 'any-package',
@@ -23,7 +25,7 @@ const allowed: Record<string, readonly string[] | 'any-package'> = {
 };
 
 /** Packages that must stay pure: no file system, network or processes. */
-const pure = new Set(['@switchboard/contracts', '@switchboard/simulator']);
+const pure = new Set(['@switchboard/contracts', '@switchboard/kpis', '@switchboard/simulator']);
 const ioModules = /^(node:)?(fs|fs\/promises|net|http|https|http2|child_process|dgram|dns|tls|worker_threads|cluster)$/;
 
 interface Workspace {

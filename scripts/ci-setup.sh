@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Debian packages the test suite uses: PostgreSQL (a real server beside PGlite) and curl.
+# Debian packages the test suite uses: PostgreSQL (a real server beside PGlite), curl, and
+# Chromium for the browser tests (playwright-core drives it; no browser is downloaded).
 set -euo pipefail
 missing=()
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 command -v curl >/dev/null || missing+=(curl)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "switchboard: install these Debian packages first: ${missing[*]}" >&2

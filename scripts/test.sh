@@ -9,6 +9,7 @@ bash scripts/setup.sh
 echo "==> static checks"
 npx tsx scripts/check-dependencies.ts
 npx tsx packages/contracts/scripts/generate-docs.ts --check
+npx tsx packages/kpis/scripts/generate-docs.ts --check
 npx eslint . --max-warnings=0
 npx turbo run typecheck --output-logs=errors-only
 

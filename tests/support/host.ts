@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createApiKey, createTenant } from '@switchboard/db';
 import { loadHostEnv, startHost, type Host } from '@switchboard/host';
 
@@ -23,7 +23,13 @@ export interface TestHost {
 /** The real host (chDB, PGlite or TEST_DATABASE_URL's PostgreSQL, HTTP) in this process, API only. */
 export async function startTestHost(extraEnv: Record<string, string> = {}): Promise<TestHost> {
   const dataDir = tempDataDir('host');
-  const env = loadHostEnv({ PORT: '0', SWITCHBOARD_DATA_DIR: dataDir, SWITCHBOARD_WEB: '0', ...extraEnv });
+  const env = loadHostEnv({
+    PORT: '0',
+    SWITCHBOARD_DATA_DIR: dataDir,
+    SWITCHBOARD_WEB: '0',
+    BETTER_AUTH_SECRET: randomBytes(32).toString('hex'),
+    ...extraEnv,
+  });
   const host = await startHost(env, { log: () => undefined });
   return {
     host,

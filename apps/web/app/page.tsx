@@ -1,11 +1,19 @@
-import { LiveStatus } from './live-status';
+'use client';
 
+import { useRouter } from 'next/navigation';
+import { useEffect } from 'react';
+import { homeOf, useSession } from './lib/session';
+
+/** Sends each member to their persona's home page. */
 export default function Home() {
+  const me = useSession();
+  const router = useRouter();
+  useEffect(() => {
+    if (me.data) router.replace(homeOf[me.data.role]);
+  }, [me.data, router]);
   return (
     <main>
-      <h1>Switchboard</h1>
-      <p className="muted">Live telemetry of your contact center: events arriving now and today&apos;s contacts per queue.</p>
-      <LiveStatus />
+      <p className="muted">{me.error && (me.error as { data?: { httpStatus?: number } }).data?.httpStatus !== 401 ? me.error.message : 'Loading…'}</p>
     </main>
   );
 }

@@ -16,15 +16,24 @@ describeEngines('migrateDb', (ctx) => {
       sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
     );
     expect(tables.rows.map((r) => r.table_name)).toEqual([
+      'accounts',
       'agent_skills',
       'agents',
+      'alert_rules',
       'api_keys',
+      'audit_log',
       'bots',
       'intents',
+      'memberships',
       'queues',
+      'rate_limits',
+      'sessions',
       'skills',
+      'supervisor_teams',
       'teams',
       'tenants',
+      'users',
+      'verifications',
     ]);
   });
 });

@@ -1,6 +1,8 @@
 import { channels, type ShiftConfig } from '@switchboard/contracts';
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
+  boolean,
   check,
   doublePrecision,
   foreignKey,
@@ -169,4 +171,159 @@ export const intents = pgTable(
     foreignKey({ name: 'intents_bot_fk', columns: [t.tenantId, t.botId], foreignColumns: [bots.tenantId, bots.id] }).onDelete('cascade'),
     foreignKey({ name: 'intents_queue_fk', columns: [t.tenantId, t.queueId], foreignColumns: [queues.tenantId, queues.id] }),
   ],
+);
+
+// ── people and access ─────────────────────────────────────────────────────────
+// better-auth's tables (user, session, account, verification, rateLimit), mapped in
+// packages/api/src/auth.ts. Users are global (one email, one login); what a user may see
+// comes from their membership.
+
+const updatedAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
+
+export const users = pgTable('users', {
+  id: text().primaryKey(),
+  name: text().notNull(),
+  email: text().notNull().unique(),
+  emailVerified: boolean().notNull().default(false),
+  image: text(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const sessions = pgTable('sessions', {
+  id: text().primaryKey(),
+  token: text().notNull().unique(),
+  userId: text()
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  expiresAt: timestamp({ withTimezone: true }).notNull(),
+  ipAddress: text(),
+  userAgent: text(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const accounts = pgTable('accounts', {
+  id: text().primaryKey(),
+  userId: text()
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  accountId: text().notNull(),
+  providerId: text().notNull(),
+  accessToken: text(),
+  refreshToken: text(),
+  idToken: text(),
+  accessTokenExpiresAt: timestamp({ withTimezone: true }),
+  refreshTokenExpiresAt: timestamp({ withTimezone: true }),
+  scope: text(),
+  // better-auth's scrypt hash; never the password.
+  password: text(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const verifications = pgTable('verifications', {
+  id: text().primaryKey(),
+  identifier: text().notNull(),
+  value: text().notNull(),
+  expiresAt: timestamp({ withTimezone: true }).notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+// Sign-in attempts per client address and path, shared by every web process.
+export const rateLimits = pgTable('rate_limits', {
+  id: text().primaryKey(),
+  key: text().notNull().unique(),
+  count: integer().notNull(),
+  lastRequest: bigint({ mode: 'number' }).notNull(),
+});
+
+export const roles = ['admin', 'supervisor', 'planner', 'analyst', 'agent'] as const;
+export const role = pgEnum('role', roles);
+
+/** A user's place in one tenant: the role, and for an agent the agent they are. */
+export const memberships = pgTable(
+  'memberships',
+  {
+    userId: text()
+      .primaryKey()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    tenantId: tenantId(),
+    role: role().notNull(),
+    agentId: uuid(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    foreignKey({ name: 'memberships_agent_fk', columns: [t.tenantId, t.agentId], foreignColumns: [agents.tenantId, agents.id] }).onDelete(
+      'cascade',
+    ),
+    check('memberships_agent_role_check', sql`(${t.role} = 'agent') = (${t.agentId} is not null)`),
+  ],
+);
+
+/** The teams a supervisor is scoped to. */
+export const supervisorTeams = pgTable(
+  'supervisor_teams',
+  {
+    tenantId: tenantId(),
+    userId: text()
+      .notNull()
+      .references(() => memberships.userId, { onDelete: 'cascade' }),
+    teamId: uuid().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.userId, t.teamId] }),
+    foreignKey({ name: 'supervisor_teams_team_fk', columns: [t.tenantId, t.teamId], foreignColumns: [teams.tenantId, teams.id] }).onDelete(
+      'cascade',
+    ),
+  ],
+);
+
+// ── wallboard alerting ───────────────────────────────────────────────────────
+
+export const alertMetrics = ['service_level_30m', 'service_level_today', 'longest_wait_s', 'waiting', 'abandon_rate_today'] as const;
+export const alertMetric = pgEnum('alert_metric', alertMetrics);
+export const alertComparators = ['below', 'above'] as const;
+export const alertComparator = pgEnum('alert_comparator', alertComparators);
+export const alertSeverities = ['warning', 'critical'] as const;
+export const alertSeverity = pgEnum('alert_severity', alertSeverities);
+
+/** A threshold on one live queue metric; a rule without a queue applies to every queue. */
+export const alertRules = pgTable(
+  'alert_rules',
+  {
+    tenantId: tenantId(),
+    id: uuid().notNull().defaultRandom(),
+    queueId: uuid(),
+    metric: alertMetric().notNull(),
+    comparator: alertComparator().notNull(),
+    threshold: doublePrecision().notNull(),
+    severity: alertSeverity().notNull(),
+    updatedBy: text().references(() => users.id, { onDelete: 'set null' }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({ name: 'alert_rules_queue_fk', columns: [t.tenantId, t.queueId], foreignColumns: [queues.tenantId, queues.id] }).onDelete(
+      'cascade',
+    ),
+  ],
+);
+
+// ── audit ────────────────────────────────────────────────────────────────────
+
+/** Who read what sensitive (transcripts) and who changed what. Append-only. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    tenantId: tenantId(),
+    id: uuid().notNull().defaultRandom(),
+    at: createdAt(),
+    userId: text().references(() => users.id, { onDelete: 'set null' }),
+    action: text().notNull(),
+    objectType: text().notNull(),
+    objectId: text().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
 );

@@ -13,6 +13,10 @@ const Env = z.object({
   SWITCHBOARD_WEB: Flag.default(true),
   /** Seed the demo tenant and write its API key to <data dir>/demo-api-key at start. */
   SWITCHBOARD_SEED_DEMO: Flag.default(false),
+  /** Signs session cookies (≥ 32 characters). Required with DATABASE_URL; embedded mode keeps one in <data dir>/auth-secret. */
+  BETTER_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)').optional(),
+  /** The URL people open, when it is not http://HOST:PORT (a proxy, https). */
+  SWITCHBOARD_PUBLIC_URL: z.url().optional(),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
 });
 
@@ -26,6 +30,9 @@ export function loadHostEnv(source: NodeJS.ProcessEnv = process.env): HostEnv {
     throw new Error(`Switchboard cannot start: fix these environment variables:\n${problems}`);
   }
   const env = parsed.data;
+  if (env.DATABASE_URL && !env.BETTER_AUTH_SECRET) {
+    throw new Error('Switchboard cannot start: with DATABASE_URL set, also set BETTER_AUTH_SECRET (the same value in every process, e.g. `openssl rand -hex 32`).');
+  }
   return {
     ...env,
     dataDir: path.resolve(env.SWITCHBOARD_DATA_DIR),

@@ -1,12 +1,23 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
-import { createDb, createApiKey, migrateDb, seedTenant, verifyApiKey, type DbHandle } from '@switchboard/db';
+import { randomBytes } from 'node:crypto';
+import {
+  checkRequestOrigin,
+  createAuth,
+  createAuthHandler,
+  createDirectoryCache,
+  createTrpcHandler,
+  TRPC_BASE_PATH,
+  type Auth,
+} from '@switchboard/api';
+import { createDb, migrateDb, verifyApiKey, type DbHandle } from '@switchboard/db';
 import { IngestService, sendJson } from '@switchboard/ingest';
 import type { CenterConfig } from '@switchboard/contracts';
 import { createTelemetryStore, migrateTelemetry, type TelemetryStore } from '@switchboard/telemetry';
 import type { HostEnv } from './env.ts';
 import { lockDataDir } from './lock.ts';
+import { seedDemo } from './demo.ts';
 import { createStatusHandler } from './status.ts';
 
 export interface Host {
@@ -15,11 +26,14 @@ export interface Host {
   telemetry: TelemetryStore;
   db: DbHandle;
   ingest: IngestService;
+  auth: Auth;
   stop(): Promise<void>;
 }
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const API_KEY_CACHE_MS = 60_000;
+/** Set by the host from the socket, replacing any client value: sign-in rate limits key on it. */
+const CLIENT_IP_HEADER = 'x-switchboard-client-ip';
 
 /**
  * The host process: owns the embedded stores (locking the data directory), migrates
@@ -51,13 +65,11 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
     const recovered = await ingest.recoverIdempotencyKeys();
     if (recovered > 0) log(`ingest: recovered ${recovered} idempotency keys`);
 
-    if (env.SWITCHBOARD_SEED_DEMO) {
-      if (!options.demoCenter) throw new Error('SWITCHBOARD_SEED_DEMO is on but no demo center configuration was given');
-      await seedDemo(db, options.demoCenter, env.dataDir, log);
-    }
-
     const status = createStatusHandler({ telemetry, ingest, authenticate });
     const pages = env.SWITCHBOARD_WEB ? options.pages : undefined;
+    const services = { db: dbHandle.db, telemetry: telemetry.client, directory: createDirectoryCache(dbHandle.db), now: () => new Date() };
+    // Created once the port is known: better-auth checks request origins against the URL.
+    const started: { api?: { authHandler: RequestListener; trpc: RequestListener; origins: string[] } } = {};
 
     const server = createServer((req, res) => {
       void route(req, res).catch((error: unknown) => {
@@ -70,7 +82,18 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
       const pathname = (req.url ?? '/').split('?')[0];
       if (pathname === '/api/v1/events') return ingest.handle(req, res);
       if (pathname === '/api/v1/status') return status(req, res);
+      const api = started.api;
+      if (pathname?.startsWith('/api/auth/') && api) {
+        req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? '';
+        return api.authHandler(req, res);
+      }
+      if (pathname?.startsWith(TRPC_BASE_PATH) && api) {
+        const refusal = checkRequestOrigin(req, api.origins);
+        if (refusal) return sendJson(res, refusal.status, { error: refusal.error, message: refusal.message });
+        return api.trpc(req, res);
+      }
       if (pathname === '/api/health') {
+        if (!api) return sendJson(res, 503, { status: 'starting' }, { 'retry-after': '1' });
         return sendJson(res, 200, {
           status: 'ok',
           telemetry: telemetry!.kind,
@@ -91,6 +114,21 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : env.PORT;
     const url = `http://${env.HOST}:${port}`;
+    const publicUrl = env.SWITCHBOARD_PUBLIC_URL?.replace(/\/$/, '') ?? url;
+    const origins = [...new Set([new URL(publicUrl).origin, ...loopbackOrigins(env.HOST, port)])];
+    const auth = createAuth({
+      db: dbHandle.db,
+      secret: env.BETTER_AUTH_SECRET ?? readOrCreateSecret(env.dataDir),
+      baseURL: publicUrl,
+      trustedOrigins: origins,
+      clientIpHeader: CLIENT_IP_HEADER,
+    });
+    if (env.SWITCHBOARD_SEED_DEMO) {
+      if (!options.demoCenter) throw new Error('SWITCHBOARD_SEED_DEMO is on but no demo center configuration was given');
+      await seedDemo(dbHandle.db, auth, options.demoCenter, env.dataDir, log);
+    }
+    // From here the host answers everything; /api/health said "starting" until now.
+    started.api = { authHandler: createAuthHandler(auth), trpc: createTrpcHandler({ auth, services }), origins };
 
     const stores = { telemetry, db };
     return {
@@ -99,6 +137,7 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
       telemetry,
       db,
       ingest,
+      auth,
       async stop() {
         await new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
@@ -129,13 +168,17 @@ function createApiKeyAuthenticator(db: DbHandle): (key: string) => Promise<{ ten
   };
 }
 
-/** Seed the demo tenant (idempotent) and make sure `<data dir>/demo-api-key` holds a working key. */
-async function seedDemo(db: DbHandle, config: CenterConfig, dataDir: string, log: (line: string) => void): Promise<void> {
-  const tenantId = await seedTenant(db.db, { slug: 'demo', name: 'Demo Contact Center', config });
-  const keyFile = path.join(dataDir, 'demo-api-key');
-  const existing = existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : '';
-  if (existing && (await verifyApiKey(db.db, existing))?.tenantId === tenantId) return;
-  const { key } = await createApiKey(db.db, tenantId, 'demo simulator');
-  writeFileSync(keyFile, `${key}\n`, { mode: 0o600 });
-  log(`demo: seeded tenant "demo" and wrote its API key to ${keyFile}`);
+/** A loopback host is reached as 127.0.0.1 and as localhost alike: both are this app's origin. */
+function loopbackOrigins(host: string, port: number): string[] {
+  if (!['127.0.0.1', 'localhost', '::1', '0.0.0.0'].includes(host)) return [];
+  return [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
+}
+
+/** Embedded mode keeps its cookie-signing secret beside the data it protects. */
+function readOrCreateSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'auth-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('hex');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
 }

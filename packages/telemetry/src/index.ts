@@ -5,3 +5,6 @@ export * from './tsv.ts';
 export * from './repositories/rows.ts';
 export * from './repositories/queues.ts';
 export * from './repositories/events.ts';
+export * from './repositories/queue-sums.ts';
+export * from './repositories/live.ts';
+export * from './repositories/agents.ts';

@@ -1,0 +1,56 @@
+'use client';
+
+import Link from 'next/link';
+import { usePathname, useRouter } from 'next/navigation';
+import { useQueryClient } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { signOut, useSession, type Role } from '../lib/session';
+
+const nav: { href: string; label: string; roles: readonly Role[] }[] = [
+  { href: '/wallboard', label: 'Wallboard', roles: ['admin', 'supervisor'] },
+  { href: '/planning', label: 'Planning', roles: ['admin', 'planner'] },
+  { href: '/quality', label: 'Quality', roles: ['admin', 'analyst'] },
+  { href: '/me', label: 'My day', roles: ['agent'] },
+  { href: '/ingest', label: 'Ingest status', roles: ['admin'] },
+];
+
+/** The signed-in shell: navigation for the member's persona, who they are, sign out. */
+export default function AppLayout({ children }: { children: ReactNode }) {
+  const me = useSession();
+  const pathname = usePathname();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  if (!me.data) {
+    return <main className="muted">{me.isError && me.error.data?.httpStatus !== 401 ? me.error.message : 'Loading…'}</main>;
+  }
+  const role = me.data.role;
+  const leave = async () => {
+    await signOut();
+    queryClient.clear();
+    router.replace('/sign-in');
+  };
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <strong className="brand">Switchboard</strong>
+        <nav aria-label="Main">
+          {nav
+            .filter((item) => item.roles.includes(role))
+            .map((item) => (
+              <Link key={item.href} href={item.href} aria-current={pathname.startsWith(item.href) ? 'page' : undefined}>
+                {item.label}
+              </Link>
+            ))}
+        </nav>
+        <span className="who" data-testid="who">
+          {me.data.name} · <span className="role">{role}</span>
+          {me.data.teams.length > 0 && <span className="muted"> · {me.data.teams.map((t) => t.name).join(', ')}</span>}
+        </span>
+        <button type="button" className="ghost" onClick={() => void leave()}>
+          Sign out
+        </button>
+      </header>
+      <main className="wide">{children}</main>
+    </div>
+  );
+}

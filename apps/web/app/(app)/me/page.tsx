@@ -1,0 +1,49 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import { StatePill, stateLabel, stateOrder, stateColor, type AgentStateName } from '../../components/agent-state';
+import { Figure } from '../../components/figure';
+import { formatCount, formatDuration, formatPercent } from '../../lib/format';
+import { useTRPC } from '../../lib/trpc';
+
+/** An agent's own day: state now, what they handled, how their time was spent. */
+export default function MyDay() {
+  const trpc = useTRPC();
+  const day = useQuery(trpc.agents.day.queryOptions({}, { refetchInterval: 10_000 }));
+  if (!day.data) return <p className="muted">{day.error ? day.error.message : 'Loading your day…'}</p>;
+  const d = day.data;
+  const totalMs = stateOrder.reduce((sum, s) => sum + (s === 'offline' ? 0 : (d.stateMs[s] ?? 0)), 0);
+  return (
+    <section>
+      <div className="page-head">
+        <h1>{d.agent.name}</h1>
+        <span className="muted">{d.agent.team}</span>
+        <StatePill state={d.state as AgentStateName} />
+      </div>
+      <div className="tiles">
+        <Figure label="Handled today" value={formatCount(d.kpis.handled)} testId="my-handled" />
+        <Figure label="AHT" value={formatDuration(d.kpis.ahtS)} />
+        <Figure label="Avg talk / hold / wrap" value={`${formatDuration(d.kpis.avgTalkS)} / ${formatDuration(d.kpis.avgHoldS)} / ${formatDuration(d.kpis.avgWrapupS)}`} />
+        <Figure label="Occupancy" value={formatPercent(d.kpis.occupancy)} />
+        <Figure label="Transfer rate" value={formatPercent(d.kpis.transferRate)} />
+      </div>
+      <div className="panel">
+        <h2>Time by state today</h2>
+        {totalMs === 0 ? (
+          <p className="muted">No logged-in time yet today.</p>
+        ) : (
+          <ul className="state-times">
+            {stateOrder
+              .filter((s) => s !== 'offline' && (d.stateMs[s] ?? 0) > 0)
+              .map((s) => (
+                <li key={s}>
+                  <span className="swatch" style={{ background: stateColor[s] }} />
+                  {stateLabel[s]}: {formatDuration((d.stateMs[s] ?? 0) / 1000)} ({formatPercent((d.stateMs[s] ?? 0) / totalMs, 0)})
+                </li>
+              ))}
+          </ul>
+        )}
+      </div>
+    </section>
+  );
+}

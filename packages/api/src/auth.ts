@@ -1,0 +1,76 @@
+import { betterAuth } from 'better-auth';
+import { drizzleAdapter } from 'better-auth/adapters/drizzle';
+import { schema, type Db } from '@switchboard/db';
+
+export interface AuthOptions {
+  db: Db;
+  /** Signs session cookies; at least 32 characters. */
+  secret: string;
+  /** Where the app is served, e.g. http://127.0.0.1:3000. */
+  baseURL: string;
+  /** Other origins the same app is reached at (http://localhost:3000 beside 127.0.0.1). */
+  trustedOrigins: string[];
+  /** Header the host sets to the socket's address, replacing any client value: rate limits key on it. */
+  clientIpHeader: string;
+}
+
+export const SIGN_IN_LIMIT = { window: 60, max: 5 } as const;
+
+/**
+ * better-auth over the drizzle schema: email and password, sessions in Postgres,
+ * sign-in rate limiting in Postgres (shared by every web process), no self sign-up
+ * (members are created by the seed or an admin).
+ */
+export function createAuth(options: AuthOptions) {
+  return betterAuth({
+    secret: options.secret,
+    baseURL: options.baseURL,
+    basePath: '/api/auth',
+    trustedOrigins: options.trustedOrigins,
+    database: drizzleAdapter(options.db, {
+      provider: 'pg',
+      schema: {
+        user: schema.users,
+        session: schema.sessions,
+        account: schema.accounts,
+        verification: schema.verifications,
+        rateLimit: schema.rateLimits,
+      },
+    }),
+    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 12 },
+    session: { expiresIn: 60 * 60 * 12, updateAge: 60 * 60 },
+    rateLimit: {
+      enabled: true,
+      storage: 'database',
+      window: 60,
+      max: 300,
+      customRules: { '/sign-in/email': SIGN_IN_LIMIT },
+    },
+    advanced: {
+      ipAddress: { ipAddressHeaders: [options.clientIpHeader] },
+      useSecureCookies: options.baseURL.startsWith('https:'),
+      cookiePrefix: 'switchboard',
+    },
+    telemetry: { enabled: false },
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+/** Creates a user who signs in with email and password (no-op when the email exists); returns the user id. */
+export async function ensurePasswordUser(auth: Auth, input: { email: string; name: string; password: string }): Promise<string> {
+  const ctx = await auth.$context;
+  const existing = await ctx.internalAdapter.findUserByEmail(input.email);
+  if (existing) {
+    await ctx.internalAdapter.updatePassword(existing.user.id, await ctx.password.hash(input.password));
+    return existing.user.id;
+  }
+  const user = await ctx.internalAdapter.createUser({ email: input.email, name: input.name, emailVerified: true }, { method: 'admin' });
+  await ctx.internalAdapter.linkAccount({
+    userId: user.id,
+    providerId: 'credential',
+    accountId: user.id,
+    password: await ctx.password.hash(input.password),
+  });
+  return user.id;
+}

@@ -1,0 +1,25 @@
+import type { TelemetryStore } from '@switchboard/telemetry';
+import { getMembership, type Db, type Membership } from '@switchboard/db';
+import type { Auth } from './auth.ts';
+import type { DirectoryCache } from './directory-cache.ts';
+
+/** What every procedure can reach: the stores and the clock. */
+export interface ApiServices {
+  db: Db;
+  telemetry: TelemetryStore['client'];
+  directory: DirectoryCache;
+  now(): Date;
+}
+
+export interface Context {
+  services: ApiServices;
+  /** The signed-in member, or null for an anonymous request or a user with no membership. */
+  viewer: Membership | null;
+}
+
+/** Resolves the viewer of a request from its session cookie. */
+export async function resolveViewer(auth: Auth, db: Db, headers: Headers): Promise<Membership | null> {
+  const session = await auth.api.getSession({ headers });
+  if (!session) return null;
+  return getMembership(db, session.user.id);
+}

@@ -1,0 +1,71 @@
+import type { IncomingHttpHeaders, IncomingMessage, RequestListener } from 'node:http';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { toNodeHandler } from 'better-auth/node';
+import type { Auth } from './auth.ts';
+import { resolveViewer, type ApiServices } from './context.ts';
+import { appRouter } from './router.ts';
+
+export const TRPC_BASE_PATH = '/api/trpc/';
+
+export function toFetchHeaders(headers: IncomingHttpHeaders): Headers {
+  const out = new Headers();
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) out.append(name, v);
+  }
+  return out;
+}
+
+/** tRPC over Node HTTP: resolves the viewer from the session cookie for every request. */
+export function createTrpcHandler(deps: { auth: Auth; services: ApiServices }): RequestListener {
+  return createHTTPHandler({
+    router: appRouter,
+    basePath: TRPC_BASE_PATH,
+    allowMethodOverride: false,
+    createContext: async ({ req }) => ({
+      services: deps.services,
+      viewer: await resolveViewer(deps.auth, deps.services.db, toFetchHeaders(req.headers)),
+    }),
+    onError({ error, path }) {
+      // Only unexpected errors are logged; messages are ours, never user data.
+      if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`api: ${path ?? '?'} failed: ${error.cause?.message ?? error.message}`);
+    },
+  });
+}
+
+export interface Refusal {
+  status: number;
+  error: string;
+  message: string;
+}
+
+/**
+ * Cross-site request forgery guard for the cookie-authenticated API: only GET and POST,
+ * POST bodies only as JSON (forms and text/plain are what a foreign page can send without
+ * CORS), and no foreign Origin or cross-site fetch. tRPC itself refuses mutations over GET.
+ */
+export function checkRequestOrigin(req: Pick<IncomingMessage, 'method' | 'headers'>, allowedOrigins: readonly string[]): Refusal | null {
+  const method = req.method ?? 'GET';
+  if (method !== 'GET' && method !== 'POST') {
+    return { status: 405, error: 'method_not_allowed', message: 'the API accepts GET (queries) and POST (mutations)' };
+  }
+  const origin = req.headers.origin;
+  if (origin !== undefined && !allowedOrigins.includes(origin)) {
+    return { status: 403, error: 'forbidden_origin', message: `requests from ${origin} are not accepted` };
+  }
+  if (req.headers['sec-fetch-site'] === 'cross-site') {
+    return { status: 403, error: 'forbidden_origin', message: 'cross-site requests are not accepted' };
+  }
+  if (method === 'POST') {
+    const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    if (type !== 'application/json') {
+      return { status: 415, error: 'unsupported_media_type', message: 'send mutations as application/json' };
+    }
+  }
+  return null;
+}
+
+/** better-auth's endpoints (/api/auth/*) as a Node listener. */
+export function createAuthHandler(auth: Auth): RequestListener {
+  return toNodeHandler(auth);
+}

@@ -1,0 +1,10 @@
+export { createAuth, ensurePasswordUser, SIGN_IN_LIMIT, type Auth, type AuthOptions } from './auth.ts';
+export { ensureMember, type MemberInput } from './members.ts';
+export { createDirectoryCache, type DirectoryCache } from './directory-cache.ts';
+export type { ApiServices, Context } from './context.ts';
+export { checkRequestOrigin, createAuthHandler, createTrpcHandler, toFetchHeaders, TRPC_BASE_PATH, type Refusal } from './http.ts';
+export { appRouter, type AppRouter } from './router.ts';
+export { createCallerFactory } from './trpc.ts';
+export { policies, roles, type Policy, type ProcedureMeta, type Scope } from './policy.ts';
+export type { Wallboard, WallboardQueue, WallboardAgent } from './services/wallboard.ts';
+export type { AgentDay } from './services/agent-day.ts';

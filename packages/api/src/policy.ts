@@ -1,0 +1,25 @@
+import type { Role } from '@switchboard/db';
+
+export const roles = ['admin', 'supervisor', 'planner', 'analyst', 'agent'] as const satisfies readonly Role[];
+
+/**
+ * What data a role may reach through one procedure:
+ * - tenant: everything of the viewer's tenant;
+ * - teams: the agents of the supervisor's teams (queue-level figures stay tenant-wide);
+ * - self: the viewer's own agent only.
+ */
+export type Scope = 'tenant' | 'teams' | 'self';
+
+/** Declared on every procedure: the roles allowed, each with its scope. A role not listed is denied. */
+export type Policy = Partial<Record<Role, Scope>>;
+
+export interface ProcedureMeta {
+  policy: Policy;
+}
+
+/** Common policies, named for who uses them. */
+export const policies = {
+  everyMember: { admin: 'tenant', supervisor: 'teams', planner: 'tenant', analyst: 'tenant', agent: 'self' },
+  supervisors: { admin: 'tenant', supervisor: 'teams' },
+  reports: { admin: 'tenant', supervisor: 'teams', planner: 'tenant', analyst: 'tenant' },
+} as const satisfies Record<string, Policy>;

@@ -1,0 +1,12 @@
+import { agentsRouter } from './routers/agents.ts';
+import { sessionRouter } from './routers/session.ts';
+import { wallboardRouter } from './routers/wallboard.ts';
+import { router } from './trpc.ts';
+
+export const appRouter = router({
+  session: sessionRouter,
+  wallboard: wallboardRouter,
+  agents: agentsRouter,
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,20 @@
+import { router, authorized } from '../trpc.ts';
+import { policies } from '../policy.ts';
+
+export const sessionRouter = router({
+  /** Who is signed in, their role and scope: the app picks the landing page from it. */
+  me: authorized(policies.everyMember).query(({ ctx }) => {
+    const { viewer, access } = ctx;
+    const teams = access.directory.teams.filter((t) => viewer.teamIds.includes(t.id)).map((t) => ({ id: t.id, name: t.name }));
+    const agent = viewer.agent ? access.directory.agents.find((a) => a.id === viewer.agent?.id) : undefined;
+    return {
+      userId: viewer.userId,
+      name: viewer.name,
+      role: viewer.role,
+      scope: access.scope,
+      timezone: access.directory.timezone,
+      teams,
+      agent: agent ? { key: agent.key, name: agent.displayName, team: agent.teamName } : null,
+    };
+  }),
+});

@@ -1,0 +1,169 @@
+import type { agentStates } from '@switchboard/contracts';
+import { botKpis, computeQueueKpis, emptyQueueSums, queueKpis, serviceLevelOptions, type QueueSums } from '@switchboard/kpis';
+import { listAlertRules } from '@switchboard/db';
+import { getAgentCurrentStates, getBotSums, getQueueSums, getQueueWaiting, getRecentQueueSums } from '@switchboard/telemetry';
+import type { ApiServices } from '../context.ts';
+import type { Access } from '../trpc.ts';
+import { evaluateAlertRules, type AlertMetric, type FiredAlert } from './alerts.ts';
+import { getLocalDayStart } from './time.ts';
+
+const LIVE_WINDOW_MS = 24 * 3_600_000;
+const RECENT_WINDOW_MS = 30 * 60_000;
+
+export type AgentStateName = (typeof agentStates)[number];
+
+export interface WallboardQueue {
+  id: string;
+  key: string;
+  name: string;
+  channel: string;
+  slThresholdS: number;
+  slTarget: number;
+  waiting: number;
+  longestWaitS: number | null;
+  today: {
+    offered: number;
+    answered: number;
+    abandoned: number;
+    serviceLevel: number | null;
+    asaS: number | null;
+    abandonRate: number | null;
+    ahtS: number | null;
+  };
+  last30: { answered: number; abandoned: number; serviceLevel: number | null; asaS: number | null };
+  /** Logged-in agents with the queue's skill, by state. */
+  agentsByState: Partial<Record<AgentStateName, number>>;
+  alerts: FiredAlert[];
+}
+
+export interface WallboardAgent {
+  key: string;
+  name: string;
+  team: string;
+  state: AgentStateName;
+  stateSince: string | null;
+  reasonCode: string;
+  interactionId: string;
+  queueKey: string;
+}
+
+export interface Wallboard {
+  generatedAt: string;
+  dayStart: string;
+  timezone: string;
+  queues: WallboardQueue[];
+  agents: WallboardAgent[];
+  bots: { botId: string; sessions: number; contained: number; escalated: number; abandoned: number; containment: number | null }[];
+  alerts: FiredAlert[];
+}
+
+function sumsByQueue(rows: { queue_id: string; sums: QueueSums }[]): Map<string, QueueSums> {
+  return new Map(rows.map((r) => [r.queue_id, r.sums]));
+}
+
+/**
+ * The real-time wallboard: queue tiles (tenant-wide), the agent grid (narrowed to the
+ * viewer's scope), self-service containment today and the alerts the tenant's rules fire.
+ */
+export async function getWallboard(services: ApiServices, access: Access): Promise<Wallboard> {
+  const now = services.now();
+  const { directory, tenantId } = access;
+  const dayStart = getLocalDayStart(now, directory.timezone);
+  const liveSince = new Date(now.getTime() - LIVE_WINDOW_MS);
+  const client = services.telemetry;
+  const [today, recent, waiting, states, bots, rules] = await Promise.all([
+    getQueueSums(client, { tenantId, from: dayStart, to: now }),
+    getRecentQueueSums(client, { tenantId, from: new Date(now.getTime() - RECENT_WINDOW_MS), to: now }),
+    getQueueWaiting(client, { tenantId, since: liveSince, now }),
+    getAgentCurrentStates(client, { tenantId, since: liveSince, now }),
+    getBotSums(client, { tenantId, from: dayStart, to: now }),
+    listAlertRules(services.db, tenantId),
+  ]);
+  const todayByQueue = sumsByQueue(today);
+  const recentByQueue = sumsByQueue(recent);
+  const waitingByQueue = new Map(waiting.map((w) => [w.queue_id, w]));
+  const stateByAgent = new Map(states.map((s) => [s.agent_id, s]));
+
+  const queues = directory.queues.map((q): WallboardQueue => {
+    const options = serviceLevelOptions(q.slThresholdS);
+    const todayKpis = computeQueueKpis(todayByQueue.get(q.key) ?? emptyQueueSums(), options);
+    const recentSums = recentByQueue.get(q.key) ?? emptyQueueSums();
+    const w = waitingByQueue.get(q.key);
+    const agentsByState: WallboardQueue['agentsByState'] = {};
+    for (const agent of directory.agents) {
+      if (!agent.skillIds.includes(q.skillId)) continue;
+      const state = (stateByAgent.get(agent.key)?.state ?? 'offline') as AgentStateName;
+      if (state === 'offline') continue;
+      agentsByState[state] = (agentsByState[state] ?? 0) + 1;
+    }
+    const longestWaitS = w ? Math.max(0, (now.getTime() - Date.parse(w.oldest_queued_at)) / 1000) : null;
+    const last30 = {
+      answered: recentSums.answered,
+      abandoned: recentSums.abandoned,
+      serviceLevel: queueKpis.service_level.compute(recentSums, options),
+      asaS: queueKpis.asa_s.compute(recentSums),
+    };
+    const values: Record<AlertMetric, number | null> = {
+      service_level_30m: last30.serviceLevel,
+      service_level_today: todayKpis.service_level,
+      longest_wait_s: longestWaitS,
+      waiting: w?.waiting ?? 0,
+      abandon_rate_today: todayKpis.abandon_rate,
+    };
+    return {
+      id: q.id,
+      key: q.key,
+      name: q.name,
+      channel: q.channel,
+      slThresholdS: q.slThresholdS,
+      slTarget: q.slTarget,
+      waiting: w?.waiting ?? 0,
+      longestWaitS,
+      today: {
+        offered: todayKpis.offered ?? 0,
+        answered: todayKpis.answered ?? 0,
+        abandoned: todayKpis.abandoned ?? 0,
+        serviceLevel: todayKpis.service_level,
+        asaS: todayKpis.asa_s,
+        abandonRate: todayKpis.abandon_rate,
+        ahtS: todayKpis.aht_s,
+      },
+      last30,
+      agentsByState,
+      alerts: evaluateAlertRules(rules, q, values),
+    };
+  });
+
+  const agents = directory.agents
+    .filter((a) => access.agentKeys === null || access.agentKeys.has(a.key))
+    .map((a): WallboardAgent => {
+      const s = stateByAgent.get(a.key);
+      return {
+        key: a.key,
+        name: a.displayName,
+        team: a.teamName,
+        state: (s?.state ?? 'offline') as AgentStateName,
+        stateSince: s?.state_since ?? null,
+        reasonCode: s?.reason_code ?? '',
+        interactionId: s && (s.state === 'on_interaction' || s.state === 'wrap_up') ? s.interaction_id : '',
+        queueKey: s && (s.state === 'on_interaction' || s.state === 'wrap_up') ? s.last_queue_id : '',
+      };
+    });
+
+  return {
+    generatedAt: now.toISOString(),
+    dayStart: dayStart.toISOString(),
+    timezone: directory.timezone,
+    queues,
+    agents,
+    bots: bots.map((b) => ({
+      botId: b.bot_id,
+      sessions: b.sessions,
+      contained: b.contained,
+      escalated: b.escalated,
+      abandoned: b.abandoned,
+      containment: botKpis.containment.compute(b),
+    })),
+    alerts: queues.flatMap((q) => q.alerts),
+  };
+}

@@ -1,0 +1,83 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Db } from './client.ts';
+import type { roles } from './schema.ts';
+import { agents, memberships, supervisorTeams, teams, users } from './schema.ts';
+
+export type Role = (typeof roles)[number];
+
+/** What a signed-in user is in their tenant: role, and the teams or agent they are scoped to. */
+export interface Membership {
+  userId: string;
+  name: string;
+  tenantId: string;
+  role: Role;
+  /** The agent a user with role agent is (database id and telemetry key). */
+  agent: { id: string; key: string } | null;
+  /** Teams a supervisor is scoped to. */
+  teamIds: string[];
+}
+
+export async function getMembership(db: Db, userId: string): Promise<Membership | null> {
+  const [row] = await db
+    .select({
+      userId: memberships.userId,
+      name: users.name,
+      tenantId: memberships.tenantId,
+      role: memberships.role,
+      agentId: agents.id,
+      agentKey: agents.key,
+    })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .leftJoin(agents, and(eq(agents.tenantId, memberships.tenantId), eq(agents.id, memberships.agentId)))
+    .where(eq(memberships.userId, userId));
+  if (!row) return null;
+  const teamRows =
+    row.role === 'supervisor'
+      ? await db
+          .select({ teamId: supervisorTeams.teamId })
+          .from(supervisorTeams)
+          .where(and(eq(supervisorTeams.tenantId, row.tenantId), eq(supervisorTeams.userId, userId)))
+      : [];
+  return {
+    userId: row.userId,
+    name: row.name,
+    tenantId: row.tenantId,
+    role: row.role,
+    agent: row.agentId && row.agentKey ? { id: row.agentId, key: row.agentKey } : null,
+    teamIds: teamRows.map((t) => t.teamId),
+  };
+}
+
+/**
+ * Gives a user a role in a tenant (replacing any earlier one). `agentKey` links an agent
+ * user to their agent; `teamKeys` scopes a supervisor.
+ */
+export async function setMembership(
+  db: Db,
+  input: { userId: string; tenantId: string; role: Role; agentKey?: string; teamKeys?: readonly string[] },
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    let agentId: string | null = null;
+    if (input.role === 'agent') {
+      if (!input.agentKey) throw new Error('a member with role agent needs agentKey');
+      const [agent] = await tx
+        .select({ id: agents.id })
+        .from(agents)
+        .where(and(eq(agents.tenantId, input.tenantId), eq(agents.key, input.agentKey)));
+      if (!agent) throw new Error(`no agent "${input.agentKey}" in this tenant`);
+      agentId = agent.id;
+    }
+    const row = { userId: input.userId, tenantId: input.tenantId, role: input.role, agentId };
+    await tx.insert(memberships).values(row).onConflictDoUpdate({ target: memberships.userId, set: row });
+    await tx.delete(supervisorTeams).where(eq(supervisorTeams.userId, input.userId));
+    if (input.role === 'supervisor' && input.teamKeys?.length) {
+      const teamRows = await tx
+        .select({ id: teams.id })
+        .from(teams)
+        .where(and(eq(teams.tenantId, input.tenantId), inArray(teams.key, [...input.teamKeys])));
+      if (teamRows.length !== input.teamKeys.length) throw new Error('some teamKeys are not teams of this tenant');
+      await tx.insert(supervisorTeams).values(teamRows.map((t) => ({ tenantId: input.tenantId, userId: input.userId, teamId: t.id })));
+    }
+  });
+}

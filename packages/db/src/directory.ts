@@ -1,0 +1,91 @@
+import { asc, eq } from 'drizzle-orm';
+import type { Db } from './client.ts';
+import { agents, agentSkills, queues, teams, tenants } from './schema.ts';
+
+/**
+ * Read models of a tenant's configuration for screens: the telemetry keys (what events
+ * carry) beside the database ids (what foreign keys use) and the display names.
+ */
+
+export interface QueueEntry {
+  id: string;
+  key: string;
+  name: string;
+  channel: (typeof queues.$inferSelect)['channel'];
+  skillId: string;
+  slThresholdS: number;
+  slTarget: number;
+}
+
+export interface AgentEntry {
+  id: string;
+  key: string;
+  displayName: string;
+  teamId: string;
+  teamKey: string;
+  teamName: string;
+  skillIds: string[];
+}
+
+export interface TeamEntry {
+  id: string;
+  key: string;
+  name: string;
+}
+
+export interface Directory {
+  timezone: string;
+  queues: QueueEntry[];
+  agents: AgentEntry[];
+  teams: TeamEntry[];
+}
+
+export async function getDirectory(db: Db, tenantId: string): Promise<Directory | null> {
+  const [tenant] = await db.select({ timezone: tenants.timezone }).from(tenants).where(eq(tenants.id, tenantId));
+  if (!tenant) return null;
+  const [queueRows, teamRows, agentRows] = await Promise.all([
+    db
+      .select({
+        id: queues.id,
+        key: queues.key,
+        name: queues.name,
+        channel: queues.channel,
+        skillId: queues.skillId,
+        slThresholdS: queues.slThresholdS,
+        slTarget: queues.slTarget,
+      })
+      .from(queues)
+      .where(eq(queues.tenantId, tenantId))
+      .orderBy(asc(queues.key)),
+    db.select({ id: teams.id, key: teams.key, name: teams.name }).from(teams).where(eq(teams.tenantId, tenantId)).orderBy(asc(teams.key)),
+    db
+      .select({ id: agents.id, key: agents.key, displayName: agents.displayName, teamId: agents.teamId })
+      .from(agents)
+      .where(eq(agents.tenantId, tenantId))
+      .orderBy(asc(agents.key)),
+  ]);
+  const skillRows = await db
+    .select({ agentId: agentSkills.agentId, skillId: agentSkills.skillId })
+    .from(agentSkills)
+    .where(eq(agentSkills.tenantId, tenantId));
+  const skillsByAgent = new Map<string, string[]>();
+  for (const { agentId, skillId } of skillRows) skillsByAgent.set(agentId, [...(skillsByAgent.get(agentId) ?? []), skillId]);
+  const teamById = new Map(teamRows.map((t) => [t.id, t]));
+  return {
+    timezone: tenant.timezone,
+    queues: queueRows,
+    teams: teamRows,
+    agents: agentRows.map((a) => {
+      const team = teamById.get(a.teamId);
+      return {
+        id: a.id,
+        key: a.key,
+        displayName: a.displayName,
+        teamId: a.teamId,
+        teamKey: team?.key ?? '',
+        teamName: team?.name ?? '',
+        skillIds: skillsByAgent.get(a.id) ?? [],
+      };
+    }),
+  };
+}

@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ensureMember, type Auth } from '@switchboard/api';
+import type { CenterConfig } from '@switchboard/contracts';
+import { createApiKey, saveAlertRule, listAlertRules, getDirectory, seedTenant, verifyApiKey, type Db, type Role } from '@switchboard/db';
+import { z } from 'zod';
+
+export const DemoUser = z.object({ role: z.string(), email: z.string(), password: z.string(), name: z.string() });
+export type DemoUser = z.infer<typeof DemoUser>;
+
+const demoPeople: { role: Role; name: string }[] = [
+  { role: 'admin', name: 'Ada Admin' },
+  { role: 'supervisor', name: 'Sam Supervisor' },
+  { role: 'planner', name: 'Pat Planner' },
+  { role: 'analyst', name: 'Quinn Analyst' },
+  { role: 'agent', name: 'Alex Agent' },
+];
+
+/**
+ * Seeds the demo tenant (idempotent): its configuration, an ingest API key in
+ * `<data dir>/demo-api-key`, one user per role in `<data dir>/demo-users.json` (passwords
+ * are random per installation and kept across restarts) and default wallboard alerts.
+ */
+export async function seedDemo(db: Db, auth: Auth, config: CenterConfig, dataDir: string, log: (line: string) => void): Promise<string> {
+  const tenantId = await seedTenant(db, { slug: 'demo', name: 'Demo Contact Center', config });
+  const keyFile = path.join(dataDir, 'demo-api-key');
+  const existing = existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : '';
+  if (!existing || (await verifyApiKey(db, existing))?.tenantId !== tenantId) {
+    const { key } = await createApiKey(db, tenantId, 'demo simulator');
+    writeFileSync(keyFile, `${key}\n`, { mode: 0o600 });
+    log(`demo: seeded tenant "demo" and wrote its API key to ${keyFile}`);
+  }
+
+  const usersFile = path.join(dataDir, 'demo-users.json');
+  const known = existsSync(usersFile) ? z.array(DemoUser).parse(JSON.parse(readFileSync(usersFile, 'utf8'))) : [];
+  const firstAgent = config.agents[0];
+  const supervisedTeams = config.teams.slice(0, 2).map((t) => t.id);
+  const users: DemoUser[] = [];
+  for (const person of demoPeople) {
+    const email = `${person.role}@demo.switchboard.local`;
+    const password = known.find((u) => u.email === email)?.password ?? randomBytes(9).toString('base64url');
+    const agentName = person.role === 'agent' && firstAgent ? firstAgent.display_name : person.name;
+    await ensureMember(auth, db, {
+      email,
+      name: agentName,
+      password,
+      role: person.role,
+      tenantId,
+      agentKey: person.role === 'agent' ? firstAgent?.id : undefined,
+      teamKeys: person.role === 'supervisor' ? supervisedTeams : undefined,
+    });
+    users.push({ role: person.role, email, password, name: agentName });
+  }
+  writeFileSync(usersFile, `${JSON.stringify(users, null, 2)}\n`, { mode: 0o600 });
+
+  if ((await listAlertRules(db, tenantId)).length === 0) await seedAlertRules(db, tenantId);
+  return tenantId;
+}
+
+/** Default thresholds a supervisor starts from: SL below target, waits too long for the channel. */
+async function seedAlertRules(db: Db, tenantId: string): Promise<void> {
+  const directory = await getDirectory(db, tenantId);
+  if (!directory) return;
+  const longWaitS = { voice: [60, 120], chat: [120, 300], email: [3_600, 4 * 3_600], sms: [600, 1_800], social: [600, 1_800] } as const;
+  for (const q of directory.queues) {
+    const [warning, critical] = longWaitS[q.channel];
+    const rules = [
+      { metric: 'service_level_30m', comparator: 'below', threshold: q.slTarget, severity: 'warning' },
+      { metric: 'longest_wait_s', comparator: 'above', threshold: warning, severity: 'warning' },
+      { metric: 'longest_wait_s', comparator: 'above', threshold: critical, severity: 'critical' },
+    ] as const;
+    for (const rule of rules) await saveAlertRule(db, tenantId, null, { queueId: q.id, ...rule });
+  }
+}
