@@ -43,6 +43,7 @@ function generate(): TelemetryEvent[] {
 
 interface HostHandle {
   apiKey: string;
+  cpuSeconds(): number;
   writerStats(): Promise<{ inserts: number; rows: number; insertMs: number }>;
   stop(): Promise<void>;
 }
@@ -63,6 +64,11 @@ async function startHost(dataDir: string, port: number): Promise<HostHandle> {
   }
   return {
     apiKey: readFileSync(path.join(dataDir, 'demo-api-key'), 'utf8').trim(),
+    cpuSeconds: () => {
+      // utime + stime of the host process, in clock ticks (100 per second on Linux).
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    },
     writerStats: async () =>
       ((await (await fetch(`http://127.0.0.1:${port}/api/health`)).json()) as { writer: { inserts: number; rows: number; insertMs: number } }).writer,
     stop: async () => {
@@ -141,8 +147,11 @@ async function main(): Promise<void> {
   const host = await startHost(dataDir, port);
   let http;
   let writer;
+  let hostCpu;
   try {
+    const cpuBefore = host.cpuSeconds();
     http = await driveHttp(`http://127.0.0.1:${port}`, host.apiKey, bodies);
+    hostCpu = host.cpuSeconds() - cpuBefore;
     writer = await host.writerStats();
   } finally {
     await host.stop();
@@ -168,6 +177,8 @@ async function main(): Promise<void> {
     rows_per_insert: Math.round(writer.rows / writer.inserts),
     // Share of the wall time the host spent waiting on chDB inserts (the rest: HTTP, parse, validate, encode).
     insert_time_share: Math.round((writer.insertMs / 1000 / http.seconds) * 1000) / 1000,
+    // CPU the host process spent per event (all its threads, chDB included): less sensitive to other load than the rates.
+    host_cpu_us_per_event: Math.round((hostCpu / http.events) * 1e7) / 10,
   };
   console.log(JSON.stringify(result));
 }

@@ -47,6 +47,9 @@ export function createAuth(options: AuthOptions) {
       customRules: { '/sign-in/email': SIGN_IN_LIMIT },
     },
     advanced: {
+      // Explicit: better-auth otherwise skips its origin and CSRF checks when NODE_ENV=test or TEST is set.
+      disableOriginCheck: false,
+      disableCSRFCheck: false,
       ipAddress: { ipAddressHeaders: [options.clientIpHeader] },
       useSecureCookies: options.baseURL.startsWith('https:'),
       cookiePrefix: 'switchboard',

@@ -8,3 +8,4 @@ export { createCallerFactory } from './trpc.ts';
 export { policies, roles, type Policy, type ProcedureMeta, type Scope } from './policy.ts';
 export type { Wallboard, WallboardQueue, WallboardAgent } from './services/wallboard.ts';
 export type { AgentDay } from './services/agent-day.ts';
+export type { Report, ReportColumn, ReportRow, ReportPoint, ReportDimension } from './services/reports.ts';

@@ -5,7 +5,8 @@ export const roles = ['admin', 'supervisor', 'planner', 'analyst', 'agent'] as c
 /**
  * What data a role may reach through one procedure:
  * - tenant: everything of the viewer's tenant;
- * - teams: the agents of the supervisor's teams (queue-level figures stay tenant-wide);
+ * - teams: agent-level rows narrowed to the supervisor's teams; queue-level figures and the
+ *   interactions behind them stay tenant-wide (a supervisor works the queues);
  * - self: the viewer's own agent only.
  */
 export type Scope = 'tenant' | 'teams' | 'self';

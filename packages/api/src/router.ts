@@ -1,4 +1,5 @@
 import { agentsRouter } from './routers/agents.ts';
+import { interactionsRouter, reportsRouter } from './routers/reports.ts';
 import { sessionRouter } from './routers/session.ts';
 import { wallboardRouter } from './routers/wallboard.ts';
 import { router } from './trpc.ts';
@@ -7,6 +8,8 @@ export const appRouter = router({
   session: sessionRouter,
   wallboard: wallboardRouter,
   agents: agentsRouter,
+  reports: reportsRouter,
+  interactions: interactionsRouter,
 });
 
 export type AppRouter = typeof appRouter;

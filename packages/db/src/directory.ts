@@ -1,6 +1,6 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from './client.ts';
-import { agents, agentSkills, queues, teams, tenants } from './schema.ts';
+import { agents, agentSkills, bots, intents, queues, teams, tenants } from './schema.ts';
 
 /**
  * Read models of a tenant's configuration for screens: the telemetry keys (what events
@@ -33,8 +33,15 @@ export interface TeamEntry {
   name: string;
 }
 
+export interface IntentEntry {
+  key: string;
+  label: string;
+  botKey: string;
+}
+
 export interface Directory {
   timezone: string;
+  intents: IntentEntry[];
   queues: QueueEntry[];
   agents: AgentEntry[];
   teams: TeamEntry[];
@@ -64,6 +71,12 @@ export async function getDirectory(db: Db, tenantId: string): Promise<Directory 
       .where(eq(agents.tenantId, tenantId))
       .orderBy(asc(agents.key)),
   ]);
+  const intentRows = await db
+    .select({ key: intents.key, label: intents.label, botKey: bots.key })
+    .from(intents)
+    .innerJoin(bots, and(eq(bots.tenantId, intents.tenantId), eq(bots.id, intents.botId)))
+    .where(eq(intents.tenantId, tenantId))
+    .orderBy(asc(intents.key));
   const skillRows = await db
     .select({ agentId: agentSkills.agentId, skillId: agentSkills.skillId })
     .from(agentSkills)
@@ -73,6 +86,7 @@ export async function getDirectory(db: Db, tenantId: string): Promise<Directory 
   const teamById = new Map(teamRows.map((t) => [t.id, t]));
   return {
     timezone: tenant.timezone,
+    intents: intentRows,
     queues: queueRows,
     teams: teamRows,
     agents: agentRows.map((a) => {

@@ -4,6 +4,7 @@ export * as schema from './schema.ts';
 export { createTenant, getTenantBySlug, type Tenant } from './tenants.ts';
 export { createApiKey, revokeApiKey, verifyApiKey } from './api-keys.ts';
 export { getCenterConfig, seedTenant } from './center-config.ts';
-export { getDirectory, type Directory, type QueueEntry, type AgentEntry, type TeamEntry } from './directory.ts';
+export { getDirectory, type Directory, type IntentEntry, type QueueEntry, type AgentEntry, type TeamEntry } from './directory.ts';
 export { getMembership, setMembership, type Membership, type Role } from './access.ts';
 export { listAlertRules, saveAlertRule, deleteAlertRule, type AlertRule, type AlertRuleInput } from './alert-rules.ts';
+export { recordAudit } from './audit.ts';

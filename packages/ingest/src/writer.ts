@@ -26,6 +26,8 @@ export const defaultWriterOptions: WriterOptions = {
   failureBackoffMs: 2_000,
 };
 
+const TMP: { minRows?: number; linger?: number } = JSON.parse(process.env.TMP_WRITER ?? '{}'); // TEMP-EXPERIMENT
+
 interface Waiting {
   job: WriteJob;
   resolve: () => void;
@@ -81,10 +83,10 @@ export class BatchWriter {
 
   #schedule(): void {
     if (this.#flushing) return;
-    if (this.#queuedRows >= this.options.flushRows) {
+    if (this.#queuedRows >= Math.min(this.options.flushRows, TMP.minRows ?? Infinity)) {
       void this.#flush();
     } else if (!this.#timer) {
-      this.#timer = setTimeout(() => void this.#flush(), this.options.lingerMs);
+      this.#timer = setTimeout(() => void this.#flush(), TMP.linger ?? this.options.lingerMs);
     }
   }
 
@@ -126,7 +128,8 @@ export class BatchWriter {
       this.#inFlightRows = 0;
       this.#flushing = false;
       // What queued during this insert has waited long enough: write it now.
-      if (this.#queue.length > 0) setImmediate(() => void this.#flush());
+      if (this.#queue.length > 0 && TMP.minRows !== undefined) this.#schedule();
+      else if (this.#queue.length > 0) setImmediate(() => void this.#flush());
       else for (const resolve of this.#idle.splice(0)) resolve();
     }
   }

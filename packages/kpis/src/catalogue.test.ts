@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { addQueueSums, agentKpis, botKpis, computeQueueKpis, emptyQueueSums, queueKpis, surveyKpis, type QueueSums } from './catalogue.ts';
+import {
+  addQueueSums,
+  agentKpis,
+  applyServiceLevelThreshold,
+  botKpis,
+  computeQueueKpis,
+  emptyQueueSums,
+  queueKpis,
+  surveyKpis,
+  type QueueSums,
+} from './catalogue.ts';
 
 /** One hand-worked queue interval: 100 offered, 80 answered (60 within 20 s), 15 abandoned of which 5 short. */
 function example(): QueueSums {
@@ -20,12 +30,12 @@ function example(): QueueSums {
   s.wrapups = 78;
   s.holds = 13;
   s.transferred = 6;
-  return s;
+  return applyServiceLevelThreshold(s, 20);
 }
 
 describe('queue KPIs', () => {
   it('match the hand-computed values', () => {
-    const k = computeQueueKpis(example(), { thresholdS: 20 });
+    const k = computeQueueKpis(example());
     // 60 within 20 s over (80 answered + 15 abandoned − 5 short) = 60 / 90
     expect(k.service_level).toBeCloseTo(60 / 90, 12);
     expect(k.asa_s).toBe(12.5);
@@ -42,12 +52,13 @@ describe('queue KPIs', () => {
     expect(k.short_abandoned).toBe(5);
   });
 
-  it('uses the threshold of the queue', () => {
-    expect(queueKpis.service_level.compute(example(), { thresholdS: 30 })).toBeCloseTo(70 / 90, 12);
+  it('uses the threshold of the queue, and refuses one the rollups do not keep', () => {
+    expect(queueKpis.service_level.compute(applyServiceLevelThreshold(example(), 30))).toBeCloseTo(70 / 90, 12);
+    expect(() => applyServiceLevelThreshold(example(), 25)).toThrow(/no service-level counts are kept for 25 s/);
   });
 
   it('has no value, rather than zero, when nothing happened', () => {
-    const k = computeQueueKpis(emptyQueueSums(), { thresholdS: 20 });
+    const k = computeQueueKpis(emptyQueueSums());
     expect(k.service_level).toBeNull();
     expect(k.asa_s).toBeNull();
     expect(k.aht_s).toBeNull();
@@ -59,13 +70,14 @@ describe('queue KPIs', () => {
     const b = emptyQueueSums();
     b.answered = 20;
     b.answered_within[20] = 20;
+    b.answered_in_sl = 20;
     b.wait_answered_ms_sum = 20 * 2_500;
     b.wait_ms_max = 120_000;
     const total = addQueueSums(a, b);
     expect(total.answered).toBe(100);
     expect(total.wait_ms_max).toBe(120_000);
     expect(queueKpis.asa_s.compute(total)).toBeCloseTo((80 * 12.5 + 20 * 2.5) / 100, 12);
-    expect(queueKpis.service_level.compute(total, { thresholdS: 20 })).toBeCloseTo(80 / 110, 12);
+    expect(queueKpis.service_level.compute(total)).toBeCloseTo(80 / 110, 12);
   });
 });
 

@@ -12,6 +12,11 @@ export interface QueueSums {
   answered: number;
   /** Answered within each supported threshold, keyed by seconds. */
   answered_within: Record<ServiceLevelThresholdS, number>;
+  /**
+   * Answered within the threshold of each row's own queue (see `applyServiceLevelThreshold`):
+   * additive, so the service level of several queues with different thresholds is exact.
+   */
+  answered_in_sl: number;
   abandoned: number;
   short_abandoned: number;
   wait_answered_ms_sum: number;
@@ -62,10 +67,6 @@ export interface KpiDefinition<S, O = undefined> {
 /** numerator / denominator, or null when there is nothing to divide by. */
 export function ratio(numerator: number, denominator: number): number | null {
   return denominator > 0 ? numerator / denominator : null;
-}
-
-export interface ServiceLevelOptions {
-  thresholdS: ServiceLevelThresholdS;
 }
 
 /** Contacts whose wait ended (answered or abandoned), short abandons excluded: the SL and abandonment base. */
@@ -119,9 +120,9 @@ export const queueKpis = {
     label: 'Service level',
     unit: 'ratio',
     better: 'higher',
-    formula: 'answered within the queue threshold / (answered + abandoned − short abandons)',
-    description: "Share of contacts answered within the queue's threshold (e.g. 80% in 20 s), among those whose wait ended.",
-    compute: (s, { thresholdS }) => ratio(s.answered_within[thresholdS], waitsEnded(s)),
+    formula: "answered within the queue's threshold / (answered + abandoned − short abandons)",
+    description: "Share of contacts answered within their queue's threshold (e.g. 80% in 20 s), among those whose wait ended.",
+    compute: (s) => ratio(s.answered_in_sl, waitsEnded(s)),
   },
   asa_s: {
     id: 'asa_s',
@@ -222,7 +223,7 @@ export const queueKpis = {
     description: 'Holds per handled contact.',
     compute: (s) => ratio(s.holds, s.handled),
   },
-} satisfies Record<string, KpiDefinition<QueueSums, ServiceLevelOptions>>;
+} satisfies Record<string, KpiDefinition<QueueSums>>;
 
 const productiveStates = ['on_interaction', 'wrap_up'] as const;
 const stateMs = (s: AgentStateSums, states: readonly string[]) => states.reduce((sum, state) => sum + (s[state] ?? 0), 0);
@@ -348,6 +349,7 @@ export function emptyQueueSums(): QueueSums {
     offered: 0,
     answered: 0,
     answered_within: Object.fromEntries(serviceLevelThresholdsS.map((t) => [t, 0])) as Record<ServiceLevelThresholdS, number>,
+    answered_in_sl: 0,
     abandoned: 0,
     short_abandoned: 0,
     wait_answered_ms_sum: 0,
@@ -379,8 +381,8 @@ export function addQueueSums(a: QueueSums, b: QueueSums): QueueSums {
 }
 
 /** All queue KPIs of one row of sums. */
-export function computeQueueKpis(sums: QueueSums, options: ServiceLevelOptions): Record<QueueKpiId, number | null> {
-  return Object.fromEntries(Object.values(queueKpis).map((k) => [k.id, k.compute(sums, options)])) as Record<QueueKpiId, number | null>;
+export function computeQueueKpis(sums: QueueSums): Record<QueueKpiId, number | null> {
+  return Object.fromEntries(Object.values(queueKpis).map((k) => [k.id, k.compute(sums)])) as Record<QueueKpiId, number | null>;
 }
 
 export function computeBotKpis(sums: BotSums): Record<BotKpiId, number | null> {
@@ -391,9 +393,9 @@ export function computeAgentKpis(sums: AgentStateSums): Record<AgentKpiId, numbe
   return Object.fromEntries(Object.values(agentKpis).map((k) => [k.id, k.compute(sums)])) as Record<AgentKpiId, number | null>;
 }
 
-/** Service-level options for a queue's configured threshold (one the rollups keep). */
-export function serviceLevelOptions(thresholdS: number): ServiceLevelOptions {
+/** The queue's sums with `answered_in_sl` set from its configured threshold (one the rollups keep). */
+export function applyServiceLevelThreshold(sums: QueueSums, thresholdS: number): QueueSums {
   const supported: readonly number[] = serviceLevelThresholdsS;
   if (!supported.includes(thresholdS)) throw new Error(`no service-level counts are kept for ${thresholdS} s; use one of ${supported.join(', ')}`);
-  return { thresholdS: thresholdS as ServiceLevelThresholdS };
+  return { ...sums, answered_in_sl: sums.answered_within[thresholdS as ServiceLevelThresholdS] };
 }

@@ -8,6 +8,8 @@ import { signOut, useSession, type Role } from '../lib/session';
 
 const nav: { href: string; label: string; roles: readonly Role[] }[] = [
   { href: '/wallboard', label: 'Wallboard', roles: ['admin', 'supervisor'] },
+  { href: '/reports', label: 'Reports', roles: ['admin', 'supervisor', 'planner', 'analyst'] },
+  { href: '/self-service', label: 'Self-service', roles: ['admin', 'supervisor', 'planner', 'analyst'] },
   { href: '/planning', label: 'Planning', roles: ['admin', 'planner'] },
   { href: '/quality', label: 'Quality', roles: ['admin', 'analyst'] },
   { href: '/me', label: 'My day', roles: ['agent'] },

@@ -8,7 +8,7 @@ import {
   type ColumnDef,
   type SortingState,
 } from '@tanstack/react-table';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 
 /**
  * A keyboard-friendly sortable table over TanStack Table: headers are buttons (Enter or
@@ -21,6 +21,7 @@ export function SortableTable<T>({
   testId,
   caption,
   rowKey,
+  footer,
 }: {
   data: T[];
   columns: ColumnDef<T, unknown>[];
@@ -28,6 +29,8 @@ export function SortableTable<T>({
   testId?: string;
   caption?: string;
   rowKey: (row: T) => string;
+  /** Rows under the data that sorting leaves in place (totals). */
+  footer?: ReactNode;
 }) {
   const [sorting, setSorting] = useState<SortingState>(initialSort);
   const table = useReactTable({
@@ -81,6 +84,7 @@ export function SortableTable<T>({
             </tr>
           ))}
         </tbody>
+        {footer && <tfoot>{footer}</tfoot>}
       </table>
     </div>
   );

@@ -22,3 +22,25 @@ export function formatDuration(seconds: number | null | undefined): string {
   const ss = String(s % 60).padStart(2, '0');
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 }
+
+/** A KPI value in its unit. Counts that are not whole (hours) keep one decimal. */
+export function formatKpi(unit: 'count' | 'ratio' | 'seconds', value: number | null | undefined): string {
+  if (value === null || value === undefined) return DASH;
+  if (unit === 'ratio') return formatPercent(value);
+  if (unit === 'seconds') return formatDuration(value);
+  return Number.isInteger(value) ? formatCount(value) : value.toFixed(1);
+}
+
+/** A local date as YYYY-MM-DD. */
+export function toDateInput(date: Date): string {
+  return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
+}
+
+/** A bucket start as people read it, in the tenant's time zone. */
+export function formatBucket(iso: string, grain: string, timezone: string): string {
+  const d = new Date(iso);
+  if (grain === 'day' || grain === 'week') {
+    return d.toLocaleDateString('en-US', { timeZone: timezone, weekday: 'short', month: 'short', day: 'numeric' });
+  }
+  return d.toLocaleString('en-US', { timeZone: timezone, month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false });
+}

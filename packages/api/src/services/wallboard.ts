@@ -1,5 +1,5 @@
 import type { agentStates } from '@switchboard/contracts';
-import { botKpis, computeQueueKpis, emptyQueueSums, queueKpis, serviceLevelOptions, type QueueSums } from '@switchboard/kpis';
+import { applyServiceLevelThreshold, botKpis, computeQueueKpis, emptyQueueSums, queueKpis, type QueueSums } from '@switchboard/kpis';
 import { listAlertRules } from '@switchboard/db';
 import { getAgentCurrentStates, getBotSums, getQueueSums, getQueueWaiting, getRecentQueueSums } from '@switchboard/telemetry';
 import type { ApiServices } from '../context.ts';
@@ -85,9 +85,8 @@ export async function getWallboard(services: ApiServices, access: Access): Promi
   const stateByAgent = new Map(states.map((s) => [s.agent_id, s]));
 
   const queues = directory.queues.map((q): WallboardQueue => {
-    const options = serviceLevelOptions(q.slThresholdS);
-    const todayKpis = computeQueueKpis(todayByQueue.get(q.key) ?? emptyQueueSums(), options);
-    const recentSums = recentByQueue.get(q.key) ?? emptyQueueSums();
+    const todayKpis = computeQueueKpis(applyServiceLevelThreshold(todayByQueue.get(q.key) ?? emptyQueueSums(), q.slThresholdS));
+    const recentSums = applyServiceLevelThreshold(recentByQueue.get(q.key) ?? emptyQueueSums(), q.slThresholdS);
     const w = waitingByQueue.get(q.key);
     const agentsByState: WallboardQueue['agentsByState'] = {};
     for (const agent of directory.agents) {
@@ -100,7 +99,7 @@ export async function getWallboard(services: ApiServices, access: Access): Promi
     const last30 = {
       answered: recentSums.answered,
       abandoned: recentSums.abandoned,
-      serviceLevel: queueKpis.service_level.compute(recentSums, options),
+      serviceLevel: queueKpis.service_level.compute(recentSums),
       asaS: queueKpis.asa_s.compute(recentSums),
     };
     const values: Record<AlertMetric, number | null> = {

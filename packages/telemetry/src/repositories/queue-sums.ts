@@ -60,6 +60,8 @@ export function toQueueSums(row: Record<string, number>): QueueSums {
     offered: n('offered'),
     answered: n('answered'),
     answered_within: Object.fromEntries(serviceLevelThresholdsS.map((t) => [t, n(`answered_within_${t}s`)])) as QueueSums['answered_within'],
+    // Set per queue by applyServiceLevelThreshold: the row does not know its queue's target.
+    answered_in_sl: 0,
     abandoned: n('abandoned'),
     short_abandoned: n('short_abandoned'),
     wait_answered_ms_sum: n('wait_answered_ms_sum'),

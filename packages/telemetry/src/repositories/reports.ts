@@ -1,0 +1,368 @@
+import { z } from 'zod';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { SHORT_ABANDON_MS } from '@switchboard/contracts';
+import { agentFilter, agentScopeParams } from './agents.ts';
+import { QueueSumsRow, rollupQueueSumsSql } from './queue-sums.ts';
+import { ChDateTime, queryRows, toChDateTime, UInt64 } from './rows.ts';
+
+/**
+ * Historical reports from the 15-minute rollups, bucketed in the tenant's time zone, and
+ * the drill-down from any reported number to the events (and interactions) behind it.
+ */
+
+export const reportGrains = ['15m', '30m', '60m', 'day', 'week'] as const;
+export type ReportGrain = (typeof reportGrains)[number];
+
+/** Bucket expressions by grain (an allowlist: the grain never reaches SQL as text). Weeks start on Monday. */
+const bucketSql: Record<ReportGrain, string> = {
+  '15m': 'toUnixTimestamp(interval_start)',
+  '30m': 'toUnixTimestamp(toStartOfInterval(interval_start, INTERVAL 30 minute, {tz:String}))',
+  '60m': 'toUnixTimestamp(toStartOfInterval(interval_start, INTERVAL 1 hour, {tz:String}))',
+  day: 'toUnixTimestamp(toStartOfDay(interval_start, {tz:String}))',
+  week: 'toUnixTimestamp(toDateTime(toStartOfWeek(interval_start, 1, {tz:String}), {tz:String}))',
+};
+
+export interface ReportWindow {
+  tenantId: string;
+  from: Date;
+  to: Date;
+  grain: ReportGrain;
+  timezone: string;
+}
+
+function reportParams(params: ReportWindow) {
+  return { tenantId: params.tenantId, from: toChDateTime(params.from), to: toChDateTime(params.to), tz: params.timezone };
+}
+
+const windowSql = `tenant_id = {tenantId:String}
+        AND interval_start >= {from:DateTime64(3, 'UTC')} AND interval_start < {to:DateTime64(3, 'UTC')}`;
+
+const QueueReportRow = z
+  .object({ bucket_s: UInt64 })
+  .and(QueueSumsRow)
+  .transform(({ bucket_s, ...rest }) => ({ bucket: new Date(bucket_s * 1000).toISOString(), ...rest }));
+export type QueueReportRow = z.infer<typeof QueueReportRow>;
+
+/** Queue sums per bucket, queue and channel. */
+export function getQueueReport(client: ClickHouseClient, params: ReportWindow): Promise<QueueReportRow[]> {
+  return queryRows(
+    client,
+    QueueReportRow,
+    `SELECT ${bucketSql[params.grain]} AS bucket_s, queue_id, channel, ${rollupQueueSumsSql}
+       FROM queue_interval_15m
+      WHERE ${windowSql}
+      GROUP BY bucket_s, queue_id, channel
+      ORDER BY bucket_s, queue_id, channel`,
+    reportParams(params),
+  );
+}
+
+export const AgentReportRow = z
+  .object({
+    bucket_s: UInt64,
+    agent_id: z.string(),
+    answered: UInt64,
+    handled: UInt64,
+    talk_ms_sum: UInt64,
+    hold_ms_sum: UInt64,
+    wrapups: UInt64,
+    wrapup_ms_sum: UInt64,
+    holds: UInt64,
+    transferred: UInt64,
+  })
+  .transform(({ bucket_s, ...rest }) => ({ bucket: new Date(bucket_s * 1000).toISOString(), ...rest }));
+export type AgentReportRow = z.infer<typeof AgentReportRow>;
+
+/** What agents handled per bucket (all queues together). */
+export function getAgentReport(
+  client: ClickHouseClient,
+  params: ReportWindow & { agentIds?: readonly string[] | undefined },
+): Promise<AgentReportRow[]> {
+  return queryRows(
+    client,
+    AgentReportRow,
+    `SELECT ${bucketSql[params.grain]} AS bucket_s, agent_id,
+            sum(answered) AS answered, sum(handled) AS handled, sum(talk_ms_sum) AS talk_ms_sum,
+            sum(hold_ms_sum) AS hold_ms_sum, sum(wrapups) AS wrapups, sum(wrapup_ms_sum) AS wrapup_ms_sum,
+            sum(holds) AS holds, sum(transferred) AS transferred
+       FROM agent_interval_15m
+      WHERE ${windowSql} AND ${agentFilter}
+      GROUP BY bucket_s, agent_id
+      ORDER BY bucket_s, agent_id`,
+    { ...reportParams(params), ...agentScopeParams(params.agentIds) },
+  );
+}
+
+export const AgentStateReportRow = z
+  .object({ bucket_s: UInt64, agent_id: z.string(), state: z.string(), state_ms: UInt64 })
+  .transform(({ bucket_s, ...rest }) => ({ bucket: new Date(bucket_s * 1000).toISOString(), ...rest }));
+export type AgentStateReportRow = z.infer<typeof AgentStateReportRow>;
+
+/** Time in each state per bucket and agent. */
+export function getAgentStateReport(
+  client: ClickHouseClient,
+  params: ReportWindow & { agentIds?: readonly string[] | undefined },
+): Promise<AgentStateReportRow[]> {
+  return queryRows(
+    client,
+    AgentStateReportRow,
+    `SELECT ${bucketSql[params.grain]} AS bucket_s, agent_id, state, sum(state_ms) AS state_ms
+       FROM agent_state_interval_15m
+      WHERE ${windowSql} AND ${agentFilter}
+      GROUP BY bucket_s, agent_id, state
+      ORDER BY bucket_s, agent_id, state`,
+    { ...reportParams(params), ...agentScopeParams(params.agentIds) },
+  );
+}
+
+export const BotIntentReportRow = z
+  .object({
+    bucket_s: UInt64,
+    bot_id: z.string(),
+    intent: z.string(),
+    escalation_reason: z.string(),
+    sessions: UInt64,
+    contained: UInt64,
+    escalated: UInt64,
+    abandoned: UInt64,
+    turns_sum: UInt64,
+    duration_ms_sum: UInt64,
+  })
+  .transform(({ bucket_s, ...rest }) => ({ bucket: new Date(bucket_s * 1000).toISOString(), ...rest }));
+export type BotIntentReportRow = z.infer<typeof BotIntentReportRow>;
+
+/** Self-service outcomes per bucket, bot, intent and escalation reason. */
+export function getBotIntentReport(client: ClickHouseClient, params: ReportWindow): Promise<BotIntentReportRow[]> {
+  return queryRows(
+    client,
+    BotIntentReportRow,
+    `SELECT ${bucketSql[params.grain]} AS bucket_s, bot_id, intent, escalation_reason,
+            sum(sessions) AS sessions, sum(contained) AS contained, sum(escalated) AS escalated,
+            sum(abandoned) AS abandoned, sum(turns_sum) AS turns_sum, sum(duration_ms_sum) AS duration_ms_sum
+       FROM bot_intent_interval_15m
+      WHERE ${windowSql}
+      GROUP BY bucket_s, bot_id, intent, escalation_reason
+      ORDER BY bucket_s, bot_id, intent, escalation_reason`,
+    reportParams(params),
+  );
+}
+
+// ── drill-down ────────────────────────────────────────────────────────────────
+
+/**
+ * Which events stand behind a reported number. Each matches exactly what the rollup's
+ * view counts for that figure, so a total always equals its drill-down's row count.
+ */
+export const drillMetrics = ['offered', 'answered', 'answered_in_sl', 'abandoned', 'short_abandoned', 'waits', 'handled', 'transferred', 'held'] as const;
+export type DrillMetric = (typeof drillMetrics)[number];
+
+const drillCondition: Record<DrillMetric, string> = {
+  offered: `type = 'interaction.offered'`,
+  answered: `type = 'interaction.answered'`,
+  // Each queue's own threshold, as the report's service level uses it.
+  answered_in_sl: `type = 'interaction.answered' AND wait_ms <= transform(queue_id, {slQueueIds:Array(String)}, {slThresholdsMs:Array(UInt32)}, toUInt32(0))`,
+  abandoned: `type = 'interaction.abandoned'`,
+  short_abandoned: `type = 'interaction.abandoned' AND wait_ms < ${SHORT_ABANDON_MS}`,
+  // The base of service level, ASA and abandonment rate: every wait that ended.
+  waits: `type IN ('interaction.answered', 'interaction.abandoned')`,
+  handled: `type = 'interaction.ended'`,
+  transferred: `type = 'interaction.transferred'`,
+  held: `type = 'interaction.held'`,
+};
+
+export interface DrillDownParams {
+  tenantId: string;
+  from: Date;
+  to: Date;
+  metric: DrillMetric;
+  queueIds?: readonly string[] | undefined;
+  channels?: readonly string[] | undefined;
+  agentIds?: readonly string[] | undefined;
+  /** Queue keys and their service-level thresholds, for answered_in_sl. */
+  slQueueIds: readonly string[];
+  slThresholdsMs: readonly number[];
+  limit: number;
+}
+
+export const DrillDownRow = z.object({
+  event_id: z.string(),
+  occurred_at: ChDateTime,
+  type: z.string(),
+  interaction_id: z.string(),
+  queue_id: z.string(),
+  channel: z.string(),
+  agent_id: z.string(),
+  wait_ms: UInt64,
+  talk_ms: UInt64,
+  hold_ms: UInt64,
+  outcome: z.string(),
+  handled_by: z.string(),
+  disposition: z.string(),
+  handle_ms: UInt64,
+});
+export type DrillDownRow = z.infer<typeof DrillDownRow>;
+
+/** Interactions touched by a drill-down are summed over this much time around the window. */
+const INTERACTION_SPAN_S = 2 * 86_400;
+
+function drillFilters(params: DrillDownParams) {
+  const sql = `tenant_id = {tenantId:String}
+        AND occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}
+        AND ${drillCondition[params.metric]}
+        AND ({allQueues:UInt8} = 1 OR queue_id IN {queueIds:Array(String)})
+        AND ({allChannels:UInt8} = 1 OR channel IN {channels:Array(String)})
+        AND ${agentFilter}`;
+  const values = {
+    tenantId: params.tenantId,
+    from: toChDateTime(params.from),
+    to: toChDateTime(params.to),
+    allQueues: params.queueIds ? 0 : 1,
+    queueIds: params.queueIds ?? [],
+    allChannels: params.channels ? 0 : 1,
+    channels: params.channels ?? [],
+    slQueueIds: params.slQueueIds,
+    slThresholdsMs: params.slThresholdsMs,
+    ...agentScopeParams(params.agentIds),
+  };
+  return { sql, values };
+}
+
+/**
+ * The events behind a number (one row per event, newest first, at most `limit`) with a
+ * summary of each one's interaction, and how many there are in all.
+ */
+export async function getDrillDown(client: ClickHouseClient, params: DrillDownParams): Promise<{ total: number; rows: DrillDownRow[] }> {
+  const filters = drillFilters(params);
+  const [count] = await queryRows(
+    client,
+    z.object({ total: UInt64 }),
+    `SELECT uniqExact(event_id) AS total FROM events WHERE ${filters.sql}`,
+    filters.values,
+  );
+  const rows = await queryRows(
+    client,
+    DrillDownRow,
+    `WITH matched AS (
+       -- LIMIT 1 BY: a duplicate not merged yet is listed once, as it is counted once.
+       SELECT event_id, occurred_at, type, interaction_id, queue_id, channel, agent_id, wait_ms, talk_ms, hold_ms
+         FROM events
+        WHERE ${filters.sql}
+        ORDER BY occurred_at DESC, event_id
+        LIMIT 1 BY event_id
+        LIMIT {limit:UInt32}
+     ),
+     summary AS (
+       SELECT interaction_id,
+              multiIf(countIf(type = 'interaction.abandoned') > 0 AND countIf(type = 'interaction.answered') = 0, 'abandoned',
+                      countIf(type = 'interaction.transferred') > 0, 'transferred',
+                      countIf(type = 'interaction.ended') > 0, 'handled',
+                      countIf(type = 'interaction.answered') > 0, 'in progress', 'waiting') AS outcome,
+              argMaxIf(agent_id, occurred_at, type = 'interaction.answered') AS handled_by,
+              argMaxIf(disposition, occurred_at, type = 'interaction.ended') AS disposition,
+              sumIf(toUInt64(talk_ms) + hold_ms, type = 'interaction.ended') + sumIf(toUInt64(wrapup_ms), type = 'interaction.wrapup_ended') AS handle_ms
+         FROM events
+        WHERE tenant_id = {tenantId:String}
+          AND occurred_at >= {from:DateTime64(3, 'UTC')} - INTERVAL ${INTERACTION_SPAN_S} SECOND
+          AND occurred_at < {to:DateTime64(3, 'UTC')} + INTERVAL ${INTERACTION_SPAN_S} SECOND
+          AND startsWith(type, 'interaction.')
+          AND interaction_id IN (SELECT interaction_id FROM matched)
+        GROUP BY interaction_id
+     )
+     SELECT m.event_id AS event_id, m.occurred_at AS occurred_at, m.type AS type, m.interaction_id AS interaction_id,
+            m.queue_id AS queue_id, m.channel AS channel, m.agent_id AS agent_id, m.wait_ms AS wait_ms,
+            m.talk_ms AS talk_ms, m.hold_ms AS hold_ms, s.outcome AS outcome, s.handled_by AS handled_by,
+            s.disposition AS disposition, s.handle_ms AS handle_ms
+       FROM matched AS m LEFT JOIN summary AS s ON s.interaction_id = m.interaction_id
+      ORDER BY occurred_at DESC, event_id`,
+    { ...filters.values, limit: params.limit },
+  );
+  return { total: count?.total ?? 0, rows };
+}
+
+// ── one interaction ───────────────────────────────────────────────────────────
+
+export const TimelineEvent = z.object({
+  event_id: z.string(),
+  type: z.string(),
+  occurred_at: ChDateTime,
+  source: z.string(),
+  queue_id: z.string(),
+  channel: z.string(),
+  agent_id: z.string(),
+  intent: z.string(),
+  routing_reason: z.string(),
+  to_queue_id: z.string(),
+  transfer_type: z.string(),
+  wait_ms: UInt64,
+  talk_ms: UInt64,
+  hold_ms: UInt64,
+  wrapup_ms: UInt64,
+  disposition: z.string(),
+  state: z.string(),
+  bot_id: z.string(),
+  turn_index: UInt64,
+  confidence: z.number(),
+  outcome: z.string(),
+  escalation_reason: z.string(),
+  turns: UInt64,
+  duration_ms: UInt64,
+  segment_index: UInt64,
+  speaker: z.string(),
+  start_ms: UInt64,
+  end_ms: UInt64,
+  text: z.string(),
+  csat: UInt64,
+  nps: z.number(),
+  resolved: z.number(),
+});
+export type TimelineEvent = z.infer<typeof TimelineEvent>;
+
+/** Every event of one interaction within `around` ± 2 days, in order. Transcript text is stored redacted. */
+export function getInteractionEvents(
+  client: ClickHouseClient,
+  params: { tenantId: string; interactionId: string; around: Date },
+): Promise<TimelineEvent[]> {
+  return queryRows(
+    client,
+    TimelineEvent,
+    `SELECT event_id, type, occurred_at, source, queue_id, channel, agent_id, intent, routing_reason, to_queue_id,
+            transfer_type, wait_ms, talk_ms, hold_ms, wrapup_ms, disposition, state, bot_id, turn_index, confidence,
+            outcome, escalation_reason, turns, duration_ms, segment_index, speaker, start_ms, end_ms, text, csat, nps, resolved
+       FROM events
+      WHERE tenant_id = {tenantId:String}
+        AND interaction_id = {interactionId:String}
+        AND occurred_at >= {around:DateTime64(3, 'UTC')} - INTERVAL ${INTERACTION_SPAN_S} SECOND
+        AND occurred_at < {around:DateTime64(3, 'UTC')} + INTERVAL ${INTERACTION_SPAN_S} SECOND
+      ORDER BY occurred_at, segment_index, event_id
+      LIMIT 1 BY event_id`,
+    { tenantId: params.tenantId, interactionId: params.interactionId, around: toChDateTime(params.around) },
+  );
+}
+
+export const SurveySumsRow = z.object({
+  queue_id: z.string(),
+  agent_id: z.string(),
+  csat_responses: UInt64,
+  csat_satisfied: UInt64,
+  csat_sum: UInt64,
+});
+export type SurveySumsRow = z.infer<typeof SurveySumsRow>;
+
+/** CSAT answers per queue and agent of the surveys answered in [from, to). */
+export function getSurveySums(client: ClickHouseClient, params: { tenantId: string; from: Date; to: Date }): Promise<SurveySumsRow[]> {
+  return queryRows(
+    client,
+    SurveySumsRow,
+    `SELECT queue_id, agent_id, countIf(csat > 0) AS csat_responses, countIf(csat >= 4) AS csat_satisfied, sumIf(toUInt64(csat), csat > 0) AS csat_sum
+       FROM (
+         SELECT queue_id, agent_id, csat
+           FROM events
+          WHERE tenant_id = {tenantId:String} AND type = 'survey.response'
+            AND occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}
+          LIMIT 1 BY event_id
+       )
+      GROUP BY queue_id, agent_id
+      ORDER BY queue_id, agent_id`,
+    { tenantId: params.tenantId, from: toChDateTime(params.from), to: toChDateTime(params.to) },
+  );
+}
