@@ -54,10 +54,18 @@ echo "==> starting live simulated traffic"
 npx tsx apps/simulator/src/cli.ts live --url "$url" "${live_from[@]}" >"$SWITCHBOARD_DATA_DIR/simulator.log" 2>&1 &
 pids+=("$!")
 
+users="$(node -e '
+  const users = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  for (const u of users) console.log(`      ${u.role.padEnd(11)} ${u.email.padEnd(34)} ${u.password}`);
+' "$SWITCHBOARD_DATA_DIR/demo-users.json")"
+
 cat <<MSG
 
   Switchboard is running.
-    Open:         $url/#key=$api_key
+    Open:         $url   (sign in as one of the demo users below)
+$users
+                  (also in $SWITCHBOARD_DATA_DIR/demo-users.json)
+    Ingest status: $url/ingest#key=$api_key
     Demo API key: $api_key   (also in $SWITCHBOARD_DATA_DIR/demo-api-key)
     Send events:  curl -H "authorization: Bearer \$(cat $SWITCHBOARD_DATA_DIR/demo-api-key)" \\
                        -H 'content-type: application/x-ndjson' --data-binary @events.ndjson $url/api/v1/events

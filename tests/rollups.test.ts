@@ -105,6 +105,35 @@ describe('rollups equal the raw events (one simulated day)', () => {
     expect(Object.fromEntries(actual)).toEqual(Object.fromEntries(normalised));
   });
 
+  it('agent_interval_15m: what each agent handled per queue', async () => {
+    const expected = new Map<string, Record<string, number>>();
+    for (const e of events) {
+      if (!isInteraction(e) || !('agent_id' in e)) continue;
+      const values: Record<string, number> = {};
+      if (e.type === 'interaction.answered') values.answered = 1;
+      if (e.type === 'interaction.ended') Object.assign(values, { handled: 1, talk_ms_sum: e.talk_ms, hold_ms_sum: e.hold_ms });
+      if (e.type === 'interaction.wrapup_ended') Object.assign(values, { wrapups: 1, wrapup_ms_sum: e.wrapup_ms });
+      if (e.type === 'interaction.held') values.holds = 1;
+      if (e.type === 'interaction.transferred') values.transferred = 1;
+      if (Object.keys(values).length > 0) add(expected, `${e.agent_id}|${e.queue_id}|${e.channel}|${interval(e.occurred_at)}`, values);
+    }
+    const columns = ['answered', 'handled', 'talk_ms_sum', 'hold_ms_sum', 'wrapups', 'wrapup_ms_sum', 'holds', 'transferred'];
+    const rows = await queryRows(
+      t.host.telemetry.client,
+      z.object({ agent_id: z.string(), queue_id: z.string(), channel: z.string(), interval_start: chTime }).catchall(UInt64),
+      `SELECT agent_id, queue_id, channel, interval_start, ${columns.map((c) => `sum(${c}) AS ${c}`).join(', ')}
+         FROM agent_interval_15m WHERE tenant_id = {tenantId:String}
+        GROUP BY agent_id, queue_id, channel, interval_start`,
+      { tenantId },
+    );
+    const actual = new Map(
+      rows.map((r) => [`${r.agent_id}|${r.queue_id}|${r.channel}|${r.interval_start}`, Object.fromEntries(columns.map((c) => [c, Number(r[c])]))]),
+    );
+    const normalised = new Map([...expected].map(([k, v]) => [k, Object.fromEntries(columns.map((c) => [c, v[c] ?? 0]))]));
+    expect(actual.size).toBeGreaterThan(100);
+    expect(Object.fromEntries(actual)).toEqual(Object.fromEntries(normalised));
+  });
+
   it('agent_state_interval_15m: time in state split over intervals, and entries', async () => {
     const expected = new Map<string, Record<string, number>>();
     for (const e of events) {

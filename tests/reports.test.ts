@@ -1,0 +1,155 @@
+import { TZDate } from '@date-fns/tz';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SHORT_ABANDON_MS, type TelemetryEvent } from '@switchboard/contracts';
+import { demoCenter, simulate } from '@switchboard/simulator';
+import { ndjson, post } from './support/events.ts';
+import { startTestHost, type TestHost } from './support/host.ts';
+import { seedTenantWithMembers } from './support/members.ts';
+
+/**
+ * Reports against one simulated local day sent through ingest: totals equal the rows of
+ * their drill-downs, rows add up to totals, and service level equals a count made here
+ * from the events that were sent.
+ */
+
+let t: TestHost;
+let admin: Awaited<ReturnType<typeof seedTenantWithMembers>>['callers'][number];
+let supervisor: typeof admin;
+let events: TelemetryEvent[];
+const tz = demoCenter.timezone;
+const team = demoCenter.teams[0]!;
+
+// A weekday four or more local days back: busy, and inside the late-event horizon.
+let day = new TZDate(Date.now() - 4 * 86_400_000, tz);
+while ([0, 6].includes(day.getDay())) day = new TZDate(day.getTime() - 86_400_000, tz);
+const dayStart = new TZDate(day.getFullYear(), day.getMonth(), day.getDate(), tz);
+const date = `${dayStart.getFullYear()}-${String(dayStart.getMonth() + 1).padStart(2, '0')}-${String(dayStart.getDate()).padStart(2, '0')}`;
+
+beforeAll(async () => {
+  t = await startTestHost();
+  const seeded = await seedTenantWithMembers(t, demoCenter, [{ role: 'admin' }, { role: 'supervisor', teamKeys: [team.id] }]);
+  [admin, supervisor] = seeded.callers as [typeof admin, typeof admin];
+  events = [...simulate({ config: demoCenter, seed: 5, start: dayStart.getTime(), end: dayStart.getTime() + 86_400_000 })];
+  for (let i = 0; i < events.length; i += 10_000) {
+    expect((await post(t.url, seeded.apiKey, ndjson(events.slice(i, i + 10_000)))).status).toBe(200);
+  }
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+type Kpis = Record<string, number | null>;
+
+/** How many events stand behind each drill-down metric, from a row's KPIs. */
+function expectedCount(metric: string, k: Kpis): number {
+  const n = (id: string) => k[id] ?? 0;
+  switch (metric) {
+    case 'waits':
+      return n('answered') + n('abandoned');
+    case 'transferred':
+      return Math.round(n('transfer_rate') * n('handled'));
+    case 'held':
+      return Math.round(n('hold_rate') * n('handled'));
+    default:
+      return n(metric);
+  }
+}
+
+describe('reports over one simulated day', () => {
+  it('every total and every row equals the number of events its drill-down lists', async () => {
+    const report = await admin.reports.run({ from: date, to: date, grain: '60m', dimension: 'queue', compare: false });
+    expect(report.rows.map((r) => r.key).sort()).toEqual(demoCenter.queues.map((q) => q.id).sort());
+    expect(report.total.kpis.offered).toBeGreaterThan(3_000);
+    const metrics = [...new Set(report.columns.flatMap((c) => (c.drill ? [c.drill] : [])))];
+    expect(metrics.sort()).toEqual(['abandoned', 'answered', 'handled', 'offered', 'short_abandoned', 'transferred', 'waits']);
+    for (const row of [...report.rows, report.total]) {
+      for (const metric of metrics) {
+        const keys = row.key ? [row.key] : undefined;
+        const drill = await admin.reports.drill({ ...report.window, metric, dimension: 'queue', keys, limit: 5_000 });
+        expect({ row: row.label, metric, total: drill.total }).toEqual({ row: row.label, metric, total: expectedCount(metric, row.kpis) });
+        expect(drill.rows.length).toBe(Math.min(drill.total, 5_000));
+      }
+    }
+  });
+
+  it('each interval of the series equals its drill-down, and the intervals cover the day', async () => {
+    const report = await admin.reports.run({ from: date, to: date, grain: '60m', dimension: 'channel', compare: false });
+    expect(report.series).toHaveLength(24);
+    const busiest = [...report.series].sort((a, b) => (b.kpis.offered ?? 0) - (a.kpis.offered ?? 0)).slice(0, 3);
+    for (const point of busiest) {
+      const to = new Date(Date.parse(point.bucket) + 3_600_000).toISOString();
+      const drill = await admin.reports.drill({ from: point.bucket, to, metric: 'offered', dimension: 'channel', limit: 1 });
+      expect(drill.total).toBe(point.kpis.offered);
+    }
+    expect(report.series.reduce((sum, p) => sum + (p.kpis.offered ?? 0), 0)).toBe(report.total.kpis.offered);
+  });
+
+  it('rows add up to the total, and service level equals a count made from the events sent', async () => {
+    const report = await admin.reports.run({ from: date, to: date, grain: 'day', dimension: 'queue', compare: false });
+    for (const id of ['offered', 'answered', 'abandoned', 'handled']) {
+      expect(report.rows.reduce((sum, r) => sum + (r.kpis[id] ?? 0), 0)).toBe(report.total.kpis[id]);
+    }
+    const threshold = new Map(demoCenter.queues.map((q) => [q.id, q.sl_threshold_s * 1000]));
+    const count = new Map<string, { within: number; ended: number }>();
+    for (const e of events) {
+      if (e.type !== 'interaction.answered' && e.type !== 'interaction.abandoned') continue;
+      const c = count.get(e.queue_id) ?? { within: 0, ended: 0 };
+      if (e.type === 'interaction.answered') {
+        c.ended++;
+        if (e.wait_ms <= threshold.get(e.queue_id)!) c.within++;
+      } else if (e.wait_ms >= SHORT_ABANDON_MS) c.ended++;
+      count.set(e.queue_id, c);
+    }
+    for (const row of report.rows) {
+      const c = count.get(row.key)!;
+      expect(row.kpis.service_level).toBeCloseTo(c.within / c.ended, 12);
+    }
+    const all = [...count.values()].reduce((a, c) => ({ within: a.within + c.within, ended: a.ended + c.ended }), { within: 0, ended: 0 });
+    expect(report.total.kpis.service_level).toBeCloseTo(all.within / all.ended, 12);
+  });
+
+  it('a supervisor gets their team only, and its handled contacts equal the drill-down', async () => {
+    const report = await supervisor.reports.run({ from: date, to: date, grain: 'day', dimension: 'team', compare: false });
+    expect(report.rows.map((r) => r.key)).toEqual([team.id]);
+    const drill = await supervisor.reports.drill({ ...report.window, metric: 'handled', dimension: 'team', keys: [team.id], limit: 1 });
+    expect(drill.total).toBe(report.rows[0]!.kpis.handled);
+    expect(drill.total).toBeGreaterThan(0);
+    const other = demoCenter.teams[1]!.id;
+    await expect(supervisor.reports.drill({ ...report.window, metric: 'handled', dimension: 'team', keys: [other], limit: 1 })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    const agents = await supervisor.reports.run({ from: date, to: date, grain: 'day', dimension: 'agent', compare: false });
+    const ofTeam = new Set(demoCenter.agents.filter((a) => a.team_id === team.id).map((a) => a.id));
+    expect(agents.rows.length).toBeGreaterThan(0);
+    expect(agents.rows.every((r) => ofTeam.has(r.key))).toBe(true);
+  });
+
+  it('compares with the same days a week earlier, and days before the data compare with nothing', async () => {
+    const report = await admin.reports.run({ from: date, to: date, grain: 'day', dimension: 'queue', compare: true });
+    expect(Date.parse(report.window.from) - Date.parse(report.previousWindow!.from)).toBeGreaterThanOrEqual(7 * 86_400_000 - 3_600_000);
+    expect(report.total.previous?.offered).toBe(0);
+    expect(report.total.previous?.service_level).toBeNull();
+  });
+
+  it('opens an interaction as its timeline, in the order of a contact’s life', async () => {
+    const report = await admin.reports.run({ from: date, to: date, grain: 'day', dimension: 'queue', compare: false });
+    const drill = await admin.reports.drill({ ...report.window, metric: 'handled', dimension: 'queue', limit: 50 });
+    const row = drill.rows.find((r) => r.outcome === 'handled')!;
+    const timeline = await admin.interactions.timeline({ interactionId: row.interactionId, around: row.occurredAt });
+    const types = timeline.events.map((e) => e.type);
+    const sent = events.filter((e) => 'interaction_id' in e && e.interaction_id === row.interactionId);
+    expect(types.length).toBe(sent.length);
+    for (const [before, after] of [
+      ['interaction.offered', 'interaction.answered'],
+      ['interaction.answered', 'interaction.ended'],
+      ['interaction.ended', 'interaction.wrapup_ended'],
+    ] as const) {
+      expect(types.indexOf(before)).toBeLessThan(types.indexOf(after));
+    }
+  });
+
+  it('refuses ranges it cannot answer with a reason', async () => {
+    await expect(admin.reports.run({ from: date, to: '2020-01-01', grain: 'day', dimension: 'queue' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(admin.reports.run({ from: '2025-01-01', to: '2025-06-30', grain: '15m', dimension: 'queue' })).rejects.toThrow(/intraday grains cover at most/);
+  });
+});

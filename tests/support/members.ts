@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import { appRouter, createCallerFactory, createDirectoryCache, ensureMember } from '@switchboard/api';
+import type { CenterConfig } from '@switchboard/contracts';
+import { createApiKey, getMembership, seedTenant, type Role } from '@switchboard/db';
+import type { TestHost } from './host.ts';
+
+const createCaller = createCallerFactory(appRouter);
+
+/**
+ * A tenant seeded from a center configuration, with an ingest key, and a tRPC caller per
+ * member made here (the real router and stores, no HTTP). `now` fixes the clock of the calls.
+ */
+export async function seedTenantWithMembers(
+  t: TestHost,
+  config: CenterConfig,
+  members: { role: Role; agentKey?: string; teamKeys?: string[] }[],
+  now: () => Date = () => new Date(),
+) {
+  const db = t.host.db.db;
+  const tenantId = await seedTenant(db, { slug: `t-${randomUUID().slice(0, 8)}`, name: 'Test tenant', config });
+  const { key: apiKey } = await createApiKey(db, tenantId, 'test');
+  const services = { db, telemetry: t.host.telemetry.client, directory: createDirectoryCache(db), now };
+  const callers = [];
+  for (const m of members) {
+    const userId = await ensureMember(t.host.auth, db, {
+      email: `${m.role}-${randomUUID().slice(0, 8)}@test.switchboard.local`,
+      name: `Test ${m.role}`,
+      password: 'a long enough test password',
+      tenantId,
+      ...m,
+    });
+    callers.push(createCaller({ services, viewer: await getMembership(db, userId) }));
+  }
+  return { tenantId, apiKey, callers };
+}
