@@ -85,323 +85,333 @@ const sampleInputs: Record<string, (f: Fixture) => unknown> = {
   'interactions.timeline': (f) => f.interaction,
 };
 
-let t: TestHost;
-let f: Fixture;
-const createCaller = createCallerFactory(appRouter);
-
-beforeAll(async () => {
-  t = await startTestHost();
-  const db = t.host.db.db;
-  const tenantA = await seedTenant(db, { slug: `authz-a-${randomUUID().slice(0, 8)}`, name: 'Tenant A', config: demoCenter });
-  const tenantB = await seedTenant(db, { slug: `authz-b-${randomUUID().slice(0, 8)}`, name: 'Tenant B', config: prefixedCenter('b-') });
-  const team = demoCenter.teams[0]!;
-  const teamAgents = demoCenter.agents.filter((a) => a.team_id === team.id);
-  const outsider = demoCenter.agents.find((a) => a.team_id !== team.id)!;
-  const passwords: Record<string, string> = {};
-  const member = async (email: string, role: Role, tenantId: string, extra: { agentKey?: string; teamKeys?: string[] } = {}) => {
-    passwords[email] = `pw-${randomBytes(12).toString('hex')}`;
-    return ensureMember(t.host.auth, db, { email, name: `${role} ${email}`, password: passwords[email], role, tenantId, ...extra });
-  };
-  const emails = Object.fromEntries(roles.map((r) => [r, `${r}@a.authz.test`])) as Record<Role, string>;
-  const usersA = {} as Record<Role, string>;
-  for (const role of roles) {
-    usersA[role] = await member(emails[role], role, tenantA, {
-      ...(role === 'supervisor' ? { teamKeys: [team.id] } : {}),
-      ...(role === 'agent' ? { agentKey: teamAgents[0]!.id } : {}),
-    });
-  }
-  const adminB = await member('admin@b.authz.test', 'admin', tenantB);
-  const { key: apiKey } = await createApiKey(db, tenantA, 'authorization test');
-  const events = sampleInteraction(new Date(Date.now() - 3_600_000), { queue_id: demoCenter.queues[0]!.id }).map((e) =>
-    'agent_id' in e ? { ...e, agent_id: teamAgents[0]!.id } : e,
-  );
-  expect((await post(t.url, apiKey, ndjson(events))).status).toBe(200);
-  const first = events[0] as { interaction_id: string; occurred_at: string };
-  const dirA = (await getDirectory(db, tenantA))!;
-  const dirB = (await getDirectory(db, tenantB))!;
-  f = {
-    tenantA,
-    tenantB,
-    dirA,
-    dirB,
-    team: { key: team.id, name: team.name },
-    agentKey: teamAgents[0]!.id,
-    teammateKey: teamAgents[1]!.id,
-    outsiderKey: outsider.id,
-    usersA,
-    adminB,
-    interaction: { interactionId: first.interaction_id, around: first.occurred_at },
-    passwords,
-    emails,
-    async newRuleA() {
-      const rule = await saveAlertRule(db, tenantA, null, { queueId: dirA.queues[0]!.id, metric: 'waiting', comparator: 'above', threshold: 9, severity: 'critical' });
-      return rule!;
-    },
-  };
-});
-
-afterAll(async () => {
-  await t?.stop();
-});
-
-/** A server-side caller with the same context the HTTP handler builds; null = anonymous. */
-async function callerFor(userId: string | null) {
-  const db = t.host.db.db;
-  const ctx: Context = {
-    services: { db, telemetry: t.host.telemetry.client, directory: createDirectoryCache(db), now: () => new Date() },
-    viewer: userId ? await getMembership(db, userId) : null,
-  };
-  if (userId) expect(ctx.viewer, `user ${userId} has no membership`).not.toBeNull();
-  return createCaller(ctx);
-}
-
-async function call(userId: string | null, path: string, input: unknown): Promise<unknown> {
-  const caller = await callerFor(userId);
-  const fn = path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller);
-  return (fn as (input: unknown) => Promise<unknown>)(input);
-}
-
-/** The tRPC code of a failed call ('ok' when it succeeded). */
-async function outcome(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'ok';
-  } catch (error) {
-    return (error as { code?: string }).code ?? `not a tRPC error: ${String(error)}`;
-  }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as { code?: string; message?: string };
-    return { code: e.code ?? '?', message: e.message ?? '' };
-  }
-  throw new Error('expected the call to fail, it succeeded');
-}
-
 // Lazy routers only show up in `procedures` once loaded; load them so none escapes the matrix.
 await Promise.all(Object.values(appRouter._def.lazy).map((l) => l.load()));
 const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: string; meta?: unknown } }>;
 
-describe('every procedure declares a policy and enforces it', () => {
-  it('has a procedure to check and no stale sample inputs', () => {
-    expect(Object.keys(procedures).length).toBeGreaterThan(0);
-    const stale = Object.keys(sampleInputs).filter((p) => !(p in procedures));
-    expect(stale, 'sampleInputs lists procedures the router no longer has').toEqual([]);
-  });
+const databaseUrl = process.env.TEST_DATABASE_URL || undefined;
+if (!databaseUrl && (process.env.CI === 'true' || process.env.CI === '1')) {
+  throw new Error('CI is set but TEST_DATABASE_URL is not: scripts/test.sh starts PostgreSQL; run the suite through it.');
+}
+/** The same checks over PGlite and over a real PostgreSQL (when TEST_DATABASE_URL is set). */
+const engines = databaseUrl ? (['pglite', 'postgres'] as const) : (['pglite'] as const);
 
-  it.each(Object.keys(procedures))('%s', async (path) => {
-    const procedure = procedures[path]!;
-    const policy = (procedure._def.meta as Partial<ProcedureMeta> | undefined)?.policy;
-    expect(policy, `${path} has no policy: build it with authorized(policy) from packages/api/src/trpc.ts`).toBeDefined();
-    const sample = sampleInputs[path];
-    expect(sample, `${path} has no sample input: add one to sampleInputs in tests/authorization.test.ts`).toBeDefined();
-    for (const [role, scope] of Object.entries(policy!)) {
-      expect(roles as readonly string[], `${path}: unknown role in policy`).toContain(role);
-      expect(scopes, `${path}: unknown scope for ${role}`).toContain(scope);
-    }
+describe.each(engines)('[%s]', (engine) => {
+  let t: TestHost;
+  let f: Fixture;
+  const createCaller = createCallerFactory(appRouter);
 
-    const mutation = procedure._def.type === 'mutation';
-    const actual: Record<string, string> = {};
-    const expected: Record<string, string> = {};
-    for (const viewer of viewers) {
-      const userId = viewer === 'anonymous' ? null : f.usersA[viewer];
-      const result = await outcome(call(userId, path, await sample!(f)));
-      const allowed = viewer !== 'anonymous' && policy![viewer] !== undefined;
-      // NOT_FOUND is an object-level answer (the sample object is outside a narrow scope),
-      // so the role got past the policy; a mutation's sample input must simply succeed.
-      actual[viewer] = allowed && (result === 'ok' || (!mutation && result === 'NOT_FOUND')) ? 'allowed' : result;
-      expected[viewer] = viewer === 'anonymous' ? 'UNAUTHORIZED' : allowed ? 'allowed' : 'FORBIDDEN';
-    }
-    expect(actual, `${path} (${procedure._def.type}) per viewer`).toEqual(expected);
-  });
-});
-
-describe('object-level scope answers NOT_FOUND, never "exists but forbidden"', () => {
-  it('an agent sees their own day only, and another agent looks exactly like no agent', async () => {
-    const own = (await call(f.usersA.agent, 'agents.day', {})) as { agent: { key: string } };
-    expect(own.agent.key).toBe(f.agentKey);
-
-    const teammate = await rejection(call(f.usersA.agent, 'agents.day', { agentKey: f.teammateKey }));
-    const missing = await rejection(call(f.usersA.agent, 'agents.day', { agentKey: 'no-such-agent' }));
-    const otherTenant = await rejection(call(f.usersA.agent, 'agents.day', { agentKey: f.dirB.agents[0]!.key }));
-    expect(teammate.code).toBe('NOT_FOUND');
-    expect(teammate).toEqual(missing);
-    expect(otherTenant).toEqual(missing);
-  });
-
-  it('a supervisor sees the agents of their teams only', async () => {
-    const inTeam = (await call(f.usersA.supervisor, 'agents.day', { agentKey: f.teammateKey })) as { agent: { key: string; team: string } };
-    expect(inTeam.agent).toMatchObject({ key: f.teammateKey, team: f.team.name });
-
-    const outside = await rejection(call(f.usersA.supervisor, 'agents.day', { agentKey: f.outsiderKey }));
-    const missing = await rejection(call(f.usersA.supervisor, 'agents.day', { agentKey: 'no-such-agent' }));
-    expect(outside.code).toBe('NOT_FOUND');
-    expect(outside).toEqual(missing);
-    // A supervisor has no agent of their own: no key is not a way around the scope.
-    expect((await rejection(call(f.usersA.supervisor, 'agents.day', {}))).code).toBe('NOT_FOUND');
-  });
-
-  it('the wallboard shows a supervisor the queues tenant-wide but only their team in the agent grid', async () => {
-    type Board = { queues: { id: string }[]; agents: { key: string; team: string }[] };
-    const board = (await call(f.usersA.supervisor, 'wallboard.snapshot', undefined)) as Board;
-    const teamAgents = f.dirA.agents.filter((a) => a.teamKey === f.team.key);
-    expect(board.agents.length).toBe(teamAgents.length);
-    for (const agent of board.agents) expect(agent.team, `agent ${agent.key}`).toBe(f.team.name);
-    expect(board.queues.map((q) => q.id).sort()).toEqual(f.dirA.queues.map((q) => q.id).sort());
-
-    const adminBoard = (await call(f.usersA.admin, 'wallboard.snapshot', undefined)) as Board;
-    expect(adminBoard.agents.map((a) => a.key).sort()).toEqual(f.dirA.agents.map((a) => a.key).sort());
-  });
-
-  it("tenant B's admin sees only B's queues and agents", async () => {
-    const board = (await call(f.adminB, 'wallboard.snapshot', undefined)) as { queues: { id: string }[]; agents: { key: string }[] };
-    expect(board.queues.map((q) => q.id).sort()).toEqual(f.dirB.queues.map((q) => q.id).sort());
-    expect(board.agents.map((a) => a.key).sort()).toEqual(f.dirB.agents.map((a) => a.key).sort());
-    const idsOfA = new Set([...f.dirA.queues.map((q) => q.id), ...f.dirA.agents.map((a) => a.key)]);
-    expect([...board.queues.map((q) => q.id), ...board.agents.map((a) => a.key)].filter((id) => idsOfA.has(id))).toEqual([]);
-  });
-
-  it("tenant B's admin can neither change nor delete A's alert rules, nor attach a rule to A's queue", async () => {
+  beforeAll(async () => {
+    t = await startTestHost(engine === 'postgres' ? { DATABASE_URL: databaseUrl! } : {});
     const db = t.host.db.db;
-    const rule = (await call(f.usersA.admin, 'wallboard.alertRules.save', {
-      queueId: f.dirA.queues[1]!.id,
-      metric: 'longest_wait_s',
-      comparator: 'above',
-      threshold: 42,
-      severity: 'warning',
-    })) as AlertRule;
-    const rulesOfB = (await listAlertRules(db, f.tenantB)).length;
-
-    const removed = await rejection(call(f.adminB, 'wallboard.alertRules.remove', { id: rule.id }));
-    expect(removed).toEqual(await rejection(call(f.adminB, 'wallboard.alertRules.remove', { id: randomUUID() })));
-    expect(removed.code).toBe('NOT_FOUND');
-
-    const overwrite = { id: rule.id, queueId: null, metric: 'waiting', comparator: 'above', threshold: 1, severity: 'critical' };
-    const overwritten = await rejection(call(f.adminB, 'wallboard.alertRules.save', overwrite));
-    expect(overwritten).toEqual(await rejection(call(f.adminB, 'wallboard.alertRules.save', { ...overwrite, id: randomUUID() })));
-    expect(overwritten.code).toBe('NOT_FOUND');
-
-    const foreignQueue = await rejection(
-      call(f.adminB, 'wallboard.alertRules.save', { queueId: f.dirA.queues[0]!.id, metric: 'waiting', comparator: 'above', threshold: 1, severity: 'warning' }),
+    const tenantA = await seedTenant(db, { slug: `authz-a-${randomUUID().slice(0, 8)}`, name: 'Tenant A', config: demoCenter });
+    const tenantB = await seedTenant(db, { slug: `authz-b-${randomUUID().slice(0, 8)}`, name: 'Tenant B', config: prefixedCenter('b-') });
+    const team = demoCenter.teams[0]!;
+    const teamAgents = demoCenter.agents.filter((a) => a.team_id === team.id);
+    const outsider = demoCenter.agents.find((a) => a.team_id !== team.id)!;
+    const passwords: Record<string, string> = {};
+    const member = async (email: string, role: Role, tenantId: string, extra: { agentKey?: string; teamKeys?: string[] } = {}) => {
+      passwords[email] = `pw-${randomBytes(12).toString('hex')}`;
+      return ensureMember(t.host.auth, db, { email, name: `${role} ${email}`, password: passwords[email], role, tenantId, ...extra });
+    };
+    const emails = Object.fromEntries(roles.map((r) => [r, `${r}@a.authz.test`])) as Record<Role, string>;
+    const usersA = {} as Record<Role, string>;
+    for (const role of roles) {
+      usersA[role] = await member(emails[role], role, tenantA, {
+        ...(role === 'supervisor' ? { teamKeys: [team.id] } : {}),
+        ...(role === 'agent' ? { agentKey: teamAgents[0]!.id } : {}),
+      });
+    }
+    const adminB = await member('admin@b.authz.test', 'admin', tenantB);
+    const { key: apiKey } = await createApiKey(db, tenantA, 'authorization test');
+    const events = sampleInteraction(new Date(Date.now() - 3_600_000), { queue_id: demoCenter.queues[0]!.id }).map((e) =>
+      'agent_id' in e ? { ...e, agent_id: teamAgents[0]!.id } : e,
     );
-    expect(foreignQueue.code).toBe('NOT_FOUND');
-
-    const stored = (await listAlertRules(db, f.tenantA)).find((r) => r.id === rule.id);
-    expect(stored).toMatchObject({ queueId: f.dirA.queues[1]!.id, metric: 'longest_wait_s', threshold: 42, severity: 'warning' });
-    expect((await listAlertRules(db, f.tenantB)).length).toBe(rulesOfB);
+    expect((await post(t.url, apiKey, ndjson(events))).status).toBe(200);
+    const first = events[0] as { interaction_id: string; occurred_at: string };
+    const dirA = (await getDirectory(db, tenantA))!;
+    const dirB = (await getDirectory(db, tenantB))!;
+    f = {
+      tenantA,
+      tenantB,
+      dirA,
+      dirB,
+      team: { key: team.id, name: team.name },
+      agentKey: teamAgents[0]!.id,
+      teammateKey: teamAgents[1]!.id,
+      outsiderKey: outsider.id,
+      usersA,
+      adminB,
+      interaction: { interactionId: first.interaction_id, around: first.occurred_at },
+      passwords,
+      emails,
+      async newRuleA() {
+        const rule = await saveAlertRule(db, tenantA, null, { queueId: dirA.queues[0]!.id, metric: 'waiting', comparator: 'above', threshold: 9, severity: 'critical' });
+        return rule!;
+      },
+    };
   });
-});
 
-describe('over HTTP with better-auth sessions', () => {
-  async function signIn(email: string, password: string): Promise<Response> {
-    return fetch(`${t.url}/api/auth/sign-in/email`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: t.url },
-      body: JSON.stringify({ email, password }),
-    });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  /** A server-side caller with the same context the HTTP handler builds; null = anonymous. */
+  async function callerFor(userId: string | null) {
+    const db = t.host.db.db;
+    const ctx: Context = {
+      services: { db, telemetry: t.host.telemetry.client, directory: createDirectoryCache(db), now: () => new Date() },
+      viewer: userId ? await getMembership(db, userId) : null,
+    };
+    if (userId) expect(ctx.viewer, `user ${userId} has no membership`).not.toBeNull();
+    return createCaller(ctx);
   }
 
-  /** The cookies a browser would send back (name=value of each Set-Cookie). */
-  function cookieOf(res: Response): string {
-    return res.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0])
-      .join('; ');
+  async function call(userId: string | null, path: string, input: unknown): Promise<unknown> {
+    const caller = await callerFor(userId);
+    const fn = path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller);
+    return (fn as (input: unknown) => Promise<unknown>)(input);
   }
 
-  async function query(path: string, cookie?: string): Promise<{ status: number; type: string | null; body: Record<string, unknown> }> {
-    const res = await fetch(`${t.url}/api/trpc/${path}`, { headers: cookie ? { cookie } : {} });
-    return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as Record<string, unknown> };
-  }
-
-  /** Error bodies carry a code and a message, never a stack or a source path. */
-  function expectNoInternals(body: unknown): void {
-    const text = JSON.stringify(body);
-    expect(text).not.toMatch(/stack|node_modules|\.ts:\d|\/work\/|at [\w.]+ \(/);
-  }
-
-  const cookies: Partial<Record<'supervisor' | 'agent', string>> = {};
-
-  it('signs in the supervisor and the agent with a session cookie', async () => {
-    for (const role of ['supervisor', 'agent'] as const) {
-      const res = await signIn(f.emails[role], f.passwords[f.emails[role]]!);
-      expect(res.status, `${role} sign-in`).toBe(200);
-      cookies[role] = cookieOf(res);
-      expect(cookies[role]).toContain('switchboard.session_token=');
+  /** The tRPC code of a failed call ('ok' when it succeeded). */
+  async function outcome(promise: Promise<unknown>): Promise<string> {
+    try {
+      await promise;
+      return 'ok';
+    } catch (error) {
+      return (error as { code?: string }).code ?? `not a tRPC error: ${String(error)}`;
     }
+  }
+
+  async function rejection(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
+    try {
+      await promise;
+    } catch (error) {
+      const e = error as { code?: string; message?: string };
+      return { code: e.code ?? '?', message: e.message ?? '' };
+    }
+    throw new Error('expected the call to fail, it succeeded');
+  }
+
+
+  describe('every procedure declares a policy and enforces it', () => {
+    it('has a procedure to check and no stale sample inputs', () => {
+      expect(Object.keys(procedures).length).toBeGreaterThan(0);
+      const stale = Object.keys(sampleInputs).filter((p) => !(p in procedures));
+      expect(stale, 'sampleInputs lists procedures the router no longer has').toEqual([]);
+    });
+
+    it.each(Object.keys(procedures))('%s', async (path) => {
+      const procedure = procedures[path]!;
+      const policy = (procedure._def.meta as Partial<ProcedureMeta> | undefined)?.policy;
+      expect(policy, `${path} has no policy: build it with authorized(policy) from packages/api/src/trpc.ts`).toBeDefined();
+      const sample = sampleInputs[path];
+      expect(sample, `${path} has no sample input: add one to sampleInputs in tests/authorization.test.ts`).toBeDefined();
+      for (const [role, scope] of Object.entries(policy!)) {
+        expect(roles as readonly string[], `${path}: unknown role in policy`).toContain(role);
+        expect(scopes, `${path}: unknown scope for ${role}`).toContain(scope);
+      }
+
+      const mutation = procedure._def.type === 'mutation';
+      const actual: Record<string, string> = {};
+      const expected: Record<string, string> = {};
+      for (const viewer of viewers) {
+        const userId = viewer === 'anonymous' ? null : f.usersA[viewer];
+        const result = await outcome(call(userId, path, await sample!(f)));
+        const allowed = viewer !== 'anonymous' && policy![viewer] !== undefined;
+        // NOT_FOUND is an object-level answer (the sample object is outside a narrow scope),
+        // so the role got past the policy; a mutation's sample input must simply succeed.
+        actual[viewer] = allowed && (result === 'ok' || (!mutation && result === 'NOT_FOUND')) ? 'allowed' : result;
+        expected[viewer] = viewer === 'anonymous' ? 'UNAUTHORIZED' : allowed ? 'allowed' : 'FORBIDDEN';
+      }
+      expect(actual, `${path} (${procedure._def.type}) per viewer`).toEqual(expected);
+    });
   });
 
-  it("answers session.me with the signed-in member's role and scope", async () => {
-    const supervisor = await query('session.me', cookies.supervisor);
-    expect(supervisor.status).toBe(200);
-    expect(supervisor.body).toMatchObject({ result: { data: { role: 'supervisor', scope: 'teams', teams: [{ name: f.team.name }], agent: null } } });
+  describe('object-level scope answers NOT_FOUND, never "exists but forbidden"', () => {
+    it('an agent sees their own day only, and another agent looks exactly like no agent', async () => {
+      const own = (await call(f.usersA.agent, 'agents.day', {})) as { agent: { key: string } };
+      expect(own.agent.key).toBe(f.agentKey);
 
-    const agent = await query('session.me', cookies.agent);
-    expect(agent.status).toBe(200);
-    expect(agent.body).toMatchObject({ result: { data: { role: 'agent', scope: 'self', teams: [], agent: { key: f.agentKey } } } });
+      const teammate = await rejection(call(f.usersA.agent, 'agents.day', { agentKey: f.teammateKey }));
+      const missing = await rejection(call(f.usersA.agent, 'agents.day', { agentKey: 'no-such-agent' }));
+      const otherTenant = await rejection(call(f.usersA.agent, 'agents.day', { agentKey: f.dirB.agents[0]!.key }));
+      expect(teammate.code).toBe('NOT_FOUND');
+      expect(teammate).toEqual(missing);
+      expect(otherTenant).toEqual(missing);
+    });
+
+    it('a supervisor sees the agents of their teams only', async () => {
+      const inTeam = (await call(f.usersA.supervisor, 'agents.day', { agentKey: f.teammateKey })) as { agent: { key: string; team: string } };
+      expect(inTeam.agent).toMatchObject({ key: f.teammateKey, team: f.team.name });
+
+      const outside = await rejection(call(f.usersA.supervisor, 'agents.day', { agentKey: f.outsiderKey }));
+      const missing = await rejection(call(f.usersA.supervisor, 'agents.day', { agentKey: 'no-such-agent' }));
+      expect(outside.code).toBe('NOT_FOUND');
+      expect(outside).toEqual(missing);
+      // A supervisor has no agent of their own: no key is not a way around the scope.
+      expect((await rejection(call(f.usersA.supervisor, 'agents.day', {}))).code).toBe('NOT_FOUND');
+    });
+
+    it('the wallboard shows a supervisor the queues tenant-wide but only their team in the agent grid', async () => {
+      type Board = { queues: { id: string }[]; agents: { key: string; team: string }[] };
+      const board = (await call(f.usersA.supervisor, 'wallboard.snapshot', undefined)) as Board;
+      const teamAgents = f.dirA.agents.filter((a) => a.teamKey === f.team.key);
+      expect(board.agents.length).toBe(teamAgents.length);
+      for (const agent of board.agents) expect(agent.team, `agent ${agent.key}`).toBe(f.team.name);
+      expect(board.queues.map((q) => q.id).sort()).toEqual(f.dirA.queues.map((q) => q.id).sort());
+
+      const adminBoard = (await call(f.usersA.admin, 'wallboard.snapshot', undefined)) as Board;
+      expect(adminBoard.agents.map((a) => a.key).sort()).toEqual(f.dirA.agents.map((a) => a.key).sort());
+    });
+
+    it("tenant B's admin sees only B's queues and agents", async () => {
+      const board = (await call(f.adminB, 'wallboard.snapshot', undefined)) as { queues: { id: string }[]; agents: { key: string }[] };
+      expect(board.queues.map((q) => q.id).sort()).toEqual(f.dirB.queues.map((q) => q.id).sort());
+      expect(board.agents.map((a) => a.key).sort()).toEqual(f.dirB.agents.map((a) => a.key).sort());
+      const idsOfA = new Set([...f.dirA.queues.map((q) => q.id), ...f.dirA.agents.map((a) => a.key)]);
+      expect([...board.queues.map((q) => q.id), ...board.agents.map((a) => a.key)].filter((id) => idsOfA.has(id))).toEqual([]);
+    });
+
+    it("tenant B's admin can neither change nor delete A's alert rules, nor attach a rule to A's queue", async () => {
+      const db = t.host.db.db;
+      const rule = (await call(f.usersA.admin, 'wallboard.alertRules.save', {
+        queueId: f.dirA.queues[1]!.id,
+        metric: 'longest_wait_s',
+        comparator: 'above',
+        threshold: 42,
+        severity: 'warning',
+      })) as AlertRule;
+      const rulesOfB = (await listAlertRules(db, f.tenantB)).length;
+
+      const removed = await rejection(call(f.adminB, 'wallboard.alertRules.remove', { id: rule.id }));
+      expect(removed).toEqual(await rejection(call(f.adminB, 'wallboard.alertRules.remove', { id: randomUUID() })));
+      expect(removed.code).toBe('NOT_FOUND');
+
+      const overwrite = { id: rule.id, queueId: null, metric: 'waiting', comparator: 'above', threshold: 1, severity: 'critical' };
+      const overwritten = await rejection(call(f.adminB, 'wallboard.alertRules.save', overwrite));
+      expect(overwritten).toEqual(await rejection(call(f.adminB, 'wallboard.alertRules.save', { ...overwrite, id: randomUUID() })));
+      expect(overwritten.code).toBe('NOT_FOUND');
+
+      const foreignQueue = await rejection(
+        call(f.adminB, 'wallboard.alertRules.save', { queueId: f.dirA.queues[0]!.id, metric: 'waiting', comparator: 'above', threshold: 1, severity: 'warning' }),
+      );
+      expect(foreignQueue.code).toBe('NOT_FOUND');
+
+      const stored = (await listAlertRules(db, f.tenantA)).find((r) => r.id === rule.id);
+      expect(stored).toMatchObject({ queueId: f.dirA.queues[1]!.id, metric: 'longest_wait_s', threshold: 42, severity: 'warning' });
+      expect((await listAlertRules(db, f.tenantB)).length).toBe(rulesOfB);
+    });
   });
 
-  it("serves the supervisor's wallboard narrowed to their team", async () => {
-    const res = await query('wallboard.snapshot', cookies.supervisor);
-    expect(res.status).toBe(200);
-    const board = (res.body.result as { data: { queues: unknown[]; agents: { team: string }[] } }).data;
-    expect(board.queues.length).toBe(f.dirA.queues.length);
-    expect(board.agents.length).toBeGreaterThan(0);
-    for (const agent of board.agents) expect(agent.team).toBe(f.team.name);
-  });
+  describe('over HTTP with better-auth sessions', () => {
+    async function signIn(email: string, password: string): Promise<Response> {
+      return fetch(`${t.url}/api/auth/sign-in/email`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: t.url },
+        body: JSON.stringify({ email, password }),
+      });
+    }
 
-  it('refuses the wallboard to the agent with 403, a JSON error and no data', async () => {
-    const res = await query('wallboard.snapshot', cookies.agent);
-    expect(res.status).toBe(403);
-    expect(res.type).toContain('application/json');
-    expect(res.body).not.toHaveProperty('result');
-    expect(res.body).toMatchObject({ error: { message: 'the agent role may not do this', data: { code: 'FORBIDDEN', httpStatus: 403 } } });
-    expectNoInternals(res.body);
-  });
+    /** The cookies a browser would send back (name=value of each Set-Cookie). */
+    function cookieOf(res: Response): string {
+      return res.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
+    }
 
-  it('answers 401 without a session, or with a forged one', async () => {
-    for (const cookie of [undefined, 'switchboard.session_token=forged.value']) {
-      const res = await query('session.me', cookie);
-      expect(res.status, `cookie ${cookie}`).toBe(401);
+    async function query(path: string, cookie?: string): Promise<{ status: number; type: string | null; body: Record<string, unknown> }> {
+      const res = await fetch(`${t.url}/api/trpc/${path}`, { headers: cookie ? { cookie } : {} });
+      return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as Record<string, unknown> };
+    }
+
+    /** Error bodies carry a code and a message, never a stack or a source path. */
+    function expectNoInternals(body: unknown): void {
+      const text = JSON.stringify(body);
+      expect(text).not.toMatch(/stack|node_modules|\.ts:\d|\/work\/|at [\w.]+ \(/);
+    }
+
+    const cookies: Partial<Record<'supervisor' | 'agent', string>> = {};
+
+    it('signs in the supervisor and the agent with a session cookie', async () => {
+      for (const role of ['supervisor', 'agent'] as const) {
+        const res = await signIn(f.emails[role], f.passwords[f.emails[role]]!);
+        expect(res.status, `${role} sign-in`).toBe(200);
+        cookies[role] = cookieOf(res);
+        expect(cookies[role]).toContain('switchboard.session_token=');
+      }
+    });
+
+    it("answers session.me with the signed-in member's role and scope", async () => {
+      const supervisor = await query('session.me', cookies.supervisor);
+      expect(supervisor.status).toBe(200);
+      expect(supervisor.body).toMatchObject({ result: { data: { role: 'supervisor', scope: 'teams', teams: [{ name: f.team.name }], agent: null } } });
+
+      const agent = await query('session.me', cookies.agent);
+      expect(agent.status).toBe(200);
+      expect(agent.body).toMatchObject({ result: { data: { role: 'agent', scope: 'self', teams: [], agent: { key: f.agentKey } } } });
+    });
+
+    it("serves the supervisor's wallboard narrowed to their team", async () => {
+      const res = await query('wallboard.snapshot', cookies.supervisor);
+      expect(res.status).toBe(200);
+      const board = (res.body.result as { data: { queues: unknown[]; agents: { team: string }[] } }).data;
+      expect(board.queues.length).toBe(f.dirA.queues.length);
+      expect(board.agents.length).toBeGreaterThan(0);
+      for (const agent of board.agents) expect(agent.team).toBe(f.team.name);
+    });
+
+    it('refuses the wallboard to the agent with 403, a JSON error and no data', async () => {
+      const res = await query('wallboard.snapshot', cookies.agent);
+      expect(res.status).toBe(403);
+      expect(res.type).toContain('application/json');
       expect(res.body).not.toHaveProperty('result');
-      expect(res.body).toMatchObject({ error: { data: { code: 'UNAUTHORIZED' } } });
+      expect(res.body).toMatchObject({ error: { message: 'the agent role may not do this', data: { code: 'FORBIDDEN', httpStatus: 403 } } });
       expectNoInternals(res.body);
-    }
-  });
-
-  it('answers bad input with 400 and the issues, no internals', async () => {
-    // Forcing a real 500 would need a mock; a malformed input shows what error bodies carry.
-    const res = await query(`agents.day?input=${encodeURIComponent(JSON.stringify({ agentKey: '' }))}`, cookies.supervisor);
-    expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({ error: { data: { code: 'BAD_REQUEST', issues: [{ path: 'agentKey' }] } } });
-    expectNoInternals(res.body);
-  });
-
-  // Last in the file: it uses up this client address's sign-in budget for a minute.
-  it('rate-limits sign-in per client address: the sixth attempt within a minute gets 429', async () => {
-    const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await signIn(f.emails.supervisor, 'wrong-password-123')).status);
-    expect(statuses[0]).toBe(401);
-    expect(statuses).toContain(429);
-    // Once limited, every further attempt is limited too (2xx or 401 never returns).
-    const first429 = statuses.indexOf(429);
-    expect(statuses.slice(first429).every((s) => s === 429), `statuses ${statuses.join(',')}`).toBe(true);
-    expect(statuses.slice(0, first429).every((s) => s === 401), `statuses ${statuses.join(',')}`).toBe(true);
-
-    // The limit is on attempts, not failures: the right password does not get through either.
-    const right = await signIn(f.emails.supervisor, f.passwords[f.emails.supervisor]!);
-    expect(right.status).toBe(429);
-    expect(right.headers.getSetCookie()).toEqual([]);
-
-    // The host sets the client address from the socket: a client-supplied header cannot reset the budget.
-    const spoofed = await fetch(`${t.url}/api/auth/sign-in/email`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: t.url, 'x-switchboard-client-ip': '203.0.113.7', 'x-forwarded-for': '203.0.113.8' },
-      body: JSON.stringify({ email: f.emails.supervisor, password: f.passwords[f.emails.supervisor] }),
     });
-    expect(spoofed.status).toBe(429);
+
+    it('answers 401 without a session, or with a forged one', async () => {
+      for (const cookie of [undefined, 'switchboard.session_token=forged.value']) {
+        const res = await query('session.me', cookie);
+        expect(res.status, `cookie ${cookie}`).toBe(401);
+        expect(res.body).not.toHaveProperty('result');
+        expect(res.body).toMatchObject({ error: { data: { code: 'UNAUTHORIZED' } } });
+        expectNoInternals(res.body);
+      }
+    });
+
+    it('answers bad input with 400 and the issues, no internals', async () => {
+      // Forcing a real 500 would need a mock; a malformed input shows what error bodies carry.
+      const res = await query(`agents.day?input=${encodeURIComponent(JSON.stringify({ agentKey: '' }))}`, cookies.supervisor);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ error: { data: { code: 'BAD_REQUEST', issues: [{ path: 'agentKey' }] } } });
+      expectNoInternals(res.body);
+    });
+
+    // Last in the file: it uses up this client address's sign-in budget for a minute.
+    it('rate-limits sign-in per client address: the sixth attempt within a minute gets 429', async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) statuses.push((await signIn(f.emails.supervisor, 'wrong-password-123')).status);
+      expect(statuses[0]).toBe(401);
+      expect(statuses).toContain(429);
+      // Once limited, every further attempt is limited too (2xx or 401 never returns).
+      const first429 = statuses.indexOf(429);
+      expect(statuses.slice(first429).every((s) => s === 429), `statuses ${statuses.join(',')}`).toBe(true);
+      expect(statuses.slice(0, first429).every((s) => s === 401), `statuses ${statuses.join(',')}`).toBe(true);
+
+      // The limit is on attempts, not failures: the right password does not get through either.
+      const right = await signIn(f.emails.supervisor, f.passwords[f.emails.supervisor]!);
+      expect(right.status).toBe(429);
+      expect(right.headers.getSetCookie()).toEqual([]);
+
+      // The host sets the client address from the socket: a client-supplied header cannot reset the budget.
+      const spoofed = await fetch(`${t.url}/api/auth/sign-in/email`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: t.url, 'x-switchboard-client-ip': '203.0.113.7', 'x-forwarded-for': '203.0.113.8' },
+        body: JSON.stringify({ email: f.emails.supervisor, password: f.passwords[f.emails.supervisor] }),
+      });
+      expect(spoofed.status).toBe(429);
+    });
   });
 });
