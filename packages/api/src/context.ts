@@ -1,5 +1,5 @@
 import type { TelemetryStore } from '@switchboard/telemetry';
-import { getMembership, type Db, type Membership } from '@switchboard/db';
+import type { Db, Membership } from '@switchboard/db';
 import type { Auth } from './auth.ts';
 import type { DirectoryCache } from './directory-cache.ts';
 
@@ -18,8 +18,8 @@ export interface Context {
 }
 
 /** Resolves the viewer of a request from its session cookie. */
-export async function resolveViewer(auth: Auth, db: Db, headers: Headers): Promise<Membership | null> {
+export async function resolveViewer(auth: Auth, membership: (userId: string) => Promise<Membership | null>, headers: Headers): Promise<Membership | null> {
   const session = await auth.api.getSession({ headers });
   if (!session) return null;
-  return getMembership(db, session.user.id);
+  return membership(session.user.id);
 }

@@ -26,8 +26,6 @@ export const defaultWriterOptions: WriterOptions = {
   failureBackoffMs: 2_000,
 };
 
-const TMP: { minRows?: number; linger?: number } = JSON.parse(process.env.TMP_WRITER ?? '{}'); // TEMP-EXPERIMENT
-
 interface Waiting {
   job: WriteJob;
   resolve: () => void;
@@ -83,10 +81,10 @@ export class BatchWriter {
 
   #schedule(): void {
     if (this.#flushing) return;
-    if (this.#queuedRows >= Math.min(this.options.flushRows, TMP.minRows ?? Infinity)) {
+    if (this.#queuedRows >= this.options.flushRows) {
       void this.#flush();
     } else if (!this.#timer) {
-      this.#timer = setTimeout(() => void this.#flush(), TMP.linger ?? this.options.lingerMs);
+      this.#timer = setTimeout(() => void this.#flush(), this.options.lingerMs);
     }
   }
 
@@ -128,8 +126,7 @@ export class BatchWriter {
       this.#inFlightRows = 0;
       this.#flushing = false;
       // What queued during this insert has waited long enough: write it now.
-      if (this.#queue.length > 0 && TMP.minRows !== undefined) this.#schedule();
-      else if (this.#queue.length > 0) setImmediate(() => void this.#flush());
+      if (this.#queue.length > 0) setImmediate(() => void this.#flush());
       else for (const resolve of this.#idle.splice(0)) resolve();
     }
   }

@@ -31,7 +31,6 @@ const insertSettings: ClickHouseSettings = {
   // The rollup views dominate the fixed cost of an insert; running them side by side
   // cuts a 6,000-row insert from ~127 to ~83 ms here (bench/ingest.ts measures the rest).
   parallel_view_processing: 1,
-  ...JSON.parse(process.env.TMP_INSERT_SETTINGS ?? '{}'), // TEMP-EXPERIMENT
 };
 
 interface ChdbRawInsert {
