@@ -14,7 +14,12 @@ export interface AuthOptions {
   clientIpHeader: string;
 }
 
-export const SIGN_IN_LIMIT = { window: 60, max: 5 } as const;
+/**
+ * Sign-in attempts per client address and minute. Agents behind one office gateway share an
+ * address at shift start, so the budget is per address and generous; it still caps a
+ * password-guessing client at 20 a minute.
+ */
+export const SIGN_IN_LIMIT = { window: 60, max: 20 } as const;
 
 /**
  * better-auth over the drizzle schema: email and password, sessions in Postgres,

@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
 import { useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { signOut, useSession, type Role } from '../lib/session';
+import { homeOf, signOut, useSession, type Role } from '../lib/session';
 
 const nav: { href: string; label: string; roles: readonly Role[] }[] = [
   { href: '/wallboard', label: 'Wallboard', roles: ['admin', 'supervisor'] },
@@ -26,6 +26,7 @@ export default function AppLayout({ children }: { children: ReactNode }) {
     return <main className="muted">{me.isError && me.error.data?.httpStatus !== 401 ? me.error.message : 'Loading…'}</main>;
   }
   const role = me.data.role;
+  const section = nav.find((item) => pathname.startsWith(item.href));
   const leave = async () => {
     await signOut();
     queryClient.clear();
@@ -52,7 +53,18 @@ export default function AppLayout({ children }: { children: ReactNode }) {
           Sign out
         </button>
       </header>
-      <main className="wide">{children}</main>
+      <main className="wide">
+        {section && !section.roles.includes(role) ? (
+          <section className="panel" data-testid="not-for-role">
+            <h1>{section.label} is not part of your role</h1>
+            <p className="muted">
+              Signed in as {me.data.name} ({role}). <Link href={homeOf[role]}>Go to your start page</Link>.
+            </p>
+          </section>
+        ) : (
+          children
+        )}
+      </main>
     </div>
   );
 }

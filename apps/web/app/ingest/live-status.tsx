@@ -4,6 +4,7 @@ import { QueryClient, QueryClientProvider, useQuery } from '@tanstack/react-quer
 import { useEffect, useState, type FormEvent } from 'react';
 import { Area, AreaChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { LiveStatus as Status } from '@switchboard/host';
+import { Figure } from '../components/figure';
 
 const KEY_STORAGE = 'switchboard.apiKey';
 const queryClient = new QueryClient();
@@ -93,10 +94,10 @@ function StatusView({ data, stale }: { data: Status; stale: boolean }) {
   return (
     <>
       <div className="tiles">
-        <Tile label="Events / s (last 10 s)" value={data.events_per_s < 100 ? rate.format(data.events_per_s) : number.format(Math.round(data.events_per_s))} testId="events-per-s" />
-        <Tile label="Events today" value={number.format(data.events_today)} testId="events-today" />
-        <Tile label="Contacts offered today" value={number.format(totals.offered)} testId="offered-today" />
-        <Tile label="Answered / abandoned" value={`${number.format(totals.answered)} / ${number.format(totals.abandoned)}`} testId="answered-today" />
+        <Figure label="Events / s (last 10 s)" value={data.events_per_s < 100 ? rate.format(data.events_per_s) : number.format(Math.round(data.events_per_s))} testId="events-per-s" />
+        <Figure label="Events today" value={number.format(data.events_today)} testId="events-today" />
+        <Figure label="Contacts offered today" value={number.format(totals.offered)} testId="offered-today" />
+        <Figure label="Answered / abandoned" value={`${number.format(totals.answered)} / ${number.format(totals.abandoned)}`} testId="answered-today" />
       </div>
       <div className="chart" aria-label="Events per second, last minute">
         <ResponsiveContainer width="100%" height="100%">
@@ -140,16 +141,5 @@ function StatusView({ data, stale }: { data: Status; stale: boolean }) {
         {stale ? ' · connection lost, retrying' : ''}
       </p>
     </>
-  );
-}
-
-function Tile({ label, value, testId }: { label: string; value: string; testId: string }) {
-  return (
-    <div className="tile">
-      <div className="label">{label}</div>
-      <div className="value" data-testid={testId}>
-        {value}
-      </div>
-    </div>
   );
 }

@@ -31,9 +31,9 @@ export function formatKpi(unit: 'count' | 'ratio' | 'seconds', value: number | n
   return Number.isInteger(value) ? formatCount(value) : value.toFixed(1);
 }
 
-/** A local date as YYYY-MM-DD. */
-export function toDateInput(date: Date): string {
-  return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
+/** The date (YYYY-MM-DD) it is at `date` in `timezone`: report ranges are the tenant's days. */
+export function toDateInput(date: Date, timezone: string): string {
+  return date.toLocaleDateString('en-CA', { timeZone: timezone });
 }
 
 /** A bucket start as people read it, in the tenant's time zone. */

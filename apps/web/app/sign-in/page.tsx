@@ -45,7 +45,7 @@ export default function SignIn() {
   return (
     <main className="sign-in">
       <h1>Sign in to Switchboard</h1>
-      <form onSubmit={submit} className="stacked" aria-label="Sign in">
+      <form onSubmit={submit} method="post" className="stacked" aria-label="Sign in">
         <label>
           Email
           <input name="email" type="email" autoComplete="username" required autoFocus />
@@ -58,7 +58,7 @@ export default function SignIn() {
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
         {error && (
-          <p className="error" role="alert">
+          <p className="error" role="alert" data-testid="sign-in-error">
             {error}
           </p>
         )}

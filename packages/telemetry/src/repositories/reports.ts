@@ -258,6 +258,7 @@ export async function getDrillDown(client: ClickHouseClient, params: DrillDownPa
                       countIf(type = 'interaction.ended') > 0, 'handled',
                       countIf(type = 'interaction.answered') > 0, 'in progress', 'waiting') AS outcome,
               argMaxIf(agent_id, occurred_at, type = 'interaction.answered') AS handled_by,
+              argMaxIf(wait_ms, occurred_at, type IN ('interaction.answered', 'interaction.abandoned')) AS contact_wait_ms,
               argMaxIf(disposition, occurred_at, type = 'interaction.ended') AS disposition,
               sumIf(toUInt64(talk_ms) + hold_ms, type = 'interaction.ended') + sumIf(toUInt64(wrapup_ms), type = 'interaction.wrapup_ended') AS handle_ms
          FROM events
@@ -269,7 +270,9 @@ export async function getDrillDown(client: ClickHouseClient, params: DrillDownPa
         GROUP BY interaction_id
      )
      SELECT m.event_id AS event_id, m.occurred_at AS occurred_at, m.type AS type, m.interaction_id AS interaction_id,
-            m.queue_id AS queue_id, m.channel AS channel, m.agent_id AS agent_id, m.wait_ms AS wait_ms,
+            m.queue_id AS queue_id, m.channel AS channel, m.agent_id AS agent_id,
+            -- An offer or a hand-off carries no wait of its own: show the contact's.
+            if(m.type IN ('interaction.answered', 'interaction.abandoned'), m.wait_ms, s.contact_wait_ms) AS wait_ms,
             m.talk_ms AS talk_ms, m.hold_ms AS hold_ms, s.outcome AS outcome, s.handled_by AS handled_by,
             s.disposition AS disposition, s.handle_ms AS handle_ms
        FROM matched AS m LEFT JOIN summary AS s ON s.interaction_id = m.interaction_id

@@ -4,12 +4,14 @@ import { useQuery } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import type { Report, ReportColumn, ReportDimension, ReportPoint, ReportRow } from '@switchboard/api';
 import { useState } from 'react';
+import { DateRange } from '../../components/date-range';
 import { DrillPanel, type DrillRequest } from '../../components/drill-panel';
 import { ExportButtons } from '../../components/export-buttons';
 import { prepareChart, ReportChart } from '../../components/report-chart';
 import { SortableTable } from '../../components/sortable-table';
 import type { ExportColumn } from '../../lib/export';
 import { formatBucket, formatKpi, toDateInput } from '../../lib/format';
+import { useSession } from '../../lib/session';
 import { useTRPC } from '../../lib/trpc';
 
 const dimensions: { id: ReportDimension; label: string }[] = [
@@ -43,8 +45,10 @@ export default function ReportsPage() {
   const trpc = useTRPC();
   const today = new Date();
   const [dimension, setDimension] = useState<ReportDimension>('queue');
-  const [from, setFrom] = useState(toDateInput(new Date(today.getTime() - 6 * 86_400_000)));
-  const [to, setTo] = useState(toDateInput(today));
+  // The layout renders pages only once the session is known; ranges are the tenant's days.
+  const timezone = useSession().data?.timezone ?? 'UTC';
+  const [from, setFrom] = useState(() => toDateInput(new Date(today.getTime() - 6 * 86_400_000), timezone));
+  const [to, setTo] = useState(() => toDateInput(today, timezone));
   const [grain, setGrain] = useState<Grain>('day');
   const [compare, setCompare] = useState(true);
   const [chartKpi, setChartKpi] = useState<string>('');
@@ -78,12 +82,7 @@ export default function ReportsPage() {
             </button>
           ))}
         </div>
-        <label>
-          From <input type="date" value={from} max={to} onChange={(e) => e.target.value && setFrom(e.target.value)} />
-        </label>
-        <label>
-          To <input type="date" value={to} min={from} onChange={(e) => e.target.value && setTo(e.target.value)} />
-        </label>
+        <DateRange from={from} to={to} onChange={(r) => (setFrom(r.from), setTo(r.to))} />
         <label>
           By{' '}
           <select value={grain} onChange={(e) => setGrain(e.target.value as Grain)}>

@@ -6,11 +6,13 @@ import type { inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '@switchboard/api';
 import { useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { DateRange } from '../../components/date-range';
 import { ExportButtons } from '../../components/export-buttons';
 import { Figure } from '../../components/figure';
 import { SortableTable } from '../../components/sortable-table';
 import type { ExportColumn } from '../../lib/export';
 import { formatBucket, formatCount, formatPercent, toDateInput } from '../../lib/format';
+import { useSession } from '../../lib/session';
 import { useTRPC } from '../../lib/trpc';
 
 type BotReport = inferRouterOutputs<AppRouter>['reports']['bots'];
@@ -33,8 +35,10 @@ const intentExport: ExportColumn<IntentRow>[] = [
 export default function SelfServicePage() {
   const trpc = useTRPC();
   const today = new Date();
-  const [from, setFrom] = useState(toDateInput(new Date(today.getTime() - 13 * 86_400_000)));
-  const [to, setTo] = useState(toDateInput(today));
+  // The layout renders pages only once the session is known; ranges are the tenant's days.
+  const timezone = useSession().data?.timezone ?? 'UTC';
+  const [from, setFrom] = useState(() => toDateInput(new Date(today.getTime() - 13 * 86_400_000), timezone));
+  const [to, setTo] = useState(() => toDateInput(today, timezone));
   const report = useQuery(trpc.reports.bots.queryOptions({ from, to, grain: 'day' }, { placeholderData: (previous) => previous }));
   const data = report.data;
   const columns: ColumnDef<IntentRow, unknown>[] = [
@@ -59,12 +63,7 @@ export default function SelfServicePage() {
       <div className="page-head">
         <h1>Self-service</h1>
         <form className="inline-form" aria-label="Period" onSubmit={(e) => e.preventDefault()}>
-          <label>
-            From <input type="date" value={from} max={to} onChange={(e) => e.target.value && setFrom(e.target.value)} />
-          </label>
-          <label>
-            To <input type="date" value={to} min={from} onChange={(e) => e.target.value && setTo(e.target.value)} />
-          </label>
+          <DateRange from={from} to={to} onChange={(r) => (setFrom(r.from), setTo(r.to))} />
         </form>
       </div>
       {!data ? (

@@ -11,6 +11,8 @@ import { formatCount, formatDuration, formatPercent } from '../../lib/format';
 import { useTRPC } from '../../lib/trpc';
 import { AlertRules, metricLabel } from './alert-rules';
 
+const channelOrder = ['voice', 'chat', 'email', 'sms', 'social'];
+
 // Polling every 2 s keeps what is on screen under the 5 s freshness budget with room for one missed poll.
 const POLL_MS = 2_000;
 
@@ -39,8 +41,8 @@ export default function WallboardPage() {
       <div className="page-head">
         <h1>Wallboard</h1>
         <span className={`freshness ${ageS > 5 ? 'stale' : ''}`} data-testid="freshness" aria-live="polite">
-          {snapshot.isError ? 'connection lost, retrying · ' : ''}updated {new Date(data.generatedAt).toLocaleTimeString()} ({Math.max(0, Math.round(ageS))} s ago) · day
-          in {data.timezone}
+          {snapshot.isError ? 'connection lost, retrying · ' : ''}updated {new Date(data.generatedAt).toLocaleTimeString('en-US', { timeZone: data.timezone })} (
+          {Math.max(0, Math.round(ageS))} s ago) · times in {data.timezone}
         </span>
         <button type="button" className="ghost" onClick={() => setShowRules((v) => !v)} aria-expanded={showRules}>
           {showRules ? 'Hide alert rules' : 'Alert rules'}
@@ -50,9 +52,11 @@ export default function WallboardPage() {
       <Totals data={data} />
       <div className="wb-grid">
         <div className="queue-tiles" data-testid="queue-tiles">
-          {data.queues.map((q) => (
-            <QueueTile key={q.id} queue={q} />
-          ))}
+          {[...data.queues]
+            .sort((a, b) => channelOrder.indexOf(a.channel) - channelOrder.indexOf(b.channel) || a.name.localeCompare(b.name))
+            .map((q) => (
+              <QueueTile key={q.id} queue={q} />
+            ))}
         </div>
         <aside className="side">
           <AlertList data={data} />
@@ -96,7 +100,7 @@ function QueueTile({ queue: q }: { queue: WallboardQueue }) {
   const severity = q.alerts[0]?.severity;
   const slClass = (sl: number | null) => (sl === null ? '' : sl >= q.slTarget ? 'good' : 'bad');
   return (
-    <article className={`queue-tile ${severity ?? ''}`} data-testid={`queue-${q.key}`} aria-label={`${q.name} (${q.channel})${severity ? `, ${severity} alert` : ''}`}>
+    <article className={`queue-tile ${severity ? `alert-${severity}` : ''}`} data-testid={`queue-${q.key}`} aria-label={`${q.name} (${q.channel})${severity ? `, ${severity} alert` : ''}`}>
       <header>
         <span className="qname">{q.name}</span>
         <span className="channel">{q.channel}</span>
