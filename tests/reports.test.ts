@@ -148,6 +148,24 @@ describe('reports over one simulated day', () => {
     }
   });
 
+  it('self-service figures per intent equal the sessions their drill-downs list', async () => {
+    const bots = await admin.reports.bots({ from: date, to: date });
+    expect(bots.total.sessions).toBeGreaterThan(500);
+    for (const row of bots.intents.slice(0, 4)) {
+      for (const [metric, expected] of [
+        ['bot_sessions', row.sessions],
+        ['bot_contained', row.contained],
+        ['bot_escalated', row.escalated],
+        ['bot_abandoned', row.abandoned],
+      ] as const) {
+        const drill = await admin.reports.drill({ ...bots.window, metric, dimension: 'intent', keys: [row.intent], limit: 5_000 });
+        expect({ intent: row.intent, metric, total: drill.total }).toEqual({ intent: row.intent, metric, total: expected });
+      }
+    }
+    const sent = events.filter((e) => e.type === 'bot.session_ended' && e.outcome === 'contained').length;
+    expect(bots.total.contained).toBe(sent);
+  });
+
   it('refuses ranges it cannot answer with a reason', async () => {
     await expect(admin.reports.run({ from: date, to: '2020-01-01', grain: 'day', dimension: 'queue' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     await expect(admin.reports.run({ from: '2025-01-01', to: '2025-06-30', grain: '15m', dimension: 'queue' })).rejects.toThrow(/intraday grains cover at most/);

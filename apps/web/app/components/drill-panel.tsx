@@ -22,6 +22,7 @@ const eventLabel: Record<string, string> = {
   'interaction.ended': 'handled',
   'interaction.transferred': 'transferred',
   'interaction.held': 'held',
+  'bot.session_ended': 'bot session',
 };
 
 const exportColumns: ExportColumn<DrillRow>[] = [

@@ -12,7 +12,8 @@ export const DrillInput = z
     from: z.iso.datetime(),
     to: z.iso.datetime(),
     metric: z.enum(drillMetrics),
-    dimension: z.enum(reportDimensions),
+    /** A report dimension, or intent for self-service figures. */
+    dimension: z.enum([...reportDimensions, 'intent']),
     /** The row's key, or the report's key filter for its total; absent: everything in scope. */
     keys: z.array(z.string().min(1).max(64)).min(1).max(1000).optional(),
     limit: z.number().int().min(1).max(DRILL_LIMIT).default(1_000),
@@ -22,7 +23,7 @@ export const DrillInput = z
 export type DrillInput = z.infer<typeof DrillInput>;
 
 /** The agents (telemetry keys) a drill-down by agent or team may list; NOT_FOUND for keys outside the scope. */
-function agentsFor(access: Access, dimension: 'agent' | 'team', keys: string[] | undefined): string[] | undefined {
+function agentsFor(access: Access, dimension: DrillInput['dimension'], keys: string[] | undefined): string[] | undefined {
   const inScope = access.directory.agents.filter((a) => canSeeAgent(access, a.key));
   if (!keys) return access.agentKeys === null ? undefined : inScope.map((a) => a.key);
   if (dimension === 'agent') {
@@ -36,12 +37,13 @@ function agentsFor(access: Access, dimension: 'agent' | 'team', keys: string[] |
 
 /** The events behind a reported number, with their interactions. */
 export async function getInteractionsBehind(services: ApiServices, access: Access, input: DrillInput) {
-  const filters =
-    input.dimension === 'queue'
-      ? { queueIds: input.keys }
-      : input.dimension === 'channel'
-        ? { channels: input.keys }
-        : { agentIds: agentsFor(access, input.dimension, input.keys) };
+  const filters = {
+    queue: () => ({ queueIds: input.keys }),
+    channel: () => ({ channels: input.keys }),
+    intent: () => ({ intents: input.keys }),
+    agent: () => ({ agentIds: agentsFor(access, input.dimension, input.keys) }),
+    team: () => ({ agentIds: agentsFor(access, input.dimension, input.keys) }),
+  }[input.dimension]();
   const queues = access.directory.queues;
   const result = await getDrillDown(services.telemetry, {
     tenantId: access.tenantId,

@@ -153,7 +153,21 @@ export function getBotIntentReport(client: ClickHouseClient, params: ReportWindo
  * Which events stand behind a reported number. Each matches exactly what the rollup's
  * view counts for that figure, so a total always equals its drill-down's row count.
  */
-export const drillMetrics = ['offered', 'answered', 'answered_in_sl', 'abandoned', 'short_abandoned', 'waits', 'handled', 'transferred', 'held'] as const;
+export const drillMetrics = [
+  'offered',
+  'answered',
+  'answered_in_sl',
+  'abandoned',
+  'short_abandoned',
+  'waits',
+  'handled',
+  'transferred',
+  'held',
+  'bot_sessions',
+  'bot_contained',
+  'bot_escalated',
+  'bot_abandoned',
+] as const;
 export type DrillMetric = (typeof drillMetrics)[number];
 
 const drillCondition: Record<DrillMetric, string> = {
@@ -168,6 +182,11 @@ const drillCondition: Record<DrillMetric, string> = {
   handled: `type = 'interaction.ended'`,
   transferred: `type = 'interaction.transferred'`,
   held: `type = 'interaction.held'`,
+  // As bot_intent_interval_15m counts them: sessions by the interval they ended in.
+  bot_sessions: `type = 'bot.session_ended'`,
+  bot_contained: `type = 'bot.session_ended' AND outcome = 'contained'`,
+  bot_escalated: `type = 'bot.session_ended' AND outcome = 'escalated'`,
+  bot_abandoned: `type = 'bot.session_ended' AND outcome = 'abandoned'`,
 };
 
 export interface DrillDownParams {
@@ -178,6 +197,8 @@ export interface DrillDownParams {
   queueIds?: readonly string[] | undefined;
   channels?: readonly string[] | undefined;
   agentIds?: readonly string[] | undefined;
+  /** Self-service intents ('' for sessions where none was recognised). */
+  intents?: readonly string[] | undefined;
   /** Queue keys and their service-level thresholds, for answered_in_sl. */
   slQueueIds: readonly string[];
   slThresholdsMs: readonly number[];
@@ -211,6 +232,7 @@ function drillFilters(params: DrillDownParams) {
         AND ${drillCondition[params.metric]}
         AND ({allQueues:UInt8} = 1 OR queue_id IN {queueIds:Array(String)})
         AND ({allChannels:UInt8} = 1 OR channel IN {channels:Array(String)})
+        AND ({allIntents:UInt8} = 1 OR intent IN {intents:Array(String)})
         AND ${agentFilter}`;
   const values = {
     tenantId: params.tenantId,
@@ -220,6 +242,8 @@ function drillFilters(params: DrillDownParams) {
     queueIds: params.queueIds ?? [],
     allChannels: params.channels ? 0 : 1,
     channels: params.channels ?? [],
+    allIntents: params.intents ? 0 : 1,
+    intents: params.intents ?? [],
     slQueueIds: params.slQueueIds,
     slThresholdsMs: params.slThresholdsMs,
     ...agentScopeParams(params.agentIds),
@@ -244,7 +268,7 @@ export async function getDrillDown(client: ClickHouseClient, params: DrillDownPa
     DrillDownRow,
     `WITH matched AS (
        -- LIMIT 1 BY: a duplicate not merged yet is listed once, as it is counted once.
-       SELECT event_id, occurred_at, type, interaction_id, queue_id, channel, agent_id, wait_ms, talk_ms, hold_ms
+       SELECT event_id, occurred_at, type, interaction_id, queue_id, channel, agent_id, wait_ms, talk_ms, hold_ms, outcome
          FROM events
         WHERE ${filters.sql}
         ORDER BY occurred_at DESC, event_id
@@ -273,7 +297,9 @@ export async function getDrillDown(client: ClickHouseClient, params: DrillDownPa
             m.queue_id AS queue_id, m.channel AS channel, m.agent_id AS agent_id,
             -- An offer or a hand-off carries no wait of its own: show the contact's.
             if(m.type IN ('interaction.answered', 'interaction.abandoned'), m.wait_ms, s.contact_wait_ms) AS wait_ms,
-            m.talk_ms AS talk_ms, m.hold_ms AS hold_ms, s.outcome AS outcome, s.handled_by AS handled_by,
+            m.talk_ms AS talk_ms, m.hold_ms AS hold_ms,
+            -- A bot session's own outcome; for contact events, what became of the contact.
+            if(m.type = 'bot.session_ended', toString(m.outcome), s.outcome) AS outcome, s.handled_by AS handled_by,
             s.disposition AS disposition, s.handle_ms AS handle_ms
        FROM matched AS m LEFT JOIN summary AS s ON s.interaction_id = m.interaction_id
       ORDER BY occurred_at DESC, event_id`,

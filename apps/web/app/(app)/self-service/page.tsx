@@ -7,6 +7,7 @@ import type { AppRouter } from '@switchboard/api';
 import { useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { DateRange } from '../../components/date-range';
+import { DrillPanel, type DrillRequest } from '../../components/drill-panel';
 import { ExportButtons } from '../../components/export-buttons';
 import { Figure } from '../../components/figure';
 import { SortableTable } from '../../components/sortable-table';
@@ -17,6 +18,11 @@ import { useTRPC } from '../../lib/trpc';
 
 type BotReport = inferRouterOutputs<AppRouter>['reports']['bots'];
 type IntentRow = BotReport['intents'][number];
+
+const metricTitle = { bot_sessions: 'Sessions', bot_contained: 'Contained', bot_escalated: 'Escalated', bot_abandoned: 'Abandoned in bot' } as Record<
+  DrillRequest['metric'],
+  string
+>;
 
 const intentExport: ExportColumn<IntentRow>[] = [
   { header: 'intent', kind: 'text', value: (r) => r.intent },
@@ -41,12 +47,41 @@ export default function SelfServicePage() {
   const [to, setTo] = useState(() => toDateInput(today, timezone));
   const report = useQuery(trpc.reports.bots.queryOptions({ from, to, grain: 'day' }, { placeholderData: (previous) => previous }));
   const data = report.data;
+  const [drill, setDrill] = useState<DrillRequest | null>(null);
+  /** A number of the table, clickable through to the sessions behind it. */
+  const drillable = (text: string, metric: DrillRequest['metric'], row: IntentRow) =>
+    data ? (
+      <button
+        type="button"
+        className="link"
+        onClick={() => setDrill({ ...data.window, metric, dimension: 'intent', keys: [row.intent], title: `${metricTitle[metric]}: ${row.label}` })}
+      >
+        {text}
+      </button>
+    ) : (
+      text
+    );
   const columns: ColumnDef<IntentRow, unknown>[] = [
     { accessorKey: 'label', header: 'Intent' },
-    { accessorKey: 'sessions', header: 'Sessions', cell: ({ row }) => formatCount(row.original.sessions), meta: { numeric: true } },
-    { accessorKey: 'containment', header: 'Containment', cell: ({ row }) => formatPercent(row.original.containment), meta: { numeric: true } },
-    { accessorKey: 'escalationRate', header: 'Escalated', cell: ({ row }) => formatPercent(row.original.escalationRate), meta: { numeric: true } },
-    { accessorKey: 'abandonRate', header: 'Abandoned', cell: ({ row }) => formatPercent(row.original.abandonRate), meta: { numeric: true } },
+    { accessorKey: 'sessions', header: 'Sessions', cell: ({ row }) => drillable(formatCount(row.original.sessions), 'bot_sessions', row.original), meta: { numeric: true } },
+    {
+      accessorKey: 'containment',
+      header: 'Containment',
+      cell: ({ row }) => drillable(formatPercent(row.original.containment), 'bot_contained', row.original),
+      meta: { numeric: true },
+    },
+    {
+      accessorKey: 'escalationRate',
+      header: 'Escalated',
+      cell: ({ row }) => drillable(formatPercent(row.original.escalationRate), 'bot_escalated', row.original),
+      meta: { numeric: true },
+    },
+    {
+      accessorKey: 'abandonRate',
+      header: 'Abandoned',
+      cell: ({ row }) => drillable(formatPercent(row.original.abandonRate), 'bot_abandoned', row.original),
+      meta: { numeric: true },
+    },
     { accessorKey: 'avgTurns', header: 'Avg turns', cell: ({ row }) => row.original.avgTurns?.toFixed(1) ?? '—', meta: { numeric: true } },
     {
       id: 'reason',
@@ -115,6 +150,7 @@ export default function SelfServicePage() {
               </ul>
             </div>
           </div>
+          {drill && <DrillPanel key={JSON.stringify(drill)} request={drill} timezone={data.timezone} onClose={() => setDrill(null)} />}
         </>
       )}
     </section>
