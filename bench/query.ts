@@ -11,7 +11,8 @@
  *    report by queue with last-week comparison; meanwhile a background stream ingests live
  *    contacts, and marker contacts are sent to the marker queue one at a time, each timed
  *    from its 2xx until a wallboard snapshot shows it waiting.
- * Prints one JSON object as its last line.
+ * Prints one JSON object as its last line. BENCH_KEEP_DATA=1 keeps the data directory to
+ * inspect queries afterwards.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -305,7 +306,8 @@ async function main(): Promise<void> {
       await host.stop();
     }
   } finally {
-    rmSync(dataDir, { recursive: true, force: true });
+    if (process.env.BENCH_KEEP_DATA === '1') log(`bench:query: data kept in ${dataDir}`);
+    else rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appRouter, createCallerFactory, createDirectoryCache, ensureMember, roles, SIGN_IN_LIMIT, type Context, type ProcedureMeta } from '@switchboard/api';
+import { appRouter, createApiServices, createCallerFactory, ensureMember, roles, SIGN_IN_LIMIT, type Context, type ProcedureMeta } from '@switchboard/api';
 import type { CenterConfig } from '@switchboard/contracts';
 import { createApiKey, getDirectory, getMembership, listAlertRules, saveAlertRule, seedTenant, type AlertRule, type Directory, type Role } from '@switchboard/db';
 import { demoCenter } from '@switchboard/simulator';
@@ -160,7 +160,7 @@ describe.each(engines)('[%s]', (engine) => {
   async function callerFor(userId: string | null) {
     const db = t.host.db.db;
     const ctx: Context = {
-      services: { db, telemetry: t.host.telemetry.client, directory: createDirectoryCache(db), now: () => new Date() },
+      services: createApiServices({ db, telemetry: t.host.telemetry.client, liveMaxAgeMs: 0 }),
       viewer: userId ? await getMembership(db, userId) : null,
     };
     if (userId) expect(ctx.viewer, `user ${userId} has no membership`).not.toBeNull();

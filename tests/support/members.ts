@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { appRouter, createCallerFactory, createDirectoryCache, ensureMember } from '@switchboard/api';
+import { appRouter, createApiServices, createCallerFactory, ensureMember } from '@switchboard/api';
 import type { CenterConfig } from '@switchboard/contracts';
 import { createApiKey, getMembership, seedTenant, type Role } from '@switchboard/db';
 import type { TestHost } from './host.ts';
@@ -19,7 +19,8 @@ export async function seedTenantWithMembers(
   const db = t.host.db.db;
   const tenantId = await seedTenant(db, { slug: `t-${randomUUID().slice(0, 8)}`, name: 'Test tenant', config });
   const { key: apiKey } = await createApiKey(db, tenantId, 'test');
-  const services = { db, telemetry: t.host.telemetry.client, directory: createDirectoryCache(db), now };
+  // No sharing of live loads: each call reads the stores at the fixed clock.
+  const services = createApiServices({ db, telemetry: t.host.telemetry.client, now, liveMaxAgeMs: 0 });
   const callers = [];
   for (const m of members) {
     const userId = await ensureMember(t.host.auth, db, {

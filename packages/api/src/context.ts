@@ -2,12 +2,14 @@ import type { TelemetryStore } from '@switchboard/telemetry';
 import type { Db, Membership } from '@switchboard/db';
 import type { Auth } from './auth.ts';
 import type { DirectoryCache } from './directory-cache.ts';
+import type { LiveCache } from './services.ts';
 
 /** What every procedure can reach: the stores and the clock. */
 export interface ApiServices {
   db: Db;
   telemetry: TelemetryStore['client'];
   directory: DirectoryCache;
+  live: LiveCache;
   now(): Date;
 }
 

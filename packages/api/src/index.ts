@@ -1,6 +1,6 @@
 export { createAuth, ensurePasswordUser, SIGN_IN_LIMIT, type Auth, type AuthOptions } from './auth.ts';
 export { ensureMember, type MemberInput } from './members.ts';
-export { createDirectoryCache, type DirectoryCache } from './directory-cache.ts';
+export { createApiServices, LIVE_MAX_AGE_MS } from './services.ts';
 export type { ApiServices, Context } from './context.ts';
 export { checkRequestOrigin, createAuthHandler, createTrpcHandler, toFetchHeaders, TRPC_BASE_PATH, type Refusal } from './http.ts';
 export { appRouter, type AppRouter } from './router.ts';

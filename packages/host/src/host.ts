@@ -6,7 +6,7 @@ import {
   checkRequestOrigin,
   createAuth,
   createAuthHandler,
-  createDirectoryCache,
+  createApiServices,
   createTrpcHandler,
   TRPC_BASE_PATH,
   type Auth,
@@ -67,7 +67,7 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
 
     const status = createStatusHandler({ telemetry, ingest, authenticate });
     const pages = env.SWITCHBOARD_WEB ? options.pages : undefined;
-    const services = { db: dbHandle.db, telemetry: telemetry.client, directory: createDirectoryCache(dbHandle.db), now: () => new Date() };
+    const services = createApiServices({ db: dbHandle.db, telemetry: telemetry.client });
     // Created once the port is known: better-auth checks request origins against the URL.
     const started: { api?: { authHandler: RequestListener; trpc: RequestListener; origins: string[] } } = {};
 

@@ -29,12 +29,14 @@ export const wallboardRouter = router({
       .mutation(async ({ ctx, input }) => {
         const saved = await saveAlertRule(ctx.services.db, ctx.access.tenantId, ctx.viewer.userId, input);
         if (!saved) throw notFound(input.id ? 'alert rule' : 'queue');
+        ctx.services.live.invalidate(ctx.access.tenantId);
         return saved;
       }),
     remove: authorized(policies.supervisors)
       .input(z.object({ id: z.uuid() }))
       .mutation(async ({ ctx, input }) => {
         if (!(await deleteAlertRule(ctx.services.db, ctx.access.tenantId, input.id))) throw notFound('alert rule');
+        ctx.services.live.invalidate(ctx.access.tenantId);
         return { id: input.id };
       }),
   }),

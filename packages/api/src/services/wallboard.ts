@@ -57,18 +57,10 @@ export interface Wallboard {
   alerts: FiredAlert[];
 }
 
-function sumsByQueue(rows: { queue_id: string; sums: QueueSums }[]): Map<string, QueueSums> {
-  return new Map(rows.map((r) => [r.queue_id, r.sums]));
-}
-
-/**
- * The real-time wallboard: queue tiles (tenant-wide), the agent grid (narrowed to the
- * viewer's scope), self-service containment today and the alerts the tenant's rules fire.
- */
-export async function getWallboard(services: ApiServices, access: Access): Promise<Wallboard> {
+/** Everything the wallboard reads for a tenant at one moment, whoever is looking. */
+async function loadLive(services: ApiServices, tenantId: string, timezone: string) {
   const now = services.now();
-  const { directory, tenantId } = access;
-  const dayStart = getLocalDayStart(now, directory.timezone);
+  const dayStart = getLocalDayStart(now, timezone);
   const liveSince = new Date(now.getTime() - LIVE_WINDOW_MS);
   const client = services.telemetry;
   const [today, recent, waiting, states, bots, rules] = await Promise.all([
@@ -79,6 +71,22 @@ export async function getWallboard(services: ApiServices, access: Access): Promi
     getBotSums(client, { tenantId, from: dayStart, to: now }),
     listAlertRules(services.db, tenantId),
   ]);
+  return { now, dayStart, today, recent, waiting, states, bots, rules };
+}
+
+function sumsByQueue(rows: { queue_id: string; sums: QueueSums }[]): Map<string, QueueSums> {
+  return new Map(rows.map((r) => [r.queue_id, r.sums]));
+}
+
+/**
+ * The real-time wallboard: queue tiles (tenant-wide), the agent grid (narrowed to the
+ * viewer's scope), self-service containment today and the alerts the tenant's rules fire.
+ */
+export async function getWallboard(services: ApiServices, access: Access): Promise<Wallboard> {
+  const { directory, tenantId } = access;
+  const { now, dayStart, today, recent, waiting, states, bots, rules } = await services.live.get(tenantId, () =>
+    loadLive(services, tenantId, directory.timezone),
+  );
   const todayByQueue = sumsByQueue(today);
   const recentByQueue = sumsByQueue(recent);
   const waitingByQueue = new Map(waiting.map((w) => [w.queue_id, w]));
