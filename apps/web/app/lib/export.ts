@@ -18,9 +18,16 @@ function download(blob: Blob, filename: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** CSV with a header row; empty cells for "no value" (never "—"), full precision numbers. */
+/**
+ * CSV with a header row; empty cells for "no value" (never "—"), full precision numbers.
+ * Cells that a spreadsheet would run as a formula (=, +, -, @ …) are escaped: event text
+ * comes from outside.
+ */
 export function toCsv<T>(columns: ExportColumn<T>[], rows: T[]): string {
-  return Papa.unparse({ fields: columns.map((c) => c.header), data: rows.map((r) => columns.map((c) => c.value(r) ?? '')) });
+  return Papa.unparse(
+    { fields: columns.map((c) => c.header), data: rows.map((r) => columns.map((c) => c.value(r) ?? '')) },
+    { escapeFormulae: true },
+  );
 }
 
 export function downloadCsv<T>(columns: ExportColumn<T>[], rows: T[], filename: string): void {
