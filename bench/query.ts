@@ -143,7 +143,9 @@ async function generate(dataDir: string, tenantId: string): Promise<{ seconds: n
 }
 
 function startHost(dataDir: string, port: number, secret: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'apps/web/server.ts')], {
+  // BENCH_HOST_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the host.
+  const nodeArgs = (process.env.BENCH_HOST_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(root, 'apps/web/server.ts')], {
     cwd: root,
     env: { ...process.env, PORT: String(port), SWITCHBOARD_DATA_DIR: dataDir, SWITCHBOARD_WEB: '0', BETTER_AUTH_SECRET: secret },
     stdio: ['ignore', 'ignore', 'inherit'],

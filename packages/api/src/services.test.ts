@@ -22,6 +22,21 @@ describe('createLiveCache', () => {
     expect(await cache.get('u', async () => 'back')).toBe('back');
   });
 
+  it('answers at once with data past its age while one fresh load runs, and waits when it is too old', async () => {
+    const cache = createLiveCache(20, 200);
+    let loads = 0;
+    const load = async () => ++loads;
+    expect(await cache.get('t', load)).toBe(1);
+    await new Promise((r) => setTimeout(r, 30));
+    // Past max age: the old value now, one refresh behind it however many ask.
+    expect(await Promise.all([cache.get('t', load), cache.get('t', load)])).toEqual([1, 1]);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(await cache.get('t', load)).toBe(2);
+    await new Promise((r) => setTimeout(r, 250));
+    // Past max stale: the caller waits for the fresh load.
+    expect(await cache.get('t', load)).toBe(3);
+  });
+
   it('with a max age of 0 loads every time', async () => {
     const cache = createLiveCache(0);
     let loads = 0;

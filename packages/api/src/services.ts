@@ -5,32 +5,52 @@ import { createDirectoryCache } from './directory-cache.ts';
 
 /**
  * A tenant's live wallboard data is the same for every supervisor looking at it: it is
- * loaded once per `maxAgeMs` however many screens poll, and concurrent requests share the
- * load in flight. 0 turns the sharing off (tests that fix the clock).
+ * loaded at most once per `maxAgeMs` however many screens poll, one load at a time. A
+ * request that finds the data older than that still gets it at once while a fresh load
+ * runs behind it (stale-while-revalidate), unless it is older than `maxStaleMs`.
+ * A `maxAgeMs` of 0 turns all sharing off (tests that fix the clock).
  */
-export function createLiveCache(maxAgeMs: number) {
-  const entries = new Map<string, { at: number; value: Promise<unknown> }>();
+export function createLiveCache(maxAgeMs: number, maxStaleMs = 5_000) {
+  // `at` is when the load started: the data is as of then, whenever it arrived.
+  const loaded = new Map<string, { at: number; value: unknown }>();
+  const inFlight = new Map<string, Promise<unknown>>();
+  const refresh = <T>(tenantId: string, load: () => Promise<T>): Promise<T> => {
+    const running = inFlight.get(tenantId);
+    if (running) return running as Promise<T>;
+    const at = Date.now();
+    const value = load();
+    inFlight.set(tenantId, value);
+    value
+      .then(
+        (v) => loaded.set(tenantId, { at, value: v }),
+        () => loaded.delete(tenantId),
+      )
+      .finally(() => inFlight.delete(tenantId));
+    return value;
+  };
   return {
     get<T>(tenantId: string, load: () => Promise<T>): Promise<T> {
-      const hit = entries.get(tenantId);
-      if (hit && Date.now() - hit.at < maxAgeMs) return hit.value as Promise<T>;
-      const value = load();
-      if (maxAgeMs > 0) {
-        entries.set(tenantId, { at: Date.now(), value });
-        value.catch(() => entries.delete(tenantId));
+      if (maxAgeMs <= 0) return load();
+      const hit = loaded.get(tenantId);
+      const age = hit ? Date.now() - hit.at : Infinity;
+      if (age < maxAgeMs) return Promise.resolve(hit!.value as T);
+      if (age < maxStaleMs) {
+        // Nobody waits: this answer is at most maxStaleMs old, the next one is fresh.
+        refresh(tenantId, load).catch(() => undefined);
+        return Promise.resolve(hit!.value as T);
       }
-      return value;
+      return refresh(tenantId, load);
     },
-    /** After an edit that changes what the wallboard shows (alert rules). */
+    /** After an edit that changes what the wallboard shows (alert rules): the next request waits for fresh data. */
     invalidate(tenantId: string): void {
-      entries.delete(tenantId);
+      loaded.delete(tenantId);
     },
   };
 }
 
 export type LiveCache = ReturnType<typeof createLiveCache>;
 
-/** Half a second: well inside the 1.5 s freshness budget, and a busy tenant's wallboard costs two loads a second. */
+/** Half a second: inside the 1.5 s freshness budget, and a busy tenant's wallboard costs at most two loads a second. */
 export const LIVE_MAX_AGE_MS = 500;
 
 export function createApiServices(deps: {
