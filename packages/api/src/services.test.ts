@@ -12,6 +12,17 @@ describe('createLiveCache', () => {
     expect(await cache.get('t2', load)).toBe(2);
   });
 
+  it('after an invalidation, ignores a load that was already running', async () => {
+    const cache = createLiveCache(60_000);
+    let release!: () => void;
+    const stale = cache.get('t', () => new Promise<string>((resolve) => (release = () => resolve('old rules'))));
+    cache.invalidate('t');
+    const fresh = cache.get('t', async () => 'new rules');
+    release();
+    expect([await stale, await fresh]).toEqual(['old rules', 'new rules']);
+    expect(await cache.get('t', async () => 'unused')).toBe('new rules');
+  });
+
   it('loads again after an invalidation, and after a failed load', async () => {
     const cache = createLiveCache(60_000);
     let loads = 0;

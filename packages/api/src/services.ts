@@ -13,19 +13,26 @@ import { createDirectoryCache } from './directory-cache.ts';
 export function createLiveCache(maxAgeMs: number, maxStaleMs = 5_000) {
   // `at` is when the load started: the data is as of then, whenever it arrived.
   const loaded = new Map<string, { at: number; value: unknown }>();
-  const inFlight = new Map<string, Promise<unknown>>();
+  const inFlight = new Map<string, { generation: number; value: Promise<unknown> }>();
+  // An invalidation makes loads already running count for nothing.
+  const generations = new Map<string, number>();
   const refresh = <T>(tenantId: string, load: () => Promise<T>): Promise<T> => {
+    const generation = generations.get(tenantId) ?? 0;
     const running = inFlight.get(tenantId);
-    if (running) return running as Promise<T>;
+    if (running && running.generation === generation) return running.value as Promise<T>;
     const at = Date.now();
     const value = load();
-    inFlight.set(tenantId, value);
-    value
-      .then(
-        (v) => loaded.set(tenantId, { at, value: v }),
-        () => loaded.delete(tenantId),
-      )
-      .finally(() => inFlight.delete(tenantId));
+    inFlight.set(tenantId, { generation, value });
+    const settle = (outcome: { value: T } | null) => {
+      if ((generations.get(tenantId) ?? 0) !== generation) return;
+      if (inFlight.get(tenantId)?.value === value) inFlight.delete(tenantId);
+      if (outcome) loaded.set(tenantId, { at, value: outcome.value });
+      else loaded.delete(tenantId);
+    };
+    value.then(
+      (v) => settle({ value: v }),
+      () => settle(null),
+    );
     return value;
   };
   return {
@@ -43,7 +50,9 @@ export function createLiveCache(maxAgeMs: number, maxStaleMs = 5_000) {
     },
     /** After an edit that changes what the wallboard shows (alert rules): the next request waits for fresh data. */
     invalidate(tenantId: string): void {
+      generations.set(tenantId, (generations.get(tenantId) ?? 0) + 1);
       loaded.delete(tenantId);
+      inFlight.delete(tenantId);
     },
   };
 }
