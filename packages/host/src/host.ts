@@ -83,6 +83,8 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
       if (pathname === '/api/v1/events') return ingest.handle(req, res);
       if (pathname === '/api/v1/status') return status(req, res);
       const api = started.api;
+      const signedInApi = pathname?.startsWith('/api/auth/') || pathname?.startsWith(TRPC_BASE_PATH);
+      if (signedInApi && !api) return sendJson(res, 503, { error: 'starting', message: 'Switchboard is starting; try again in a moment' }, { 'retry-after': '1' });
       if (pathname?.startsWith('/api/auth/') && api) {
         req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? '';
         return api.authHandler(req, res);
