@@ -23,7 +23,9 @@ export default function MyDay() {
       <div className="tiles">
         <Figure label="Handled today" value={formatCount(d.kpis.handled)} testId="my-handled" />
         <Figure label="AHT" value={formatDuration(d.kpis.ahtS)} />
-        <Figure label="Avg talk / hold / wrap" value={`${formatDuration(d.kpis.avgTalkS)} / ${formatDuration(d.kpis.avgHoldS)} / ${formatDuration(d.kpis.avgWrapupS)}`} />
+        <Figure label="Avg talk" value={formatDuration(d.kpis.avgTalkS)} />
+        <Figure label="Avg hold" value={formatDuration(d.kpis.avgHoldS)} />
+        <Figure label="Avg wrap-up" value={formatDuration(d.kpis.avgWrapupS)} />
         <Figure label="Occupancy" value={formatPercent(d.kpis.occupancy)} />
         <Figure label="Transfer rate" value={formatPercent(d.kpis.transferRate)} />
       </div>
