@@ -85,15 +85,20 @@ export function getAgentCurrentStates(
   );
 }
 
-export const BotSumsRow = z.object({
-  bot_id: z.string(),
+/** The self-service sums of bot_intent_interval_15m, as read by every bot query. */
+export const botSumsShape = {
   sessions: UInt64,
   contained: UInt64,
   escalated: UInt64,
   abandoned: UInt64,
   turns_sum: UInt64,
   duration_ms_sum: UInt64,
-});
+};
+export const botSumsSql = Object.keys(botSumsShape)
+  .map((c) => `sum(${c}) AS ${c}`)
+  .join(', ');
+
+export const BotSumsRow = z.object({ bot_id: z.string(), ...botSumsShape });
 export type BotSumsRow = z.infer<typeof BotSumsRow>;
 
 /** Self-service sums per bot over [from, to), from the 15-minute rollup. */
@@ -101,8 +106,7 @@ export function getBotSums(client: ClickHouseClient, params: { tenantId: string;
   return queryRows(
     client,
     BotSumsRow,
-    `SELECT bot_id, sum(sessions) AS sessions, sum(contained) AS contained, sum(escalated) AS escalated,
-            sum(abandoned) AS abandoned, sum(turns_sum) AS turns_sum, sum(duration_ms_sum) AS duration_ms_sum
+    `SELECT bot_id, ${botSumsSql}
        FROM bot_intent_interval_15m
       WHERE tenant_id = {tenantId:String}
         AND interval_start >= {from:DateTime64(3, 'UTC')} AND interval_start < {to:DateTime64(3, 'UTC')}

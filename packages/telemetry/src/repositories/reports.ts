@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { SHORT_ABANDON_MS } from '@switchboard/contracts';
 import { agentFilter, agentScopeParams } from './agents.ts';
+import { botSumsShape, botSumsSql } from './live.ts';
 import { QueueSumsRow, rollupQueueSumsSql } from './queue-sums.ts';
 import { ChDateTime, queryRows, toChDateTime, UInt64 } from './rows.ts';
 
@@ -116,18 +117,7 @@ export function getAgentStateReport(
 }
 
 export const BotIntentReportRow = z
-  .object({
-    bucket_s: UInt64,
-    bot_id: z.string(),
-    intent: z.string(),
-    escalation_reason: z.string(),
-    sessions: UInt64,
-    contained: UInt64,
-    escalated: UInt64,
-    abandoned: UInt64,
-    turns_sum: UInt64,
-    duration_ms_sum: UInt64,
-  })
+  .object({ bucket_s: UInt64, bot_id: z.string(), intent: z.string(), escalation_reason: z.string(), ...botSumsShape })
   .transform(({ bucket_s, ...rest }) => ({ bucket: new Date(bucket_s * 1000).toISOString(), ...rest }));
 export type BotIntentReportRow = z.infer<typeof BotIntentReportRow>;
 
@@ -136,9 +126,7 @@ export function getBotIntentReport(client: ClickHouseClient, params: ReportWindo
   return queryRows(
     client,
     BotIntentReportRow,
-    `SELECT ${bucketSql[params.grain]} AS bucket_s, bot_id, intent, escalation_reason,
-            sum(sessions) AS sessions, sum(contained) AS contained, sum(escalated) AS escalated,
-            sum(abandoned) AS abandoned, sum(turns_sum) AS turns_sum, sum(duration_ms_sum) AS duration_ms_sum
+    `SELECT ${bucketSql[params.grain]} AS bucket_s, bot_id, intent, escalation_reason, ${botSumsSql}
        FROM bot_intent_interval_15m
       WHERE ${windowSql}
       GROUP BY bucket_s, bot_id, intent, escalation_reason
