@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIGN_IN_LIMIT } from '@switchboard/api';
@@ -305,7 +306,7 @@ describe('reports drill down to interactions and export what they show', () => {
     await screenshot(p, 'timeline');
   });
 
-  it('CSV exports: the drill panel one row per event, the report one row per queue plus the total', async () => {
+  it('CSV and Arrow exports: the drill panel one row per event, the report one row per queue plus the total', async () => {
     await actAs('admin');
     const p = page();
     const { label, offered, reportRows } = await openOfferedDrill(p);
@@ -318,6 +319,15 @@ describe('reports drill down to interactions and export what they show', () => {
     expect(new Set(drillCsv.records.map((r) => r.event))).toEqual(new Set(['interaction.offered']));
     expect(new Set(drillCsv.records.map((r) => r.queue))).toEqual(new Set([label]));
     expect(drillCsv.records.every((r) => r.interaction_id !== '')).toBe(true);
+
+    // The same rows as Arrow IPC, read back with apache-arrow: numbers stay numbers.
+    const [arrowDownload] = await Promise.all([p.waitForEvent('download'), p.getByTestId('drill').getByTestId('export-arrow').click()]);
+    expect(arrowDownload.suggestedFilename()).toBe('interactions.arrow');
+    const arrow = tableFromIPC(readFileSync(await arrowDownload.path()));
+    expect(arrow.numRows).toBe(offered);
+    expect(arrow.schema.fields.map((f) => f.name)).toEqual(drillCsv.header);
+    expect(new Set(arrow.getChild('event')!.toArray())).toEqual(new Set(['interaction.offered']));
+    expect(arrow.getChild('wait_s')!.toArray()).toBeInstanceOf(Float64Array);
 
     const [reportDownload] = await Promise.all([p.waitForEvent('download'), p.getByRole('button', { name: 'Export report by queue as CSV' }).click()]);
     expect(reportDownload.suggestedFilename()).toBe('report-by-queue.csv');
