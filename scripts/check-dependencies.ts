@@ -17,7 +17,7 @@ const allowed: Record<string, readonly string[] | 'any-package'> = {
   '@switchboard/db': ['@switchboard/contracts'],
   '@switchboard/ingest': ['@switchboard/contracts', '@switchboard/telemetry'],
   '@switchboard/api': ['@switchboard/contracts', '@switchboard/kpis', '@switchboard/telemetry', '@switchboard/db'],
-  '@switchboard/host': ['@switchboard/contracts', '@switchboard/telemetry', '@switchboard/db', '@switchboard/ingest', '@switchboard/api'],
+  '@switchboard/host': ['@switchboard/contracts', '@switchboard/kpis', '@switchboard/telemetry', '@switchboard/db', '@switchboard/ingest', '@switchboard/api'],
   '@switchboard/web': 'any-package',
   '@switchboard/simulator-cli': 'any-package',
   '@switchboard/tests': 'any-package',

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { IngestHttpError, sendJson, type IngestService } from '@switchboard/ingest';
-import { countEventsByType, getQueueTotals, type TelemetryStore } from '@switchboard/telemetry';
+import { queueKpis } from '@switchboard/kpis';
+import { countEventsByType, getQueueSums, type TelemetryStore } from '@switchboard/telemetry';
 
 export interface LiveStatus {
   generated_at: string;
@@ -33,7 +34,7 @@ export function createStatusHandler(deps: {
     const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
     const tomorrow = new Date(dayStart.getTime() + 86_400_000);
     const [queues, types] = await Promise.all([
-      getQueueTotals(deps.telemetry.client, { tenantId: tenant.tenantId, from: dayStart, to: tomorrow }),
+      getQueueSums(deps.telemetry.client, { tenantId: tenant.tenantId, from: dayStart, to: tomorrow }),
       countEventsByType(deps.telemetry.client, { tenantId: tenant.tenantId, from: dayStart, to: tomorrow }),
     ]);
     const series = deps.ingest.liveRate.series(tenant.tenantId, now.getTime());
@@ -45,14 +46,14 @@ export function createStatusHandler(deps: {
       rate_series: series,
       events_per_s: lastTen.reduce((a, b) => a + b, 0) / lastTen.length,
       events_today: types.reduce((sum, t) => sum + t.events, 0),
-      queues: queues.map((q) => ({
-        queue_id: q.queue_id,
-        channel: q.channel,
-        offered: q.offered,
-        answered: q.answered,
-        abandoned: q.abandoned,
-        handled: q.handled,
-        asa_s: q.answered > 0 ? q.wait_answered_ms_sum / q.answered / 1000 : null,
+      queues: queues.map(({ queue_id, channel, sums }) => ({
+        queue_id,
+        channel,
+        offered: sums.offered,
+        answered: sums.answered,
+        abandoned: sums.abandoned,
+        handled: sums.handled,
+        asa_s: queueKpis.asa_s.compute(sums),
       })),
     };
     sendJson(res, 200, body);

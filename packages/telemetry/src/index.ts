@@ -3,7 +3,6 @@ export * from './migrate.ts';
 export * from './event-row.ts';
 export * from './tsv.ts';
 export * from './repositories/rows.ts';
-export * from './repositories/queues.ts';
 export * from './repositories/events.ts';
 export * from './repositories/queue-sums.ts';
 export * from './repositories/live.ts';
