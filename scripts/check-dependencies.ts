@@ -13,6 +13,7 @@ const allowed: Record<string, readonly string[] | 'any-package'> = {
   '@switchboard/contracts': [],
   '@switchboard/simulator': ['@switchboard/contracts'],
   '@switchboard/kpis': ['@switchboard/contracts'],
+  '@switchboard/planning': ['@switchboard/contracts'],
   '@switchboard/telemetry': ['@switchboard/contracts', '@switchboard/kpis'],
   '@switchboard/db': ['@switchboard/contracts'],
   '@switchboard/ingest': ['@switchboard/contracts', '@switchboard/telemetry'],
@@ -25,7 +26,7 @@ const allowed: Record<string, readonly string[] | 'any-package'> = {
 };
 
 /** Packages that must stay pure: no file system, network or processes. */
-const pure = new Set(['@switchboard/contracts', '@switchboard/kpis', '@switchboard/simulator']);
+const pure = new Set(['@switchboard/contracts', '@switchboard/kpis', '@switchboard/planning', '@switchboard/simulator']);
 const ioModules = /^(node:)?(fs|fs\/promises|net|http|https|http2|child_process|dgram|dns|tls|worker_threads|cluster)$/;
 
 interface Workspace {

@@ -1,0 +1,1 @@
+// Workforce planning math (DESIGN.md §7): pure functions, no I/O.
