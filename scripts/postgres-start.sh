@@ -11,6 +11,10 @@ data_dir=${1:-$default_data_dir}
 port=${2:-54329}
 database=switchboard_test
 superuser=postgres
+# The tests connect as an ordinary user, as the product would: not a superuser, no BYPASSRLS,
+# CREATEROLE so migrations can create the app role (migrations/postgres/0002), CREATEDB for
+# the tests that migrate a fresh database.
+app_user=switchboard
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -51,9 +55,18 @@ else
 fi
 
 connect=(-h 127.0.0.1 -p "$port" -U "$superuser")
-exists=$("$bin_dir/psql" "${connect[@]}" -d postgres -tA -v ON_ERROR_STOP=1 -c "select 1 from pg_database where datname = '$database'")
-[ -n "$exists" ] || "$bin_dir/createdb" "${connect[@]}" "$database"
+psql_admin() { "$bin_dir/psql" "${connect[@]}" -d postgres -tA -v ON_ERROR_STOP=1 -c "$1"; }
+[ -n "$(psql_admin "select 1 from pg_roles where rolname = '$app_user'")" ] ||
+  psql_admin "create role $app_user login createrole createdb nosuperuser nobypassrls" >/dev/null
+owner=$(psql_admin "select pg_get_userbyid(datdba) from pg_database where datname = '$database'")
+if [ -n "$owner" ] && [ "$owner" != "$app_user" ]; then
+  # A database from before the tests ran as $app_user: its tables belong to the superuser.
+  log "recreating $database, owned by $owner, for $app_user"
+  "$bin_dir/dropdb" "${connect[@]}" "$database"
+  owner=
+fi
+[ -n "$owner" ] || "$bin_dir/createdb" "${connect[@]}" -O "$app_user" "$database"
 
 # Two lines: `eval` sets and exports it; scripts/test.sh reads the first with sed.
-echo "TEST_DATABASE_URL=postgres://$superuser@127.0.0.1:$port/$database"
+echo "TEST_DATABASE_URL=postgres://$app_user@127.0.0.1:$port/$database"
 echo "export TEST_DATABASE_URL"

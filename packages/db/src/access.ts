@@ -2,6 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from './client.ts';
 import type { roles } from './schema.ts';
 import { agents, memberships, supervisorTeams, teams, users } from './schema.ts';
+import { withTenant } from './tenancy.ts';
 
 export type Role = (typeof roles)[number];
 
@@ -17,6 +18,10 @@ export interface Membership {
   teamIds: string[];
 }
 
+/**
+ * The signed-in user's membership. The first read runs outside any tenant (it is what tells
+ * which tenant the user belongs to); the rest runs inside that tenant.
+ */
 export async function getMembership(db: Db, userId: string): Promise<Membership | null> {
   const [row] = await db
     .select({
@@ -34,10 +39,12 @@ export async function getMembership(db: Db, userId: string): Promise<Membership 
   if (!row) return null;
   const teamRows =
     row.role === 'supervisor'
-      ? await db
-          .select({ teamId: supervisorTeams.teamId })
-          .from(supervisorTeams)
-          .where(and(eq(supervisorTeams.tenantId, row.tenantId), eq(supervisorTeams.userId, userId)))
+      ? await withTenant(db, row.tenantId, (tx) =>
+          tx
+            .select({ teamId: supervisorTeams.teamId })
+            .from(supervisorTeams)
+            .where(and(eq(supervisorTeams.tenantId, row.tenantId), eq(supervisorTeams.userId, userId))),
+        )
       : [];
   return {
     userId: row.userId,
@@ -57,7 +64,7 @@ export async function setMembership(
   db: Db,
   input: { userId: string; tenantId: string; role: Role; agentKey?: string; teamKeys?: readonly string[] },
 ): Promise<void> {
-  await db.transaction(async (tx) => {
+  await withTenant(db, input.tenantId, async (tx) => {
     let agentId: string | null = null;
     if (input.role === 'agent') {
       if (!input.agentKey) throw new Error('a member with role agent needs agentKey');

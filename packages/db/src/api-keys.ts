@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from './client.ts';
 import { apiKeys } from './schema.ts';
+import { withTenant } from './tenancy.ts';
 
 /**
  * Tenant API keys look like `sbk_<prefix>_<secret>`: the prefix is public and finds the
@@ -40,16 +41,21 @@ export async function createApiKey(db: Db, tenantId: string, name: string): Prom
   for (;;) {
     const prefix = randomBase62(PREFIX_LENGTH);
     const secret = randomBase62(SECRET_LENGTH);
-    const [row] = await db
-      .insert(apiKeys)
-      .values({ tenantId, name, prefix, secretHash: hashSecret(secret).toString('hex') })
-      .onConflictDoNothing({ target: apiKeys.prefix })
-      .returning({ id: apiKeys.id });
+    const [row] = await withTenant(db, tenantId, (tx) =>
+      tx
+        .insert(apiKeys)
+        .values({ tenantId, name, prefix, secretHash: hashSecret(secret).toString('hex') })
+        .onConflictDoNothing({ target: apiKeys.prefix })
+        .returning({ id: apiKeys.id }),
+    );
     if (row) return { id: row.id, key: `sbk_${prefix}_${secret}` };
   }
 }
 
-/** The tenant a key belongs to, or null for a malformed, unknown, wrong or revoked key. */
+/**
+ * The tenant a key belongs to, or null for a malformed, unknown, wrong or revoked key.
+ * Runs outside any tenant: finding the tenant is what it is for.
+ */
 export async function verifyApiKey(db: Db, key: string): Promise<{ tenantId: string; keyId: string } | null> {
   const match = KEY_PATTERN.exec(key);
   if (!match) return null;
@@ -67,10 +73,12 @@ export async function verifyApiKey(db: Db, key: string): Promise<{ tenantId: str
 
 /** Revokes one of the tenant's keys; false when the tenant has no such active key. */
 export async function revokeApiKey(db: Db, tenantId: string, keyId: string): Promise<boolean> {
-  const revoked = await db
-    .update(apiKeys)
-    .set({ revokedAt: sql`now()` })
-    .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt)))
-    .returning({ id: apiKeys.id });
+  const revoked = await withTenant(db, tenantId, (tx) =>
+    tx
+      .update(apiKeys)
+      .set({ revokedAt: sql`now()` })
+      .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt)))
+      .returning({ id: apiKeys.id }),
+  );
   return revoked.length > 0;
 }

@@ -4,8 +4,7 @@ import { CasingCache } from 'drizzle-orm/casing';
 import type { PgColumn, PgTable, PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Db } from './client.ts';
 import { agents, agentSkills, bots, intents, queues, skills, teams, tenants } from './schema.ts';
-
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+import { enterTenant, withTenant, type Tx } from './tenancy.ts';
 
 /**
  * A CenterConfig that can be stored: ids unique per kind and every reference pointing at
@@ -105,6 +104,8 @@ export async function seedTenant(db: Db, input: { slug: string; name: string; co
     const [tenant] = await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, input.slug));
     if (!tenant) throw new Error(`tenant "${input.slug}" was not stored`);
     const tenantId = tenant.id;
+    // Creating the tenant is provisioning; filling it in is the tenant's own work.
+    await enterTenant(tx, tenantId);
 
     for (const rows of batches(config.skills.map((s) => ({ tenantId, key: s.id, name: s.name })))) {
       await tx
@@ -231,7 +232,9 @@ const byId = (a: { id: string }, b: { id: string }) => compareIds(a.id, b.id);
  * unknown tenant. Read in one snapshot so a concurrent seed is seen whole or not at all.
  */
 export async function getCenterConfig(db: Db, tenantId: string): Promise<CenterConfig | null> {
-  return db.transaction(
+  return withTenant(
+    db,
+    tenantId,
     async (tx) => {
       const [tenant] = await tx.select({ timezone: tenants.timezone }).from(tenants).where(eq(tenants.id, tenantId));
       if (!tenant) return null;

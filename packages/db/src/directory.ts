@@ -1,6 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from './client.ts';
 import { agents, agentSkills, bots, intents, queues, teams, tenants } from './schema.ts';
+import { withTenant, type Tx } from './tenancy.ts';
 
 /**
  * Read models of a tenant's configuration for screens: the telemetry keys (what events
@@ -47,37 +48,44 @@ export interface Directory {
   teams: TeamEntry[];
 }
 
-export async function getDirectory(db: Db, tenantId: string): Promise<Directory | null> {
-  const [tenant] = await db.select({ timezone: tenants.timezone }).from(tenants).where(eq(tenants.id, tenantId));
+export function getDirectory(db: Db, tenantId: string): Promise<Directory | null> {
+  return withTenant(db, tenantId, (tx) => readDirectory(tx, tenantId), { accessMode: 'read only' });
+}
+
+async function readDirectory(tx: Tx, tenantId: string): Promise<Directory | null> {
+  const [tenant] = await tx.select({ timezone: tenants.timezone }).from(tenants).where(eq(tenants.id, tenantId));
   if (!tenant) return null;
-  const [queueRows, teamRows, agentRows] = await Promise.all([
-    db
-      .select({
-        id: queues.id,
-        key: queues.key,
-        name: queues.name,
-        channel: queues.channel,
-        skillId: queues.skillId,
-        slThresholdS: queues.slThresholdS,
-        slTarget: queues.slTarget,
-      })
-      .from(queues)
-      .where(eq(queues.tenantId, tenantId))
-      .orderBy(asc(queues.key)),
-    db.select({ id: teams.id, key: teams.key, name: teams.name }).from(teams).where(eq(teams.tenantId, tenantId)).orderBy(asc(teams.key)),
-    db
-      .select({ id: agents.id, key: agents.key, displayName: agents.displayName, teamId: agents.teamId })
-      .from(agents)
-      .where(eq(agents.tenantId, tenantId))
-      .orderBy(asc(agents.key)),
-  ]);
-  const intentRows = await db
+  // One after another: the statements share the transaction's connection anyway.
+  const queueRows = await tx
+    .select({
+      id: queues.id,
+      key: queues.key,
+      name: queues.name,
+      channel: queues.channel,
+      skillId: queues.skillId,
+      slThresholdS: queues.slThresholdS,
+      slTarget: queues.slTarget,
+    })
+    .from(queues)
+    .where(eq(queues.tenantId, tenantId))
+    .orderBy(asc(queues.key));
+  const teamRows = await tx
+    .select({ id: teams.id, key: teams.key, name: teams.name })
+    .from(teams)
+    .where(eq(teams.tenantId, tenantId))
+    .orderBy(asc(teams.key));
+  const agentRows = await tx
+    .select({ id: agents.id, key: agents.key, displayName: agents.displayName, teamId: agents.teamId })
+    .from(agents)
+    .where(eq(agents.tenantId, tenantId))
+    .orderBy(asc(agents.key));
+  const intentRows = await tx
     .select({ key: intents.key, label: intents.label, botKey: bots.key })
     .from(intents)
     .innerJoin(bots, and(eq(bots.tenantId, intents.tenantId), eq(bots.id, intents.botId)))
     .where(eq(intents.tenantId, tenantId))
     .orderBy(asc(intents.key));
-  const skillRows = await db
+  const skillRows = await tx
     .select({ agentId: agentSkills.agentId, skillId: agentSkills.skillId })
     .from(agentSkills)
     .where(eq(agentSkills.tenantId, tenantId));

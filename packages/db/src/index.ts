@@ -8,3 +8,4 @@ export { getDirectory, type Directory, type IntentEntry, type QueueEntry, type A
 export { getMembership, setMembership, type Membership, type Role } from './access.ts';
 export { listAlertRules, saveAlertRule, deleteAlertRule, type AlertRule, type AlertRuleInput } from './alert-rules.ts';
 export { recordAudit } from './audit.ts';
+export { withTenant, enterTenant, type Tx } from './tenancy.ts';

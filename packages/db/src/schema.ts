@@ -9,6 +9,8 @@ import {
   integer,
   jsonb,
   pgEnum,
+  pgPolicy,
+  pgRole,
   pgTable,
   primaryKey,
   smallint,
@@ -16,6 +18,7 @@ import {
   timestamp,
   unique,
   uuid,
+  type PgColumn,
 } from 'drizzle-orm/pg-core';
 
 /**
@@ -30,37 +33,65 @@ import {
 
 export const channel = pgEnum('channel', channels);
 
+// ── tenancy in the database (row-level security) ────────────────────────────
+// Requests run their tenant's work as `switchboard_app`, a role without BYPASSRLS, with the
+// tenant id in the transaction-local setting `switchboard.tenant_id` (withTenant in
+// tenancy.ts). Each tenant-owned table lets that role see and write only rows of that
+// tenant, so a query that forgets its `tenant_id` filter still cannot cross tenants.
+// The role is created by migration 0002 (role names are per cluster, so it may exist).
+export const appRole = pgRole('switchboard_app').existing();
+
+// `(select …)` makes Postgres evaluate the setting once per statement, not once per row.
+const currentTenant = sql`(select nullif(current_setting('switchboard.tenant_id', true), '')::uuid)`;
+
+const tenantIsolation = (column: PgColumn) =>
+  pgPolicy('tenant_isolation', {
+    as: 'permissive',
+    for: 'all',
+    to: appRole,
+    using: sql`${column} = ${currentTenant}`,
+    withCheck: sql`${column} = ${currentTenant}`,
+  });
+
 // 400 days keeps a full year plus a month, so year-over-year reports have data.
 const DEFAULT_RETENTION_DAYS = 400;
 
 const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
 
-export const tenants = pgTable('tenants', {
-  id: uuid().primaryKey().defaultRandom(),
-  slug: text().notNull().unique(),
-  name: text().notNull(),
-  timezone: text().notNull().default('UTC'),
-  retentionDays: integer().notNull().default(DEFAULT_RETENTION_DAYS),
-  createdAt: createdAt(),
-});
+export const tenants = pgTable(
+  'tenants',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    slug: text().notNull().unique(),
+    name: text().notNull(),
+    timezone: text().notNull().default('UTC'),
+    retentionDays: integer().notNull().default(DEFAULT_RETENTION_DAYS),
+    createdAt: createdAt(),
+  },
+  (t) => [tenantIsolation(t.id)],
+);
 
 const tenantId = () =>
   uuid()
     .notNull()
     .references(() => tenants.id, { onDelete: 'cascade' });
 
-export const apiKeys = pgTable('api_keys', {
-  id: uuid().primaryKey().defaultRandom(),
-  tenantId: tenantId(),
-  name: text().notNull(),
-  // The public part of the key, shown in lists and used to find the row.
-  prefix: text().notNull().unique(),
-  // sha256 hex of the secret part; the key itself is never stored.
-  secretHash: text().notNull(),
-  createdAt: createdAt(),
-  lastUsedAt: timestamp({ withTimezone: true }),
-  revokedAt: timestamp({ withTimezone: true }),
-});
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    name: text().notNull(),
+    // The public part of the key, shown in lists and used to find the row.
+    prefix: text().notNull().unique(),
+    // sha256 hex of the secret part; the key itself is never stored.
+    secretHash: text().notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp({ withTimezone: true }),
+    revokedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [tenantIsolation(t.tenantId)],
+);
 
 export const skills = pgTable(
   'skills',
@@ -70,7 +101,7 @@ export const skills = pgTable(
     key: text().notNull(),
     name: text().notNull(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), unique('skills_tenant_key').on(t.tenantId, t.key)],
+  (t) => [tenantIsolation(t.tenantId), primaryKey({ columns: [t.tenantId, t.id] }), unique('skills_tenant_key').on(t.tenantId, t.key)],
 );
 
 export const teams = pgTable(
@@ -81,7 +112,7 @@ export const teams = pgTable(
     key: text().notNull(),
     name: text().notNull(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), unique('teams_tenant_key').on(t.tenantId, t.key)],
+  (t) => [tenantIsolation(t.tenantId), primaryKey({ columns: [t.tenantId, t.id] }), unique('teams_tenant_key').on(t.tenantId, t.key)],
 );
 
 export const agents = pgTable(
@@ -96,6 +127,7 @@ export const agents = pgTable(
     shift: jsonb().$type<ShiftConfig>().notNull(),
   },
   (t) => [
+    tenantIsolation(t.tenantId),
     primaryKey({ columns: [t.tenantId, t.id] }),
     unique('agents_tenant_key').on(t.tenantId, t.key),
     foreignKey({ name: 'agents_team_fk', columns: [t.tenantId, t.teamId], foreignColumns: [teams.tenantId, teams.id] }),
@@ -112,6 +144,7 @@ export const agentSkills = pgTable(
     proficiency: smallint().notNull(),
   },
   (t) => [
+    tenantIsolation(t.tenantId),
     primaryKey({ columns: [t.tenantId, t.agentId, t.skillId] }),
     foreignKey({ name: 'agent_skills_agent_fk', columns: [t.tenantId, t.agentId], foreignColumns: [agents.tenantId, agents.id] }).onDelete(
       'cascade',
@@ -134,6 +167,7 @@ export const queues = pgTable(
     slTarget: doublePrecision().notNull(),
   },
   (t) => [
+    tenantIsolation(t.tenantId),
     primaryKey({ columns: [t.tenantId, t.id] }),
     unique('queues_tenant_key').on(t.tenantId, t.key),
     foreignKey({ name: 'queues_skill_fk', columns: [t.tenantId, t.skillId], foreignColumns: [skills.tenantId, skills.id] }),
@@ -151,7 +185,7 @@ export const bots = pgTable(
     name: text().notNull(),
     channels: channel().array().notNull(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), unique('bots_tenant_key').on(t.tenantId, t.key)],
+  (t) => [tenantIsolation(t.tenantId), primaryKey({ columns: [t.tenantId, t.id] }), unique('bots_tenant_key').on(t.tenantId, t.key)],
 );
 
 export const intents = pgTable(
@@ -166,6 +200,7 @@ export const intents = pgTable(
     queueId: uuid().notNull(),
   },
   (t) => [
+    tenantIsolation(t.tenantId),
     primaryKey({ columns: [t.tenantId, t.id] }),
     unique('intents_tenant_key').on(t.tenantId, t.key),
     foreignKey({ name: 'intents_bot_fk', columns: [t.tenantId, t.botId], foreignColumns: [bots.tenantId, bots.id] }).onDelete('cascade'),
@@ -255,6 +290,7 @@ export const memberships = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    tenantIsolation(t.tenantId),
     foreignKey({ name: 'memberships_agent_fk', columns: [t.tenantId, t.agentId], foreignColumns: [agents.tenantId, agents.id] }).onDelete(
       'cascade',
     ),
@@ -273,6 +309,7 @@ export const supervisorTeams = pgTable(
     teamId: uuid().notNull(),
   },
   (t) => [
+    tenantIsolation(t.tenantId),
     primaryKey({ columns: [t.tenantId, t.userId, t.teamId] }),
     foreignKey({ name: 'supervisor_teams_team_fk', columns: [t.tenantId, t.teamId], foreignColumns: [teams.tenantId, teams.id] }).onDelete(
       'cascade',
@@ -304,6 +341,7 @@ export const alertRules = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
+    tenantIsolation(t.tenantId),
     primaryKey({ columns: [t.tenantId, t.id] }),
     foreignKey({ name: 'alert_rules_queue_fk', columns: [t.tenantId, t.queueId], foreignColumns: [queues.tenantId, queues.id] }).onDelete(
       'cascade',
@@ -325,5 +363,5 @@ export const auditLog = pgTable(
     objectType: text().notNull(),
     objectId: text().notNull(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
+  (t) => [tenantIsolation(t.tenantId), primaryKey({ columns: [t.tenantId, t.id] })],
 );
