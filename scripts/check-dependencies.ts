@@ -18,6 +18,7 @@ const allowed: Record<string, readonly string[] | 'any-package'> = {
   '@switchboard/db': ['@switchboard/contracts'],
   '@switchboard/ingest': ['@switchboard/contracts', '@switchboard/telemetry'],
   '@switchboard/api': ['@switchboard/contracts', '@switchboard/kpis', '@switchboard/telemetry', '@switchboard/db'],
+  '@switchboard/workflows': ['@switchboard/contracts', '@switchboard/kpis', '@switchboard/planning', '@switchboard/telemetry', '@switchboard/db'],
   '@switchboard/host': ['@switchboard/contracts', '@switchboard/kpis', '@switchboard/telemetry', '@switchboard/db', '@switchboard/ingest', '@switchboard/api'],
   '@switchboard/web': 'any-package',
   '@switchboard/simulator-cli': 'any-package',
@@ -40,7 +41,7 @@ function listWorkspaces(root: string): Workspace[] {
   const dirs = ['apps', 'packages'].flatMap((group) =>
     readdirSync(path.join(root, group)).map((d) => path.join(root, group, d)),
   );
-  dirs.push(path.join(root, 'tests'), path.join(root, 'bench'));
+  dirs.push(path.join(root, 'workflows'), path.join(root, 'tests'), path.join(root, 'bench'));
   return dirs
     .filter((dir) => statSync(path.join(dir, 'package.json'), { throwIfNoEntry: false }))
     .map((dir) => {

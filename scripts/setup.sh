@@ -24,3 +24,5 @@ fi
 
 echo "==> building the web app"
 npx turbo run build --filter=@switchboard/web --output-logs=errors-only
+
+echo "==> Temporal CLI: $(bash scripts/temporal-cli.sh)"

@@ -9,3 +9,19 @@ export { getMembership, setMembership, type Membership, type Role } from './acce
 export { listAlertRules, saveAlertRule, deleteAlertRule, type AlertRule, type AlertRuleInput } from './alert-rules.ts';
 export { recordAudit } from './audit.ts';
 export { withTenant, enterTenant, type Tx } from './tenancy.ts';
+export {
+  DEFAULT_STAFFING,
+  listSpecialDays,
+  saveSpecialDay,
+  deleteSpecialDay,
+  listForecastOverrides,
+  saveForecastOverride,
+  deleteForecastOverride,
+  listStaffingSettings,
+  saveStaffingSettings,
+  type SpecialDayRow,
+  type SpecialDayInput,
+  type ForecastOverrideRow,
+  type ForecastOverrideInput,
+  type StaffingSettings,
+} from './planning.ts';

@@ -4,6 +4,7 @@ import {
   bigint,
   boolean,
   check,
+  date,
   doublePrecision,
   foreignKey,
   integer,
@@ -364,4 +365,97 @@ export const auditLog = pgTable(
     objectId: text().notNull(),
   },
   (t) => [tenantIsolation(t.tenantId), primaryKey({ columns: [t.tenantId, t.id] })],
+);
+
+// ── planning (what planners edit; forecasts themselves are versions in ClickHouse) ───
+
+export const specialDayEffects = ['exclude', 'multiply'] as const;
+export const specialDayEffect = pgEnum('special_day_effect', specialDayEffects);
+
+/**
+ * A day the forecast must treat as unusual, for every queue of the tenant: `exclude` drops
+ * it from history (an outage), `multiply` scales it (a holiday at 0.4, closed at 0).
+ */
+export const specialDays = pgTable(
+  'special_days',
+  {
+    tenantId: tenantId(),
+    id: uuid().notNull().defaultRandom(),
+    date: date({ mode: 'string' }).notNull(),
+    label: text().notNull(),
+    effect: specialDayEffect().notNull(),
+    multiplier: doublePrecision(),
+    updatedBy: text().references(() => users.id, { onDelete: 'set null' }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    tenantIsolation(t.tenantId),
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    unique('special_days_tenant_date').on(t.tenantId, t.date),
+    check('special_days_multiplier_check', sql`(${t.effect} = 'multiply') = (${t.multiplier} is not null) and coalesce(${t.multiplier}, 0) >= 0`),
+  ],
+);
+
+export const overrideKinds = ['set', 'multiply'] as const;
+export const overrideKind = pgEnum('override_kind', overrideKinds);
+
+/**
+ * A planner's correction applied on top of the statistical forecast of one queue: the
+ * intervals from `fromMinute` to `toMinute` (local minutes of the day; the whole day when
+ * null) of each date from `fromDate` to `toDate` are set to, or multiplied by, `value`.
+ */
+export const forecastOverrides = pgTable(
+  'forecast_overrides',
+  {
+    tenantId: tenantId(),
+    id: uuid().notNull().defaultRandom(),
+    queueId: uuid().notNull(),
+    fromDate: date({ mode: 'string' }).notNull(),
+    toDate: date({ mode: 'string' }).notNull(),
+    fromMinute: smallint(),
+    toMinute: smallint(),
+    kind: overrideKind().notNull(),
+    value: doublePrecision().notNull(),
+    label: text().notNull(),
+    updatedBy: text().references(() => users.id, { onDelete: 'set null' }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    tenantIsolation(t.tenantId),
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({ name: 'forecast_overrides_queue_fk', columns: [t.tenantId, t.queueId], foreignColumns: [queues.tenantId, queues.id] }).onDelete(
+      'cascade',
+    ),
+    check('forecast_overrides_dates_check', sql`${t.fromDate} <= ${t.toDate}`),
+    check(
+      'forecast_overrides_minutes_check',
+      sql`coalesce(${t.fromMinute}, 0) >= 0 and coalesce(${t.toMinute}, 1440) <= 1440 and coalesce(${t.fromMinute}, 0) < coalesce(${t.toMinute}, 1440)`,
+    ),
+    check('forecast_overrides_value_check', sql`${t.value} >= 0`),
+  ],
+);
+
+/** Staffing assumptions per queue; a queue without a row uses the defaults in planning.ts. */
+export const staffingSettings = pgTable(
+  'staffing_settings',
+  {
+    tenantId: tenantId(),
+    queueId: uuid().notNull(),
+    shrinkage: doublePrecision().notNull(),
+    maxOccupancy: doublePrecision().notNull(),
+    // Mean patience of callers; null plans with Erlang C (no abandonment).
+    patienceS: doublePrecision(),
+    updatedBy: text().references(() => users.id, { onDelete: 'set null' }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    tenantIsolation(t.tenantId),
+    primaryKey({ columns: [t.tenantId, t.queueId] }),
+    foreignKey({ name: 'staffing_settings_queue_fk', columns: [t.tenantId, t.queueId], foreignColumns: [queues.tenantId, queues.id] }).onDelete(
+      'cascade',
+    ),
+    check('staffing_settings_shrinkage_check', sql`${t.shrinkage} >= 0 and ${t.shrinkage} < 1`),
+    check('staffing_settings_max_occupancy_check', sql`${t.maxOccupancy} > 0 and ${t.maxOccupancy} <= 1`),
+    check('staffing_settings_patience_check', sql`${t.patienceS} is null or ${t.patienceS} > 0`),
+  ],
 );

@@ -1,0 +1,1 @@
+// Temporal workflows and their activities (DESIGN.md §7).
