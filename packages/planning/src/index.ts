@@ -1,1 +1,4 @@
 // Workforce planning math (DESIGN.md §7): pure functions, no I/O.
+export * from './forecast/index.ts';
+export * from './staffing/staffing.ts';
+export * from './staffing/reference.ts';

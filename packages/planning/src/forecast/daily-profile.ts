@@ -1,0 +1,227 @@
+import { median } from 'simple-statistics';
+import { getDayNumber, getWeekday } from './calendar.ts';
+import { solveRidge, type SparseRow } from './linear.ts';
+import { isOpen } from './special-days.ts';
+import type { Day, ForecastMethod, MethodInput, OpenCalendar } from './types.ts';
+
+export interface DailyProfileOptions {
+  /** Calendar days of history the weekday and calendar effects are fitted on. */
+  effectWindowDays: number;
+  /** Calendar days of history whose effect-adjusted totals give the current level (median). */
+  levelWindowDays: number;
+  /** Fit month-turn and after-closure effects (else weekday effects only). */
+  calendarEffects: boolean;
+  /** Ridge penalty pulling calendar effects (log scale) toward zero: weight of a pseudo-day at 0. */
+  calendarPenalty: number;
+  /** Same-weekday days averaged into the intraday profile. */
+  profileDays: number;
+  /** Weight of the same-weekday profile; the rest is the profile of all recent days. */
+  profileWeekdayWeight: number;
+  /** Half-width, in intervals, of the triangular kernel smoothing the profile. */
+  profileSmoothing: number;
+}
+
+export const defaultDailyProfileOptions: DailyProfileOptions = {
+  effectWindowDays: 182,
+  levelWindowDays: 28,
+  calendarEffects: true,
+  calendarPenalty: 0.1,
+  profileDays: 8,
+  profileWeekdayWeight: 0.7,
+  profileSmoothing: 1,
+};
+
+/** Names of the calendar effects, in design-matrix order. */
+export const calendarEffectNames = [
+  'month_open_day_1',
+  'month_open_day_2',
+  'month_open_day_3',
+  'month_last_open_day',
+  'after_closure_1',
+  'after_closure_2',
+] as const;
+
+/**
+ * 0/1 calendar features of a day: its position among the month's opening days (first
+ * three, last) and whether it is the first or second opening day after a closure. Contact
+ * volumes commonly jump at month turns (statements, billing) and after holidays (backlog).
+ */
+export function getCalendarFeatures(calendar: OpenCalendar, dayNumber: number): number[] {
+  const date = new Date(dayNumber * 86_400_000);
+  const monthStart = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1) / 86_400_000;
+  const nextMonthStart = Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1) / 86_400_000;
+  let fromStart = 0;
+  for (let n = monthStart; n <= dayNumber && fromStart <= 3; n++) if (isOpen(calendar, n)) fromStart++;
+  let laterOpen = false;
+  for (let n = dayNumber + 1; n < nextMonthStart && !laterOpen; n++) laterOpen = isOpen(calendar, n);
+  const previous = getPreviousUsualDay(calendar, dayNumber);
+  const afterClosure = calendar.closed.has(previous);
+  const secondAfterClosure = !afterClosure && isOpen(calendar, previous) && calendar.closed.has(getPreviousUsualDay(calendar, previous));
+  return [fromStart === 1 ? 1 : 0, fromStart === 2 ? 1 : 0, fromStart === 3 ? 1 : 0, laterOpen ? 0 : 1, afterClosure ? 1 : 0, secondAfterClosure ? 1 : 0];
+}
+
+/** The nearest earlier day on a usual opening weekday, whether or not it was a closure. */
+function getPreviousUsualDay(calendar: OpenCalendar, dayNumber: number): number {
+  let n = dayNumber - 1;
+  while (n > dayNumber - 8 && !calendar.openWeekdays[getWeekday(n)]) n--;
+  return n;
+}
+
+function sumOf(values: readonly number[]): number {
+  let s = 0;
+  for (const v of values) s += v;
+  return s;
+}
+
+/** Backtest origins slice the same day objects over and over: their totals and shares are kept. */
+const dayTotals = new WeakMap<Day, number>();
+const dayShares = new WeakMap<Day, number[] | null>();
+
+function getTotal(day: Day): number {
+  let total = dayTotals.get(day);
+  if (total === undefined) dayTotals.set(day, (total = sumOf(day.values)));
+  return total;
+}
+
+interface DailyModel {
+  /** log(total + 1) of a day with this weekday and these calendar features, at the current level. */
+  predictLog(weekday: number, features: readonly number[]): number;
+}
+
+/**
+ * log(total + 1) = week level + weekday effect + calendar effects, by ridge least squares
+ * over the effect window. Per-week intercepts absorb trend, so the effects are estimated
+ * within weeks; the current level is then the median of the last weeks' adjusted totals,
+ * which one odd day cannot move.
+ */
+function fitDailyModel(history: readonly Day[], calendar: OpenCalendar, options: DailyProfileOptions): DailyModel {
+  const lastDay = getDayNumber(history[history.length - 1]!.date);
+  const window = history.filter((d) => getDayNumber(d.date) > lastDay - options.effectWindowDays);
+  const firstDay = getDayNumber(window[0]!.date);
+  const weekOf = (n: number) => Math.floor((n - firstDay + getWeekday(firstDay)) / 7);
+  const weeks = weekOf(lastDay) + 1;
+  const featureCount = options.calendarEffects ? calendarEffectNames.length : 0;
+  const weekdayStart = weeks;
+  const featureStart = weeks + 7;
+  const penalty = new Array<number>(featureStart + featureCount).fill(1e-6);
+  for (let k = 0; k < featureCount; k++) penalty[featureStart + k] = options.calendarPenalty;
+
+  const rows: SparseRow[] = [];
+  const y: number[] = [];
+  const features: number[][] = [];
+  for (const day of window) {
+    const n = getDayNumber(day.date);
+    const f = options.calendarEffects ? getCalendarFeatures(calendar, n) : [];
+    const indices = [weekOf(n), weekdayStart + getWeekday(n)];
+    const values = [1, 1];
+    f.forEach((v, k) => {
+      if (v !== 0) {
+        indices.push(featureStart + k);
+        values.push(v);
+      }
+    });
+    rows.push({ indices, values });
+    y.push(Math.log(getTotal(day) + 1));
+    features.push(f);
+  }
+  // Week and weekday columns are collinear (one free constant); the tiny ridge picks one
+  // solution, and centring the weekday effects on the weekdays seen makes a weekday never
+  // seen an average day. The level below absorbs the constant either way.
+  const beta = solveRidge(rows, y, penalty);
+  const seen = [...new Set(window.map((d) => getWeekday(getDayNumber(d.date))))];
+  const weekdayMean = seen.reduce((s, w) => s + beta[weekdayStart + w]!, 0) / seen.length;
+  const weekdayEffect = Array.from({ length: 7 }, (_, w) => (seen.includes(w) ? beta[weekdayStart + w]! - weekdayMean : 0));
+  const effect = (weekday: number, f: readonly number[]) => {
+    let e = weekdayEffect[weekday]!;
+    f.forEach((v, k) => (e += v * beta[featureStart + k]!));
+    return e;
+  };
+  const adjusted: number[] = [];
+  window.forEach((day, i) => {
+    const n = getDayNumber(day.date);
+    if (n > lastDay - options.levelWindowDays) adjusted.push(y[i]! - effect(getWeekday(n), features[i]!));
+  });
+  const level = median(adjusted);
+  return { predictLog: (weekday, f) => level + effect(weekday, f) };
+}
+
+function getShares(day: Day): number[] | null {
+  let shares = dayShares.get(day);
+  if (shares === undefined) {
+    const total = getTotal(day);
+    dayShares.set(day, (shares = total > 0 ? day.values.map((v) => v / total) : null));
+  }
+  return shares;
+}
+
+function averageShares(profiles: readonly (readonly number[])[], width: number): number[] | null {
+  if (profiles.length === 0) return null;
+  const out = new Array<number>(width).fill(0);
+  for (const p of profiles) for (let i = 0; i < width; i++) out[i]! += p[i]! / profiles.length;
+  return out;
+}
+
+/** Triangular-kernel smoothing that keeps the shares summing to one. */
+export function smoothShares(shares: readonly number[], halfWidth: number): number[] {
+  if (halfWidth === 0) return [...shares];
+  const out = shares.map((_, i) => {
+    let s = 0;
+    let w = 0;
+    for (let j = -halfWidth; j <= halfWidth; j++) {
+      const v = shares[i + j];
+      if (v === undefined) continue;
+      const weight = halfWidth + 1 - Math.abs(j);
+      s += weight * v;
+      w += weight;
+    }
+    return s / w;
+  });
+  const total = sumOf(out);
+  return total > 0 ? out.map((v) => v / total) : out;
+}
+
+/**
+ * The intraday profile of a weekday: mean shares of its recent days, shrunk toward the
+ * mean shares of all recent days (a handful of days per weekday is a noisy estimate),
+ * then smoothed.
+ */
+function getProfile(history: readonly Day[], excluded: ReadonlySet<string>, weekday: number, options: DailyProfileOptions): number[] {
+  const width = history[0]!.values.length;
+  const same: number[][] = [];
+  const all: number[][] = [];
+  for (let i = history.length - 1; i >= 0 && (same.length < options.profileDays || all.length < options.profileDays); i--) {
+    const day = history[i]!;
+    if (excluded.has(day.date)) continue;
+    const shares = getShares(day);
+    if (!shares) continue;
+    if (all.length < options.profileDays) all.push(shares);
+    if (same.length < options.profileDays && getWeekday(getDayNumber(day.date)) === weekday) same.push(shares);
+  }
+  const sameMean = averageShares(same, width);
+  const allMean = averageShares(all, width) ?? new Array<number>(width).fill(1 / width);
+  const w = sameMean ? options.profileWeekdayWeight : 0;
+  const mixed = allMean.map((v, i) => w * (sameMean?.[i] ?? 0) + (1 - w) * v);
+  return smoothShares(mixed, options.profileSmoothing);
+}
+
+/** Daily total (weekday × calendar effects × robust level) spread by a smoothed intraday profile. */
+export function createDailyProfileMethod(overrides: Partial<DailyProfileOptions> = {}): ForecastMethod {
+  const options = { ...defaultDailyProfileOptions, ...overrides };
+  return ({ history, targets, calendar, profileExcluded }: MethodInput) => {
+    if (history.length === 0) return targets.map(() => []);
+    const model = fitDailyModel(history, calendar, options);
+    const profiles = new Map<number, number[]>();
+    return targets.map((target) => {
+      const n = getDayNumber(target);
+      const weekday = getWeekday(n);
+      const features = options.calendarEffects ? getCalendarFeatures(calendar, n) : [];
+      const total = Math.max(0, Math.exp(model.predictLog(weekday, features)) - 1);
+      let profile = profiles.get(weekday);
+      if (!profile) {
+        profile = getProfile(history, profileExcluded, weekday, options);
+        profiles.set(weekday, profile);
+      }
+      return profile.map((s) => s * total);
+    });
+  };
+}

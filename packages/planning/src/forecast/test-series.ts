@@ -1,0 +1,15 @@
+import { getDayNumber, getIsoDate, getWeekday } from './calendar.ts';
+import type { Day } from './types.ts';
+
+/** Weekdays from `from` for `weeks` weeks (Monday–Friday), values from `valuesOf(date, index)`. */
+export function createWeekdaySeries(from: string, weeks: number, valuesOf: (date: string, index: number) => number[]): Day[] {
+  const days: Day[] = [];
+  const start = getDayNumber(from);
+  for (let n = start; n < start + weeks * 7; n++) {
+    const weekday = getWeekday(n);
+    if (weekday === 0 || weekday === 6) continue;
+    const date = getIsoDate(n);
+    days.push({ date, values: valuesOf(date, days.length) });
+  }
+  return days;
+}

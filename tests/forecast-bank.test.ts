@@ -1,0 +1,150 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  createSeriesForecaster,
+  getDayNumber,
+  getIsoDate,
+  getWeekday,
+  methodNames,
+  parseIntervalCsv,
+  runBankProtocol,
+  type BacktestScore,
+  type SpecialDay,
+} from '@switchboard/planning';
+
+const repoRoot = path.resolve(import.meta.dirname, '..');
+const dataFile = path.join(repoRoot, 'tests/data/bank-calls-5min.csv');
+const bank = parseIntervalCsv(readFileSync(dataFile, 'utf8')).days;
+
+/** In percentage points, as the data README writes them. */
+const pp = (score: BacktestScore) => ({ m15: score.wape[3]! * 100, m30: score.wape[6]! * 100, daily: score.wape[168]! * 100 });
+const toRow = (score: BacktestScore) => {
+  const w = pp(score);
+  return { '15-min %': w.m15.toFixed(2), '30-min %': w.m30.toFixed(2), 'daily %': w.daily.toFixed(2), 'PI80 coverage': score.coverage80?.toFixed(3) };
+};
+
+function score(method: (typeof methodNames)[number] | 'auto', specialDays: SpecialDay[] = []): BacktestScore {
+  const forecaster = createSeriesForecaster({ method, scoringBucket: 6 });
+  return runBankProtocol(bank, (request) => forecaster({ ...request, specialDays }));
+}
+
+describe('forecasting on the bank call series (tests/data/README.md protocol)', () => {
+  it('has the data the README describes', () => {
+    expect(bank).toHaveLength(164);
+    expect(bank.every((d) => d.values.length === 169)).toBe(true);
+    expect(bank.reduce((s, d) => s + d.values.reduce((a, v) => a + v, 0), 0)).toBe(5_323_661);
+  });
+
+  it('first reproduces the reference baselines to ±0.01 pp', () => {
+    const reference = {
+      'seasonal-naive': { m15: 9.54, m30: 8.83, daily: 7.07 },
+      mean4: { m15: 7.5, m30: 6.96, daily: 5.72 },
+      median4: { m15: 7.07, m30: 6.48, daily: 5.2 },
+    } as const;
+    for (const [method, expected] of Object.entries(reference)) {
+      const got = pp(score(method as keyof typeof reference));
+      for (const level of ['m15', 'm30', 'daily'] as const) {
+        expect(Math.abs(got[level] - expected[level]), `${method} ${level}: ${got[level].toFixed(3)}`).toBeLessThanOrEqual(0.01);
+      }
+    }
+  });
+
+  it('auto, chosen per origin by backtest on training days only, meets the accuracy and calibration targets', () => {
+    const rows: Record<string, ReturnType<typeof toRow>> = {};
+    for (const method of methodNames) rows[method] = toRow(score(method));
+    const auto = score('auto');
+    rows.auto = toRow(auto);
+    console.table(rows);
+
+    const w = pp(auto);
+    expect(w.m30).toBeLessThanOrEqual(6.0);
+    expect(w.daily).toBeLessThanOrEqual(4.5);
+    expect(w.m30).toBeLessThan(pp(score('median4')).m30);
+    expect(auto.coverage80).toBeGreaterThanOrEqual(0.77);
+    expect(auto.coverage80).toBeLessThanOrEqual(0.83);
+  });
+
+  it('does better still when told the holiday calendar, as a planner would', () => {
+    // The six weekdays missing from the data are the center's closures (Memorial Day, July 4, Labor Day, …).
+    const present = new Set(bank.map((d) => d.date));
+    const closures: SpecialDay[] = [];
+    for (let n = getDayNumber(bank[0]!.date); n <= getDayNumber(bank[bank.length - 1]!.date); n++) {
+      const weekday = getWeekday(n);
+      if (weekday >= 1 && weekday <= 5 && !present.has(getIsoDate(n))) closures.push({ date: getIsoDate(n), label: 'closed', effect: 'multiply', multiplier: 0 });
+    }
+    expect(closures.map((c) => c.date)).toEqual(['2003-04-04', '2003-04-07', '2003-05-26', '2003-07-04', '2003-09-01', '2003-10-14']);
+    const withCalendar = score('auto', closures);
+    console.table({ 'auto + holiday calendar': toRow(withCalendar) });
+    expect(pp(withCalendar).m30).toBeLessThan(pp(score('auto')).m30);
+    expect(withCalendar.coverage80).toBeGreaterThanOrEqual(0.77);
+    expect(withCalendar.coverage80).toBeLessThanOrEqual(0.83);
+  });
+});
+
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'packages/planning/scripts/forecast.ts'), ...args], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('forecast CLI', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'forecast-cli-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const targets = '2003-10-13,2003-10-15,2003-10-16';
+
+  it('prints every interval of each target on the input grid, 21:00 included, with ordered intervals', async () => {
+    const { code, stdout, stderr } = await runCli(['--input', dataFile, '--train-until', '2003-10-13', '--targets', targets]);
+    expect(code, stderr).toBe(0);
+    const lines = stdout.trim().split('\n');
+    expect(lines[0]).toBe('interval_start,forecast,lo80,hi80');
+    expect(lines).toHaveLength(1 + 3 * 169);
+    expect(lines[1]).toMatch(/^2003-10-13T07:00:00,/);
+    expect(lines[169]).toMatch(/^2003-10-13T21:00:00,/);
+    expect(lines[170]).toMatch(/^2003-10-15T07:00:00,/);
+    for (const line of lines.slice(1)) {
+      const [, forecast, lo, hi] = line.split(',').map(Number);
+      expect(lo).toBeLessThanOrEqual(forecast!);
+      expect(forecast).toBeLessThanOrEqual(hi!);
+    }
+  });
+
+  it('uses nothing from --train-until on: a truncated input gives the same output', async () => {
+    const text = readFileSync(dataFile, 'utf8').split('\n');
+    const truncated = path.join(dir, 'truncated.csv');
+    writeFileSync(truncated, text.filter((l, i) => i === 0 || (l !== '' && l < '2003-10-13')).join('\n'));
+    for (const method of ['auto', 'median4']) {
+      const full = await runCli(['--input', dataFile, '--train-until', '2003-10-13', '--targets', targets, '--method', method]);
+      const cut = await runCli(['--input', truncated, '--train-until', '2003-10-13', '--targets', targets, '--method', method]);
+      expect(cut.code, cut.stderr).toBe(0);
+      expect(cut.stdout).toBe(full.stdout);
+    }
+  });
+
+  it('exits 2 naming the flag or the line for bad input', async () => {
+    const badFlag = await runCli(['--input', dataFile, '--train-until', '13/10/2003', '--targets', targets]);
+    expect(badFlag.code).toBe(2);
+    expect(badFlag.stderr).toMatch(/--train-until must be a date/);
+    const unknown = await runCli(['--input', dataFile, '--train-until', '2003-10-13', '--targets', targets, '--method', 'prophet']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/--method must be auto or one of/);
+    const missing = await runCli(['--input', path.join(dir, 'none.csv'), '--train-until', '2003-10-13', '--targets', targets]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/cannot read input .*none\.csv/);
+    const malformed = path.join(dir, 'malformed.csv');
+    writeFileSync(malformed, 'interval_start,calls\n2003-03-03T07:00:00,111\n2003-03-03T07:05:00,many\n');
+    const bad = await runCli(['--input', malformed, '--train-until', '2003-10-13', '--targets', targets]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/line 3: "many" is not a non-negative number/);
+  });
+});
