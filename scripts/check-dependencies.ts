@@ -19,9 +19,10 @@ const allowed: Record<string, readonly string[] | 'any-package'> = {
   '@switchboard/ingest': ['@switchboard/contracts', '@switchboard/telemetry'],
   '@switchboard/api': ['@switchboard/contracts', '@switchboard/kpis', '@switchboard/telemetry', '@switchboard/db'],
   '@switchboard/workflows': ['@switchboard/contracts', '@switchboard/kpis', '@switchboard/planning', '@switchboard/telemetry', '@switchboard/db'],
-  '@switchboard/host': ['@switchboard/contracts', '@switchboard/kpis', '@switchboard/telemetry', '@switchboard/db', '@switchboard/ingest', '@switchboard/api'],
+  '@switchboard/host': ['@switchboard/contracts', '@switchboard/kpis', '@switchboard/telemetry', '@switchboard/db', '@switchboard/ingest', '@switchboard/api', '@switchboard/workflows'],
   '@switchboard/web': 'any-package',
   '@switchboard/simulator-cli': 'any-package',
+  '@switchboard/worker': 'any-package',
   '@switchboard/tests': 'any-package',
   '@switchboard/bench': 'any-package',
 };

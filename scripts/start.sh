@@ -21,6 +21,28 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
+# Workflows (forecasts, staffing) run on Temporal: the dev server from the CLI setup built,
+# its state under the data directory, unless TEMPORAL_ADDRESS points at a cluster.
+if [ -z "${TEMPORAL_ADDRESS:-}" ]; then
+  temporal_cli="$(bash scripts/temporal-cli.sh)"
+  temporal_port="${TEMPORAL_PORT:-7233}" temporal_ui_port="${TEMPORAL_UI_PORT:-8233}"
+  echo "==> starting the Temporal dev server (log: $SWITCHBOARD_DATA_DIR/temporal.log)"
+  "$temporal_cli" server start-dev --ip 127.0.0.1 --port "$temporal_port" --ui-port "$temporal_ui_port" \
+    --db-filename "$SWITCHBOARD_DATA_DIR/temporal.db" --log-level warn >"$SWITCHBOARD_DATA_DIR/temporal.log" 2>&1 &
+  temporal_pid=$!
+  pids+=("$temporal_pid")
+  for _ in $(seq 1 120); do
+    if "$temporal_cli" operator cluster health --address "127.0.0.1:$temporal_port" >/dev/null 2>&1; then break; fi
+    if ! kill -0 "$temporal_pid" 2>/dev/null; then
+      echo "switchboard: the Temporal dev server stopped while starting:" >&2
+      tail -n 20 "$SWITCHBOARD_DATA_DIR/temporal.log" >&2
+      exit 1
+    fi
+    sleep 0.5
+  done
+  export TEMPORAL_ADDRESS="127.0.0.1:$temporal_port" TEMPORAL_UI_URL="http://127.0.0.1:$temporal_ui_port"
+fi
+
 echo "==> starting the host process (log: $log)"
 npx tsx apps/web/server.ts >"$log" 2>&1 &
 host_pid=$!
@@ -66,6 +88,7 @@ cat <<MSG
 $users
                   (also in $SWITCHBOARD_DATA_DIR/demo-users.json)
     Ingest status: $url/ingest#key=$api_key
+    Workflows:    ${TEMPORAL_UI_URL:-Temporal at $TEMPORAL_ADDRESS}   (forecasts run daily at 02:00 and from /planning)
     Demo API key: $api_key   (also in $SWITCHBOARD_DATA_DIR/demo-api-key)
     Send events:  curl -H "authorization: Bearer \$(cat $SWITCHBOARD_DATA_DIR/demo-api-key)" \\
                        -H 'content-type: application/x-ndjson' --data-binary @events.ndjson $url/api/v1/events

@@ -2,7 +2,19 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRouter, createApiServices, createCallerFactory, ensureMember, roles, SIGN_IN_LIMIT, type Context, type ProcedureMeta } from '@switchboard/api';
 import type { CenterConfig } from '@switchboard/contracts';
-import { createApiKey, getDirectory, getMembership, listAlertRules, saveAlertRule, seedTenant, type AlertRule, type Directory, type Role } from '@switchboard/db';
+import {
+  createApiKey,
+  getDirectory,
+  getMembership,
+  listAlertRules,
+  saveAlertRule,
+  saveForecastOverride,
+  saveSpecialDay,
+  seedTenant,
+  type AlertRule,
+  type Directory,
+  type Role,
+} from '@switchboard/db';
 import { demoCenter } from '@switchboard/simulator';
 import { ndjson, post, sampleInteraction } from './support/events.ts';
 import { startTestHost, type TestHost } from './support/host.ts';
@@ -57,6 +69,9 @@ interface Fixture {
   interaction: { interactionId: string; around: string };
   /** A fresh alert rule of tenant A (for procedures that change or delete one). */
   newRuleA(): Promise<AlertRule>;
+  /** A fresh special day and forecast override of tenant A (each on its own date). */
+  newSpecialDayA(): Promise<{ id: string }>;
+  newOverrideA(): Promise<{ id: string }>;
 }
 
 /**
@@ -83,6 +98,31 @@ const sampleInputs: Record<string, (f: Fixture) => unknown> = {
   'reports.bots': () => ({ from: '2026-01-05', to: '2026-01-06' }),
   // An interaction the agent member handled (ingested in beforeAll), so the agent may read it too.
   'interactions.timeline': (f) => f.interaction,
+  'planning.overview': () => undefined,
+  // No version exists: the queries answer empty or NOT_FOUND, past the policy either way.
+  'planning.forecast': (f) => ({ versionId: randomUUID(), queueKey: f.dirA.queues[0]!.key, date: '2026-01-05', days: 1 }),
+  'planning.accuracy': () => ({}),
+  'planning.staffing': (f) => ({ versionId: randomUUID(), queueKey: f.dirA.queues[0]!.key, date: '2026-01-05', days: 1 }),
+  'planning.runs': () => undefined,
+  'planning.runForecast': () => ({ startDate: '2026-01-05' }),
+  'planning.runStaffing': () => ({ forecastVersionId: randomUUID() }),
+  'planning.specialDays.list': () => undefined,
+  'planning.specialDays.save': () => ({ date: '2026-12-24', label: 'Christmas Eve', effect: 'multiply', multiplier: 0.5 }),
+  'planning.specialDays.remove': async (f) => ({ id: (await f.newSpecialDayA()).id }),
+  'planning.overrides.list': () => ({}),
+  'planning.overrides.save': (f) => ({
+    queueId: f.dirA.queues[0]!.id,
+    fromDate: '2026-12-01',
+    toDate: '2026-12-01',
+    fromMinute: 540,
+    toMinute: 600,
+    kind: 'multiply',
+    value: 1.1,
+    label: 'mailing',
+  }),
+  'planning.overrides.remove': async (f) => ({ id: (await f.newOverrideA()).id }),
+  'planning.settings.list': () => undefined,
+  'planning.settings.save': (f) => ({ queueId: f.dirA.queues[0]!.id, shrinkage: 0.3, maxOccupancy: 0.85, patienceS: null }),
 };
 
 // Lazy routers only show up in `procedures` once loaded; load them so none escapes the matrix.
@@ -106,6 +146,7 @@ describe.each(engines)('[%s]', (engine) => {
     const db = t.host.db.db;
     const tenantA = await seedTenant(db, { slug: `authz-a-${randomUUID().slice(0, 8)}`, name: 'Tenant A', config: demoCenter });
     const tenantB = await seedTenant(db, { slug: `authz-b-${randomUUID().slice(0, 8)}`, name: 'Tenant B', config: prefixedCenter('b-') });
+    let specialDayCount = 0;
     const team = demoCenter.teams[0]!;
     const teamAgents = demoCenter.agents.filter((a) => a.team_id === team.id);
     const outsider = demoCenter.agents.find((a) => a.team_id !== team.id)!;
@@ -114,7 +155,10 @@ describe.each(engines)('[%s]', (engine) => {
       passwords[email] = `pw-${randomBytes(12).toString('hex')}`;
       return ensureMember(t.host.auth, db, { email, name: `${role} ${email}`, password: passwords[email], role, tenantId, ...extra });
     };
-    const emails = Object.fromEntries(roles.map((r) => [r, `${r}@a.authz.test`])) as Record<Role, string>;
+    // Users are global and a membership cannot be moved between tenants (row security), so
+    // each run, on a PostgreSQL that outlives it, has its own users.
+    const run = randomUUID().slice(0, 8);
+    const emails = Object.fromEntries(roles.map((r) => [r, `${r}-${run}@a.authz.test`])) as Record<Role, string>;
     const usersA = {} as Record<Role, string>;
     for (const role of roles) {
       usersA[role] = await member(emails[role], role, tenantA, {
@@ -122,7 +166,7 @@ describe.each(engines)('[%s]', (engine) => {
         ...(role === 'agent' ? { agentKey: teamAgents[0]!.id } : {}),
       });
     }
-    const adminB = await member('admin@b.authz.test', 'admin', tenantB);
+    const adminB = await member(`admin-${run}@b.authz.test`, 'admin', tenantB);
     const { key: apiKey } = await createApiKey(db, tenantA, 'authorization test');
     const events = sampleInteraction(new Date(Date.now() - 3_600_000), { queue_id: demoCenter.queues[0]!.id }).map((e) =>
       'agent_id' in e ? { ...e, agent_id: teamAgents[0]!.id } : e,
@@ -148,6 +192,15 @@ describe.each(engines)('[%s]', (engine) => {
       async newRuleA() {
         const rule = await saveAlertRule(db, tenantA, null, { queueId: dirA.queues[0]!.id, metric: 'waiting', comparator: 'above', threshold: 9, severity: 'critical' });
         return rule!;
+      },
+      async newSpecialDayA() {
+        specialDayCount += 1;
+        const date = new Date(Date.UTC(2027, 0, specialDayCount)).toISOString().slice(0, 10);
+        return saveSpecialDay(db, tenantA, null, { date, label: 'to remove', effect: 'exclude', multiplier: null });
+      },
+      async newOverrideA() {
+        const input = { queueId: dirA.queues[0]!.id, fromDate: '2027-01-01', toDate: '2027-01-01', fromMinute: null, toMinute: null, kind: 'set' as const, value: 1, label: 'to remove' };
+        return (await saveForecastOverride(db, tenantA, null, input))!;
       },
     };
   });
@@ -220,8 +273,10 @@ describe.each(engines)('[%s]', (engine) => {
         const result = await outcome(call(userId, path, await sample!(f)));
         const allowed = viewer !== 'anonymous' && policy![viewer] !== undefined;
         // NOT_FOUND is an object-level answer (the sample object is outside a narrow scope),
-        // so the role got past the policy; a mutation's sample input must simply succeed.
-        actual[viewer] = allowed && (result === 'ok' || (!mutation && result === 'NOT_FOUND')) ? 'allowed' : result;
+        // so the role got past the policy; a mutation's sample input must simply succeed,
+        // or (starting a workflow here, where no engine runs) fail its precondition.
+        const pastPolicy = result === 'ok' || (!mutation && result === 'NOT_FOUND') || (mutation && result === 'PRECONDITION_FAILED');
+        actual[viewer] = allowed && pastPolicy ? 'allowed' : result;
         expected[viewer] = viewer === 'anonymous' ? 'UNAUTHORIZED' : allowed ? 'allowed' : 'FORBIDDEN';
       }
       expect(actual, `${path} (${procedure._def.type}) per viewer`).toEqual(expected);

@@ -20,7 +20,7 @@ export async function seedTenantWithMembers(
   const tenantId = await seedTenant(db, { slug: `t-${randomUUID().slice(0, 8)}`, name: 'Test tenant', config });
   const { key: apiKey } = await createApiKey(db, tenantId, 'test');
   // No sharing of live loads: each call reads the stores at the fixed clock.
-  const services = createApiServices({ db, telemetry: t.host.telemetry.client, now, liveMaxAgeMs: 0 });
+  const services = createApiServices({ db, telemetry: t.host.telemetry.client, now, liveMaxAgeMs: 0, planning: t.host.planning?.runner ?? null });
   const callers = [];
   for (const m of members) {
     const userId = await ensureMember(t.host.auth, db, {

@@ -2,6 +2,7 @@ import type { TelemetryStore } from '@switchboard/telemetry';
 import type { Db, Membership } from '@switchboard/db';
 import type { Auth } from './auth.ts';
 import type { DirectoryCache } from './directory-cache.ts';
+import type { PlanningRunner } from './planning-runner.ts';
 import type { LiveCache } from './services.ts';
 
 /** What every procedure can reach: the stores and the clock. */
@@ -10,7 +11,11 @@ export interface ApiServices {
   telemetry: TelemetryStore['client'];
   directory: DirectoryCache;
   live: LiveCache;
+  /** Reports asked for by several viewers at once, computed once (see REPORT_MAX_AGE_MS). */
+  reports: LiveCache;
   now(): Date;
+  /** Starts and lists planning workflows; null without a workflow engine. */
+  planning: PlanningRunner | null;
 }
 
 export interface Context {

@@ -1,6 +1,6 @@
 export { createAuth, ensurePasswordUser, SIGN_IN_LIMIT, type Auth, type AuthOptions } from './auth.ts';
 export { ensureMember, type MemberInput } from './members.ts';
-export { createApiServices, LIVE_MAX_AGE_MS } from './services.ts';
+export { createApiServices, LIVE_MAX_AGE_MS, REPORT_MAX_STALE_MS } from './services.ts';
 export type { ApiServices, Context } from './context.ts';
 export { checkRequestOrigin, createAuthHandler, createTrpcHandler, toFetchHeaders, TRPC_BASE_PATH, type Refusal } from './http.ts';
 export { appRouter, type AppRouter } from './router.ts';
@@ -9,3 +9,5 @@ export { policies, roles, type Policy, type ProcedureMeta, type Scope } from './
 export type { Wallboard, WallboardQueue, WallboardAgent } from './services/wallboard.ts';
 export type { AgentDay } from './services/agent-day.ts';
 export type { Report, ReportColumn, ReportRow, ReportPoint, ReportDimension } from './services/reports.ts';
+export type { PlanningRunner, PlanningRunSummary, PlanningRunProgress } from './planning-runner.ts';
+export type { Accuracy } from './services/planning.ts';

@@ -23,4 +23,7 @@ export const policies = {
   everyMember: { admin: 'tenant', supervisor: 'teams', planner: 'tenant', analyst: 'tenant', agent: 'self' },
   supervisors: { admin: 'tenant', supervisor: 'teams' },
   reports: { admin: 'tenant', supervisor: 'teams', planner: 'tenant', analyst: 'tenant' },
+  /** Forecasts and requirements are queue-level: supervisors read them too. */
+  planningViewers: { admin: 'tenant', supervisor: 'teams', planner: 'tenant' },
+  planners: { admin: 'tenant', planner: 'tenant' },
 } as const satisfies Record<string, Policy>;

@@ -1,4 +1,5 @@
 import { agentsRouter } from './routers/agents.ts';
+import { planningRouter } from './routers/planning.ts';
 import { interactionsRouter, reportsRouter } from './routers/reports.ts';
 import { sessionRouter } from './routers/session.ts';
 import { wallboardRouter } from './routers/wallboard.ts';
@@ -10,6 +11,7 @@ export const appRouter = router({
   agents: agentsRouter,
   reports: reportsRouter,
   interactions: interactionsRouter,
+  planning: planningRouter,
 });
 
 export type AppRouter = typeof appRouter;

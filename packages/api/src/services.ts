@@ -1,13 +1,15 @@
 import type { Db } from '@switchboard/db';
+import type { PlanningRunner } from './planning-runner.ts';
 import type { TelemetryStore } from '@switchboard/telemetry';
 import type { ApiServices } from './context.ts';
 import { createDirectoryCache } from './directory-cache.ts';
 
 /**
- * A tenant's live wallboard data is the same for every supervisor looking at it: it is
- * loaded at most once per `maxAgeMs` however many screens poll, one load at a time. A
- * request that finds the data older than that still gets it at once while a fresh load
- * runs behind it (stale-while-revalidate), unless it is older than `maxStaleMs`.
+ * What many viewers ask for at once, loaded once: a tenant's live wallboard data (keyed by
+ * tenant), a report (keyed by tenant, scope and input). A key is loaded at most once per
+ * `maxAgeMs` however many screens poll, one load at a time. A request that finds the data
+ * older than that still gets it at once while a fresh load runs behind it
+ * (stale-while-revalidate), unless it is older than `maxStaleMs`.
  * A `maxAgeMs` of 0 turns all sharing off (tests that fix the clock).
  */
 export function createLiveCache(maxAgeMs: number, maxStaleMs = 5_000) {
@@ -16,18 +18,23 @@ export function createLiveCache(maxAgeMs: number, maxStaleMs = 5_000) {
   const inFlight = new Map<string, { generation: number; value: Promise<unknown> }>();
   // An invalidation makes loads already running count for nothing.
   const generations = new Map<string, number>();
-  const refresh = <T>(tenantId: string, load: () => Promise<T>): Promise<T> => {
-    const generation = generations.get(tenantId) ?? 0;
-    const running = inFlight.get(tenantId);
+  // Past maxStaleMs an entry is never served again: drop it, reports have endless keys.
+  const evictStale = (now: number) => {
+    for (const [key, entry] of loaded) if (now - entry.at >= maxStaleMs) loaded.delete(key);
+  };
+  const refresh = <T>(key: string, load: () => Promise<T>): Promise<T> => {
+    const generation = generations.get(key) ?? 0;
+    const running = inFlight.get(key);
     if (running && running.generation === generation) return running.value as Promise<T>;
     const at = Date.now();
     const value = load();
-    inFlight.set(tenantId, { generation, value });
+    inFlight.set(key, { generation, value });
     const settle = (outcome: { value: T } | null) => {
-      if ((generations.get(tenantId) ?? 0) !== generation) return;
-      if (inFlight.get(tenantId)?.value === value) inFlight.delete(tenantId);
-      if (outcome) loaded.set(tenantId, { at, value: outcome.value });
-      else loaded.delete(tenantId);
+      if ((generations.get(key) ?? 0) !== generation) return;
+      if (inFlight.get(key)?.value === value) inFlight.delete(key);
+      evictStale(Date.now());
+      if (outcome) loaded.set(key, { at, value: outcome.value });
+      else loaded.delete(key);
     };
     value.then(
       (v) => settle({ value: v }),
@@ -36,23 +43,23 @@ export function createLiveCache(maxAgeMs: number, maxStaleMs = 5_000) {
     return value;
   };
   return {
-    get<T>(tenantId: string, load: () => Promise<T>): Promise<T> {
+    get<T>(key: string, load: () => Promise<T>): Promise<T> {
       if (maxAgeMs <= 0) return load();
-      const hit = loaded.get(tenantId);
+      const hit = loaded.get(key);
       const age = hit ? Date.now() - hit.at : Infinity;
       if (age < maxAgeMs) return Promise.resolve(hit!.value as T);
       if (age < maxStaleMs) {
         // Nobody waits: this answer is at most maxStaleMs old, the next one is fresh.
-        refresh(tenantId, load).catch(() => undefined);
+        refresh(key, load).catch(() => undefined);
         return Promise.resolve(hit!.value as T);
       }
-      return refresh(tenantId, load);
+      return refresh(key, load);
     },
     /** After an edit that changes what the wallboard shows (alert rules): the next request waits for fresh data. */
-    invalidate(tenantId: string): void {
-      generations.set(tenantId, (generations.get(tenantId) ?? 0) + 1);
-      loaded.delete(tenantId);
-      inFlight.delete(tenantId);
+    invalidate(key: string): void {
+      generations.set(key, (generations.get(key) ?? 0) + 1);
+      loaded.delete(key);
+      inFlight.delete(key);
     },
   };
 }
@@ -62,17 +69,28 @@ export type LiveCache = ReturnType<typeof createLiveCache>;
 /** Half a second: inside the 1.5 s freshness budget, and a busy tenant's wallboard costs at most two loads a second. */
 export const LIVE_MAX_AGE_MS = 500;
 
+/**
+ * A report is recomputed at most once a second however many ask for it, and an answer is
+ * never more than three seconds old: a report that includes today shows new events within
+ * that. Its first request, and any after three quiet seconds, waits for the computation.
+ */
+export const REPORT_MAX_AGE_MS = 1_000;
+export const REPORT_MAX_STALE_MS = 3_000;
+
 export function createApiServices(deps: {
   db: Db;
   telemetry: TelemetryStore['client'];
   now?: () => Date;
   liveMaxAgeMs?: number;
+  planning?: PlanningRunner | null;
 }): ApiServices {
   return {
     db: deps.db,
     telemetry: deps.telemetry,
     directory: createDirectoryCache(deps.db),
     live: createLiveCache(deps.liveMaxAgeMs ?? LIVE_MAX_AGE_MS),
+    reports: createLiveCache(REPORT_MAX_AGE_MS, REPORT_MAX_STALE_MS),
     now: deps.now ?? (() => new Date()),
+    planning: deps.planning ?? null,
   };
 }

@@ -1,7 +1,7 @@
 export { createDb, type Db, type DbHandle, type DbKind, type DbOptions, type Schema } from './client.ts';
 export { migrateDb } from './migrate.ts';
 export * as schema from './schema.ts';
-export { createTenant, getTenantBySlug, type Tenant } from './tenants.ts';
+export { createTenant, getTenantBySlug, listTenantTimezones, type Tenant } from './tenants.ts';
 export { createApiKey, revokeApiKey, verifyApiKey } from './api-keys.ts';
 export { getCenterConfig, seedTenant } from './center-config.ts';
 export { getDirectory, type Directory, type IntentEntry, type QueueEntry, type AgentEntry, type TeamEntry } from './directory.ts';

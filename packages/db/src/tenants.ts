@@ -14,3 +14,8 @@ export async function getTenantBySlug(db: Db, slug: string): Promise<Tenant | nu
   const [tenant] = await db.select().from(tenants).where(eq(tenants.slug, slug));
   return tenant ?? null;
 }
+
+/** Every tenant's id and time zone: provisioning-level, for jobs that run per tenant (schedules). */
+export function listTenantTimezones(db: Db): Promise<{ id: string; timezone: string }[]> {
+  return db.select({ id: tenants.id, timezone: tenants.timezone }).from(tenants);
+}

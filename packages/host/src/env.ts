@@ -17,6 +17,11 @@ const Env = z.object({
   BETTER_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)').optional(),
   /** The URL people open, when it is not http://HOST:PORT (a proxy, https). */
   SWITCHBOARD_PUBLIC_URL: z.url().optional(),
+  /** A Temporal frontend (`host:7233`): the host runs the planning worker against it. Unset: no workflows. */
+  TEMPORAL_ADDRESS: z.string().regex(/^[^\s:/]+:\d+$/, 'must be host:port, e.g. 127.0.0.1:7233').optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** The Temporal Web UI, linked from the planner's run list (`npm start` serves it on :8233). */
+  TEMPORAL_UI_URL: z.url().optional(),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
 });
 

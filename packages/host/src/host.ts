@@ -19,6 +19,7 @@ import type { HostEnv } from './env.ts';
 import { lockDataDir } from './lock.ts';
 import { seedDemo } from './demo.ts';
 import { createStatusHandler } from './status.ts';
+import { startPlanningEngine, type PlanningEngine } from './planning.ts';
 
 export interface Host {
   server: Server;
@@ -27,6 +28,8 @@ export interface Host {
   db: DbHandle;
   ingest: IngestService;
   auth: Auth;
+  /** The planning workflows engine; absent without TEMPORAL_ADDRESS. */
+  planning: PlanningEngine | undefined;
   stop(): Promise<void>;
 }
 
@@ -52,6 +55,7 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
   const releaseLock = env.embedded ? lockDataDir(env.dataDir) : () => undefined;
   let telemetry: TelemetryStore | undefined;
   let db: DbHandle | undefined;
+  let planning: PlanningEngine | undefined;
   try {
     telemetry = createTelemetryStore({ url: env.CLICKHOUSE_URL, dataDir: env.dataDir });
     const migrated = await migrateTelemetry(telemetry.client, path.join(repoRoot, 'migrations/clickhouse'));
@@ -67,7 +71,12 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
 
     const status = createStatusHandler({ telemetry, ingest, authenticate });
     const pages = env.SWITCHBOARD_WEB ? options.pages : undefined;
-    const services = createApiServices({ db: dbHandle.db, telemetry: telemetry.client });
+    if (env.TEMPORAL_ADDRESS) {
+      planning = await startPlanningEngine({ ...env, TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS }, { db: dbHandle.db, telemetry: telemetry.client }, log).catch((error: unknown) => {
+        throw new Error(`could not connect to Temporal at ${env.TEMPORAL_ADDRESS}: ${(error as Error).message}`);
+      });
+    }
+    const services = createApiServices({ db: dbHandle.db, telemetry: telemetry.client, planning: planning?.runner ?? null });
     // Created once the port is known: better-auth checks request origins against the URL.
     const started: { api?: { authHandler: RequestListener; trpc: RequestListener; origins: string[] } } = {};
 
@@ -129,10 +138,11 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
       if (!options.demoCenter) throw new Error('SWITCHBOARD_SEED_DEMO is on but no demo center configuration was given');
       await seedDemo(dbHandle.db, auth, options.demoCenter, env.dataDir, log);
     }
+    await planning?.ensureSchedules();
     // From here the host answers everything; /api/health said "starting" until now.
     started.api = { authHandler: createAuthHandler(auth), trpc: createTrpcHandler({ auth, services }), origins };
 
-    const stores = { telemetry, db };
+    const stores = { telemetry, db, planning };
     return {
       server,
       url,
@@ -140,9 +150,11 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
       db,
       ingest,
       auth,
+      planning,
       async stop() {
         await new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
+        await stores.planning?.stop();
         await ingest.writer.drain();
         await stores.telemetry.close();
         await stores.db.close();
@@ -150,6 +162,7 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
       },
     };
   } catch (error) {
+    await planning?.stop().catch(() => undefined);
     await telemetry?.close().catch(() => undefined);
     await db?.close().catch(() => undefined);
     releaseLock();

@@ -8,3 +8,4 @@ export * from './repositories/queue-sums.ts';
 export * from './repositories/live.ts';
 export * from './repositories/agents.ts';
 export * from './repositories/reports.ts';
+export * from './repositories/planning.ts';

@@ -1,0 +1,29 @@
+/**
+ * What the API needs from the workflow engine, implemented by the host over Temporal
+ * (@switchboard/workflows). Absent when no Temporal is configured: planning screens still
+ * show stored versions, and starting a run answers with what to do.
+ */
+export interface PlanningRunProgress {
+  phase: string;
+  done: number;
+  total: number;
+}
+
+export interface PlanningRunSummary {
+  workflowId: string;
+  runId: string;
+  type: string;
+  status: string;
+  startedAt: string;
+  closedAt: string | null;
+  progress: PlanningRunProgress | null;
+}
+
+export interface PlanningRunner {
+  /** The Temporal Web UI, for links from the planner's run list; null when unknown. */
+  uiUrl: string | null;
+  namespace: string;
+  startForecast(input: { tenantId: string; startDate: string; horizonDays?: number }): Promise<{ workflowId: string; runId: string }>;
+  startStaffing(input: { tenantId: string; forecastVersionId: string }): Promise<{ workflowId: string; runId: string }>;
+  listRuns(tenantId: string): Promise<PlanningRunSummary[]>;
+}

@@ -1,0 +1,100 @@
+import { TZDate } from '@date-fns/tz';
+import { addDays } from 'date-fns';
+import {
+  getAccuracyLedger,
+  getForecastMethods,
+  getForecastWithActuals,
+  getStaffingIntervals,
+  listForecastVersions,
+  listStaffingVersions,
+  type AccuracyRow,
+} from '@switchboard/telemetry';
+import type { ApiServices } from '../context.ts';
+import type { Access } from '../trpc.ts';
+
+/** The planner's read models over the stored forecast and staffing versions. */
+
+/** The instants a run of `days` tenant-local days starting at `date` covers. */
+export function localDays(date: string, days: number, timezone: string): { from: Date; to: Date } {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const start = new TZDate(y, m - 1, d, timezone);
+  return { from: new Date(start.getTime()), to: new Date(addDays(start, days).getTime()) };
+}
+
+export interface Accuracy {
+  key: string;
+  intervals: number;
+  actual: number;
+  forecast: number;
+  /** Σ|forecast − actual| / Σ actual; null before any actual contact. */
+  wape: number | null;
+  /** (Σ forecast − Σ actual) / Σ actual: positive means over-forecast. */
+  bias: number | null;
+}
+
+function summarise(rows: readonly AccuracyRow[], keyOf: (r: AccuracyRow) => string): Accuracy[] {
+  const groups = new Map<string, { intervals: number; actual: number; forecast: number; absError: number }>();
+  for (const r of rows) {
+    const g = groups.get(keyOf(r)) ?? { intervals: 0, actual: 0, forecast: 0, absError: 0 };
+    g.intervals += r.intervals;
+    g.actual += r.actual;
+    g.forecast += r.forecast;
+    g.absError += r.abs_error;
+    groups.set(keyOf(r), g);
+  }
+  return [...groups.entries()].map(([key, g]) => ({
+    key,
+    intervals: g.intervals,
+    actual: g.actual,
+    forecast: g.forecast,
+    wape: g.actual > 0 ? g.absError / g.actual : null,
+    bias: g.actual > 0 ? (g.forecast - g.actual) / g.actual : null,
+  }));
+}
+
+export async function getPlanningOverview(services: ApiServices, access: Access) {
+  const versions = await listForecastVersions(services.telemetry, access.tenantId, 30);
+  const latest = versions[0];
+  return {
+    timezone: access.directory.timezone,
+    queues: access.directory.queues.map((q) => ({ key: q.key, id: q.id, name: q.name, channel: q.channel, slThresholdS: q.slThresholdS, slTarget: q.slTarget })),
+    versions,
+    staffingVersions: latest ? await listStaffingVersions(services.telemetry, access.tenantId, latest.version_id) : [],
+    engine: services.planning ? { configured: true, uiUrl: services.planning.uiUrl, namespace: services.planning.namespace } : { configured: false, uiUrl: null, namespace: null },
+  };
+}
+
+export async function getQueueForecast(services: ApiServices, access: Access, input: { versionId: string; queueKey: string; date: string; days: number }) {
+  const { from, to } = localDays(input.date, input.days, access.directory.timezone);
+  const [intervals, methods] = await Promise.all([
+    getForecastWithActuals(services.telemetry, { tenantId: access.tenantId, versionId: input.versionId, queueId: input.queueKey, from, to, now: services.now() }),
+    getForecastMethods(services.telemetry, access.tenantId, input.versionId),
+  ]);
+  return { intervals, methods: methods.filter((m) => m.queue_id === input.queueKey) };
+}
+
+/** Accuracy of published versions so far, by version, horizon day and queue (optionally one version or queue). */
+export async function getForecastAccuracy(services: ApiServices, access: Access, input: { versionId?: string | undefined; queueKey?: string | undefined }) {
+  const ledger = await getAccuracyLedger(services.telemetry, {
+    tenantId: access.tenantId,
+    now: services.now(),
+    timezone: access.directory.timezone,
+    ...(input.versionId ? { versionIds: [input.versionId] } : {}),
+  });
+  const rows = input.queueKey ? ledger.filter((r) => r.queue_id === input.queueKey) : ledger;
+  const byHorizon = summarise(rows, (r) => String(r.horizon_day)).sort((a, b) => Number(a.key) - Number(b.key));
+  return {
+    byVersion: summarise(rows, (r) => r.version_id),
+    byHorizon,
+    byQueue: summarise(rows, (r) => r.queue_id).sort((a, b) => (a.key < b.key ? -1 : 1)),
+  };
+}
+
+export async function getQueueStaffing(services: ApiServices, access: Access, input: { versionId: string; queueKey: string; date: string; days: number }) {
+  const { from, to } = localDays(input.date, input.days, access.directory.timezone);
+  const version = (await listStaffingVersions(services.telemetry, access.tenantId)).find((v) => v.version_id === input.versionId);
+  if (!version) return null;
+  const params = (JSON.parse(version.params) as Record<string, unknown>)[input.queueKey] ?? null;
+  const intervals = await getStaffingIntervals(services.telemetry, { tenantId: access.tenantId, versionId: input.versionId, queueId: input.queueKey, from, to });
+  return { version: { ...version, params: undefined }, policy: params, intervals };
+}

@@ -1,0 +1,57 @@
+import type { PlanningRunner } from '@switchboard/api';
+import { listTenantTimezones, type Db } from '@switchboard/db';
+import type { TelemetryStore } from '@switchboard/telemetry';
+import { Client, Connection } from '@temporalio/client';
+import { createMathPool, createPlanningClient, createPlanningWorker, NativeConnection } from '@switchboard/workflows';
+import type { HostEnv } from './env.ts';
+
+export interface PlanningEngine {
+  runner: PlanningRunner;
+  /** Makes sure every tenant has its daily forecast schedule (idempotent). */
+  ensureSchedules(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Connects to Temporal and runs the planning worker inside this process (embedded mode;
+ * apps/worker runs the same worker alone in cluster mode). A worker that stops on its own
+ * is reported, and the rest of the host keeps serving.
+ */
+export async function startPlanningEngine(
+  env: HostEnv & { TEMPORAL_ADDRESS: string },
+  stores: { db: Db; telemetry: TelemetryStore['client'] },
+  log: (line: string) => void,
+): Promise<PlanningEngine> {
+  const [nativeConnection, connection] = await Promise.all([
+    NativeConnection.connect({ address: env.TEMPORAL_ADDRESS }),
+    Connection.connect({ address: env.TEMPORAL_ADDRESS }),
+  ]);
+  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  const math = createMathPool();
+  const worker = await createPlanningWorker({ connection: nativeConnection, namespace: env.TEMPORAL_NAMESPACE, deps: { ...stores, math } });
+  const running = worker.run().catch((error: unknown) => log(`planning worker stopped: ${(error as Error).message}`));
+  const planning = createPlanningClient(client);
+  log(`planning worker running on ${env.TEMPORAL_ADDRESS} (namespace ${env.TEMPORAL_NAMESPACE})`);
+
+  return {
+    runner: {
+      uiUrl: env.TEMPORAL_UI_URL?.replace(/\/$/, '') ?? null,
+      namespace: env.TEMPORAL_NAMESPACE,
+      startForecast: (input) => planning.startForecast(input),
+      startStaffing: (input) => planning.startStaffing(input),
+      listRuns: (tenantId) => planning.listRuns(tenantId),
+    },
+    async ensureSchedules() {
+      for (const tenant of await listTenantTimezones(stores.db)) {
+        if (await planning.ensureForecastSchedule({ tenantId: tenant.id, timezone: tenant.timezone })) log(`daily forecast scheduled for tenant ${tenant.id}`);
+      }
+    },
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await math.close();
+      await nativeConnection.close();
+      await connection.close();
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoCenter } from '@switchboard/simulator';
+import { findTemporalCli, type ForecastWorkflowResult } from '@switchboard/workflows';
+import { startTestHost } from './support/host.ts';
+import { seedTenantWithMembers } from './support/members.ts';
+
+/**
+ * The host with TEMPORAL_ADDRESS runs the planning worker in-process and the API starts
+ * workflows on it; without it the API says what to do. (chDB allows one data directory per
+ * process, so this file has its own.)
+ */
+
+const START_DATE = '2026-11-30';
+let env: TestWorkflowEnvironment;
+
+beforeAll(async () => {
+  env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: findTemporalCli() } } });
+}, 180_000);
+
+afterAll(async () => {
+  await env?.teardown();
+});
+
+describe('the host runs the planning worker in-process', () => {
+  it('starts a forecast through the API and shows its versions', async () => {
+    const t = await startTestHost({ TEMPORAL_ADDRESS: env.address, TEMPORAL_UI_URL: 'http://127.0.0.1:8233' });
+    try {
+      const { tenantId, callers } = await seedTenantWithMembers(t, demoCenter, [{ role: 'planner' }]);
+      const planner = callers[0]!;
+      const overview = await planner.planning.overview();
+      expect(overview.engine).toEqual({ configured: true, uiUrl: 'http://127.0.0.1:8233', namespace: 'default' });
+      expect(overview.versions).toEqual([]);
+
+      const started = await planner.planning.runForecast({ startDate: START_DATE, horizonDays: 2 });
+      expect(started.workflowId).toBe(`forecast:${tenantId}:${START_DATE}`);
+      const result = (await env.client.workflow.getHandle(started.workflowId).result()) as ForecastWorkflowResult;
+      const after = await planner.planning.overview();
+      expect(after.versions.map((v) => v.version_id)).toEqual([result.versionId]);
+      expect(after.staffingVersions.map((v) => v.version_id)).toEqual([result.staffingVersionId]);
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('tells a planner on a host without Temporal how to get workflows', async () => {
+    const t = await startTestHost();
+    try {
+      const { callers } = await seedTenantWithMembers(t, demoCenter, [{ role: 'planner' }]);
+      await expect(callers[0]!.planning.runForecast({ startDate: START_DATE })).rejects.toMatchObject({
+        code: 'PRECONDITION_FAILED',
+        message: expect.stringContaining('TEMPORAL_ADDRESS'),
+      });
+      expect((await callers[0]!.planning.overview()).engine.configured).toBe(false);
+      expect(await callers[0]!.planning.runs()).toEqual([]);
+    } finally {
+      await t.stop();
+    }
+  });
+});

@@ -1,0 +1,297 @@
+import { randomUUID } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment, TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getDirectory, saveForecastOverride, saveSpecialDay, seedTenant } from '@switchboard/db';
+import { demoCenter } from '@switchboard/simulator';
+import { getAccuracyLedger, getForecastWithActuals, getStaffingIntervals, listForecastVersions, listStaffingVersions, toChDateTimeText } from '@switchboard/telemetry';
+import {
+  createMathPool,
+  createPlanningActivities,
+  createPlanningClient,
+  createPlanningWorker,
+  findTemporalCli,
+  forecastScheduleId,
+  PLANNING_TASK_QUEUE,
+  type ForecastPlan,
+  type ForecastQueueResult,
+  type ForecastWorkflowResult,
+  type MathPool,
+} from '@switchboard/workflows';
+import { startTestHost, type TestHost } from './support/host.ts';
+
+/**
+ * The planning workflows against the real Temporal dev server (the CLI the setup builds),
+ * with real chDB and PGlite behind the activities. The history is a noise-free weekly
+ * pattern, so the numbers the forecast must give are known exactly.
+ */
+
+const START_DATE = '2026-11-30'; // a Monday
+const HISTORY_WEEKS = 8;
+const HORIZON_DAYS = 7;
+const AHT_S = 300;
+
+let env: TestWorkflowEnvironment;
+let t: TestHost;
+let math: MathPool;
+
+beforeAll(async () => {
+  env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: findTemporalCli() } } });
+  t = await startTestHost();
+  math = createMathPool({ threads: 1 });
+}, 180_000);
+
+afterAll(async () => {
+  await math?.close();
+  await env?.teardown();
+  await t?.stop();
+});
+
+const queue = demoCenter.queues[0]!;
+
+/** Contacts per local 15-minute slot on an open day: 08:00–18:00, Mondays 20% busier. */
+function pattern(weekday: number, slot: number): number {
+  if (weekday === 0 || weekday === 6 || slot < 32 || slot >= 72) return 0;
+  return (weekday === 1 ? 1.2 : 1) * (10 + (slot % 8));
+}
+
+/** Writes rollup rows for a local date range, each slot at `scale` × the pattern. */
+async function insertActuals(tenantId: string, timezone: string, fromDate: string, days: number, scale = 1): Promise<void> {
+  const rows = [];
+  for (let d = 0; d < days; d++) {
+    const date = new Date(Date.parse(`${fromDate}T00:00:00Z`) + d * 86_400_000);
+    const iso = date.toISOString().slice(0, 10);
+    for (let slot = 0; slot < 96; slot++) {
+      const offered = Math.round(scale * pattern(date.getUTCDay(), slot));
+      if (offered === 0) continue;
+      // Local wall time → UTC through the tenant's offset at that moment.
+      const local = new Date(`${iso}T${String(Math.floor(slot / 4)).padStart(2, '0')}:${String((slot % 4) * 15).padStart(2, '0')}:00Z`);
+      const offsetMs = local.getTime() - Date.parse(new Date(local).toLocaleString('en-US', { timeZone: timezone }) + ' UTC');
+      rows.push({
+        tenant_id: tenantId,
+        interval_start: toChDateTimeText(new Date(local.getTime() + offsetMs)),
+        queue_id: queue.id,
+        channel: queue.channel,
+        offered,
+        handled: offered,
+        talk_ms_sum: offered * AHT_S * 1000,
+      });
+    }
+  }
+  await t.host.telemetry.client.insert({ table: 'queue_interval_15m', values: rows, format: 'JSONEachRow' });
+}
+
+async function seedPlanningTenant() {
+  const tenantId = await seedTenant(t.host.db.db, { slug: `plan-${randomUUID().slice(0, 8)}`, name: 'Planning', config: demoCenter });
+  const historyStart = new Date(Date.parse(`${START_DATE}T00:00:00Z`) - HISTORY_WEEKS * 7 * 86_400_000).toISOString().slice(0, 10);
+  await insertActuals(tenantId, demoCenter.timezone, historyStart, HISTORY_WEEKS * 7);
+  return tenantId;
+}
+
+function deps() {
+  // Milliseconds on purpose: stored timestamps must keep them.
+  return { telemetry: t.host.telemetry.client, db: t.host.db.db, math, now: () => new Date(`${START_DATE}T00:00:00.274Z`) };
+}
+
+async function runForecast(tenantId: string, activities?: Parameters<typeof createPlanningWorker>[0]['activities']): Promise<ForecastWorkflowResult> {
+  const taskQueue = `${PLANNING_TASK_QUEUE}-${randomUUID().slice(0, 8)}`;
+  const worker = await createPlanningWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', deps: deps(), taskQueue, activities });
+  return worker.runUntil(
+    env.client.workflow.execute('forecastWorkflow', {
+      taskQueue,
+      workflowId: `forecast:${tenantId}:${START_DATE}`,
+      args: [{ tenantId, startDate: START_DATE, horizonDays: HORIZON_DAYS, trigger: 'manual' }],
+    }),
+  );
+}
+
+const dailyTotal = (rows: { volume: number }[]) => rows.reduce((s, r) => s + r.volume, 0);
+
+describe('planning workflows on the Temporal dev server', () => {
+  it('forecasts every queue, publishes one version, and staffs it', async () => {
+    const tenantId = await seedPlanningTenant();
+    const result = await runForecast(tenantId);
+
+    expect(result.startDate).toBe(START_DATE);
+    expect(result.series.map((s) => s.queueId).sort()).toEqual(demoCenter.queues.map((q) => q.id).sort());
+    expect(result.series.every((s) => s.written)).toBe(true);
+    const versions = await listForecastVersions(t.host.telemetry.client, tenantId);
+    expect(versions.map((v) => v.version_id)).toEqual([result.versionId]);
+    expect(versions[0]).toMatchObject({ start_date: START_DATE, horizon_days: HORIZON_DAYS, trigger: 'manual', series: demoCenter.queues.length });
+
+    // Noise-free weekly history: Monday's forecast is Monday's pattern, 1.2 × (10..17) per slot over
+    // 40 slots, up to the small month-turn effect the calendar method may fit (30 November).
+    const monday = await getForecastWithActuals(t.host.telemetry.client, {
+      tenantId,
+      versionId: result.versionId,
+      queueId: queue.id,
+      from: new Date(versions[0]!.train_until),
+      to: new Date(Date.parse(versions[0]!.train_until) + 86_400_000),
+      now: new Date(versions[0]!.train_until),
+    });
+    expect(monday).toHaveLength(96);
+    const expectedMonday = Array.from({ length: 96 }, (_, s) => pattern(1, s)).reduce((a, b) => a + b, 0);
+    expect(Math.abs(dailyTotal(monday) / expectedMonday - 1)).toBeLessThan(0.02);
+    expect(monday.every((r) => r.volume_lo80 <= r.volume + 1e-9 && r.volume <= r.volume_hi80 + 1e-9)).toBe(true);
+    const busy = monday.filter((r) => r.volume > 0);
+    expect(busy.length).toBe(40);
+    expect(busy.every((r) => Math.abs(r.aht_s - AHT_S) < 1e-6)).toBe(true);
+
+    const staffing = await listStaffingVersions(t.host.telemetry.client, tenantId, result.versionId);
+    expect(staffing.map((s) => s.version_id)).toEqual([result.staffingVersionId]);
+    const requirements = await getStaffingIntervals(t.host.telemetry.client, {
+      tenantId,
+      versionId: result.staffingVersionId,
+      queueId: queue.id,
+      from: new Date(versions[0]!.train_until),
+      to: new Date(Date.parse(versions[0]!.train_until) + 86_400_000),
+    });
+    expect(requirements).toHaveLength(96);
+    for (const r of requirements.filter((x) => x.calls > 0)) {
+      // Erlang needs more agents than the workload, and shrinkage turns agents into more FTE.
+      expect(r.erlang_agents).toBeGreaterThan(r.workload_erlangs);
+      expect(r.capped_agents).toBeGreaterThanOrEqual(r.erlang_agents);
+      expect(r.required_fte).toBeCloseTo(r.capped_agents / (1 - 0.3), 6);
+      expect(r.service_level).toBeGreaterThanOrEqual(queue.sl_target);
+      expect(r.occupancy).toBeLessThanOrEqual(0.85 + 1e-9);
+    }
+  });
+
+  it('scores a published version against actuals as they arrive', async () => {
+    const tenantId = await seedPlanningTenant();
+    const result = await runForecast(tenantId);
+    const ledgerAt = (now: Date) => getAccuracyLedger(t.host.telemetry.client, { tenantId, now, timezone: demoCenter.timezone });
+
+    const versionStart = new Date((await listForecastVersions(t.host.telemetry.client, tenantId))[0]!.train_until);
+    expect((await ledgerAt(versionStart)).length).toBe(0);
+
+    // Monday comes in 10% above the pattern: WAPE = 0.1/1.1 on that day, forecast biased low.
+    await insertActuals(tenantId, demoCenter.timezone, START_DATE, 1, 1.1);
+    const ledger = (await ledgerAt(new Date(versionStart.getTime() + 86_400_000))).filter((r) => r.queue_id === queue.id);
+    expect(ledger.map((r) => ({ version: r.version_id, horizon: r.horizon_day }))).toEqual([{ version: result.versionId, horizon: 1 }]);
+    const day = ledger[0]!;
+    expect(day.intervals).toBe(96);
+    expect(day.abs_error / day.actual).toBeCloseTo(0.1 / 1.1, 2);
+    expect((day.forecast - day.actual) / day.actual).toBeCloseTo(1 / 1.1 - 1, 2);
+  });
+
+  it('applies special days and planner overrides to the stored version', async () => {
+    const tenantId = await seedPlanningTenant();
+    const directory = await getDirectory(t.host.db.db, tenantId);
+    const queueRow = directory!.queues.find((q) => q.key === queue.id)!;
+    await saveSpecialDay(t.host.db.db, tenantId, null, { date: '2026-12-01', label: 'Half day', effect: 'multiply', multiplier: 0.5 });
+    // 09:00–10:00 on Wednesday set to 50 contacts per interval.
+    await saveForecastOverride(t.host.db.db, tenantId, null, {
+      queueId: queueRow.id,
+      fromDate: '2026-12-02',
+      toDate: '2026-12-02',
+      fromMinute: 540,
+      toMinute: 600,
+      kind: 'set',
+      value: 50,
+      label: 'mailing',
+    });
+    const result = await runForecast(tenantId);
+    const version = (await listForecastVersions(t.host.telemetry.client, tenantId))[0]!;
+    const day = async (offset: number) =>
+      getForecastWithActuals(t.host.telemetry.client, {
+        tenantId,
+        versionId: result.versionId,
+        queueId: queue.id,
+        from: new Date(Date.parse(version.train_until) + offset * 86_400_000),
+        to: new Date(Date.parse(version.train_until) + (offset + 1) * 86_400_000),
+        now: new Date(version.train_until),
+      });
+    const tuesday = await day(1);
+    const weekdayTotal = Array.from({ length: 96 }, (_, s) => pattern(2, s)).reduce((a, b) => a + b, 0);
+    expect(Math.abs(dailyTotal(tuesday) / (weekdayTotal * 0.5) - 1)).toBeLessThan(0.02);
+
+    const wednesday = await day(2);
+    const overridden = wednesday.filter((r) => r.overridden === 1);
+    expect(overridden.map((r) => r.volume)).toEqual([50, 50, 50, 50]);
+    expect(overridden.every((r) => r.volume_statistical !== 50)).toBe(true);
+  });
+
+  it('writes each queue once when an activity is retried after its write', async () => {
+    const tenantId = await seedPlanningTenant();
+    const attempts: boolean[] = [];
+    const result = await runForecast(tenantId, (real) => ({
+      ...real,
+      async forecastQueue(input: Parameters<typeof real.forecastQueue>[0]) {
+        const outcome = await real.forecastQueue(input);
+        if (input.queueId !== queue.id) return outcome;
+        attempts.push(outcome.written);
+        // The write landed but the worker "crashes" before reporting it: Temporal retries.
+        if (attempts.length === 1) throw ApplicationFailure.retryable('lost after the write');
+        return outcome;
+      },
+    }));
+    expect(attempts).toEqual([true, false]);
+    const [{ n }] = (await (
+      await t.host.telemetry.client.query({
+        query: `SELECT count() AS n FROM forecast_intervals WHERE tenant_id = {tenantId:String} AND version_id = {versionId:UUID} AND queue_id = {queueId:String}`,
+        query_params: { tenantId, versionId: result.versionId, queueId: queue.id },
+        format: 'JSONEachRow',
+      })
+    ).json()) as [{ n: string }];
+    expect(Number(n)).toBe(HORIZON_DAYS * 96);
+    expect((await listForecastVersions(t.host.telemetry.client, tenantId)).length).toBe(1);
+  });
+
+  it('keeps one daily schedule per tenant in its time zone, and lists runs', async () => {
+    const tenantId = await seedPlanningTenant();
+    const planning = createPlanningClient(env.client);
+    expect(await planning.ensureForecastSchedule({ tenantId, timezone: demoCenter.timezone })).toBe(true);
+    expect(await planning.ensureForecastSchedule({ tenantId, timezone: demoCenter.timezone })).toBe(false);
+    const schedule = await env.client.schedule.getHandle(forecastScheduleId(tenantId)).describe();
+    expect(schedule.spec.timezone).toBe(demoCenter.timezone);
+    expect(schedule.spec.calendars?.[0]).toMatchObject({ hour: [{ start: 2, end: 2, step: 1 }] });
+    await env.client.schedule.getHandle(forecastScheduleId(tenantId)).delete();
+
+    const result = await runForecast(tenantId);
+    // Visibility is eventually consistent on the dev server.
+    let runs = await planning.listRuns(tenantId);
+    for (let i = 0; i < 50 && runs.length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      runs = await planning.listRuns(tenantId);
+    }
+    expect(runs.map((r) => [r.type, r.status]).sort()).toEqual([
+      ['forecastWorkflow', 'COMPLETED'],
+      ['staffingWorkflow', 'COMPLETED'],
+    ]);
+    expect(runs.find((r) => r.type === 'staffingWorkflow')?.workflowId).toBe(`staffing:${tenantId}:${result.versionId}`);
+    await expect(planning.listRuns('x" OR WorkflowId != "')).rejects.toThrow();
+  });
+});
+
+describe('planning activities in isolation', () => {
+  it('plans tomorrow in the tenant’s time zone and forecasts one queue with heartbeats', async () => {
+    const tenantId = await seedPlanningTenant();
+    const activities = createPlanningActivities(deps());
+    const mock = new MockActivityEnvironment();
+    const heartbeats: unknown[] = [];
+    mock.on('heartbeat', (d: unknown) => heartbeats.push(d));
+    const plan: ForecastPlan = await mock.run(activities.planForecast, { tenantId });
+    // now = START_DATE 00:00Z, which is still the day before in America's time zones.
+    const localToday = new Date(`${START_DATE}T00:00:00Z`).toLocaleDateString('en-CA', { timeZone: demoCenter.timezone });
+    expect(plan.startDate > localToday).toBe(true);
+    expect(plan.queues.length).toBe(demoCenter.queues.length);
+
+    const fixed: ForecastPlan = await mock.run(activities.planForecast, { tenantId, startDate: START_DATE });
+    const input = {
+      tenantId,
+      versionId: randomUUID(),
+      queueId: queue.id,
+      channel: queue.channel,
+      timezone: fixed.timezone,
+      startDate: START_DATE,
+      horizonDays: 2,
+      trainUntil: fixed.trainUntil,
+    };
+    const first: ForecastQueueResult = await mock.run(activities.forecastQueue, input);
+    expect(first).toMatchObject({ queueId: queue.id, written: true, intervals: 192 });
+    expect(heartbeats).toContain('fitting');
+    const again: ForecastQueueResult = await mock.run(activities.forecastQueue, input);
+    expect(again.written).toBe(false);
+  });
+});

@@ -1,0 +1,120 @@
+import { applyOverrides, forecastAht, forecastSeries, type Override, type SpecialDay } from '@switchboard/planning';
+import type { ForecastIntervalRow, ForecastMethodRow, IntervalActual } from '@switchboard/telemetry';
+import { dateRange, fromLocalSlot, SLOT_MINUTES, SLOTS_PER_DAY, toLocalSlot } from './local-grid.ts';
+
+/**
+ * One queue's forecast from its 15-minute actuals: pure, so it can run in a worker thread
+ * and be tested without a store. Volume and AHT per local 15-minute slot of each target day.
+ */
+
+export interface QueueOverride {
+  fromDate: string;
+  toDate: string;
+  fromMinute: number | null;
+  toMinute: number | null;
+  kind: 'set' | 'multiply';
+  value: number;
+  label: string;
+}
+
+export interface QueueForecastInput {
+  queueId: string;
+  channel: string;
+  timezone: string;
+  /** Rollup rows before the training cut-off, any order. */
+  history: readonly IntervalActual[];
+  startDate: string;
+  horizonDays: number;
+  specialDays: readonly SpecialDay[];
+  overrides: readonly QueueOverride[];
+}
+
+export interface QueueForecast {
+  intervals: ForecastIntervalRow[];
+  methods: ForecastMethodRow[];
+}
+
+interface LocalDay {
+  offered: number[];
+  handled: number[];
+  handleSeconds: number[];
+}
+
+function toLocalDays(history: readonly IntervalActual[], timezone: string, before: string): Map<string, LocalDay> {
+  const days = new Map<string, LocalDay>();
+  for (const row of history) {
+    const { date, slot } = toLocalSlot(new Date(row.interval_start), timezone);
+    if (date >= before) continue;
+    let day = days.get(date);
+    if (!day) {
+      day = { offered: new Array<number>(SLOTS_PER_DAY).fill(0), handled: new Array<number>(SLOTS_PER_DAY).fill(0), handleSeconds: new Array<number>(SLOTS_PER_DAY).fill(0) };
+      days.set(date, day);
+    }
+    day.offered[slot]! += row.offered;
+    day.handled[slot]! += row.handled;
+    day.handleSeconds[slot]! += row.handle_ms_sum / 1000;
+  }
+  return days;
+}
+
+const toOverride = (o: QueueOverride): Override => ({
+  from: o.fromDate,
+  to: o.toDate,
+  fromInterval: o.fromMinute === null ? 0 : Math.floor(o.fromMinute / SLOT_MINUTES),
+  toInterval: o.toMinute === null ? SLOTS_PER_DAY : Math.ceil(o.toMinute / SLOT_MINUTES),
+  kind: o.kind,
+  value: o.value,
+  label: o.label,
+});
+
+export function forecastQueue(input: QueueForecastInput): QueueForecast {
+  const localDays = toLocalDays(input.history, input.timezone, input.startDate);
+  // A day without a single offered contact was a closed day: the methods infer opening days.
+  const observed = [...localDays.entries()].filter(([, d]) => d.offered.some((v) => v > 0)).sort(([a], [b]) => (a < b ? -1 : 1));
+  const targets = dateRange(input.startDate, input.horizonDays);
+
+  const volume = forecastSeries(
+    { history: observed.map(([date, d]) => ({ date, values: d.offered })), targets, specialDays: input.specialDays },
+    // Methods are chosen on 30-minute error, the grain staffing is usually read at.
+    { method: 'auto', scoringBucket: 2 },
+  );
+  const aht = forecastAht({
+    history: observed.map(([date, d]) => ({ date, handled: d.handled, handleSeconds: d.handleSeconds })),
+    targets,
+    specialDays: input.specialDays,
+  });
+  const overridden = applyOverrides(volume.days, input.overrides.map(toOverride));
+
+  const intervals: ForecastIntervalRow[] = [];
+  overridden.forEach((day, t) => {
+    for (let slot = 0; slot < SLOTS_PER_DAY; slot++) {
+      const start = fromLocalSlot(day.date, slot, input.timezone);
+      if (!start) continue;
+      intervals.push({
+        queue_id: input.queueId,
+        channel: input.channel,
+        interval_start: start.toISOString(),
+        volume: day.values[slot]!,
+        volume_lo80: day.lo80[slot]!,
+        volume_hi80: day.hi80[slot]!,
+        volume_statistical: volume.days[t]!.values[slot]!,
+        aht_s: aht[t]?.[slot] ?? 0,
+        overridden: day.overriddenBy[slot] === null ? 0 : 1,
+      });
+    }
+  });
+  const chosenWape = volume.backtestWape[volume.method];
+  return {
+    intervals,
+    methods: [
+      {
+        queue_id: input.queueId,
+        measure: 'volume',
+        method: volume.method,
+        backtest_wape: chosenWape === undefined || !Number.isFinite(chosenWape) ? null : chosenWape,
+        candidates: JSON.stringify(volume.backtestWape),
+      },
+      { queue_id: input.queueId, measure: 'aht', method: 'weekday-interval-ratio', backtest_wape: null, candidates: '{}' },
+    ],
+  };
+}

@@ -1,0 +1,9 @@
+// Entry of the math pool's worker threads. A worker thread does not inherit the parent's
+// TypeScript loader, so it registers tsx itself before loading the math (piscina calls the
+// exports by name).
+import { register } from 'tsx/esm/api';
+
+register();
+const math = await import('./forecast-queue.ts');
+
+export const forecastQueue = math.forecastQueue;

@@ -1,0 +1,28 @@
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { forecastQueue } from './forecast-queue.ts';
+
+/**
+ * Forecast fitting runs in worker threads so the host's event loop (wallboards, ingest)
+ * never waits behind it. One thread per spare core, at least one.
+ */
+export interface MathPool {
+  forecastQueue(input: Parameters<typeof forecastQueue>[0]): Promise<ReturnType<typeof forecastQueue>>;
+  close(): Promise<void>;
+}
+
+export function createMathPool(options: { threads?: number } = {}): MathPool {
+  const pool = new Piscina({
+    filename: fileURLToPath(new URL('./pool-worker.mjs', import.meta.url)),
+    minThreads: 0,
+    maxThreads: options.threads ?? Math.max(1, availableParallelism() - 1),
+    idleTimeout: 60_000,
+    // The entry registers its own loader (pool-worker.mjs); the parent's flags would add a second.
+    execArgv: [],
+  });
+  return {
+    forecastQueue: (input) => pool.run(input, { name: 'forecastQueue' }),
+    close: () => pool.destroy(),
+  };
+}
