@@ -16,7 +16,7 @@
  *
  * Prints one JSON object as its last (only) line.
  */
-import { evaluateQueueReference, planIntervals, type IntervalPlan, type StaffingPolicy } from '@switchboard/planning';
+import { createSeededRandom, evaluateQueueReference, planIntervals, type IntervalPlan, type StaffingPolicy } from '@switchboard/planning';
 
 const QUEUES = 1000;
 const DAYS = 7;
@@ -24,18 +24,7 @@ const INTERVALS_PER_DAY = 96;
 const INTERVAL_S = 900;
 const SAMPLE_EVERY = 100;
 
-function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const random = createRandom(20240611);
+const random = createSeededRandom(20240611);
 const between = (low: number, high: number) => low + (high - low) * random();
 const logBetween = (low: number, high: number) => Math.exp(between(Math.log(low), Math.log(high)));
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;

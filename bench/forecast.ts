@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
+  createSeededRandom,
   createSeriesForecaster,
   forecastSeries,
   getDayNumber,
@@ -32,17 +33,6 @@ function log(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
-function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 function drawNormal(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 }
@@ -61,7 +51,7 @@ function drawPoisson(random: () => number, mean: number): number {
 }
 
 function createSyntheticSeries(seed: number, firstDay: number): Day[] {
-  const random = createRandom(seed);
+  const random = createSeededRandom(seed);
   const dailyVolume = Math.exp(Math.log(200) + random() * Math.log(100)); // 200 to 20,000 a day
   const weekdayOnly = random() < 0.4;
   const weekdayFactor = [0.35, 1.25, 1.05, 1, 1, 0.95, 0.55].map((f) => f * (1 + 0.1 * drawNormal(random)));

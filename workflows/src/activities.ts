@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { Context } from '@temporalio/activity';
 import { getDirectory, listForecastOverrides, listSpecialDays, listStaffingSettings, type Db, type Directory } from '@switchboard/db';
-import { getStaffingWaterfall, type SpecialDay } from '@switchboard/planning';
+import type { SpecialDay } from '@switchboard/planning';
 import {
   getForecastWithActuals,
   getQueueIntervalActuals,
@@ -182,24 +182,7 @@ export function createPlanningActivities(deps: PlanningDeps) {
           to,
           now: from,
         });
-        for (const f of forecast) {
-          const empty = f.volume <= 0 || f.aht_s <= 0;
-          const waterfall = empty ? null : getStaffingWaterfall({ ...policy, calls: f.volume, aht_s: f.aht_s });
-          rows.push({
-            queue_id: queue.key,
-            interval_start: f.interval_start,
-            calls: f.volume,
-            aht_s: f.aht_s,
-            workload_erlangs: (f.volume * f.aht_s) / policy.interval_s,
-            erlang_agents: waterfall?.steps.find((s) => s.step === 'erlang')?.value ?? 0,
-            capped_agents: waterfall?.agents ?? 0,
-            required_fte: waterfall?.required_fte ?? 0,
-            service_level: waterfall?.achieved.service_level ?? 1,
-            asa_s: !waterfall ? 0 : Number.isFinite(waterfall.achieved.asa_s) ? waterfall.achieved.asa_s : null,
-            occupancy: waterfall?.achieved.occupancy ?? 0,
-            p_abandon: waterfall?.achieved.p_abandon ?? null,
-          });
-        }
+        rows.push(...(await deps.math.staffQueue({ queueId: queue.key, policy, intervals: forecast })));
         Context.current().heartbeat(queue.key);
       }
       const written = await writeStaffingVersion(deps.telemetry, {

@@ -2,3 +2,4 @@
 export * from './forecast/index.ts';
 export * from './staffing/staffing.ts';
 export * from './staffing/reference.ts';
+export * from './random.ts';

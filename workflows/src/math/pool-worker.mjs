@@ -4,6 +4,7 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const math = await import('./forecast-queue.ts');
+const { forecastQueue } = await import('./forecast-queue.ts');
+const { staffQueue } = await import('./staff-queue.ts');
 
-export const forecastQueue = math.forecastQueue;
+export { forecastQueue, staffQueue };

@@ -2,13 +2,15 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { forecastQueue } from './forecast-queue.ts';
+import type { staffQueue } from './staff-queue.ts';
 
 /**
- * Forecast fitting runs in worker threads so the host's event loop (wallboards, ingest)
+ * Forecast fitting and staffing searches run in worker threads so the host's event loop (wallboards, ingest)
  * never waits behind it. One thread per spare core, at least one.
  */
 export interface MathPool {
   forecastQueue(input: Parameters<typeof forecastQueue>[0]): Promise<ReturnType<typeof forecastQueue>>;
+  staffQueue(input: Parameters<typeof staffQueue>[0]): Promise<ReturnType<typeof staffQueue>>;
   close(): Promise<void>;
 }
 
@@ -23,6 +25,7 @@ export function createMathPool(options: { threads?: number } = {}): MathPool {
   });
   return {
     forecastQueue: (input) => pool.run(input, { name: 'forecastQueue' }),
+    staffQueue: (input) => pool.run(input, { name: 'staffQueue' }),
     close: () => pool.destroy(),
   };
 }

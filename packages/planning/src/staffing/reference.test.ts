@@ -1,25 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateQueueReference } from './reference.ts';
+import { createSeededRandom } from '../random.ts';
 import { evaluateStaffing } from './staffing.ts';
 
 /** Small seeded generator (mulberry32), so the simulation is the same on every run. */
-function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Event-by-event M/M/n+M: FCFS, exponential handle times and patience; counts what the
  * KPIs count (answered within t over offered, mean wait of answered contacts).
  */
 function simulate(agents: number, arrivalsPerS: number, ahtS: number, patienceS: number, thresholdS: number, contacts: number) {
-  const random = createRandom(7);
+  const random = createSeededRandom(7);
   const exp = (mean: number) => -mean * Math.log(1 - random());
   const waiting: { arrived: number; gives_up: number }[] = [];
   let now = 0;

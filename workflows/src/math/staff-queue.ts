@@ -1,0 +1,32 @@
+import { getStaffingWaterfall, type StaffingPolicy } from '@switchboard/planning';
+import type { StaffingIntervalRow } from '@switchboard/telemetry';
+
+/**
+ * One queue's requirements from its forecast intervals: pure, run in a worker thread.
+ * An interval without contacts (or without a handle time to plan with) needs nobody.
+ */
+export function staffQueue(input: {
+  queueId: string;
+  policy: Omit<StaffingPolicy, 'aht_s'>;
+  intervals: readonly { interval_start: string; volume: number; aht_s: number }[];
+}): StaffingIntervalRow[] {
+  return input.intervals.map((f) => {
+    const waterfall = f.volume > 0 && f.aht_s > 0 ? getStaffingWaterfall({ ...input.policy, calls: f.volume, aht_s: f.aht_s }) : null;
+    const asa = waterfall?.achieved.asa_s ?? 0;
+    return {
+      queue_id: input.queueId,
+      interval_start: f.interval_start,
+      calls: f.volume,
+      aht_s: f.aht_s,
+      workload_erlangs: (f.volume * f.aht_s) / input.policy.interval_s,
+      erlang_agents: waterfall?.steps.find((s) => s.step === 'erlang')?.value ?? 0,
+      capped_agents: waterfall?.agents ?? 0,
+      required_fte: waterfall?.required_fte ?? 0,
+      service_level: waterfall?.achieved.service_level ?? 1,
+      // Infinite for a headcount that never answers: stored as null.
+      asa_s: Number.isFinite(asa) ? asa : null,
+      occupancy: waterfall?.achieved.occupancy ?? 0,
+      p_abandon: waterfall?.achieved.p_abandon ?? null,
+    };
+  });
+}
