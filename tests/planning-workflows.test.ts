@@ -160,7 +160,7 @@ describe('planning workflows on the Temporal dev server', () => {
   it('scores a published version against actuals as they arrive', async () => {
     const tenantId = await seedPlanningTenant();
     const result = await runForecast(tenantId);
-    const ledgerAt = (now: Date) => getAccuracyLedger(t.host.telemetry.client, { tenantId, now, timezone: demoCenter.timezone });
+    const ledgerAt = (now: Date, by: 'horizon' | 'slot' = 'horizon') => getAccuracyLedger(t.host.telemetry.client, { tenantId, now, timezone: demoCenter.timezone, by });
 
     const versionStart = new Date((await listForecastVersions(t.host.telemetry.client, tenantId))[0]!.train_until);
     expect((await ledgerAt(versionStart)).length).toBe(0);
@@ -168,11 +168,19 @@ describe('planning workflows on the Temporal dev server', () => {
     // Monday comes in 10% above the pattern: WAPE = 0.1/1.1 on that day, forecast biased low.
     await insertActuals(tenantId, demoCenter.timezone, START_DATE, 1, 1.1);
     const ledger = (await ledgerAt(new Date(versionStart.getTime() + 86_400_000))).filter((r) => r.queue_id === queue.id);
-    expect(ledger.map((r) => ({ version: r.version_id, horizon: r.horizon_day }))).toEqual([{ version: result.versionId, horizon: 1 }]);
+    expect(ledger.map((r) => ({ version: r.version_id, horizon: r.bucket }))).toEqual([{ version: result.versionId, horizon: 1 }]);
     const day = ledger[0]!;
     expect(day.intervals).toBe(96);
     expect(day.abs_error / day.actual).toBeCloseTo(0.1 / 1.1, 2);
     expect((day.forecast - day.actual) / day.actual).toBeCloseTo(1 / 1.1 - 1, 2);
+
+    // By interval of the day: 96 local slots, the open ones (08:00–18:00) each 10% under.
+    const slots = (await ledgerAt(new Date(versionStart.getTime() + 86_400_000), 'slot')).filter((r) => r.queue_id === queue.id);
+    expect(slots.map((r) => r.bucket)).toEqual(Array.from({ length: 96 }, (_, i) => i * 15));
+    const nine = slots.find((r) => r.bucket === 540)!;
+    expect(nine.actual).toBe(Math.round(1.1 * pattern(1, 36)));
+    expect(nine.abs_error / nine.actual).toBeCloseTo(Math.abs(pattern(1, 36) - nine.actual) / nine.actual, 1);
+    expect(slots.find((r) => r.bucket === 0)).toMatchObject({ actual: 0 });
   });
 
   it('applies special days and planner overrides to the stored version', async () => {

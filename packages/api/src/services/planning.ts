@@ -73,20 +73,24 @@ export async function getQueueForecast(services: ApiServices, access: Access, in
   return { intervals, methods: methods.filter((m) => m.queue_id === input.queueKey) };
 }
 
-/** Accuracy of published versions so far, by version, horizon day and queue (optionally one version or queue). */
+/** Accuracy of published versions so far, by version, horizon day, queue and interval of the day (optionally one version or queue). */
 export async function getForecastAccuracy(services: ApiServices, access: Access, input: { versionId?: string | undefined; queueKey?: string | undefined }) {
-  const ledger = await getAccuracyLedger(services.telemetry, {
-    tenantId: access.tenantId,
-    now: services.now(),
-    timezone: access.directory.timezone,
-    ...(input.versionId ? { versionIds: [input.versionId] } : {}),
-  });
-  const rows = input.queueKey ? ledger.filter((r) => r.queue_id === input.queueKey) : ledger;
-  const byHorizon = summarise(rows, (r) => String(r.horizon_day)).sort((a, b) => Number(a.key) - Number(b.key));
+  const ledger = (by: 'horizon' | 'slot') =>
+    getAccuracyLedger(services.telemetry, {
+      tenantId: access.tenantId,
+      now: services.now(),
+      timezone: access.directory.timezone,
+      by,
+      ...(input.versionId ? { versionIds: [input.versionId] } : {}),
+    }).then((rows) => (input.queueKey ? rows.filter((r) => r.queue_id === input.queueKey) : rows));
+  const [byDay, bySlot] = await Promise.all([ledger('horizon'), ledger('slot')]);
+  const numeric = (a: Accuracy, b: Accuracy) => Number(a.key) - Number(b.key);
   return {
-    byVersion: summarise(rows, (r) => r.version_id),
-    byHorizon,
-    byQueue: summarise(rows, (r) => r.queue_id).sort((a, b) => (a.key < b.key ? -1 : 1)),
+    byVersion: summarise(byDay, (r) => r.version_id),
+    byHorizon: summarise(byDay, (r) => String(r.bucket)).sort(numeric),
+    byQueue: summarise(byDay, (r) => r.queue_id).sort((a, b) => (a.key < b.key ? -1 : 1)),
+    /** Keyed by the local minute of day the 15-minute interval starts (540 = 09:00). */
+    byInterval: summarise(bySlot, (r) => String(r.bucket)).sort(numeric),
   };
 }
 

@@ -243,7 +243,8 @@ export function getForecastMethods(client: ClickHouseClient, tenantId: string, v
 export const AccuracyRow = z.object({
   version_id: z.string(),
   queue_id: z.string(),
-  horizon_day: z.number(),
+  /** Horizon day (1 = the version's first day), or with `by: 'slot'` the local minute of day the interval starts. */
+  bucket: z.number(),
   intervals: UInt64,
   actual: Float,
   forecast: Float,
@@ -251,15 +252,22 @@ export const AccuracyRow = z.object({
 });
 export type AccuracyRow = z.infer<typeof AccuracyRow>;
 
+// Allowlisted grouping expressions: the only SQL that varies with input.
+const accuracyBuckets = {
+  horizon: `toInt32(dateDiff('day', v.start_date, toDate(f.interval_start, {tz:String})) + 1)`,
+  slot: `toInt32(toHour(f.interval_start, {tz:String}) * 60 + toMinute(f.interval_start, {tz:String}))`,
+} as const;
+
 /**
  * Every published version scored against the actuals that have arrived (intervals before
- * `now`): sums per version × queue × horizon day (1 = the version's first day), from which
+ * `now`): sums per version × queue × horizon day (1 = the version's first day) or local
+ * interval of the day, from which
  * WAPE = Σ|f − a| / Σa and bias = (Σf − Σa) / Σa follow at any grouping. Computed on read,
  * so a version is rescored the moment its actuals land.
  */
 export function getAccuracyLedger(
   client: ClickHouseClient,
-  params: { tenantId: string; now: Date; timezone: string; versionIds?: readonly string[] },
+  params: { tenantId: string; now: Date; timezone: string; versionIds?: readonly string[]; by?: keyof typeof accuracyBuckets },
 ): Promise<AccuracyRow[]> {
   return queryRows(
     client,
@@ -279,14 +287,14 @@ export function getAccuracyLedger(
           AND interval_start >= (SELECT min(interval_start) FROM forecast) AND interval_start < {now:DateTime('UTC')}
         GROUP BY queue_id, interval_start)
      SELECT toString(f.version_id) AS version_id, f.queue_id AS queue_id,
-            toInt32(dateDiff('day', v.start_date, toDate(f.interval_start, {tz:String})) + 1) AS horizon_day,
+            ${accuracyBuckets[params.by ?? 'horizon']} AS bucket,
             count() AS intervals, sum(coalesce(a.offered, 0)) AS actual, sum(f.volume) AS forecast,
             sum(abs(f.volume - coalesce(a.offered, 0))) AS abs_error
        FROM forecast AS f
        INNER JOIN versions AS v ON v.version_id = f.version_id
        LEFT JOIN actuals AS a ON a.queue_id = f.queue_id AND a.interval_start = f.interval_start
-      GROUP BY version_id, queue_id, horizon_day
-      ORDER BY version_id, queue_id, horizon_day`,
+      GROUP BY version_id, queue_id, bucket
+      ORDER BY version_id, queue_id, bucket`,
     { tenantId: params.tenantId, now: toChDateTimeText(params.now), tz: params.timezone, versionIds: params.versionIds },
   );
 }
