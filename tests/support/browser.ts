@@ -83,3 +83,21 @@ export class SignInPacer {
     this.#last = Date.now();
   }
 }
+
+/**
+ * Fills and sends the sign-in form, paced under the sign-in limit; resolves with the status
+ * of the sign-in request.
+ */
+export async function signInThroughForm(page: Page, url: string, user: { email: string; password: string }, pacer: SignInPacer): Promise<number> {
+  await pacer.beforeAttempt();
+  // networkidle: the form is a client component; submitted before hydration, it would not sign in.
+  await page.goto(`${url}/sign-in`, { waitUntil: 'networkidle' });
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
+  const [res] = await Promise.all([
+    page.waitForResponse((r) => new URL(r.url()).pathname === '/api/auth/sign-in/email'),
+    page.getByRole('button', { name: 'Sign in', exact: true }).click(),
+  ]);
+  pacer.attempted();
+  return res.status();
+}

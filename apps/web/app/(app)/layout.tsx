@@ -10,7 +10,7 @@ const nav: { href: string; label: string; roles: readonly Role[] }[] = [
   { href: '/wallboard', label: 'Wallboard', roles: ['admin', 'supervisor'] },
   { href: '/reports', label: 'Reports', roles: ['admin', 'supervisor', 'planner', 'analyst'] },
   { href: '/self-service', label: 'Self-service', roles: ['admin', 'supervisor', 'planner', 'analyst'] },
-  { href: '/planning', label: 'Planning', roles: ['admin', 'planner'] },
+  { href: '/planning', label: 'Planning', roles: ['admin', 'supervisor', 'planner'] },
   { href: '/quality', label: 'Quality', roles: ['admin', 'analyst'] },
   { href: '/me', label: 'My day', roles: ['agent'] },
   { href: '/ingest', label: 'Ingest status', roles: ['admin'] },

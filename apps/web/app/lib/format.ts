@@ -44,3 +44,8 @@ export function formatBucket(iso: string, grain: string, timezone: string): stri
   }
   return d.toLocaleString('en-US', { timeZone: timezone, month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false });
 }
+
+/** A measured quantity that is not a count (forecast contacts, FTE, Erlangs) with fixed decimals. */
+export function formatDecimal(value: number | null | undefined, digits = 1): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? DASH : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}

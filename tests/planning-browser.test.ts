@@ -1,0 +1,381 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SIGN_IN_LIMIT } from '@switchboard/api';
+import type { TelemetryEvent } from '@switchboard/contracts';
+import { getStaffingWaterfall, StaffingPolicy } from '@switchboard/planning';
+import { demoCenter, simulate } from '@switchboard/simulator';
+import { findTemporalCli } from '@switchboard/workflows';
+import { launchChromium, screenshot, SignInPacer, signInThroughForm, type Browser } from './support/browser.ts';
+import { ndjson, post } from './support/events.ts';
+import { repoRoot, tempDataDir } from './support/host.ts';
+import { freePort, spawnHost, waitReady, type SpawnedHost } from './support/spawn-host.ts';
+
+/**
+ * The planner screens as people use them: the real host process with the built pages and
+ * the planning worker on a Temporal dev server, six weeks of simulated demo traffic through
+ * the ingest API, and Chromium. The planner runs a forecast that starts a week back, so the
+ * first week has actuals; reads forecast vs actual, explains a staffing number with its
+ * waterfall and changes a what-if; a supervisor sees the same read-only.
+ */
+
+type Role = 'admin' | 'supervisor' | 'planner' | 'analyst' | 'agent';
+interface DemoUser {
+  role: Role;
+  email: string;
+  password: string;
+  name: string;
+}
+
+const timezone = demoCenter.timezone;
+const HISTORY_DAYS = 42;
+/** The forecast starts this many days back: those days have actuals to compare with. */
+const DAYS_BACK = 7;
+const HORIZON_DAYS = 14;
+const BATCH = 5_000;
+const UI_TIMEOUT_MS = 30_000;
+/** Forecasting nine queues and staffing them, on a shared two-core machine. */
+const RUN_TIMEOUT_MS = 240_000;
+const TEMPORAL_UI_URL = 'http://127.0.0.1:8233';
+const queue = demoCenter.queues.find((q) => q.id === 'general-voice')!;
+
+const localDate = (at: number | Date) => new Date(at).toLocaleDateString('en-CA', { timeZone: timezone });
+const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+const dataDir = tempDataDir('planning-browser');
+let env: TestWorkflowEnvironment | undefined;
+let host: SpawnedHost | undefined;
+let browser: Browser | undefined;
+let url = '';
+let users: Record<Role, DemoUser>;
+/** interaction.offered events of the queue per tenant-local date, as posted. */
+const offeredByDate = new Map<string, number>();
+const pacer = new SignInPacer(SIGN_IN_LIMIT);
+const pageErrors: string[] = [];
+let startDate = '';
+/** A whole past day the forecast covers: every interval has its actual. */
+let comparedDay = '';
+
+const page = (): Page => browser!.page;
+const ui = <T>(read: () => Promise<T>, timeout = UI_TIMEOUT_MS) => expect.poll(read, { timeout });
+const text = async (locator: Locator): Promise<string> => ((await locator.textContent({ timeout: 1_000 })) ?? '').trim();
+/** A figure as formatted on screen ("1,234.5", "+16.7%") as a number. */
+const num = (shown: string | null): number => {
+  const n = Number((shown ?? '').replace(/[,\s%+]/g, '').replace('−', '-'));
+  if (!Number.isFinite(n) || (shown ?? '').trim() === '') throw new Error(`not a number: ${JSON.stringify(shown)}`);
+  return n;
+};
+
+/** A tRPC query as the signed-in page makes it, for the numbers behind what the screen shows. */
+async function query<T>(p: Page, procedure: string, input: unknown): Promise<T> {
+  const body = await p.evaluate(async (path) => {
+    const res = await fetch(path);
+    return { status: res.status, json: (await res.json()) as unknown };
+  }, `/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`);
+  expect(body.status, JSON.stringify(body.json)).toBe(200);
+  return (body.json as { result: { data: T } }).result.data;
+}
+
+/** A full-page screenshot from the top (the sticky header is drawn mid-page otherwise), pointer off the charts. */
+async function shot(p: Page, name: string): Promise<void> {
+  await p.evaluate('window.scrollTo(0, 0)');
+  await p.mouse.move(0, 0);
+  await screenshot(p, name);
+}
+
+async function ingest(events: readonly TelemetryEvent[], apiKey: string): Promise<void> {
+  const res = await post(url, apiKey, ndjson(events));
+  const body = (await res.json()) as { accepted: number; errors: unknown[] };
+  expect(res.status, JSON.stringify(body.errors?.slice(0, 3))).toBe(200);
+  expect(body.accepted).toBe(events.length);
+}
+
+async function stopHost(h: SpawnedHost): Promise<void> {
+  if (h.child.exitCode !== null || h.child.signalCode !== null) return;
+  h.child.kill('SIGTERM');
+  const stopped = await Promise.race([h.exited.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 15_000))]);
+  if (!stopped) h.child.kill('SIGKILL');
+}
+
+beforeAll(async () => {
+  if (!existsSync(path.join(repoRoot, 'apps/web/.next/BUILD_ID'))) {
+    throw new Error('the web app is not built: run `npx turbo run build --filter=@switchboard/web` (or `bash scripts/setup.sh`) first');
+  }
+  env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: findTemporalCli() } } });
+  host = spawnHost(dataDir, await freePort(), {
+    SWITCHBOARD_WEB: '1',
+    SWITCHBOARD_SEED_DEMO: '1',
+    TEMPORAL_ADDRESS: env.address,
+    TEMPORAL_NAMESPACE: env.namespace ?? 'default',
+    TEMPORAL_UI_URL,
+  });
+  await waitReady(host);
+  url = host.url;
+  const apiKey = readFileSync(path.join(dataDir, 'demo-api-key'), 'utf8').trim();
+  const list = JSON.parse(readFileSync(path.join(dataDir, 'demo-users.json'), 'utf8')) as DemoUser[];
+  users = Object.fromEntries(list.map((u) => [u.role, u])) as Record<Role, DemoUser>;
+
+  // Six weeks of contacts ending a minute ago, enough to backtest the forecast that starts a week back;
+  // interaction events only, what the queue rollup counts.
+  const end = Date.now() - 60_000;
+  let batch: TelemetryEvent[] = [];
+  for (const event of simulate({ config: demoCenter, seed: 20_250_301, start: end - HISTORY_DAYS * 86_400_000, end })) {
+    if (!event.type.startsWith('interaction.')) continue;
+    if (event.type === 'interaction.offered' && event.queue_id === queue.id) {
+      const date = localDate(Date.parse(event.occurred_at));
+      offeredByDate.set(date, (offeredByDate.get(date) ?? 0) + 1);
+    }
+    batch.push(event);
+    if (batch.length === BATCH) {
+      await ingest(batch, apiKey);
+      batch = [];
+    }
+  }
+  if (batch.length > 0) await ingest(batch, apiKey);
+  startDate = addDays(localDate(Date.now()), -DAYS_BACK);
+  comparedDay = addDays(startDate, 1);
+
+  browser = await launchChromium();
+  page().on('pageerror', (error) => pageErrors.push(error.message));
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (host) await stopHost(host);
+  await env?.teardown();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+interface ForecastAnswer {
+  intervals: { interval_start: string; volume: number; actual_offered: number | null; overridden: number }[];
+  methods: { measure: string; method: string; backtest_wape: number | null }[];
+}
+interface StaffingAnswer {
+  policy: unknown;
+  intervals: { interval_start: string; calls: number; aht_s: number; erlang_agents: number; capped_agents: number; required_fte: number }[];
+}
+interface OverviewAnswer {
+  versions: { version_id: string; start_date: string }[];
+  staffingVersions: { version_id: string }[];
+  engine: { configured: boolean; uiUrl: string | null; namespace: string | null };
+}
+
+/** Opens the forecast or staffing view of the demo queue on `comparedDay`. */
+async function openQueueDay(p: Page, view: 'Forecast vs actual' | 'Staffing & what-if'): Promise<void> {
+  await p.getByRole('radio', { name: view }).click();
+  const form = p.getByRole('form', { name: 'Queue and period' });
+  await form.getByLabel('Queue').selectOption({ label: queue.name });
+  await form.getByLabel('Day', { exact: true }).fill(comparedDay);
+}
+
+describe('the planner', () => {
+  it('runs a forecast and follows it to the end', async () => {
+    const p = page();
+    expect(await signInThroughForm(p, url, users.planner, pacer)).toBe(200);
+    await p.waitForURL((u) => u.pathname === '/planning', { timeout: UI_TIMEOUT_MS });
+    await p.getByTestId('no-forecast').waitFor({ timeout: UI_TIMEOUT_MS });
+    expect(await p.getByTestId('read-only').count()).toBe(0);
+    await shot(p, 'planning-empty');
+
+    const runForm = p.getByRole('form', { name: 'Run a forecast' });
+    await runForm.getByLabel('Forecast from').fill(startDate);
+    await runForm.getByLabel('Horizon (days)').fill(String(HORIZON_DAYS));
+    await runForm.getByRole('button', { name: 'Run forecast now' }).click();
+
+    // The run shows up running (with its progress bar), unless it finished between two polls.
+    const forecastRun = p.getByTestId('run').filter({ hasText: 'Forecast' }).first();
+    await ui(() => forecastRun.getByTestId('run-status').textContent()).toMatch(/running|completed/);
+    if ((await text(forecastRun.getByTestId('run-status'))) === 'running') {
+      expect(await forecastRun.locator('progress').count()).toBe(1);
+      await shot(p, 'planning-run-progress');
+    }
+    await ui(() => forecastRun.getByTestId('run-status').textContent(), RUN_TIMEOUT_MS).toBe('completed');
+
+    // Its link opens the workflow in the Temporal Web UI.
+    const overview = await query<OverviewAnswer>(p, 'planning.overview', undefined);
+    expect(overview.engine).toMatchObject({ configured: true, uiUrl: TEMPORAL_UI_URL });
+    expect(overview.versions[0]?.start_date).toBe(startDate);
+    const runs = await query<{ workflowId: string; type: string }[]>(p, 'planning.runs', undefined);
+    const workflowId = runs.find((r) => r.type === 'forecastWorkflow' && r.workflowId.endsWith(`:${startDate}`))!.workflowId;
+    expect(await forecastRun.getByRole('link').getAttribute('href')).toBe(`${TEMPORAL_UI_URL}/namespaces/${overview.engine.namespace}/workflows/${encodeURIComponent(workflowId)}`);
+
+    // The completed run refreshes the page on its own: the new version's forecast is on screen.
+    await p.getByTestId('forecast-chart').waitFor({ timeout: UI_TIMEOUT_MS });
+  }, RUN_TIMEOUT_MS + 60_000);
+
+  it('sees forecast vs actual for a queue, with the method and its accuracy', async () => {
+    const p = page();
+    await openQueueDay(p, 'Forecast vs actual');
+    const overview = await query<OverviewAnswer>(p, 'planning.overview', undefined);
+    const versionId = overview.versions[0]!.version_id;
+    const forecast = await query<ForecastAnswer>(p, 'planning.forecast', { versionId, queueKey: queue.id, date: comparedDay, days: 1 });
+    expect(forecast.intervals.length).toBe(96);
+
+    // Every interval of a past day has its actual, and they add up to the contacts posted that day.
+    expect(forecast.intervals.every((r) => r.actual_offered !== null)).toBe(true);
+    const actual = forecast.intervals.reduce((s, r) => s + r.actual_offered!, 0);
+    expect(actual).toBe(offeredByDate.get(comparedDay));
+    const volume = forecast.intervals.reduce((s, r) => s + r.volume, 0);
+    const absError = forecast.intervals.reduce((s, r) => s + Math.abs(r.volume - r.actual_offered!), 0);
+    await ui(async () => num(await text(p.getByTestId('actual-total')))).toBe(actual);
+    expect(num(await text(p.getByTestId('forecast-total')))).toBe(Math.round(volume));
+    expect(num(await text(p.getByTestId('forecast-wape')))).toBeCloseTo((100 * absError) / actual, 1);
+    expect(num(await text(p.getByTestId('forecast-bias')))).toBeCloseTo((100 * (volume - actual)) / actual, 1);
+    expect(await p.getByTestId('forecast-rows').locator('tbody tr').count()).toBe(96);
+
+    // The chart draws the band, the forecast line and the actual bars.
+    const chart = p.getByTestId('forecast-chart');
+    expect(await chart.locator('.recharts-area-area').count()).toBe(1);
+    expect(await chart.locator('.recharts-line-curve').count()).toBe(1);
+    expect(await chart.locator('.recharts-bar-rectangle').count()).toBeGreaterThan(10);
+
+    // The method the backtest chose, its WAPE, and every candidate's.
+    const method = forecast.methods.find((m) => m.measure === 'volume')!;
+    const methods = p.getByTestId('methods');
+    expect(num(await text(methods.getByTestId('method-volume-wape')))).toBeCloseTo(100 * method.backtest_wape!, 1);
+    expect(await methods.locator('tr.chosen').count()).toBeGreaterThanOrEqual(1);
+    expect(await methods.locator('tbody tr').count()).toBeGreaterThan(2);
+
+    // The version is scored day by day since it started (today's partial day included).
+    const horizon = p.getByTestId('accuracy-horizon').locator('tbody tr');
+    await ui(() => horizon.count()).toBeGreaterThanOrEqual(DAYS_BACK);
+    expect(await text(horizon.first().locator('td').first())).toBe('Day 1');
+    await ui(() => p.getByTestId('accuracy-queues').locator('tbody tr').count()).toBe(demoCenter.queues.length);
+
+    await shot(p, 'planning-forecast');
+  });
+
+  it('explains a staffing number with its waterfall, computed as the stored one was', async () => {
+    const p = page();
+    await openQueueDay(p, 'Staffing & what-if');
+    const overview = await query<OverviewAnswer>(p, 'planning.overview', undefined);
+    const staffing = await query<StaffingAnswer>(p, 'planning.staffing', { versionId: overview.staffingVersions[0]!.version_id, queueKey: queue.id, date: comparedDay, days: 1 });
+    const policy = StaffingPolicy.omit({ aht_s: true }).parse(staffing.policy);
+
+    // A mid-morning interval with contacts, not the busiest (that one opens by default).
+    const busiest = Math.max(...staffing.intervals.map((r) => r.required_fte));
+    const index = staffing.intervals.findIndex((r, i) => i >= 36 && r.calls > 0 && r.required_fte > 0 && r.required_fte < busiest);
+    expect(index).toBeGreaterThan(0);
+    const stored = staffing.intervals[index]!;
+    const computed = getStaffingWaterfall({ ...policy, calls: stored.calls, aht_s: stored.aht_s });
+    expect(computed.required_fte).toBe(stored.required_fte);
+    expect(computed.agents).toBe(stored.capped_agents);
+
+    const rows = p.getByTestId('staffing-rows').locator('tbody tr');
+    await ui(() => rows.count()).toBe(96);
+    const row = rows.nth(index);
+    const interval = await text(row.locator('td').first());
+    await row.getByRole('button').click();
+    const waterfall = p.getByTestId('waterfall');
+    await ui(() => text(waterfall.getByTestId('waterfall-interval'))).toBe(interval);
+    expect(num(await text(waterfall.getByTestId('step-volume-value')))).toBeCloseTo(stored.calls, 1);
+    expect(num(await text(waterfall.getByTestId('step-erlang-value')))).toBe(stored.erlang_agents);
+    expect(num(await text(waterfall.getByTestId('step-occupancy_cap-value')))).toBe(stored.capped_agents);
+    expect(num(await text(waterfall.getByTestId('step-shrinkage-value')))).toBeCloseTo(stored.required_fte, 2);
+    expect(num(await text(waterfall.getByTestId('step-rounding-value')))).toBe(Math.ceil(stored.required_fte - 1e-9));
+    expect(await text(waterfall.getByTestId('waterfall-check'))).toBe(`Stored requirement ${stored.required_fte.toFixed(2)} FTE: the same.`);
+
+    await shot(p, 'planning-staffing');
+  });
+
+  it('changes a what-if and sees the day recomputed at once, without asking the server', async () => {
+    const p = page();
+    const overview = await query<OverviewAnswer>(p, 'planning.overview', undefined);
+    const staffing = await query<StaffingAnswer>(p, 'planning.staffing', { versionId: overview.staffingVersions[0]!.version_id, queueKey: queue.id, date: comparedDay, days: 1 });
+    const policy = StaffingPolicy.omit({ aht_s: true }).parse(staffing.policy);
+    const storedHours = staffing.intervals.reduce((s, r) => s + r.required_fte, 0) * (policy.interval_s / 3600);
+    const whatIf = p.getByTestId('what-if');
+    await ui(() => text(whatIf.getByTestId('whatif-hours'))).toBe(storedHours.toFixed(1));
+    expect(num(await text(whatIf.getByTestId('whatif-stored-hours')))).toBeCloseTo(storedHours, 1);
+
+    const asked: string[] = [];
+    const onRequest = (r: { url(): string }) => void (r.url().includes('/api/trpc/') && asked.push(r.url()));
+    p.on('request', onRequest);
+    // Ten points more shrinkage: the same agents, each FTE worth (1 − new) / (1 − old) as much.
+    const shrinkage = Math.round(policy.shrinkage * 100) + 10;
+    await whatIf.getByLabel('Shrinkage (%)').fill(String(shrinkage));
+    const expected = (storedHours * (1 - policy.shrinkage)) / (1 - shrinkage / 100);
+    await ui(() => text(whatIf.getByTestId('whatif-hours'))).toBe(expected.toFixed(1));
+    expect(num(await text(whatIf.getByTestId('whatif-change')))).toBeCloseTo(100 * (expected / storedHours - 1), 1);
+    p.off('request', onRequest);
+    expect(asked).toEqual([]);
+
+    await shot(p, 'planning-what-if');
+    await whatIf.getByRole('button', { name: 'Reset to stored policy' }).click();
+    await ui(() => text(whatIf.getByTestId('whatif-hours'))).toBe(storedHours.toFixed(1));
+  });
+
+  it('adds and removes special days and overrides, for the next run', async () => {
+    const p = page();
+    await p.getByRole('radio', { name: 'Special days & overrides' }).click();
+    expect(await text(p.getByTestId('next-run-note'))).toMatch(/next forecast run/);
+
+    const dayForm = p.getByRole('form', { name: 'Add a special day' });
+    const holiday = addDays(startDate, HORIZON_DAYS + 3);
+    await dayForm.getByLabel('Date').fill(holiday);
+    await dayForm.getByLabel('Label').fill('Bank holiday');
+    await dayForm.getByLabel('Multiplier').fill('0.4');
+    await dayForm.getByRole('button', { name: 'Add day' }).click();
+    const days = p.getByTestId('special-day');
+    await ui(() => days.allTextContents()).toEqual([expect.stringMatching(/Bank holiday.*volume × 0\.4/)]);
+
+    const overrideForm = p.getByRole('form', { name: 'Add a forecast override' });
+    await overrideForm.getByLabel('Queue').selectOption({ label: queue.name });
+    await overrideForm.getByLabel('From date').fill(holiday);
+    await overrideForm.getByLabel('From time (empty: start of day)').fill('09:00');
+    await overrideForm.getByLabel('To time (empty: end of day)').fill('10:00');
+    await overrideForm.getByLabel('Kind').selectOption('set');
+    await overrideForm.getByLabel('Value').fill('50');
+    await overrideForm.getByLabel('Label').fill('Mailing');
+    await overrideForm.getByRole('button', { name: 'Add override' }).click();
+    const overrides = p.getByTestId('override');
+    await ui(() => overrides.allTextContents()).toEqual([expect.stringMatching(new RegExp(`^${queue.name}.*09:00–10:00set to 50 per intervalMailing`))]);
+    await shot(p, 'planning-adjustments');
+
+    await p.getByRole('button', { name: `Remove ${'Bank holiday'} on ${holiday}` }).click();
+    await p.getByTestId('special-days-empty').waitFor({ timeout: UI_TIMEOUT_MS });
+    expect(await overrides.count()).toBe(1);
+  });
+});
+
+describe('a supervisor', () => {
+  it('reads the same planning screens without a way to change them', async () => {
+    const p = page();
+    await browser!.context.clearCookies();
+    expect(await signInThroughForm(p, url, users.supervisor, pacer)).toBe(200);
+    await p.waitForURL((u) => u.pathname === '/wallboard', { timeout: UI_TIMEOUT_MS });
+    await p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Planning' }).click();
+    await p.getByTestId('read-only').waitFor({ timeout: UI_TIMEOUT_MS });
+
+    const runForm = p.getByRole('form', { name: 'Run a forecast' });
+    expect(await runForm.getByRole('button', { name: 'Run forecast now' }).isDisabled()).toBe(true);
+    expect(await runForm.getByRole('button', { name: 'Recompute staffing' }).isDisabled()).toBe(true);
+    expect(await text(p.getByTestId('run-blocked'))).toBe('Only planners and admins start runs.');
+    await p.getByTestId('forecast-chart').waitFor({ timeout: UI_TIMEOUT_MS });
+    await shot(p, 'planning-supervisor');
+
+    await openQueueDay(p, 'Staffing & what-if');
+    await p.getByTestId('what-if').waitFor({ timeout: UI_TIMEOUT_MS });
+    expect(await p.getByRole('button', { name: /^Save shrinkage/ }).count()).toBe(0);
+
+    await p.getByRole('radio', { name: 'Special days & overrides' }).click();
+    await p.getByTestId('override').first().waitFor({ timeout: UI_TIMEOUT_MS });
+    expect(await p.getByRole('form', { name: 'Add a special day' }).count()).toBe(0);
+    expect(await p.getByRole('form', { name: 'Add a forecast override' }).count()).toBe(0);
+    expect(await p.getByRole('button', { name: /^Remove/ }).count()).toBe(0);
+    await shot(p, 'planning-supervisor-adjustments');
+
+    // The screen is only the friendly part: the API refuses the supervisor's run too.
+    const status = await p.evaluate(async () => {
+      const res = await fetch('/api/trpc/planning.runForecast', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ startDate: '2030-01-01' }) });
+      return res.status;
+    });
+    expect(status).toBe(403);
+  });
+});
+
+it('no page threw an uncaught error', () => {
+  expect(pageErrors).toEqual([]);
+});
