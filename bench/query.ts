@@ -13,11 +13,12 @@
  *    contacts, and marker contacts are sent to the marker queue one at a time, each timed
  *    from its 2xx until a wallboard snapshot shows it waiting.
  * Prints one JSON object as its last line. BENCH_KEEP_DATA=1 keeps the data directory to
- * inspect queries afterwards.
+ * inspect queries afterwards; BENCH_DATA_DIR=<kept directory> skips 1. and benches it again
+ * (quicker to iterate, but its generated days end when it was generated).
  */
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { quantile } from 'simple-statistics';
@@ -221,20 +222,30 @@ function isoDate(ms: number): string {
   return new Date(ms).toLocaleDateString('en-CA', { timeZone: demoCenter.timezone });
 }
 
+const markersWaiting = (snapshot: Snapshot) => snapshot.queues.find((q) => q.key === MARKER_QUEUE)?.waiting ?? 0;
+
 async function drive(base: string, cookie: string, apiKey: string) {
   const deadline = performance.now() + DURATION_S * 1000;
   const tile: number[] = [];
   const report: number[] = [];
+  const uncached: number[] = [];
   const freshness: number[] = [];
   let ingested = 0;
-  const reportInput = { from: isoDate(Date.now() - (DAYS - 1) * 86_400_000), to: isoDate(Date.now()), grain: 'day', dimension: 'queue', compare: true };
+  const reportInput = (daysBack: number, keys?: string[]) => ({
+    from: isoDate(Date.now() - (daysBack + DAYS - 1) * 86_400_000),
+    to: isoDate(Date.now() - daysBack * 86_400_000),
+    grain: 'day',
+    dimension: 'queue',
+    compare: true,
+    ...(keys ? { keys } : {}),
+  });
 
   const client = async (id: number) => {
     for (let n = 0; performance.now() < deadline; n++) {
       // One request in five is the 30-day report, the rest the wallboard, as when most screens are wallboards.
       const isReport = (n + id) % 5 === 0;
       const started = performance.now();
-      await getJson(isReport ? trpcUrl(base, 'reports.run', reportInput) : trpcUrl(base, 'wallboard.snapshot'), cookie);
+      await getJson(isReport ? trpcUrl(base, 'reports.run', reportInput(0)) : trpcUrl(base, 'wallboard.snapshot'), cookie);
       (isReport ? report : tile).push(performance.now() - started);
     }
   };
@@ -251,36 +262,60 @@ async function drive(base: string, cookie: string, apiKey: string) {
     }
   };
   const markers = async () => {
-    let sent = 0;
+    // Markers of an earlier run on a kept directory may still be waiting.
+    let expected = markersWaiting(await getJson<Snapshot>(trpcUrl(base, 'wallboard.snapshot'), cookie));
     while (performance.now() < deadline - 5_000) {
       await ingest(base, apiKey, `${contact(MARKER_QUEUE, 'voice')}\n`);
       const acked = performance.now();
-      sent++;
+      expected++;
       for (;;) {
         const snapshot = await getJson<Snapshot>(trpcUrl(base, 'wallboard.snapshot'), cookie);
-        if ((snapshot.queues.find((q) => q.key === MARKER_QUEUE)?.waiting ?? 0) >= sent) break;
+        if (markersWaiting(snapshot) >= expected) break;
       }
       freshness.push(performance.now() - acked);
       await new Promise((r) => setTimeout(r, 500));
     }
   };
+  // What a report costs when nobody asked for it before: one a second, under the same load,
+  // 30 days ending one to seven days back, every queue and a key no queue has, so that each
+  // input is new (nothing can answer it from a cache) and reads what the clients' report reads.
+  const uncachedReports = async () => {
+    const queues = benchCenter.queues.map((q) => q.id);
+    for (let n = 0; performance.now() < deadline; n++) {
+      const started = performance.now();
+      await getJson(trpcUrl(base, 'reports.run', reportInput(1 + (n % 7), [...queues, `uncached-${n}`])), cookie);
+      uncached.push(performance.now() - started);
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+  };
   const started = performance.now();
-  await Promise.all([...Array.from({ length: CLIENTS }, (_, i) => client(i)), background(), markers()]);
+  await Promise.all([...Array.from({ length: CLIENTS }, (_, i) => client(i)), background(), markers(), uncachedReports()]);
   const seconds = (performance.now() - started) / 1000;
-  return { tile, report, freshness, ingestedPerS: ingested / seconds };
+  return { tile, report, uncached, freshness, ingestedPerS: ingested / seconds };
 }
 
 const round = (v: number) => Math.round(v * 10) / 10;
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-bench-query-'));
-  const secret = randomBytes(32).toString('hex');
+  const reuseDir = process.env.BENCH_DATA_DIR;
+  const dataDir = reuseDir ?? mkdtempSync(path.join(os.tmpdir(), 'switchboard-bench-query-'));
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   try {
-    const { tenantId, password, apiKey } = await seed(dataDir, secret);
-    log(`bench:query: generating ${(EVENTS / 1e6).toFixed(0)}M events over ${DAYS} days for ${TENANTS} tenants`);
-    const generated = await generate(dataDir, tenantId);
-    log(`bench:query: ${generated.rows} events stored in ${generated.seconds.toFixed(0)} s (${generated.tenantRows} for the benched tenant)`);
+    const setupFile = path.join(dataDir, 'bench-query.json');
+    let setup: { secret: string; password: string; apiKey: string; generated: { seconds: number; rows: number; tenantRows: number } };
+    if (reuseDir) {
+      setup = JSON.parse(readFileSync(setupFile, 'utf8')) as typeof setup;
+      log(`bench:query: reusing ${reuseDir} (${setup.generated.rows} events when it was generated)`);
+    } else {
+      const secret = randomBytes(32).toString('hex');
+      const { tenantId, password, apiKey } = await seed(dataDir, secret);
+      log(`bench:query: generating ${(EVENTS / 1e6).toFixed(0)}M events over ${DAYS} days for ${TENANTS} tenants`);
+      const generated = await generate(dataDir, tenantId);
+      log(`bench:query: ${generated.rows} events stored in ${generated.seconds.toFixed(0)} s (${generated.tenantRows} for the benched tenant)`);
+      setup = { secret, password, apiKey, generated };
+      writeFileSync(setupFile, JSON.stringify(setup));
+    }
+    const { secret, password, apiKey, generated } = setup;
 
     const host = startHost(dataDir, port, secret);
     try {
@@ -301,6 +336,7 @@ async function main(): Promise<void> {
         tile_p50_ms: round(quantile(run.tile, 0.5)),
         tile_p95_ms: round(quantile(run.tile, 0.95)),
         report_30d_p95_ms: round(quantile(run.report, 0.95)),
+        report_30d_uncached_ms: round(quantile(run.uncached, 0.5)),
         freshness_p50_ms: round(quantile(run.freshness, 0.5)),
         freshness_p95_ms: round(quantile(run.freshness, 0.95)),
         tenants: TENANTS,
@@ -310,6 +346,8 @@ async function main(): Promise<void> {
         tile_requests: run.tile.length,
         report_requests: run.report.length,
         report_30d_p50_ms: round(quantile(run.report, 0.5)),
+        report_30d_uncached_p95_ms: round(quantile(run.uncached, 0.95)),
+        uncached_reports: run.uncached.length,
         markers: run.freshness.length,
         ingest_events_per_s: Math.round(run.ingestedPerS),
       };
@@ -318,7 +356,7 @@ async function main(): Promise<void> {
       await host.stop();
     }
   } finally {
-    if (process.env.BENCH_KEEP_DATA === '1') log(`bench:query: data kept in ${dataDir}`);
+    if (reuseDir || process.env.BENCH_KEEP_DATA === '1') log(`bench:query: data kept in ${dataDir}`);
     else rmSync(dataDir, { recursive: true, force: true });
   }
 }

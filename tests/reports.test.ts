@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { TZDate } from '@date-fns/tz';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHORT_ABANDON_MS, type TelemetryEvent } from '@switchboard/contracts';
+import { REPORT_MAX_STALE_MS } from '@switchboard/api';
 import { demoCenter, simulate } from '@switchboard/simulator';
 import { ndjson, post } from './support/events.ts';
 import { startTestHost, type TestHost } from './support/host.ts';
@@ -16,6 +18,7 @@ let t: TestHost;
 let admin: Awaited<ReturnType<typeof seedTenantWithMembers>>['callers'][number];
 let supervisor: typeof admin;
 let events: TelemetryEvent[];
+let apiKey: string;
 const tz = demoCenter.timezone;
 const team = demoCenter.teams[0]!;
 
@@ -29,6 +32,7 @@ beforeAll(async () => {
   t = await startTestHost();
   const seeded = await seedTenantWithMembers(t, demoCenter, [{ role: 'admin' }, { role: 'supervisor', teamKeys: [team.id] }]);
   [admin, supervisor] = seeded.callers as [typeof admin, typeof admin];
+  apiKey = seeded.apiKey;
   events = [...simulate({ config: demoCenter, seed: 5, start: dayStart.getTime(), end: dayStart.getTime() + 86_400_000 })];
   for (let i = 0; i < events.length; i += 10_000) {
     expect((await post(t.url, seeded.apiKey, ndjson(events.slice(i, i + 10_000)))).status).toBe(200);
@@ -131,6 +135,30 @@ describe('reports over one simulated day', () => {
     expect(report.total.previous?.service_level).toBeNull();
   });
 
+  it('compares a week later with the same day: the previous figures are that day’s, by row and by bucket', async () => {
+    const weekLater = new TZDate(dayStart.getFullYear(), dayStart.getMonth(), dayStart.getDate() + 7, tz);
+    const later = `${weekLater.getFullYear()}-${String(weekLater.getMonth() + 1).padStart(2, '0')}-${String(weekLater.getDate()).padStart(2, '0')}`;
+    for (const grain of ['day', '60m'] as const) {
+      const [that, compared] = await Promise.all([
+        admin.reports.run({ from: date, to: date, grain, dimension: 'queue', compare: false }),
+        admin.reports.run({ from: later, to: later, grain, dimension: 'queue', compare: true }),
+      ]);
+      expect(compared.total.previous).toEqual(that.total.kpis);
+      expect(compared.rows.map((r) => [r.key, r.previous])).toEqual(that.rows.map((r) => [r.key, r.kpis]));
+      // By day only: hourly buckets a week apart line up only when no change of clocks falls between.
+      if (grain === 'day') expect(compared.series.map((p) => p.previous)).toEqual(that.series.map((p) => p.kpis));
+    }
+  });
+
+  it('answers viewers of different scopes asking at the same moment each within their scope', async () => {
+    const input = { from: date, to: date, grain: 'day', dimension: 'agent', compare: false } as const;
+    const [all, mine] = await Promise.all([admin.reports.run(input), supervisor.reports.run(input)]);
+    const ofTeam = new Set(demoCenter.agents.filter((a) => a.team_id === team.id).map((a) => a.id));
+    expect(all.rows.some((r) => !ofTeam.has(r.key))).toBe(true);
+    expect(mine.rows.length).toBeGreaterThan(0);
+    expect(mine.rows.every((r) => ofTeam.has(r.key))).toBe(true);
+  });
+
   it('opens an interaction as its timeline, in the order of a contact’s life', async () => {
     const report = await admin.reports.run({ from: date, to: date, grain: 'day', dimension: 'queue', compare: false });
     const drill = await admin.reports.drill({ ...report.window, metric: 'handled', dimension: 'queue', limit: 50 });
@@ -164,6 +192,24 @@ describe('reports over one simulated day', () => {
     }
     const sent = events.filter((e) => e.type === 'bot.session_ended' && e.outcome === 'contained').length;
     expect(bots.total.contained).toBe(sent);
+  });
+
+  it('shows a contact offered just now in a report that includes today within a few seconds, though it was just computed', async () => {
+    const now = new TZDate(Date.now(), tz);
+    const today = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+    const input = { from: today, to: today, grain: 'day', dimension: 'queue', compare: false } as const;
+    const before = (await admin.reports.run(input)).total.kpis.offered ?? 0;
+    const at = new Date().toISOString();
+    const offered = { event_id: randomUUID(), type: 'interaction.offered', schema_version: 1, occurred_at: at, sent_at: at, source: 'routing' };
+    const contact = { ...offered, interaction_id: randomUUID(), queue_id: demoCenter.queues[0]!.id, channel: demoCenter.queues[0]!.channel };
+    expect((await post(t.url, apiKey, ndjson([contact as TelemetryEvent]))).status).toBe(200);
+    const deadline = Date.now() + REPORT_MAX_STALE_MS + 2_000;
+    let shown = before;
+    while (shown === before && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      shown = (await admin.reports.run(input)).total.kpis.offered ?? 0;
+    }
+    expect(shown).toBe(before + 1);
   });
 
   it('refuses ranges it cannot answer with a reason', async () => {

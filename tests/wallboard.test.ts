@@ -37,6 +37,31 @@ function answered(secondsAgo: number, waitS: number): TelemetryEvent[] {
     { ...envelope('interaction.answered', secondsAgo), ...ids, agent_id: agentOfTeam.id, wait_ms: waitS * 1000 },
   ] as TelemetryEvent[];
 }
+/**
+ * Another queue's contacts: one queued again after its answer, one whose queued event was
+ * stored twice, one queued twice (back from an agent who did not pick up) and then answered,
+ * one abandoned.
+ */
+const requeueQueue = demoCenter.queues.find((q) => q.id === 'loans-voice')!;
+function contactEvent(interactionId: string, type: string, secondsAgo: number, extra: Record<string, unknown> = {}): TelemetryEvent {
+  return { ...envelope(type, secondsAgo), interaction_id: interactionId, queue_id: requeueQueue.id, channel: 'voice', ...extra } as TelemetryEvent;
+}
+const requeued = randomUUID();
+const duplicated = contactEvent(randomUUID(), 'interaction.queued', 80);
+const notPickedUp = randomUUID();
+const abandoned = randomUUID();
+const requeueEvents = [
+  contactEvent(notPickedUp, 'interaction.queued', 120),
+  contactEvent(notPickedUp, 'interaction.queued', 90),
+  contactEvent(notPickedUp, 'interaction.answered', 20, { agent_id: agentOfTeam.id, wait_ms: 100_000 }),
+  contactEvent(requeued, 'interaction.queued', 200),
+  contactEvent(requeued, 'interaction.answered', 150, { agent_id: agentOfTeam.id, wait_ms: 50_000 }),
+  contactEvent(requeued, 'interaction.queued', 100),
+  duplicated,
+  contactEvent(abandoned, 'interaction.queued', 60),
+  contactEvent(abandoned, 'interaction.abandoned', 30, { wait_ms: 30_000 }),
+];
+
 function state(agentId: string, name: string, secondsAgo: number): TelemetryEvent {
   return { ...envelope('agent.state_changed', secondsAgo), source: 'desktop', agent_id: agentId, state: name } as TelemetryEvent;
 }
@@ -60,6 +85,9 @@ beforeAll(async () => {
     state(agentElsewhere.id, 'break', 120),
   ];
   expect((await post(t.url, seeded.apiKey, ndjson(events))).status).toBe(200);
+  expect((await post(t.url, seeded.apiKey, ndjson(requeueEvents))).status).toBe(200);
+  // The same event again in another batch: stored twice until a merge removes one.
+  expect((await post(t.url, seeded.apiKey, ndjson([duplicated]))).status).toBe(200);
   expect(await admin.wallboard.alertRules.list()).toEqual([]);
   const queueId = (await admin.wallboard.snapshot()).queues.find((q) => q.key === queue.id)!.id;
   await admin.wallboard.alertRules.save({ queueId, metric: 'waiting', comparator: 'above', threshold: 1, severity: 'critical' });
@@ -82,6 +110,13 @@ describe('wallboard', () => {
     expect(quiet.waiting).toBe(0);
     expect(quiet.longestWaitS).toBeNull();
     expect(quiet.last30.serviceLevel).toBeNull();
+  });
+
+  it('counts a contact queued again after its answer and a twice-stored event once; answered and abandoned ones not', async () => {
+    const board = await admin.wallboard.snapshot();
+    const tile = board.queues.find((q) => q.key === requeueQueue.id)!;
+    expect(tile.waiting).toBe(2);
+    expect(tile.longestWaitS).toBe(100);
   });
 
   it('fires the rules that apply to each queue, critical first', async () => {

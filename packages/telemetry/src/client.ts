@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
+import { createClient, type ClickHouseClient, type ClickHouseClientConfigOptions, type ClickHouseSettings } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 
 export type TelemetryKind = 'chdb' | 'server';
@@ -49,6 +49,62 @@ interface ChdbRawInsert {
   };
 }
 
+/** Settings of the wallboard's reads: ClickHouse's `priority` (1 is the most urgent) puts them before reports. */
+export const liveRead: ClickHouseSettings = { priority: '1' };
+
+type Connection = NonNullable<ClickHouseClientConfigOptions['connection']>;
+
+/**
+ * chdb binds query parameters process-wide, so it runs bound queries one at a time, in the
+ * order they arrive. They wait here instead, ordered by ClickHouse's `priority` setting
+ * (1 first, unset last, arrival order within a level): a wallboard read then waits for at
+ * most one running query, not behind every report queued before it. A server schedules
+ * priorities itself; the setting is not passed on to chdb, whose session would keep it.
+ */
+function scheduleBoundQueries(connection: Connection): Connection {
+  const waiting: { rank: number; order: number; start: () => Promise<unknown> }[] = [];
+  let running = false;
+  let order = 0;
+  const startNext = () => {
+    running = waiting.length > 0;
+    if (!running) return;
+    let best = 0;
+    for (let i = 1; i < waiting.length; i++) {
+      const w = waiting[i]!;
+      const b = waiting[best]!;
+      if (w.rank < b.rank || (w.rank === b.rank && w.order < b.order)) best = i;
+    }
+    const [next] = waiting.splice(best, 1);
+    void next!.start().finally(startNext);
+  };
+  const scheduled =
+    <P extends { query_params?: Record<string, unknown>; clickhouse_settings?: ClickHouseSettings }, R>(call: (params: P) => Promise<R>) =>
+    (params: P): Promise<R> => {
+      const { priority, ...settings } = params.clickhouse_settings ?? {};
+      const bound = { ...params, clickhouse_settings: settings };
+      if (Object.keys(params.query_params ?? {}).length === 0) return call(bound);
+      return new Promise<R>((resolve, reject) => {
+        const start = async () => {
+          try {
+            resolve(await call(bound));
+          } catch (error) {
+            reject(error as Error);
+          }
+        };
+        waiting.push({ rank: Number(priority) || Infinity, order: order++, start });
+        if (!running) startNext();
+      });
+    };
+  return {
+    query: scheduled((p) => connection.query(p)),
+    exec: scheduled((p) => connection.exec(p)),
+    command: scheduled((p) => connection.command(p)),
+    insert: scheduled((p) => connection.insert(p)),
+    ping: (p) => connection.ping(p),
+    close: () => connection.close(),
+  };
+}
+
 /**
  * One factory for both ways to run: embedded chDB under `<dataDir>/clickhouse`, or a
  * ClickHouse server when `url` is set. Everything else talks to the returned client.
@@ -75,7 +131,7 @@ export function createTelemetryStore(options: TelemetryOptions): TelemetryStore 
   mkdirSync(dir, { recursive: true });
   const connection = createChdbConnection({ path: dir });
   // chdb 3.4 types its connection against the deprecated client-common package.
-  const client = createClient({ connection, clickhouse_settings: readSettings } as unknown as Parameters<typeof createClient>[0]);
+  const client = createClient({ connection: scheduleBoundQueries(connection as unknown as Connection), clickhouse_settings: readSettings });
   const raw = connection as unknown as ChdbRawInsert;
   return {
     kind: 'chdb',

@@ -170,12 +170,23 @@ class Accumulator {
   }
 }
 
-/** Rows of one window for a dimension, accumulated by key and by bucket. */
-async function accumulate(services: ApiServices, access: Access, input: ReportInput, window: ReportWindow): Promise<Accumulator> {
+/**
+ * Rows of the window and of the compared one (read together, see getQueueReport), for a
+ * dimension, accumulated by key and by bucket.
+ */
+async function accumulate(
+  services: ApiServices,
+  access: Access,
+  input: ReportInput,
+  window: ReportWindow,
+  previousWindow: ReportWindow | null,
+): Promise<{ current: Accumulator; previous: Accumulator | null }> {
   const { directory, tenantId } = access;
-  const params = { tenantId, from: window.from, to: window.to, grain: input.grain, timezone: directory.timezone };
+  const params = { tenantId, from: window.from, to: window.to, previous: previousWindow, grain: input.grain, timezone: directory.timezone };
   const wanted = input.keys ? new Set(input.keys) : null;
-  const acc = new Accumulator();
+  const current = new Accumulator();
+  const previous = previousWindow ? new Accumulator() : null;
+  const accOf = (row: { previous: boolean }) => (row.previous ? previous! : current);
 
   if (input.dimension === 'queue' || input.dimension === 'channel') {
     const queues = new Map(directory.queues.map((q) => [q.key, q]));
@@ -186,15 +197,15 @@ async function accumulate(services: ApiServices, access: Access, input: ReportIn
       if (wanted && !wanted.has(key)) continue;
       // A queue that sends events but is not configured is still reported, at the shortest threshold.
       const thresholdS = queues.get(r.queue_id)?.slThresholdS ?? 10;
-      acc.add(key, r.bucket, { queue: applyServiceLevelThreshold(r.sums, thresholdS) });
+      accOf(r).add(key, r.bucket, { queue: applyServiceLevelThreshold(r.sums, thresholdS) });
     }
     for (const s of surveys) {
       const channel = queues.get(s.queue_id)?.channel ?? '';
       const key = keyOf(s.queue_id, channel);
       if (!s.queue_id || (wanted && !wanted.has(key))) continue;
-      acc.add(key, null, { survey: s });
+      accOf(s).add(key, null, { survey: s });
     }
-    return acc;
+    return { current, previous };
   }
 
   const agents = directory.agents.filter((a) => access.agentKeys === null || access.agentKeys.has(a.key));
@@ -223,17 +234,17 @@ async function accumulate(services: ApiServices, access: Access, input: ReportIn
       holds: w.holds,
       transferred: w.transferred,
     };
-    acc.add(keyOf(w.agent_id), w.bucket, { queue });
+    accOf(w).add(keyOf(w.agent_id), w.bucket, { queue });
   }
   for (const s of states) {
     if (!inScope(s.agent_id)) continue;
-    acc.add(keyOf(s.agent_id), s.bucket, { states: { [s.state]: s.state_ms } });
+    accOf(s).add(keyOf(s.agent_id), s.bucket, { states: { [s.state]: s.state_ms } });
   }
   for (const s of surveys) {
     if (!s.agent_id || !inScope(s.agent_id)) continue;
-    acc.add(keyOf(s.agent_id), null, { survey: s });
+    accOf(s).add(keyOf(s.agent_id), null, { survey: s });
   }
-  return acc;
+  return { current, previous };
 }
 
 function labelOf(access: Access, dimension: ReportDimension, key: string): string {
@@ -249,15 +260,20 @@ function labelOf(access: Access, dimension: ReportDimension, key: string): strin
  * totals, a series per bucket for the chart and, when asked, the same days a week earlier.
  * Totals are the KPI formulas applied to summed parts, so they equal their drill-downs.
  */
-export async function getReport(services: ApiServices, access: Access, input: ReportInput): Promise<Report> {
+export function getReport(services: ApiServices, access: Access, input: ReportInput): Promise<Report> {
+  // Viewers of a tenant asking for the same report share one computation; the scope is
+  // part of the key, since it narrows agent rows.
+  const agentKeys = access.agentKeys === null ? null : [...access.agentKeys].sort();
+  const key = JSON.stringify([access.tenantId, access.scope, agentKeys, input]);
+  return services.reports.get(key, () => computeReport(services, access, input));
+}
+
+async function computeReport(services: ApiServices, access: Access, input: ReportInput): Promise<Report> {
   const timezone = access.directory.timezone;
   const window = getReportWindow(input.from, input.to, timezone);
   const previousWindow = input.compare ? getPreviousWeekWindow(input.from, input.to, timezone) : null;
   const columns = input.dimension === 'queue' || input.dimension === 'channel' ? queueColumns : agentColumns;
-  const [current, previous] = await Promise.all([
-    accumulate(services, access, input, window),
-    previousWindow ? accumulate(services, access, input, previousWindow) : Promise.resolve(null),
-  ]);
+  const { current, previous } = await accumulate(services, access, input, window, previousWindow);
   const shift = previousWindow ? window.from.getTime() - previousWindow.from.getTime() : 0;
   const previousByBucket = new Map(
     [...(previous?.byBucket ?? [])].map(([bucket, sums]) => [new Date(Date.parse(bucket) + shift).toISOString(), sums]),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { serviceLevelThresholdsS, SHORT_ABANDON_MS } from '@switchboard/contracts';
 import type { QueueSums } from '@switchboard/kpis';
+import { liveRead } from '../client.ts';
 import { queryRows, toChDateTime, UInt64 } from './rows.ts';
 
 /**
@@ -51,7 +52,8 @@ const rawQueueSumsSql = [
 ].join(',\n       ');
 
 const sumColumns = [...additive, 'wait_ms_max'];
-const sumsShape = Object.fromEntries(sumColumns.map((c) => [c, UInt64])) as Record<string, typeof UInt64>;
+/** A zod shape of every column of `rollupQueueSumsSql`. */
+export const queueSumsShape = Object.fromEntries(sumColumns.map((c) => [c, UInt64])) as Record<string, typeof UInt64>;
 
 /** Turns a flat row of sums (every column of `sumColumns`, parsed by zod) into QueueSums. */
 export function toQueueSums(row: Record<string, number>): QueueSums {
@@ -78,7 +80,7 @@ export function toQueueSums(row: Record<string, number>): QueueSums {
 }
 
 export const QueueSumsRow = z
-  .object({ queue_id: z.string(), channel: z.string(), ...sumsShape })
+  .object({ queue_id: z.string(), channel: z.string(), ...queueSumsShape })
   .transform(({ queue_id, channel, ...sums }) => ({ queue_id, channel, sums: toQueueSums(sums as Record<string, number>) }));
 export type QueueSumsRow = z.infer<typeof QueueSumsRow>;
 
@@ -103,6 +105,7 @@ export function getQueueSums(client: ClickHouseClient, params: Window): Promise<
       GROUP BY queue_id, channel
       ORDER BY queue_id, channel`,
     { tenantId: params.tenantId, from: toChDateTime(params.from), to: toChDateTime(params.to) },
+    liveRead,
   );
 }
 
@@ -120,5 +123,6 @@ export function getRecentQueueSums(client: ClickHouseClient, params: Window): Pr
       GROUP BY queue_id, channel
       ORDER BY queue_id, channel`,
     { tenantId: params.tenantId, from: toChDateTime(params.from), to: toChDateTime(params.to) },
+    liveRead,
   );
 }

@@ -3,7 +3,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { SHORT_ABANDON_MS } from '@switchboard/contracts';
 import { agentFilter, agentScopeParams } from './agents.ts';
 import { botSumsShape, botSumsSql } from './live.ts';
-import { QueueSumsRow, rollupQueueSumsSql } from './queue-sums.ts';
+import { queueSumsShape, rollupQueueSumsSql, toQueueSums } from './queue-sums.ts';
 import { ChDateTime, queryRows, toChDateTime, UInt64 } from './rows.ts';
 
 /**
@@ -29,19 +29,56 @@ export interface ReportWindow {
   to: Date;
   grain: ReportGrain;
   timezone: string;
+  /** A second window (the compared week) read in the same pass; its rows come back with `previous`. */
+  previous?: { from: Date; to: Date } | null | undefined;
+}
+
+type Windows = Pick<ReportWindow, 'tenantId' | 'from' | 'to' | 'previous'>;
+
+function windowParams(params: Windows) {
+  // No previous window: an empty one, so every report has one shape of SQL.
+  const previous = params.previous ?? { from: params.from, to: params.from };
+  return {
+    tenantId: params.tenantId,
+    from: toChDateTime(params.from),
+    to: toChDateTime(params.to),
+    previousFrom: toChDateTime(previous.from),
+    previousTo: toChDateTime(previous.to),
+  };
 }
 
 function reportParams(params: ReportWindow) {
-  return { tenantId: params.tenantId, from: toChDateTime(params.from), to: toChDateTime(params.to), tz: params.timezone };
+  return { ...windowParams(params), tz: params.timezone };
 }
 
-const windowSql = `tenant_id = {tenantId:String}
-        AND interval_start >= {from:DateTime64(3, 'UTC')} AND interval_start < {to:DateTime64(3, 'UTC')}`;
+/**
+ * The rows of either window, each joined to the windows it falls in (`previous` 0 or 1):
+ * the compared weeks overlap, and a row in both counts in both, but is read once.
+ */
+function windowsSql(column: string) {
+  const inWindow = `${column} >= {from:DateTime64(3, 'UTC')} AND ${column} < {to:DateTime64(3, 'UTC')}`;
+  const inPrevious = `${column} >= {previousFrom:DateTime64(3, 'UTC')} AND ${column} < {previousTo:DateTime64(3, 'UTC')}`;
+  return {
+    join: `ARRAY JOIN arrayFilter(w -> if(w = 0, ${inWindow}, ${inPrevious}), [0, 1]) AS previous`,
+    where: `tenant_id = {tenantId:String} AND ((${inWindow}) OR (${inPrevious}))`,
+  };
+}
+const intervalWindows = windowsSql('interval_start');
+
+const withBucket = <T extends { bucket_s: number; previous: number }>({ bucket_s, previous, ...rest }: T) => ({
+  previous: previous === 1,
+  bucket: new Date(bucket_s * 1000).toISOString(),
+  ...rest,
+});
 
 const QueueReportRow = z
-  .object({ bucket_s: UInt64 })
-  .and(QueueSumsRow)
-  .transform(({ bucket_s, ...rest }) => ({ bucket: new Date(bucket_s * 1000).toISOString(), ...rest }));
+  .object({ previous: UInt64, bucket_s: UInt64, queue_id: z.string(), channel: z.string(), ...queueSumsShape })
+  .transform(({ previous, bucket_s, queue_id, channel, ...sums }) => ({
+    ...withBucket({ previous, bucket_s }),
+    queue_id,
+    channel,
+    sums: toQueueSums(sums as Record<string, number>),
+  }));
 export type QueueReportRow = z.infer<typeof QueueReportRow>;
 
 /** Queue sums per bucket, queue and channel. */
@@ -49,17 +86,19 @@ export function getQueueReport(client: ClickHouseClient, params: ReportWindow): 
   return queryRows(
     client,
     QueueReportRow,
-    `SELECT ${bucketSql[params.grain]} AS bucket_s, queue_id, channel, ${rollupQueueSumsSql}
+    `SELECT previous, ${bucketSql[params.grain]} AS bucket_s, queue_id, channel, ${rollupQueueSumsSql}
        FROM queue_interval_15m
-      WHERE ${windowSql}
-      GROUP BY bucket_s, queue_id, channel
-      ORDER BY bucket_s, queue_id, channel`,
+       ${intervalWindows.join}
+      WHERE ${intervalWindows.where}
+      GROUP BY previous, bucket_s, queue_id, channel
+      ORDER BY previous, bucket_s, queue_id, channel`,
     reportParams(params),
   );
 }
 
 export const AgentReportRow = z
   .object({
+    previous: UInt64,
     bucket_s: UInt64,
     agent_id: z.string(),
     answered: UInt64,
@@ -71,7 +110,7 @@ export const AgentReportRow = z
     holds: UInt64,
     transferred: UInt64,
   })
-  .transform(({ bucket_s, ...rest }) => ({ bucket: new Date(bucket_s * 1000).toISOString(), ...rest }));
+  .transform(withBucket);
 export type AgentReportRow = z.infer<typeof AgentReportRow>;
 
 /** What agents handled per bucket (all queues together). */
@@ -82,21 +121,22 @@ export function getAgentReport(
   return queryRows(
     client,
     AgentReportRow,
-    `SELECT ${bucketSql[params.grain]} AS bucket_s, agent_id,
+    `SELECT previous, ${bucketSql[params.grain]} AS bucket_s, agent_id,
             sum(answered) AS answered, sum(handled) AS handled, sum(talk_ms_sum) AS talk_ms_sum,
             sum(hold_ms_sum) AS hold_ms_sum, sum(wrapups) AS wrapups, sum(wrapup_ms_sum) AS wrapup_ms_sum,
             sum(holds) AS holds, sum(transferred) AS transferred
        FROM agent_interval_15m
-      WHERE ${windowSql} AND ${agentFilter}
-      GROUP BY bucket_s, agent_id
-      ORDER BY bucket_s, agent_id`,
+       ${intervalWindows.join}
+      WHERE ${intervalWindows.where} AND ${agentFilter}
+      GROUP BY previous, bucket_s, agent_id
+      ORDER BY previous, bucket_s, agent_id`,
     { ...reportParams(params), ...agentScopeParams(params.agentIds) },
   );
 }
 
 export const AgentStateReportRow = z
-  .object({ bucket_s: UInt64, agent_id: z.string(), state: z.string(), state_ms: UInt64 })
-  .transform(({ bucket_s, ...rest }) => ({ bucket: new Date(bucket_s * 1000).toISOString(), ...rest }));
+  .object({ previous: UInt64, bucket_s: UInt64, agent_id: z.string(), state: z.string(), state_ms: UInt64 })
+  .transform(withBucket);
 export type AgentStateReportRow = z.infer<typeof AgentStateReportRow>;
 
 /** Time in each state per bucket and agent. */
@@ -107,11 +147,12 @@ export function getAgentStateReport(
   return queryRows(
     client,
     AgentStateReportRow,
-    `SELECT ${bucketSql[params.grain]} AS bucket_s, agent_id, state, sum(state_ms) AS state_ms
+    `SELECT previous, ${bucketSql[params.grain]} AS bucket_s, agent_id, state, sum(state_ms) AS state_ms
        FROM agent_state_interval_15m
-      WHERE ${windowSql} AND ${agentFilter}
-      GROUP BY bucket_s, agent_id, state
-      ORDER BY bucket_s, agent_id, state`,
+       ${intervalWindows.join}
+      WHERE ${intervalWindows.where} AND ${agentFilter}
+      GROUP BY previous, bucket_s, agent_id, state
+      ORDER BY previous, bucket_s, agent_id, state`,
     { ...reportParams(params), ...agentScopeParams(params.agentIds) },
   );
 }
@@ -128,10 +169,11 @@ export function getBotIntentReport(client: ClickHouseClient, params: ReportWindo
     BotIntentReportRow,
     `SELECT ${bucketSql[params.grain]} AS bucket_s, bot_id, intent, escalation_reason, ${botSumsSql}
        FROM bot_intent_interval_15m
-      WHERE ${windowSql}
+      WHERE tenant_id = {tenantId:String}
+        AND interval_start >= {from:DateTime64(3, 'UTC')} AND interval_start < {to:DateTime64(3, 'UTC')}
       GROUP BY bucket_s, bot_id, intent, escalation_reason
       ORDER BY bucket_s, bot_id, intent, escalation_reason`,
-    reportParams(params),
+    { tenantId: params.tenantId, from: toChDateTime(params.from), to: toChDateTime(params.to), tz: params.timezone },
   );
 }
 
@@ -356,30 +398,36 @@ export function getInteractionEvents(
   );
 }
 
-export const SurveySumsRow = z.object({
-  queue_id: z.string(),
-  agent_id: z.string(),
-  csat_responses: UInt64,
-  csat_satisfied: UInt64,
-  csat_sum: UInt64,
-});
+export const SurveySumsRow = z
+  .object({
+    previous: UInt64,
+    queue_id: z.string(),
+    agent_id: z.string(),
+    csat_responses: UInt64,
+    csat_satisfied: UInt64,
+    csat_sum: UInt64,
+  })
+  .transform(({ previous, ...rest }) => ({ previous: previous === 1, ...rest }));
 export type SurveySumsRow = z.infer<typeof SurveySumsRow>;
 
-/** CSAT answers per queue and agent of the surveys answered in [from, to). */
-export function getSurveySums(client: ClickHouseClient, params: { tenantId: string; from: Date; to: Date }): Promise<SurveySumsRow[]> {
+const surveyWindows = windowsSql('occurred_at');
+
+/** CSAT answers per queue and agent of the surveys answered in the window (and `previous`). */
+export function getSurveySums(client: ClickHouseClient, params: Windows): Promise<SurveySumsRow[]> {
   return queryRows(
     client,
     SurveySumsRow,
-    `SELECT queue_id, agent_id, countIf(csat > 0) AS csat_responses, countIf(csat >= 4) AS csat_satisfied, sumIf(toUInt64(csat), csat > 0) AS csat_sum
+    `SELECT previous, queue_id, agent_id, countIf(csat > 0) AS csat_responses, countIf(csat >= 4) AS csat_satisfied,
+            sumIf(toUInt64(csat), csat > 0) AS csat_sum
        FROM (
-         SELECT queue_id, agent_id, csat
+         SELECT queue_id, agent_id, csat, occurred_at
            FROM events
-          WHERE tenant_id = {tenantId:String} AND type = 'survey.response'
-            AND occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}
+          WHERE ${surveyWindows.where} AND type = 'survey.response'
           LIMIT 1 BY event_id
        )
-      GROUP BY queue_id, agent_id
-      ORDER BY queue_id, agent_id`,
-    { tenantId: params.tenantId, from: toChDateTime(params.from), to: toChDateTime(params.to) },
+       ${surveyWindows.join}
+      GROUP BY previous, queue_id, agent_id
+      ORDER BY previous, queue_id, agent_id`,
+    windowParams(params),
   );
 }

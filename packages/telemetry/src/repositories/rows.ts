@@ -1,8 +1,16 @@
 import { z } from 'zod';
-import type { ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 
-/** UInt64 arrives as a string (quoted 64-bit integers); turn it into a number at the boundary. */
-export const UInt64 = z.union([z.string(), z.number()]).transform(Number);
+/**
+ * UInt64 arrives as a string (quoted 64-bit integers), smaller integers as numbers; either
+ * becomes a number at the boundary. One transform, not a union: reports parse thousands of these.
+ */
+export const UInt64 = z.unknown().transform((value, ctx) => {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+  if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
+  ctx.addIssue({ code: 'custom', message: `expected an unsigned integer, got ${JSON.stringify(value)}` });
+  return z.NEVER;
+});
 
 /** ClickHouse DateTime text ('YYYY-MM-DD hh:mm:ss[.sss]', UTC) as an ISO string. */
 export const ChDateTime = z.string().transform((v) => `${v.replace(' ', 'T')}${v.includes('.') ? '' : '.000'}Z`);
@@ -13,8 +21,9 @@ export async function queryRows<T extends z.ZodType>(
   schema: T,
   query: string,
   params: Record<string, unknown>,
+  settings?: ClickHouseSettings,
 ): Promise<z.infer<T>[]> {
-  const result = await client.query({ query, query_params: params, format: 'JSONEachRow' });
+  const result = await client.query({ query, query_params: params, format: 'JSONEachRow', clickhouse_settings: settings });
   return z.array(schema).parse(await result.json());
 }
 
