@@ -9,9 +9,9 @@ import type { TelemetryEvent } from '@switchboard/contracts';
 import { demoCenter, simulate } from '@switchboard/simulator';
 import { launchChromium, screenshot, SignInPacer, type Browser } from './support/browser.ts';
 import { parseCsvRecords } from './support/csv.ts';
-import { ndjson, post } from './support/events.ts';
+import { postAll } from './support/events.ts';
 import { repoRoot, tempDataDir } from './support/host.ts';
-import { freePort, spawnHost, waitReady, type SpawnedHost } from './support/spawn-host.ts';
+import { freePort, spawnHost, stopHost, waitReady, type SpawnedHost } from './support/spawn-host.ts';
 import { localDayStart } from './support/time.ts';
 
 /**
@@ -82,18 +82,9 @@ function envelope(at: number) {
 }
 
 async function ingest(events: readonly TelemetryEvent[]): Promise<void> {
-  const res = await post(url, apiKey, ndjson(events));
-  const body = (await res.json()) as { accepted: number; rejected: number; errors: unknown[] };
-  expect(res.status, JSON.stringify(body.errors?.slice(0, 3))).toBe(200);
-  expect(body.accepted).toBe(events.length);
+  await postAll(url, apiKey, events);
 }
 
-async function stopHost(h: SpawnedHost): Promise<void> {
-  if (h.child.exitCode !== null || h.child.signalCode !== null) return;
-  h.child.kill('SIGTERM');
-  const stopped = await Promise.race([h.exited.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 15_000))]);
-  if (!stopped) h.child.kill('SIGKILL');
-}
 
 beforeAll(async () => {
   // The test command builds the app (scripts/setup.sh); this file only uses the build.

@@ -9,9 +9,9 @@ import { getStaffingWaterfall, StaffingPolicy } from '@switchboard/planning';
 import { demoCenter, simulate } from '@switchboard/simulator';
 import { findTemporalCli } from '@switchboard/workflows';
 import { launchChromium, screenshot, SignInPacer, signInThroughForm, type Browser } from './support/browser.ts';
-import { ndjson, post } from './support/events.ts';
+import { postAll } from './support/events.ts';
 import { repoRoot, tempDataDir } from './support/host.ts';
-import { freePort, spawnHost, waitReady, type SpawnedHost } from './support/spawn-host.ts';
+import { freePort, spawnHost, stopHost, waitReady, type SpawnedHost } from './support/spawn-host.ts';
 
 /**
  * The planner screens as people use them: the real host process with the built pages and
@@ -86,18 +86,9 @@ async function shot(p: Page, name: string): Promise<void> {
 }
 
 async function ingest(events: readonly TelemetryEvent[], apiKey: string): Promise<void> {
-  const res = await post(url, apiKey, ndjson(events));
-  const body = (await res.json()) as { accepted: number; errors: unknown[] };
-  expect(res.status, JSON.stringify(body.errors?.slice(0, 3))).toBe(200);
-  expect(body.accepted).toBe(events.length);
+  await postAll(url, apiKey, events);
 }
 
-async function stopHost(h: SpawnedHost): Promise<void> {
-  if (h.child.exitCode !== null || h.child.signalCode !== null) return;
-  h.child.kill('SIGTERM');
-  const stopped = await Promise.race([h.exited.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 15_000))]);
-  if (!stopped) h.child.kill('SIGKILL');
-}
 
 beforeAll(async () => {
   if (!existsSync(path.join(repoRoot, 'apps/web/.next/BUILD_ID'))) {

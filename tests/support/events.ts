@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
 import type { TelemetryEvent } from '@switchboard/contracts';
 
 /** A small, valid interaction (offered → answered → ended → wrap-up) at `at`. */
@@ -42,4 +43,12 @@ export function post(
     },
     body,
   });
+}
+
+/** Posts events and fails the test unless every one was accepted. */
+export async function postAll(url: string, apiKey: string, events: readonly TelemetryEvent[]): Promise<void> {
+  const res = await post(url, apiKey, ndjson(events));
+  const body = (await res.json()) as { accepted: number; errors: unknown[] };
+  expect(res.status, JSON.stringify(body.errors?.slice(0, 3))).toBe(200);
+  expect(body.accepted).toBe(events.length);
 }

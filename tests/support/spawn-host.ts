@@ -62,3 +62,11 @@ export async function waitReady(host: SpawnedHost, timeoutMs = 90_000): Promise<
   }
   throw new Error(`host not ready after ${timeoutMs} ms:\n${host.output()}`);
 }
+
+/** SIGTERM (the host finishes acknowledged writes), SIGKILL if it has not exited in 15 s. */
+export async function stopHost(h: SpawnedHost): Promise<void> {
+  if (h.child.exitCode !== null || h.child.signalCode !== null) return;
+  h.child.kill('SIGTERM');
+  const stopped = await Promise.race([h.exited.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 15_000))]);
+  if (!stopped) h.child.kill('SIGKILL');
+}

@@ -16,6 +16,9 @@ export function toChDateTimeText(iso: string | Date): string {
 /** The same with milliseconds, for DateTime64(3) columns. */
 const toChDateTime64Text = (date: Date) => date.toISOString().slice(0, 23).replace('T', ' ');
 
+/** Handle time over `queue_interval_15m` rows: the catalogue's talk + hold + wrap-up (aht_s). */
+const HANDLE_MS_SUM = 'sum(talk_ms_sum) + sum(hold_ms_sum) + sum(wrapup_ms_sum)';
+
 const Float = z.union([z.number(), z.string()]).transform(Number);
 
 // ── history ──────────────────────────────────────────────────────────────────
@@ -37,7 +40,7 @@ export function getQueueIntervalActuals(
     client,
     IntervalActual,
     `SELECT interval_start, sum(offered) AS offered, sum(handled) AS handled,
-            sum(talk_ms_sum) + sum(hold_ms_sum) + sum(wrapup_ms_sum) AS handle_ms_sum
+            ${HANDLE_MS_SUM} AS handle_ms_sum
        FROM queue_interval_15m
       WHERE tenant_id = {tenantId:String} AND queue_id = {queueId:String}
         AND interval_start >= {from:DateTime('UTC')} AND interval_start < {to:DateTime('UTC')}
@@ -187,7 +190,7 @@ export function getForecastWithActuals(
     ForecastInterval,
     `WITH actuals AS (
        SELECT interval_start, sum(offered) AS offered,
-              if(sum(handled) > 0, (sum(talk_ms_sum) + sum(hold_ms_sum) + sum(wrapup_ms_sum)) / sum(handled) / 1000, NULL) AS aht_s
+              if(sum(handled) > 0, (${HANDLE_MS_SUM}) / sum(handled) / 1000, NULL) AS aht_s
          FROM queue_interval_15m
         WHERE tenant_id = {tenantId:String} AND queue_id = {queueId:String}
           AND interval_start >= {from:DateTime('UTC')} AND interval_start < {to:DateTime('UTC')}
