@@ -29,13 +29,17 @@ function runCli(args: string[]): Promise<{ code: number | null; output: string }
   });
 }
 
+/** 18:00 UTC on a weekday a few days back: the window before it is busy and inside the late-event horizon. */
+function busyUntil(): Date {
+  let day = (Math.floor(Date.now() / 86_400_000) - 3) * 86_400_000;
+  while ([0, 6].includes(new Date(day).getUTCDay())) day -= 86_400_000;
+  return new Date(day + 18 * 3_600_000);
+}
+
 describe('simulator CLI against the real ingest API', () => {
   it('backfills a window exactly once: every simulated event stored, a re-run replayed', async () => {
     const { tenantId, apiKey } = await t.createTenant();
-    // A weekday morning a few days back, so the window is busy and inside the late-event horizon.
-    let day = (Math.floor(Date.now() / 86_400_000) - 3) * 86_400_000;
-    while ([0, 6].includes(new Date(day).getUTCDay())) day -= 86_400_000;
-    const until = new Date(day + 18 * 3_600_000);
+    const until = busyUntil();
     const args = ['backfill', '--days', '0.25', '--until', until.toISOString(), '--url', t.url, '--api-key', apiKey, '--seed', '5', '--batch', '2000'];
 
     const expected = [...simulate({ config: demoCenter, seed: 5, start: until.getTime() - 6 * 3_600_000, end: until })].length;
@@ -54,7 +58,8 @@ describe('simulator CLI against the real ingest API', () => {
     const bad = await runCli(['backfill', '--days', 'many', '--url', t.url]);
     expect(bad.code).toBe(2);
     expect(bad.output).toMatch(/days/);
-    const wrongKey = await runCli(['backfill', '--days', '0.01', '--url', t.url, '--api-key', 'sbk_nope']);
+    // A busy window, so there is a batch to send (a quiet night window would send none and exit 0).
+    const wrongKey = await runCli(['backfill', '--days', '0.01', '--until', busyUntil().toISOString(), '--url', t.url, '--api-key', 'sbk_nope']);
     expect(wrongKey.code).toBe(1);
     expect(wrongKey.output).toMatch(/401|unauthorized/i);
     expect(wrongKey.output).not.toMatch(/SWITCHBOARD_API_KEY/);
