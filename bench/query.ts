@@ -189,8 +189,23 @@ function trpcUrl(base: string, procedure: string, input?: unknown): string {
   return `${base}/api/trpc/${procedure}${input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`}`;
 }
 
-async function getJson<T>(url: string, cookie: string): Promise<T> {
-  const res = await fetch(url, { headers: { cookie } });
+/** The session's cookies, renewed from responses as a browser does (the signed session cache lasts 30 s). */
+class CookieJar {
+  private readonly cookies = new Map<string, string>();
+  update(res: Response): void {
+    for (const c of res.headers.getSetCookie()) {
+      const [name, value] = c.split(';')[0]!.split(/=(.*)/s) as [string, string];
+      this.cookies.set(name, value);
+    }
+  }
+  header(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+}
+
+async function getJson<T>(url: string, jar: CookieJar): Promise<T> {
+  const res = await fetch(url, { headers: { cookie: jar.header() } });
+  jar.update(res);
   const body = (await res.json()) as { result?: { data: T }; error?: unknown };
   if (!res.ok || !body.result) throw new Error(`${url} answered ${res.status}: ${JSON.stringify(body.error)}`);
   return body.result.data;
@@ -224,7 +239,7 @@ function isoDate(ms: number): string {
 
 const markersWaiting = (snapshot: Snapshot) => snapshot.queues.find((q) => q.key === MARKER_QUEUE)?.waiting ?? 0;
 
-async function drive(base: string, cookie: string, apiKey: string) {
+async function drive(base: string, jar: CookieJar, apiKey: string) {
   const deadline = performance.now() + DURATION_S * 1000;
   const tile: number[] = [];
   const report: number[] = [];
@@ -245,7 +260,7 @@ async function drive(base: string, cookie: string, apiKey: string) {
       // One request in five is the 30-day report, the rest the wallboard, as when most screens are wallboards.
       const isReport = (n + id) % 5 === 0;
       const started = performance.now();
-      await getJson(isReport ? trpcUrl(base, 'reports.run', reportInput(0)) : trpcUrl(base, 'wallboard.snapshot'), cookie);
+      await getJson(isReport ? trpcUrl(base, 'reports.run', reportInput(0)) : trpcUrl(base, 'wallboard.snapshot'), jar);
       (isReport ? report : tile).push(performance.now() - started);
     }
   };
@@ -263,13 +278,13 @@ async function drive(base: string, cookie: string, apiKey: string) {
   };
   const markers = async () => {
     // Markers of an earlier run on a kept directory may still be waiting.
-    let expected = markersWaiting(await getJson<Snapshot>(trpcUrl(base, 'wallboard.snapshot'), cookie));
+    let expected = markersWaiting(await getJson<Snapshot>(trpcUrl(base, 'wallboard.snapshot'), jar));
     while (performance.now() < deadline - 5_000) {
       await ingest(base, apiKey, `${contact(MARKER_QUEUE, 'voice')}\n`);
       const acked = performance.now();
       expected++;
       for (;;) {
-        const snapshot = await getJson<Snapshot>(trpcUrl(base, 'wallboard.snapshot'), cookie);
+        const snapshot = await getJson<Snapshot>(trpcUrl(base, 'wallboard.snapshot'), jar);
         if (markersWaiting(snapshot) >= expected) break;
       }
       freshness.push(performance.now() - acked);
@@ -283,7 +298,7 @@ async function drive(base: string, cookie: string, apiKey: string) {
     const queues = benchCenter.queues.map((q) => q.id);
     for (let n = 0; performance.now() < deadline; n++) {
       const started = performance.now();
-      await getJson(trpcUrl(base, 'reports.run', reportInput(1 + (n % 7), [...queues, `uncached-${n}`])), cookie);
+      await getJson(trpcUrl(base, 'reports.run', reportInput(1 + (n % 7), [...queues, `uncached-${n}`])), jar);
       uncached.push(performance.now() - started);
       await new Promise((r) => setTimeout(r, 1_000));
     }
@@ -327,9 +342,10 @@ async function main(): Promise<void> {
         body: JSON.stringify({ email: 'bench@demo.switchboard.local', password }),
       });
       if (!signIn.ok) throw new Error(`sign-in answered ${signIn.status}`);
-      const cookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+      const jar = new CookieJar();
+      jar.update(signIn);
       log(`bench:query: ${CLIENTS} clients for ${DURATION_S} s, ingest at ${INGEST_EVENTS_PER_S} events/s`);
-      const run = await drive(base, cookie, apiKey);
+      const run = await drive(base, jar, apiKey);
       const result = {
         bench: 'query',
         events: generated.rows,

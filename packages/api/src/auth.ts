@@ -44,8 +44,9 @@ export function createAuth(options: AuthOptions) {
     }),
     emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 12 },
     // The signed cookie cache spares a Postgres read per request (the wallboard polls every
-    // 2 s); a session revoked elsewhere stops working within its 30 s.
-    session: { expiresIn: 60 * 60 * 12, updateAge: 60 * 60, cookieCache: { enabled: true, maxAge: 30 } },
+    // 2 s); a session revoked elsewhere stops working within its 25 s plus the API's
+    // SESSION_MEMO_MS (context.ts): 30 s.
+    session: { expiresIn: 60 * 60 * 12, updateAge: 60 * 60, cookieCache: { enabled: true, maxAge: 25 } },
     rateLimit: {
       enabled: true,
       storage: 'database',

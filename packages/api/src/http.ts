@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage, RequestListener } from 'node
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { toNodeHandler } from 'better-auth/node';
 import type { Auth } from './auth.ts';
-import { resolveViewer, type ApiServices } from './context.ts';
+import { createViewerResolver, type ApiServices } from './context.ts';
 import { createMembershipCache } from './membership-cache.ts';
 import { appRouter } from './router.ts';
 
@@ -19,14 +19,14 @@ export function toFetchHeaders(headers: IncomingHttpHeaders): Headers {
 
 /** tRPC over Node HTTP: resolves the viewer from the session cookie for every request. */
 export function createTrpcHandler(deps: { auth: Auth; services: ApiServices }): RequestListener {
-  const membership = createMembershipCache(deps.services.db);
+  const resolveViewer = createViewerResolver(deps.auth, createMembershipCache(deps.services.db));
   return createHTTPHandler({
     router: appRouter,
     basePath: TRPC_BASE_PATH,
     allowMethodOverride: false,
-    createContext: async ({ req }) => ({
+    createContext: async ({ req, res }) => ({
       services: deps.services,
-      viewer: await resolveViewer(deps.auth, membership, toFetchHeaders(req.headers)),
+      viewer: await resolveViewer(toFetchHeaders(req.headers), (cookies) => res.appendHeader('set-cookie', cookies)),
     }),
     onError({ error, path }) {
       // Only unexpected errors are logged; messages are ours, never user data.
