@@ -211,13 +211,21 @@ async function getJson<T>(url: string, jar: CookieJar): Promise<T> {
   return body.result.data;
 }
 
-/** A contact offered and queued now, as the ingest API takes it. */
-function contact(queueId: string, channel: string): string {
-  const at = new Date().toISOString();
+/**
+ * A contact offered and queued now (still waiting), or, with `waitS`, one queued that many
+ * seconds ago and answered now, as the ingest API takes it.
+ */
+function contact(queueId: string, channel: string, waitS?: number): string {
+  const now = Date.now();
+  const at = new Date(now - (waitS ?? 0) * 1000).toISOString();
   const base = { schema_version: 1, occurred_at: at, sent_at: at, source: 'routing', interaction_id: randomUUID(), queue_id: queueId, channel };
+  const answeredAt = new Date(now).toISOString();
   return [
     { ...base, event_id: randomUUID(), type: 'interaction.offered' },
     { ...base, event_id: randomUUID(), type: 'interaction.queued' },
+    ...(waitS === undefined
+      ? []
+      : [{ ...base, occurred_at: answeredAt, sent_at: answeredAt, event_id: randomUUID(), type: 'interaction.answered', agent_id: demoCenter.agents[0]!.id, wait_ms: waitS * 1000 }]),
   ]
     .map((e) => JSON.stringify(e))
     .join('\n');
@@ -265,11 +273,13 @@ async function drive(base: string, jar: CookieJar, apiKey: string) {
     }
   };
   const background = async () => {
-    const perBatch = 200;
+    // Contacts answered after a wait, three events each: the queues do not fill up with
+    // contacts that never end, which no real center has (the markers are the ones left waiting).
+    const perBatch = 201;
     const queues = demoCenter.queues;
     while (performance.now() < deadline) {
       const started = performance.now();
-      const body = Array.from({ length: perBatch / 2 }, (_, i) => contact(queues[i % queues.length]!.id, queues[i % queues.length]!.channel)).join('\n');
+      const body = Array.from({ length: perBatch / 3 }, (_, i) => contact(queues[i % queues.length]!.id, queues[i % queues.length]!.channel, 1 + (i % 30))).join('\n');
       await ingest(base, apiKey, `${body}\n`);
       ingested += perBatch;
       const wait = (perBatch / INGEST_EVENTS_PER_S) * 1000 - (performance.now() - started);

@@ -11,6 +11,8 @@ export interface ApiServices {
   telemetry: TelemetryStore['client'];
   directory: DirectoryCache;
   live: LiveCache;
+  /** The part of the live reads before their cut, per tenant and cut (see LIVE_CUT_STEP_MS). */
+  liveBase: LiveCache;
   /** Reports asked for by several viewers at once, computed once (see REPORT_MAX_AGE_MS). */
   reports: LiveCache;
   now(): Date;

@@ -3,6 +3,7 @@ import type { PlanningRunner } from './planning-runner.ts';
 import type { TelemetryStore } from '@switchboard/telemetry';
 import type { ApiServices } from './context.ts';
 import { createDirectoryCache } from './directory-cache.ts';
+import { LIVE_CUT_STEP_MS } from './services/wallboard.ts';
 
 /**
  * What many viewers ask for at once, loaded once: a tenant's live wallboard data (keyed by
@@ -89,6 +90,8 @@ export function createApiServices(deps: {
     telemetry: deps.telemetry,
     directory: createDirectoryCache(deps.db),
     live: createLiveCache(deps.liveMaxAgeMs ?? LIVE_MAX_AGE_MS),
+    // Keyed by cut, so an entry is only ever used while its cut is current; off with `live`.
+    liveBase: deps.liveMaxAgeMs === 0 ? createLiveCache(0) : createLiveCache(2 * LIVE_CUT_STEP_MS, 2 * LIVE_CUT_STEP_MS),
     reports: createLiveCache(REPORT_MAX_AGE_MS, REPORT_MAX_STALE_MS),
     now: deps.now ?? (() => new Date()),
     planning: deps.planning ?? null,

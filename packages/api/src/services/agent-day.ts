@@ -1,5 +1,5 @@
 import { agentKpis, emptyQueueSums, queueKpis, type AgentStateSums } from '@switchboard/kpis';
-import { getAgentCurrentStates, getAgentStateMs, getAgentWork } from '@switchboard/telemetry';
+import { emptyLiveBase, getAgentCurrentStates, getAgentStateMs, getAgentWork } from '@switchboard/telemetry';
 import type { ApiServices } from '../context.ts';
 import { canSeeAgent, notFound, type Access } from '../trpc.ts';
 import { getLocalDayStart } from './time.ts';
@@ -19,7 +19,8 @@ export async function getAgentDay(services: ApiServices, access: Access, agentKe
   const [stateRows, workRows, current] = await Promise.all([
     getAgentStateMs(services.telemetry, window),
     getAgentWork(services.telemetry, window),
-    getAgentCurrentStates(services.telemetry, { tenantId: access.tenantId, since: new Date(now.getTime() - LIVE_WINDOW_MS), now, agentIds: [agentKey] }),
+    // One agent's day of state events: small enough to read whole each time.
+    getAgentCurrentStates(services.telemetry, { tenantId: access.tenantId, now, base: emptyLiveBase(new Date(now.getTime() - LIVE_WINDOW_MS)), agentIds: [agentKey] }),
   ]);
   const stateMs: AgentStateSums = Object.fromEntries(stateRows.map((r) => [r.state, r.state_ms]));
   const work = workRows[0];

@@ -1,7 +1,7 @@
 import type { agentStates } from '@switchboard/contracts';
 import { applyServiceLevelThreshold, botKpis, computeQueueKpis, emptyQueueSums, queueKpis, type QueueSums } from '@switchboard/kpis';
 import { listAlertRules } from '@switchboard/db';
-import { getAgentCurrentStates, getBotSums, getQueueSums, getQueueWaiting, getRecentQueueSums } from '@switchboard/telemetry';
+import { getAgentCurrentStates, getBotSums, getLiveBase, getQueueSums, getQueueWaiting, getRecentQueueSums, type LiveBase } from '@switchboard/telemetry';
 import type { ApiServices } from '../context.ts';
 import type { Access } from '../trpc.ts';
 import { evaluateAlertRules, type AlertMetric, type FiredAlert } from './alerts.ts';
@@ -57,17 +57,32 @@ export interface Wallboard {
   alerts: FiredAlert[];
 }
 
+/**
+ * Who waits and what agents do is read from a day of raw events, split at a cut (see
+ * LiveBase): the part before it is read once per cut and tenant. The cut moves every five
+ * minutes and stays at least half an hour back, so an event that arrives up to half an
+ * hour late still lands after it; a later one counts from the next cut on.
+ */
+export const LIVE_CUT_STEP_MS = 5 * 60_000;
+const LIVE_CUT_LAG_MS = 30 * 60_000;
+
+function getSharedLiveBase(services: ApiServices, tenantId: string, now: Date): Promise<LiveBase> {
+  const cut = Math.floor((now.getTime() - LIVE_CUT_LAG_MS) / LIVE_CUT_STEP_MS) * LIVE_CUT_STEP_MS;
+  const since = new Date(cut + LIVE_CUT_LAG_MS - LIVE_WINDOW_MS);
+  return services.liveBase.get(`${tenantId}:${cut}`, () => getLiveBase(services.telemetry, { tenantId, since, cut: new Date(cut) }));
+}
+
 /** Everything the wallboard reads for a tenant at one moment, whoever is looking. */
 async function loadLive(services: ApiServices, tenantId: string, timezone: string) {
   const now = services.now();
   const dayStart = getLocalDayStart(now, timezone);
-  const liveSince = new Date(now.getTime() - LIVE_WINDOW_MS);
   const client = services.telemetry;
+  const base = getSharedLiveBase(services, tenantId, now);
   const [today, recent, waiting, states, bots, rules] = await Promise.all([
     getQueueSums(client, { tenantId, from: dayStart, to: now }),
     getRecentQueueSums(client, { tenantId, from: new Date(now.getTime() - RECENT_WINDOW_MS), to: now }),
-    getQueueWaiting(client, { tenantId, since: liveSince, now }),
-    getAgentCurrentStates(client, { tenantId, since: liveSince, now }),
+    base.then((b) => getQueueWaiting(client, { tenantId, now, base: b })),
+    base.then((b) => getAgentCurrentStates(client, { tenantId, now, base: b })),
     getBotSums(client, { tenantId, from: dayStart, to: now }),
     listAlertRules(services.db, tenantId),
   ]);
