@@ -328,6 +328,15 @@ describe('the planner', () => {
     await p.getByRole('button', { name: `Remove ${'Bank holiday'} on ${holiday}` }).click();
     await p.getByTestId('special-days-empty').waitFor({ timeout: UI_TIMEOUT_MS });
     expect(await overrides.count()).toBe(1);
+
+    // A planned AHT for the queue, kept when the rest of its settings are saved again.
+    const plannedAht = p.getByRole('form', { name: `Planned AHT of ${queue.name}` });
+    await plannedAht.getByLabel(`Planned AHT of ${queue.name} in seconds`).fill('240');
+    await plannedAht.getByRole('button', { name: 'Save' }).click();
+    const row = p.getByTestId('settings').getByRole('row', { name: new RegExp(queue.name) });
+    await ui(() => text(row)).not.toMatch(/defaults/);
+    expect(await plannedAht.getByLabel(/in seconds/).inputValue()).toBe('240');
+    expect(await plannedAht.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
   });
 });
 
@@ -356,6 +365,8 @@ describe('a supervisor', () => {
     expect(await p.getByRole('form', { name: 'Add a special day' }).count()).toBe(0);
     expect(await p.getByRole('form', { name: 'Add a forecast override' }).count()).toBe(0);
     expect(await p.getByRole('button', { name: /^Remove/ }).count()).toBe(0);
+    expect(await p.getByRole('form', { name: /^Planned AHT of/ }).count()).toBe(0);
+    expect(await text(p.getByTestId('settings').getByRole('row', { name: new RegExp(queue.name) }))).toMatch(/240 s/);
     await shot(p, 'planning-supervisor-adjustments');
 
     // The screen is only the friendly part: the API refuses the supervisor's run too.

@@ -182,7 +182,7 @@ export function createPlanningActivities(deps: PlanningDeps) {
           to,
           now: from,
         });
-        rows.push(...(await deps.math.staffQueue({ queueId: queue.key, policy, intervals: forecast })));
+        rows.push(...(await deps.math.staffQueue({ queueId: queue.key, policy, plannedAhtS: setting?.plannedAhtS, intervals: forecast })));
         Context.current().heartbeat(queue.key);
       }
       const written = await writeStaffingVersion(deps.telemetry, {

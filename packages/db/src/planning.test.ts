@@ -63,10 +63,16 @@ describeEngines('planning inputs', (ctx) => {
     const before = await listStaffingSettings(ctx.db, a);
     expect(before.length).toBe(buildCenterConfig().queues.length);
     expect(before.every((s) => s.saved === false && s.shrinkage === DEFAULT_STAFFING.shrinkage)).toBe(true);
-    expect(await saveStaffingSettings(ctx.db, a, null, { queueId: queueB, shrinkage: 0.2, maxOccupancy: 0.9, patienceS: 120 })).toBeNull();
-    await saveStaffingSettings(ctx.db, a, null, { queueId: queueA, shrinkage: 0.25, maxOccupancy: 0.9, patienceS: 120 });
+    expect(await saveStaffingSettings(ctx.db, a, null, { queueId: queueB, shrinkage: 0.2, maxOccupancy: 0.9, patienceS: 120, plannedAhtS: null })).toBeNull();
+    await saveStaffingSettings(ctx.db, a, null, { queueId: queueA, shrinkage: 0.25, maxOccupancy: 0.9, patienceS: 120, plannedAhtS: 240 });
     const after = await listStaffingSettings(ctx.db, a);
-    expect(after.find((s) => s.queueId === queueA)).toEqual({ queueId: queueA, shrinkage: 0.25, maxOccupancy: 0.9, patienceS: 120, saved: true });
+    expect(after.find((s) => s.queueId === queueA)).toEqual({ queueId: queueA, shrinkage: 0.25, maxOccupancy: 0.9, patienceS: 120, plannedAhtS: 240, saved: true });
     expect(after.filter((s) => s.saved).length).toBe(1);
+    // Saved without a planned AHT (as the what-if does): the stored one stays; null clears it.
+    expect(await saveStaffingSettings(ctx.db, a, null, { queueId: queueA, shrinkage: 0.3, maxOccupancy: 0.9, patienceS: null })).toMatchObject({ plannedAhtS: 240 });
+    expect(await saveStaffingSettings(ctx.db, a, null, { queueId: queueA, shrinkage: 0.3, maxOccupancy: 0.9, patienceS: null, plannedAhtS: null })).toMatchObject({ plannedAhtS: null });
+    await expect(saveStaffingSettings(ctx.db, a, null, { queueId: queueA, shrinkage: 0.25, maxOccupancy: 0.9, patienceS: null, plannedAhtS: 0 })).rejects.toMatchObject({
+      cause: { constraint: 'staffing_settings_planned_aht_check' },
+    });
   });
 });

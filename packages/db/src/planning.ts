@@ -18,12 +18,14 @@ export interface StaffingSettings {
   shrinkage: number;
   maxOccupancy: number;
   patienceS: number | null;
+  /** Handle time (s) to plan with where the forecast has none; null: such intervals get nobody. */
+  plannedAhtS: number | null;
   /** False when the queue has no row and these are the defaults. */
   saved: boolean;
 }
 
 /** Common planning defaults: a third of paid time is not on the phones, occupancy capped at 85%. */
-export const DEFAULT_STAFFING = { shrinkage: 0.3, maxOccupancy: 0.85, patienceS: null } as const;
+export const DEFAULT_STAFFING = { shrinkage: 0.3, maxOccupancy: 0.85, patienceS: null, plannedAhtS: null } as const;
 
 async function tenantHasQueue(tx: Tx, tenantId: string, queueId: string): Promise<boolean> {
   const [row] = await tx
@@ -110,7 +112,13 @@ export function deleteForecastOverride(db: Db, tenantId: string, id: string): Pr
 export function listStaffingSettings(db: Db, tenantId: string): Promise<StaffingSettings[]> {
   return withTenant(db, tenantId, async (tx) => {
     const rows = await tx
-      .select({ queueId: queues.id, shrinkage: staffingSettings.shrinkage, maxOccupancy: staffingSettings.maxOccupancy, patienceS: staffingSettings.patienceS })
+      .select({
+        queueId: queues.id,
+        shrinkage: staffingSettings.shrinkage,
+        maxOccupancy: staffingSettings.maxOccupancy,
+        patienceS: staffingSettings.patienceS,
+        plannedAhtS: staffingSettings.plannedAhtS,
+      })
       .from(queues)
       .leftJoin(staffingSettings, and(eq(staffingSettings.tenantId, queues.tenantId), eq(staffingSettings.queueId, queues.id)))
       .where(eq(queues.tenantId, tenantId))
@@ -118,25 +126,36 @@ export function listStaffingSettings(db: Db, tenantId: string): Promise<Staffing
     return rows.map((r) =>
       r.shrinkage === null || r.maxOccupancy === null
         ? { queueId: r.queueId, ...DEFAULT_STAFFING, saved: false }
-        : { queueId: r.queueId, shrinkage: r.shrinkage, maxOccupancy: r.maxOccupancy, patienceS: r.patienceS, saved: true },
+        : { queueId: r.queueId, shrinkage: r.shrinkage, maxOccupancy: r.maxOccupancy, patienceS: r.patienceS, plannedAhtS: r.plannedAhtS, saved: true },
     );
   });
 }
 
-/** Null when the queue is not the tenant's. */
+/**
+ * Null when the queue is not the tenant's. An absent `plannedAhtS` keeps the stored one (the
+ * what-if saves the rest), null clears it.
+ */
 export function saveStaffingSettings(
   db: Db,
   tenantId: string,
   userId: string | null,
-  input: Omit<StaffingSettings, 'saved'>,
+  input: Omit<StaffingSettings, 'saved' | 'plannedAhtS'> & { plannedAhtS?: number | null | undefined },
 ): Promise<StaffingSettings | null> {
   return withTenant(db, tenantId, async (tx) => {
     if (!(await tenantHasQueue(tx, tenantId, input.queueId))) return null;
-    const values = { shrinkage: input.shrinkage, maxOccupancy: input.maxOccupancy, patienceS: input.patienceS, updatedBy: userId, updatedAt: new Date() };
-    await tx
+    const values = {
+      shrinkage: input.shrinkage,
+      maxOccupancy: input.maxOccupancy,
+      patienceS: input.patienceS,
+      ...(input.plannedAhtS === undefined ? {} : { plannedAhtS: input.plannedAhtS }),
+      updatedBy: userId,
+      updatedAt: new Date(),
+    };
+    const [row] = await tx
       .insert(staffingSettings)
       .values({ tenantId, queueId: input.queueId, ...values })
-      .onConflictDoUpdate({ target: [staffingSettings.tenantId, staffingSettings.queueId], set: values });
-    return { ...input, saved: true };
+      .onConflictDoUpdate({ target: [staffingSettings.tenantId, staffingSettings.queueId], set: values })
+      .returning({ plannedAhtS: staffingSettings.plannedAhtS });
+    return { queueId: input.queueId, shrinkage: input.shrinkage, maxOccupancy: input.maxOccupancy, patienceS: input.patienceS, plannedAhtS: row!.plannedAhtS, saved: true };
   });
 }

@@ -445,6 +445,8 @@ export const staffingSettings = pgTable(
     maxOccupancy: doublePrecision().notNull(),
     // Mean patience of callers; null plans with Erlang C (no abandonment).
     patienceS: doublePrecision(),
+    // Handle time to plan with where the forecast has none (a queue without handled contacts yet).
+    plannedAhtS: doublePrecision(),
     updatedBy: text().references(() => users.id, { onDelete: 'set null' }),
     updatedAt: updatedAt(),
   },
@@ -457,5 +459,6 @@ export const staffingSettings = pgTable(
     check('staffing_settings_shrinkage_check', sql`${t.shrinkage} >= 0 and ${t.shrinkage} < 1`),
     check('staffing_settings_max_occupancy_check', sql`${t.maxOccupancy} > 0 and ${t.maxOccupancy} <= 1`),
     check('staffing_settings_patience_check', sql`${t.patienceS} is null or ${t.patienceS} > 0`),
+    check('staffing_settings_planned_aht_check', sql`${t.plannedAhtS} is null or ${t.plannedAhtS} > 0`),
   ],
 );

@@ -3,14 +3,18 @@ import type { StaffingIntervalRow } from '@switchboard/telemetry';
 
 /**
  * One queue's requirements from its forecast intervals: pure, run in a worker thread.
- * An interval without contacts (or without a handle time to plan with) needs nobody.
+ * Where the forecast has no handle time (the queue has handled nothing yet) the planner's
+ * `plannedAhtS` is used; an interval without contacts, or still without a handle time,
+ * needs nobody (the planner's screen flags the second kind).
  */
 export function staffQueue(input: {
   queueId: string;
   policy: Omit<StaffingPolicy, 'aht_s'>;
+  plannedAhtS?: number | null | undefined;
   intervals: readonly { interval_start: string; volume: number; aht_s: number }[];
 }): StaffingIntervalRow[] {
-  return input.intervals.map((f) => {
+  return input.intervals.map((forecast) => {
+    const f = forecast.aht_s > 0 || !input.plannedAhtS ? forecast : { ...forecast, aht_s: input.plannedAhtS };
     const waterfall = f.volume > 0 && f.aht_s > 0 ? getStaffingWaterfall({ ...input.policy, calls: f.volume, aht_s: f.aht_s }) : null;
     const asa = waterfall?.achieved.asa_s ?? 0;
     return {

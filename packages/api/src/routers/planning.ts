@@ -48,6 +48,8 @@ const SettingsInput = z.object({
   shrinkage: z.number().min(0, 'shrinkage is a fraction in [0, 1), e.g. 0.3').lt(1, 'shrinkage is a fraction in [0, 1), e.g. 0.3'),
   maxOccupancy: z.number().gt(0, 'the occupancy cap is a fraction in (0, 1], e.g. 0.85').max(1, 'the occupancy cap is a fraction in (0, 1], e.g. 0.85'),
   patienceS: z.number().positive().max(86_400).nullable(),
+  // Absent: keep the stored one (the what-if saves the other settings without it).
+  plannedAhtS: z.number().positive('the planned AHT is in seconds, more than 0').max(86_400).nullable().optional(),
 });
 
 function requireQueue(access: Access, queueKey: string): void {

@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { formatPercent } from '../../lib/format';
 import { useTRPC } from '../../lib/trpc';
-import { formatDate, minutesToTime, timeToMinutes, type Overview } from './prepare';
+import { formatDate, minutesToTime, timeToMinutes, type Overview, type StaffingSetting } from './prepare';
 
 const NEXT_RUN = 'Changes apply to the next forecast run; versions already published keep their numbers.';
 
@@ -241,6 +241,39 @@ function Overrides({ overview, canEdit }: { overview: Overview; canEdit: boolean
   );
 }
 
+/**
+ * A queue's planned AHT: the handle time staffing uses where the forecast has none (a new
+ * queue). Empty clears it. Saved with the queue's other settings as they are.
+ */
+function PlannedAht({ setting, queueName, canEdit }: { setting: StaffingSetting; queueName: string; canEdit: boolean }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const stored = setting.plannedAhtS === null ? '' : String(setting.plannedAhtS);
+  const [draft, setDraft] = useState(stored);
+  const save = useMutation(
+    trpc.planning.settings.save.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.planning.settings.list.queryKey() }) }),
+  );
+  if (!canEdit) return <>{setting.plannedAhtS === null ? '—' : `${setting.plannedAhtS} s`}</>;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const { queueId, shrinkage, maxOccupancy, patienceS } = setting;
+    save.mutate({ queueId, shrinkage, maxOccupancy, patienceS, plannedAhtS: draft.trim() === '' ? null : Number(draft) });
+  };
+  return (
+    <form className="inline-form planned-aht" aria-label={`Planned AHT of ${queueName}`} onSubmit={submit}>
+      <input type="number" aria-label={`Planned AHT of ${queueName} in seconds`} min={1} max={86_400} step="any" placeholder="none" value={draft} onChange={(e) => (save.reset(), setDraft(e.target.value))} />
+      <button type="submit" className="ghost" disabled={save.isPending || draft === stored}>
+        Save
+      </button>
+      {save.error && (
+        <span className="error small" role="alert">
+          {save.error.message}
+        </span>
+      )}
+    </form>
+  );
+}
+
 /** Per-queue staffing assumptions; they are changed from the what-if on the staffing view. */
 function Settings({ overview, canEdit }: { overview: Overview; canEdit: boolean }) {
   const trpc = useTRPC();
@@ -251,6 +284,7 @@ function Settings({ overview, canEdit }: { overview: Overview; canEdit: boolean 
       <h2>Staffing settings</h2>
       <p className="muted small">
         Used by the next staffing run. Try changes in the what-if on &ldquo;Staffing &amp; what-if&rdquo;{canEdit ? ', and save them from there' : ''}.
+        The planned AHT is used where the forecast has no handle time (a queue that has handled nothing yet).
       </p>
       {settings.error ? (
         <p className="error" role="alert">
@@ -273,6 +307,9 @@ function Settings({ overview, canEdit }: { overview: Overview; canEdit: boolean 
               <th scope="col" className="num">
                 Patience
               </th>
+              <th scope="col" className="num">
+                Planned AHT
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -288,6 +325,9 @@ function Settings({ overview, canEdit }: { overview: Overview; canEdit: boolean 
                   <td className="num">{formatPercent(s.shrinkage, 0)}</td>
                   <td className="num">{formatPercent(s.maxOccupancy, 0)}</td>
                   <td className="num">{s.patienceS === null ? 'Erlang C' : `${s.patienceS} s`}</td>
+                  <td className="num">
+                    <PlannedAht key={`${s.queueId}:${s.plannedAhtS}`} setting={s} queueName={queue?.name ?? s.queueId} canEdit={canEdit} />
+                  </td>
                 </tr>
               );
             })}

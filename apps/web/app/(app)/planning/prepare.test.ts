@@ -2,6 +2,7 @@ import { planIntervals } from '@switchboard/planning';
 import { describe, expect, it } from 'vitest';
 import {
   addDays,
+  countIntervalsWithoutAht,
   formatSlot,
   getDefaultDate,
   getIntervalWaterfall,
@@ -118,6 +119,17 @@ describe('forecast vs actual', () => {
 
 describe('staffing waterfall and what-if', () => {
   const policy = parseStoredPolicy(storedPolicy)!;
+
+  it('counts the intervals with contacts but no handle time to staff them with', () => {
+    const rows = [
+      { calls: 4, aht_s: 0 },
+      { calls: 0, aht_s: 0 },
+      { calls: 2.5, aht_s: 210 },
+      { calls: 0.2, aht_s: 0 },
+    ];
+    expect(countIntervalsWithoutAht(rows)).toBe(2);
+    expect(countIntervalsWithoutAht([])).toBe(0);
+  });
 
   it('reads the stored policy, and refuses one it cannot use', () => {
     expect(policy).toMatchObject({ interval_s: 900, concurrency: 1, shrinkage: 0.3 });

@@ -10,6 +10,7 @@ import { z } from 'zod';
 
 type Planning = inferRouterOutputs<AppRouter>['planning'];
 export type Overview = Planning['overview'];
+export type StaffingSetting = Planning['settings']['list'][number];
 export type ForecastData = Planning['forecast'];
 export type ForecastRow = ForecastData['intervals'][number];
 export type AccuracyData = Planning['accuracy'];
@@ -164,6 +165,11 @@ export type StoredPolicy = z.output<typeof StoredPolicy>;
 export function parseStoredPolicy(policy: unknown): StoredPolicy | null {
   const parsed = StoredPolicy.safeParse(policy);
   return parsed.success ? parsed.data : null;
+}
+
+/** Intervals with contacts but no handle time (no history, no planned AHT): staffed with nobody. */
+export function countIntervalsWithoutAht(rows: readonly Pick<StaffingRow, 'calls' | 'aht_s'>[]): number {
+  return rows.filter((r) => r.calls > 0 && r.aht_s <= 0).length;
 }
 
 /**

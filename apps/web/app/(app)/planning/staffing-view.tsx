@@ -10,7 +10,7 @@ import { SortableTable } from '../../components/sortable-table';
 import type { ExportColumn } from '../../lib/export';
 import { formatDecimal, formatDuration, formatPercent } from '../../lib/format';
 import { useTRPC } from '../../lib/trpc';
-import { formatDate, formatSlot, getIntervalWaterfall, parseStoredPolicy, stepLabel, type Overview, type StaffingRow, type StoredPolicy } from './prepare';
+import { countIntervalsWithoutAht, formatDate, formatSlot, getIntervalWaterfall, parseStoredPolicy, stepLabel, type Overview, type StaffingRow, type StoredPolicy } from './prepare';
 import { WhatIfPanel } from './what-if';
 
 type Queue = Overview['queues'][number];
@@ -147,8 +147,15 @@ function Requirements({ rows, policy, queue, date, timezone, canEdit }: { rows: 
       : [{ accessorKey: 'p_abandon', header: 'Abandon', cell: ({ row: r }) => formatPercent(r.original.p_abandon), meta: { numeric: true } } satisfies ColumnDef<StaffingRow, unknown>]),
   ];
   const points = rows.map((r) => ({ interval_start: r.interval_start, label: formatSlot(r.interval_start, timezone, false), fte: r.required_fte, agents: r.capped_agents }));
+  const withoutAht = countIntervalsWithoutAht(rows);
   return (
     <>
+      {withoutAht > 0 && (
+        <p className="warning" role="status" data-testid="staffing-no-aht">
+          {withoutAht} interval{withoutAht === 1 ? ' has' : 's have'} contacts but no handle time to plan with, so nobody is planned there: set a
+          planned AHT for {queue.name} under &ldquo;Special days &amp; overrides&rdquo; and recompute staffing.
+        </p>
+      )}
       <div className="tiles totals">
         <Figure label="Staff hours needed" value={formatDecimal(hours)} testId="staffing-hours" />
         <Figure label="Peak FTE" value={formatDecimal(busiest.required_fte, 2)} />

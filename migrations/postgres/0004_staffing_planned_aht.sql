@@ -1,0 +1,2 @@
+ALTER TABLE "staffing_settings" ADD COLUMN "planned_aht_s" double precision;--> statement-breakpoint
+ALTER TABLE "staffing_settings" ADD CONSTRAINT "staffing_settings_planned_aht_check" CHECK ("staffing_settings"."planned_aht_s" is null or "staffing_settings"."planned_aht_s" > 0);
