@@ -272,6 +272,20 @@ describe('planning workflows on the Temporal dev server', () => {
   });
 });
 
+describe('starting runs', () => {
+  it('joins a forecast of the same day still in flight rather than starting another', async () => {
+    const tenantId = await seedPlanningTenant();
+    // A task queue no worker polls: the run stays in flight for as long as the test needs.
+    const planning = createPlanningClient(env.client, `idle-${randomUUID().slice(0, 8)}`);
+    const first = await planning.startForecast({ tenantId, startDate: START_DATE });
+    expect(first.runId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await planning.startForecast({ tenantId, startDate: START_DATE })).toEqual(first);
+    const other = await planning.startForecast({ tenantId, startDate: '2031-01-01' });
+    expect(other.workflowId).not.toBe(first.workflowId);
+    for (const run of [first, other]) await env.client.workflow.getHandle(run.workflowId).terminate('test over');
+  });
+});
+
 describe('planning activities in isolation', () => {
   it('plans tomorrow in the tenant’s time zone and forecasts one queue with heartbeats', async () => {
     const tenantId = await seedPlanningTenant();

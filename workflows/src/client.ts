@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
 import type { ForecastWorkflowInput, Progress, StaffingWorkflowInput } from './workflows.ts';
 
 /** Starting, scheduling and watching planning workflows, for the API and the host. */
@@ -32,13 +32,9 @@ export function createPlanningClient(client: Client, taskQueue = PLANNING_TASK_Q
       const args: [ForecastWorkflowInput] = [
         { tenantId: input.tenantId, startDate: input.startDate, horizonDays: input.horizonDays ?? DEFAULT_HORIZON_DAYS, trigger: 'manual' },
       ];
-      try {
-        const handle = await client.workflow.start('forecastWorkflow', { taskQueue, workflowId, args, workflowIdConflictPolicy: 'USE_EXISTING' });
-        return { workflowId, runId: handle.firstExecutionRunId };
-      } catch (error) {
-        if (error instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, runId: '' };
-        throw error;
-      }
+      // USE_EXISTING answers with the running one's handle; a finished one may run again.
+      const handle = await client.workflow.start('forecastWorkflow', { taskQueue, workflowId, args, workflowIdConflictPolicy: 'USE_EXISTING' });
+      return { workflowId, runId: handle.firstExecutionRunId };
     },
 
     async startStaffing(input: { tenantId: string; forecastVersionId: string }): Promise<{ workflowId: string; runId: string }> {
