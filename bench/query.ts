@@ -190,7 +190,7 @@ function trpcUrl(base: string, procedure: string, input?: unknown): string {
   return `${base}/api/trpc/${procedure}${input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`}`;
 }
 
-/** The session's cookies, renewed from responses as a browser does (the signed session cache lasts 30 s). */
+/** The session's cookies, renewed from responses as a browser does (the signed session cache lasts 25 s). */
 class CookieJar {
   private readonly cookies = new Map<string, string>();
   update(res: Response): void {

@@ -27,7 +27,7 @@ export interface Context {
 }
 
 /** How long the user id verified for a Cookie header is reused without checking its signatures again. */
-export const SESSION_MEMO_MS = 5_000;
+const SESSION_MEMO_MS = 5_000;
 const SESSION_MEMO_MAX = 10_000;
 
 /**
@@ -40,7 +40,7 @@ const SESSION_MEMO_MAX = 10_000;
  */
 export function createViewerResolver(auth: Auth, membership: (userId: string) => Promise<Membership | null>) {
   const memo = new Map<string, { at: number; userId: string | null }>();
-  return async (headers: Headers, setCookie: (cookies: string[]) => void = () => undefined): Promise<Membership | null> => {
+  return async (headers: Headers, setCookie: (cookies: string[]) => void): Promise<Membership | null> => {
     const cookie = headers.get('cookie');
     if (!cookie) return null;
     const now = Date.now();

@@ -112,7 +112,7 @@ function getRecentWaiting(
  * Who waits now: the contacts counted after the cut, and those waiting at the cut that
  * were neither answered, abandoned nor queued anew in the same queue since.
  */
-export function combineWaiting(base: readonly WaitingContact[], recent: readonly RecentWaiting[]): QueueWaiting[] {
+function combineWaiting(base: readonly WaitingContact[], recent: readonly RecentWaiting[]): QueueWaiting[] {
   const key = (queueId: string, interactionId: string) => `${queueId}\u0000${interactionId}`;
   const byQueue = new Map<string, { waiting: number; oldest: number }>();
   const add = (queueId: string, waiting: number, oldest: number) => {
@@ -213,7 +213,7 @@ export interface AgentCurrentState {
  * later one wins, the base's on a tie it cannot have: the windows do not overlap); agents
  * with no state event in either are not live.
  */
-export function combineAgentStates(base: readonly AgentLatest[], recent: readonly AgentLatest[]): AgentCurrentState[] {
+function combineAgentStates(base: readonly AgentLatest[], recent: readonly AgentLatest[]): AgentCurrentState[] {
   const merged = new Map(base.map((a) => [a.agent_id, a]));
   for (const r of recent) {
     const b = merged.get(r.agent_id);
