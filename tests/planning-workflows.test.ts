@@ -139,6 +139,10 @@ describe('planning workflows on the Temporal dev server', () => {
 
     const staffing = await listStaffingVersions(t.host.telemetry.client, tenantId, result.versionId);
     expect(staffing.map((s) => s.version_id)).toEqual([result.staffingVersionId]);
+    // Chat is planned at the concurrency of the agents who serve it (the demo's chat team takes 3 at once).
+    const policies = JSON.parse(staffing[0]!.params) as Record<string, { concurrency: number }>;
+    expect(policies['service-chat']?.concurrency).toBe(3);
+    expect(policies[queue.id]?.concurrency).toBe(1);
     const requirements = await getStaffingIntervals(t.host.telemetry.client, {
       tenantId,
       versionId: result.staffingVersionId,

@@ -13,6 +13,7 @@ import {
 } from '@switchboard/telemetry';
 import { dateRange, fromLocalSlot, SLOT_MINUTES, toLocalSlot } from './math/local-grid.ts';
 import type { MathPool } from './math/pool.ts';
+import { getQueueConcurrency } from './math/staff-queue.ts';
 
 /**
  * The planning activities: each reads and writes the stores through packages/ and is safe
@@ -171,6 +172,7 @@ export function createPlanningActivities(deps: PlanningDeps) {
           target: { kind: 'service_level' as const, service_level: queue.slTarget },
           max_occupancy: setting?.maxOccupancy ?? 1,
           shrinkage: setting?.shrinkage ?? 0,
+          concurrency: getQueueConcurrency(queue, directory.agents),
           ...(setting?.patienceS ? { patience_s: setting.patienceS } : {}),
         };
         params[queue.key] = policy;

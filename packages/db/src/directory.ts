@@ -26,6 +26,8 @@ export interface AgentEntry {
   teamKey: string;
   teamName: string;
   skillIds: string[];
+  /** Chats the agent handles at once. */
+  chatConcurrency: number;
 }
 
 export interface TeamEntry {
@@ -75,7 +77,7 @@ async function readDirectory(tx: Tx, tenantId: string): Promise<Directory | null
     .where(eq(teams.tenantId, tenantId))
     .orderBy(asc(teams.key));
   const agentRows = await tx
-    .select({ id: agents.id, key: agents.key, displayName: agents.displayName, teamId: agents.teamId })
+    .select({ id: agents.id, key: agents.key, displayName: agents.displayName, teamId: agents.teamId, chatConcurrency: agents.chatConcurrency })
     .from(agents)
     .where(eq(agents.tenantId, tenantId))
     .orderBy(asc(agents.key));
@@ -107,6 +109,7 @@ async function readDirectory(tx: Tx, tenantId: string): Promise<Directory | null
         teamKey: team?.key ?? '',
         teamName: team?.name ?? '',
         skillIds: skillsByAgent.get(a.id) ?? [],
+        chatConcurrency: a.chatConcurrency,
       };
     }),
   };

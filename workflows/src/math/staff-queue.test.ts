@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { staffQueue } from './staff-queue.ts';
+import { getQueueConcurrency, staffQueue } from './staff-queue.ts';
 
 const policy = { interval_s: 1800, sl_threshold_s: 20, target: { kind: 'service_level' as const, service_level: 0.8 }, max_occupancy: 1, shrinkage: 0.3 };
 const intervals = [
@@ -28,5 +28,31 @@ describe('staffQueue', () => {
       [100, 0, 0],
       [0, 0, 0],
     ]);
+  });
+});
+
+describe('getQueueConcurrency', () => {
+  const agents = [
+    { skillIds: ['chat'], chatConcurrency: 3 },
+    { skillIds: ['chat', 'voice'], chatConcurrency: 2 },
+    { skillIds: ['voice'], chatConcurrency: 4 },
+  ];
+
+  it('plans a chat queue at the mean concurrency of the agents skilled for it', () => {
+    expect(getQueueConcurrency({ channel: 'chat', skillId: 'chat' }, agents)).toBe(2.5);
+  });
+
+  it('plans one contact at a time for voice and email, and for a chat queue nobody serves yet', () => {
+    expect(getQueueConcurrency({ channel: 'voice', skillId: 'voice' }, agents)).toBe(1);
+    expect(getQueueConcurrency({ channel: 'email', skillId: 'chat' }, agents)).toBe(1);
+    expect(getQueueConcurrency({ channel: 'chat', skillId: 'nobody' }, agents)).toBe(1);
+  });
+
+  it('divides the chat workload by it in the staffing rows', () => {
+    const policyWith = (concurrency: number) => ({ ...policy, max_occupancy: 1, concurrency });
+    const one = staffQueue({ queueId: 'c', policy: policyWith(1), intervals: [intervals[0]!] })[0]!;
+    const three = staffQueue({ queueId: 'c', policy: policyWith(3), intervals: [intervals[0]!] })[0]!;
+    expect(three.erlang_agents).toBeLessThan(one.erlang_agents);
+    expect(three.erlang_agents).toBeGreaterThan(10 / 3);
   });
 });

@@ -2,6 +2,21 @@ import { getStaffingWaterfall, type StaffingPolicy } from '@switchboard/planning
 import type { StaffingIntervalRow } from '@switchboard/telemetry';
 
 /**
+ * Contacts an agent of the queue works at once: for chat, the mean concurrency of the agents
+ * with the queue's skill (a planning figure, so a fraction is fine); 1 for voice and email,
+ * and for a chat queue nobody is skilled for yet.
+ */
+export function getQueueConcurrency(
+  queue: { channel: string; skillId: string },
+  agents: readonly { skillIds: readonly string[]; chatConcurrency: number }[],
+): number {
+  if (queue.channel !== 'chat') return 1;
+  const skilled = agents.filter((a) => a.skillIds.includes(queue.skillId));
+  if (skilled.length === 0) return 1;
+  return Math.max(1, skilled.reduce((sum, a) => sum + a.chatConcurrency, 0) / skilled.length);
+}
+
+/**
  * One queue's requirements from its forecast intervals: pure, run in a worker thread.
  * Where the forecast has no handle time (the queue has handled nothing yet) the planner's
  * `plannedAhtS` is used; an interval without contacts, or still without a handle time,
