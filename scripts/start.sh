@@ -44,7 +44,9 @@ if [ -z "${TEMPORAL_ADDRESS:-}" ]; then
 fi
 
 echo "==> starting the host process (log: $log)"
-npx tsx apps/web/server.ts >"$log" 2>&1 &
+# `node --import tsx` rather than `npx tsx`: one process each, so the pid kept for cleanup
+# is the server itself and a SIGTERM to this script (not only Ctrl-C) stops it.
+node --import tsx apps/web/server.ts >"$log" 2>&1 &
 host_pid=$!
 pids+=("$host_pid")
 for _ in $(seq 1 240); do
@@ -73,7 +75,7 @@ if [ ! -f "$marker" ]; then
 fi
 
 echo "==> starting live simulated traffic"
-npx tsx apps/simulator/src/cli.ts live --url "$url" "${live_from[@]}" >"$SWITCHBOARD_DATA_DIR/simulator.log" 2>&1 &
+node --import tsx apps/simulator/src/cli.ts live --url "$url" "${live_from[@]}" >"$SWITCHBOARD_DATA_DIR/simulator.log" 2>&1 &
 pids+=("$!")
 
 users="$(node -e '
