@@ -3,6 +3,7 @@
 import type { ReportColumn, ReportPoint } from '@switchboard/api';
 import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatBucket, formatKpi } from '../lib/format';
+import { chartAxis, chartGridStroke, chartTooltipStyle } from '../lib/chart-theme';
 
 export interface ChartPoint {
   label: string;
@@ -26,17 +27,16 @@ export function prepareChart(series: ReportPoint[], volumeId: string, kpiId: str
 
 /** Visualise: Recharts renders the prepared model and nothing else. */
 export function ReportChart({ points, volume, kpi, compare }: { points: ChartPoint[]; volume: ReportColumn; kpi: ReportColumn; compare: boolean }) {
-  const axis = { stroke: '#8b9bab', fontSize: 11 };
   return (
     <div className="chart tall" role="img" aria-label={`${kpi.label} and ${volume.label} by interval`}>
       <ResponsiveContainer width="100%" height="100%">
         <ComposedChart data={points} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
-          <CartesianGrid stroke="#263442" vertical={false} />
-          <XAxis dataKey="label" {...axis} minTickGap={24} />
-          <YAxis yAxisId="volume" {...axis} width={48} allowDecimals={false} />
-          <YAxis yAxisId="kpi" orientation="right" {...axis} width={56} tickFormatter={(v: number) => formatKpi(kpi.unit, v)} />
+          <CartesianGrid stroke={chartGridStroke} vertical={false} />
+          <XAxis dataKey="label" {...chartAxis} minTickGap={24} />
+          <YAxis yAxisId="volume" {...chartAxis} width={48} allowDecimals={false} />
+          <YAxis yAxisId="kpi" orientation="right" {...chartAxis} width={56} tickFormatter={(v: number) => formatKpi(kpi.unit, v)} />
           <Tooltip
-            contentStyle={{ background: '#172029', border: '1px solid #263442' }}
+            contentStyle={chartTooltipStyle}
             formatter={(v, name) => [name === volume.label ? formatKpi(volume.unit, v as number) : formatKpi(kpi.unit, v as number), String(name)]}
           />
           <Legend wrapperStyle={{ fontSize: 12 }} />

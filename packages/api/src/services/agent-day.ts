@@ -1,10 +1,9 @@
 import { agentKpis, emptyQueueSums, queueKpis, type AgentStateSums } from '@switchboard/kpis';
-import { emptyLiveBase, getAgentCurrentStates, getAgentStateMs, getAgentWork } from '@switchboard/telemetry';
+import { getAgentCurrentStates, getAgentStateMs, getAgentWork } from '@switchboard/telemetry';
 import type { ApiServices } from '../context.ts';
 import { canSeeAgent, notFound, type Access } from '../trpc.ts';
 import { getLocalDayStart } from './time.ts';
-
-const LIVE_WINDOW_MS = 24 * 3_600_000;
+import { getSharedLiveBase } from './wallboard.ts';
 
 /**
  * One agent's day so far: current state, time per state, what they handled and the KPIs
@@ -19,8 +18,7 @@ export async function getAgentDay(services: ApiServices, access: Access, agentKe
   const [stateRows, workRows, current] = await Promise.all([
     getAgentStateMs(services.telemetry, window),
     getAgentWork(services.telemetry, window),
-    // One agent's day of state events: small enough to read whole each time.
-    getAgentCurrentStates(services.telemetry, { tenantId: access.tenantId, now, base: emptyLiveBase(new Date(now.getTime() - LIVE_WINDOW_MS)), agentIds: [agentKey] }),
+    getSharedLiveBase(services, access.tenantId, now).then((base) => getAgentCurrentStates(services.telemetry, { tenantId: access.tenantId, now, base, agentIds: [agentKey] })),
   ]);
   const stateMs: AgentStateSums = Object.fromEntries(stateRows.map((r) => [r.state, r.state_ms]));
   const work = workRows[0];

@@ -66,7 +66,8 @@ export interface Wallboard {
 export const LIVE_CUT_STEP_MS = 5 * 60_000;
 const LIVE_CUT_LAG_MS = 30 * 60_000;
 
-function getSharedLiveBase(services: ApiServices, tenantId: string, now: Date): Promise<LiveBase> {
+/** The tenant's live base for `now`, read once per cut (also for one agent's day). */
+export function getSharedLiveBase(services: ApiServices, tenantId: string, now: Date): Promise<LiveBase> {
   const cut = Math.floor((now.getTime() - LIVE_CUT_LAG_MS) / LIVE_CUT_STEP_MS) * LIVE_CUT_STEP_MS;
   const since = new Date(cut + LIVE_CUT_LAG_MS - LIVE_WINDOW_MS);
   return services.liveBase.get(`${tenantId}:${cut}`, () => getLiveBase(services.telemetry, { tenantId, since, cut: new Date(cut) }));

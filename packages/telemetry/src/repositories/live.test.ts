@@ -136,5 +136,9 @@ describe('live reads split at a cut', () => {
   it('narrow the agents after the cut to a scope', async () => {
     const states = await getAgentCurrentStates(store.client, { tenantId, now, base: emptyLiveBase(since), agentIds: ['ag-2'] });
     expect(states.map((s) => s.agent_id)).toEqual(['ag-2']);
+    // A base read for every agent is narrowed too.
+    const base = await getLiveBase(store.client, { tenantId, since, cut: new Date(start + HOUR) });
+    expect(base.agents.length).toBeGreaterThan(1);
+    expect(await getAgentCurrentStates(store.client, { tenantId, now, base, agentIds: ['ag-2'] })).toEqual(states);
   });
 });

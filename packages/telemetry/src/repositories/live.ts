@@ -252,15 +252,17 @@ function combineAgentStates(base: readonly AgentLatest[], recent: readonly Agent
 
 /**
  * Each agent's latest state (logged out → offline), when it began, and the interaction
- * it concerns. `agentIds` narrows to a scope; absent means every agent of the tenant (the
- * base must then cover every agent too).
+ * it concerns. `agentIds` narrows to a scope (of the base too, which may hold every agent);
+ * absent means every agent of the tenant.
  */
 export async function getAgentCurrentStates(
   client: ClickHouseClient,
   params: { tenantId: string; now: Date; base: LiveBase; agentIds?: readonly string[] | undefined },
 ): Promise<AgentCurrentState[]> {
-  const recent = await getAgentLatest(client, { tenantId: params.tenantId, from: params.base.cut, to: justAfter(params.now), agentIds: params.agentIds });
-  return combineAgentStates(params.base.agents, recent);
+  const { agentIds } = params;
+  const recent = await getAgentLatest(client, { tenantId: params.tenantId, from: params.base.cut, to: justAfter(params.now), agentIds });
+  const base = agentIds ? params.base.agents.filter((a) => agentIds.includes(a.agent_id)) : params.base.agents;
+  return combineAgentStates(base, recent);
 }
 
 /** Reads the live reads' base over [since, cut) for every agent and queue of a tenant. */

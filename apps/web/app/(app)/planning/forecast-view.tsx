@@ -22,12 +22,11 @@ import {
   type ForecastRow,
   type Overview,
 } from './prepare';
+import { chartAxis, chartGridStroke, chartTooltipStyle } from '../../lib/chart-theme';
 
 type Queue = Overview['queues'][number];
 type Version = Overview['versions'][number];
 
-const axis = { stroke: '#8b9bab', fontSize: 11 };
-const tooltipStyle = { background: '#172029', border: '1px solid #263442' };
 
 const methodLabel: Record<string, string> = {
   'seasonal-naive': 'Seasonal naive (same weekday last week)',
@@ -158,11 +157,11 @@ function ForecastChart({ points, queueName }: { points: ForecastPoint[]; queueNa
     <div className="chart tall" role="img" aria-label={`Forecast with its 80% band and actual contacts for ${queueName}`} data-testid="forecast-chart">
       <ResponsiveContainer width="100%" height="100%">
         <ComposedChart data={points} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
-          <CartesianGrid stroke="#263442" vertical={false} />
-          <XAxis dataKey="label" {...axis} minTickGap={24} />
-          <YAxis {...axis} width={40} allowDecimals={false} />
+          <CartesianGrid stroke={chartGridStroke} vertical={false} />
+          <XAxis dataKey="label" {...chartAxis} minTickGap={24} />
+          <YAxis {...chartAxis} width={40} allowDecimals={false} />
           <Tooltip
-            contentStyle={tooltipStyle}
+            contentStyle={chartTooltipStyle}
             formatter={(v, name) => [Array.isArray(v) ? `${formatDecimal(v[0] as number)} – ${formatDecimal(v[1] as number)}` : formatDecimal(v as number), String(name)]}
           />
           <Legend wrapperStyle={{ fontSize: 12 }} />
@@ -306,10 +305,10 @@ function AccuracyPanel({ overview, queue, version }: { overview: Overview; queue
               <div className="chart short" role="img" aria-label={`WAPE and bias by horizon day for ${queue.name}`}>
                 <ResponsiveContainer width="100%" height="100%">
                   <ComposedChart data={prepareHorizonChart(horizon)} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
-                    <CartesianGrid stroke="#263442" vertical={false} />
-                    <XAxis dataKey="label" {...axis} />
-                    <YAxis {...axis} width={44} tickFormatter={(v: number) => formatPercent(v, 0)} />
-                    <Tooltip contentStyle={tooltipStyle} formatter={(v, name) => [name === 'Bias' ? signedPercent(v as number) : formatPercent(v as number), String(name)]} />
+                    <CartesianGrid stroke={chartGridStroke} vertical={false} />
+                    <XAxis dataKey="label" {...chartAxis} />
+                    <YAxis {...chartAxis} width={44} tickFormatter={(v: number) => formatPercent(v, 0)} />
+                    <Tooltip contentStyle={chartTooltipStyle} formatter={(v, name) => [name === 'Bias' ? signedPercent(v as number) : formatPercent(v as number), String(name)]} />
                     <Legend wrapperStyle={{ fontSize: 12 }} />
                     <Bar dataKey="wape" name="WAPE" fill="#4cc2ff88" isAnimationActive={false} />
                     <Line dataKey="bias" name="Bias" stroke="#d29922" isAnimationActive={false} />

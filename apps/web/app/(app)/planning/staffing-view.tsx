@@ -12,10 +12,10 @@ import { formatDecimal, formatDuration, formatPercent } from '../../lib/format';
 import { useTRPC } from '../../lib/trpc';
 import { countIntervalsWithoutAht, formatDate, formatSlot, getIntervalWaterfall, parseStoredPolicy, stepLabel, type Overview, type StaffingRow, type StoredPolicy } from './prepare';
 import { WhatIfPanel } from './what-if';
+import { chartAxis, chartGridStroke, chartTooltipStyle } from '../../lib/chart-theme';
 
 type Queue = Overview['queues'][number];
 
-const axis = { stroke: '#8b9bab', fontSize: 11 };
 
 const staffingExport: ExportColumn<StaffingRow>[] = [
   { header: 'interval_start', kind: 'text', value: (r) => r.interval_start },
@@ -178,10 +178,10 @@ function Requirements({ rows, policy, queue, date, timezone, canEdit }: { rows: 
                 if (point) setSelected(point.interval_start);
               }}
             >
-              <CartesianGrid stroke="#263442" vertical={false} />
-              <XAxis dataKey="label" {...axis} minTickGap={24} />
-              <YAxis {...axis} width={40} />
-              <Tooltip contentStyle={{ background: '#172029', border: '1px solid #263442' }} formatter={(v, name) => [formatDecimal(v as number, 2), String(name)]} />
+              <CartesianGrid stroke={chartGridStroke} vertical={false} />
+              <XAxis dataKey="label" {...chartAxis} minTickGap={24} />
+              <YAxis {...chartAxis} width={40} />
+              <Tooltip contentStyle={chartTooltipStyle} formatter={(v, name) => [formatDecimal(v as number, 2), String(name)]} />
               <Legend wrapperStyle={{ fontSize: 12 }} />
               <Bar dataKey="fte" name="Required FTE" fill="#4cc2ff88" isAnimationActive={false} />
               <Line dataKey="agents" name="Agents on contacts" stroke="#3fb950" dot={false} type="stepAfter" isAnimationActive={false} />

@@ -7,8 +7,8 @@ import { Figure } from '../../components/figure';
 import { formatDecimal, formatPercent } from '../../lib/format';
 import { useTRPC } from '../../lib/trpc';
 import { getWhatIfDefaults, parseWhatIf, recomputeDay, toWhatIfDraft, type Overview, type StaffingRow, type StoredPolicy, type WhatIfDraft } from './prepare';
+import { chartAxis, chartGridStroke, chartTooltipStyle } from '../../lib/chart-theme';
 
-const axis = { stroke: '#8b9bab', fontSize: 11 };
 
 /**
  * Required FTE for every interval of the day under changed assumptions, recomputed in the
@@ -72,10 +72,10 @@ export function WhatIfPanel({ rows, policy, queue, timezone, canEdit }: { rows: 
           <div className="chart tall" role="img" aria-label="Stored and what-if required FTE per interval" data-testid="what-if-chart">
             <ResponsiveContainer width="100%" height="100%">
               <LineChart data={day.points} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
-                <CartesianGrid stroke="#263442" vertical={false} />
-                <XAxis dataKey="label" {...axis} minTickGap={24} />
-                <YAxis {...axis} width={40} />
-                <Tooltip contentStyle={{ background: '#172029', border: '1px solid #263442' }} formatter={(v, name) => [formatDecimal(v as number, 2), String(name)]} />
+                <CartesianGrid stroke={chartGridStroke} vertical={false} />
+                <XAxis dataKey="label" {...chartAxis} minTickGap={24} />
+                <YAxis {...chartAxis} width={40} />
+                <Tooltip contentStyle={chartTooltipStyle} formatter={(v, name) => [formatDecimal(v as number, 2), String(name)]} />
                 <Legend wrapperStyle={{ fontSize: 12 }} />
                 <Line dataKey="stored" name="Stored requirement" stroke="#8b9bab" strokeDasharray="4 3" dot={false} type="stepAfter" isAnimationActive={false} />
                 <Line dataKey="whatIf" name="What-if" stroke="#4cc2ff" strokeWidth={2} dot={false} type="stepAfter" isAnimationActive={false} />

@@ -15,6 +15,7 @@ import type { ExportColumn } from '../../lib/export';
 import { formatBucket, formatCount, formatPercent, toDateInput } from '../../lib/format';
 import { useSession } from '../../lib/session';
 import { useTRPC } from '../../lib/trpc';
+import { chartGridStroke, chartTooltipStyle } from '../../lib/chart-theme';
 
 type BotReport = inferRouterOutputs<AppRouter>['reports']['bots'];
 type IntentRow = BotReport['intents'][number];
@@ -116,10 +117,10 @@ export default function SelfServicePage() {
             <div className="chart tall" role="img" aria-label="Containment, escalation and abandonment by day">
               <ResponsiveContainer width="100%" height="100%">
                 <LineChart data={data.series.map((p) => ({ ...p, label: formatBucket(p.bucket, 'day', data.timezone) }))}>
-                  <CartesianGrid stroke="#263442" vertical={false} />
+                  <CartesianGrid stroke={chartGridStroke} vertical={false} />
                   <XAxis dataKey="label" stroke="#8b9bab" fontSize={11} />
                   <YAxis stroke="#8b9bab" fontSize={11} tickFormatter={(v: number) => formatPercent(v, 0)} domain={[0, 1]} />
-                  <Tooltip contentStyle={{ background: '#172029', border: '1px solid #263442' }} formatter={(v) => formatPercent(v as number)} />
+                  <Tooltip contentStyle={chartTooltipStyle} formatter={(v) => formatPercent(v as number)} />
                   <Legend wrapperStyle={{ fontSize: 12 }} />
                   <Line dataKey="containment" name="Containment" stroke="#3fb950" dot={false} isAnimationActive={false} />
                   <Line dataKey="escalationRate" name="Escalated" stroke="#d29922" dot={false} isAnimationActive={false} />
