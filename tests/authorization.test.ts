@@ -16,7 +16,7 @@ import {
   type Role,
 } from '@switchboard/db';
 import { demoCenter } from '@switchboard/simulator';
-import { ndjson, post, sampleInteraction } from './support/events.ts';
+import { ndjson, post, sampleInteraction, waitForRollups } from './support/events.ts';
 import { startTestHost, type TestHost } from './support/host.ts';
 
 /**
@@ -172,6 +172,7 @@ describe.each(engines)('[%s]', (engine) => {
       'agent_id' in e ? { ...e, agent_id: teamAgents[0]!.id } : e,
     );
     expect((await post(t.url, apiKey, ndjson(events))).status).toBe(200);
+    await waitForRollups(t.url);
     const first = events[0] as { interaction_id: string; occurred_at: string };
     const dirA = (await getDirectory(db, tenantA))!;
     const dirB = (await getDirectory(db, tenantB))!;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHORT_ABANDON_MS, type TelemetryEvent } from '@switchboard/contracts';
 import { REPORT_MAX_STALE_MS } from '@switchboard/api';
 import { demoCenter, simulate } from '@switchboard/simulator';
-import { ndjson, post } from './support/events.ts';
+import { ndjson, post, waitForRollups } from './support/events.ts';
 import { startTestHost, type TestHost } from './support/host.ts';
 import { seedTenantWithMembers } from './support/members.ts';
 
@@ -37,6 +37,7 @@ beforeAll(async () => {
   for (let i = 0; i < events.length; i += 10_000) {
     expect((await post(t.url, seeded.apiKey, ndjson(events.slice(i, i + 10_000)))).status).toBe(200);
   }
+  await waitForRollups(t.url);
 });
 afterAll(async () => {
   await t?.stop();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TelemetryEvent } from '@switchboard/contracts';
 import { demoCenter } from '@switchboard/simulator';
-import { ndjson, post } from './support/events.ts';
+import { ndjson, post, waitForRollups } from './support/events.ts';
 import { startTestHost, type TestHost } from './support/host.ts';
 import { seedTenantWithMembers } from './support/members.ts';
 
@@ -88,6 +88,7 @@ beforeAll(async () => {
   expect((await post(t.url, seeded.apiKey, ndjson(requeueEvents))).status).toBe(200);
   // The same event again in another batch: stored twice until a merge removes one.
   expect((await post(t.url, seeded.apiKey, ndjson([duplicated]))).status).toBe(200);
+  await waitForRollups(t.url);
   expect(await admin.wallboard.alertRules.list()).toEqual([]);
   const queueId = (await admin.wallboard.snapshot()).queues.find((q) => q.key === queue.id)!.id;
   await admin.wallboard.alertRules.save({ queueId, metric: 'waiting', comparator: 'above', threshold: 1, severity: 'critical' });

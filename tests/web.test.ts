@@ -2,7 +2,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LiveStatus } from '@switchboard/host';
-import { ndjson, post, sampleInteraction } from './support/events.ts';
+import { ndjson, post, sampleInteraction, waitForRollups } from './support/events.ts';
 import { tempDataDir } from './support/host.ts';
 import { freePort, spawnHost, waitReady, type SpawnedHost } from './support/spawn-host.ts';
 
@@ -31,6 +31,7 @@ describe('the host serves the pages and the status API on one port', () => {
 
     const events = [...sampleInteraction(new Date(), { queue_id: 'cards' }), ...sampleInteraction(new Date(), { queue_id: 'cards' })];
     expect((await post(host.url, apiKey, ndjson(events))).status).toBe(200);
+    await waitForRollups(host.url);
     const status = (await (await fetch(`${host.url}/api/v1/status`, { headers: { authorization: `Bearer ${apiKey}` } })).json()) as LiveStatus;
     const cards = status.queues.find((q) => q.queue_id === 'cards' && q.channel === 'voice');
     expect(cards).toMatchObject({ offered: 2, answered: 2, asa_s: 12 });

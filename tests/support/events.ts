@@ -45,10 +45,25 @@ export function post(
   });
 }
 
-/** Posts events and fails the test unless every one was accepted. */
+/** Posts events and fails the test unless every one was accepted; returns once the rollups count them. */
 export async function postAll(url: string, apiKey: string, events: readonly TelemetryEvent[]): Promise<void> {
   const res = await post(url, apiKey, ndjson(events));
   const body = (await res.json()) as { accepted: number; errors: unknown[] };
   expect(res.status, JSON.stringify(body.errors?.slice(0, 3))).toBe(200);
   expect(body.accepted).toBe(events.length);
+  await waitForRollups(url);
+}
+
+/**
+ * Returns once the host's rollups count every event it had acknowledged when called
+ * (they follow the raw events within about a second, not with the 2xx).
+ */
+export async function waitForRollups(url: string): Promise<void> {
+  const read = async () => ((await (await fetch(`${url}/api/health`)).json()) as { rollups: { stored_seq: number; reconciled_seq: number } }).rollups;
+  const target = (await read()).stored_seq;
+  for (let i = 0; i < 3_000; i++) {
+    if ((await read()).reconciled_seq >= target) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('the rollups did not catch up with the acknowledged events within a minute');
 }

@@ -25,3 +25,4 @@ export {
   type ForecastOverrideInput,
   type StaffingSettings,
 } from './planning.ts';
+export { withAdvisoryLocks } from './locks.ts';

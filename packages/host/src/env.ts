@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -23,6 +24,8 @@ const Env = z.object({
   /** The Temporal Web UI, linked from the planner's run list (`npm start` serves it on :8233). */
   TEMPORAL_UI_URL: z.url().optional(),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  /** Names this process's rollup progress record with servers (stable across restarts); the machine's name by default. */
+  SWITCHBOARD_INSTANCE: z.string().min(1).max(200).default(hostname()),
 });
 
 export type HostEnv = z.infer<typeof Env> & { dataDir: string; embedded: boolean };

@@ -11,15 +11,16 @@ import {
   TRPC_BASE_PATH,
   type Auth,
 } from '@switchboard/api';
-import { createDb, migrateDb, verifyApiKey, type DbHandle } from '@switchboard/db';
+import { createDb, migrateDb, verifyApiKey, withAdvisoryLocks, type DbHandle } from '@switchboard/db';
 import { IngestService, sendJson } from '@switchboard/ingest';
 import type { CenterConfig } from '@switchboard/contracts';
-import { createTelemetryStore, migrateTelemetry, type TelemetryStore } from '@switchboard/telemetry';
+import { createTelemetryStore, migrateTelemetry, RollupBuilder, type TelemetryStore } from '@switchboard/telemetry';
 import type { HostEnv } from './env.ts';
 import { lockDataDir } from './lock.ts';
 import { seedDemo } from './demo.ts';
 import { createStatusHandler } from './status.ts';
 import { startPlanningEngine, type PlanningEngine } from './planning.ts';
+import { createOperatorHandler, OPERATOR_PATH, writeOperatorFile } from './operator.ts';
 
 export interface Host {
   server: Server;
@@ -27,6 +28,7 @@ export interface Host {
   telemetry: TelemetryStore;
   db: DbHandle;
   ingest: IngestService;
+  rollups: RollupBuilder;
   auth: Auth;
   /** The planning workflows engine; absent without TEMPORAL_ADDRESS. */
   planning: PlanningEngine | undefined;
@@ -56,6 +58,7 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
   let telemetry: TelemetryStore | undefined;
   let db: DbHandle | undefined;
   let planning: PlanningEngine | undefined;
+  let rollups: RollupBuilder | undefined;
   try {
     telemetry = createTelemetryStore({ url: env.CLICKHOUSE_URL, dataDir: env.dataDir });
     const migrated = await migrateTelemetry(telemetry.client, path.join(repoRoot, 'migrations/clickhouse'));
@@ -64,12 +67,22 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
     await migrateDb(db);
 
     const dbHandle = db;
+    rollups = new RollupBuilder({
+      client: telemetry.client,
+      instance: env.embedded ? 'host' : env.SWITCHBOARD_INSTANCE,
+      // Processes that share the servers take turns per tenant; an embedded host is alone.
+      lock: env.embedded ? undefined : (tenants, fn) => withAdvisoryLocks(dbHandle.db, tenants.map((t) => `rollups:${t}`), fn),
+      log,
+    });
+    // In the builder's line ahead of every insert's step; ingest need not wait for it.
+    rollups.recover().catch((error: unknown) => log(`rollups: recovery failed (an operator can run npm run repair:rollups): ${(error as Error).message}`));
     const authenticate = createApiKeyAuthenticator(dbHandle);
-    const ingest = new IngestService({ store: telemetry, authenticate });
+    const ingest = new IngestService({ store: telemetry, authenticate, observer: rollups });
     const recovered = await ingest.recoverIdempotencyKeys();
     if (recovered > 0) log(`ingest: recovered ${recovered} idempotency keys`);
 
     const status = createStatusHandler({ telemetry, ingest, authenticate });
+    const rollupBuilder = rollups;
     const pages = env.SWITCHBOARD_WEB ? options.pages : undefined;
     if (env.TEMPORAL_ADDRESS) {
       planning = await startPlanningEngine({ ...env, TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS }, { db: dbHandle.db, telemetry: telemetry.client }, log).catch((error: unknown) => {
@@ -78,7 +91,10 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
     }
     const services = createApiServices({ db: dbHandle.db, telemetry: telemetry.client, planning: planning?.runner ?? null });
     // Created once the port is known: better-auth checks request origins against the URL.
-    const started: { api?: { authHandler: RequestListener; trpc: RequestListener; origins: string[] } } = {};
+    const started: {
+      api?: { authHandler: RequestListener; trpc: RequestListener; origins: string[] };
+      operator?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+    } = {};
 
     const server = createServer((req, res) => {
       void route(req, res).catch((error: unknown) => {
@@ -91,6 +107,7 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
       const pathname = (req.url ?? '/').split('?')[0];
       if (pathname === '/api/v1/events') return ingest.handle(req, res);
       if (pathname === '/api/v1/status') return status(req, res);
+      if (pathname?.startsWith(OPERATOR_PATH) && started.operator) return started.operator(req, res);
       const api = started.api;
       const signedInApi = pathname?.startsWith('/api/auth/') || pathname?.startsWith(TRPC_BASE_PATH);
       if (signedInApi && !api) return sendJson(res, 503, { error: 'starting', message: 'Switchboard is starting; try again in a moment' }, { 'retry-after': '1' });
@@ -111,6 +128,7 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
           db: dbHandle.kind,
           pending_rows: ingest.writer.pendingRows,
           writer: ingest.writer.stats,
+          rollups: rollupBuilder.status(),
         });
       }
       if (pathname?.startsWith('/api/')) return sendJson(res, 404, { error: 'not_found', message: `no API at ${pathname}` });
@@ -127,6 +145,13 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
     const url = `http://${env.HOST}:${port}`;
     const publicUrl = env.SWITCHBOARD_PUBLIC_URL?.replace(/\/$/, '') ?? url;
     const origins = [...new Set([new URL(publicUrl).origin, ...loopbackOrigins(env.HOST, port)])];
+    if (env.embedded) {
+      started.operator = createOperatorHandler({
+        token: writeOperatorFile(env.dataDir, url),
+        rollups: rollupBuilder,
+        db: dbHandle.db,
+      });
+    }
     const auth = createAuth({
       db: dbHandle.db,
       secret: env.BETTER_AUTH_SECRET ?? readOrCreateSecret(env.dataDir),
@@ -149,6 +174,7 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
       telemetry,
       db,
       ingest,
+      rollups: rollupBuilder,
       auth,
       planning,
       async stop() {
@@ -156,6 +182,7 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
         server.closeAllConnections();
         await stores.planning?.stop();
         await ingest.writer.drain();
+        await rollupBuilder.stop();
         await stores.telemetry.close();
         await stores.db.close();
         releaseLock();
@@ -163,6 +190,7 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
     };
   } catch (error) {
     await planning?.stop().catch(() => undefined);
+    await rollups?.stop().catch(() => undefined);
     await telemetry?.close().catch(() => undefined);
     await db?.close().catch(() => undefined);
     releaseLock();

@@ -3,3 +3,4 @@ export * from './lock.ts';
 export * from './host.ts';
 export * from './status.ts';
 export { DemoUser } from './demo.ts';
+export * from './operator.ts';

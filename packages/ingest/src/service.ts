@@ -9,14 +9,14 @@ import {
   type IngestResult,
   type TelemetryEvent,
 } from '@switchboard/contracts';
-import { encodeEventRow, encodeRejectionRow, listStoredIngestKeys, type TelemetryStore } from '@switchboard/telemetry';
+import { encodeEventRow, encodeRejectionRow, INTERVAL_MS, listStoredIngestKeys, type TelemetryStore } from '@switchboard/telemetry';
 import { readBody, type BodyLimits } from './body.ts';
 import { IngestHttpError } from './errors.ts';
 import { IdempotencyKeys } from './idempotency.ts';
 import { LiveRate } from './live-rate.ts';
 import { decodeBody, formatOf, type ParseLimits } from './parse.ts';
 import { redactPii } from './redact.ts';
-import { BatchWriter, defaultWriterOptions, type WriterOptions } from './writer.ts';
+import { BatchWriter, defaultWriterOptions, type InsertObserver, type WriterOptions } from './writer.ts';
 
 export type IngestLimits = BodyLimits & ParseLimits;
 
@@ -35,6 +35,8 @@ export interface IngestOptions {
   writer?: Partial<WriterOptions>;
   /** How long an Idempotency-Key is honoured. */
   idempotencyTtlMs?: number;
+  /** Told about every insert: the rollup builder. */
+  observer?: InsertObserver;
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
@@ -53,7 +55,7 @@ export class IngestService {
   constructor(private readonly options: IngestOptions) {
     this.#limits = { ...defaultIngestLimits, ...options.limits };
     this.#ttlMs = options.idempotencyTtlMs ?? DAY_MS;
-    this.writer = new BatchWriter(options.store, { ...defaultWriterOptions, ...options.writer });
+    this.writer = new BatchWriter(options.store, { ...defaultWriterOptions, ...options.writer }, options.observer);
     this.keys = new IdempotencyKeys(this.#ttlMs);
   }
 
@@ -147,6 +149,7 @@ export class IngestService {
     const newest = now + FUTURE_SKEW_MS;
 
     const rows: string[] = [];
+    const intervals = new Set<number>();
     let rejections = '';
     const errors: IngestEventError[] = [];
     const reject = (error: IngestEventError, raw: string) => {
@@ -197,13 +200,14 @@ export class IngestService {
         );
         continue;
       }
+      intervals.add(occurred - (occurred % INTERVAL_MS));
       rows.push(encodeEventRow(tenantId, redactEvent(event), key));
     }
     const accepted = rows.length;
 
     // Checked again now that the size is known: refuse rather than queue beyond capacity.
     this.#admit(accepted);
-    await this.writer.submit({ events: rows.join(''), eventCount: accepted, rejections });
+    await this.writer.submit({ tenantId, events: rows.join(''), eventCount: accepted, intervals, rejections });
     this.liveRate.record(tenantId, accepted);
     return {
       status: errors.length === 0 ? 200 : 207,

@@ -1,9 +1,12 @@
-import { eventColumns, rejectionColumns, type TelemetryStore } from '@switchboard/telemetry';
+import { eventColumns, rejectionColumns, type InsertTicket, type TelemetryStore, type TouchedIntervals } from '@switchboard/telemetry';
 
 export interface WriteJob {
+  tenantId: string;
   /** TSV lines for `events`, already encoded. */
   events: string;
   eventCount: number;
+  /** Starts (epoch ms) of the 15-minute intervals the events occurred in: what the rollups must recount. */
+  intervals: ReadonlySet<number>;
   /** TSV lines for `ingest_rejections`. */
   rejections: string;
 }
@@ -34,6 +37,12 @@ interface Waiting {
 
 export type Admission = 'ok' | 'overloaded' | 'unavailable';
 
+/** Told about every insert of events (the rollup builder): before it starts, and once it returned. */
+export interface InsertObserver {
+  beginInsert(): InsertTicket;
+  endInsert(ticket: InsertTicket, touched: TouchedIntervals): void;
+}
+
 /**
  * Turns many requests into few inserts. Batches wait while one insert runs, and the
  * next insert takes everything that arrived meanwhile: under load inserts grow, when
@@ -53,6 +62,7 @@ export class BatchWriter {
   constructor(
     private readonly store: TelemetryStore,
     private readonly options: WriterOptions = defaultWriterOptions,
+    private readonly observer?: InsertObserver,
   ) {}
 
   admit(rows: number): Admission {
@@ -105,6 +115,7 @@ export class BatchWriter {
     this.#inFlightRows = rows;
 
     const started = performance.now();
+    const ticket = rows > 0 ? this.observer?.beginInsert() : undefined;
     try {
       const rejections = batch.map((w) => w.job.rejections).join('');
       // Rejections first: when the events insert then fails, the retry replaces these rows.
@@ -112,7 +123,11 @@ export class BatchWriter {
         await this.store.insertTsv({ table: 'ingest_rejections', columns: rejectionColumns, body: Buffer.from(rejections) });
       }
       if (rows > 0) {
-        await this.store.insertTsv({ table: 'events', columns: eventColumns, body: Buffer.from(batch.map((w) => w.job.events).join('')) });
+        try {
+          await this.store.insertTsv({ table: 'events', columns: eventColumns, body: Buffer.from(batch.map((w) => w.job.events).join('')) });
+        } finally {
+          if (ticket) this.observer!.endInsert(ticket, touchedBy(batch));
+        }
       }
       this.stats.inserts++;
       this.stats.rows += rows;
@@ -130,4 +145,14 @@ export class BatchWriter {
       else for (const resolve of this.#idle.splice(0)) resolve();
     }
   }
+}
+
+function touchedBy(batch: readonly Waiting[]): TouchedIntervals {
+  const touched: TouchedIntervals = new Map();
+  for (const { job } of batch) {
+    let set = touched.get(job.tenantId);
+    if (!set) touched.set(job.tenantId, (set = new Set()));
+    for (const start of job.intervals) set.add(start);
+  }
+  return touched;
 }

@@ -9,3 +9,6 @@ export * from './repositories/live.ts';
 export * from './repositories/agents.ts';
 export * from './repositories/reports.ts';
 export * from './repositories/planning.ts';
+export * from './rollups/definitions.ts';
+export * from './rollups/reconcile.ts';
+export * from './rollups/builder.ts';

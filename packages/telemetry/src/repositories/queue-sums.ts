@@ -1,59 +1,25 @@
 import { z } from 'zod';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { serviceLevelThresholdsS, SHORT_ABANDON_MS } from '@switchboard/contracts';
+import { serviceLevelThresholdsS } from '@switchboard/contracts';
 import type { QueueSums } from '@switchboard/kpis';
 import { liveRead } from '../client.ts';
+import { queueEventsWhere, queueMeasures } from '../rollups/definitions.ts';
 import { queryRows, toChDateTime, UInt64 } from './rows.ts';
 
 /**
  * Per-queue sums (the KPI catalogue's QueueSums) read either from the 15-minute rollup or,
  * for windows the rollup cannot cut (the wallboard's rolling 30 minutes), from raw events
- * with the same expressions as the rollup's materialized view.
+ * with the same expressions as the rollup (rollups/definitions.ts).
  */
 
-const within = serviceLevelThresholdsS.map((t) => `answered_within_${t}s`);
-const additive = [
-  'offered',
-  'answered',
-  ...within,
-  'abandoned',
-  'short_abandoned',
-  'wait_answered_ms_sum',
-  'wait_abandoned_ms_sum',
-  'handled',
-  'talk_ms_sum',
-  'hold_ms_sum',
-  'wrapups',
-  'wrapup_ms_sum',
-  'holds',
-  'transferred',
-] as const;
-
 /** SELECT list over `queue_interval_15m`. */
-export const rollupQueueSumsSql = [...additive.map((c) => `sum(${c}) AS ${c}`), 'max(wait_ms_max) AS wait_ms_max'].join(', ');
+export const rollupQueueSumsSql = queueMeasures.map((m) => `${m.kind}(${m.name}) AS ${m.name}`).join(', ');
 
-/** The same sums from raw `events` (mirrors migrations/clickhouse/0002's view). */
-const rawQueueSumsSql = [
-  `countIf(type = 'interaction.offered') AS offered`,
-  `countIf(type = 'interaction.answered') AS answered`,
-  ...serviceLevelThresholdsS.map((t) => `countIf(type = 'interaction.answered' AND wait_ms <= ${t * 1000}) AS answered_within_${t}s`),
-  `countIf(type = 'interaction.abandoned') AS abandoned`,
-  `countIf(type = 'interaction.abandoned' AND wait_ms < ${SHORT_ABANDON_MS}) AS short_abandoned`,
-  `sumIf(toUInt64(wait_ms), type = 'interaction.answered') AS wait_answered_ms_sum`,
-  `sumIf(toUInt64(wait_ms), type = 'interaction.abandoned') AS wait_abandoned_ms_sum`,
-  `countIf(type = 'interaction.ended') AS handled`,
-  `sumIf(toUInt64(talk_ms), type = 'interaction.ended') AS talk_ms_sum`,
-  `sumIf(toUInt64(hold_ms), type = 'interaction.ended') AS hold_ms_sum`,
-  `countIf(type = 'interaction.wrapup_ended') AS wrapups`,
-  `sumIf(toUInt64(wrapup_ms), type = 'interaction.wrapup_ended') AS wrapup_ms_sum`,
-  `countIf(type = 'interaction.held') AS holds`,
-  `countIf(type = 'interaction.transferred') AS transferred`,
-  `maxIf(wait_ms, type IN ('interaction.answered', 'interaction.abandoned')) AS wait_ms_max`,
-].join(',\n       ');
+/** The same sums from raw `events`, with the rollup's own expressions. */
+const rawQueueSumsSql = queueMeasures.map((m) => `${m.expr} AS ${m.name}`).join(',\n       ');
 
-const sumColumns = [...additive, 'wait_ms_max'];
 /** A zod shape of every column of `rollupQueueSumsSql`. */
-export const queueSumsShape = Object.fromEntries(sumColumns.map((c) => [c, UInt64])) as Record<string, typeof UInt64>;
+export const queueSumsShape = Object.fromEntries(queueMeasures.map((m) => [m.name, UInt64])) as Record<string, typeof UInt64>;
 
 /** Turns a flat row of sums (every column of `sumColumns`, parsed by zod) into QueueSums. */
 export function toQueueSums(row: Record<string, number>): QueueSums {
@@ -109,17 +75,21 @@ export function getQueueSums(client: ClickHouseClient, params: Window): Promise<
   );
 }
 
-/** Sums per queue and channel of the events that occurred in [from, to), from raw events: for short rolling windows. */
+/**
+ * Sums per queue and channel of the events that occurred in [from, to), from raw events:
+ * for short rolling windows. Each event_id counts once, as in the rollup.
+ */
 export function getRecentQueueSums(client: ClickHouseClient, params: Window): Promise<QueueSumsRow[]> {
   return queryRows(
     client,
     QueueSumsRow,
     `SELECT queue_id, channel,
        ${rawQueueSumsSql}
-       FROM events
-      WHERE tenant_id = {tenantId:String}
-        AND occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}
-        AND startsWith(type, 'interaction.')
+       FROM (SELECT * FROM events
+              WHERE tenant_id = {tenantId:String}
+                AND occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}
+                AND ${queueEventsWhere}
+              LIMIT 1 BY event_id)
       GROUP BY queue_id, channel
       ORDER BY queue_id, channel`,
     { tenantId: params.tenantId, from: toChDateTime(params.from), to: toChDateTime(params.to) },

@@ -1,0 +1,101 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+import { z } from 'zod';
+import { getTenantBySlug, type Db } from '@switchboard/db';
+import { sendJson } from '@switchboard/ingest';
+import { INTERVAL_MS, type RollupBuilder, type RollupMismatch, type RollupScope } from '@switchboard/telemetry';
+
+/**
+ * Operator commands (`npm run check:rollups`, `repair:rollups`) while a host runs go
+ * through it, so nothing opens its data directory beside it. The host writes its URL
+ * and a token made at start into `<data dir>/operator.json` (readable by its owner only);
+ * the commands present the token.
+ */
+
+export const OPERATOR_PATH = '/api/operator/';
+const OperatorFile = z.object({ url: z.string(), token: z.string(), pid: z.number() });
+
+export function writeOperatorFile(dataDir: string, url: string): string {
+  const token = randomBytes(32).toString('hex');
+  writeFileSync(path.join(dataDir, 'operator.json'), JSON.stringify({ url, token, pid: process.pid }), { mode: 0o600 });
+  return token;
+}
+
+export function readOperatorFile(dataDir: string): z.infer<typeof OperatorFile> | undefined {
+  try {
+    return OperatorFile.parse(JSON.parse(readFileSync(path.join(dataDir, 'operator.json'), 'utf8')));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A window of the rollup check: UTC instants, widened to whole 15-minute intervals. */
+export const RollupWindow = z
+  .object({
+    tenant: z.string().min(1).max(200).optional(),
+    from: z.iso.datetime({ offset: true }),
+    to: z.iso.datetime({ offset: true }),
+  })
+  .refine((w) => Date.parse(w.from) < Date.parse(w.to), { message: '--from must be before --to', path: ['to'] })
+  .refine((w) => Date.parse(w.to) - Date.parse(w.from) <= 400 * 86_400_000, { message: 'a window covers at most 400 days', path: ['from'] });
+export type RollupWindow = z.infer<typeof RollupWindow>;
+
+export function toScope(window: RollupWindow, tenantId: string | undefined): RollupScope {
+  return {
+    from: new Date(Math.floor(Date.parse(window.from) / INTERVAL_MS) * INTERVAL_MS),
+    to: new Date(Math.ceil(Date.parse(window.to) / INTERVAL_MS) * INTERVAL_MS),
+    ...(tenantId ? { tenantIds: [tenantId] } : {}),
+  };
+}
+
+export interface RollupReport {
+  mismatches: RollupMismatch[];
+  /** After a repair: what a check right after it still finds (a maximum that raw events no longer reach). */
+  remaining?: RollupMismatch[];
+}
+
+export function createOperatorHandler(deps: {
+  token: string;
+  rollups: RollupBuilder;
+  db: Db;
+}) {
+  const expected = Buffer.from(deps.token);
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const presented = Buffer.from((req.headers.authorization ?? '').replace(/^Bearer /, ''));
+    if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
+      return sendJson(res, 401, { error: 'unauthorized', message: 'operator commands need the token in <data dir>/operator.json' });
+    }
+    const action = (req.url ?? '').split('?')[0]!.slice(OPERATOR_PATH.length);
+    if (req.method !== 'POST' || !['rollups/check', 'rollups/repair'].includes(action)) {
+      return sendJson(res, 404, { error: 'not_found', message: 'POST rollups/check or rollups/repair' });
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
+    let body: unknown;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      return sendJson(res, 400, { error: 'malformed_body', message: 'send a JSON object' });
+    }
+    const window = RollupWindow.safeParse(body);
+    if (!window.success) return sendJson(res, 400, { error: 'invalid_input', message: window.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+    const tenantId = window.data.tenant ? await resolveTenantId(deps.db, window.data.tenant) : undefined;
+    if (window.data.tenant && !tenantId) return sendJson(res, 404, { error: 'tenant_not_found', message: `no tenant ${window.data.tenant}` });
+    sendJson(res, 200, await runRollupCommand(deps.rollups, action === 'rollups/repair' ? 'repair' : 'check', toScope(window.data, tenantId)));
+  };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Operators name a tenant by id or by slug. */
+export async function resolveTenantId(db: Db, idOrSlug: string): Promise<string | undefined> {
+  return UUID.test(idOrSlug) ? idOrSlug : (await getTenantBySlug(db, idOrSlug))?.id;
+}
+
+export async function runRollupCommand(rollups: RollupBuilder, command: 'check' | 'repair', scope: RollupScope): Promise<RollupReport> {
+  if (command === 'check') return { mismatches: await rollups.check(scope) };
+  const mismatches = await rollups.repair(scope);
+  return { mismatches, remaining: mismatches.length > 0 ? await rollups.check(scope) : [] };
+}

@@ -1,0 +1,156 @@
+import { serviceLevelThresholdsS, SHORT_ABANDON_MS } from '@switchboard/contracts';
+
+/**
+ * The rollups, defined once: how the distinct raw events of a tenant become the rows of
+ * each 15-minute table. The rollup builder, the operator check and repair, and the live
+ * reads of the last minutes (queue-sums.ts) all take their SQL from here.
+ */
+
+export interface Measure {
+  name: string;
+  /** `sum` columns are SimpleAggregateFunction(sum, Int64); `max` columns SimpleAggregateFunction(max, …). */
+  kind: 'sum' | 'max';
+}
+
+/** A measure counted from event rows. */
+export interface EventMeasure extends Measure {
+  /** Aggregate expression over the events (e.g. `countIf(type = 'interaction.offered')`). */
+  expr: string;
+}
+
+export interface RollupDefinition {
+  table: string;
+  /**
+   * Every row also carries the 15-minute interval of the events that produced it. It is
+   * `interval_start` itself where an event counts in its own interval; a separate
+   * column where an event also counts in earlier ones (a state's time). Reconciling by
+   * this interval reads exactly the raw events of that interval, whatever they cover.
+   */
+  sourceColumn: 'interval_start' | 'source_interval';
+  /** Grouping columns besides tenant_id, interval_start and the source column. */
+  dims: readonly string[];
+  measures: readonly Measure[];
+  /** Rows of the rollup from deduplicated events `source` (a subquery with every events column). */
+  aggregate(source: string): string;
+  /** The event types the rollup reads: reconciling only scans these. */
+  where: string;
+}
+
+const interval = 'toStartOfFifteenMinutes(occurred_at)';
+
+const answeredWithin = serviceLevelThresholdsS.map(
+  (s): EventMeasure => ({ name: `answered_within_${s}s`, kind: 'sum', expr: `countIf(type = 'interaction.answered' AND wait_ms <= ${s * 1000})` }),
+);
+
+/** Each count lands in the interval of its own event (an answer in the interval it happened), as real-time ACD reports count. */
+export const queueMeasures: readonly EventMeasure[] = [
+  { name: 'offered', kind: 'sum', expr: `countIf(type = 'interaction.offered')` },
+  { name: 'answered', kind: 'sum', expr: `countIf(type = 'interaction.answered')` },
+  ...answeredWithin,
+  { name: 'abandoned', kind: 'sum', expr: `countIf(type = 'interaction.abandoned')` },
+  { name: 'short_abandoned', kind: 'sum', expr: `countIf(type = 'interaction.abandoned' AND wait_ms < ${SHORT_ABANDON_MS})` },
+  { name: 'wait_answered_ms_sum', kind: 'sum', expr: `sumIf(toUInt64(wait_ms), type = 'interaction.answered')` },
+  { name: 'wait_abandoned_ms_sum', kind: 'sum', expr: `sumIf(toUInt64(wait_ms), type = 'interaction.abandoned')` },
+  { name: 'wait_ms_max', kind: 'max', expr: `maxIf(wait_ms, type IN ('interaction.answered', 'interaction.abandoned'))` },
+  { name: 'handled', kind: 'sum', expr: `countIf(type = 'interaction.ended')` },
+  { name: 'talk_ms_sum', kind: 'sum', expr: `sumIf(toUInt64(talk_ms), type = 'interaction.ended')` },
+  { name: 'hold_ms_sum', kind: 'sum', expr: `sumIf(toUInt64(hold_ms), type = 'interaction.ended')` },
+  { name: 'wrapups', kind: 'sum', expr: `countIf(type = 'interaction.wrapup_ended')` },
+  { name: 'wrapup_ms_sum', kind: 'sum', expr: `sumIf(toUInt64(wrapup_ms), type = 'interaction.wrapup_ended')` },
+  { name: 'holds', kind: 'sum', expr: `countIf(type = 'interaction.held')` },
+  { name: 'transferred', kind: 'sum', expr: `countIf(type = 'interaction.transferred')` },
+];
+
+/** The events the queue rollup reads. */
+export const queueEventsWhere = `startsWith(type, 'interaction.')`;
+
+const selectMeasures = (measures: readonly EventMeasure[]) => measures.map((m) => `${m.expr} AS ${m.name}`).join(',\n    ');
+
+function eventRollup(table: string, dims: readonly string[], measures: readonly EventMeasure[], where: string): RollupDefinition {
+  const keys = ['tenant_id', 'interval_start', ...dims].join(', ');
+  return {
+    table,
+    sourceColumn: 'interval_start',
+    dims,
+    measures,
+    where,
+    aggregate: (source) =>
+      `SELECT tenant_id, ${interval} AS interval_start, ${dims.join(', ')},\n    ${selectMeasures(measures)}\n  FROM ${source}\n  GROUP BY ${keys}`,
+  };
+}
+
+export const queueRollup = eventRollup('queue_interval_15m', ['queue_id', 'channel'], queueMeasures, queueEventsWhere);
+
+const agentEventTypes = ['interaction.answered', 'interaction.ended', 'interaction.wrapup_ended', 'interaction.held', 'interaction.transferred'];
+
+/** What each agent did per queue and interval, for agent and team reports. */
+export const agentRollup = eventRollup(
+  'agent_interval_15m',
+  ['agent_id', 'queue_id', 'channel'],
+  queueMeasures.filter((m) => ['answered', 'handled', 'talk_ms_sum', 'hold_ms_sum', 'wrapups', 'wrapup_ms_sum', 'holds', 'transferred'].includes(m.name)),
+  `type IN (${agentEventTypes.map((t) => `'${t}'`).join(', ')})`,
+);
+
+/** Bot sessions by the interval they ended in. */
+export const botRollup = eventRollup(
+  'bot_intent_interval_15m',
+  ['bot_id', 'channel', 'intent', 'escalation_reason'],
+  [
+    { name: 'sessions', kind: 'sum', expr: 'count()' },
+    { name: 'contained', kind: 'sum', expr: `countIf(outcome = 'contained')` },
+    { name: 'escalated', kind: 'sum', expr: `countIf(outcome = 'escalated')` },
+    { name: 'abandoned', kind: 'sum', expr: `countIf(outcome = 'abandoned')` },
+    { name: 'turns_sum', kind: 'sum', expr: 'sum(toUInt64(turns))' },
+    { name: 'duration_ms_sum', kind: 'sum', expr: 'sum(toUInt64(duration_ms))' },
+  ],
+  `type = 'bot.session_ended'`,
+);
+
+/**
+ * A state_changed event yields one row for the state it enters (entries = 1, in its own
+ * interval) and one per 15-minute interval covered by the state it closes (state_ms,
+ * split exactly at the interval edges), all under the event's own source interval.
+ */
+export const agentStateRollup: RollupDefinition = {
+  table: 'agent_state_interval_15m',
+  sourceColumn: 'source_interval',
+  dims: ['agent_id', 'state'],
+  measures: [
+    { name: 'state_ms', kind: 'sum' },
+    { name: 'entries', kind: 'sum' },
+  ],
+  where: `type = 'agent.state_changed'`,
+  aggregate: (source) => `SELECT
+    tenant_id,
+    toDateTime(intDiv(cell.1, 1000), 'UTC') AS interval_start,
+    source_interval,
+    agent_id,
+    cell.2 AS state,
+    sum(cell.3) AS state_ms,
+    sum(cell.4) AS entries
+  FROM
+  (
+    SELECT
+      tenant_id,
+      agent_id,
+      ${interval} AS source_interval,
+      state AS entered,
+      previous_state AS closed,
+      toUnixTimestamp64Milli(occurred_at) AS end_ms,
+      end_ms - toInt64(previous_state_ms) AS start_ms,
+      previous_state != '' AND previous_state_ms > 0 AS closes
+    FROM ${source}
+  )
+  ARRAY JOIN arrayConcat(
+    [(intDiv(end_ms, 900000) * 900000, toString(entered), toInt64(0), toInt64(1))],
+    arrayMap(
+      slot -> (slot, toString(closed), least(end_ms, slot + 900000) - greatest(start_ms, slot), toInt64(0)),
+      if(closes, range(intDiv(start_ms, 900000) * 900000, end_ms, toInt64(900000)), [])
+    )
+  ) AS cell
+  GROUP BY tenant_id, interval_start, source_interval, agent_id, state`,
+};
+
+export const rollups: readonly RollupDefinition[] = [queueRollup, agentRollup, agentStateRollup, botRollup];
+
+export const rollupTables = rollups.map((r) => r.table);
