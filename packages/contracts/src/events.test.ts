@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { eventExamples } from './examples.ts';
-import { eventSchemas, eventTypes, familyOf, validateEvent, type EventType } from './events.ts';
+import { eventSchemas, eventTypes, familyOf, type EventType } from './events.ts';
+import { validateEvent } from './validate.ts';
 
 /** Fields whose absence must be refused, per type (beyond the envelope). */
 const requiredFields: Record<EventType, string[]> = {

@@ -147,6 +147,18 @@ export const AgentLoggedOut = event('agent.logged_out', 'An agent logged out.', 
   reason_code: Reason.optional(),
 });
 
+/**
+ * The rules that relate fields of one event, beyond each field's own type. Written once
+ * here: the schemas refine with them, and the compiled validator (validate-fast.ts),
+ * which only knows what JSON Schema can say, checks them too.
+ */
+export const crossFieldRules = {
+  'bot.session_ended': (e: { outcome: string; escalation_reason?: string | undefined }) => (e.outcome === 'escalated') === (e.escalation_reason !== undefined),
+  'transcript.segment': (e: { start_ms: number; end_ms: number }) => e.end_ms >= e.start_ms,
+  'survey.response': (e: { csat?: number | undefined; nps?: number | undefined; resolved?: boolean | undefined }) =>
+    e.csat !== undefined || e.nps !== undefined || e.resolved !== undefined,
+};
+
 const botShape = { interaction_id: Id, bot_id: Id, channel: Channel };
 
 export const BotSessionStarted = event('bot.session_started', 'A self-service session began.', botShape);
@@ -167,7 +179,7 @@ export const BotSessionEnded = event(
     turns: z.number().int().min(0).max(10_000),
     duration_ms: Millis,
   },
-).refine((e) => (e.outcome === 'escalated') === (e.escalation_reason !== undefined), {
+).refine((e) => crossFieldRules['bot.session_ended'](e), {
   message: 'escalation_reason is required when outcome is escalated, and only then',
   path: ['escalation_reason'],
 });
@@ -184,7 +196,7 @@ export const TranscriptSegment = event(
     end_ms: Millis,
     text: z.string().min(1).max(4000),
   },
-).refine((e) => e.end_ms >= e.start_ms, { message: 'end_ms must not be before start_ms', path: ['end_ms'] });
+).refine((e) => crossFieldRules['transcript.segment'](e), { message: 'end_ms must not be before start_ms', path: ['end_ms'] });
 
 export const SurveyResponse = event('survey.response', 'A post-contact survey answer.', {
   interaction_id: Id,
@@ -193,7 +205,7 @@ export const SurveyResponse = event('survey.response', 'A post-contact survey an
   csat: z.number().int().min(1).max(5).optional(),
   nps: z.number().int().min(0).max(10).optional(),
   resolved: z.boolean().optional(),
-}).refine((e) => e.csat !== undefined || e.nps !== undefined || e.resolved !== undefined, {
+}).refine((e) => crossFieldRules['survey.response'](e), {
   message: 'a survey response needs at least one of csat, nps, resolved',
 });
 
@@ -244,33 +256,3 @@ export const rejectionReasons = [
   'outside_horizon',
 ] as const;
 export type RejectionReason = (typeof rejectionReasons)[number];
-
-/**
- * Validate one decoded event. The type is looked up first so an error names the
- * fields of that type rather than listing every member of a union.
- */
-export function validateEvent(value: unknown): EventValidation {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { ok: false, reason: 'not_an_object', message: 'an event must be a JSON object' };
-  }
-  const type = (value as { type?: unknown }).type;
-  const schema = typeof type === 'string' ? eventSchemas[type as EventType] : undefined;
-  if (!schema) {
-    return {
-      ok: false,
-      reason: 'unknown_type',
-      message: `unknown event type ${JSON.stringify(type)}; expected one of ${eventTypes.join(', ')}`,
-      path: 'type',
-    };
-  }
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return { ok: true, event: parsed.data as TelemetryEvent };
-  const issue = parsed.error.issues[0];
-  const path = issue?.path.join('.') ?? '';
-  return {
-    ok: false,
-    reason: 'invalid_fields',
-    message: parsed.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`).join('; '),
-    path,
-  };
-}

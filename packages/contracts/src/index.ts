@@ -2,3 +2,4 @@ export * from './events.ts';
 export * from './ingest.ts';
 export * from './center.ts';
 export * from './examples.ts';
+export * from './validate.ts';

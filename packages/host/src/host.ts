@@ -14,7 +14,7 @@ import {
 import { createDb, migrateDb, verifyApiKey, withAdvisoryLocks, type DbHandle } from '@switchboard/db';
 import { IngestService, sendJson } from '@switchboard/ingest';
 import type { CenterConfig } from '@switchboard/contracts';
-import { createTelemetryStore, migrateTelemetry, RollupBuilder, type TelemetryStore } from '@switchboard/telemetry';
+import { createTelemetryStore, getMergeMilliseconds, migrateTelemetry, RollupBuilder, type TelemetryStore } from '@switchboard/telemetry';
 import type { HostEnv } from './env.ts';
 import { lockDataDir } from './lock.ts';
 import { seedDemo } from './demo.ts';
@@ -128,7 +128,10 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
           db: dbHandle.kind,
           pending_rows: ingest.writer.pendingRows,
           writer: ingest.writer.stats,
+          ingest: ingest.stats,
           rollups: rollupBuilder.status(),
+          // On request only: a query of the engine, where the rest is memory.
+          ...(req.url?.includes('engine=1') ? { engine: { merges_ms: await getMergeMilliseconds(telemetry!.client) } } : {}),
         });
       }
       if (pathname?.startsWith('/api/')) return sendJson(res, 404, { error: 'not_found', message: `no API at ${pathname}` });

@@ -81,3 +81,9 @@ export function listIngestRejections(
     { tenantId: params.tenantId, batchRef: params.batchRef ?? '', limit: params.limit },
   );
 }
+
+/** Milliseconds the engine has spent merging parts since it started (its own counter). */
+export async function getMergeMilliseconds(client: ClickHouseClient): Promise<number> {
+  const [row] = await queryRows(client, z.object({ ms: UInt64 }), `SELECT sum(value) AS ms FROM system.events WHERE event = 'MergesTimeMilliseconds'`, {});
+  return row?.ms ?? 0;
+}

@@ -258,7 +258,6 @@ export class RollupBuilder {
     return mismatches;
   }
 
-  /** A migration that changed how rollups are built asks for every rollup to be rebuilt from raw events. */
   async #rebuildIfRequested(): Promise<void> {
     const [request] = await queryRows(
       this.#client,
@@ -266,21 +265,7 @@ export class RollupBuilder {
       `SELECT at FROM rollup_state FINAL WHERE key = 'rebuild' AND at > toDateTime64(0, 3, 'UTC')`,
       {},
     );
-    if (!request) return;
-    const [range] = await queryRows(
-      this.#client,
-      z.object({ first: ChDateTime, last: ChDateTime, events: z.union([z.string(), z.number()]).transform(Number) }),
-      `SELECT min(occurred_at) AS first, max(occurred_at) AS last, count() AS events FROM events`,
-      {},
-    );
-    if (range && range.events > 0) {
-      this.#log(`rollups: rebuilding every rollup from ${range.events} raw events`);
-      // A day at a time bounds the memory of deduplicating event ids.
-      for (let day = Math.floor(Date.parse(range.first) / DAY_MS) * DAY_MS; day <= Date.parse(range.last); day += DAY_MS) {
-        await reconcileRollups(this.#client, { from: new Date(day), to: new Date(day + DAY_MS) }, { retainedOnly: false });
-      }
-    }
-    await this.#client.insert({ table: 'rollup_state', values: [{ key: 'rebuild', at: 0 }], format: 'JSONEachRow' });
+    if (request) await rebuildRollups(this.#client, this.#log);
   }
 
   async #readCheckpoint(): Promise<Date | undefined> {
@@ -313,6 +298,27 @@ export class RollupBuilder {
     });
     this.#lastCheckpoint = at;
   }
+}
+
+/**
+ * Every rollup rebuilt from all stored raw events, a day at a time (bounding the memory of
+ * deduplicating event ids), then any rebuild request a migration left is cleared. Only
+ * while nothing else reconciles: the builder's recovery, or a bulk load before a host starts.
+ */
+export async function rebuildRollups(client: ClickHouseClient, log: (line: string) => void): Promise<void> {
+  const [range] = await queryRows(
+    client,
+    z.object({ first: ChDateTime, last: ChDateTime, events: z.union([z.string(), z.number()]).transform(Number) }),
+    `SELECT min(occurred_at) AS first, max(occurred_at) AS last, count() AS events FROM events`,
+    {},
+  );
+  if (range && range.events > 0) {
+    log(`rollups: rebuilding every rollup from ${range.events} raw events`);
+    for (let day = Math.floor(Date.parse(range.first) / DAY_MS) * DAY_MS; day <= Date.parse(range.last); day += DAY_MS) {
+      await reconcileRollups(client, { from: new Date(day), to: new Date(day + DAY_MS) }, { retainedOnly: false });
+    }
+  }
+  await client.insert({ table: 'rollup_state', values: [{ key: 'rebuild', at: 0 }], format: 'JSONEachRow' });
 }
 
 function unique<T>(values: readonly T[]): T[] {
