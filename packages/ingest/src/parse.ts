@@ -82,6 +82,8 @@ function decodeJsonArray(body: Buffer, limits: ParseLimits): DecodedItem[] {
 /**
  * Arrow IPC stream: one row per event, one column per field. Timestamps may be Arrow
  * timestamps or ISO strings; 64-bit integers become numbers; list columns become arrays.
+ * Each column is read once, front to back (a cell-by-cell `get` searches the record
+ * batches again for every cell), then the rows are assembled for validation.
  */
 function decodeArrow(body: Buffer, limits: ParseLimits): DecodedItem[] {
   let table;
@@ -91,21 +93,16 @@ function decodeArrow(body: Buffer, limits: ParseLimits): DecodedItem[] {
     throw new IngestHttpError(400, 'malformed_body', `the body is not an Arrow IPC stream (${(error as Error).message})`);
   }
   if (table.numRows > limits.maxEvents) throw tooMany(limits.maxEvents);
-  const columns = table.schema.fields.map((field, i) => ({
-    name: field.name,
-    vector: table.getChildAt(i) as Vector,
-    convert: converterFor(field),
-  }));
-  const items: DecodedItem[] = new Array(table.numRows);
-  for (let row = 0; row < table.numRows; row++) {
-    const value: Record<string, unknown> = {};
-    for (const column of columns) {
-      const cell = column.vector.get(row) as unknown;
-      if (cell !== null && cell !== undefined) value[column.name] = column.convert(cell);
+  const rows: Record<string, unknown>[] = Array.from({ length: table.numRows }, () => ({}));
+  table.schema.fields.forEach((field, i) => {
+    const convert = converterFor(field);
+    let row = 0;
+    for (const cell of table.getChildAt(i) as Vector) {
+      if (cell !== null && cell !== undefined) rows[row]![field.name] = convert(cell);
+      row++;
     }
-    items[row] = { index: row, value };
-  }
-  return items;
+  });
+  return rows.map((value, index) => ({ index, value }));
 }
 
 function converterFor(field: Field): (cell: unknown) => unknown {

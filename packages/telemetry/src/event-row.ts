@@ -1,4 +1,4 @@
-import type { TelemetryEvent } from '@switchboard/contracts';
+import { eventSchemas, eventTypes, type EventType, type TelemetryEvent } from '@switchboard/contracts';
 import { escapeTsv, tsvStringArray } from './tsv.ts';
 
 /** Columns of `events` that ingest writes; received_at is filled by the insert itself. */
@@ -11,31 +11,63 @@ export const eventColumns = [
   'start_ms', 'end_ms', 'text', 'csat', 'nps', 'resolved', 'ingest_key',
 ] as const;
 
-type AnyEvent = Partial<Record<string, unknown>> & TelemetryEvent;
-
-const str = (v: unknown): string => (typeof v === 'string' ? escapeTsv(v) : '');
-const num = (v: unknown, absent = '0'): string => (typeof v === 'number' ? `${v}` : absent);
+type Field = (value: unknown) => string;
+const str: Field = (v) => (typeof v === 'string' ? escapeTsv(v) : '');
+const num = (absent: string): Field => (v) => (typeof v === 'number' ? `${v}` : absent);
+const skills: Field = (v) => (Array.isArray(v) ? tsvStringArray(v as string[]) : '[]');
+const resolved: Field = (v) => (v === undefined ? '-1' : v ? '1' : '0');
 
 /**
- * One validated event as a TSV line of `events`. Field order is `eventColumns`; a field
- * the event's type does not have is written as its column's "absent" value. Joining an
- * array is several times faster here than concatenating ~90 pieces (this is the hot path).
+ * How each column of an event is written: the event field it comes from and its TSV
+ * text, which for an absent field is the column's "absent" value (0, '' — or -1 for nps
+ * and resolved, where 0 is an answer). tenant_id and ingest_key come from the request.
  */
+const columnFormats: Partial<Record<(typeof eventColumns)[number], { fields: string[]; format: Field }>> = {};
+for (const column of eventColumns) {
+  if (column === 'tenant_id' || column === 'ingest_key') continue;
+  const numeric = /_ms$|^(priority|schema_version|turn_index|confidence|turns|segment_index|csat)$/.test(column);
+  columnFormats[column] =
+    // The skills a route matched, or the skills an agent logged in with.
+    column === 'skills' ? { fields: ['skills_matched', 'skills'], format: skills }
+    : column === 'nps' ? { fields: ['nps'], format: num('-1') }
+    : column === 'resolved' ? { fields: ['resolved'], format: resolved }
+    : { fields: [column], format: numeric ? num('0') : str };
+}
+
+/**
+ * Per event type, the row as a list of parts: fixed text (the tabs, and the absent
+ * values of every column its type never has, run together) and the fields it may have.
+ * An event is then written with a handful of appends instead of 43 formatted fields:
+ * this is the hot path of ingest.
+ */
+type Part = string | { field: string; format: Field };
+const plans = new Map<string, Part[]>(
+  eventTypes.map((type: EventType) => {
+    const fields = new Set(Object.keys(eventSchemas[type].shape));
+    const parts: Part[] = [];
+    let fixed = '';
+    for (const column of eventColumns.slice(1, -1)) {
+      const { fields: names, format } = columnFormats[column]!;
+      const field = names.find((name) => fields.has(name));
+      if (field) {
+        if (fixed) parts.push(fixed);
+        parts.push({ field, format });
+        fixed = '\t';
+      } else {
+        fixed += `${format(undefined)}\t`;
+      }
+    }
+    parts.push(fixed);
+    return [type, parts];
+  }),
+);
+
+/** One validated event as a TSV line of `events`, in the order of `eventColumns`. */
 export function encodeEventRow(tenantId: string, event: TelemetryEvent, ingestKey: string): string {
-  const e = event as AnyEvent;
-  const skills = (e.skills_matched ?? e.skills) as string[] | undefined;
-  return (
-    [
-      escapeTsv(tenantId), e.event_id, e.type, `${e.schema_version}`, e.occurred_at, e.sent_at, e.source,
-      str(e.interaction_id), str(e.queue_id), str(e.channel), str(e.agent_id), str(e.intent), str(e.customer_ref),
-      num(e.priority), skills ? tsvStringArray(skills) : '[]', str(e.routing_reason), str(e.to_queue_id), str(e.transfer_type),
-      num(e.wait_ms), num(e.talk_ms), num(e.hold_ms), num(e.wrapup_ms), str(e.disposition), str(e.state), str(e.reason_code),
-      str(e.previous_state), num(e.previous_state_ms), str(e.bot_id), num(e.turn_index), num(e.confidence), str(e.outcome),
-      str(e.escalation_reason), num(e.turns), num(e.duration_ms), num(e.segment_index), str(e.speaker), num(e.start_ms),
-      num(e.end_ms), str(e.text), num(e.csat), num(e.nps, '-1'), e.resolved === undefined ? '-1' : e.resolved ? '1' : '0',
-      escapeTsv(ingestKey),
-    ].join('\t') + '\n'
-  );
+  const e = event as unknown as Record<string, unknown>;
+  let line = `${escapeTsv(tenantId)}\t`;
+  for (const part of plans.get(event.type)!) line += typeof part === 'string' ? part : part.format(e[part.field]);
+  return `${line}${escapeTsv(ingestKey)}\n`;
 }
 
 export const rejectionColumns = ['tenant_id', 'batch_ref', 'event_index', 'event_id', 'reason', 'message', 'raw'] as const;

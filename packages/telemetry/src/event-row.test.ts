@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { eventExamples, eventTypes, type TelemetryEvent } from '@switchboard/contracts';
+import { encodeEventRow, eventColumns } from './event-row.ts';
+
+/** Every column written as its own rule says, field by field: an oracle for the planned encoder. */
+function encodeByColumn(tenantId: string, event: TelemetryEvent, ingestKey: string): string {
+  const e = event as unknown as Record<string, unknown>;
+  const text = (v: unknown) => (typeof v === 'string' ? v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : '');
+  const cells = eventColumns.map((column) => {
+    if (column === 'tenant_id') return text(tenantId);
+    if (column === 'ingest_key') return text(ingestKey);
+    if (column === 'skills') {
+      const list = (e.skills_matched ?? e.skills) as string[] | undefined;
+      return `[${(list ?? []).map((s) => `'${text(s).replace(/'/g, "\\'")}'`).join(',')}]`;
+    }
+    if (column === 'nps') return typeof e.nps === 'number' ? `${e.nps}` : '-1';
+    if (column === 'resolved') return e.resolved === undefined ? '-1' : e.resolved ? '1' : '0';
+    const value = e[column];
+    if (typeof value === 'number') return `${value}`;
+    if (typeof value === 'string') return text(value);
+    return /_ms$|^(priority|schema_version|turn_index|confidence|turns|segment_index|csat)$/.test(column) ? '0' : '';
+  });
+  return `${cells.join('\t')}\n`;
+}
+
+describe('encodeEventRow', () => {
+  it('writes every column of every example as the column-by-column rule does', () => {
+    for (const type of eventTypes) {
+      const row = encodeEventRow('tenant\tone', eventExamples[type], "key'\n");
+      expect(row, type).toBe(encodeByColumn('tenant\tone', eventExamples[type], "key'\n"));
+      expect(row.split('\t')).toHaveLength(eventColumns.length);
+    }
+  });
+
+  it('agrees with it with any one field missing, and with text that needs escaping', () => {
+    for (const type of eventTypes) {
+      const example = eventExamples[type] as unknown as Record<string, unknown>;
+      for (const field of Object.keys(example).filter((k) => k !== 'type')) {
+        const { [field]: _dropped, ...rest } = example;
+        const event = rest as unknown as TelemetryEvent;
+        expect(encodeEventRow('t', event, 'k'), `${type} without ${field}`).toBe(encodeByColumn('t', event, 'k'));
+      }
+      const odd = Object.fromEntries(Object.entries(example).map(([k, v]) => [k, typeof v === 'string' && k !== 'type' ? `${v}\\\t'x\n` : v]));
+      expect(encodeEventRow('t', odd as unknown as TelemetryEvent, 'k')).toBe(encodeByColumn('t', odd as unknown as TelemetryEvent, 'k'));
+    }
+  });
+});
