@@ -94,10 +94,7 @@ export class RollupBuilder {
       const since = await this.#readCheckpoint();
       if (since) {
         const pairs = await listIntervalsReceivedSince(this.#client, since);
-        for (let i = 0; i < pairs.length; i += PAIRS_PER_STEP) {
-          const chunk = pairs.slice(i, i + PAIRS_PER_STEP);
-          await this.#lock(unique(chunk.map(([t]) => t)), () => reconcileRollups(this.#client, { pairs: chunk }, { retainedOnly: false }));
-        }
+        await this.#reconcilePairs(pairs, false);
         if (pairs.length > 0) this.#log(`rollups: reconciled ${pairs.length} intervals of events received since ${since.toISOString()}`);
       }
       const to = new Date(Math.ceil(now.getTime() / INTERVAL_MS) * INTERVAL_MS);
@@ -125,23 +122,27 @@ export class RollupBuilder {
     this.#inFlight.delete(ticket);
     ticket.storedAt = Date.now();
     this.#storedSeq = Math.max(this.#storedSeq, ticket.seq);
+    this.#markDirty(touched);
+    this.#waiting.push(ticket);
+    this.#kick();
+  }
+
+  #markDirty(touched: TouchedIntervals): void {
     for (const [tenant, starts] of touched) {
       let set = this.#dirty.get(tenant);
       if (!set) this.#dirty.set(tenant, (set = new Set()));
       for (const start of starts) set.add(start);
     }
-    this.#waiting.push(ticket);
-    this.#kick();
   }
 
   /** Compare the rollups with raw events over `scope` (in line with the builder's steps). */
   check(scope: RollupScope): Promise<RollupMismatch[]> {
-    return this.#enqueueValue(() => checkRollups(this.#client, scope));
+    return this.#enqueue(() => checkRollups(this.#client, scope));
   }
 
   /** Check, then rebuild the mismatching intervals from raw events; answers what was wrong. */
   repair(scope: RollupScope): Promise<RollupMismatch[]> {
-    return this.#enqueueValue(() => this.#checkAndRepair(scope));
+    return this.#enqueue(() => this.#checkAndRepair(scope));
   }
 
   /** Resolves once every insert ended before this call has been reconciled. */
@@ -173,11 +174,7 @@ export class RollupBuilder {
     await this.#writeCheckpoint().catch((error: unknown) => this.#log(`rollups: could not record progress: ${(error as Error).message}`));
   }
 
-  #enqueue(task: () => Promise<void>): Promise<void> {
-    return this.#enqueueValue(task);
-  }
-
-  #enqueueValue<T>(task: () => Promise<T>): Promise<T> {
+  #enqueue<T>(task: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#tasks.push(() => task().then(resolve, reject));
       this.#kick();
@@ -213,17 +210,10 @@ export class RollupBuilder {
     for (const [tenant, starts] of dirty) for (const start of starts) pairs.push([tenant, start]);
     const started = performance.now();
     try {
-      for (let i = 0; i < pairs.length; i += PAIRS_PER_STEP) {
-        const chunk = pairs.slice(i, i + PAIRS_PER_STEP);
-        await this.#lock(unique(chunk.map(([t]) => t)), () => reconcileRollups(this.#client, { pairs: chunk }, { retainedOnly: false }));
-      }
+      await this.#reconcilePairs(pairs, false);
     } catch (error) {
       // Put the work back: the next step retries it, together with whatever came meanwhile.
-      for (const [tenant, starts] of dirty) {
-        let set = this.#dirty.get(tenant);
-        if (!set) this.#dirty.set(tenant, (set = new Set()));
-        for (const start of starts) set.add(start);
-      }
+      this.#markDirty(dirty);
       this.#waiting.unshift(...tickets);
       this.stats.failures++;
       this.stats.lastError = (error as Error).message;
@@ -246,16 +236,18 @@ export class RollupBuilder {
   async #checkAndRepair(scope: RollupScope): Promise<RollupMismatch[]> {
     const mismatches = await checkRollups(this.#client, scope);
     if (mismatches.length === 0) return mismatches;
-    // Only the intervals found wrong are rebuilt, each in one reconcile.
-    const pairs = unique(mismatches.map((m) => `${m.tenant_id}\u0000${Date.parse(m.interval_start)}`)).map((key) => {
-      const [tenant, start] = key.split('\u0000');
-      return [tenant!, Number(start)] as [string, number];
-    });
+    // Only the intervals found wrong are rebuilt.
+    const pairs = new Map(mismatches.map((m) => [`${m.tenant_id} ${m.interval_start}`, [m.tenant_id, Date.parse(m.interval_start)] as [string, number]]));
+    await this.#reconcilePairs([...pairs.values()], true);
+    return mismatches;
+  }
+
+  /** Reconcile (tenant, interval) pairs in statements of a bounded size, each under its tenants' lock. */
+  async #reconcilePairs(pairs: readonly [string, number][], retainedOnly: boolean): Promise<void> {
     for (let i = 0; i < pairs.length; i += PAIRS_PER_STEP) {
       const chunk = pairs.slice(i, i + PAIRS_PER_STEP);
-      await this.#lock(unique(chunk.map(([t]) => t)), () => reconcileRollups(this.#client, { pairs: chunk }, { retainedOnly: true }));
+      await this.#lock([...new Set(chunk.map(([tenant]) => tenant))], () => reconcileRollups(this.#client, { pairs: chunk }, { retainedOnly }));
     }
-    return mismatches;
   }
 
   async #rebuildIfRequested(): Promise<void> {
@@ -319,10 +311,6 @@ export async function rebuildRollups(client: ClickHouseClient, log: (line: strin
     }
   }
   await client.insert({ table: 'rollup_state', values: [{ key: 'rebuild', at: 0 }], format: 'JSONEachRow' });
-}
-
-function unique<T>(values: readonly T[]): T[] {
-  return [...new Set(values)];
 }
 
 /** One line of the operator check: tenant, rollup, interval, raw figures, rollup figures. */

@@ -1,5 +1,6 @@
 import { TupleParam, type ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
+import { rollupWrite } from '../client.ts';
 import { ChDateTime, queryRows, toChDateTime } from '../repositories/rows.ts';
 import { rollups, type RollupDefinition } from './definitions.ts';
 
@@ -188,7 +189,7 @@ export async function checkRollups(client: ClickHouseClient, scope: RollupScope)
 export async function reconcileRollups(client: ClickHouseClient, scope: RollupScope, options: { retainedOnly: boolean }): Promise<void> {
   for (const def of rollups) {
     const insert = correctionInsert(def, diffQuery(def, scope, options.retainedOnly));
-    await client.command({ query: insert.sql, query_params: insert.params });
+    await client.command({ query: insert.sql, query_params: insert.params, clickhouse_settings: rollupWrite });
   }
 }
 
