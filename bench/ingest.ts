@@ -146,7 +146,7 @@ async function driveHttp(url: string, apiKey: string, contentType: string, bodie
 async function measureCeiling(rows: string[], intervals: number[], withRollups: boolean): Promise<number> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-bench-ceiling-'));
   const store = createTelemetryStore({ dataDir });
-  const builder = new RollupBuilder({ client: store.client, instance: 'bench', log });
+  const builder = new RollupBuilder({ client: store.client, instance: 'bench', log, minStepIntervalMs: 0 });
   try {
     await migrateTelemetry(store.client, path.join(root, 'migrations/clickhouse'));
     const batches: { body: Buffer; touched: Map<string, Set<number>> }[] = [];

@@ -19,6 +19,12 @@ export interface RollupBuilderOptions {
   checkpointEveryMs?: number;
   /** After a failed step, wait this long before the next. */
   retryMs?: number;
+  /**
+   * Steps start at most this often. A step's cost is mostly fixed (a statement per
+   * rollup), so under a trickle of events it is better spent on a few hundred
+   * milliseconds of them at once than on every insert.
+   */
+  minStepIntervalMs?: number;
 }
 
 /** An insert of raw events, from just before it starts until its intervals are reconciled. */
@@ -54,6 +60,8 @@ export class RollupBuilder {
   readonly #lock: TenantLock;
   readonly #log: (line: string) => void;
   readonly #retryMs: number;
+  readonly #minStepIntervalMs: number;
+  #lastStepAt = 0;
   #seq = 0;
   readonly #inFlight = new Set<InsertTicket>();
   /** Stored inserts whose intervals wait for the next step. */
@@ -79,6 +87,7 @@ export class RollupBuilder {
     this.#lock = options.lock ?? noLock;
     this.#log = options.log ?? console.log;
     this.#retryMs = options.retryMs ?? 1_000;
+    this.#minStepIntervalMs = options.minStepIntervalMs ?? 200;
     this.#checkpointTimer = setInterval(() => void this.#writeCheckpoint().catch(() => undefined), options.checkpointEveryMs ?? 5_000);
     this.#checkpointTimer.unref();
   }
@@ -196,6 +205,9 @@ export class RollupBuilder {
         await task().catch(() => undefined);
         continue;
       }
+      const wait = this.#lastStepAt + this.#minStepIntervalMs - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      this.#lastStepAt = Date.now();
       await this.#step();
     }
   }

@@ -54,8 +54,9 @@ function scopeConditions(scope: RollupScope, def: RollupDefinition): { raw: Frag
         params,
       },
       rollup: {
-        // A row's interval is never after its source interval.
+        // A row's interval is never after its source interval (and is it, for most rollups).
         sql: `tenant_id IN {tenants:Array(String)} AND interval_start <= {last:DateTime64(3, 'UTC')}
+          ${source === 'interval_start' ? `AND interval_start >= {from:DateTime64(3, 'UTC')}` : ''}
           AND (tenant_id, ${source}) IN {pairs:Array(Tuple(String, DateTime('UTC')))}`,
         params,
       },
