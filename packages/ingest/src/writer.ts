@@ -115,7 +115,6 @@ export class BatchWriter {
     this.#inFlightRows = rows;
 
     const started = performance.now();
-    const ticket = rows > 0 ? this.observer?.beginInsert() : undefined;
     try {
       const rejections = batch.map((w) => w.job.rejections).join('');
       // Rejections first: when the events insert then fails, the retry replaces these rows.
@@ -123,6 +122,7 @@ export class BatchWriter {
         await this.store.insertTsv({ table: 'ingest_rejections', columns: rejectionColumns, body: Buffer.from(rejections) });
       }
       if (rows > 0) {
+        const ticket = this.observer?.beginInsert();
         try {
           await this.store.insertTsv({ table: 'events', columns: eventColumns, body: Buffer.from(batch.map((w) => w.job.events).join('')) });
         } finally {

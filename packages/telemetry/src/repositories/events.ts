@@ -84,6 +84,6 @@ export function listIngestRejections(
 
 /** Milliseconds the engine has spent merging parts since it started (its own counter). */
 export async function getMergeMilliseconds(client: ClickHouseClient): Promise<number> {
-  const [row] = await queryRows(client, z.object({ ms: UInt64 }), `SELECT sum(value) AS ms FROM system.events WHERE event = 'MergesTimeMilliseconds'`, {});
+  const [row] = await queryRows(client, z.object({ ms: UInt64 }), `SELECT sum(value) AS ms FROM system.events WHERE event = 'MergeTotalMilliseconds'`, {});
   return row?.ms ?? 0;
 }
