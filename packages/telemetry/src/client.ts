@@ -52,9 +52,6 @@ interface ChdbRawInsert {
 /** Settings of the wallboard's reads: ClickHouse's `priority` (1 is the most urgent) puts them before reports. */
 export const liveRead: ClickHouseSettings = { priority: '1' };
 
-/** The rollup builder's statements: after the wallboard's reads, before reports, so reports never hold the rollups back. */
-export const rollupWrite: ClickHouseSettings = { priority: '2' };
-
 type Connection = NonNullable<ClickHouseClientConfigOptions['connection']>;
 
 /**

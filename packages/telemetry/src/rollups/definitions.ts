@@ -34,6 +34,8 @@ export interface RollupDefinition {
   aggregate(source: string): string;
   /** The event types the rollup reads: reconciling only scans these. */
   where: string;
+  /** The columns of events it reads besides tenant_id, event_id and occurred_at (never the wide ones, such as text). */
+  reads: readonly string[];
 }
 
 const interval = 'toStartOfFifteenMinutes(occurred_at)';
@@ -66,7 +68,13 @@ export const queueEventsWhere = `startsWith(type, 'interaction.')`;
 
 const selectMeasures = (measures: readonly EventMeasure[]) => measures.map((m) => `${m.expr} AS ${m.name}`).join(',\n    ');
 
-function eventRollup(table: string, dims: readonly string[], measures: readonly EventMeasure[], where: string): RollupDefinition {
+function eventRollup(
+  table: string,
+  dims: readonly string[],
+  measures: readonly EventMeasure[],
+  where: string,
+  reads: readonly string[],
+): RollupDefinition {
   const keys = ['tenant_id', 'interval_start', ...dims].join(', ');
   return {
     table,
@@ -74,12 +82,15 @@ function eventRollup(table: string, dims: readonly string[], measures: readonly 
     dims,
     measures,
     where,
+    reads: [...new Set([...dims, ...reads])],
     aggregate: (source) =>
       `SELECT tenant_id, ${interval} AS interval_start, ${dims.join(', ')},\n    ${selectMeasures(measures)}\n  FROM ${source}\n  GROUP BY ${keys}`,
   };
 }
 
-export const queueRollup = eventRollup('queue_interval_15m', ['queue_id', 'channel'], queueMeasures, queueEventsWhere);
+const queueReads = ['type', 'wait_ms', 'talk_ms', 'hold_ms', 'wrapup_ms'];
+
+export const queueRollup = eventRollup('queue_interval_15m', ['queue_id', 'channel'], queueMeasures, queueEventsWhere, queueReads);
 
 const agentEventTypes = ['interaction.answered', 'interaction.ended', 'interaction.wrapup_ended', 'interaction.held', 'interaction.transferred'];
 
@@ -89,6 +100,7 @@ export const agentRollup = eventRollup(
   ['agent_id', 'queue_id', 'channel'],
   queueMeasures.filter((m) => ['answered', 'handled', 'talk_ms_sum', 'hold_ms_sum', 'wrapups', 'wrapup_ms_sum', 'holds', 'transferred'].includes(m.name)),
   `type IN (${agentEventTypes.map((t) => `'${t}'`).join(', ')})`,
+  queueReads,
 );
 
 /** Bot sessions by the interval they ended in. */
@@ -104,6 +116,7 @@ export const botRollup = eventRollup(
     { name: 'duration_ms_sum', kind: 'sum', expr: 'sum(toUInt64(duration_ms))' },
   ],
   `type = 'bot.session_ended'`,
+  ['outcome', 'turns', 'duration_ms'],
 );
 
 /**
@@ -120,6 +133,7 @@ export const agentStateRollup: RollupDefinition = {
     { name: 'entries', kind: 'sum' },
   ],
   where: `type = 'agent.state_changed'`,
+  reads: ['agent_id', 'state', 'previous_state', 'previous_state_ms'],
   aggregate: (source) => `SELECT
     tenant_id,
     toDateTime(intDiv(cell.1, 1000), 'UTC') AS interval_start,

@@ -1,6 +1,5 @@
 import { TupleParam, type ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
-import { rollupWrite } from '../client.ts';
 import { ChDateTime, queryRows, toChDateTime } from '../repositories/rows.ts';
 import { rollups, type RollupDefinition } from './definitions.ts';
 
@@ -84,7 +83,8 @@ function scopeConditions(scope: RollupScope, def: RollupDefinition): { raw: Frag
  * occurred_at, so it always falls in the same source interval as the original.
  */
 function distinctEvents(raw: Fragment, def: RollupDefinition): string {
-  return `(SELECT * FROM events WHERE ${raw.sql} AND ${def.where} LIMIT 1 BY tenant_id, event_id)`;
+  return `(SELECT ${['tenant_id', 'event_id', 'occurred_at', ...def.reads].join(', ')} FROM events
+    WHERE ${raw.sql} AND ${def.where} LIMIT 1 BY tenant_id, event_id)`;
 }
 
 function keyColumns(def: RollupDefinition): string[] {
@@ -190,7 +190,9 @@ export async function checkRollups(client: ClickHouseClient, scope: RollupScope)
 export async function reconcileRollups(client: ClickHouseClient, scope: RollupScope, options: { retainedOnly: boolean }): Promise<void> {
   for (const def of rollups) {
     const insert = correctionInsert(def, diffQuery(def, scope, options.retainedOnly));
-    await client.command({ query: insert.sql, query_params: insert.params, clickhouse_settings: rollupWrite });
+    // No priority: the builder has one statement waiting at a time, so a report waits for
+    // at most one of them; ahead of reports, a step's statements would pass every report.
+    await client.command({ query: insert.sql, query_params: insert.params });
   }
 }
 
