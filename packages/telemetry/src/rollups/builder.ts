@@ -20,9 +20,10 @@ export interface RollupBuilderOptions {
   /** After a failed step, wait this long before the next. */
   retryMs?: number;
   /**
-   * Steps start at most this often. A step's cost is mostly fixed (a statement per
-   * rollup), so under a trickle of events it is better spent on a few hundred
-   * milliseconds of them at once than on every insert.
+   * Steps start at most this often, and at most half the time is spent in steps. A
+   * step's cost is mostly fixed (a statement per rollup, each reading the touched days),
+   * so under a trickle of events it is better spent on a few hundred milliseconds of them
+   * at once than on every insert, and the engine keeps room for the people reading.
    */
   minStepIntervalMs?: number;
 }
@@ -62,6 +63,7 @@ export class RollupBuilder {
   readonly #retryMs: number;
   readonly #minStepIntervalMs: number;
   #lastStepAt = 0;
+  #lastStepMs = 0;
   #seq = 0;
   readonly #inFlight = new Set<InsertTicket>();
   /** Stored inserts whose intervals wait for the next step. */
@@ -205,10 +207,11 @@ export class RollupBuilder {
         await task().catch(() => undefined);
         continue;
       }
-      const wait = this.#lastStepAt + this.#minStepIntervalMs - Date.now();
+      const wait = this.#lastStepAt + Math.max(this.#minStepIntervalMs, 2 * this.#lastStepMs) - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       this.#lastStepAt = Date.now();
       await this.#step();
+      this.#lastStepMs = Date.now() - this.#lastStepAt;
     }
   }
 
