@@ -280,7 +280,8 @@ async function drive(base: string, jar: CookieJar, apiKey: string) {
     // contacts that never end, which no real center has (the markers are the ones left waiting).
     const perBatch = 201;
     const queues = demoCenter.queues;
-    while (performance.now() < deadline) {
+    // 0 turns the stream off (a wait of Infinity would be a timer of 1 ms).
+    while (INGEST_EVENTS_PER_S > 0 && performance.now() < deadline) {
       const started = performance.now();
       const body = Array.from({ length: perBatch / 3 }, (_, i) => contact(queues[i % queues.length]!.id, queues[i % queues.length]!.channel, 1 + (i % 30))).join('\n');
       await ingest(base, apiKey, `${body}\n`);
