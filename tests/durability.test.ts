@@ -179,6 +179,9 @@ describe('durability under SIGKILL', () => {
     const stopped = await rollupCli('check', [...window, '--tenant', 'demo']);
     expect(stopped.stdout).toContain('ok: 0 rollup intervals differ');
     expect(stopped.code).toBe(0);
+    const repaired = await rollupCli('repair', window);
+    expect(repaired.stdout).toContain('repaired 0 rollup intervals; 0 still differ');
+    expect(repaired.code).toBe(0);
 
     const store = createTelemetryStore({ dataDir });
     try {

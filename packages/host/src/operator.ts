@@ -15,11 +15,11 @@ import { INTERVAL_MS, type RollupBuilder, type RollupMismatch, type RollupScope 
  */
 
 export const OPERATOR_PATH = '/api/operator/';
-const OperatorFile = z.object({ url: z.string(), token: z.string(), pid: z.number() });
+const OperatorFile = z.object({ url: z.string(), token: z.string() });
 
 export function writeOperatorFile(dataDir: string, url: string): string {
   const token = randomBytes(32).toString('hex');
-  writeFileSync(path.join(dataDir, 'operator.json'), JSON.stringify({ url, token, pid: process.pid }), { mode: 0o600 });
+  writeFileSync(path.join(dataDir, 'operator.json'), JSON.stringify({ url, token }), { mode: 0o600 });
   return token;
 }
 
@@ -87,11 +87,9 @@ export function createOperatorHandler(deps: {
   };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Operators name a tenant by id or by slug. */
 export async function resolveTenantId(db: Db, idOrSlug: string): Promise<string | undefined> {
-  return UUID.test(idOrSlug) ? idOrSlug : (await getTenantBySlug(db, idOrSlug))?.id;
+  return z.uuid().safeParse(idOrSlug).success ? idOrSlug : (await getTenantBySlug(db, idOrSlug))?.id;
 }
 
 export async function runRollupCommand(rollups: RollupBuilder, command: 'check' | 'repair', scope: RollupScope): Promise<RollupReport> {

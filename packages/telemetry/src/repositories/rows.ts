@@ -12,6 +12,9 @@ export const UInt64 = z.unknown().transform((value, ctx) => {
   return z.NEVER;
 });
 
+/** Int64 (signed: a rollup's correction, or its difference from raw events) as a number. */
+export const Int64 = z.union([z.string().regex(/^-?\d+$/), z.number().int()]).transform(Number);
+
 /** ClickHouse DateTime text ('YYYY-MM-DD hh:mm:ss[.sss]', UTC) as an ISO string. */
 export const ChDateTime = z.string().transform((v) => `${v.replace(' ', 'T')}${v.includes('.') ? '' : '.000'}Z`);
 

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
-import { ChDateTime, queryRows, toChDateTime } from '../repositories/rows.ts';
+import { ChDateTime, queryRows, toChDateTime, UInt64 } from '../repositories/rows.ts';
 import { checkRollups, INTERVAL_MS, listIntervalsReceivedSince, reconcileRollups, type RollupMismatch, type RollupScope } from './reconcile.ts';
 
 /** Source intervals touched by one insert: tenant → interval starts (epoch ms). */
@@ -315,7 +315,7 @@ export class RollupBuilder {
 export async function rebuildRollups(client: ClickHouseClient, log: (line: string) => void): Promise<void> {
   const [range] = await queryRows(
     client,
-    z.object({ first: ChDateTime, last: ChDateTime, events: z.union([z.string(), z.number()]).transform(Number) }),
+    z.object({ first: ChDateTime, last: ChDateTime, events: UInt64 }),
     `SELECT min(occurred_at) AS first, max(occurred_at) AS last, count() AS events FROM events`,
     {},
   );

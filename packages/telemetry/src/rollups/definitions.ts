@@ -30,7 +30,7 @@ export interface RollupDefinition {
   /** Grouping columns besides tenant_id, interval_start and the source column. */
   dims: readonly string[];
   measures: readonly Measure[];
-  /** Rows of the rollup from deduplicated events `source` (a subquery with every events column). */
+  /** Rows of the rollup from deduplicated events `source` (a subquery with tenant_id, event_id, occurred_at and `reads`). */
   aggregate(source: string): string;
   /** The event types the rollup reads: reconciling only scans these. */
   where: string;
@@ -166,5 +166,3 @@ export const agentStateRollup: RollupDefinition = {
 };
 
 export const rollups: readonly RollupDefinition[] = [queueRollup, agentRollup, agentStateRollup, botRollup];
-
-export const rollupTables = rollups.map((r) => r.table);

@@ -1,6 +1,6 @@
 import { TupleParam, type ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
-import { ChDateTime, queryRows, toChDateTime } from '../repositories/rows.ts';
+import { ChDateTime, Int64, queryRows, toChDateTime } from '../repositories/rows.ts';
 import { rollups, type RollupDefinition } from './definitions.ts';
 
 /**
@@ -139,8 +139,6 @@ export interface RollupMismatch {
   raw: Record<string, number>;
   rollup_values: Record<string, number>;
 }
-
-const Int64 = z.union([z.string(), z.number()]).transform(Number);
 
 /**
  * Compare every rollup with the raw events over `scope`, one entry per mismatching
