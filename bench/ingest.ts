@@ -18,6 +18,7 @@
  * Prints one JSON object as its last line.
  */
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -143,19 +144,23 @@ async function driveHttp(url: string, apiKey: string, contentType: string, bodie
 }
 
 /** Rows per second into `events`, alone or with the rollups reconciled after each insert as the builder does. */
-async function measureCeiling(rows: string[], intervals: number[], withRollups: boolean): Promise<number> {
+async function measureCeiling(rows: string[], batchIds: string[], intervals: number[], withRollups: boolean): Promise<number> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-bench-ceiling-'));
   const store = createTelemetryStore({ dataDir });
   const builder = new RollupBuilder({ client: store.client, instance: 'bench', log, minStepIntervalMs: 0 });
   try {
     await migrateTelemetry(store.client, path.join(root, 'migrations/clickhouse'));
-    const batches: { body: Buffer; touched: Map<string, Set<number>> }[] = [];
+    const batches: { body: Buffer; touched: Map<string, Set<number>>; id: string }[] = [];
     for (let i = 0; i < rows.length; i += CEILING_BATCH) {
-      batches.push({ body: Buffer.from(rows.slice(i, i + CEILING_BATCH).join('')), touched: new Map([[TENANT, new Set(intervals.slice(i, i + CEILING_BATCH))]]) });
+      batches.push({
+        body: Buffer.from(rows.slice(i, i + CEILING_BATCH).join('')),
+        touched: new Map([[TENANT, new Set(intervals.slice(i, i + CEILING_BATCH))]]),
+        id: batchIds[i / CEILING_BATCH]!,
+      });
     }
     const started = performance.now();
-    for (const { body, touched } of batches) {
-      const ticket = withRollups ? builder.beginInsert() : undefined;
+    for (const { body, touched, id } of batches) {
+      const ticket = withRollups ? builder.beginInsert([id]) : undefined;
       await store.insertTsv({ table: 'events', columns: eventColumns, body });
       if (ticket) {
         builder.endInsert(ticket, touched);
@@ -216,10 +221,12 @@ async function main(): Promise<void> {
   }
   const freshness = after.rollups.lag_p95_ms;
 
-  const rows = events.map((e) => encodeEventRow(TENANT, e, ''));
+  // One request id per inserted batch, as ingest gives each request.
+  const batchIds = Array.from({ length: Math.ceil(events.length / CEILING_BATCH) }, () => randomUUID());
+  const rows = events.map((e, i) => encodeEventRow(TENANT, e, '', batchIds[Math.floor(i / CEILING_BATCH)]!));
   const intervals = events.map((e) => Math.floor(Date.parse(e.occurred_at) / INTERVAL_MS) * INTERVAL_MS);
-  const plain = await measureCeiling(rows, intervals, false);
-  const engine = await measureCeiling(rows, intervals, true);
+  const plain = await measureCeiling(rows, batchIds, intervals, false);
+  const engine = await measureCeiling(rows, batchIds, intervals, true);
   const eventsPerS = http.events / http.seconds;
   const perEvent = (ms: number) => round((ms * 1000) / http.events, 2);
   const spent = {

@@ -209,7 +209,8 @@ export class IngestService {
     }
     const encodeStarted = performance.now();
     let rows = '';
-    for (const event of valid) rows += encodeEventRow(tenantId, redactEvent(event), key);
+    const batchId = randomUUID();
+    for (const event of valid) rows += encodeEventRow(tenantId, redactEvent(event), key, batchId);
     const accepted = valid.length;
     const stats = this.stats;
     stats.requests++;
@@ -220,7 +221,7 @@ export class IngestService {
 
     // Checked again now that the size is known: refuse rather than queue beyond capacity.
     this.#admit(accepted);
-    await this.writer.submit({ tenantId, events: rows, eventCount: accepted, intervals, rejections });
+    await this.writer.submit({ tenantId, batchId, events: rows, eventCount: accepted, intervals, rejections });
     this.liveRate.record(tenantId, accepted);
     return {
       status: errors.length === 0 ? 200 : 207,

@@ -2,6 +2,8 @@ import { eventColumns, rejectionColumns, type InsertTicket, type TelemetryStore,
 
 export interface WriteJob {
   tenantId: string;
+  /** The request's id, in every one of its rows' batch_id. */
+  batchId: string;
   /** TSV lines for `events`, already encoded. */
   events: string;
   eventCount: number;
@@ -39,7 +41,7 @@ export type Admission = 'ok' | 'overloaded' | 'unavailable';
 
 /** Told about every insert of events (the rollup builder): before it starts, and once it returned. */
 export interface InsertObserver {
-  beginInsert(): InsertTicket;
+  beginInsert(batchIds: readonly string[]): InsertTicket;
   endInsert(ticket: InsertTicket, touched: TouchedIntervals): void;
 }
 
@@ -122,7 +124,7 @@ export class BatchWriter {
         await this.store.insertTsv({ table: 'ingest_rejections', columns: rejectionColumns, body: Buffer.from(rejections) });
       }
       if (rows > 0) {
-        const ticket = this.observer?.beginInsert();
+        const ticket = this.observer?.beginInsert(batch.map((w) => w.job.batchId));
         try {
           await this.store.insertTsv({ table: 'events', columns: eventColumns, body: Buffer.from(batch.map((w) => w.job.events).join('')) });
         } finally {

@@ -54,25 +54,32 @@ export const liveRead: ClickHouseSettings = { priority: '1' };
 
 type Connection = NonNullable<ClickHouseClientConfigOptions['connection']>;
 
+/** Past this wait a query goes first whatever its priority: the wallboard's reads cannot starve a report. */
+const MAX_PRIORITY_WAIT_MS = 200;
+
 /**
  * chdb binds query parameters process-wide, so it runs bound queries one at a time, in the
  * order they arrive. They wait here instead, ordered by ClickHouse's `priority` setting
  * (1 first, unset last, arrival order within a level): a wallboard read then waits for at
- * most one running query, not behind every report queued before it. A server schedules
- * priorities itself; the setting is not passed on to chdb, whose session would keep it.
+ * most one running query, not behind every report queued before it. Strict priorities
+ * would starve the rest while the wallboards keep the engine busy, so a query that has
+ * waited MAX_PRIORITY_WAIT_MS counts as most urgent. A server schedules priorities
+ * itself; the setting is not passed on to chdb, whose session would keep it.
  */
 function scheduleBoundQueries(connection: Connection): Connection {
-  const waiting: { rank: number; order: number; start: () => Promise<unknown> }[] = [];
+  const waiting: { rank: number; order: number; queuedAt: number; start: () => Promise<unknown> }[] = [];
   let running = false;
   let order = 0;
   const startNext = () => {
     running = waiting.length > 0;
     if (!running) return;
+    const now = performance.now();
+    const rank = (w: (typeof waiting)[number]) => (now - w.queuedAt >= MAX_PRIORITY_WAIT_MS ? 0 : w.rank);
     let best = 0;
     for (let i = 1; i < waiting.length; i++) {
       const w = waiting[i]!;
       const b = waiting[best]!;
-      if (w.rank < b.rank || (w.rank === b.rank && w.order < b.order)) best = i;
+      if (rank(w) < rank(b) || (rank(w) === rank(b) && w.order < b.order)) best = i;
     }
     const [next] = waiting.splice(best, 1);
     void next!.start().finally(startNext);
@@ -91,7 +98,7 @@ function scheduleBoundQueries(connection: Connection): Connection {
             reject(error as Error);
           }
         };
-        waiting.push({ rank: Number(priority) || Infinity, order: order++, start });
+        waiting.push({ rank: Number(priority) || Infinity, order: order++, queuedAt: performance.now(), start });
         if (!running) startNext();
       });
     };

@@ -2,13 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { eventExamples, eventTypes, type TelemetryEvent } from '@switchboard/contracts';
 import { encodeEventRow, eventColumns } from './event-row.ts';
 
+const BATCH = '0b1f6c1e-3d7a-4c52-9a57-1f2e3d4c5b6a';
+
 /** Every column written as its own rule says, field by field: an oracle for the planned encoder. */
-function encodeByColumn(tenantId: string, event: TelemetryEvent, ingestKey: string): string {
+function encodeByColumn(tenantId: string, event: TelemetryEvent, ingestKey: string, batchId = BATCH): string {
   const e = event as unknown as Record<string, unknown>;
   const text = (v: unknown) => (typeof v === 'string' ? v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : '');
   const cells = eventColumns.map((column) => {
     if (column === 'tenant_id') return text(tenantId);
     if (column === 'ingest_key') return text(ingestKey);
+    if (column === 'batch_id') return batchId;
     if (column === 'skills') {
       const list = (e.skills_matched ?? e.skills) as string[] | undefined;
       return `[${(list ?? []).map((s) => `'${text(s).replace(/'/g, "\\'")}'`).join(',')}]`;
@@ -26,7 +29,7 @@ function encodeByColumn(tenantId: string, event: TelemetryEvent, ingestKey: stri
 describe('encodeEventRow', () => {
   it('writes every column of every example as the column-by-column rule does', () => {
     for (const type of eventTypes) {
-      const row = encodeEventRow('tenant\tone', eventExamples[type], "key'\n");
+      const row = encodeEventRow('tenant\tone', eventExamples[type], "key'\n", BATCH);
       expect(row, type).toBe(encodeByColumn('tenant\tone', eventExamples[type], "key'\n"));
       expect(row.split('\t')).toHaveLength(eventColumns.length);
     }
@@ -38,10 +41,10 @@ describe('encodeEventRow', () => {
       for (const field of Object.keys(example).filter((k) => k !== 'type')) {
         const { [field]: _dropped, ...rest } = example;
         const event = rest as unknown as TelemetryEvent;
-        expect(encodeEventRow('t', event, 'k'), `${type} without ${field}`).toBe(encodeByColumn('t', event, 'k'));
+        expect(encodeEventRow('t', event, 'k', BATCH), `${type} without ${field}`).toBe(encodeByColumn('t', event, 'k'));
       }
       const odd = Object.fromEntries(Object.entries(example).map(([k, v]) => [k, typeof v === 'string' && k !== 'type' ? `${v}\\\t'x\n` : v]));
-      expect(encodeEventRow('t', odd as unknown as TelemetryEvent, 'k')).toBe(encodeByColumn('t', odd as unknown as TelemetryEvent, 'k'));
+      expect(encodeEventRow('t', odd as unknown as TelemetryEvent, 'k', BATCH)).toBe(encodeByColumn('t', odd as unknown as TelemetryEvent, 'k'));
     }
   });
 });

@@ -8,7 +8,7 @@ export const eventColumns = [
   'routing_reason', 'to_queue_id', 'transfer_type', 'wait_ms', 'talk_ms', 'hold_ms', 'wrapup_ms',
   'disposition', 'state', 'reason_code', 'previous_state', 'previous_state_ms', 'bot_id', 'turn_index',
   'confidence', 'outcome', 'escalation_reason', 'turns', 'duration_ms', 'segment_index', 'speaker',
-  'start_ms', 'end_ms', 'text', 'csat', 'nps', 'resolved', 'ingest_key',
+  'start_ms', 'end_ms', 'text', 'csat', 'nps', 'resolved', 'ingest_key', 'batch_id',
 ] as const;
 
 type Field = (value: unknown) => string;
@@ -20,11 +20,11 @@ const resolved: Field = (v) => (v === undefined ? '-1' : v ? '1' : '0');
 /**
  * How each column of an event is written: the event field it comes from and its TSV
  * text, which for an absent field is the column's "absent" value (0, '' — or -1 for nps
- * and resolved, where 0 is an answer). tenant_id and ingest_key come from the request.
+ * and resolved, where 0 is an answer). tenant_id, ingest_key and batch_id come from the request.
  */
 const columnFormats: Partial<Record<(typeof eventColumns)[number], { fields: string[]; format: Field }>> = {};
 for (const column of eventColumns) {
-  if (column === 'tenant_id' || column === 'ingest_key') continue;
+  if (column === 'tenant_id' || column === 'ingest_key' || column === 'batch_id') continue;
   const numeric = /_ms$|^(priority|schema_version|turn_index|confidence|turns|segment_index|csat)$/.test(column);
   columnFormats[column] =
     // The skills a route matched, or the skills an agent logged in with.
@@ -46,7 +46,7 @@ const plans = new Map<string, Part[]>(
     const fields = new Set(Object.keys(eventSchemas[type].shape));
     const parts: Part[] = [];
     let fixed = '';
-    for (const column of eventColumns.slice(1, -1)) {
+    for (const column of eventColumns.slice(1, -2)) {
       const { fields: names, format } = columnFormats[column]!;
       const field = names.find((name) => fields.has(name));
       if (field) {
@@ -62,13 +62,19 @@ const plans = new Map<string, Part[]>(
   }),
 );
 
-/** One validated event as a TSV line of `events`, in the order of `eventColumns`. */
-export function encodeEventRow(tenantId: string, event: TelemetryEvent, ingestKey: string): string {
+/**
+ * One validated event as a TSV line of `events`, in the order of `eventColumns`.
+ * `batchId` is a UUID naming the request (see the rollup builder), the zero UUID for none.
+ */
+export function encodeEventRow(tenantId: string, event: TelemetryEvent, ingestKey: string, batchId: string): string {
   const e = event as unknown as Record<string, unknown>;
   let line = `${escapeTsv(tenantId)}\t`;
   for (const part of plans.get(event.type)!) line += typeof part === 'string' ? part : part.format(e[part.field]);
-  return `${line}${escapeTsv(ingestKey)}\n`;
+  return `${line}${escapeTsv(ingestKey)}\t${batchId}\n`;
 }
+
+/** The batch id of rows that no request stored (bulk loads, tests): counted by reconciling. */
+export const NO_BATCH = '00000000-0000-0000-0000-000000000000';
 
 export const rejectionColumns = ['tenant_id', 'batch_ref', 'event_index', 'event_id', 'reason', 'message', 'raw'] as const;
 

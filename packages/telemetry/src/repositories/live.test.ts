@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TelemetryEvent } from '@switchboard/contracts';
 import { createTelemetryStore, type TelemetryStore } from '../client.ts';
-import { encodeEventRow, eventColumns } from '../event-row.ts';
+import { encodeEventRow, eventColumns, NO_BATCH } from '../event-row.ts';
 import { migrateTelemetry } from '../migrate.ts';
 import { emptyLiveBase, getAgentCurrentStates, getLiveBase, getQueueWaiting } from './live.ts';
 
@@ -86,7 +86,7 @@ beforeAll(async () => {
     else events.push(event('agent.state_changed', at, { source: 'desktop', agent_id, state: states[i % 5], reason_code: i % 2 ? 'lunch' : '', ...(i % 3 ? { interaction_id: randomUUID() } : {}) }));
   }
   const duplicates = events.filter((_, i) => i % 17 === 0);
-  const encode = (list: TelemetryEvent[]) => Buffer.from(list.map((e) => encodeEventRow(tenantId, e, 'test')).join(''));
+  const encode = (list: TelemetryEvent[]) => Buffer.from(list.map((e) => encodeEventRow(tenantId, e, 'test', NO_BATCH)).join(''));
   await store.insertTsv({ table: 'events', columns: eventColumns, body: encode(events) });
   await store.insertTsv({ table: 'events', columns: eventColumns, body: encode(duplicates) });
 }, 60_000);

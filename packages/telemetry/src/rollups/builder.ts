@@ -1,7 +1,17 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
 import { ChDateTime, queryRows, toChDateTime, UInt64 } from '../repositories/rows.ts';
-import { checkRollups, INTERVAL_MS, listIntervalsReceivedSince, reconcileRollups, type RollupMismatch, type RollupScope } from './reconcile.ts';
+import {
+  checkRollups,
+  countBatches,
+  engineNow,
+  INTERVAL_MS,
+  listIntervalsReceivedSince,
+  reconcileRollups,
+  type RollupMismatch,
+  type RollupScope,
+  type Uncounted,
+} from './reconcile.ts';
 
 /** Source intervals touched by one insert: tenant → interval starts (epoch ms). */
 export type TouchedIntervals = Map<string, Set<number>>;
@@ -13,6 +23,11 @@ export interface RollupBuilderOptions {
   client: ClickHouseClient;
   /** Names this process's progress record: stable across restarts of the same deployment. */
   instance: string;
+  /**
+   * Given when other processes insert events of the same tenants (a cluster): steps then
+   * reconcile whole intervals under the tenants' lock instead of counting requests, since
+   * another process's pending rows would look counted. Absent, this builder sees every insert.
+   */
   lock?: TenantLock;
   log?: (line: string) => void;
   /** How often progress is recorded (it bounds what a restart re-reconciles). */
@@ -32,6 +47,8 @@ export interface RollupBuilderOptions {
 export interface InsertTicket {
   readonly seq: number;
   readonly startedAt: number;
+  /** The requests' ids (events.batch_id) the insert holds. */
+  readonly batches: readonly string[];
   storedAt?: number;
 }
 
@@ -45,10 +62,30 @@ const DAY_MS = 86_400_000;
 const noLock: TenantLock = (_tenants, fn) => fn();
 
 /**
- * Keeps the rollups equal to the raw events. The ingest writer tells it which source
- * intervals each insert touched; it reconciles them (reconcile.ts) one step at a time,
- * each step taking everything that arrived meanwhile, so under load steps grow instead
- * of queueing. Operator checks and repairs run in the same line, never beside a step.
+ * A window is checked an hour at a time: each statement then takes a moment of the
+ * engine (chDB runs one at a time), not the seconds a whole day of every tenant takes,
+ * and the wallboards and reports keep their turns during a start-up check.
+ */
+const CHECK_SLICE_MS = 3_600_000;
+
+async function inSlices(scope: RollupScope, fn: (slice: RollupScope) => Promise<RollupMismatch[]>): Promise<RollupMismatch[]> {
+  if ('pairs' in scope) return fn(scope);
+  const out: RollupMismatch[] = [];
+  for (let from = scope.from.getTime(); from < scope.to.getTime(); from += CHECK_SLICE_MS) {
+    out.push(...(await fn({ ...scope, from: new Date(from), to: new Date(Math.min(from + CHECK_SLICE_MS, scope.to.getTime())) })));
+  }
+  return out;
+}
+
+/**
+ * Keeps the rollups equal to the raw events. The ingest writer tells it which requests
+ * each insert held and which source intervals it touched; one step at a time, each
+ * taking everything that arrived meanwhile (under load steps grow instead of queueing),
+ * it counts those requests' events that were not counted before (countBatches). A step
+ * that fails part-way, and every step of a cluster, reconciles the touched intervals
+ * instead, which is always right but costs the whole intervals. Operator checks and
+ * repairs run in the same line, never beside a step, and leave the rows of requests
+ * still pending to the steps.
  *
  * Crash safety does not depend on this process's memory: a progress record says "every
  * event received before T is reconciled"; at start the intervals of the events received
@@ -59,6 +96,8 @@ export class RollupBuilder {
   readonly #client: ClickHouseClient;
   readonly #instance: string;
   readonly #lock: TenantLock;
+  /** Steps count requests; false in a cluster, where they reconcile intervals. */
+  readonly #counting: boolean;
   readonly #log: (line: string) => void;
   readonly #retryMs: number;
   readonly #minStepIntervalMs: number;
@@ -71,6 +110,8 @@ export class RollupBuilder {
   /** Inserts whose intervals the running step is reconciling. */
   #stepping: InsertTicket[] = [];
   #dirty: TouchedIntervals = new Map();
+  /** Inserts of a failed step and their intervals: reconciled, not counted, by the next step. */
+  #mend: { tickets: InsertTicket[]; dirty: TouchedIntervals } = { tickets: [], dirty: new Map() };
   #tasks: (() => Promise<void>)[] = [];
   #running: Promise<void> | undefined;
   #stopped = false;
@@ -81,12 +122,14 @@ export class RollupBuilder {
   #lastCheckpoint = 0;
   /** No progress is recorded before recovery has reconciled what the last run left. */
   #recovered = false;
+  #startupChecked = false;
   readonly stats = { steps: 0, stepMs: 0, failures: 0, lastError: '' };
 
   constructor(options: RollupBuilderOptions) {
     this.#client = options.client;
     this.#instance = options.instance;
     this.#lock = options.lock ?? noLock;
+    this.#counting = !options.lock;
     this.#log = options.log ?? console.log;
     this.#retryMs = options.retryMs ?? 1_000;
     this.#minStepIntervalMs = options.minStepIntervalMs ?? 200;
@@ -99,8 +142,9 @@ export class RollupBuilder {
    * received since this instance's last progress record, then the last 24 hours checked
    * and repaired. Runs in the builder's line; ingest may already be writing.
    */
-  recover(now = new Date()): Promise<void> {
-    return this.#enqueue(async () => {
+  async recover(now = new Date()): Promise<void> {
+    const started = Date.now();
+    await this.#enqueue(async () => {
       await this.#rebuildIfRequested();
       const since = await this.#readCheckpoint();
       if (since) {
@@ -108,19 +152,27 @@ export class RollupBuilder {
         await this.#reconcilePairs(pairs, false);
         if (pairs.length > 0) this.#log(`rollups: reconciled ${pairs.length} intervals of events received since ${since.toISOString()}`);
       }
-      const to = new Date(Math.ceil(now.getTime() / INTERVAL_MS) * INTERVAL_MS);
-      const mismatches = await this.#checkAndRepair({ from: new Date(to.getTime() - DAY_MS), to });
-      if (mismatches.length > 0) {
-        this.#log(`rollups: the start-up check repaired ${mismatches.length} intervals of the last 24 hours:`);
-        for (const line of mismatches.slice(0, 20).map(formatMismatch)) this.#log(`  ${line}`);
-      }
       this.#recovered = true;
     });
+    // The check goes an hour at a time, each hour its own task, so that steps keep the
+    // rollups fresh meanwhile (the loop takes a step between two tasks).
+    const to = Math.ceil(now.getTime() / INTERVAL_MS) * INTERVAL_MS;
+    const hours = Array.from({ length: DAY_MS / CHECK_SLICE_MS }, (_, i) => to - DAY_MS + i * CHECK_SLICE_MS);
+    const found = await Promise.all(
+      hours.map((from) => this.#enqueue(() => this.#checkAndRepairSlice({ from: new Date(from), to: new Date(from + CHECK_SLICE_MS) }))),
+    );
+    const mismatches = found.flat();
+    this.#log(`rollups: the start-up check of the last 24 hours took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    if (mismatches.length > 0) {
+      this.#log(`rollups: the start-up check repaired ${mismatches.length} intervals of the last 24 hours:`);
+      for (const line of mismatches.slice(0, 20).map(formatMismatch)) this.#log(`  ${line}`);
+    }
+    this.#startupChecked = true;
   }
 
-  /** Call just before inserting raw events. */
-  beginInsert(): InsertTicket {
-    const ticket: InsertTicket = { seq: ++this.#seq, startedAt: Date.now() };
+  /** Call just before inserting raw events, with the ids (batch_id) of the requests the insert holds. */
+  beginInsert(batches: readonly string[]): InsertTicket {
+    const ticket: InsertTicket = { seq: ++this.#seq, startedAt: Date.now(), batches };
     this.#inFlight.add(ticket);
     return ticket;
   }
@@ -138,17 +190,17 @@ export class RollupBuilder {
     this.#kick();
   }
 
-  #markDirty(touched: TouchedIntervals): void {
+  #markDirty(touched: TouchedIntervals, into = this.#dirty): void {
     for (const [tenant, starts] of touched) {
-      let set = this.#dirty.get(tenant);
-      if (!set) this.#dirty.set(tenant, (set = new Set()));
+      let set = into.get(tenant);
+      if (!set) into.set(tenant, (set = new Set()));
       for (const start of starts) set.add(start);
     }
   }
 
   /** Compare the rollups with raw events over `scope` (in line with the builder's steps). */
   check(scope: RollupScope): Promise<RollupMismatch[]> {
-    return this.#enqueue(() => checkRollups(this.#client, scope));
+    return this.#enqueue(() => inSlices(scope, async (slice) => checkRollups(this.#client, slice, await this.#uncounted())));
   }
 
   /** Check, then rebuild the mismatching intervals from raw events; answers what was wrong. */
@@ -169,10 +221,11 @@ export class RollupBuilder {
     return {
       stored_seq: this.#storedSeq,
       reconciled_seq: this.#reconciledSeq,
-      pending_intervals: [...this.#dirty.values()].reduce((n, s) => n + s.size, 0),
+      pending_intervals: [...this.#dirty.values(), ...this.#mend.dirty.values()].reduce((n, s) => n + s.size, 0),
       lag_p50_ms: at(0.5),
       lag_p95_ms: at(0.95),
       lag_max_ms: sorted.at(-1) ?? 0,
+      startup_check_done: this.#startupChecked,
       ...this.stats,
     };
   }
@@ -196,16 +249,21 @@ export class RollupBuilder {
     if (this.#running || this.#stopped) return;
     this.#running = this.#loop().finally(() => {
       this.#running = undefined;
-      if (this.#tasks.length > 0 || this.#dirty.size > 0) this.#kick();
+      if (this.#tasks.length > 0 || this.#hasWork()) this.#kick();
     });
   }
 
+  #hasWork(): boolean {
+    return this.#dirty.size > 0 || this.#waiting.length > 0 || this.#mend.tickets.length > 0;
+  }
+
   async #loop(): Promise<void> {
-    while (!this.#stopped && (this.#tasks.length > 0 || this.#dirty.size > 0)) {
+    while (!this.#stopped && (this.#tasks.length > 0 || this.#hasWork())) {
       const task = this.#tasks.shift();
       if (task) {
         await task().catch(() => undefined);
-        continue;
+        // A step between two tasks, when one is due: a long run of tasks must not stall the rollups.
+        if (this.#tasks.length === 0 || !this.#hasWork() || Date.now() < this.#lastStepAt + this.#minStepIntervalMs) continue;
       }
       const wait = this.#lastStepAt + Math.max(this.#minStepIntervalMs, 2 * this.#lastStepMs) - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
@@ -216,40 +274,74 @@ export class RollupBuilder {
   }
 
   async #step(): Promise<void> {
-    const dirty = this.#dirty;
+    const mend = this.#mend;
     const tickets = this.#waiting;
-    this.#stepping = tickets;
-    this.#dirty = new Map();
+    const dirty = this.#dirty;
+    this.#mend = { tickets: [], dirty: new Map() };
     this.#waiting = [];
-    const pairs: [string, number][] = [];
-    for (const [tenant, starts] of dirty) for (const start of starts) pairs.push([tenant, start]);
+    this.#dirty = new Map();
+    this.#stepping = [...mend.tickets, ...tickets];
     const started = performance.now();
     try {
-      await this.#reconcilePairs(pairs, false);
+      if (this.#counting) {
+        // Mended first: counting the new requests takes the mended ones as counted.
+        if (mend.tickets.length > 0) await this.#reconcilePairs(pairsOf(mend.dirty), false, tickets);
+        if (tickets.length > 0) {
+          const uncounted = await this.#uncountedNow();
+          const pairs = pairsOf(dirty);
+          const batches = tickets.flatMap((t) => t.batches);
+          for (let i = 0; i < pairs.length; i += PAIRS_PER_STEP) {
+            await countBatches(this.#client, pairs.slice(i, i + PAIRS_PER_STEP), batches, uncounted);
+          }
+        }
+      } else {
+        this.#markDirty(mend.dirty, dirty);
+        await this.#reconcilePairs(pairsOf(dirty), false);
+      }
     } catch (error) {
-      // Put the work back: the next step retries it, together with whatever came meanwhile.
-      this.#markDirty(dirty);
-      this.#waiting.unshift(...tickets);
+      // Whatever part landed, reconciling these intervals makes them right: the next step does.
+      this.#markDirty(mend.dirty, this.#mend.dirty);
+      this.#markDirty(dirty, this.#mend.dirty);
+      this.#mend.tickets.unshift(...this.#stepping);
       this.stats.failures++;
       this.stats.lastError = (error as Error).message;
       this.#stepping = [];
-      this.#log(`rollups: reconcile failed, retrying: ${(error as Error).message}`);
+      this.#log(`rollups: a step failed, its intervals will be reconciled: ${(error as Error).message}`);
       await new Promise((r) => setTimeout(r, this.#retryMs));
       return;
     }
-    this.#stepping = [];
     const done = Date.now();
     this.stats.steps++;
     this.stats.stepMs += performance.now() - started;
-    for (const ticket of tickets) {
+    for (const ticket of this.#stepping) {
       this.#lags.push(done - ticket.storedAt!);
       this.#reconciledSeq = Math.max(this.#reconciledSeq, ticket.seq);
     }
+    this.#stepping = [];
     if (this.#lags.length > MAX_LAGS_KEPT) this.#lags.splice(0, this.#lags.length - MAX_LAGS_KEPT);
   }
 
-  async #checkAndRepair(scope: RollupScope): Promise<RollupMismatch[]> {
-    const mismatches = await checkRollups(this.#client, scope);
+  /**
+   * What this builder has not counted: the engine's clock first, then the requests it
+   * holds (an insert that begins after the clock was read stores rows received after it).
+   * Undefined in a cluster, whose steps reconcile rather than count.
+   */
+  #uncounted(also: readonly InsertTicket[] = []): Promise<Uncounted | undefined> {
+    return this.#counting ? this.#uncountedNow(also) : Promise.resolve(undefined);
+  }
+
+  async #uncountedNow(also: readonly InsertTicket[] = []): Promise<Uncounted> {
+    const from = await engineNow(this.#client);
+    const batches = [...this.#inFlight, ...this.#waiting, ...also].flatMap((t) => t.batches);
+    return { from, batches };
+  }
+
+  #checkAndRepair(scope: RollupScope): Promise<RollupMismatch[]> {
+    return inSlices(scope, (slice) => this.#checkAndRepairSlice(slice));
+  }
+
+  async #checkAndRepairSlice(scope: RollupScope): Promise<RollupMismatch[]> {
+    const mismatches = await checkRollups(this.#client, scope, await this.#uncounted());
     if (mismatches.length === 0) return mismatches;
     // Only the intervals found wrong are rebuilt.
     const pairs = new Map(mismatches.map((m) => [`${m.tenant_id} ${m.interval_start}`, [m.tenant_id, Date.parse(m.interval_start)] as [string, number]]));
@@ -258,10 +350,14 @@ export class RollupBuilder {
   }
 
   /** Reconcile (tenant, interval) pairs in statements of a bounded size, each under its tenants' lock. */
-  async #reconcilePairs(pairs: readonly [string, number][], retainedOnly: boolean): Promise<void> {
+  /** `alsoUncounted`: requests taken by the running step, which counts them after this. */
+  async #reconcilePairs(pairs: readonly [string, number][], retainedOnly: boolean, alsoUncounted: readonly InsertTicket[] = []): Promise<void> {
+    const uncounted = await this.#uncounted(alsoUncounted);
     for (let i = 0; i < pairs.length; i += PAIRS_PER_STEP) {
       const chunk = pairs.slice(i, i + PAIRS_PER_STEP);
-      await this.#lock([...new Set(chunk.map(([tenant]) => tenant))], () => reconcileRollups(this.#client, { pairs: chunk }, { retainedOnly }));
+      await this.#lock([...new Set(chunk.map(([tenant]) => tenant))], () =>
+        reconcileRollups(this.#client, { pairs: chunk }, { retainedOnly, ...(uncounted ? { uncounted } : {}) }),
+      );
     }
   }
 
@@ -272,7 +368,7 @@ export class RollupBuilder {
       `SELECT at FROM rollup_state FINAL WHERE key = 'rebuild' AND at > toDateTime64(0, 3, 'UTC')`,
       {},
     );
-    if (request) await rebuildRollups(this.#client, this.#log);
+    if (request) await rebuildRollups(this.#client, this.#log, await this.#uncounted());
   }
 
   async #readCheckpoint(): Promise<Date | undefined> {
@@ -291,6 +387,7 @@ export class RollupBuilder {
     for (const t of this.#inFlight) oldest = Math.min(oldest, t.startedAt);
     for (const t of this.#waiting) oldest = Math.min(oldest, t.startedAt);
     for (const t of this.#stepping) oldest = Math.min(oldest, t.startedAt);
+    for (const t of this.#mend.tickets) oldest = Math.min(oldest, t.startedAt);
     return oldest - CLOCK_MARGIN_MS;
   }
 
@@ -310,9 +407,10 @@ export class RollupBuilder {
 /**
  * Every rollup rebuilt from all stored raw events, a day at a time (bounding the memory of
  * deduplicating event ids), then any rebuild request a migration left is cleared. Only
- * while nothing else reconciles: the builder's recovery, or a bulk load before a host starts.
+ * while nothing else reconciles: the builder's recovery (leaving what it has not counted
+ * to its steps), or a bulk load before a host starts.
  */
-export async function rebuildRollups(client: ClickHouseClient, log: (line: string) => void): Promise<void> {
+export async function rebuildRollups(client: ClickHouseClient, log: (line: string) => void, uncounted?: Uncounted): Promise<void> {
   const [range] = await queryRows(
     client,
     z.object({ first: ChDateTime, last: ChDateTime, events: UInt64 }),
@@ -322,10 +420,16 @@ export async function rebuildRollups(client: ClickHouseClient, log: (line: strin
   if (range && range.events > 0) {
     log(`rollups: rebuilding every rollup from ${range.events} raw events`);
     for (let day = Math.floor(Date.parse(range.first) / DAY_MS) * DAY_MS; day <= Date.parse(range.last); day += DAY_MS) {
-      await reconcileRollups(client, { from: new Date(day), to: new Date(day + DAY_MS) }, { retainedOnly: false });
+      await reconcileRollups(client, { from: new Date(day), to: new Date(day + DAY_MS) }, { retainedOnly: false, ...(uncounted ? { uncounted } : {}) });
     }
   }
   await client.insert({ table: 'rollup_state', values: [{ key: 'rebuild', at: 0 }], format: 'JSONEachRow' });
+}
+
+function pairsOf(touched: TouchedIntervals): [string, number][] {
+  const pairs: [string, number][] = [];
+  for (const [tenant, starts] of touched) for (const start of starts) pairs.push([tenant, start]);
+  return pairs;
 }
 
 /** One line of the operator check: tenant, rollup, interval, raw figures, rollup figures. */

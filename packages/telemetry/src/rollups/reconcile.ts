@@ -26,6 +26,31 @@ interface Fragment {
   params: Record<string, unknown>;
 }
 
+/**
+ * The rows a running rollup builder has not counted yet: those of the requests it still
+ * holds (being inserted, or waiting for a step) and every row received from `from` on
+ * (engine time, read before the list was taken: a request that began after it). A
+ * reconcile beside the builder leaves them to its steps, which count them on top.
+ */
+export interface Uncounted {
+  batches: readonly string[];
+  from: string;
+}
+
+const uncountedCondition = (uncounted: Uncounted | undefined): Fragment =>
+  uncounted
+    ? {
+        sql: `AND batch_id NOT IN {uncounted:Array(UUID)} AND received_at < {uncountedFrom:DateTime64(3, 'UTC')}`,
+        params: { uncounted: uncounted.batches, uncountedFrom: uncounted.from },
+      }
+    : { sql: '', params: {} };
+
+/** The engine's clock, which stamps received_at. */
+export async function engineNow(client: ClickHouseClient): Promise<string> {
+  const [row] = await queryRows(client, z.object({ now: ChDateTime }), 'SELECT now64(3) AS now', {});
+  return toChDateTime(new Date(row!.now));
+}
+
 const chTime = (ms: number) => toChDateTime(new Date(ms));
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
@@ -82,9 +107,9 @@ function scopeConditions(scope: RollupScope, def: RollupDefinition): { raw: Frag
  * replay under a new key, a retry past the engine's deduplication window) has the same
  * occurred_at, so it always falls in the same source interval as the original.
  */
-function distinctEvents(raw: Fragment, def: RollupDefinition): string {
+function distinctEvents(raw: Fragment, def: RollupDefinition, extra = ''): string {
   return `(SELECT ${['tenant_id', 'event_id', 'occurred_at', ...def.reads].join(', ')} FROM events
-    WHERE ${raw.sql} AND ${def.where} LIMIT 1 BY tenant_id, event_id)`;
+    WHERE ${raw.sql} AND ${def.where} ${extra} LIMIT 1 BY tenant_id, event_id)`;
 }
 
 function keyColumns(def: RollupDefinition): string[] {
@@ -96,8 +121,9 @@ function keyColumns(def: RollupDefinition): string[] {
  * `rollup_<m>` for every measure. With `retainedOnly`, source intervals without a single
  * raw event are left out: their raw events are gone (retention), the rollup outlives them.
  */
-function diffQuery(def: RollupDefinition, scope: RollupScope, retainedOnly: boolean): Fragment {
+function diffQuery(def: RollupDefinition, scope: RollupScope, retainedOnly: boolean, uncounted?: Uncounted): Fragment {
   const { raw, rollup } = scopeConditions(scope, def);
+  const leftOut = uncountedCondition(uncounted);
   const keys = keyColumns(def);
   const measures = def.measures.map((m) => `toInt64(${m.name}) AS ${m.name}`).join(', ');
   const compared = def.measures
@@ -110,13 +136,13 @@ function diffQuery(def: RollupDefinition, scope: RollupScope, retainedOnly: bool
     sql: `SELECT ${keys.join(', ')},
     ${compared}
   FROM (
-    SELECT 1 AS side, ${keys.join(', ')}, ${measures} FROM (${def.aggregate(distinctEvents(raw, def))})
+    SELECT 1 AS side, ${keys.join(', ')}, ${measures} FROM (${def.aggregate(distinctEvents(raw, def, leftOut.sql))})
     UNION ALL
     SELECT 0 AS side, ${keys.join(', ')}, ${measures} FROM ${def.table} WHERE ${rollup.sql} ${retained}
   )
   GROUP BY ${keys.join(', ')}
   HAVING ${def.measures.map((m) => `raw_${m.name} != rollup_${m.name}`).join(' OR ')}`,
-    params: { ...raw.params, ...rollup.params },
+    params: { ...raw.params, ...rollup.params, ...leftOut.params },
   };
 }
 
@@ -145,10 +171,10 @@ export interface RollupMismatch {
  * (tenant, rollup, source interval) with the measures that differ, summed over the
  * interval's rows. Source intervals without any raw event left are not compared.
  */
-export async function checkRollups(client: ClickHouseClient, scope: RollupScope): Promise<RollupMismatch[]> {
+export async function checkRollups(client: ClickHouseClient, scope: RollupScope, uncounted?: Uncounted): Promise<RollupMismatch[]> {
   const out: RollupMismatch[] = [];
   for (const def of rollups) {
-    const diff = diffQuery(def, scope, true);
+    const diff = diffQuery(def, scope, true, uncounted);
     const rows = await queryRows(client, z.record(z.string(), z.unknown()), diff.sql, diff.params);
     const byInterval = new Map<string, { entry: RollupMismatch; differing: Set<string> }>();
     for (const row of rows) {
@@ -185,12 +211,49 @@ export async function checkRollups(client: ClickHouseClient, scope: RollupScope)
  * `retainedOnly` (operator repairs, start-up checks), source intervals whose raw events
  * are all gone keep their rollup rows untouched.
  */
-export async function reconcileRollups(client: ClickHouseClient, scope: RollupScope, options: { retainedOnly: boolean }): Promise<void> {
+export async function reconcileRollups(
+  client: ClickHouseClient,
+  scope: RollupScope,
+  options: { retainedOnly: boolean; uncounted?: Uncounted },
+): Promise<void> {
   for (const def of rollups) {
-    const insert = correctionInsert(def, diffQuery(def, scope, options.retainedOnly));
+    const insert = correctionInsert(def, diffQuery(def, scope, options.retainedOnly, options.uncounted));
     // No priority: the builder has one statement waiting at a time, so a report waits for
     // at most one of them; ahead of reports, a step's statements would pass every report.
     await client.command({ query: insert.sql, query_params: insert.params });
+  }
+}
+
+/**
+ * Add the events of the requests `batches` to every rollup, each event once, leaving out
+ * those already counted: an event with a row of another request that is counted (not
+ * among `uncounted`). The cost is that of the requests' own rows and a probe of the
+ * touched intervals' event ids, where a reconcile aggregates the whole intervals.
+ *
+ * Not idempotent: the builder calls it once per request, after the request's insert
+ * returned; a step that fails part-way is mended by reconciling its intervals instead.
+ * Only valid when this builder sees every request of the tenants (one process writes
+ * them), since another process's pending rows would look counted.
+ */
+export async function countBatches(
+  client: ClickHouseClient,
+  pairs: readonly (readonly [string, number])[],
+  batches: readonly string[],
+  uncounted: Uncounted,
+): Promise<void> {
+  const leftOut = uncountedCondition(uncounted);
+  for (const def of rollups) {
+    const { raw } = scopeConditions({ pairs }, def);
+    const own = `${raw.sql} AND ${def.where} AND batch_id IN {batches:Array(UUID)}`;
+    const counted = `SELECT tenant_id, event_id FROM events
+      WHERE ${raw.sql} AND ${def.where} AND batch_id NOT IN {batches:Array(UUID)} ${leftOut.sql}
+        AND event_id IN (SELECT event_id FROM events WHERE ${own})`;
+    const fresh = distinctEvents(raw, def, `AND batch_id IN {batches:Array(UUID)} AND (tenant_id, event_id) NOT IN (${counted})`);
+    const columns = [...keyColumns(def), ...def.measures.map((m) => m.name)].join(', ');
+    await client.command({
+      query: `INSERT INTO ${def.table} (${columns}) SELECT ${columns} FROM (${def.aggregate(fresh)})`,
+      query_params: { ...raw.params, batches, ...leftOut.params },
+    });
   }
 }
 
