@@ -74,7 +74,9 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
       lock: env.embedded ? undefined : (tenants, fn) => withAdvisoryLocks(dbHandle.db, tenants.map((t) => `rollups:${t}`), fn),
       log,
     });
-    // In the builder's line ahead of every insert's step; ingest need not wait for it.
+    // A progress record exists before ingest opens; recovery then runs in the builder's
+    // line ahead of every insert's step, and ingest need not wait for it.
+    await rollups.prepare();
     rollups.recover().catch((error: unknown) => log(`rollups: recovery failed (an operator can run npm run repair:rollups): ${(error as Error).message}`));
     const authenticate = createApiKeyAuthenticator(dbHandle);
     const ingest = new IngestService({ store: telemetry, authenticate, observer: rollups });

@@ -35,10 +35,11 @@ export interface RollupBuilderOptions {
   /** After a failed step, wait this long before the next. */
   retryMs?: number;
   /**
-   * Steps start at most this often, and at most half the time is spent in steps. A
-   * step's cost is mostly fixed (a statement per rollup, each reading the touched days),
-   * so under a trickle of events it is better spent on a few hundred milliseconds of them
-   * at once than on every insert, and the engine keeps room for the people reading.
+   * Steps start at most this often. A step's cost is partly fixed (a statement per
+   * rollup, each probing the touched intervals), so under a trickle of events it is
+   * better spent on a few hundred milliseconds of them at once than on every insert.
+   * Readers keep their turn through the engine's queue (client.ts), not by pacing here:
+   * a pause between steps under load only made the rollups later (bench:ingest).
    */
   minStepIntervalMs?: number;
 }
@@ -102,7 +103,6 @@ export class RollupBuilder {
   readonly #retryMs: number;
   readonly #minStepIntervalMs: number;
   #lastStepAt = 0;
-  #lastStepMs = 0;
   #seq = 0;
   readonly #inFlight = new Set<InsertTicket>();
   /** Stored inserts whose intervals wait for the next step. */
@@ -122,6 +122,9 @@ export class RollupBuilder {
   #lastCheckpoint = 0;
   /** No progress is recorded before recovery has reconciled what the last run left. */
   #recovered = false;
+  readonly #createdAt = Date.now();
+  /** Set by prepare(): this instance's last progress record, or null when it has none. */
+  #since: Date | null | undefined;
   #startupChecked = false;
   readonly stats = { steps: 0, stepMs: 0, failures: 0, lastError: '' };
 
@@ -142,11 +145,25 @@ export class RollupBuilder {
    * received since this instance's last progress record, then the last 24 hours checked
    * and repaired. Runs in the builder's line; ingest may already be writing.
    */
+  /**
+   * Reads this instance's progress record, first making one when there is none, so that
+   * a run killed before its first regular record still leaves one for the next start to
+   * recover from. Call before the first insert (the host does, before ingest opens).
+   */
+  async prepare(): Promise<void> {
+    if (this.#since !== undefined) return;
+    const since = await this.#readCheckpoint();
+    // None: this instance never inserted, and every insert of this run begins after now.
+    if (!since) await this.#recordCheckpoint(this.#createdAt - CLOCK_MARGIN_MS);
+    this.#since = since ?? null;
+  }
+
   async recover(now = new Date()): Promise<void> {
     const started = Date.now();
+    await this.prepare();
     await this.#enqueue(async () => {
       await this.#rebuildIfRequested();
-      const since = await this.#readCheckpoint();
+      const since = this.#since;
       if (since) {
         const pairs = await listIntervalsReceivedSince(this.#client, since);
         await this.#reconcilePairs(pairs, false);
@@ -265,11 +282,10 @@ export class RollupBuilder {
         // A step between two tasks, when one is due: a long run of tasks must not stall the rollups.
         if (this.#tasks.length === 0 || !this.#hasWork() || Date.now() < this.#lastStepAt + this.#minStepIntervalMs) continue;
       }
-      const wait = this.#lastStepAt + Math.max(this.#minStepIntervalMs, 2 * this.#lastStepMs) - Date.now();
+      const wait = this.#lastStepAt + this.#minStepIntervalMs - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       this.#lastStepAt = Date.now();
       await this.#step();
-      this.#lastStepMs = Date.now() - this.#lastStepAt;
     }
   }
 
@@ -393,7 +409,10 @@ export class RollupBuilder {
 
   async #writeCheckpoint(): Promise<void> {
     if (!this.#recovered) return;
-    const at = this.#reconciledBefore();
+    await this.#recordCheckpoint(this.#reconciledBefore());
+  }
+
+  async #recordCheckpoint(at: number): Promise<void> {
     if (at <= this.#lastCheckpoint) return;
     await this.#client.insert({
       table: 'rollup_state',
