@@ -365,8 +365,10 @@ export class RollupBuilder {
     return mismatches;
   }
 
-  /** Reconcile (tenant, interval) pairs in statements of a bounded size, each under its tenants' lock. */
-  /** `alsoUncounted`: requests taken by the running step, which counts them after this. */
+  /**
+   * Reconcile (tenant, interval) pairs in statements of a bounded size, each under its
+   * tenants' lock. `alsoUncounted`: requests taken by the running step, which counts them after.
+   */
   async #reconcilePairs(pairs: readonly [string, number][], retainedOnly: boolean, alsoUncounted: readonly InsertTicket[] = []): Promise<void> {
     const uncounted = await this.#uncounted(alsoUncounted);
     for (let i = 0; i < pairs.length; i += PAIRS_PER_STEP) {
