@@ -37,6 +37,7 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 60);
 const INGEST_EVENTS_PER_S = Number(process.env.BENCH_INGEST_EVENTS_PER_S ?? 2_000);
 const CHUNK = 10_000_000;
 const MERGE_WAIT_MAX_S = 600;
+const STARTUP_CHECK_MAX_S = 1_800;
 const DAYS = 30;
 const root = path.resolve(import.meta.dirname, '..');
 const MARKER_QUEUE = 'bench-marker';
@@ -355,6 +356,7 @@ async function main(): Promise<void> {
       // of seconds at this size). Measured on its own; the budgets are for the steady state.
       const checkStarted = performance.now();
       while (!((await (await fetch(`${base}/api/health`)).json()) as { rollups: { startup_check_done: boolean } }).rollups.startup_check_done) {
+        if (performance.now() - checkStarted > STARTUP_CHECK_MAX_S * 1000) throw new Error('the host did not finish its start-up check of the rollups');
         await new Promise((r) => setTimeout(r, 500));
       }
       const startupCheckS = (performance.now() - checkStarted) / 1000;

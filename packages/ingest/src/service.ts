@@ -147,7 +147,9 @@ export class IngestService {
     const decodeStarted = performance.now();
     const items = decodeBody(format, body, this.#limits);
     const validateStarted = performance.now();
-    const batchRef = key || randomUUID();
+    // One id per request: in its rows (the rollup builder counts by it) and, without a key, naming its rejections.
+    const batchId = randomUUID();
+    const batchRef = key || batchId;
     const now = Date.now();
     const oldest = now - LATE_EVENT_HORIZON_DAYS * DAY_MS;
     const newest = now + FUTURE_SKEW_MS;
@@ -209,7 +211,6 @@ export class IngestService {
     }
     const encodeStarted = performance.now();
     let rows = '';
-    const batchId = randomUUID();
     for (const event of valid) rows += encodeEventRow(tenantId, redactEvent(event), key, batchId);
     const accepted = valid.length;
     const stats = this.stats;

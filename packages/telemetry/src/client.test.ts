@@ -33,6 +33,23 @@ describe('embedded bound queries', () => {
     expect(finished).toEqual(['report 1', 'live', 'report 2', 'report 3', 'report 4']);
   });
 
+  it('let a query that has waited long go before newer live reads: the wallboards cannot starve a report', async () => {
+    const finished: string[] = [];
+    const run = (name: string, seconds: number, settings?: typeof liveRead) =>
+      store.client
+        .query({
+          query: 'SELECT {name:String} AS name, sleepEachRow({s:Float64}) FROM numbers(1)',
+          query_params: { name, s: seconds },
+          format: 'JSONEachRow',
+          clickhouse_settings: settings,
+        })
+        .then((r) => r.json<{ name: string }>())
+        .then(([row]) => finished.push(row!.name));
+    // Both wait out the first query (longer than the 200 ms bound), so arrival order decides.
+    await Promise.all([run('long', 0.4), run('report', 0), run('live', 0, liveRead)]);
+    expect(finished).toEqual(['long', 'report', 'live']);
+  });
+
   it('still answers a failed query with its error and goes on with the next', async () => {
     const failed = store.client.query({ query: 'SELECT {n:UInt8} + no_such_column', query_params: { n: 1 }, format: 'JSONEachRow' });
     const next = store.client.query({ query: 'SELECT {n:UInt8} AS n', query_params: { n: 2 }, format: 'JSONEachRow' });

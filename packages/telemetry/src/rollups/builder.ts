@@ -69,12 +69,18 @@ const noLock: TenantLock = (_tenants, fn) => fn();
  */
 const CHECK_SLICE_MS = 3_600_000;
 
-async function inSlices(scope: RollupScope, fn: (slice: RollupScope) => Promise<RollupMismatch[]>): Promise<RollupMismatch[]> {
-  if ('pairs' in scope) return fn(scope);
-  const out: RollupMismatch[] = [];
+function slices(scope: RollupScope): RollupScope[] {
+  if ('pairs' in scope) return [scope];
+  const out: RollupScope[] = [];
   for (let from = scope.from.getTime(); from < scope.to.getTime(); from += CHECK_SLICE_MS) {
-    out.push(...(await fn({ ...scope, from: new Date(from), to: new Date(Math.min(from + CHECK_SLICE_MS, scope.to.getTime())) })));
+    out.push({ ...scope, from: new Date(from), to: new Date(Math.min(from + CHECK_SLICE_MS, scope.to.getTime())) });
   }
+  return out;
+}
+
+async function inSlices(scope: RollupScope, fn: (slice: RollupScope) => Promise<RollupMismatch[]>): Promise<RollupMismatch[]> {
+  const out: RollupMismatch[] = [];
+  for (const slice of slices(scope)) out.push(...(await fn(slice)));
   return out;
 }
 
@@ -174,9 +180,8 @@ export class RollupBuilder {
     // The check goes an hour at a time, each hour its own task, so that steps keep the
     // rollups fresh meanwhile (the loop takes a step between two tasks).
     const to = Math.ceil(now.getTime() / INTERVAL_MS) * INTERVAL_MS;
-    const hours = Array.from({ length: DAY_MS / CHECK_SLICE_MS }, (_, i) => to - DAY_MS + i * CHECK_SLICE_MS);
     const found = await Promise.all(
-      hours.map((from) => this.#enqueue(() => this.#checkAndRepairSlice({ from: new Date(from), to: new Date(from + CHECK_SLICE_MS) }))),
+      slices({ from: new Date(to - DAY_MS), to: new Date(to) }).map((slice) => this.#enqueue(() => this.#checkAndRepairSlice(slice))),
     );
     const mismatches = found.flat();
     this.#log(`rollups: the start-up check of the last 24 hours took ${((Date.now() - started) / 1000).toFixed(1)} s`);
