@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TelemetryEvent } from '@switchboard/contracts';
 import { demoCenter, simulate } from '@switchboard/simulator';
-import { checkRollups, countEventsByType } from '@switchboard/telemetry';
+import { checkRollups, countEventsByType, getRecentQueueSums, toQueueSums } from '@switchboard/telemetry';
 import { ndjson, post, waitForRollups } from './support/events.ts';
 import { startTestHost, type TestHost } from './support/host.ts';
 import { expectedRollups, storedRollups } from './support/rollup-oracle.ts';
@@ -59,9 +59,31 @@ describe('rollups equal the distinct raw events (one simulated day)', () => {
     const stored = await storedRollups(t.host.telemetry.client, tenantId);
     expect(Object.keys(stored.queue_interval_15m!).length).toBeGreaterThan(100);
     expect(Object.keys(stored.agent_interval_15m!).length).toBeGreaterThan(100);
+    expect(Object.keys(stored.queue_interval_1m!).length).toBeGreaterThan(1000);
     expect(Object.keys(stored.agent_state_interval_15m!).length).toBeGreaterThan(1000);
     expect(Object.keys(stored.bot_intent_interval_15m!).length).toBeGreaterThan(50);
     for (const rollup of Object.keys(expected)) expect(stored[rollup], rollup).toEqual(expected[rollup]);
+  });
+
+  it("the wallboard's rolling sums equal the window's distinct events, to the second, wherever the window starts", async () => {
+    // A minute in the middle of the day's traffic, whatever the simulated centre's hours.
+    const times = events.map((e) => Date.parse(e.occurred_at)).sort((a, b) => a - b);
+    const end = Math.floor(times[times.length >> 1]! / 60_000) * 60_000;
+    for (const from of [end - 1_800_000, end - 1_800_000 + 37_250, end - 1_799_999, end - 61_000]) {
+      const inWindow = events.filter((e) => Date.parse(e.occurred_at) >= from && Date.parse(e.occurred_at) < end);
+      const expected = new Map<string, Record<string, number>>();
+      for (const [cell, values] of Object.entries(expectedRollups(inWindow).queue_interval_15m!)) {
+        const queueChannel = cell.split('|').slice(0, 2).join('|');
+        const sums = expected.get(queueChannel) ?? {};
+        for (const [k, v] of Object.entries(values)) sums[k] = k === 'wait_ms_max' ? Math.max(sums[k] ?? 0, v) : (sums[k] ?? 0) + v;
+        expected.set(queueChannel, sums);
+      }
+      const rows = await getRecentQueueSums(t.host.telemetry.client, { tenantId, from: new Date(from), to: new Date(end) });
+      expect(rows.length).toBeGreaterThan(2);
+      expect(new Map(rows.map((r) => [`${r.queue_id}|${r.channel}`, r.sums])), new Date(from).toISOString()).toEqual(
+        new Map([...expected].map(([k, v]) => [k, toQueueSums(v)])),
+      );
+    }
   });
 
   it('the operator check finds nothing to repair', async () => {

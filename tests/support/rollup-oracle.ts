@@ -12,7 +12,8 @@ export type RollupCells = Record<string, Record<string, Record<string, number>>>
 
 type InteractionEvent = Extract<TelemetryEvent, { type: `interaction.${string}` }>;
 const isInteraction = (e: TelemetryEvent): e is InteractionEvent => e.type.startsWith('interaction.');
-const interval = (iso: string) => new Date(Math.floor(Date.parse(iso) / 900_000) * 900_000).toISOString();
+const startOf = (iso: string, ms: number) => new Date(Math.floor(Date.parse(iso) / ms) * ms).toISOString();
+const interval = (iso: string) => startOf(iso, 900_000);
 const chTime = z.string().transform((v) => `${v.replace(' ', 'T')}.000Z`);
 
 const queueColumns = [
@@ -30,14 +31,21 @@ function add(map: Map<string, Record<string, number>>, key: string, values: Reco
   map.set(key, row);
 }
 
+/**
+ * Cells with every value 0 are left out on both sides: a cell of events that count in no
+ * measure (only queued contacts in a minute) is written by some paths and not by others.
+ */
+const nonZero = (cells: [string, Record<string, number>][]) => Object.fromEntries(cells.filter(([, v]) => Object.values(v).some((n) => n !== 0)));
+
 const complete = (map: Map<string, Record<string, number>>, columns: string[]) =>
-  Object.fromEntries([...map].map(([k, v]) => [k, Object.fromEntries(columns.map((c) => [c, v[c] ?? 0]))]));
+  nonZero([...map].map(([k, v]) => [k, Object.fromEntries(columns.map((c) => [c, v[c] ?? 0]))]));
 
 /** The rollups of `events`, each event_id counted once. */
 export function expectedRollups(sent: readonly TelemetryEvent[]): RollupCells {
   const seen = new Set<string>();
   const events = sent.filter((e) => !seen.has(e.event_id) && seen.add(e.event_id));
   const queue = new Map<string, Record<string, number>>();
+  const queueMinute = new Map<string, Record<string, number>>();
   const agent = new Map<string, Record<string, number>>();
   const state = new Map<string, Record<string, number>>();
   const bot = new Map<string, Record<string, number>>();
@@ -62,6 +70,7 @@ export function expectedRollups(sent: readonly TelemetryEvent[]): RollupCells {
       if (e.type === 'interaction.held') values.holds = 1;
       if (e.type === 'interaction.transferred') values.transferred = 1;
       add(queue, `${e.queue_id}|${e.channel}|${interval(e.occurred_at)}`, values);
+      add(queueMinute, `${e.queue_id}|${e.channel}|${startOf(e.occurred_at, 60_000)}`, values);
       const { answered, handled, talk_ms_sum, hold_ms_sum, wrapups, wrapup_ms_sum, holds, transferred } = values;
       const agentValues = Object.fromEntries(
         Object.entries({ answered, handled, talk_ms_sum, hold_ms_sum, wrapups, wrapup_ms_sum, holds, transferred }).filter(([, v]) => v !== undefined),
@@ -92,6 +101,7 @@ export function expectedRollups(sent: readonly TelemetryEvent[]): RollupCells {
   }
   return {
     queue_interval_15m: complete(queue, queueColumns),
+    queue_interval_1m: complete(queueMinute, queueColumns),
     agent_interval_15m: complete(agent, agentColumns),
     agent_state_interval_15m: complete(state, stateColumns),
     bot_intent_interval_15m: complete(bot, botColumns),
@@ -107,7 +117,7 @@ async function readCells(client: ClickHouseClient, tenantId: string, table: stri
       GROUP BY ${dims.join(', ')}, interval_start`,
     { tenantId },
   );
-  return Object.fromEntries(
+  return nonZero(
     rows.map((r) => [[...dims.map((d) => r[d] as string), r.interval_start].join('|'), Object.fromEntries(columns.map((c) => [c, UInt64.parse(r[c])]))]),
   );
 }
@@ -116,6 +126,7 @@ async function readCells(client: ClickHouseClient, tenantId: string, table: stri
 export async function storedRollups(client: ClickHouseClient, tenantId: string): Promise<RollupCells> {
   return {
     queue_interval_15m: await readCells(client, tenantId, 'queue_interval_15m', ['queue_id', 'channel'], queueColumns),
+    queue_interval_1m: await readCells(client, tenantId, 'queue_interval_1m', ['queue_id', 'channel'], queueColumns),
     agent_interval_15m: await readCells(client, tenantId, 'agent_interval_15m', ['agent_id', 'queue_id', 'channel'], agentColumns),
     agent_state_interval_15m: await readCells(client, tenantId, 'agent_state_interval_15m', ['agent_id', 'state'], stateColumns),
     bot_intent_interval_15m: await readCells(client, tenantId, 'bot_intent_interval_15m', ['bot_id', 'channel', 'intent', 'escalation_reason'], botColumns),

@@ -26,7 +26,7 @@ const lines = [
   '  happened, an abandon in the interval the customer left (the convention of real-time ACD reports).',
   `- Service level uses the queue's own threshold; the rollups keep answered-within counts for ${serviceLevelThresholdsS.join(', ')} s.`,
   '- A ratio with nothing to divide by is shown as "—", never as 0.',
-  '- "Today" is the tenant\'s local day (its time zone); the wallboard\'s "last 30 min" is a rolling window over raw events.',
+  '- "Today" is the tenant\'s local day (its time zone); the wallboard\'s "last 30 min" is a rolling window, to the second, over the minute rollup and raw events.',
   '',
 ];
 for (const group of kpiGroups) {

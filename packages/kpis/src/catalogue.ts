@@ -337,7 +337,7 @@ export type SurveyKpiId = keyof typeof surveyKpis;
 
 /** Every KPI, grouped as docs/kpis.md prints them. */
 export const kpiGroups = [
-  { title: 'Queues', source: 'queue_interval_15m (live: raw events)', kpis: Object.values(queueKpis) },
+  { title: 'Queues', source: 'queue_interval_15m (last 30 min: queue_interval_1m)', kpis: Object.values(queueKpis) },
   { title: 'Agents', source: 'agent_state_interval_15m', kpis: Object.values(agentKpis) },
   { title: 'Self-service', source: 'bot_intent_interval_15m', kpis: Object.values(botKpis) },
   { title: 'Surveys', source: 'survey.response events', kpis: Object.values(surveyKpis) },

@@ -60,11 +60,12 @@ export interface Wallboard {
 /**
  * Who waits and what agents do is read from a day of raw events, split at a cut (see
  * LiveBase): the part before it is read once per cut and tenant. The cut moves every five
- * minutes and stays at least half an hour back, so an event that arrives up to half an
- * hour late still lands after it; a later one counts from the next cut on.
+ * minutes and stays at least ten minutes back, so an event that arrives up to ten minutes
+ * late still lands after it; a later one counts from the next cut on. Every refresh reads
+ * the events after the cut: the lag is most of a refresh's cost.
  */
 export const LIVE_CUT_STEP_MS = 5 * 60_000;
-const LIVE_CUT_LAG_MS = 30 * 60_000;
+const LIVE_CUT_LAG_MS = 10 * 60_000;
 
 /** The tenant's live base for `now`, read once per cut (also for one agent's day). */
 export function getSharedLiveBase(services: ApiServices, tenantId: string, now: Date): Promise<LiveBase> {

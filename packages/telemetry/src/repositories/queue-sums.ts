@@ -7,9 +7,9 @@ import { queueEventsWhere, queueMeasures } from '../rollups/definitions.ts';
 import { queryRows, toChDateTime, UInt64 } from './rows.ts';
 
 /**
- * Per-queue sums (the KPI catalogue's QueueSums) read either from the 15-minute rollup or,
- * for windows the rollup cannot cut (the wallboard's rolling 30 minutes), from raw events
- * with the same expressions as the rollup (rollups/definitions.ts).
+ * Per-queue sums (the KPI catalogue's QueueSums) read from the 15-minute rollup or, for
+ * the wallboard's rolling 30 minutes, from the minute rollup and raw events with the same
+ * expressions as the rollups (rollups/definitions.ts).
  */
 
 /** SELECT list over `queue_interval_15m`. */
@@ -75,24 +75,45 @@ export function getQueueSums(client: ClickHouseClient, params: Window): Promise<
   );
 }
 
+const MINUTE_MS = 60_000;
+
+/** Each measure as an Int64 column: the raw side's counts are unsigned, the rollup's sums signed. */
+const asInt64 = queueMeasures.map((m) => `toInt64(${m.name}) AS ${m.name}`).join(', ');
+
 /**
- * Sums per queue and channel of the events that occurred in [from, to), from raw events:
- * for short rolling windows. Each event_id counts once, as in the rollup.
+ * Sums per queue and channel of the events that occurred in [from, to), for short windows
+ * that end now (a minute row holds its whole minute): whole minutes from the minute rollup (as fresh as the 15-minute one), and the
+ * part of a minute before them from raw events, each event_id once, as the rollup counts.
  */
 export function getRecentQueueSums(client: ClickHouseClient, params: Window): Promise<QueueSumsRow[]> {
+  const firstMinute = new Date(Math.ceil(params.from.getTime() / MINUTE_MS) * MINUTE_MS);
   return queryRows(
     client,
     QueueSumsRow,
-    `SELECT queue_id, channel,
-       ${rawQueueSumsSql}
-       FROM (SELECT * FROM events
-              WHERE tenant_id = {tenantId:String}
-                AND occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}
-                AND ${queueEventsWhere}
-              LIMIT 1 BY event_id)
+    `SELECT queue_id, channel, ${rollupQueueSumsSql}
+       FROM (
+         SELECT queue_id, channel, ${asInt64}
+           FROM queue_interval_1m
+          WHERE tenant_id = {tenantId:String}
+            AND interval_start >= {firstMinute:DateTime64(3, 'UTC')} AND interval_start < {to:DateTime64(3, 'UTC')}
+         UNION ALL
+         SELECT queue_id, channel, ${asInt64}
+           FROM (SELECT queue_id, channel,
+                        ${rawQueueSumsSql}
+                   FROM (SELECT * FROM events
+                          WHERE tenant_id = {tenantId:String}
+                            AND occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {firstMinute:DateTime64(3, 'UTC')}
+                            AND ${queueEventsWhere}
+                          LIMIT 1 BY event_id)
+                  GROUP BY queue_id, channel))
       GROUP BY queue_id, channel
       ORDER BY queue_id, channel`,
-    { tenantId: params.tenantId, from: toChDateTime(params.from), to: toChDateTime(params.to) },
+    {
+      tenantId: params.tenantId,
+      from: toChDateTime(params.from),
+      firstMinute: toChDateTime(firstMinute),
+      to: toChDateTime(params.to),
+    },
     liveRead,
   );
 }

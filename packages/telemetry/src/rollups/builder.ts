@@ -4,6 +4,7 @@ import { ChDateTime, queryRows, toChDateTime, UInt64 } from '../repositories/row
 import {
   checkRollups,
   countBatches,
+  countEventsByHour,
   engineNow,
   INTERVAL_MS,
   listIntervalsReceivedSince,
@@ -63,25 +64,40 @@ const DAY_MS = 86_400_000;
 const noLock: TenantLock = (_tenants, fn) => fn();
 
 /**
- * A window is checked an hour at a time: each statement then takes a moment of the
- * engine (chDB runs one at a time), not the seconds a whole day of every tenant takes,
- * and the wallboards and reports keep their turns during a start-up check.
+ * A window is checked in slices of whole hours holding about SLICE_EVENTS raw events:
+ * each statement then takes a moment of the engine (chDB runs one at a time), not the
+ * seconds a whole day of every tenant takes, so wallboards, reports and steps keep their
+ * turns during a start-up check, and a quiet store is checked in a few statements.
  */
-const CHECK_SLICE_MS = 3_600_000;
+const SLICE_EVENTS = 200_000;
+const HOUR_MS = 3_600_000;
 
-function slices(scope: RollupScope): RollupScope[] {
-  if ('pairs' in scope) return [scope];
-  const out: RollupScope[] = [];
-  for (let from = scope.from.getTime(); from < scope.to.getTime(); from += CHECK_SLICE_MS) {
-    out.push({ ...scope, from: new Date(from), to: new Date(Math.min(from + CHECK_SLICE_MS, scope.to.getTime())) });
+/** [from, to) cut at hour edges into slices of at most `limit` events (an hour holding more is a slice of its own). */
+export function sliceWindow(from: number, to: number, perHour: ReadonlyMap<number, number>, limit: number): [number, number][] {
+  const out: [number, number][] = [];
+  let start = from;
+  let events = 0;
+  for (let hour = Math.floor(from / HOUR_MS) * HOUR_MS; hour < to; hour += HOUR_MS) {
+    const n = perHour.get(hour) ?? 0;
+    if (events > 0 && events + n > limit) {
+      out.push([start, hour]);
+      start = hour;
+      events = 0;
+    }
+    events += n;
   }
+  out.push([start, to]);
   return out;
 }
 
-async function inSlices(scope: RollupScope, fn: (slice: RollupScope) => Promise<RollupMismatch[]>): Promise<RollupMismatch[]> {
-  const out: RollupMismatch[] = [];
-  for (const slice of slices(scope)) out.push(...(await fn(slice)));
-  return out;
+async function slices(client: ClickHouseClient, scope: RollupScope): Promise<RollupScope[]> {
+  if ('pairs' in scope) return [scope];
+  const perHour = new Map((await countEventsByHour(client, scope)).map((h) => [h.hour, h.events]));
+  return sliceWindow(scope.from.getTime(), scope.to.getTime(), perHour, SLICE_EVENTS).map(([from, to]) => ({
+    ...scope,
+    from: new Date(from),
+    to: new Date(to),
+  }));
 }
 
 /**
@@ -177,12 +193,11 @@ export class RollupBuilder {
       }
       this.#recovered = true;
     });
-    // The check goes an hour at a time, each hour its own task, so that steps keep the
-    // rollups fresh meanwhile (the loop takes a step between two tasks).
+    // Each slice of the check is its own task, so that steps keep the rollups fresh
+    // meanwhile (the loop takes a step between two tasks).
     const to = Math.ceil(now.getTime() / INTERVAL_MS) * INTERVAL_MS;
-    const found = await Promise.all(
-      slices({ from: new Date(to - DAY_MS), to: new Date(to) }).map((slice) => this.#enqueue(() => this.#checkAndRepairSlice(slice))),
-    );
+    const parts = await slices(this.#client, { from: new Date(to - DAY_MS), to: new Date(to) });
+    const found = await Promise.all(parts.map((slice) => this.#enqueue(() => this.#checkAndRepairSlice(slice))));
     const mismatches = found.flat();
     this.#log(`rollups: the start-up check of the last 24 hours took ${((Date.now() - started) / 1000).toFixed(1)} s`);
     if (mismatches.length > 0) {
@@ -222,7 +237,7 @@ export class RollupBuilder {
 
   /** Compare the rollups with raw events over `scope` (in line with the builder's steps). */
   check(scope: RollupScope): Promise<RollupMismatch[]> {
-    return this.#enqueue(() => inSlices(scope, async (slice) => checkRollups(this.#client, slice, await this.#uncounted())));
+    return this.#enqueue(() => this.#inSlices(scope, async (slice) => checkRollups(this.#client, slice, await this.#uncounted())));
   }
 
   /** Check, then rebuild the mismatching intervals from raw events; answers what was wrong. */
@@ -358,7 +373,13 @@ export class RollupBuilder {
   }
 
   #checkAndRepair(scope: RollupScope): Promise<RollupMismatch[]> {
-    return inSlices(scope, (slice) => this.#checkAndRepairSlice(slice));
+    return this.#inSlices(scope, (slice) => this.#checkAndRepairSlice(slice));
+  }
+
+  async #inSlices(scope: RollupScope, fn: (slice: RollupScope) => Promise<RollupMismatch[]>): Promise<RollupMismatch[]> {
+    const out: RollupMismatch[] = [];
+    for (const slice of await slices(this.#client, scope)) out.push(...(await fn(slice)));
+    return out;
   }
 
   async #checkAndRepairSlice(scope: RollupScope): Promise<RollupMismatch[]> {

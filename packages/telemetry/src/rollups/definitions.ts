@@ -23,7 +23,9 @@ export interface RollupDefinition {
   /**
    * Every row also carries the 15-minute interval of the events that produced it. It is
    * `interval_start` itself where an event counts in its own interval; a separate
-   * column where an event also counts in earlier ones (a state's time). Reconciling by
+   * column where an event also counts in earlier ones (a state's time) or where rows are
+   * finer than 15 minutes (the minute rollup). Every row's interval_start is before its
+   * source interval's end. Reconciling by
    * this interval reads exactly the raw events of that interval, whatever they cover.
    */
   sourceColumn: 'interval_start' | 'source_interval';
@@ -68,29 +70,40 @@ export const queueEventsWhere = `startsWith(type, 'interaction.')`;
 
 const selectMeasures = (measures: readonly EventMeasure[]) => measures.map((m) => `${m.expr} AS ${m.name}`).join(',\n    ');
 
+/**
+ * A rollup counting each event in the interval it occurred in, at 15 minutes or, for the
+ * wallboard's rolling window, a minute; minute rows keep their 15-minute source interval,
+ * the unit every reconcile works in.
+ */
 function eventRollup(
   table: string,
   dims: readonly string[],
   measures: readonly EventMeasure[],
   where: string,
   reads: readonly string[],
+  grain: '15m' | '1m' = '15m',
 ): RollupDefinition {
-  const keys = ['tenant_id', 'interval_start', ...dims].join(', ');
+  const source = grain === '15m' ? [] : [`${interval} AS source_interval`];
+  const keys = ['tenant_id', 'interval_start', ...(grain === '15m' ? [] : ['source_interval']), ...dims].join(', ');
+  const start = grain === '15m' ? interval : 'toStartOfMinute(occurred_at)';
   return {
     table,
-    sourceColumn: 'interval_start',
+    sourceColumn: grain === '15m' ? 'interval_start' : 'source_interval',
     dims,
     measures,
     where,
     reads: [...new Set([...dims, ...reads])],
-    aggregate: (source) =>
-      `SELECT tenant_id, ${interval} AS interval_start, ${dims.join(', ')},\n    ${selectMeasures(measures)}\n  FROM ${source}\n  GROUP BY ${keys}`,
+    aggregate: (from) =>
+      `SELECT ${['tenant_id', `${start} AS interval_start`, ...source, ...dims].join(', ')},\n    ${selectMeasures(measures)}\n  FROM ${from}\n  GROUP BY ${keys}`,
   };
 }
 
 const queueReads = ['type', 'wait_ms', 'talk_ms', 'hold_ms', 'wrapup_ms'];
 
 export const queueRollup = eventRollup('queue_interval_15m', ['queue_id', 'channel'], queueMeasures, queueEventsWhere, queueReads);
+
+/** The queue rollup by minute, for the wallboard's rolling half hour (queue-sums.ts). */
+export const queueMinuteRollup = eventRollup('queue_interval_1m', ['queue_id', 'channel'], queueMeasures, queueEventsWhere, queueReads, '1m');
 
 const agentEventTypes = ['interaction.answered', 'interaction.ended', 'interaction.wrapup_ended', 'interaction.held', 'interaction.transferred'];
 
@@ -165,4 +178,4 @@ export const agentStateRollup: RollupDefinition = {
   GROUP BY tenant_id, interval_start, source_interval, agent_id, state`,
 };
 
-export const rollups: readonly RollupDefinition[] = [queueRollup, agentRollup, agentStateRollup, botRollup];
+export const rollups: readonly RollupDefinition[] = [queueRollup, queueMinuteRollup, agentRollup, agentStateRollup, botRollup];

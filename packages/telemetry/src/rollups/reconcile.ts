@@ -1,6 +1,6 @@
 import { TupleParam, type ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
-import { ChDateTime, Int64, queryRows, toChDateTime } from '../repositories/rows.ts';
+import { ChDateTime, Int64, queryRows, toChDateTime, UInt64 } from '../repositories/rows.ts';
 import { rollups, type RollupDefinition } from './definitions.ts';
 
 /**
@@ -67,7 +67,6 @@ function scopeConditions(scope: RollupScope, def: RollupDefinition): { raw: Frag
       days: [...new Set(starts.map(day))],
       from: chTime(min),
       to: chTime(max + INTERVAL_MS),
-      last: chTime(max),
     };
     return {
       raw: {
@@ -78,8 +77,8 @@ function scopeConditions(scope: RollupScope, def: RollupDefinition): { raw: Frag
         params,
       },
       rollup: {
-        // A row's interval is never after its source interval (and is it, for most rollups).
-        sql: `tenant_id IN {tenants:Array(String)} AND interval_start <= {last:DateTime64(3, 'UTC')}
+        // A row's interval starts before its source interval ends (and is it, for most rollups).
+        sql: `tenant_id IN {tenants:Array(String)} AND interval_start < {to:DateTime64(3, 'UTC')}
           ${source === 'interval_start' ? `AND interval_start >= {from:DateTime64(3, 'UTC')}` : ''}
           AND (tenant_id, ${source}) IN {pairs:Array(Tuple(String, DateTime('UTC')))}`,
         params,
@@ -269,4 +268,21 @@ export async function listIntervalsReceivedSince(client: ClickHouseClient, since
     { since: toChDateTime(since) },
   );
   return rows.map((r) => [r.tenant_id, Date.parse(r.interval_start)]);
+}
+
+/** Raw events per hour (epoch ms) over [from, to), for some tenants or all: how to slice a check. */
+export async function countEventsByHour(
+  client: ClickHouseClient,
+  scope: { from: Date; to: Date; tenantIds?: readonly string[] },
+): Promise<{ hour: number; events: number }[]> {
+  const rows = await queryRows(
+    client,
+    z.object({ hour: ChDateTime, events: UInt64 }),
+    `SELECT toStartOfHour(occurred_at) AS hour, count() AS events FROM events
+      WHERE ${scope.tenantIds ? 'tenant_id IN {tenants:Array(String)} AND ' : ''}
+            occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}
+      GROUP BY hour`,
+    { tenants: scope.tenantIds ?? [], from: toChDateTime(scope.from), to: toChDateTime(scope.to) },
+  );
+  return rows.map((r) => ({ hour: Date.parse(r.hour), events: r.events }));
 }
