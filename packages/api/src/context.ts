@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { TelemetryStore } from '@switchboard/telemetry';
 import type { Db, Membership } from '@switchboard/db';
 import type { Auth } from './auth.ts';
@@ -28,6 +29,7 @@ export interface Context {
 
 /** How long the user id verified for a Cookie header is reused without checking its signatures again. */
 const SESSION_MEMO_MS = 5_000;
+/** Cookie headers kept at most, the least recently seen going first. */
 const SESSION_MEMO_MAX = 10_000;
 
 /**
@@ -39,24 +41,24 @@ const SESSION_MEMO_MAX = 10_000;
  * answered from the cookie again rather than from Postgres; such answers are not reused.
  */
 export function createViewerResolver(auth: Auth, membership: (userId: string) => Promise<Membership | null>) {
-  const memo = new Map<string, { at: number; userId: string | null }>();
+  // Not lru-cache's fetch(): an answer that renews the cookie goes to its own request and is
+  // not kept, so concurrent requests cannot share it. Wrapped: lru-cache keeps no null.
+  const memo = new LRUCache<string, { userId: string | null }>({
+    max: SESSION_MEMO_MAX,
+    ttl: SESSION_MEMO_MS,
+    // Read now, not at import as lru-cache's default is, so that fake timers apply.
+    perf: performance,
+  });
   return async (headers: Headers, setCookie: (cookies: string[]) => void): Promise<Membership | null> => {
     const cookie = headers.get('cookie');
     if (!cookie) return null;
-    const now = Date.now();
-    const hit = memo.get(cookie);
-    let userId: string | null;
-    if (hit && now - hit.at < SESSION_MEMO_MS) {
-      userId = hit.userId;
-    } else {
+    let userId = memo.get(cookie)?.userId;
+    if (userId === undefined) {
       const { headers: answer, response: session } = await auth.api.getSession({ headers, returnHeaders: true });
       userId = session?.user.id ?? null;
       const cookies = answer.getSetCookie();
       if (cookies.length > 0) setCookie(cookies);
-      else {
-        if (memo.size >= SESSION_MEMO_MAX) memo.clear();
-        memo.set(cookie, { at: now, userId });
-      }
+      else memo.set(cookie, { userId });
     }
     return userId === null ? null : membership(userId);
   };

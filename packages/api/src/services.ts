@@ -1,9 +1,17 @@
 import type { Db } from '@switchboard/db';
+import { LRUCache } from 'lru-cache';
 import type { PlanningRunner } from './planning-runner.ts';
 import type { TelemetryStore } from '@switchboard/telemetry';
 import type { ApiServices } from './context.ts';
 import { createDirectoryCache } from './directory-cache.ts';
 import { LIVE_CUT_STEP_MS } from './services/wallboard.ts';
+
+/**
+ * Keys a live cache holds at most, the least recently used going first: one per tenant
+ * (live data), two per tenant around a cut (live base), one per report asked for in the
+ * last few seconds. Past it a key is loaded again, never answered wrong.
+ */
+const LIVE_CACHE_MAX_KEYS = 1_000;
 
 /**
  * What many viewers ask for at once, loaded once: a tenant's live wallboard data (keyed by
@@ -12,34 +20,40 @@ import { LIVE_CUT_STEP_MS } from './services/wallboard.ts';
  * older than that still gets it at once while a fresh load runs behind it
  * (stale-while-revalidate), unless it is older than `maxStaleMs`.
  * A `maxAgeMs` of 0 turns all sharing off (tests that fix the clock).
+ *
+ * lru-cache holds what was loaded until `maxStaleMs` after the load started, and purges it
+ * then: reports have endless keys, the live base a new one every cut. The loads in flight
+ * are kept here, not with its `fetch()`: that keeps a refresh in the slot of the value it
+ * replaces, so purging or evicting that value would abort the refresh while it runs, and
+ * the next request would start a second load of the same key.
  */
 export function createLiveCache(maxAgeMs: number, maxStaleMs = 5_000) {
-  // `at` is when the load started: the data is as of then, whenever it arrived.
-  const loaded = new Map<string, { at: number; value: unknown }>();
-  const inFlight = new Map<string, { generation: number; value: Promise<unknown> }>();
-  // An invalidation makes loads already running count for nothing.
-  const generations = new Map<string, number>();
-  // Past maxStaleMs an entry is never served again: drop it, reports have endless keys.
-  const evictStale = (now: number) => {
-    for (const [key, entry] of loaded) if (now - entry.at >= maxStaleMs) loaded.delete(key);
-  };
+  // Read now, not at import as lru-cache's default is, so that fake timers apply.
+  const clock = performance;
+  const loaded = new LRUCache<string, { at: number; value: unknown }>({
+    max: LIVE_CACHE_MAX_KEYS,
+    ttl: maxStaleMs,
+    ttlAutopurge: true,
+    perf: clock,
+  });
+  const inFlight = new Map<string, Promise<unknown>>();
   const refresh = <T>(key: string, load: () => Promise<T>): Promise<T> => {
-    const generation = generations.get(key) ?? 0;
     const running = inFlight.get(key);
-    if (running && running.generation === generation) return running.value as Promise<T>;
-    const at = Date.now();
+    if (running) return running as Promise<T>;
+    // `at` is when the load started: the data is as of then, whenever it arrived.
+    const at = clock.now();
     const value = load();
-    inFlight.set(key, { generation, value });
-    const settle = (outcome: { value: T } | null) => {
-      if ((generations.get(key) ?? 0) !== generation) return;
-      if (inFlight.get(key)?.value === value) inFlight.delete(key);
-      evictStale(Date.now());
-      if (outcome) loaded.set(key, { at, value: outcome.value });
-      else loaded.delete(key);
+    inFlight.set(key, value);
+    const settle = (keep: () => void) => {
+      // A load an invalidation discarded answers its own callers only.
+      if (inFlight.get(key) !== value) return;
+      inFlight.delete(key);
+      keep();
     };
     value.then(
-      (v) => settle({ value: v }),
-      () => settle(null),
+      (v) => settle(() => loaded.set(key, { at, value: v }, { start: at })),
+      // Nothing is left to serve: the next request waits for a load, and sees its error.
+      () => settle(() => loaded.delete(key)),
     );
     return value;
   };
@@ -47,20 +61,17 @@ export function createLiveCache(maxAgeMs: number, maxStaleMs = 5_000) {
     get<T>(key: string, load: () => Promise<T>): Promise<T> {
       if (maxAgeMs <= 0) return load();
       const hit = loaded.get(key);
-      const age = hit ? Date.now() - hit.at : Infinity;
-      if (age < maxAgeMs) return Promise.resolve(hit!.value as T);
-      if (age < maxStaleMs) {
+      if (hit === undefined) return refresh(key, load);
+      if (clock.now() - hit.at >= maxAgeMs) {
         // Nobody waits: this answer is at most maxStaleMs old, the next one is fresh.
         refresh(key, load).catch(() => undefined);
-        return Promise.resolve(hit!.value as T);
       }
-      return refresh(key, load);
+      return Promise.resolve(hit.value as T);
     },
     /** After an edit that changes what the wallboard shows (alert rules): the next request waits for fresh data. */
     invalidate(key: string): void {
-      generations.set(key, (generations.get(key) ?? 0) + 1);
-      loaded.delete(key);
       inFlight.delete(key);
+      loaded.delete(key);
     },
   };
 }

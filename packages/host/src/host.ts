@@ -15,6 +15,7 @@ import { createDb, migrateDb, verifyApiKey, withAdvisoryLocks, type DbHandle } f
 import { IngestService, sendJson } from '@switchboard/ingest';
 import type { CenterConfig } from '@switchboard/contracts';
 import { createTelemetryStore, getMergeMilliseconds, migrateTelemetry, RollupBuilder, type TelemetryStore } from '@switchboard/telemetry';
+import { createApiKeyAuthenticator } from './api-keys.ts';
 import type { HostEnv } from './env.ts';
 import { lockDataDir } from './lock.ts';
 import { seedDemo } from './demo.ts';
@@ -36,7 +37,6 @@ export interface Host {
 }
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
-const API_KEY_CACHE_MS = 60_000;
 /** Set by the host from the socket, replacing any client value: sign-in rate limits key on it. */
 const CLIENT_IP_HEADER = 'x-switchboard-client-ip';
 
@@ -78,7 +78,7 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
     // line ahead of every insert's step, and ingest need not wait for it.
     await rollups.prepare();
     rollups.recover().catch((error: unknown) => log(`rollups: recovery failed (an operator can run npm run repair:rollups): ${(error as Error).message}`));
-    const authenticate = createApiKeyAuthenticator(dbHandle);
+    const authenticate = createApiKeyAuthenticator((key) => verifyApiKey(dbHandle.db, key));
     const ingest = new IngestService({ store: telemetry, authenticate, observer: rollups });
     const recovered = await ingest.recoverIdempotencyKeys();
     if (recovered > 0) log(`ingest: recovered ${recovered} idempotency keys`);
@@ -201,19 +201,6 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
     releaseLock();
     throw error;
   }
-}
-
-/** API keys are checked against Postgres at most once a minute each, off the ingest hot path. */
-function createApiKeyAuthenticator(db: DbHandle): (key: string) => Promise<{ tenantId: string } | null> {
-  const cache = new Map<string, { tenantId: string | null; until: number }>();
-  return async (key) => {
-    const cached = cache.get(key);
-    if (cached && cached.until > Date.now()) return cached.tenantId ? { tenantId: cached.tenantId } : null;
-    const found = await verifyApiKey(db.db, key);
-    if (cache.size > 10_000) cache.clear();
-    cache.set(key, { tenantId: found?.tenantId ?? null, until: Date.now() + API_KEY_CACHE_MS });
-    return found ? { tenantId: found.tenantId } : null;
-  };
 }
 
 /** A loopback host is reached as 127.0.0.1 and as localhost alike: both are this app's origin. */

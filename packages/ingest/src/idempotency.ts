@@ -1,8 +1,8 @@
+import { LRUCache } from 'lru-cache';
 import type { IngestResult } from '@switchboard/contracts';
 
 interface Entry {
   bodyHash: string | undefined;
-  at: number;
   result?: { status: number; body: IngestResult };
   pending?: Promise<{ status: number; body: IngestResult }>;
 }
@@ -17,19 +17,27 @@ export type IdempotencyLookup =
  * Idempotency keys of the last `ttlMs`, per tenant. It lives in the one process that
  * ingests for a store; at start it is refilled from the keys stored with the events
  * themselves, so a batch retried across a crash is recognised. Bounded by `maxKeys`
- * (oldest first out); a retry older than that is stored again and collapses on event_id.
+ * (least recently used first out); a retry older than that is stored again and collapses
+ * on event_id.
  */
 export class IdempotencyKeys {
-  readonly #entries = new Map<string, Entry>();
+  readonly #entries: LRUCache<string, Entry>;
 
-  constructor(
-    private readonly ttlMs = 24 * 3600_000,
-    private readonly maxKeys = 1_000_000,
-  ) {}
+  constructor(ttlMs = 24 * 3600_000, maxKeys = 1_000_000) {
+    this.#entries = new LRUCache({
+      // A size of 1 an entry bounds the count without `max`, which allocates room for all of
+      // them up front: a million keys' worth in every process that ingests.
+      maxSize: maxKeys,
+      sizeCalculation: () => 1,
+      ttl: ttlMs,
+      // Read now, not at import as lru-cache's default is, so that fake timers apply.
+      perf: performance,
+    });
+  }
 
   lookup(tenantId: string, key: string, bodyHash: string): IdempotencyLookup {
     const entry = this.#entries.get(`${tenantId}\u0000${key}`);
-    if (!entry || Date.now() - entry.at > this.ttlMs) return { kind: 'new' };
+    if (!entry) return { kind: 'new' };
     if (entry.bodyHash !== undefined && entry.bodyHash !== bodyHash) return { kind: 'mismatch' };
     if (entry.result) return { kind: 'done', ...entry.result };
     return { kind: 'pending', wait: entry.pending! };
@@ -37,33 +45,23 @@ export class IdempotencyKeys {
 
   begin(tenantId: string, key: string, bodyHash: string, pending: Promise<{ status: number; body: IngestResult }>): void {
     const id = `${tenantId}\u0000${key}`;
-    this.#entries.set(id, { bodyHash, at: Date.now(), pending });
+    this.#entries.set(id, { bodyHash, pending });
     pending.then(
-      (result) => this.#entries.set(id, { bodyHash, at: Date.now(), result }),
+      (result) => this.#entries.set(id, { bodyHash, result }),
       // Nothing was stored, so the same key must be free for the retry.
       () => this.#entries.delete(id),
     );
-    this.#evict();
   }
 
   /** A key found among stored events after a restart: its body hash is not known. */
   restore(tenantId: string, key: string, accepted: number): void {
     this.#entries.set(`${tenantId}\u0000${key}`, {
       bodyHash: undefined,
-      at: Date.now(),
       result: { status: 200, body: { accepted, rejected: 0, replayed: true, errors: [] } },
     });
-    this.#evict();
   }
 
   get size(): number {
     return this.#entries.size;
-  }
-
-  #evict(): void {
-    while (this.#entries.size > this.maxKeys) {
-      const oldest = this.#entries.keys().next().value as string;
-      this.#entries.delete(oldest);
-    }
   }
 }
