@@ -11,13 +11,11 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { dateOfDayNumber, dayNumberOf, weekdayOfDayNumber } from '@switchboard/calendar';
 import {
   createSeededRandom,
   createSeriesForecaster,
   forecastSeries,
-  getDayNumber,
-  getIsoDate,
-  getWeekday,
   parseIntervalCsv,
   runBankProtocol,
   type Day,
@@ -68,10 +66,10 @@ function createSyntheticSeries(seed: number, firstDay: number): Day[] {
   const days: Day[] = [];
   for (let d = 0; d < HISTORY_DAYS; d++) {
     const n = firstDay + d;
-    const weekday = getWeekday(n);
+    const weekday = weekdayOfDayNumber(n);
     if (weekdayOnly && (weekday === 0 || weekday === 6)) continue;
     const level = dailyVolume * (1 + (trend * d) / HISTORY_DAYS) * weekdayFactor[weekday]! * Math.exp(0.05 * drawNormal(random));
-    days.push({ date: getIsoDate(n), values: shape.map((s) => drawPoisson(random, (level * s) / shapeTotal)) });
+    days.push({ date: dateOfDayNumber(n), values: shape.map((s) => drawPoisson(random, (level * s) / shapeTotal)) });
   }
   return days;
 }
@@ -81,14 +79,14 @@ const auto = runBankProtocol(bank, createSeriesForecaster({ method: 'auto', scor
 const median4 = runBankProtocol(bank, createSeriesForecaster({ method: 'median4', scoringBucket: 6 }));
 log(`bank protocol: auto ${JSON.stringify(auto)}, median4 ${JSON.stringify(median4.wape)}`);
 
-const firstDay = getDayNumber('2025-01-06');
+const firstDay = dayNumberOf('2025-01-06');
 const series = Array.from({ length: SERIES }, (_, i) => createSyntheticSeries(i + 1, firstDay));
 let elapsed = 0;
 const chosen = new Map<string, number>();
 for (const history of series) {
-  const open = new Set(history.map((d) => getWeekday(getDayNumber(d.date))));
+  const open = new Set(history.map((d) => weekdayOfDayNumber(dayNumberOf(d.date))));
   const targets: string[] = [];
-  for (let n = firstDay + HISTORY_DAYS; n < firstDay + HISTORY_DAYS + HORIZON_DAYS; n++) if (open.has(getWeekday(n))) targets.push(getIsoDate(n));
+  for (let n = firstDay + HISTORY_DAYS; n < firstDay + HISTORY_DAYS + HORIZON_DAYS; n++) if (open.has(weekdayOfDayNumber(n))) targets.push(dateOfDayNumber(n));
   const began = performance.now();
   const result = forecastSeries({ history, targets }, { method: 'auto', scoringBucket: 2 });
   elapsed += performance.now() - began;

@@ -11,15 +11,16 @@ import path from 'node:path';
 /** Which internal packages each workspace may use. A workspace missing here fails the check. */
 const allowed: Record<string, readonly string[] | 'any-package'> = {
   '@switchboard/contracts': [],
-  '@switchboard/simulator': ['@switchboard/contracts'],
+  '@switchboard/calendar': [],
+  '@switchboard/simulator': ['@switchboard/contracts', '@switchboard/calendar'],
   '@switchboard/kpis': ['@switchboard/contracts'],
-  '@switchboard/planning': ['@switchboard/contracts'],
-  '@switchboard/telemetry': ['@switchboard/contracts', '@switchboard/kpis'],
+  '@switchboard/planning': ['@switchboard/contracts', '@switchboard/calendar'],
+  '@switchboard/telemetry': ['@switchboard/contracts', '@switchboard/calendar', '@switchboard/kpis'],
   '@switchboard/db': ['@switchboard/contracts'],
   '@switchboard/ingest': ['@switchboard/contracts', '@switchboard/telemetry'],
-  '@switchboard/api': ['@switchboard/contracts', '@switchboard/kpis', '@switchboard/telemetry', '@switchboard/db'],
-  '@switchboard/workflows': ['@switchboard/contracts', '@switchboard/kpis', '@switchboard/planning', '@switchboard/telemetry', '@switchboard/db'],
-  '@switchboard/host': ['@switchboard/contracts', '@switchboard/kpis', '@switchboard/telemetry', '@switchboard/db', '@switchboard/ingest', '@switchboard/api', '@switchboard/workflows'],
+  '@switchboard/api': ['@switchboard/contracts', '@switchboard/calendar', '@switchboard/kpis', '@switchboard/telemetry', '@switchboard/db'],
+  '@switchboard/workflows': ['@switchboard/contracts', '@switchboard/calendar', '@switchboard/kpis', '@switchboard/planning', '@switchboard/telemetry', '@switchboard/db'],
+  '@switchboard/host': ['@switchboard/contracts', '@switchboard/calendar', '@switchboard/kpis', '@switchboard/telemetry', '@switchboard/db', '@switchboard/ingest', '@switchboard/api', '@switchboard/workflows'],
   '@switchboard/web': 'any-package',
   '@switchboard/simulator-cli': 'any-package',
   '@switchboard/worker': 'any-package',
@@ -28,7 +29,7 @@ const allowed: Record<string, readonly string[] | 'any-package'> = {
 };
 
 /** Packages that must stay pure: no file system, network or processes. */
-const pure = new Set(['@switchboard/contracts', '@switchboard/kpis', '@switchboard/planning', '@switchboard/simulator']);
+const pure = new Set(['@switchboard/contracts', '@switchboard/calendar', '@switchboard/kpis', '@switchboard/planning', '@switchboard/simulator']);
 const ioModules = /^(node:)?(fs|fs\/promises|net|http|https|http2|child_process|dgram|dns|tls|worker_threads|cluster)$/;
 
 interface Workspace {

@@ -12,7 +12,7 @@ import { parseCsvRecords } from './support/csv.ts';
 import { postAll } from './support/events.ts';
 import { repoRoot, tempDataDir } from './support/host.ts';
 import { freePort, spawnHost, stopHost, waitReady, type SpawnedHost } from './support/spawn-host.ts';
-import { localDayStart } from './support/time.ts';
+import { localDayStartOf } from '@switchboard/calendar';
 
 /**
  * The product as people use it: the real host process serving the built Next.js pages,
@@ -101,7 +101,7 @@ beforeAll(async () => {
 
   // A few hours of demo traffic ending a minute ago: the wallboard's "today" and the reports have data.
   const now = Date.now();
-  const dayStart = localDayStart(new Date(now), timezone).getTime();
+  const dayStart = localDayStartOf(new Date(now), timezone).getTime();
   const end = now - 60_000;
   let batch: TelemetryEvent[] = [];
   for (const event of simulate({ config: demoCenter, seed: 20_240_611, start: end - SIMULATED_HOURS * 3_600_000, end })) {
@@ -224,7 +224,7 @@ describe('the wallboard follows events as they arrive', () => {
     const before = await read();
 
     // Three contacts offered and queued a moment ago, nobody answers yet.
-    const queuedAt = Math.max(Date.now() - 2_000, localDayStart(new Date(), timezone).getTime());
+    const queuedAt = Math.max(Date.now() - 2_000, localDayStartOf(new Date(), timezone).getTime());
     const contacts = [1, 2, 3].map(() => ({ interaction_id: randomUUID(), queue_id: liveQueue.id, channel: liveQueue.channel }));
     await ingest(contacts.flatMap((c) => [{ ...envelope(queuedAt), ...c, type: 'interaction.offered' as const }, { ...envelope(queuedAt), ...c, type: 'interaction.queued' as const }]));
     await expect

@@ -13,7 +13,7 @@ import { ndjson, post, waitForRollups } from './support/events.ts';
 import { repoRoot, tempDataDir } from './support/host.ts';
 import { expectedRollups, storedRollups } from './support/rollup-oracle.ts';
 import { freePort, spawnHost, waitReady, type SpawnedHost } from './support/spawn-host.ts';
-import { localDayStart } from './support/time.ts';
+import { localDayStartOf } from '@switchboard/calendar';
 
 /**
  * The operator's crash test: concurrent senders post batches with Idempotency-Keys while
@@ -161,7 +161,7 @@ describe('durability under SIGKILL', () => {
     });
     expect(report.total.kpis.offered).toBe(offered.length);
     expect(report.total.kpis.answered).toBe(events.filter((e) => e.type === 'interaction.answered').length);
-    const dayStart = localDayStart(new Date(), demoCenter.timezone).getTime();
+    const dayStart = localDayStartOf(new Date(), demoCenter.timezone).getTime();
     const wallboard = await trpc<{ queues: { today: { offered: number } }[] }>(url, cookie, 'wallboard.snapshot');
     expect(wallboard.queues.reduce((n, q) => n + q.today.offered, 0)).toBe(offered.filter((e) => Date.parse(e.occurred_at) >= dayStart).length);
 

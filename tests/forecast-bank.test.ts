@@ -3,11 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { dateOfDayNumber, dayNumberOf, weekdayOfDayNumber } from '@switchboard/calendar';
 import {
   createSeriesForecaster,
-  getDayNumber,
-  getIsoDate,
-  getWeekday,
   methodNames,
   parseIntervalCsv,
   runBankProtocol,
@@ -71,9 +69,9 @@ describe('forecasting on the bank call series (tests/data/README.md protocol)', 
     // The six weekdays missing from the data are the center's closures (Memorial Day, July 4, Labor Day, …).
     const present = new Set(bank.map((d) => d.date));
     const closures: SpecialDay[] = [];
-    for (let n = getDayNumber(bank[0]!.date); n <= getDayNumber(bank[bank.length - 1]!.date); n++) {
-      const weekday = getWeekday(n);
-      if (weekday >= 1 && weekday <= 5 && !present.has(getIsoDate(n))) closures.push({ date: getIsoDate(n), label: 'closed', effect: 'multiply', multiplier: 0 });
+    for (let n = dayNumberOf(bank[0]!.date); n <= dayNumberOf(bank[bank.length - 1]!.date); n++) {
+      const weekday = weekdayOfDayNumber(n);
+      if (weekday >= 1 && weekday <= 5 && !present.has(dateOfDayNumber(n))) closures.push({ date: dateOfDayNumber(n), label: 'closed', effect: 'multiply', multiplier: 0 });
     }
     expect(closures.map((c) => c.date)).toEqual(['2003-04-04', '2003-04-07', '2003-05-26', '2003-07-04', '2003-09-01', '2003-10-14']);
     const withCalendar = score('auto', closures);

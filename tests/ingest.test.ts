@@ -250,4 +250,20 @@ describe('POST /api/v1/events', () => {
     expect(status.status).toBe(200);
     expect(((await status.json()) as { events_today: number }).events_today).toBe(0);
   });
+
+  it("counts the status page's today from the tenant's local midnight, not UTC's", async () => {
+    // Kiritimati is UTC+14 all year: its day starts at 10:00 UTC the day before.
+    const tenant = await t.createTenant({ timezone: 'Pacific/Kiritimati' });
+    const statusOf = async () =>
+      (await (await fetch(`${t.url}/api/v1/status`, { headers: { authorization: `Bearer ${tenant.apiKey}` } })).json()) as { day_start: string; events_today: number };
+    const dayStart = new Date((await statusOf()).day_start);
+    expect(dayStart.toISOString().slice(11)).toBe('10:00:00.000Z');
+    expect(Date.now() - dayStart.getTime()).toBeGreaterThanOrEqual(0);
+    expect(Date.now() - dayStart.getTime()).toBeLessThan(86_400_000);
+    // Four events a minute before the local day, four a minute into it.
+    await post(t.url, tenant.apiKey, ndjson(sampleInteraction(new Date(dayStart.getTime() - 60_000 - 220_000))));
+    await post(t.url, tenant.apiKey, ndjson(sampleInteraction(new Date(dayStart.getTime() + 60_000))));
+    expect(await stored(tenant.tenantId)).toBe(8);
+    expect((await statusOf()).events_today).toBe(4);
+  });
 });

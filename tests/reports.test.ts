@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TZDate } from '@date-fns/tz';
+import { addLocalDays, localDateOf, localDay, localDayStart, toLocalSlot, weekdayOf } from '@switchboard/calendar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHORT_ABANDON_MS, type TelemetryEvent } from '@switchboard/contracts';
 import { REPORT_MAX_STALE_MS } from '@switchboard/api';
@@ -23,17 +23,16 @@ const tz = demoCenter.timezone;
 const team = demoCenter.teams[0]!;
 
 // A weekday four or more local days back: busy, and inside the late-event horizon.
-let day = new TZDate(Date.now() - 4 * 86_400_000, tz);
-while ([0, 6].includes(day.getDay())) day = new TZDate(day.getTime() - 86_400_000, tz);
-const dayStart = new TZDate(day.getFullYear(), day.getMonth(), day.getDate(), tz);
-const date = `${dayStart.getFullYear()}-${String(dayStart.getMonth() + 1).padStart(2, '0')}-${String(dayStart.getDate()).padStart(2, '0')}`;
+let date = addLocalDays(localDateOf(Date.now(), tz), -4);
+while ([0, 6].includes(weekdayOf(date))) date = addLocalDays(date, -1);
+const dayStart = localDayStart(date, tz);
 
 beforeAll(async () => {
   t = await startTestHost();
   const seeded = await seedTenantWithMembers(t, demoCenter, [{ role: 'admin' }, { role: 'supervisor', teamKeys: [team.id] }]);
   [admin, supervisor] = seeded.callers as [typeof admin, typeof admin];
   apiKey = seeded.apiKey;
-  events = [...simulate({ config: demoCenter, seed: 5, start: dayStart.getTime(), end: dayStart.getTime() + 86_400_000 })];
+  events = [...simulate({ config: demoCenter, seed: 5, start: dayStart.getTime(), end: localDay(date, tz).to.getTime() })];
   for (let i = 0; i < events.length; i += 10_000) {
     expect((await post(t.url, seeded.apiKey, ndjson(events.slice(i, i + 10_000)))).status).toBe(200);
   }
@@ -137,8 +136,7 @@ describe('reports over one simulated day', () => {
   });
 
   it('compares a week later with the same day: the previous figures are that day’s, by row and by bucket', async () => {
-    const weekLater = new TZDate(dayStart.getFullYear(), dayStart.getMonth(), dayStart.getDate() + 7, tz);
-    const later = `${weekLater.getFullYear()}-${String(weekLater.getMonth() + 1).padStart(2, '0')}-${String(weekLater.getDate()).padStart(2, '0')}`;
+    const later = addLocalDays(date, 7);
     for (const grain of ['day', '60m'] as const) {
       const [that, compared] = await Promise.all([
         admin.reports.run({ from: date, to: date, grain, dimension: 'queue', compare: false }),
@@ -146,8 +144,7 @@ describe('reports over one simulated day', () => {
       ]);
       expect(compared.total.previous).toEqual(that.total.kpis);
       expect(compared.rows.map((r) => [r.key, r.previous])).toEqual(that.rows.map((r) => [r.key, r.kpis]));
-      // By day only: hourly buckets a week apart line up only when no change of clocks falls between.
-      if (grain === 'day') expect(compared.series.map((p) => p.previous)).toEqual(that.series.map((p) => p.kpis));
+      expect(compared.series.map((p) => p.previous)).toEqual(that.series.map((p) => p.kpis));
     }
   });
 
@@ -196,8 +193,7 @@ describe('reports over one simulated day', () => {
   });
 
   it('shows a contact offered just now in a report that includes today within a few seconds, though it was just computed', async () => {
-    const now = new TZDate(Date.now(), tz);
-    const today = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+    const today = localDateOf(Date.now(), tz);
     const input = { from: today, to: today, grain: 'day', dimension: 'queue', compare: false } as const;
     const before = (await admin.reports.run(input)).total.kpis.offered ?? 0;
     const at = new Date().toISOString();
@@ -218,3 +214,79 @@ describe('reports over one simulated day', () => {
     await expect(admin.reports.run({ from: '2025-01-01', to: '2025-06-30', grain: '15m', dimension: 'queue' })).rejects.toThrow(/intraday grains cover at most/);
   });
 });
+
+describe('reports on the tenant calendar', () => {
+  /**
+   * Rollup cells written directly (the dates are past the late-event horizon, and the check
+   * never looks that far back): in every real 15-minute interval of the days, as many
+   * contacts offered as the local hour plus one, so an hour-off bucket shows.
+   */
+  async function tenantWithTraffic(timezone: string, first: string, days: number) {
+    const seeded = await seedTenantWithMembers(t, { ...demoCenter, timezone }, [{ role: 'admin' }]);
+    const { from, to } = { from: localDayStart(first, timezone), to: localDay(addLocalDays(first, days - 1), timezone).to };
+    const values = [];
+    for (let at = from.getTime(); at < to.getTime(); at += 900_000) {
+      const offered = toLocalSlot(at, timezone, 60).slot + 1;
+      values.push({ tenant_id: seeded.tenantId, interval_start: new Date(at).toISOString().slice(0, 19).replace('T', ' '), queue_id: 'q1', channel: 'voice', offered });
+    }
+    await t.host.telemetry.client.insert({ table: 'queue_interval_15m', values, format: 'JSONEachRow' });
+    return seeded.callers[0]!;
+  }
+  const run = (caller: typeof admin, from: string, to: string, grain: '15m' | '60m' | 'day' | 'week', compare = false) =>
+    caller.reports.run({ from, to, grain, dimension: 'queue', compare });
+
+  it("buckets New York's fall-back and spring-forward days by the local clock: 100 and 92 quarter-hours, 25 and 23 hours", async () => {
+    const zone = 'America/New_York';
+    const fall = await tenantWithTraffic(zone, '2025-10-20', 21);
+    const quarters = await run(fall, '2025-11-02', '2025-11-02', '15m');
+    expect(quarters.series).toHaveLength(100);
+    expect(quarters.series.map((p) => p.kpis.offered)).toEqual(localDayHoursOffered(zone, '2025-11-02', 15));
+    const hours = await run(fall, '2025-11-02', '2025-11-02', '60m');
+    expect(hours.series.map((p) => p.bucket).slice(0, 4)).toEqual(['2025-11-02T04:00:00.000Z', '2025-11-02T05:00:00.000Z', '2025-11-02T06:00:00.000Z', '2025-11-02T07:00:00.000Z']);
+    // 01:00 happens twice, each an hour of four quarter-hours with 2 contacts.
+    expect(hours.series.map((p) => p.kpis.offered).slice(0, 4)).toEqual([4, 8, 8, 12]);
+    expect(hours.total.kpis.offered).toBe(quarters.total.kpis.offered);
+
+    const spring = await tenantWithTraffic(zone, '2025-03-03', 14);
+    const short = await run(spring, '2025-03-09', '2025-03-09', '15m');
+    expect(short.series).toHaveLength(92);
+    const shortHours = await run(spring, '2025-03-09', '2025-03-09', '60m');
+    expect(shortHours.series.map((p) => p.kpis.offered).slice(0, 3)).toEqual([4, 8, 16]);
+  });
+
+  it('compares with the same local clock time a week earlier across a clock change, by hour, day and week', async () => {
+    const fall = await tenantWithTraffic('America/New_York', '2025-10-20', 21);
+    // The Monday after fall-back against the Monday before: hour by hour, the same figures.
+    const hourly = await run(fall, '2025-11-03', '2025-11-03', '60m', true);
+    expect(hourly.series).toHaveLength(24);
+    expect(hourly.series.map((p) => p.previous?.offered)).toEqual(hourly.series.map((p) => p.kpis.offered));
+    // Days spanning the change: each day against its own week-earlier day, none empty.
+    const daily = await run(fall, '2025-10-31', '2025-11-04', 'day', true);
+    const weekBefore = await run(fall, '2025-10-24', '2025-10-28', 'day');
+    expect(daily.series.map((p) => p.previous?.offered)).toEqual(weekBefore.series.map((p) => p.kpis.offered));
+    expect(daily.series.every((p) => (p.previous?.offered ?? 0) > 0)).toBe(true);
+    const weekly = await run(fall, '2025-11-03', '2025-11-09', 'week', true);
+    expect(weekly.series.map((p) => p.bucket)).toEqual(['2025-11-03T05:00:00.000Z']);
+    expect(weekly.series[0]!.previous?.offered).toBe((await run(fall, '2025-10-27', '2025-11-02', 'day')).total.kpis.offered);
+  });
+
+  it('puts hourly buckets on the local clock at +05:45 and half-slot hours on Lord Howe', async () => {
+    const kathmandu = await tenantWithTraffic('Asia/Kathmandu', '2025-06-02', 1);
+    const hours = await run(kathmandu, '2025-06-02', '2025-06-02', '60m');
+    expect(hours.series.map((p) => p.bucket).slice(0, 2)).toEqual(['2025-06-01T18:15:00.000Z', '2025-06-01T19:15:00.000Z']);
+    expect(hours.series.map((p) => p.kpis.offered)).toEqual(Array.from({ length: 24 }, (_, h) => 4 * (h + 1)));
+    const lordHowe = await tenantWithTraffic('Australia/Lord_Howe', '2025-04-06', 1);
+    const back = await run(lordHowe, '2025-04-06', '2025-04-06', '60m');
+    // 24.5 hours: 01:00–02:00 daylight time, then 01:30–02:00 again on standard time.
+    expect(back.series).toHaveLength(25);
+    expect(back.series.map((p) => p.kpis.offered).slice(0, 4)).toEqual([4, 8, 4, 12]);
+  });
+});
+
+/** The offered figures tenantWithTraffic writes, per quarter-hour of a local day. */
+function localDayHoursOffered(zone: string, date: string, minutes: 15): number[] {
+  const { from, to } = localDay(date, zone);
+  const out = [];
+  for (let at = from.getTime(); at < to.getTime(); at += minutes * 60_000) out.push(toLocalSlot(at, zone, 60).slot + 1);
+  return out;
+}

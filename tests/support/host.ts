@@ -16,7 +16,7 @@ export interface TestHost {
   url: string;
   dataDir: string;
   /** A fresh tenant with its own API key, so tests never see each other's data. */
-  createTenant(): Promise<{ tenantId: string; apiKey: string }>;
+  createTenant(options?: { timezone?: string }): Promise<{ tenantId: string; apiKey: string }>;
   stop(): Promise<void>;
 }
 
@@ -35,8 +35,8 @@ export async function startTestHost(extraEnv: Record<string, string> = {}): Prom
     host,
     url: host.url,
     dataDir,
-    async createTenant() {
-      const tenant = await createTenant(host.db.db, { slug: `t-${randomUUID().slice(0, 8)}`, name: 'Test tenant' });
+    async createTenant(options = {}) {
+      const tenant = await createTenant(host.db.db, { slug: `t-${randomUUID().slice(0, 8)}`, name: 'Test tenant', ...options });
       const { key } = await createApiKey(host.db.db, tenant.id, 'test');
       return { tenantId: tenant.id, apiKey: key };
     },

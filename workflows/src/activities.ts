@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { z } from 'zod';
 import { getDirectory, listForecastOverrides, listSpecialDays, listStaffingSettings, type Db, type Directory } from '@switchboard/db';
 import type { SpecialDay } from '@switchboard/planning';
 import {
@@ -11,14 +12,19 @@ import {
   writeStaffingVersion,
   type StaffingIntervalRow,
 } from '@switchboard/telemetry';
-import { dateRange, fromLocalSlot, SLOT_MINUTES, toLocalSlot } from './math/local-grid.ts';
+import { addLocalDays, localDateOf, localDays, localDayStart } from '@switchboard/calendar';
+import { SLOT_MINUTES } from './math/forecast-queue.ts';
 import type { MathPool } from './math/pool.ts';
 import { getQueueConcurrency } from './math/staff-queue.ts';
 
 /**
  * The planning activities: each reads and writes the stores through packages/ and is safe
  * to retry (writes are keyed on the version id the workflow chose). Arguments carry ids
- * only, never names or other personal data.
+ * only, never names or other personal data, and are validated on arrival.
+ *
+ * Failures that no retry can mend (see `permanent`) are non-retryable; anything else thrown
+ * here (a store unavailable, a timeout, the math pool losing a thread) is retried by the
+ * workflow's activity retry policy.
  */
 
 export interface PlanningDeps {
@@ -58,32 +64,107 @@ export interface ForecastQueueResult {
   written: boolean;
 }
 
+export interface PublishForecastInput {
+  tenantId: string;
+  versionId: string;
+  plan: ForecastPlan;
+  horizonDays: number;
+  trigger: 'schedule' | 'manual';
+  workflowId: string;
+}
+
 export interface StaffingInput {
   tenantId: string;
   versionId: string;
   forecastVersionId: string;
-  trigger: string;
+  trigger: 'forecast' | 'manual';
   workflowId: string;
+}
+
+/** The `type` of each non-retryable failure: what a failed run's history names. */
+type PermanentFailureType = 'InvalidActivityInput' | 'TenantNotFound' | 'QueueNotFound' | 'ForecastVersionNotFound' | 'StaffingUnsolvable';
+
+/**
+ * A failure the same input would meet again on every attempt: the run fails at once, its
+ * failure carrying `type` (shown in the Temporal UI), instead of after five retries.
+ */
+function permanent(type: PermanentFailureType, message: string, cause?: Error): ApplicationFailure {
+  return ApplicationFailure.create({ type, message, nonRetryable: true, ...(cause ? { cause } : {}) });
+}
+
+function isTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// Tenant and version ids are uuids (a malformed one would otherwise reach PostgreSQL and be retried as its error).
+const Uuid = z.uuid();
+const IsoDate = z.iso.date();
+const TimeZone = z.string().refine(isTimeZone, 'an IANA time zone');
+const QueueKey = z.string().min(1).max(200);
+// The API offers up to 28 days; a year bounds what any caller (a schedule, the CLI) can ask for.
+const HorizonDays = z.int().min(1).max(366);
+
+const PlanForecastInput = z.object({ tenantId: Uuid, startDate: IsoDate.optional() });
+const ForecastPlanSchema: z.ZodType<ForecastPlan> = z.object({
+  timezone: TimeZone,
+  startDate: IsoDate,
+  trainUntil: z.iso.datetime(),
+  queues: z.array(z.object({ queueId: QueueKey, channel: z.string().min(1) })),
+});
+const ForecastQueueInputSchema: z.ZodType<ForecastQueueInput> = z.object({
+  tenantId: Uuid,
+  versionId: Uuid,
+  queueId: QueueKey,
+  channel: z.string().min(1),
+  timezone: TimeZone,
+  startDate: IsoDate,
+  horizonDays: HorizonDays,
+  trainUntil: z.iso.datetime(),
+});
+const PublishForecastInputSchema: z.ZodType<PublishForecastInput> = z.object({
+  tenantId: Uuid,
+  versionId: Uuid,
+  plan: ForecastPlanSchema,
+  horizonDays: HorizonDays,
+  trigger: z.enum(['schedule', 'manual']),
+  workflowId: z.string().min(1),
+});
+const StaffingInputSchema: z.ZodType<StaffingInput> = z.object({
+  tenantId: Uuid,
+  versionId: Uuid,
+  forecastVersionId: Uuid,
+  trigger: z.enum(['forecast', 'manual']),
+  workflowId: z.string().min(1),
+});
+
+function parseInput<T>(activity: string, schema: z.ZodType<T>, input: unknown): T {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw permanent('InvalidActivityInput', `${activity}: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
 }
 
 async function directoryOf(db: Db, tenantId: string): Promise<Directory> {
   const directory = await getDirectory(db, tenantId);
-  if (!directory) throw new Error(`tenant ${tenantId} does not exist`);
+  if (!directory) throw permanent('TenantNotFound', `tenant ${tenantId} does not exist`);
   return directory;
 }
-
-const nextDay = (date: string) => dateRange(date, 2)[1]!;
 
 export function createPlanningActivities(deps: PlanningDeps) {
   const now = deps.now ?? (() => new Date());
 
   return {
     /** Which series to forecast and from when: tomorrow in the tenant's time zone unless given. */
-    async planForecast(input: { tenantId: string; startDate?: string }): Promise<ForecastPlan> {
+    async planForecast(raw: { tenantId: string; startDate?: string }): Promise<ForecastPlan> {
+      const input = parseInput('planForecast', PlanForecastInput, raw);
       const directory = await directoryOf(deps.db, input.tenantId);
-      const startDate = input.startDate ?? nextDay(toLocalSlot(now(), directory.timezone).date);
-      const trainUntil = fromLocalSlot(startDate, 0, directory.timezone);
-      if (!trainUntil) throw new Error(`no local midnight on ${startDate} in ${directory.timezone}`);
+      const startDate = input.startDate ?? addLocalDays(localDateOf(now(), directory.timezone), 1);
+      // The first instant of the day, also where a clock change skips its midnight.
+      const trainUntil = localDayStart(startDate, directory.timezone);
       return {
         timezone: directory.timezone,
         startDate,
@@ -92,10 +173,11 @@ export function createPlanningActivities(deps: PlanningDeps) {
       };
     },
 
-    async forecastQueue(input: ForecastQueueInput): Promise<ForecastQueueResult> {
+    async forecastQueue(raw: ForecastQueueInput): Promise<ForecastQueueResult> {
+      const input = parseInput('forecastQueue', ForecastQueueInputSchema, raw);
       const directory = await directoryOf(deps.db, input.tenantId);
       const queue = directory.queues.find((q) => q.key === input.queueId);
-      if (!queue) throw new Error(`queue ${input.queueId} is not in tenant ${input.tenantId}`);
+      if (!queue) throw permanent('QueueNotFound', `queue ${input.queueId} is not in tenant ${input.tenantId}`);
       const trainUntil = new Date(input.trainUntil);
       const [history, specialDays, overrides] = await Promise.all([
         getQueueIntervalActuals(deps.telemetry, {
@@ -132,14 +214,8 @@ export function createPlanningActivities(deps: PlanningDeps) {
       return { queueId: input.queueId, method: volume?.method ?? 'none', backtestWape: volume?.backtest_wape ?? null, intervals: result.intervals.length, written };
     },
 
-    async publishForecast(input: {
-      tenantId: string;
-      versionId: string;
-      plan: ForecastPlan;
-      horizonDays: number;
-      trigger: string;
-      workflowId: string;
-    }): Promise<boolean> {
+    async publishForecast(raw: PublishForecastInput): Promise<boolean> {
+      const input = parseInput('publishForecast', PublishForecastInputSchema, raw);
       return publishForecastVersion(deps.telemetry, {
         tenantId: input.tenantId,
         versionId: input.versionId,
@@ -154,14 +230,15 @@ export function createPlanningActivities(deps: PlanningDeps) {
     },
 
     /** Requirements for every interval of a published forecast, under each queue's targets and settings. */
-    async computeStaffing(input: StaffingInput): Promise<{ versionId: string; intervals: number; written: boolean }> {
+    async computeStaffing(raw: StaffingInput): Promise<{ versionId: string; intervals: number; written: boolean }> {
+      const input = parseInput('computeStaffing', StaffingInputSchema, raw);
       const directory = await directoryOf(deps.db, input.tenantId);
       const versions = await listForecastVersions(deps.telemetry, input.tenantId, 500);
       const version = versions.find((v) => v.version_id === input.forecastVersionId);
-      if (!version) throw new Error(`forecast version ${input.forecastVersionId} is not published`);
+      // The forecast workflow staffs a version only after publishing it, so a missing one is a wrong id, not a lag.
+      if (!version) throw permanent('ForecastVersionNotFound', `forecast version ${input.forecastVersionId} is not published for tenant ${input.tenantId}`);
       const settings = new Map((await listStaffingSettings(deps.db, input.tenantId)).map((s) => [s.queueId, s]));
-      const from = new Date(version.train_until);
-      const to = new Date(from.getTime() + (version.horizon_days + 1) * 86_400_000);
+      const { from, to } = localDays(version.start_date, version.horizon_days, directory.timezone);
       const rows: StaffingIntervalRow[] = [];
       const params: Record<string, unknown> = {};
       for (const queue of directory.queues) {
@@ -184,7 +261,12 @@ export function createPlanningActivities(deps: PlanningDeps) {
           to,
           now: from,
         });
-        rows.push(...(await deps.math.staffQueue({ queueId: queue.key, policy, plannedAhtS: setting?.plannedAhtS, intervals: forecast })));
+        const requirements = await deps.math.staffQueue({ queueId: queue.key, policy, plannedAhtS: setting?.plannedAhtS, intervals: forecast }).catch((error: unknown) => {
+          // The staffing math is pure: its RangeError (Erlang A past its queue-state bound) comes back for
+          // the same settings on every attempt. The pool's own failures (a thread lost) are plain Errors.
+          throw error instanceof RangeError ? permanent('StaffingUnsolvable', `queue ${queue.key}: ${error.message}`, error) : error;
+        });
+        rows.push(...requirements);
         Context.current().heartbeat(queue.key);
       }
       const written = await writeStaffingVersion(deps.telemetry, {

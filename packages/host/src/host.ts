@@ -83,7 +83,6 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
     const recovered = await ingest.recoverIdempotencyKeys();
     if (recovered > 0) log(`ingest: recovered ${recovered} idempotency keys`);
 
-    const status = createStatusHandler({ telemetry, ingest, authenticate });
     const rollupBuilder = rollups;
     const pages = env.SWITCHBOARD_WEB ? options.pages : undefined;
     if (env.TEMPORAL_ADDRESS) {
@@ -92,6 +91,7 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
       });
     }
     const services = createApiServices({ db: dbHandle.db, telemetry: telemetry.client, planning: planning?.runner ?? null });
+    const status = createStatusHandler({ telemetry, ingest, authenticate, directory: services.directory });
     // Created once the port is known: better-auth checks request origins against the URL.
     const started: {
       api?: { authHandler: RequestListener; trpc: RequestListener; origins: string[] };

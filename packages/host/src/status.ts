@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { IngestHttpError, sendJson, type IngestService } from '@switchboard/ingest';
 import { queueKpis } from '@switchboard/kpis';
+import { localDateOf, localDay } from '@switchboard/calendar';
+import type { Directory } from '@switchboard/db';
 import { countEventsByType, getQueueSums, type TelemetryStore } from '@switchboard/telemetry';
 
 export interface LiveStatus {
@@ -21,6 +23,7 @@ export function createStatusHandler(deps: {
   telemetry: TelemetryStore;
   ingest: IngestService;
   authenticate: (key: string) => Promise<{ tenantId: string } | null>;
+  directory: { get(tenantId: string): Promise<Directory | null> };
 }) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method !== 'GET') return sendJson(res, 405, { error: 'method_not_allowed', message: 'use GET' }, { allow: 'GET' });
@@ -31,8 +34,9 @@ export function createStatusHandler(deps: {
       return sendJson(res, error.status, { error: error.code, message: error.message });
     }
     const now = new Date();
-    const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-    const tomorrow = new Date(dayStart.getTime() + 86_400_000);
+    // "Today" is the tenant's local day, as on the wallboard.
+    const timezone = (await deps.directory.get(tenant.tenantId))?.timezone ?? 'UTC';
+    const { from: dayStart, to: tomorrow } = localDay(localDateOf(now, timezone), timezone);
     const [queues, types] = await Promise.all([
       getQueueSums(deps.telemetry.client, { tenantId: tenant.tenantId, from: dayStart, to: tomorrow }),
       countEventsByType(deps.telemetry.client, { tenantId: tenant.tenantId, from: dayStart, to: tomorrow }),

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { EventHeap } from './heap.ts';
 import { createRng, forkRng, lognormal, uniform, uuid } from './rng.ts';
-import { getLocalDay, getLocalMidnight, getUtcOffsetMs, getWeekday, IsoFormatter } from './time.ts';
+import { addLocalDays, fromLocalSlot, localDateOf, localDayHours, localDayStart, weekdayOf } from '@switchboard/calendar';
+import fc from 'fast-check';
+import { getLocalDay, getLocalMidnight, getWeekday, IsoFormatter } from './time.ts';
 
 describe('rng', () => {
   it('is reproducible from its path and differs between paths', () => {
@@ -60,8 +62,25 @@ describe('time', () => {
     // 07:00 EDT is 11:00 UTC: the day is anchored on its daytime offset.
     expect(new Date(getLocalMidnight(tz, day) + 7 * 3_600_000).toISOString()).toBe('2024-03-10T11:00:00.000Z');
     expect(new Date(getLocalMidnight(tz, day + 1)).toISOString()).toBe('2024-03-11T04:00:00.000Z');
-    expect(getUtcOffsetMs(tz, Date.UTC(2024, 2, 10, 12))).toBe(-4 * 3_600_000);
     expect(getLocalDay(tz, Date.UTC(2024, 2, 11, 3, 59))).toBe(day);
     expect(getLocalDay(tz, Date.UTC(2024, 2, 11, 4, 0))).toBe(day + 1);
+  });
+
+  it("equals the tenant calendar: its day numbers and weekdays, local midnight on ordinary days, and the clock from 04:00 on clock-change days", () => {
+    const zones = ['America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'America/Santiago', 'UTC'];
+    const epoch = '1970-01-01';
+    fc.assert(
+      fc.property(fc.constantFrom(...zones), fc.integer({ min: Date.UTC(2024, 0, 1), max: Date.UTC(2028, 0, 1) }), (zone, instant) => {
+        const day = getLocalDay(zone, instant);
+        const date = addLocalDays(epoch, day);
+        expect(date).toBe(localDateOf(instant, zone));
+        expect(getWeekday(day)).toBe(weekdayOf(date));
+        const midnight = getLocalMidnight(zone, day);
+        if (localDayHours(date, zone) === 24 && localDayHours(addLocalDays(date, -1), zone) === 24) expect(midnight).toBe(localDayStart(date, zone).getTime());
+        // Every quarter-hour from 04:00 on is exact: the simulator's shifts and opening hours.
+        for (let slot = 16; slot < 96; slot += 7) expect(midnight + slot * 900_000).toBe(fromLocalSlot(date, slot, zone)!.getTime());
+      }),
+      { numRuns: 400 },
+    );
   });
 });

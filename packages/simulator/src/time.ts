@@ -1,56 +1,35 @@
+import { addLocalDays, daysBetween, localDateOf, utcOffsetMs, weekdayOf } from '@switchboard/calendar';
+
 export const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function getFormatter(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
-/** Local time minus UTC at an instant, in ms (e.g. −4 h for New York in summer). */
-export function getUtcOffsetMs(timeZone: string, utcMs: number): number {
-  const fields: Record<string, number> = {};
-  for (const part of getFormatter(timeZone).formatToParts(utcMs)) {
-    if (part.type !== 'literal') fields[part.type] = Number(part.value);
-  }
-  const local = Date.UTC(fields.year!, fields.month! - 1, fields.day!, fields.hour!, fields.minute!, fields.second!);
-  return local - (utcMs - (((utcMs % 1000) + 1000) % 1000));
-}
+/**
+ * The simulator counts local days as day numbers (days since 1970-01-01, local) because
+ * it walks them in a loop; the calendar module does the time zone work.
+ */
+const EPOCH = '1970-01-01';
 
 /** The center's calendar day (days since 1970-01-01, local) that contains an instant. */
 export function getLocalDay(timeZone: string, utcMs: number): number {
-  return Math.floor((utcMs + getUtcOffsetMs(timeZone, utcMs)) / DAY_MS);
+  return daysBetween(EPOCH, localDateOf(utcMs, timeZone));
 }
 
 /**
  * The instant a local day's clock times are counted from: local midnight, with the offset
  * of local noon. On a clock-change day that is an hour off at night but exact for every
- * time after the change (02:00), so shifts and opening hours stay right.
+ * time after the change (02:00), so shifts and opening hours stay right; on other days it is
+ * the calendar's localDayStart (rng.test.ts holds it to both).
  */
 export function getLocalMidnight(timeZone: string, day: number): number {
   const noonUtcGuess = day * DAY_MS + 12 * HOUR_MS;
-  const offset = getUtcOffsetMs(timeZone, noonUtcGuess - getUtcOffsetMs(timeZone, noonUtcGuess));
+  const offset = utcOffsetMs(noonUtcGuess - utcOffsetMs(noonUtcGuess, timeZone), timeZone);
   return day * DAY_MS - offset;
 }
 
 /** 0 = Sunday … 6 = Saturday, as in the center config. */
 export function getWeekday(day: number): number {
-  return (((day + 4) % 7) + 7) % 7;
+  return weekdayOf(addLocalDays(EPOCH, day));
 }
 
 const TWO = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));

@@ -1,11 +1,16 @@
 import { applyOverrides, forecastAht, forecastSeries, type Override, type SpecialDay } from '@switchboard/planning';
 import type { ForecastIntervalRow, ForecastMethodRow, IntervalActual } from '@switchboard/telemetry';
-import { dateRange, fromLocalSlot, SLOT_MINUTES, SLOTS_PER_DAY, toLocalSlot } from './local-grid.ts';
+import { localDateRange, localDayHours, localDaySlots, toLocalSlot, type LocalDate, type SlotMinutes } from '@switchboard/calendar';
 
 /**
  * One queue's forecast from its 15-minute actuals: pure, so it can run in a worker thread
- * and be tested without a store. Volume and AHT per local 15-minute slot of each target day.
+ * and be tested without a store. Volume and AHT per local 15-minute clock slot of each
+ * target day (the methods see 96 a day), stored per real interval: 92 on a spring-forward
+ * day, 100 on a fall-back day, where the repeated hour gets its clock slots' forecast twice.
  */
+
+export const SLOT_MINUTES: SlotMinutes = 15;
+const SLOTS_PER_DAY = (24 * 60) / SLOT_MINUTES;
 
 export interface QueueOverride {
   fromDate: string;
@@ -40,10 +45,18 @@ interface LocalDay {
   handleSeconds: number[];
 }
 
-function toLocalDays(history: readonly IntervalActual[], timezone: string, before: string): Map<string, LocalDay> {
-  const days = new Map<string, LocalDay>();
+/** How many real intervals each clock slot of a day has: 2 in a repeated hour, 0 in a skipped one. */
+function slotOccurrences(date: LocalDate, timezone: string): number[] {
+  const counts = new Array<number>(SLOTS_PER_DAY).fill(0);
+  for (const s of localDaySlots(date, timezone, SLOT_MINUTES)) counts[s.slot]!++;
+  return counts;
+}
+
+/** History as local days of 96 clock slots (days on or after `before` left out). */
+export function toLocalDays(history: readonly IntervalActual[], timezone: string, before: LocalDate): Map<LocalDate, LocalDay> {
+  const days = new Map<LocalDate, LocalDay>();
   for (const row of history) {
-    const { date, slot } = toLocalSlot(new Date(row.interval_start), timezone);
+    const { date, slot } = toLocalSlot(new Date(row.interval_start), timezone, SLOT_MINUTES);
     if (date >= before) continue;
     let day = days.get(date);
     if (!day) {
@@ -53,6 +66,17 @@ function toLocalDays(history: readonly IntervalActual[], timezone: string, befor
     day.offered[slot]! += row.offered;
     day.handled[slot]! += row.handled;
     day.handleSeconds[slot]! += row.handle_ms_sum / 1000;
+  }
+  // A repeated hour's clock slots hold two intervals' contacts: the methods learn a rate per
+  // 15 minutes, so they see the mean of the two.
+  for (const [date, day] of days) {
+    if (localDayHours(date, timezone) <= 24) continue;
+    slotOccurrences(date, timezone).forEach((n, slot) => {
+      if (n < 2) return;
+      day.offered[slot]! /= n;
+      day.handled[slot]! /= n;
+      day.handleSeconds[slot]! /= n;
+    });
   }
   return days;
 }
@@ -71,7 +95,7 @@ export function forecastQueue(input: QueueForecastInput): QueueForecast {
   const localDays = toLocalDays(input.history, input.timezone, input.startDate);
   // A day without a single offered contact was a closed day: the methods infer opening days.
   const observed = [...localDays.entries()].filter(([, d]) => d.offered.some((v) => v > 0)).sort(([a], [b]) => (a < b ? -1 : 1));
-  const targets = dateRange(input.startDate, input.horizonDays);
+  const targets = localDateRange(input.startDate, input.horizonDays);
 
   const volume = forecastSeries(
     { history: observed.map(([date, d]) => ({ date, values: d.offered })), targets, specialDays: input.specialDays },
@@ -87,9 +111,7 @@ export function forecastQueue(input: QueueForecastInput): QueueForecast {
 
   const intervals: ForecastIntervalRow[] = [];
   overridden.forEach((day, t) => {
-    for (let slot = 0; slot < SLOTS_PER_DAY; slot++) {
-      const start = fromLocalSlot(day.date, slot, input.timezone);
-      if (!start) continue;
+    for (const { start, slot } of localDaySlots(day.date, input.timezone, SLOT_MINUTES)) {
       intervals.push({
         queue_id: input.queueId,
         channel: input.channel,

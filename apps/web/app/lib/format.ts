@@ -31,11 +31,6 @@ export function formatKpi(unit: 'count' | 'ratio' | 'seconds', value: number | n
   return Number.isInteger(value) ? formatCount(value) : value.toFixed(1);
 }
 
-/** The date (YYYY-MM-DD) it is at `date` in `timezone`: report ranges are the tenant's days. */
-export function toDateInput(date: Date, timezone: string): string {
-  return date.toLocaleDateString('en-CA', { timeZone: timezone });
-}
-
 /** A bucket start as people read it, in the tenant's time zone. */
 export function formatBucket(iso: string, grain: string, timezone: string): string {
   const d = new Date(iso);

@@ -2,7 +2,7 @@ import { agentKpis, emptyQueueSums, queueKpis, type AgentStateSums } from '@swit
 import { getAgentCurrentStates, getAgentStateMs, getAgentWork } from '@switchboard/telemetry';
 import type { ApiServices } from '../context.ts';
 import { canSeeAgent, notFound, type Access } from '../trpc.ts';
-import { getLocalDayStart } from './time.ts';
+import { localDayStartOf } from '@switchboard/calendar';
 import { getSharedLiveBase } from './wallboard.ts';
 
 /**
@@ -13,7 +13,7 @@ export async function getAgentDay(services: ApiServices, access: Access, agentKe
   const agent = access.directory.agents.find((a) => a.key === agentKey);
   if (!agent || !canSeeAgent(access, agentKey)) throw notFound('agent');
   const now = services.now();
-  const dayStart = getLocalDayStart(now, access.directory.timezone);
+  const dayStart = localDayStartOf(now, access.directory.timezone);
   const window = { tenantId: access.tenantId, from: dayStart, to: now, agentIds: [agentKey] };
   const [stateRows, workRows, current] = await Promise.all([
     getAgentStateMs(services.telemetry, window),

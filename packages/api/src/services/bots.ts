@@ -3,12 +3,12 @@ import { getBotIntentReport, reportGrains } from '@switchboard/telemetry';
 import { z } from 'zod';
 import type { ApiServices } from '../context.ts';
 import type { Access } from '../trpc.ts';
-import { countDays, getReportWindow, listBuckets } from './report-window.ts';
+import { daysBetween, localBuckets, localDateSpan } from '@switchboard/calendar';
 
 export const BotReportInput = z
   .object({ from: z.iso.date(), to: z.iso.date(), grain: z.enum(reportGrains).default('day') })
   .refine((r) => r.from <= r.to, { message: 'from must not be after to', path: ['to'] })
-  .refine((r) => countDays(r.from, r.to) <= 400, { message: 'a report covers at most 400 days', path: ['from'] });
+  .refine((r) => daysBetween(r.from, r.to) + 1 <= 400, { message: 'a report covers at most 400 days', path: ['from'] });
 
 const empty = (): BotSums => ({ sessions: 0, contained: 0, escalated: 0, abandoned: 0, turns_sum: 0, duration_ms_sum: 0 });
 function add(a: BotSums, b: BotSums): BotSums {
@@ -35,7 +35,7 @@ const kpisOf = (s: BotSums) => ({
 /** Self-service: containment, escalation reasons and abandonment per intent, with a trend per bucket. */
 export async function getBotReport(services: ApiServices, access: Access, input: z.infer<typeof BotReportInput>) {
   const timezone = access.directory.timezone;
-  const window = getReportWindow(input.from, input.to, timezone);
+  const window = localDateSpan(input.from, input.to, timezone);
   const rows = await getBotIntentReport(services.telemetry, { tenantId: access.tenantId, ...window, grain: input.grain, timezone });
   const byIntent = new Map<string, BotSums>();
   const byBucket = new Map<string, BotSums>();
@@ -67,6 +67,9 @@ export async function getBotReport(services: ApiServices, access: Access, input:
       }))
       .sort((a, b) => b.sessions - a.sessions),
     reasons: [...allReasons].map(([reason, escalated]) => ({ reason, escalated })).sort((a, b) => b.escalated - a.escalated),
-    series: listBuckets(window, input.grain, timezone).map((bucket) => ({ bucket, ...kpisOf(byBucket.get(bucket) ?? empty()) })),
+    series: localBuckets(input.from, input.to, input.grain, timezone).map((start) => {
+      const bucket = start.toISOString();
+      return { bucket, ...kpisOf(byBucket.get(bucket) ?? empty()) };
+    }),
   };
 }

@@ -1,5 +1,4 @@
-import { TZDate } from '@date-fns/tz';
-import { addDays } from 'date-fns';
+import { localDays } from '@switchboard/calendar';
 import {
   getAccuracyLedger,
   getForecastMethods,
@@ -13,13 +12,6 @@ import type { ApiServices } from '../context.ts';
 import type { Access } from '../trpc.ts';
 
 /** The planner's read models over the stored forecast and staffing versions. */
-
-/** The instants a run of `days` tenant-local days starting at `date` covers. */
-export function localDays(date: string, days: number, timezone: string): { from: Date; to: Date } {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const start = new TZDate(y, m - 1, d, timezone);
-  return { from: new Date(start.getTime()), to: new Date(addDays(start, days).getTime()) };
-}
 
 export interface Accuracy {
   key: string;

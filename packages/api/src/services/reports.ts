@@ -1,3 +1,4 @@
+import { daysBetween, localBuckets, localDateSpan, sameDaysLastWeek, shiftLocalDays, type TimeRange } from '@switchboard/calendar';
 import {
   addQueueSums,
   agentKpis,
@@ -23,7 +24,6 @@ import {
 import { z } from 'zod';
 import type { ApiServices } from '../context.ts';
 import type { Access } from '../trpc.ts';
-import { countDays, getPreviousWeekWindow, getReportWindow, listBuckets, type ReportWindow } from './report-window.ts';
 
 export const reportDimensions = ['queue', 'channel', 'agent', 'team'] as const;
 export type ReportDimension = (typeof reportDimensions)[number];
@@ -42,8 +42,8 @@ export const ReportInput = z
     compare: z.boolean().default(true),
   })
   .refine((r) => r.from <= r.to, { message: 'from must not be after to', path: ['to'] })
-  .refine((r) => countDays(r.from, r.to) <= MAX_DAYS, { message: `a report covers at most ${MAX_DAYS} days`, path: ['from'] })
-  .refine((r) => ['day', 'week'].includes(r.grain) || countDays(r.from, r.to) <= MAX_INTRADAY_DAYS, {
+  .refine((r) => daysBetween(r.from, r.to) + 1 <= MAX_DAYS, { message: `a report covers at most ${MAX_DAYS} days`, path: ['from'] })
+  .refine((r) => ['day', 'week'].includes(r.grain) || daysBetween(r.from, r.to) + 1 <= MAX_INTRADAY_DAYS, {
     message: `intraday grains cover at most ${MAX_INTRADAY_DAYS} days: pick day or week for longer ranges`,
     path: ['grain'],
   });
@@ -178,8 +178,8 @@ async function accumulate(
   services: ApiServices,
   access: Access,
   input: ReportInput,
-  window: ReportWindow,
-  previousWindow: ReportWindow | null,
+  window: TimeRange,
+  previousWindow: TimeRange | null,
 ): Promise<{ current: Accumulator; previous: Accumulator | null }> {
   const { directory, tenantId } = access;
   const params = { tenantId, from: window.from, to: window.to, previous: previousWindow, grain: input.grain, timezone: directory.timezone };
@@ -270,14 +270,18 @@ export function getReport(services: ApiServices, access: Access, input: ReportIn
 
 async function computeReport(services: ApiServices, access: Access, input: ReportInput): Promise<Report> {
   const timezone = access.directory.timezone;
-  const window = getReportWindow(input.from, input.to, timezone);
-  const previousWindow = input.compare ? getPreviousWeekWindow(input.from, input.to, timezone) : null;
+  const window = localDateSpan(input.from, input.to, timezone);
+  const previousWindow = input.compare ? sameDaysLastWeek(input.from, input.to, timezone) : null;
   const columns = input.dimension === 'queue' || input.dimension === 'channel' ? queueColumns : agentColumns;
   const { current, previous } = await accumulate(services, access, input, window, previousWindow);
-  const shift = previousWindow ? window.from.getTime() - previousWindow.from.getTime() : 0;
-  const previousByBucket = new Map(
-    [...(previous?.byBucket ?? [])].map(([bucket, sums]) => [new Date(Date.parse(bucket) + shift).toISOString(), sums]),
-  );
+  // A bucket a week earlier compares with the one at the same local clock time, not 168 hours
+  // on: across a clock change the two differ by an hour. Where the later day skips that time
+  // the earlier bucket lands on the next one, and adds to it.
+  const previousByBucket = new Map<string, Sums>();
+  for (const [bucket, sums] of previous?.byBucket ?? []) {
+    const same = shiftLocalDays(new Date(bucket), 7, timezone).toISOString();
+    previousByBucket.set(same, addSums(previousByBucket.get(same) ?? emptySums(), sums));
+  }
   const withPrevious = (kpis: Kpis, sums: Sums | undefined): { kpis: Kpis; previous?: Kpis } =>
     previous ? { kpis, previous: computeKpis(columns, sums ?? emptySums()) } : { kpis };
 
@@ -295,7 +299,7 @@ async function computeReport(services: ApiServices, access: Access, input: Repor
       ...withPrevious(computeKpis(columns, current.byKey.get(key) ?? emptySums()), previous?.byKey.get(key)),
     })),
     total: { key: '', label: 'Total', ...withPrevious(computeKpis(columns, current.total), previous?.total) },
-    series: listBuckets(window, input.grain, timezone).map((bucket) => ({
+    series: localBuckets(input.from, input.to, input.grain, timezone).map((start) => start.toISOString()).map((bucket) => ({
       bucket,
       ...withPrevious(computeKpis(columns, current.byBucket.get(bucket) ?? emptySums()), previousByBucket.get(bucket)),
     })),

@@ -5,7 +5,7 @@ import { getAgentCurrentStates, getBotSums, getLiveBase, getQueueSums, getQueueW
 import type { ApiServices } from '../context.ts';
 import type { Access } from '../trpc.ts';
 import { evaluateAlertRules, type AlertMetric, type FiredAlert } from './alerts.ts';
-import { getLocalDayStart } from './time.ts';
+import { localDayStartOf } from '@switchboard/calendar';
 
 const LIVE_WINDOW_MS = 24 * 3_600_000;
 const RECENT_WINDOW_MS = 30 * 60_000;
@@ -77,7 +77,7 @@ export function getSharedLiveBase(services: ApiServices, tenantId: string, now: 
 /** Everything the wallboard reads for a tenant at one moment, whoever is looking. */
 async function loadLive(services: ApiServices, tenantId: string, timezone: string) {
   const now = services.now();
-  const dayStart = getLocalDayStart(now, timezone);
+  const dayStart = localDayStartOf(now, timezone);
   const client = services.telemetry;
   const base = getSharedLiveBase(services, tenantId, now);
   const [today, recent, waiting, states, bots, rules] = await Promise.all([

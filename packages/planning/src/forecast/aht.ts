@@ -1,4 +1,4 @@
-import { getDayNumber, getWeekday } from './calendar.ts';
+import { dayNumberOf, weekdayOfDayNumber } from '@switchboard/calendar';
 import type { IsoDate, SpecialDay } from './types.ts';
 
 /** Handled contacts and their summed handle time per interval of one day (additive sums, never averages). */
@@ -36,8 +36,8 @@ export function forecastAht(request: AhtForecastRequest): number[][] {
   const recent = usable.slice(-k);
   const overall = getRatio(recent, 0, 0);
   return request.targets.map((target) => {
-    const weekday = getWeekday(getDayNumber(target));
-    const same = usable.filter((d) => getWeekday(getDayNumber(d.date)) === weekday).slice(-k);
+    const weekday = weekdayOfDayNumber(dayNumberOf(target));
+    const same = usable.filter((d) => weekdayOfDayNumber(dayNumberOf(d.date)) === weekday).slice(-k);
     const daily = getRatio(same, overall, prior);
     return Array.from({ length: width }, (_, i) => {
       let contacts = 0;

@@ -1,5 +1,5 @@
 import { mean, median } from 'simple-statistics';
-import { getDayNumber, getWeekday } from './calendar.ts';
+import { dayNumberOf, weekdayOfDayNumber } from '@switchboard/calendar';
 import type { Day, ForecastMethod } from './types.ts';
 
 /** The last `k` observed days of `weekday` in history (most recent first); fewer when history is short. */
@@ -7,7 +7,7 @@ export function getLastSameWeekdays(history: readonly Day[], weekday: number, k:
   const found: Day[] = [];
   for (let i = history.length - 1; i >= 0 && found.length < k; i--) {
     const day = history[i]!;
-    if (getWeekday(getDayNumber(day.date)) === weekday) found.push(day);
+    if (weekdayOfDayNumber(dayNumberOf(day.date)) === weekday) found.push(day);
   }
   return found;
 }
@@ -20,7 +20,7 @@ export function getLastSameWeekdays(history: readonly Day[], weekday: number, k:
 function createSameWeekdayMethod(k: number, combine: (values: number[]) => number): ForecastMethod {
   return ({ history, targets }) =>
     targets.map((target) => {
-      let days = getLastSameWeekdays(history, getWeekday(getDayNumber(target)), k);
+      let days = getLastSameWeekdays(history, weekdayOfDayNumber(dayNumberOf(target)), k);
       if (days.length === 0) days = history.slice(-k);
       const width = history[0]?.values.length ?? 0;
       if (days.length === 0) return new Array<number>(width).fill(0);

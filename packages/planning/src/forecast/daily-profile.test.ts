@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { getDayNumber, getWeekday } from './calendar.ts';
+import { dayNumberOf, weekdayOfDayNumber } from '@switchboard/calendar';
 import { calendarEffectNames, createDailyProfileMethod, getCalendarFeatures, smoothShares } from './daily-profile.ts';
 import { prepareRequest } from './special-days.ts';
 import { createWeekdaySeries } from './test-series.ts';
 
 // Four weeks: Mondays total 20 with shares .2/.2/.4/.2, other days total 10 with shares .1/.2/.4/.3.
-const history = createWeekdaySeries('2024-01-01', 4, (date) => (getWeekday(getDayNumber(date)) === 1 ? [4, 4, 8, 4] : [1, 2, 4, 3]));
+const history = createWeekdaySeries('2024-01-01', 4, (date) => (weekdayOfDayNumber(dayNumberOf(date)) === 1 ? [4, 4, 8, 4] : [1, 2, 4, 3]));
 const input = prepareRequest({ history, targets: ['2024-01-29', '2024-01-30'] });
 
 describe('daily total × intraday profile', () => {
@@ -37,8 +37,8 @@ describe('daily total × intraday profile', () => {
 
 describe('calendar features', () => {
   // Monday to Friday, with 2003-09-01 (Labor Day) closed.
-  const calendar = { openWeekdays: [false, true, true, true, true, true, false], closed: new Set([getDayNumber('2003-09-01')]) };
-  const features = (date: string) => Object.fromEntries(calendarEffectNames.map((name, i) => [name, getCalendarFeatures(calendar, getDayNumber(date))[i]]));
+  const calendar = { openWeekdays: [false, true, true, true, true, true, false], closed: new Set([dayNumberOf('2003-09-01')]) };
+  const features = (date: string) => Object.fromEntries(calendarEffectNames.map((name, i) => [name, getCalendarFeatures(calendar, dayNumberOf(date))[i]]));
 
   it('marks the month turn by opening days and the days after a closure', () => {
     expect(features('2003-08-29')).toMatchObject({ month_last_open_day: 1, month_open_day_1: 0 });

@@ -1,5 +1,5 @@
 import { median } from 'simple-statistics';
-import { getDayNumber, getWeekday } from './calendar.ts';
+import { dayNumberOf, weekdayOfDayNumber } from '@switchboard/calendar';
 import { solveRidge, type SparseRow } from './linear.ts';
 import { isOpen } from './special-days.ts';
 import type { Day, ForecastMethod, MethodInput, OpenCalendar } from './types.ts';
@@ -63,7 +63,7 @@ export function getCalendarFeatures(calendar: OpenCalendar, dayNumber: number): 
 /** The nearest earlier day on a usual opening weekday, whether or not it was a closure. */
 function getPreviousUsualDay(calendar: OpenCalendar, dayNumber: number): number {
   let n = dayNumber - 1;
-  while (n > dayNumber - 8 && !calendar.openWeekdays[getWeekday(n)]) n--;
+  while (n > dayNumber - 8 && !calendar.openWeekdays[weekdayOfDayNumber(n)]) n--;
   return n;
 }
 
@@ -95,10 +95,10 @@ interface DailyModel {
  * which one odd day cannot move.
  */
 function fitDailyModel(history: readonly Day[], calendar: OpenCalendar, options: DailyProfileOptions): DailyModel {
-  const lastDay = getDayNumber(history[history.length - 1]!.date);
-  const window = history.filter((d) => getDayNumber(d.date) > lastDay - options.effectWindowDays);
-  const firstDay = getDayNumber(window[0]!.date);
-  const weekOf = (n: number) => Math.floor((n - firstDay + getWeekday(firstDay)) / 7);
+  const lastDay = dayNumberOf(history[history.length - 1]!.date);
+  const window = history.filter((d) => dayNumberOf(d.date) > lastDay - options.effectWindowDays);
+  const firstDay = dayNumberOf(window[0]!.date);
+  const weekOf = (n: number) => Math.floor((n - firstDay + weekdayOfDayNumber(firstDay)) / 7);
   const weeks = weekOf(lastDay) + 1;
   const featureCount = options.calendarEffects ? calendarEffectNames.length : 0;
   const weekdayStart = weeks;
@@ -110,9 +110,9 @@ function fitDailyModel(history: readonly Day[], calendar: OpenCalendar, options:
   const y: number[] = [];
   const features: number[][] = [];
   for (const day of window) {
-    const n = getDayNumber(day.date);
+    const n = dayNumberOf(day.date);
     const f = options.calendarEffects ? getCalendarFeatures(calendar, n) : [];
-    const indices = [weekOf(n), weekdayStart + getWeekday(n)];
+    const indices = [weekOf(n), weekdayStart + weekdayOfDayNumber(n)];
     const values = [1, 1];
     f.forEach((v, k) => {
       if (v !== 0) {
@@ -128,7 +128,7 @@ function fitDailyModel(history: readonly Day[], calendar: OpenCalendar, options:
   // solution, and centring the weekday effects on the weekdays seen makes a weekday never
   // seen an average day. The level below absorbs the constant either way.
   const beta = solveRidge(rows, y, penalty);
-  const seen = [...new Set(window.map((d) => getWeekday(getDayNumber(d.date))))];
+  const seen: number[] = [...new Set(window.map((d) => weekdayOfDayNumber(dayNumberOf(d.date))))];
   const weekdayMean = seen.reduce((s, w) => s + beta[weekdayStart + w]!, 0) / seen.length;
   const weekdayEffect = Array.from({ length: 7 }, (_, w) => (seen.includes(w) ? beta[weekdayStart + w]! - weekdayMean : 0));
   const effect = (weekday: number, f: readonly number[]) => {
@@ -138,8 +138,8 @@ function fitDailyModel(history: readonly Day[], calendar: OpenCalendar, options:
   };
   const adjusted: number[] = [];
   window.forEach((day, i) => {
-    const n = getDayNumber(day.date);
-    if (n > lastDay - options.levelWindowDays) adjusted.push(y[i]! - effect(getWeekday(n), features[i]!));
+    const n = dayNumberOf(day.date);
+    if (n > lastDay - options.levelWindowDays) adjusted.push(y[i]! - effect(weekdayOfDayNumber(n), features[i]!));
   });
   const level = median(adjusted);
   return { predictLog: (weekday, f) => level + effect(weekday, f) };
@@ -195,7 +195,7 @@ function getProfile(history: readonly Day[], excluded: ReadonlySet<string>, week
     const shares = getShares(day);
     if (!shares) continue;
     if (all.length < options.profileDays) all.push(shares);
-    if (same.length < options.profileDays && getWeekday(getDayNumber(day.date)) === weekday) same.push(shares);
+    if (same.length < options.profileDays && weekdayOfDayNumber(dayNumberOf(day.date)) === weekday) same.push(shares);
   }
   const sameMean = averageShares(same, width);
   const allMean = averageShares(all, width) ?? new Array<number>(width).fill(1 / width);
@@ -212,8 +212,8 @@ export function createDailyProfileMethod(overrides: Partial<DailyProfileOptions>
     const model = fitDailyModel(history, calendar, options);
     const profiles = new Map<number, number[]>();
     return targets.map((target) => {
-      const n = getDayNumber(target);
-      const weekday = getWeekday(n);
+      const n = dayNumberOf(target);
+      const weekday = weekdayOfDayNumber(n);
       const features = options.calendarEffects ? getCalendarFeatures(calendar, n) : [];
       const total = Math.max(0, Math.exp(model.predictLog(weekday, features)) - 1);
       let profile = profiles.get(weekday);

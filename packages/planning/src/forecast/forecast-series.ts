@@ -1,5 +1,5 @@
 import { createMeanOfSameWeekdays, createMedianOfSameWeekdays, seasonalNaive } from './baselines.ts';
-import { getDayNumber } from './calendar.ts';
+import { dayNumberOf } from '@switchboard/calendar';
 import { createDailyProfileMethod } from './daily-profile.ts';
 import { fallbackIntervalModel, fitIntervalModel, getIntervalBounds, type IntervalModel, type Residuals } from './intervals.ts';
 import { applyTargetEffects, isOpen, prepareRequest } from './special-days.ts';
@@ -50,8 +50,8 @@ function sumBuckets(values: readonly number[], size: number): number[] {
 
 /** Opening days from the day after history up to the last target: how far ahead the forecast reaches. */
 function getHorizon(input: MethodInput): number {
-  const lastHistory = getDayNumber(input.history[input.history.length - 1]!.date);
-  const lastTarget = Math.max(...input.targets.map(getDayNumber));
+  const lastHistory = dayNumberOf(input.history[input.history.length - 1]!.date);
+  const lastTarget = Math.max(...input.targets.map(dayNumberOf));
   let open = 0;
   for (let n = lastHistory + 1; n <= lastTarget && open < MAX_BACKTEST_HORIZON; n++) if (isOpen(input.calendar, n)) open++;
   return Math.min(MAX_BACKTEST_HORIZON, Math.max(1, open, input.targets.length));

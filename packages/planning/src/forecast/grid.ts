@@ -1,4 +1,4 @@
-import { getDayNumber } from './calendar.ts';
+import { dayNumberOf } from '@switchboard/calendar';
 import type { Day, IsoDate } from './types.ts';
 
 /** A regular intraday grid: `count` intervals of `intervalMinutes`, the first starting at `firstMinute`. */
@@ -74,7 +74,7 @@ export function parseIntervalCsv(text: string): IntervalSeries {
       throw new SeriesInputError(line, `"${cells[0]}" is not a whole-minute time of day`);
     }
     try {
-      getDayNumber(date!);
+      dayNumberOf(date!);
     } catch {
       throw new SeriesInputError(line, `"${date}" is not a calendar date`);
     }

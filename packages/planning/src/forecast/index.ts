@@ -1,7 +1,6 @@
 export * from './aht.ts';
 export * from './backtest.ts';
 export * from './baselines.ts';
-export * from './calendar.ts';
 export * from './daily-profile.ts';
 export * from './forecast-series.ts';
 export * from './grid.ts';

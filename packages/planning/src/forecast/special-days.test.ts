@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getDayNumber } from './calendar.ts';
+import { dayNumberOf } from '@switchboard/calendar';
 import { createDailyProfileMethod } from './daily-profile.ts';
 import { forecastSeries } from './forecast-series.ts';
 import { prepareRequest } from './special-days.ts';
@@ -23,7 +23,7 @@ describe('special days', () => {
     expect(input.history.map((d) => d.date)).not.toContain('2024-01-15');
     expect(input.history.find((d) => d.date === '2024-01-17')!.values).toEqual([10, 10]);
     expect(input.profileExcluded).toEqual(new Set(['2024-01-17']));
-    expect([...input.calendar.closed].sort()).toEqual([getDayNumber('2024-01-10'), getDayNumber('2024-01-25')]);
+    expect([...input.calendar.closed].sort()).toEqual([dayNumberOf('2024-01-10'), dayNumberOf('2024-01-25')]);
     expect(input.calendar.openWeekdays).toEqual([false, true, true, true, true, true, false]);
   });
 

@@ -1,11 +1,11 @@
-import { getDayNumber, getIsoDate, getWeekday } from './calendar.ts';
+import { dayNumberOf, dateOfDayNumber, weekdayOfDayNumber } from '@switchboard/calendar';
 import type { Day, ForecastRequest, IsoDate, MethodInput, OpenCalendar, SpecialDay } from './types.ts';
 
 /** A weekday counts as a usual opening day when it occurs in most of the last ten weeks of history. */
 const OPEN_WEEKDAY_LOOKBACK_DAYS = 70;
 
 export function isOpen(calendar: OpenCalendar, dayNumber: number): boolean {
-  return calendar.openWeekdays[getWeekday(dayNumber)] === true && !calendar.closed.has(dayNumber);
+  return calendar.openWeekdays[weekdayOfDayNumber(dayNumber)] === true && !calendar.closed.has(dayNumber);
 }
 
 /**
@@ -16,24 +16,24 @@ export function isOpen(calendar: OpenCalendar, dayNumber: number): boolean {
 export function prepareRequest(request: ForecastRequest): MethodInput {
   const special = new Map<IsoDate, SpecialDay>((request.specialDays ?? []).map((s) => [s.date, s]));
   const raw = request.history;
-  const last = raw.length > 0 ? getDayNumber(raw[raw.length - 1]!.date) : 0;
+  const last = raw.length > 0 ? dayNumberOf(raw[raw.length - 1]!.date) : 0;
   const counts = new Array<number>(7).fill(0);
   let first = last;
   for (const day of raw) {
-    const n = getDayNumber(day.date);
+    const n = dayNumberOf(day.date);
     if (n <= last - OPEN_WEEKDAY_LOOKBACK_DAYS) continue;
-    counts[getWeekday(n)]!++;
+    counts[weekdayOfDayNumber(n)]!++;
     first = Math.min(first, n);
   }
   // Half the weeks, so a one-off Saturday opening does not turn every other Saturday into a closure.
   const weeks = Math.ceil((last - first + 1) / 7);
   const openWeekdays = counts.map((c) => c > 0 && c >= weeks / 2);
   const closed = new Set<number>();
-  for (const s of special.values()) if (s.effect === 'multiply' && s.multiplier === 0) closed.add(getDayNumber(s.date));
+  for (const s of special.values()) if (s.effect === 'multiply' && s.multiplier === 0) closed.add(dayNumberOf(s.date));
   const seen = new Set(raw.map((d) => d.date));
   if (raw.length > 0) {
-    for (let n = getDayNumber(raw[0]!.date); n <= last; n++) {
-      if (openWeekdays[getWeekday(n)] && !seen.has(getIsoDate(n)) && !special.has(getIsoDate(n))) closed.add(n);
+    for (let n = dayNumberOf(raw[0]!.date); n <= last; n++) {
+      if (openWeekdays[weekdayOfDayNumber(n)] && !seen.has(dateOfDayNumber(n)) && !special.has(dateOfDayNumber(n))) closed.add(n);
     }
   }
   const history: Day[] = [];

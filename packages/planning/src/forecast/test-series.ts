@@ -1,14 +1,14 @@
-import { getDayNumber, getIsoDate, getWeekday } from './calendar.ts';
+import { dayNumberOf, dateOfDayNumber, weekdayOfDayNumber } from '@switchboard/calendar';
 import type { Day } from './types.ts';
 
 /** Weekdays from `from` for `weeks` weeks (Monday–Friday), values from `valuesOf(date, index)`. */
 export function createWeekdaySeries(from: string, weeks: number, valuesOf: (date: string, index: number) => number[]): Day[] {
   const days: Day[] = [];
-  const start = getDayNumber(from);
+  const start = dayNumberOf(from);
   for (let n = start; n < start + weeks * 7; n++) {
-    const weekday = getWeekday(n);
+    const weekday = weekdayOfDayNumber(n);
     if (weekday === 0 || weekday === 6) continue;
-    const date = getIsoDate(n);
+    const date = dateOfDayNumber(n);
     days.push({ date, values: valuesOf(date, days.length) });
   }
   return days;

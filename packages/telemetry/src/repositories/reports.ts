@@ -4,6 +4,7 @@ import { SHORT_ABANDON_MS } from '@switchboard/contracts';
 import { agentFilter, agentScopeParams } from './agents.ts';
 import { botSumsShape, botSumsSql } from './live.ts';
 import { queueSumsShape, rollupQueueSumsSql, toQueueSums } from './queue-sums.ts';
+import { localBucketOf, localDayStart, localWeekStart, type Weekday } from '@switchboard/calendar';
 import { ChDateTime, queryRows, toChDateTime, UInt64 } from './rows.ts';
 
 /**
@@ -14,14 +15,37 @@ import { ChDateTime, queryRows, toChDateTime, UInt64 } from './rows.ts';
 export const reportGrains = ['15m', '30m', '60m', 'day', 'week'] as const;
 export type ReportGrain = (typeof reportGrains)[number];
 
-/** Bucket expressions by grain (an allowlist: the grain never reaches SQL as text). Weeks start on Monday. */
-const bucketSql: Record<ReportGrain, string> = {
-  '15m': 'toUnixTimestamp(interval_start)',
-  '30m': 'toUnixTimestamp(toStartOfInterval(interval_start, INTERVAL 30 minute, {tz:String}))',
-  '60m': 'toUnixTimestamp(toStartOfInterval(interval_start, INTERVAL 1 hour, {tz:String}))',
-  day: 'toUnixTimestamp(toStartOfDay(interval_start, {tz:String}))',
-  week: 'toUnixTimestamp(toDateTime(toStartOfWeek(interval_start, 1, {tz:String}), {tz:String}))',
+/**
+ * What a report groups by in SQL before the tenant calendar names its bucket: the 15-minute
+ * interval for intraday grains (every local grid line, even at +05:45 or across a clock
+ * change, falls on one), the local date for days and weeks. An allowlist: the grain never
+ * reaches SQL as text.
+ */
+const bucketKeySql: Record<ReportGrain, string> = {
+  '15m': 'toString(toUnixTimestamp(interval_start))',
+  '30m': 'toString(toUnixTimestamp(interval_start))',
+  '60m': 'toString(toUnixTimestamp(interval_start))',
+  day: 'toString(toDate(interval_start, {tz:String}))',
+  week: 'toString(toDate(interval_start, {tz:String}))',
 };
+
+/** The bucket (its first instant, ISO) of a row's key, through the calendar; one computation per key. */
+function bucketNamer(params: Pick<ReportWindow, 'grain' | 'timezone' | 'weekStart'>): (key: string) => string {
+  const { grain, timezone, weekStart = 1 } = params;
+  const named = new Map<string, string>();
+  return (key) => {
+    let bucket = named.get(key);
+    if (bucket === undefined) {
+      const start =
+        grain === 'day' || grain === 'week'
+          ? localDayStart(grain === 'week' ? localWeekStart(key, weekStart) : key, timezone)
+          : localBucketOf(Number(key) * 1000, grain, timezone);
+      bucket = start.toISOString();
+      named.set(key, bucket);
+    }
+    return bucket;
+  };
+}
 
 export interface ReportWindow {
   tenantId: string;
@@ -29,6 +53,8 @@ export interface ReportWindow {
   to: Date;
   grain: ReportGrain;
   timezone: string;
+  /** The tenant's first day of the week (0 = Sunday); Monday unless given. */
+  weekStart?: Weekday | undefined;
   /** A second window (the compared week) read in the same pass; its rows come back with `previous`. */
   previous?: { from: Date; to: Date } | null | undefined;
 }
@@ -65,41 +91,42 @@ function windowsSql(column: string) {
 }
 const intervalWindows = windowsSql('interval_start');
 
-const withBucket = <T extends { bucket_s: number; previous: number }>({ bucket_s, previous, ...rest }: T) => ({
-  previous: previous === 1,
-  bucket: new Date(bucket_s * 1000).toISOString(),
-  ...rest,
-});
+/** Rows as they come from SQL, `previous` a flag and the bucket named by the calendar. */
+function withBuckets<T extends { bucket_key: string; previous: number }>(params: ReportWindow, rows: T[]) {
+  const bucketOf = bucketNamer(params);
+  return rows.map(({ bucket_key, previous, ...rest }) => ({ previous: previous === 1, bucket: bucketOf(bucket_key), ...rest }));
+}
 
 const QueueReportRow = z
-  .object({ previous: UInt64, bucket_s: UInt64, queue_id: z.string(), channel: z.string(), ...queueSumsShape })
-  .transform(({ previous, bucket_s, queue_id, channel, ...sums }) => ({
-    ...withBucket({ previous, bucket_s }),
+  .object({ previous: UInt64, bucket_key: z.string(), queue_id: z.string(), channel: z.string(), ...queueSumsShape })
+  .transform(({ previous, bucket_key, queue_id, channel, ...sums }) => ({
+    previous,
+    bucket_key,
     queue_id,
     channel,
     sums: toQueueSums(sums as Record<string, number>),
   }));
-export type QueueReportRow = z.infer<typeof QueueReportRow>;
+export type QueueReportRow = ReturnType<typeof withBuckets<z.infer<typeof QueueReportRow>>>[number];
 
 /** Queue sums per bucket, queue and channel. */
-export function getQueueReport(client: ClickHouseClient, params: ReportWindow): Promise<QueueReportRow[]> {
-  return queryRows(
+export async function getQueueReport(client: ClickHouseClient, params: ReportWindow): Promise<QueueReportRow[]> {
+  const rows = await queryRows(
     client,
     QueueReportRow,
-    `SELECT previous, ${bucketSql[params.grain]} AS bucket_s, queue_id, channel, ${rollupQueueSumsSql}
+    `SELECT previous, ${bucketKeySql[params.grain]} AS bucket_key, queue_id, channel, ${rollupQueueSumsSql}
        FROM queue_interval_15m
        ${intervalWindows.join}
       WHERE ${intervalWindows.where}
-      GROUP BY previous, bucket_s, queue_id, channel
-      ORDER BY previous, bucket_s, queue_id, channel`,
+      GROUP BY previous, bucket_key, queue_id, channel
+      ORDER BY previous, bucket_key, queue_id, channel`,
     reportParams(params),
   );
+  return withBuckets(params, rows);
 }
 
-export const AgentReportRow = z
-  .object({
+const AgentReportRow = z.object({
     previous: UInt64,
-    bucket_s: UInt64,
+    bucket_key: z.string(),
     agent_id: z.string(),
     answered: UInt64,
     handled: UInt64,
@@ -109,72 +136,71 @@ export const AgentReportRow = z
     wrapup_ms_sum: UInt64,
     holds: UInt64,
     transferred: UInt64,
-  })
-  .transform(withBucket);
-export type AgentReportRow = z.infer<typeof AgentReportRow>;
+  });
+export type AgentReportRow = ReturnType<typeof withBuckets<z.infer<typeof AgentReportRow>>>[number];
 
 /** What agents handled per bucket (all queues together). */
-export function getAgentReport(
+export async function getAgentReport(
   client: ClickHouseClient,
   params: ReportWindow & { agentIds?: readonly string[] | undefined },
 ): Promise<AgentReportRow[]> {
-  return queryRows(
+  const rows = await queryRows(
     client,
     AgentReportRow,
-    `SELECT previous, ${bucketSql[params.grain]} AS bucket_s, agent_id,
+    `SELECT previous, ${bucketKeySql[params.grain]} AS bucket_key, agent_id,
             sum(answered) AS answered, sum(handled) AS handled, sum(talk_ms_sum) AS talk_ms_sum,
             sum(hold_ms_sum) AS hold_ms_sum, sum(wrapups) AS wrapups, sum(wrapup_ms_sum) AS wrapup_ms_sum,
             sum(holds) AS holds, sum(transferred) AS transferred
        FROM agent_interval_15m
        ${intervalWindows.join}
       WHERE ${intervalWindows.where} AND ${agentFilter}
-      GROUP BY previous, bucket_s, agent_id
-      ORDER BY previous, bucket_s, agent_id`,
+      GROUP BY previous, bucket_key, agent_id
+      ORDER BY previous, bucket_key, agent_id`,
     { ...reportParams(params), ...agentScopeParams(params.agentIds) },
   );
+  return withBuckets(params, rows);
 }
 
-export const AgentStateReportRow = z
-  .object({ previous: UInt64, bucket_s: UInt64, agent_id: z.string(), state: z.string(), state_ms: UInt64 })
-  .transform(withBucket);
-export type AgentStateReportRow = z.infer<typeof AgentStateReportRow>;
+const AgentStateReportRow = z.object({ previous: UInt64, bucket_key: z.string(), agent_id: z.string(), state: z.string(), state_ms: UInt64 });
+export type AgentStateReportRow = ReturnType<typeof withBuckets<z.infer<typeof AgentStateReportRow>>>[number];
 
 /** Time in each state per bucket and agent. */
-export function getAgentStateReport(
+export async function getAgentStateReport(
   client: ClickHouseClient,
   params: ReportWindow & { agentIds?: readonly string[] | undefined },
 ): Promise<AgentStateReportRow[]> {
-  return queryRows(
+  const rows = await queryRows(
     client,
     AgentStateReportRow,
-    `SELECT previous, ${bucketSql[params.grain]} AS bucket_s, agent_id, state, sum(state_ms) AS state_ms
+    `SELECT previous, ${bucketKeySql[params.grain]} AS bucket_key, agent_id, state, sum(state_ms) AS state_ms
        FROM agent_state_interval_15m
        ${intervalWindows.join}
       WHERE ${intervalWindows.where} AND ${agentFilter}
-      GROUP BY previous, bucket_s, agent_id, state
-      ORDER BY previous, bucket_s, agent_id, state`,
+      GROUP BY previous, bucket_key, agent_id, state
+      ORDER BY previous, bucket_key, agent_id, state`,
     { ...reportParams(params), ...agentScopeParams(params.agentIds) },
   );
+  return withBuckets(params, rows);
 }
 
-export const BotIntentReportRow = z
-  .object({ bucket_s: UInt64, bot_id: z.string(), intent: z.string(), escalation_reason: z.string(), ...botSumsShape })
-  .transform(({ bucket_s, ...rest }) => ({ bucket: new Date(bucket_s * 1000).toISOString(), ...rest }));
-export type BotIntentReportRow = z.infer<typeof BotIntentReportRow>;
+const BotIntentReportRow = z.object({ bucket_key: z.string(), bot_id: z.string(), intent: z.string(), escalation_reason: z.string(), ...botSumsShape });
+export type BotIntentReportRow = Omit<z.infer<typeof BotIntentReportRow>, 'bucket_key'> & { bucket: string };
 
 /** Self-service outcomes per bucket, bot, intent and escalation reason. */
-export function getBotIntentReport(client: ClickHouseClient, params: ReportWindow): Promise<BotIntentReportRow[]> {
-  return queryRows(
+export async function getBotIntentReport(client: ClickHouseClient, params: ReportWindow): Promise<BotIntentReportRow[]> {
+  const rows = await queryRows(
     client,
     BotIntentReportRow,
-    `SELECT ${bucketSql[params.grain]} AS bucket_s, bot_id, intent, escalation_reason, ${botSumsSql}
+    `SELECT ${bucketKeySql[params.grain]} AS bucket_key, bot_id, intent, escalation_reason, ${botSumsSql}
        FROM bot_intent_interval_15m
       WHERE tenant_id = {tenantId:String}
         AND interval_start >= {from:DateTime64(3, 'UTC')} AND interval_start < {to:DateTime64(3, 'UTC')}
-      GROUP BY bucket_s, bot_id, intent, escalation_reason
-      ORDER BY bucket_s, bot_id, intent, escalation_reason`,
+      GROUP BY bucket_key, bot_id, intent, escalation_reason
+      ORDER BY bucket_key, bot_id, intent, escalation_reason`,
     { tenantId: params.tenantId, from: toChDateTime(params.from), to: toChDateTime(params.to), tz: params.timezone },
   );
+  const bucketOf = bucketNamer(params);
+  return rows.map(({ bucket_key, ...rest }) => ({ bucket: bucketOf(bucket_key), ...rest }));
 }
 
 // ── drill-down ────────────────────────────────────────────────────────────────

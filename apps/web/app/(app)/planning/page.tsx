@@ -1,13 +1,13 @@
 'use client';
 
+import { addLocalDays, localDateOf } from '@switchboard/calendar';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { toDateInput } from '../../lib/format';
 import { useSession } from '../../lib/session';
 import { useTRPC } from '../../lib/trpc';
 import { Adjustments } from './adjustments';
 import { ForecastView } from './forecast-view';
-import { addDays, formatDateTime, getDefaultDate, type Overview } from './prepare';
+import { formatDateTime, getDefaultDate, type Overview } from './prepare';
 import { Runs } from './runs';
 import { StaffingView } from './staffing-view';
 
@@ -69,7 +69,7 @@ function QueueViews({ overview, view, canEdit }: { overview: Overview; view: 'fo
   const [pickedDate, setPickedDate] = useState<string | null>(null);
   const [days, setDays] = useState(1);
   const version = overview.versions.find((v) => v.version_id === pickedVersion) ?? overview.versions[0];
-  const date = pickedDate ?? getDefaultDate(version, toDateInput(new Date(), overview.timezone));
+  const date = pickedDate ?? getDefaultDate(version, localDateOf(new Date(), overview.timezone));
   const queue = overview.queues.find((q) => q.key === queueKey);
 
   if (overview.queues.length === 0) {
@@ -116,7 +116,7 @@ function QueueViews({ overview, view, canEdit }: { overview: Overview; view: 'fo
             type="date"
             value={date}
             min={version.start_date}
-            max={addDays(version.start_date, version.horizon_days - 1)}
+            max={addLocalDays(version.start_date, version.horizon_days - 1)}
             onChange={(e) => e.target.value && setPickedDate(e.target.value)}
           />
         </label>

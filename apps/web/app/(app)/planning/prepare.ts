@@ -1,3 +1,4 @@
+import { addLocalDays } from '@switchboard/calendar';
 import type { inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '@switchboard/api';
 import { getStaffingWaterfall, StaffingPolicy, type StaffingWaterfall } from '@switchboard/planning';
@@ -20,12 +21,6 @@ export type StaffingRow = StaffingData['intervals'][number];
 export type PlanningRun = Planning['runs'][number];
 
 // ── dates and times ──────────────────────────────────────────────────────────
-
-/** A tenant-local date (YYYY-MM-DD) moved by whole days; calendar arithmetic, no time zone involved. */
-export function addDays(date: string, days: number): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
-}
 
 /** An instant as the tenant reads it: "09:15", or "Mon 1 Dec 09:15" when a view spans several days. */
 export function formatSlot(iso: string, timezone: string, withDay: boolean): string {
@@ -58,7 +53,7 @@ export function timeToMinutes(time: string): number | null {
 /** The day a version opens on: today when the version covers it, else its first day. */
 export function getDefaultDate(version: { start_date: string; horizon_days: number } | undefined, today: string): string {
   if (!version) return today;
-  return today >= version.start_date && today < addDays(version.start_date, version.horizon_days) ? today : version.start_date;
+  return today >= version.start_date && today < addLocalDays(version.start_date, version.horizon_days) ? today : version.start_date;
 }
 
 // ── forecast vs actual ───────────────────────────────────────────────────────

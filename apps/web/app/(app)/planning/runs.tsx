@@ -1,10 +1,10 @@
 'use client';
 
+import { addLocalDays, localDateOf } from '@switchboard/calendar';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { toDateInput } from '../../lib/format';
 import { useTRPC } from '../../lib/trpc';
-import { addDays, formatDateTime, getRunShare, getRunUrl, runTypeLabel, type Overview } from './prepare';
+import { formatDateTime, getRunShare, getRunUrl, runTypeLabel, type Overview } from './prepare';
 
 // As the wallboard: a run's progress on screen is never more than a poll or two behind.
 const POLL_MS = 2_000;
@@ -15,7 +15,7 @@ const statusClass: Record<string, string> = { RUNNING: 'running', COMPLETED: 'go
 export function Runs({ overview, canEdit }: { overview: Overview; canEdit: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [startDate, setStartDate] = useState(() => addDays(toDateInput(new Date(), overview.timezone), 1));
+  const [startDate, setStartDate] = useState(() => addLocalDays(localDateOf(new Date(), overview.timezone), 1));
   const [horizonDays, setHorizonDays] = useState('14');
   // A run just started here: polled for until it shows up, as the run list lags a start a little.
   const [started, setStarted] = useState<{ workflowId: string; runId: string } | null>(null);

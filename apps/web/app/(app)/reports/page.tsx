@@ -1,5 +1,6 @@
 'use client';
 
+import { addLocalDays, localDateOf } from '@switchboard/calendar';
 import { useQuery } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import type { Report, ReportColumn, ReportDimension, ReportPoint, ReportRow } from '@switchboard/api';
@@ -10,7 +11,7 @@ import { ExportButtons } from '../../components/export-buttons';
 import { prepareChart, ReportChart } from '../../components/report-chart';
 import { SortableTable } from '../../components/sortable-table';
 import type { ExportColumn } from '../../lib/export';
-import { formatBucket, formatKpi, toDateInput } from '../../lib/format';
+import { formatBucket, formatKpi } from '../../lib/format';
 import { useSession } from '../../lib/session';
 import { useTRPC } from '../../lib/trpc';
 
@@ -43,12 +44,11 @@ function Delta({ column, now, before }: { column: ReportColumn; now: number | nu
 
 export default function ReportsPage() {
   const trpc = useTRPC();
-  const today = new Date();
   const [dimension, setDimension] = useState<ReportDimension>('queue');
   // The layout renders pages only once the session is known; ranges are the tenant's days.
   const timezone = useSession().data?.timezone ?? 'UTC';
-  const [from, setFrom] = useState(() => toDateInput(new Date(today.getTime() - 6 * 86_400_000), timezone));
-  const [to, setTo] = useState(() => toDateInput(today, timezone));
+  const [to, setTo] = useState(() => localDateOf(new Date(), timezone));
+  const [from, setFrom] = useState(() => addLocalDays(to, -6));
   const [grain, setGrain] = useState<Grain>('day');
   const [compare, setCompare] = useState(true);
   const [chartKpi, setChartKpi] = useState<string>('');

@@ -1,5 +1,6 @@
 'use client';
 
+import { addLocalDays, localDateOf } from '@switchboard/calendar';
 import { useQuery } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import type { inferRouterOutputs } from '@trpc/server';
@@ -12,7 +13,7 @@ import { ExportButtons } from '../../components/export-buttons';
 import { Figure } from '../../components/figure';
 import { SortableTable } from '../../components/sortable-table';
 import type { ExportColumn } from '../../lib/export';
-import { formatBucket, formatCount, formatPercent, toDateInput } from '../../lib/format';
+import { formatBucket, formatCount, formatPercent } from '../../lib/format';
 import { useSession } from '../../lib/session';
 import { useTRPC } from '../../lib/trpc';
 import { chartGridStroke, chartTooltipStyle } from '../../lib/chart-theme';
@@ -41,11 +42,10 @@ const intentExport: ExportColumn<IntentRow>[] = [
 /** Self-service analytics: containment, escalation reasons and abandonment by intent, with trend. */
 export default function SelfServicePage() {
   const trpc = useTRPC();
-  const today = new Date();
   // The layout renders pages only once the session is known; ranges are the tenant's days.
   const timezone = useSession().data?.timezone ?? 'UTC';
-  const [from, setFrom] = useState(() => toDateInput(new Date(today.getTime() - 13 * 86_400_000), timezone));
-  const [to, setTo] = useState(() => toDateInput(today, timezone));
+  const [to, setTo] = useState(() => localDateOf(new Date(), timezone));
+  const [from, setFrom] = useState(() => addLocalDays(to, -13));
   const report = useQuery(trpc.reports.bots.queryOptions({ from, to, grain: 'day' }, { placeholderData: (previous) => previous }));
   const data = report.data;
   const [drill, setDrill] = useState<DrillRequest | null>(null);
