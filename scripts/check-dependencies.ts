@@ -14,7 +14,7 @@ const allowed: Record<string, readonly string[] | 'any-package'> = {
   '@switchboard/calendar': [],
   '@switchboard/simulator': ['@switchboard/contracts', '@switchboard/calendar'],
   '@switchboard/kpis': ['@switchboard/contracts'],
-  '@switchboard/planning': ['@switchboard/contracts', '@switchboard/calendar'],
+  '@switchboard/planning': ['@switchboard/contracts', '@switchboard/calendar', '@switchboard/kpis'],
   '@switchboard/telemetry': ['@switchboard/contracts', '@switchboard/calendar', '@switchboard/kpis'],
   '@switchboard/db': ['@switchboard/contracts'],
   '@switchboard/ingest': ['@switchboard/contracts', '@switchboard/telemetry'],

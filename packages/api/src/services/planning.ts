@@ -1,4 +1,5 @@
 import { localDays } from '@switchboard/calendar';
+import { bias, emptyAccuracySums, wape, type AccuracySums } from '@switchboard/kpis';
 import {
   getAccuracyLedger,
   getForecastMethods,
@@ -25,9 +26,9 @@ export interface Accuracy {
 }
 
 function summarise(rows: readonly AccuracyRow[], keyOf: (r: AccuracyRow) => string): Accuracy[] {
-  const groups = new Map<string, { intervals: number; actual: number; forecast: number; absError: number }>();
+  const groups = new Map<string, AccuracySums & { intervals: number }>();
   for (const r of rows) {
-    const g = groups.get(keyOf(r)) ?? { intervals: 0, actual: 0, forecast: 0, absError: 0 };
+    const g = groups.get(keyOf(r)) ?? { intervals: 0, ...emptyAccuracySums() };
     g.intervals += r.intervals;
     g.actual += r.actual;
     g.forecast += r.forecast;
@@ -39,8 +40,8 @@ function summarise(rows: readonly AccuracyRow[], keyOf: (r: AccuracyRow) => stri
     intervals: g.intervals,
     actual: g.actual,
     forecast: g.forecast,
-    wape: g.actual > 0 ? g.absError / g.actual : null,
-    bias: g.actual > 0 ? (g.forecast - g.actual) / g.actual : null,
+    wape: wape(g),
+    bias: bias(g),
   }));
 }
 

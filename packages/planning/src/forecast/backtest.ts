@@ -1,3 +1,4 @@
+import { addToAccuracy, emptyAccuracySums, rankingWape, type AccuracySums } from '@switchboard/kpis';
 import { forecastSeries, type ForecastOptions } from './forecast-series.ts';
 import type { Day, ForecastRequest } from './types.ts';
 
@@ -43,8 +44,7 @@ export function runRollingOrigin(
   forecaster: Forecaster,
   options: RollingOriginOptions,
 ): BacktestScore {
-  const absError = new Map<number, number>(options.buckets.map((b) => [b, 0]));
-  const actualSum = new Map<number, number>(options.buckets.map((b) => [b, 0]));
+  const sums = new Map<number, AccuracySums>(options.buckets.map((b) => [b, emptyAccuracySums()]));
   let covered = 0;
   let counted = 0;
   for (const origin of options.origins) {
@@ -56,10 +56,7 @@ export function runRollingOrigin(
       for (const size of options.buckets) {
         const a = sumBuckets(actualDay.values, size);
         const f = sumBuckets(forecast, size);
-        a.forEach((v, i) => {
-          absError.set(size, absError.get(size)! + Math.abs(f[i]! - v));
-          actualSum.set(size, actualSum.get(size)! + v);
-        });
+        a.forEach((v, i) => addToAccuracy(sums.get(size)!, f[i]!, v));
       }
       const lo = out.lo80?.[t];
       const hi = out.hi80?.[t];
@@ -72,7 +69,7 @@ export function runRollingOrigin(
     });
   }
   const wape: Record<number, number> = {};
-  for (const size of options.buckets) wape[size] = absError.get(size)! / actualSum.get(size)!;
+  for (const size of options.buckets) wape[size] = rankingWape(sums.get(size)!);
   return { wape, coverage80: counted > 0 ? covered / counted : null };
 }
 

@@ -1,3 +1,4 @@
+import { addToAccuracy, emptyAccuracySums, rankingWape } from '@switchboard/kpis';
 import { createMeanOfSameWeekdays, createMedianOfSameWeekdays, seasonalNaive } from './baselines.ts';
 import { dayNumberOf } from '@switchboard/calendar';
 import { createDailyProfileMethod } from './daily-profile.ts';
@@ -68,8 +69,7 @@ interface BacktestResult {
  */
 function backtestMethod(method: ForecastMethod, input: MethodInput, origins: readonly number[], horizon: number, bucket: number): BacktestResult {
   const residuals: Residuals = { forecast: [], actual: [] };
-  let absError = 0;
-  let actualSum = 0;
+  const sums = emptyAccuracySums();
   for (const origin of origins) {
     const actualDays = input.history.slice(origin, origin + horizon);
     const forecast = method({ ...input, history: input.history.slice(0, origin), targets: actualDays.map((d) => d.date) });
@@ -80,13 +80,10 @@ function backtestMethod(method: ForecastMethod, input: MethodInput, origins: rea
         residuals.actual.push(a);
       });
       const fb = sumBuckets(f, bucket);
-      sumBuckets(day.values, bucket).forEach((a, i) => {
-        absError += Math.abs(fb[i]! - a);
-        actualSum += a;
-      });
+      sumBuckets(day.values, bucket).forEach((a, i) => addToAccuracy(sums, fb[i]!, a));
     });
   }
-  return { wape: actualSum > 0 ? absError / actualSum : absError > 0 ? Infinity : 0, residuals };
+  return { wape: rankingWape(sums), residuals };
 }
 
 /**

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { SHORT_ABANDON_MS } from '@switchboard/contracts';
 import { agentFilter, agentScopeParams } from './agents.ts';
 import { botSumsShape, botSumsSql } from './live.ts';
 import { queueSumsShape, rollupQueueSumsSql, toQueueSums } from './queue-sums.ts';
 import { localBucketOf, localDayStart, localWeekStart, type Weekday } from '@switchboard/calendar';
+import { answeredWithinCondition, botEventConditions, queueEventConditions } from '../rollups/definitions.ts';
 import { ChDateTime, queryRows, toChDateTime, UInt64 } from './rows.ts';
 
 /**
@@ -226,23 +226,22 @@ export const drillMetrics = [
 ] as const;
 export type DrillMetric = (typeof drillMetrics)[number];
 
+/** The rollups' own conditions (rollups/definitions.ts): what a figure counts is what its drill-down lists. */
 const drillCondition: Record<DrillMetric, string> = {
-  offered: `type = 'interaction.offered'`,
-  answered: `type = 'interaction.answered'`,
+  offered: queueEventConditions.offered,
+  answered: queueEventConditions.answered,
   // Each queue's own threshold, as the report's service level uses it.
-  answered_in_sl: `type = 'interaction.answered' AND wait_ms <= transform(queue_id, {slQueueIds:Array(String)}, {slThresholdsMs:Array(UInt32)}, toUInt32(0))`,
-  abandoned: `type = 'interaction.abandoned'`,
-  short_abandoned: `type = 'interaction.abandoned' AND wait_ms < ${SHORT_ABANDON_MS}`,
-  // The base of service level, ASA and abandonment rate: every wait that ended.
-  waits: `type IN ('interaction.answered', 'interaction.abandoned')`,
-  handled: `type = 'interaction.ended'`,
-  transferred: `type = 'interaction.transferred'`,
-  held: `type = 'interaction.held'`,
-  // As bot_intent_interval_15m counts them: sessions by the interval they ended in.
-  bot_sessions: `type = 'bot.session_ended'`,
-  bot_contained: `type = 'bot.session_ended' AND outcome = 'contained'`,
-  bot_escalated: `type = 'bot.session_ended' AND outcome = 'escalated'`,
-  bot_abandoned: `type = 'bot.session_ended' AND outcome = 'abandoned'`,
+  answered_in_sl: answeredWithinCondition('transform(queue_id, {slQueueIds:Array(String)}, {slThresholdsMs:Array(UInt32)}, toUInt32(0))'),
+  abandoned: queueEventConditions.abandoned,
+  short_abandoned: queueEventConditions.short_abandoned,
+  waits: queueEventConditions.waits,
+  handled: queueEventConditions.handled,
+  transferred: queueEventConditions.transferred,
+  held: queueEventConditions.held,
+  bot_sessions: botEventConditions.sessions,
+  bot_contained: botEventConditions.contained,
+  bot_escalated: botEventConditions.escalated,
+  bot_abandoned: botEventConditions.abandoned,
 };
 
 export interface DrillDownParams {

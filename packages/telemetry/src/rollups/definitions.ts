@@ -42,27 +42,49 @@ export interface RollupDefinition {
 
 const interval = 'toStartOfFifteenMinutes(occurred_at)';
 
+/**
+ * Which events each queue count counts, written once: the rollups' measures below and the
+ * drill-down's conditions (repositories/reports.ts) are both made from these, so a total
+ * always equals the events its drill-down lists.
+ */
+export const queueEventConditions = {
+  offered: `type = 'interaction.offered'`,
+  answered: `type = 'interaction.answered'`,
+  abandoned: `type = 'interaction.abandoned'`,
+  short_abandoned: `type = 'interaction.abandoned' AND wait_ms < ${SHORT_ABANDON_MS}`,
+  /** The base of service level, ASA and abandonment rate: every wait that ended. */
+  waits: `type IN ('interaction.answered', 'interaction.abandoned')`,
+  handled: `type = 'interaction.ended'`,
+  wrapups: `type = 'interaction.wrapup_ended'`,
+  held: `type = 'interaction.held'`,
+  transferred: `type = 'interaction.transferred'`,
+} as const;
+
+/** Answers within a threshold: an SQL expression in milliseconds (a constant, or per queue in a drill-down). */
+export const answeredWithinCondition = (thresholdMsSql: string) => `${queueEventConditions.answered} AND wait_ms <= ${thresholdMsSql}`;
+
+const q = queueEventConditions;
 const answeredWithin = serviceLevelThresholdsS.map(
-  (s): EventMeasure => ({ name: `answered_within_${s}s`, kind: 'sum', expr: `countIf(type = 'interaction.answered' AND wait_ms <= ${s * 1000})` }),
+  (s): EventMeasure => ({ name: `answered_within_${s}s`, kind: 'sum', expr: `countIf(${answeredWithinCondition(String(s * 1000))})` }),
 );
 
 /** Each count lands in the interval of its own event (an answer in the interval it happened), as real-time ACD reports count. */
 export const queueMeasures: readonly EventMeasure[] = [
-  { name: 'offered', kind: 'sum', expr: `countIf(type = 'interaction.offered')` },
-  { name: 'answered', kind: 'sum', expr: `countIf(type = 'interaction.answered')` },
+  { name: 'offered', kind: 'sum', expr: `countIf(${q.offered})` },
+  { name: 'answered', kind: 'sum', expr: `countIf(${q.answered})` },
   ...answeredWithin,
-  { name: 'abandoned', kind: 'sum', expr: `countIf(type = 'interaction.abandoned')` },
-  { name: 'short_abandoned', kind: 'sum', expr: `countIf(type = 'interaction.abandoned' AND wait_ms < ${SHORT_ABANDON_MS})` },
-  { name: 'wait_answered_ms_sum', kind: 'sum', expr: `sumIf(toUInt64(wait_ms), type = 'interaction.answered')` },
-  { name: 'wait_abandoned_ms_sum', kind: 'sum', expr: `sumIf(toUInt64(wait_ms), type = 'interaction.abandoned')` },
-  { name: 'wait_ms_max', kind: 'max', expr: `maxIf(wait_ms, type IN ('interaction.answered', 'interaction.abandoned'))` },
-  { name: 'handled', kind: 'sum', expr: `countIf(type = 'interaction.ended')` },
-  { name: 'talk_ms_sum', kind: 'sum', expr: `sumIf(toUInt64(talk_ms), type = 'interaction.ended')` },
-  { name: 'hold_ms_sum', kind: 'sum', expr: `sumIf(toUInt64(hold_ms), type = 'interaction.ended')` },
-  { name: 'wrapups', kind: 'sum', expr: `countIf(type = 'interaction.wrapup_ended')` },
-  { name: 'wrapup_ms_sum', kind: 'sum', expr: `sumIf(toUInt64(wrapup_ms), type = 'interaction.wrapup_ended')` },
-  { name: 'holds', kind: 'sum', expr: `countIf(type = 'interaction.held')` },
-  { name: 'transferred', kind: 'sum', expr: `countIf(type = 'interaction.transferred')` },
+  { name: 'abandoned', kind: 'sum', expr: `countIf(${q.abandoned})` },
+  { name: 'short_abandoned', kind: 'sum', expr: `countIf(${q.short_abandoned})` },
+  { name: 'wait_answered_ms_sum', kind: 'sum', expr: `sumIf(toUInt64(wait_ms), ${q.answered})` },
+  { name: 'wait_abandoned_ms_sum', kind: 'sum', expr: `sumIf(toUInt64(wait_ms), ${q.abandoned})` },
+  { name: 'wait_ms_max', kind: 'max', expr: `maxIf(wait_ms, ${q.waits})` },
+  { name: 'handled', kind: 'sum', expr: `countIf(${q.handled})` },
+  { name: 'talk_ms_sum', kind: 'sum', expr: `sumIf(toUInt64(talk_ms), ${q.handled})` },
+  { name: 'hold_ms_sum', kind: 'sum', expr: `sumIf(toUInt64(hold_ms), ${q.handled})` },
+  { name: 'wrapups', kind: 'sum', expr: `countIf(${q.wrapups})` },
+  { name: 'wrapup_ms_sum', kind: 'sum', expr: `sumIf(toUInt64(wrapup_ms), ${q.wrapups})` },
+  { name: 'holds', kind: 'sum', expr: `countIf(${q.held})` },
+  { name: 'transferred', kind: 'sum', expr: `countIf(${q.transferred})` },
 ];
 
 /** The events the queue rollup reads. */
@@ -116,20 +138,28 @@ export const agentRollup = eventRollup(
   queueReads,
 );
 
+/** Which bot sessions each count counts (as queueEventConditions, for the drill-down too): by the interval they ended in. */
+export const botEventConditions = {
+  sessions: `type = 'bot.session_ended'`,
+  contained: `type = 'bot.session_ended' AND outcome = 'contained'`,
+  escalated: `type = 'bot.session_ended' AND outcome = 'escalated'`,
+  abandoned: `type = 'bot.session_ended' AND outcome = 'abandoned'`,
+} as const;
+
 /** Bot sessions by the interval they ended in. */
 export const botRollup = eventRollup(
   'bot_intent_interval_15m',
   ['bot_id', 'channel', 'intent', 'escalation_reason'],
   [
-    { name: 'sessions', kind: 'sum', expr: 'count()' },
-    { name: 'contained', kind: 'sum', expr: `countIf(outcome = 'contained')` },
-    { name: 'escalated', kind: 'sum', expr: `countIf(outcome = 'escalated')` },
-    { name: 'abandoned', kind: 'sum', expr: `countIf(outcome = 'abandoned')` },
+    { name: 'sessions', kind: 'sum', expr: `countIf(${botEventConditions.sessions})` },
+    { name: 'contained', kind: 'sum', expr: `countIf(${botEventConditions.contained})` },
+    { name: 'escalated', kind: 'sum', expr: `countIf(${botEventConditions.escalated})` },
+    { name: 'abandoned', kind: 'sum', expr: `countIf(${botEventConditions.abandoned})` },
     { name: 'turns_sum', kind: 'sum', expr: 'sum(toUInt64(turns))' },
     { name: 'duration_ms_sum', kind: 'sum', expr: 'sum(toUInt64(duration_ms))' },
   ],
-  `type = 'bot.session_ended'`,
-  ['outcome', 'turns', 'duration_ms'],
+  botEventConditions.sessions,
+  ['type', 'outcome', 'turns', 'duration_ms'],
 );
 
 /**

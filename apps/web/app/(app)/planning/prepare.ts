@@ -1,6 +1,7 @@
 import { addLocalDays } from '@switchboard/calendar';
 import type { inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '@switchboard/api';
+import { addToAccuracy, bias, emptyAccuracySums, wape } from '@switchboard/kpis';
 import { getStaffingWaterfall, StaffingPolicy, type StaffingWaterfall } from '@switchboard/planning';
 import { z } from 'zod';
 
@@ -95,26 +96,22 @@ export interface ForecastSummary {
 export function summariseForecast(rows: readonly ForecastRow[]): ForecastSummary {
   let forecast = 0;
   let comparedIntervals = 0;
-  let comparedForecast = 0;
-  let actual = 0;
-  let absError = 0;
   let overridden = 0;
+  const compared = emptyAccuracySums();
   for (const r of rows) {
     forecast += r.volume;
     if (r.overridden) overridden++;
     if (r.actual_offered === null) continue;
     comparedIntervals++;
-    comparedForecast += r.volume;
-    actual += r.actual_offered;
-    absError += Math.abs(r.volume - r.actual_offered);
+    addToAccuracy(compared, r.volume, r.actual_offered);
   }
   return {
     forecast,
     comparedIntervals,
-    comparedForecast,
-    actual,
-    wape: actual > 0 ? absError / actual : null,
-    bias: actual > 0 ? (comparedForecast - actual) / actual : null,
+    comparedForecast: compared.forecast,
+    actual: compared.actual,
+    wape: wape(compared),
+    bias: bias(compared),
     overridden,
   };
 }
