@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { ApplicationFailure } from '@temporalio/common';
+import type { WorkflowHandle } from '@temporalio/client';
+import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment, TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getDirectory, saveForecastOverride, saveSpecialDay, seedTenant } from '@switchboard/db';
+import { getDirectory, saveForecastOverride, saveSpecialDay } from '@switchboard/db';
 import { demoCenter } from '@switchboard/simulator';
-import { getAccuracyLedger, getForecastWithActuals, getStaffingIntervals, listForecastVersions, listStaffingVersions, toChDateTimeText } from '@switchboard/telemetry';
+import { getAccuracyLedger, getForecastWithActuals, getStaffingIntervals, listForecastVersions, listStaffingVersions } from '@switchboard/telemetry';
 import {
   createMathPool,
   createPlanningActivities,
@@ -19,6 +20,7 @@ import {
   type MathPool,
 } from '@switchboard/workflows';
 import { startTestHost, type TestHost } from './support/host.ts';
+import { AHT_S, insertActuals, pattern, planningQueue, seedPlanningTenant, START_DATE } from './support/planning.ts';
 
 /**
  * The planning workflows against the real Temporal dev server (the CLI the setup builds),
@@ -26,10 +28,8 @@ import { startTestHost, type TestHost } from './support/host.ts';
  * pattern, so the numbers the forecast must give are known exactly.
  */
 
-const START_DATE = '2026-11-30'; // a Monday
-const HISTORY_WEEKS = 8;
 const HORIZON_DAYS = 7;
-const AHT_S = 300;
+const queue = planningQueue;
 
 let env: TestWorkflowEnvironment;
 let t: TestHost;
@@ -47,69 +47,42 @@ afterAll(async () => {
   await t?.stop();
 });
 
-const queue = demoCenter.queues[0]!;
-
-/** Contacts per local 15-minute slot on an open day: 08:00–18:00, Mondays 20% busier. */
-function pattern(weekday: number, slot: number): number {
-  if (weekday === 0 || weekday === 6 || slot < 32 || slot >= 72) return 0;
-  return (weekday === 1 ? 1.2 : 1) * (10 + (slot % 8));
-}
-
-/** Writes rollup rows for a local date range, each slot at `scale` × the pattern. */
-async function insertActuals(tenantId: string, timezone: string, fromDate: string, days: number, scale = 1): Promise<void> {
-  const rows = [];
-  for (let d = 0; d < days; d++) {
-    const date = new Date(Date.parse(`${fromDate}T00:00:00Z`) + d * 86_400_000);
-    const iso = date.toISOString().slice(0, 10);
-    for (let slot = 0; slot < 96; slot++) {
-      const offered = Math.round(scale * pattern(date.getUTCDay(), slot));
-      if (offered === 0) continue;
-      // Local wall time → UTC through the tenant's offset at that moment.
-      const local = new Date(`${iso}T${String(Math.floor(slot / 4)).padStart(2, '0')}:${String((slot % 4) * 15).padStart(2, '0')}:00Z`);
-      const offsetMs = local.getTime() - Date.parse(new Date(local).toLocaleString('en-US', { timeZone: timezone }) + ' UTC');
-      rows.push({
-        tenant_id: tenantId,
-        interval_start: toChDateTimeText(new Date(local.getTime() + offsetMs)),
-        queue_id: queue.id,
-        channel: queue.channel,
-        offered,
-        handled: offered,
-        talk_ms_sum: offered * AHT_S * 1000,
-      });
-    }
-  }
-  await t.host.telemetry.client.insert({ table: 'queue_interval_15m', values: rows, format: 'JSONEachRow' });
-}
-
-async function seedPlanningTenant() {
-  const tenantId = await seedTenant(t.host.db.db, { slug: `plan-${randomUUID().slice(0, 8)}`, name: 'Planning', config: demoCenter });
-  const historyStart = new Date(Date.parse(`${START_DATE}T00:00:00Z`) - HISTORY_WEEKS * 7 * 86_400_000).toISOString().slice(0, 10);
-  await insertActuals(tenantId, demoCenter.timezone, historyStart, HISTORY_WEEKS * 7);
-  return tenantId;
-}
-
 function deps() {
   // Milliseconds on purpose: stored timestamps must keep them.
   return { telemetry: t.host.telemetry.client, db: t.host.db.db, math, now: () => new Date(`${START_DATE}T00:00:00.274Z`) };
 }
 
-async function runForecast(tenantId: string, activities?: Parameters<typeof createPlanningWorker>[0]['activities']): Promise<ForecastWorkflowResult> {
+type ActivityOverrides = Parameters<typeof createPlanningWorker>[0]['activities'];
+
+/** Starts the tenant's forecast and runs a worker of its own task queue until `during` settles. */
+async function withForecast<T>(tenantId: string, during: (handle: WorkflowHandle) => Promise<T>, activities?: ActivityOverrides): Promise<T> {
   const taskQueue = `${PLANNING_TASK_QUEUE}-${randomUUID().slice(0, 8)}`;
   const worker = await createPlanningWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', deps: deps(), taskQueue, activities });
-  return worker.runUntil(
-    env.client.workflow.execute('forecastWorkflow', {
-      taskQueue,
-      workflowId: `forecast:${tenantId}:${START_DATE}`,
-      args: [{ tenantId, startDate: START_DATE, horizonDays: HORIZON_DAYS, trigger: 'manual' }],
-    }),
-  );
+  const handle = await env.client.workflow.start('forecastWorkflow', {
+    taskQueue,
+    workflowId: `forecast:${tenantId}:${START_DATE}`,
+    args: [{ tenantId, startDate: START_DATE, horizonDays: HORIZON_DAYS, trigger: 'manual' }],
+  });
+  return worker.runUntil(during(handle));
+}
+
+const runForecast = (tenantId: string, activities?: ActivityOverrides): Promise<ForecastWorkflowResult> => withForecast(tenantId, (handle) => handle.result(), activities);
+
+/** Reads until `done` holds (visibility is eventually consistent on the dev server), ten seconds at most. */
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  let value = await read();
+  for (let i = 0; i < 50 && !done(value); i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    value = await read();
+  }
+  return value;
 }
 
 const dailyTotal = (rows: { volume: number }[]) => rows.reduce((s, r) => s + r.volume, 0);
 
 describe('planning workflows on the Temporal dev server', () => {
   it('forecasts every queue, publishes one version, and staffs it', async () => {
-    const tenantId = await seedPlanningTenant();
+    const tenantId = await seedPlanningTenant(t);
     const result = await runForecast(tenantId);
 
     expect(result.startDate).toBe(START_DATE);
@@ -162,7 +135,7 @@ describe('planning workflows on the Temporal dev server', () => {
   });
 
   it('scores a published version against actuals as they arrive', async () => {
-    const tenantId = await seedPlanningTenant();
+    const tenantId = await seedPlanningTenant(t);
     const result = await runForecast(tenantId);
     const ledgerAt = (now: Date, by: 'horizon' | 'slot' = 'horizon') => getAccuracyLedger(t.host.telemetry.client, { tenantId, now, timezone: demoCenter.timezone, by });
 
@@ -170,7 +143,7 @@ describe('planning workflows on the Temporal dev server', () => {
     expect((await ledgerAt(versionStart)).length).toBe(0);
 
     // Monday comes in 10% above the pattern: WAPE = 0.1/1.1 on that day, forecast biased low.
-    await insertActuals(tenantId, demoCenter.timezone, START_DATE, 1, 1.1);
+    await insertActuals(t, tenantId, demoCenter.timezone, START_DATE, 1, 1.1);
     const ledger = (await ledgerAt(new Date(versionStart.getTime() + 86_400_000))).filter((r) => r.queue_id === queue.id);
     expect(ledger.map((r) => ({ version: r.version_id, horizon: r.bucket }))).toEqual([{ version: result.versionId, horizon: 1 }]);
     const day = ledger[0]!;
@@ -188,7 +161,7 @@ describe('planning workflows on the Temporal dev server', () => {
   });
 
   it('applies special days and planner overrides to the stored version', async () => {
-    const tenantId = await seedPlanningTenant();
+    const tenantId = await seedPlanningTenant(t);
     const directory = await getDirectory(t.host.db.db, tenantId);
     const queueRow = directory!.queues.find((q) => q.key === queue.id)!;
     await saveSpecialDay(t.host.db.db, tenantId, null, { date: '2026-12-01', label: 'Half day', effect: 'multiply', multiplier: 0.5 });
@@ -225,7 +198,7 @@ describe('planning workflows on the Temporal dev server', () => {
   });
 
   it('writes each queue once when an activity is retried after its write', async () => {
-    const tenantId = await seedPlanningTenant();
+    const tenantId = await seedPlanningTenant(t);
     const attempts: boolean[] = [];
     const result = await runForecast(tenantId, (real) => ({
       ...real,
@@ -251,7 +224,7 @@ describe('planning workflows on the Temporal dev server', () => {
   });
 
   it('keeps one daily schedule per tenant in its time zone, and lists runs', async () => {
-    const tenantId = await seedPlanningTenant();
+    const tenantId = await seedPlanningTenant(t);
     const planning = createPlanningClient(env.client);
     expect(await planning.ensureForecastSchedule({ tenantId, timezone: demoCenter.timezone })).toBe(true);
     expect(await planning.ensureForecastSchedule({ tenantId, timezone: demoCenter.timezone })).toBe(false);
@@ -261,12 +234,7 @@ describe('planning workflows on the Temporal dev server', () => {
     await env.client.schedule.getHandle(forecastScheduleId(tenantId)).delete();
 
     const result = await runForecast(tenantId);
-    // Visibility is eventually consistent on the dev server.
-    let runs = await planning.listRuns(tenantId);
-    for (let i = 0; i < 50 && runs.length < 2; i++) {
-      await new Promise((r) => setTimeout(r, 200));
-      runs = await planning.listRuns(tenantId);
-    }
+    const runs = await eventually(() => planning.listRuns(tenantId), (r) => r.length >= 2);
     expect(runs.map((r) => [r.type, r.status]).sort()).toEqual([
       ['forecastWorkflow', 'COMPLETED'],
       ['staffingWorkflow', 'COMPLETED'],
@@ -276,9 +244,80 @@ describe('planning workflows on the Temporal dev server', () => {
   });
 });
 
+describe('failures and progress', () => {
+  it('fails a run after one attempt when the tenant does not exist', async () => {
+    // A well-formed id of no tenant: the input passes validation and the lookup fails the same way every time.
+    const tenantId = randomUUID();
+    const { error, history } = await withForecast(tenantId, async (handle) => ({
+      error: await handle.result().then(() => null, (e: unknown) => e),
+      history: await handle.fetchHistory(),
+    }));
+
+    expect((error as Error | null)?.name).toBe('WorkflowFailedError');
+    const activityFailure = (error as Error).cause;
+    expect(activityFailure).toBeInstanceOf(ActivityFailure);
+    expect((activityFailure as ActivityFailure).cause).toBeInstanceOf(ApplicationFailure);
+    expect((activityFailure as ActivityFailure).cause).toMatchObject({ type: 'TenantNotFound', nonRetryable: true });
+
+    const events = history.events ?? [];
+    expect(events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [])).toEqual(['planForecast']);
+    // The server records one ActivityTaskStarted per activity, for its last attempt: a retried one would show attempt > 1.
+    expect(events.flatMap((e) => e.activityTaskStartedEventAttributes?.attempt ?? [])).toEqual([1]);
+    const failed = events.find((e) => e.activityTaskFailedEventAttributes)?.activityTaskFailedEventAttributes;
+    expect(failed?.failure?.applicationFailureInfo).toMatchObject({ type: 'TenantNotFound', nonRetryable: true });
+  });
+
+  it('lists a running run with the progress from its memo', async () => {
+    const tenantId = await seedPlanningTenant(t);
+    const planning = createPlanningClient(env.client);
+    const queues = demoCenter.queues.length;
+    let calls = 0;
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+
+    const running = await withForecast(
+      tenantId,
+      async (handle) => {
+        try {
+          return await eventually(
+            () => planning.listRuns(tenantId),
+            (runs) => runs[0]?.progress?.done === 1,
+          );
+        } finally {
+          release();
+          await handle.result();
+        }
+      },
+      (real) => ({
+        ...real,
+        // The second queue's forecast waits until the test has read the run list.
+        async forecastQueue(input: Parameters<typeof real.forecastQueue>[0]) {
+          if (++calls === 2) await released;
+          return real.forecastQueue(input);
+        },
+      }),
+    );
+    expect(running).toEqual([
+      expect.objectContaining({ type: 'forecastWorkflow', status: 'RUNNING', progress: { phase: 'forecasting', done: 1, total: queues } }),
+    ]);
+
+    // A closed run is listed without progress; its memo keeps the last phase.
+    const closed = await eventually(
+      () => planning.listRuns(tenantId),
+      (runs) => runs.length === 2 && runs.every((r) => r.status === 'COMPLETED'),
+    );
+    expect(closed.map((r) => [r.type, r.status, r.progress]).sort()).toEqual([
+      ['forecastWorkflow', 'COMPLETED', null],
+      ['staffingWorkflow', 'COMPLETED', null],
+    ]);
+    const { memo } = await env.client.workflow.getHandle(running[0]!.workflowId).describe();
+    expect(memo?.progress).toEqual({ phase: 'done', done: queues, total: queues });
+  });
+});
+
 describe('starting runs', () => {
   it('joins a forecast of the same day still in flight rather than starting another', async () => {
-    const tenantId = await seedPlanningTenant();
+    const tenantId = await seedPlanningTenant(t);
     // A task queue no worker polls: the run stays in flight for as long as the test needs.
     const planning = createPlanningClient(env.client, `idle-${randomUUID().slice(0, 8)}`);
     const first = await planning.startForecast({ tenantId, startDate: START_DATE });
@@ -292,7 +331,7 @@ describe('starting runs', () => {
 
 describe('planning activities in isolation', () => {
   it('plans tomorrow in the tenant’s time zone and forecasts one queue with heartbeats', async () => {
-    const tenantId = await seedPlanningTenant();
+    const tenantId = await seedPlanningTenant(t);
     const activities = createPlanningActivities(deps());
     const mock = new MockActivityEnvironment();
     const heartbeats: unknown[] = [];

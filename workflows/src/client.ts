@@ -17,6 +17,13 @@ export interface PlanningRun {
   progress: Progress | null;
 }
 
+/** The progress a planning workflow keeps in its memo (workflows.ts publishProgress); older runs have none. */
+const ProgressMemo: z.ZodType<Progress> = z.object({
+  phase: z.enum(['planning', 'forecasting', 'publishing', 'staffing', 'done']),
+  done: z.int().nonnegative(),
+  total: z.int().nonnegative(),
+});
+
 // Ids carry their meaning (DESIGN.md §7); tenant ids are opaque, never names.
 export const forecastWorkflowId = (tenantId: string, startDate: string) => `forecast:${tenantId}:${startDate}`;
 export const forecastScheduleId = (tenantId: string) => `forecast-daily:${tenantId}`;
@@ -61,14 +68,16 @@ export function createPlanningClient(client: Client, taskQueue = PLANNING_TASK_Q
       }
     },
 
-    /** The tenant's recent planning runs, newest first, with progress for the running ones. */
+    /**
+     * The tenant's recent planning runs, newest first, with progress for the running ones: one
+     * visibility query, the progress coming from each run's memo (no call per run).
+     */
     async listRuns(tenantId: string, limit = 20): Promise<PlanningRun[]> {
       const runs: PlanningRun[] = [];
       // Visibility queries take no bound parameters: the id goes in only once it is known to be a uuid.
       z.uuid().parse(tenantId);
       const query = `WorkflowId STARTS_WITH "forecast:${tenantId}:" OR WorkflowId STARTS_WITH "staffing:${tenantId}:"`;
       for await (const run of client.workflow.list({ query, pageSize: limit })) {
-        const running = run.status.name === 'RUNNING';
         runs.push({
           workflowId: run.workflowId,
           runId: run.runId,
@@ -76,7 +85,7 @@ export function createPlanningClient(client: Client, taskQueue = PLANNING_TASK_Q
           status: run.status.name,
           startedAt: run.startTime.toISOString(),
           closedAt: run.closeTime?.toISOString() ?? null,
-          progress: running ? await client.workflow.getHandle(run.workflowId, run.runId).query<Progress>('progress').catch(() => null) : null,
+          progress: run.status.name === 'RUNNING' ? (ProgressMemo.safeParse(run.memo?.progress).data ?? null) : null,
         });
         if (runs.length >= limit) break;
       }

@@ -1,10 +1,14 @@
 /**
  * Workflow code: deterministic, bundled by the worker, no I/O (activities do it). Only
- * types come from the activities module.
+ * types come from the activities module. eslint.config.js holds this file to that.
+ *
+ * A change to what these functions do, or in which order, breaks the runs in flight:
+ * tests/workflow-replay.test.ts replays recorded histories against it.
  */
-import { defineQuery, executeChild, proxyActivities, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
+import { executeChild, patched, proxyActivities, upsertMemo, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { ForecastQueueResult, PlanningActivities } from './activities.ts';
 
+// Transient failures are retried; the activities raise the permanent ones as non-retryable.
 const { planForecast, forecastQueue, publishForecast, computeStaffing } = proxyActivities<PlanningActivities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '2 minutes',
@@ -17,8 +21,16 @@ export interface Progress {
   total: number;
 }
 
-/** Where a running planning workflow is, for the planner's progress bar. */
-export const progressQuery = defineQuery<Progress>('progress');
+/**
+ * Where a running planning workflow is, for the planner's progress bar: kept in the run's
+ * memo, which the run list (client.ts listRuns) gets with the runs in one visibility query.
+ * Runs started before the memo had no such command in their histories: behind the patch
+ * they replay without it and show no progress. deprecatePatch once none of them is open.
+ */
+function publishProgress(progress: Progress): Progress {
+  if (patched('progress-memo')) upsertMemo({ progress });
+  return progress;
+}
 
 export interface ForecastWorkflowInput {
   tenantId: string;
@@ -39,11 +51,10 @@ export async function forecastWorkflow(input: ForecastWorkflowInput): Promise<Fo
   // uuid4() is replay-safe: a retried or replayed run writes under the same version id.
   const versionId = uuid4();
   const { workflowId } = workflowInfo();
-  let progress: Progress = { phase: 'planning', done: 0, total: 0 };
-  setHandler(progressQuery, () => progress);
+  let progress = publishProgress({ phase: 'planning', done: 0, total: 0 });
 
   const plan = await planForecast({ tenantId: input.tenantId, ...(input.startDate ? { startDate: input.startDate } : {}) });
-  progress = { phase: 'forecasting', done: 0, total: plan.queues.length };
+  progress = publishProgress({ phase: 'forecasting', done: 0, total: plan.queues.length });
   const series: ForecastQueueResult[] = [];
   for (const queue of plan.queues) {
     series.push(
@@ -58,17 +69,17 @@ export async function forecastWorkflow(input: ForecastWorkflowInput): Promise<Fo
         trainUntil: plan.trainUntil,
       }),
     );
-    progress = { ...progress, done: series.length };
+    progress = publishProgress({ ...progress, done: series.length });
   }
-  progress = { ...progress, phase: 'publishing' };
+  progress = publishProgress({ ...progress, phase: 'publishing' });
   await publishForecast({ tenantId: input.tenantId, versionId, plan, horizonDays: input.horizonDays, trigger: input.trigger, workflowId });
 
-  progress = { ...progress, phase: 'staffing' };
+  progress = publishProgress({ ...progress, phase: 'staffing' });
   const staffing = await executeChild(staffingWorkflow, {
     args: [{ tenantId: input.tenantId, forecastVersionId: versionId, trigger: 'forecast' }],
     workflowId: `staffing:${input.tenantId}:${versionId}`,
   });
-  progress = { ...progress, phase: 'done' };
+  publishProgress({ ...progress, phase: 'done' });
   return { versionId, staffingVersionId: staffing.versionId, startDate: plan.startDate, series };
 }
 
@@ -81,9 +92,8 @@ export interface StaffingWorkflowInput {
 /** Requirements for a published forecast under the queues' current targets and settings. */
 export async function staffingWorkflow(input: StaffingWorkflowInput): Promise<{ versionId: string; intervals: number }> {
   const versionId = uuid4();
-  let progress: Progress = { phase: 'staffing', done: 0, total: 1 };
-  setHandler(progressQuery, () => progress);
+  publishProgress({ phase: 'staffing', done: 0, total: 1 });
   const result = await computeStaffing({ ...input, versionId, workflowId: workflowInfo().workflowId });
-  progress = { phase: 'done', done: 1, total: 1 };
+  publishProgress({ phase: 'done', done: 1, total: 1 });
   return { versionId, intervals: result.intervals };
 }

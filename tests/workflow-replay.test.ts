@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { History } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { workflowsPath } from '@switchboard/workflows';
+import { START_DATE } from './support/planning.ts';
+
+/**
+ * Recorded histories of every workflow type, replayed against the current workflow code: a
+ * change that would break runs already in flight (a command added, removed or reordered)
+ * fails here. Replaying needs no server. With RECORD_WORKFLOW_HISTORIES=1 the runs are first
+ * recorded on the dev server, writing only fixtures that do not exist yet: an existing
+ * fixture stands for runs recorded under older code and is never overwritten.
+ */
+
+const FIXTURES = path.join(import.meta.dirname, 'fixtures/workflow-histories');
+
+// historyToJSON/historyFromJSON (@temporalio/common/lib/proto-utils) throw "type must be a Type" in this
+// install: @grpc/proto-loader's protobufjs 7 holds node_modules/protobufjs, so each @temporalio package
+// has its own protobufjs 8 and common's protojson does not know proto's types. The same conversion
+// (Temporal's proto JSON, as the CLI and Web UI export it) runs here on @temporalio/proto's own copy.
+const requireProto = createRequire(createRequire(import.meta.url).resolve('@temporalio/proto'));
+const protojson = requireProto('protobufjs/ext/protojson') as {
+  toJson(type: unknown, message: History): unknown;
+  fromJson(type: unknown, json: unknown, options: { ignoreUnknownFields: boolean }): History;
+};
+const historyType = (requireProto('@temporalio/proto') as { lookupType(name: string): unknown }).lookupType('temporal.api.history.v1.History');
+const historyToJSON = (history: History) => protojson.toJson(historyType, history);
+const historyFromJSON = (json: unknown) => protojson.fromJson(historyType, json, { ignoreUnknownFields: true });
+
+interface Fixture {
+  file: string;
+  history: History;
+}
+
+function readFixtures(): Fixture[] {
+  return readdirSync(FIXTURES)
+    .filter((file) => file.endsWith('.json'))
+    .sort()
+    .map((file) => ({ file, history: historyFromJSON(JSON.parse(readFileSync(path.join(FIXTURES, file), 'utf8'))) }));
+}
+
+const workflowTypeOf = (history: History) => history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name;
+
+/**
+ * Worker identities and sticky task queue names (pid@hostname) and stack traces (local paths)
+ * say where the recording ran; none takes part in replay. What remains is ids, queue keys,
+ * dates and counts.
+ */
+function scrub(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(scrub);
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value).map(([key, v]): [string, unknown] => [key, key === 'identity' ? 'recorder' : key === 'stackTrace' ? '' : scrub(v)]);
+  const sticky = entries.some(([key, v]) => key === 'kind' && v === 'TASK_QUEUE_KIND_STICKY');
+  return Object.fromEntries(sticky ? entries.map(([key, v]) => [key, key === 'name' ? 'recorder-sticky' : v]) : entries);
+}
+
+/** Runs each workflow type on the dev server as tests/planning-workflows.test.ts does, and saves the new histories. */
+async function recordHistories(): Promise<void> {
+  const [{ TestWorkflowEnvironment }, workflows, { startTestHost }, { seedPlanningTenant }] = await Promise.all([
+    import('@temporalio/testing'),
+    import('@switchboard/workflows'),
+    import('./support/host.ts'),
+    import('./support/planning.ts'),
+  ]);
+  const env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: workflows.findTemporalCli() } } });
+  const t = await startTestHost();
+  const math = workflows.createMathPool({ threads: 1 });
+  try {
+    const tenantId = await seedPlanningTenant(t);
+    const taskQueue = `${workflows.PLANNING_TASK_QUEUE}-${randomUUID().slice(0, 8)}`;
+    const worker = await workflows.createPlanningWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      deps: { telemetry: t.host.telemetry.client, db: t.host.db.db, math, now: () => new Date(`${START_DATE}T00:00:00Z`) },
+      taskQueue,
+    });
+    const start = (workflowTenantId: string) =>
+      env.client.workflow.start('forecastWorkflow', {
+        taskQueue,
+        workflowId: workflows.forecastWorkflowId(workflowTenantId, START_DATE),
+        args: [{ tenantId: workflowTenantId, startDate: START_DATE, horizonDays: 1, trigger: 'manual' }],
+      });
+    const histories = await worker.runUntil(async () => {
+      const completed = await start(tenantId);
+      const { versionId } = (await completed.result()) as { versionId: string };
+      // A tenant that does not exist: the run fails on its first activity (a non-retryable failure).
+      const failed = await start(randomUUID());
+      await failed.result().catch(() => undefined);
+      return {
+        'forecastWorkflow-completed': await completed.fetchHistory(),
+        'staffingWorkflow-completed': await env.client.workflow.getHandle(`staffing:${tenantId}:${versionId}`).fetchHistory(),
+        'forecastWorkflow-tenant-not-found': await failed.fetchHistory(),
+      };
+    });
+    mkdirSync(FIXTURES, { recursive: true });
+    for (const [name, history] of Object.entries(histories)) {
+      const file = path.join(FIXTURES, `${name}.json`);
+      if (existsSync(file)) continue;
+      writeFileSync(file, `${JSON.stringify(scrub(historyToJSON(history)), null, 2)}\n`);
+    }
+  } finally {
+    await math.close();
+    await env.teardown();
+    await t.stop();
+  }
+}
+
+beforeAll(async () => {
+  if (process.env.RECORD_WORKFLOW_HISTORIES === '1') await recordHistories();
+}, 300_000);
+
+describe('recorded workflow histories', () => {
+  it('include a run of every exported workflow function', async () => {
+    // The module the worker bundles; loading it outside the sandbox only defines its functions.
+    const module = (await import(workflowsPath)) as Record<string, unknown>;
+    const exported = Object.keys(module).filter((name) => typeof module[name] === 'function');
+    expect(exported).toContain('forecastWorkflow');
+    const recorded = new Set(readFixtures().map((f) => workflowTypeOf(f.history)));
+    expect(exported.filter((name) => !recorded.has(name))).toEqual([]);
+  });
+
+  it('replay against the current workflow code without an error', async () => {
+    const fixtures = readFixtures();
+    const results: { workflowId: string; error: string | null }[] = [];
+    for await (const result of Worker.runReplayHistories(
+      { workflowsPath },
+      fixtures.map((f) => ({ workflowId: f.file, history: f.history })),
+    )) {
+      results.push({ workflowId: result.workflowId, error: result.error ? `${result.error.name}: ${result.error.message}` : null });
+    }
+    expect(results).toEqual(fixtures.map((f) => ({ workflowId: f.file, error: null })));
+  });
+});
