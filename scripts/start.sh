@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # The first command: set up, start the host process with the demo tenant, backfill 30
-# days of simulated history (once), then stream live simulated traffic until Ctrl-C.
+# days of simulated history and publish a first forecast and staffing plan (once), then
+# stream live simulated traffic until Ctrl-C. On its first run the demo center is placed in
+# a time zone where it is working hours now (kept in .data/demo-timezone), so whoever starts
+# it, at whatever hour, sees it busy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,6 +46,17 @@ if [ -z "${TEMPORAL_ADDRESS:-}" ]; then
   export TEMPORAL_ADDRESS="127.0.0.1:$temporal_port" TEMPORAL_UI_URL="http://127.0.0.1:$temporal_ui_port"
 fi
 
+marker="$SWITCHBOARD_DATA_DIR/demo-backfill.done"
+tz_file="$SWITCHBOARD_DATA_DIR/demo-timezone"
+if [ -z "${SWITCHBOARD_DEMO_TIMEZONE:-}" ]; then
+  if [ -f "$tz_file" ]; then
+    SWITCHBOARD_DEMO_TIMEZONE="$(tr -d '\n' < "$tz_file")"
+  elif [ ! -f "$marker" ]; then
+    SWITCHBOARD_DEMO_TIMEZONE=auto
+  fi
+fi
+export SWITCHBOARD_DEMO_TIMEZONE
+
 echo "==> starting the host process (log: $log)"
 # `node --import tsx` rather than `npx tsx`: one process each, so the pid kept for cleanup
 # is the server itself and a SIGTERM to this script (not only Ctrl-C) stops it.
@@ -62,21 +76,33 @@ curl -fsS "$url/api/health" >/dev/null || { echo "switchboard: the host did not 
 
 api_key="$(tr -d '\n' < "$SWITCHBOARD_DATA_DIR/demo-api-key")"
 export SWITCHBOARD_API_KEY="$api_key"
+demo_tz="$(tr -d '\n' < "$tz_file")"
+local_now="$(node -e 'console.log(new Date().toLocaleString("en-GB", { timeZone: process.argv[1], weekday: "short", hour: "2-digit", minute: "2-digit" }))' "$demo_tz")"
+echo "==> the demo center works in $demo_tz (local time there: $local_now)"
 
-marker="$SWITCHBOARD_DATA_DIR/demo-backfill.done"
 live_from=()
 if [ ! -f "$marker" ]; then
   echo "==> backfilling 30 days of simulated history"
   until_ts="$(date -u +%Y-%m-%dT%H:%M:%S.000Z)"
-  npx tsx apps/simulator/src/cli.ts backfill --days 30 --until "$until_ts" --url "$url"
+  npx tsx apps/simulator/src/cli.ts backfill --days 30 --until "$until_ts" --url "$url" --timezone "$demo_tz"
   echo "$until_ts" > "$marker"
   # Live traffic starts where the backfill ended and catches up the minutes it took.
   live_from=(--from "$until_ts" --speed 60)
 fi
 
 echo "==> starting live simulated traffic"
-node --import tsx apps/simulator/src/cli.ts live --url "$url" "${live_from[@]}" >"$SWITCHBOARD_DATA_DIR/simulator.log" 2>&1 &
+node --import tsx apps/simulator/src/cli.ts live --url "$url" --timezone "$demo_tz" "${live_from[@]}" >"$SWITCHBOARD_DATA_DIR/simulator.log" 2>&1 &
 pids+=("$!")
+
+planned="$SWITCHBOARD_DATA_DIR/demo-planning.done"
+if [ ! -f "$planned" ]; then
+  echo "==> publishing a first forecast and staffing plan (later ones run daily at 02:00)"
+  if node --import tsx scripts/demo-planning.ts --url "$url" --data-dir "$SWITCHBOARD_DATA_DIR"; then
+    date -u +%Y-%m-%dT%H:%M:%SZ > "$planned"
+  else
+    echo "    (the demo runs without it; run a forecast from /planning)"
+  fi
+fi
 
 users="$(node -e '
   const users = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));

@@ -2,13 +2,14 @@ import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { DataDirLockedError, loadHostEnv, startHost, type HostEnv } from '@switchboard/host';
-import { demoCenter } from '@switchboard/simulator';
+import { demoCenter, pickDemoTimezone } from '@switchboard/simulator';
 
 /** Entry point of the host process: `npm run host` (the first command starts it for you). */
 async function main(): Promise<void> {
   const env = loadHostEnv();
   const pages = env.SWITCHBOARD_WEB ? await startNext(env) : undefined;
-  const host = await startHost(env, { pages, demoCenter });
+  const timezone = env.SWITCHBOARD_DEMO_TIMEZONE === 'auto' ? pickDemoTimezone(new Date()) : (env.SWITCHBOARD_DEMO_TIMEZONE ?? demoCenter.timezone);
+  const host = await startHost(env, { pages, demoCenter: { ...demoCenter, timezone } });
   console.log(`switchboard host listening on ${host.url} (telemetry: ${host.telemetry.kind}, db: ${host.db.kind}, pid ${process.pid})`);
 
   let stopping = false;

@@ -12,7 +12,7 @@ import {
   writeStaffingVersion,
   type StaffingIntervalRow,
 } from '@switchboard/telemetry';
-import { addLocalDays, localDateOf, localDays, localDayStart } from '@switchboard/calendar';
+import { addLocalDays, isTimeZone, localDateOf, localDays, localDayStart } from '@switchboard/calendar';
 import { SLOT_MINUTES } from './math/forecast-queue.ts';
 import type { MathPool } from './math/pool.ts';
 import { getQueueConcurrency } from './math/staff-queue.ts';
@@ -35,7 +35,7 @@ export interface PlanningDeps {
 }
 
 /** Six months of 15-minute history: enough for weekday profiles and backtests, cheap to read. */
-export const HISTORY_DAYS = 182;
+const HISTORY_DAYS = 182;
 
 export interface ForecastPlan {
   timezone: string;
@@ -90,15 +90,6 @@ type PermanentFailureType = 'InvalidActivityInput' | 'TenantNotFound' | 'QueueNo
  */
 function permanent(type: PermanentFailureType, message: string, cause?: Error): ApplicationFailure {
   return ApplicationFailure.create({ type, message, nonRetryable: true, ...(cause ? { cause } : {}) });
-}
-
-function isTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 // Tenant and version ids are uuids (a malformed one would otherwise reach PostgreSQL and be retried as its error).

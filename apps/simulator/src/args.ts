@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { isTimeZone } from '@switchboard/calendar';
 import { LATE_EVENT_HORIZON_DAYS } from '@switchboard/contracts';
+import { demoCenter } from '@switchboard/simulator';
 
 export const usage = `Switchboard contact-center simulator
 
@@ -26,6 +28,8 @@ Options:
   --from ISO           live: where the simulated clock starts (default now)
   --staffing F         share of the demo center's agents at work, 0–1 (default 1)
   --volume F           contact volume multiplier (default 1)
+  --timezone TZ        the demo center's IANA time zone (default America/New_York); npm start
+                       picks one where it is working hours and keeps it in .data/demo-timezone
   --gzip               gzip request bodies
   -h, --help           this help
 
@@ -45,6 +49,7 @@ const Common = {
   batch: z.coerce.number().int().min(1).max(100_000).default(5000),
   staffing: z.coerce.number().min(0).max(1).default(1),
   volume: z.coerce.number().min(0).max(100).default(1),
+  timezone: z.string().refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/London').default(demoCenter.timezone),
   gzip: z.boolean().default(false),
 };
 
@@ -98,6 +103,7 @@ export function parseCommand(argv: string[]): ParsedCommand {
         from: { type: 'string' },
         staffing: { type: 'string' },
         volume: { type: 'string' },
+        timezone: { type: 'string' },
         gzip: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },

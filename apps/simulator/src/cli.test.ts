@@ -19,10 +19,11 @@ describe('parseCommand', () => {
   it('parses backfill and live with defaults', () => {
     expect(parseCommand(['backfill', '--days', '3', '--url', 'http://127.0.0.1:3000/', '--api-key', 'k'])).toEqual({
       kind: 'run',
-      args: { mode: 'backfill', days: 3, url: 'http://127.0.0.1:3000', apiKey: 'k', seed: 1, batch: 5000, concurrency: 4, staffing: 1, volume: 1, gzip: false },
+      args: { mode: 'backfill', days: 3, url: 'http://127.0.0.1:3000', apiKey: 'k', seed: 1, batch: 5000, concurrency: 4, staffing: 1, volume: 1, timezone: 'America/New_York', gzip: false },
     });
     const live = parseCommand(['live', '--url', 'http://h:1', '--speed', '60', '--from', '2024-05-06T12:00:00Z', '--gzip']);
     expect(live).toMatchObject({ kind: 'run', args: { mode: 'live', speed: 60, from: Date.UTC(2024, 4, 6, 12), gzip: true } });
+    expect(parseCommand(['live', '--url', 'http://h:1', '--timezone', 'Asia/Kolkata'])).toMatchObject({ args: { timezone: 'Asia/Kolkata' } });
   });
 
   it('explains what is wrong', () => {
@@ -40,6 +41,7 @@ describe('parseCommand', () => {
     expect(message(['live', '--url', 'http://h', '--from', 'noon'])).toMatch(/--from must be an ISO 8601/);
     expect(message(['live', '--url', 'http://h', '--seed', '1.5'])).toMatch(/--seed must be an integer/);
     expect(message(['live', '--url', 'http://h', '--bogus'])).toMatch(/bogus/);
+    expect(message(['live', '--url', 'http://h', '--timezone', 'Mars/Olympus'])).toMatch(/--timezone must be an IANA time zone/);
     expect(parseCommand(['--help'])).toEqual({ kind: 'help' });
   });
 
@@ -66,6 +68,7 @@ describe('runBackfill', () => {
     concurrency: 3,
     staffing: 1,
     volume: 1,
+    timezone: demoCenter.timezone,
     gzip: true,
   });
 
@@ -100,7 +103,7 @@ describe('runLive', () => {
     const realStart = Date.now();
     const clock = () => fakeStart + (Date.now() - realStart);
     const from = fakeStart - 20 * 60_000;
-    const args: LiveArgs = { mode: 'live', url: ingest.url, seed: 2, batch: 5000, staffing: 1, volume: 1, gzip: false, speed: 1200, from };
+    const args: LiveArgs = { mode: 'live', url: ingest.url, seed: 2, batch: 5000, staffing: 1, volume: 1, timezone: demoCenter.timezone, gzip: false, speed: 1200, from };
     const stop = new AbortController();
     setTimeout(() => stop.abort(), 1500);
     const stats = await runLive(args, 'k', stop.signal, clock);

@@ -72,6 +72,16 @@ export function isLocalDate(text: string): boolean {
 
 const ms = (instant: Date | number) => (typeof instant === 'number' ? instant : instant.getTime());
 
+/** Whether the runtime knows `timezone` as an IANA time zone (`Europe/London`, `UTC`). */
+export function isTimeZone(timezone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: timezone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Local time minus UTC at an instant, in milliseconds (+05:45 → 20,700,000). */
 export function utcOffsetMs(instant: Date | number, timezone: string): number {
   return tzOffset(timezone, new Date(ms(instant))) * MINUTE_MS;

@@ -18,12 +18,13 @@ const demoPeople: { role: Role; name: string }[] = [
 ];
 
 /**
- * Seeds the demo tenant (idempotent): its configuration, an ingest API key in
- * `<data dir>/demo-api-key`, one user per role in `<data dir>/demo-users.json` (passwords
+ * Seeds the demo tenant (idempotent): its configuration, its time zone in
+ * `<data dir>/demo-timezone` (for the simulator), an ingest API key in `<data dir>/demo-api-key`, one user per role in `<data dir>/demo-users.json` (passwords
  * are random per installation and kept across restarts) and default wallboard alerts.
  */
 export async function seedDemo(db: Db, auth: Auth, config: CenterConfig, dataDir: string, log: (line: string) => void): Promise<string> {
   const tenantId = await seedTenant(db, { slug: 'demo', name: 'Demo Contact Center', config });
+  writeFileSync(path.join(dataDir, 'demo-timezone'), `${config.timezone}\n`);
   const keyFile = path.join(dataDir, 'demo-api-key');
   const existing = existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : '';
   if (!existing || (await verifyApiKey(db, existing))?.tenantId !== tenantId) {

@@ -1,3 +1,4 @@
+import { isTimeZone } from '@switchboard/calendar';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -14,6 +15,14 @@ const Env = z.object({
   SWITCHBOARD_WEB: Flag.default(true),
   /** Seed the demo tenant and write its API key to <data dir>/demo-api-key at start. */
   SWITCHBOARD_SEED_DEMO: Flag.default(false),
+  /**
+   * The demo center's time zone: an IANA zone, or `auto` for one where it is now working
+   * hours (npm start's first run). Kept in <data dir>/demo-timezone once seeded.
+   */
+  SWITCHBOARD_DEMO_TIMEZONE: z
+    .string()
+    .refine((v) => v === 'auto' || isTimeZone(v), 'must be an IANA time zone such as Europe/London, or auto')
+    .optional(),
   /** Signs session cookies (≥ 32 characters). Required with DATABASE_URL; embedded mode keeps one in <data dir>/auth-secret. */
   BETTER_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)').optional(),
   /** The URL people open, when it is not http://HOST:PORT (a proxy, https). */

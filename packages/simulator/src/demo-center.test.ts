@@ -1,6 +1,7 @@
 import { CenterConfig } from '@switchboard/contracts';
 import { describe, expect, it } from 'vitest';
-import { demoCenter, demoTraffic } from './demo-center.ts';
+import { toLocalSlot } from '@switchboard/calendar';
+import { demoCenter, demoTimezones, demoTraffic, pickDemoTimezone } from './demo-center.ts';
 import { checkTraffic, createTraffic } from './traffic.ts';
 
 describe('demoCenter', () => {
@@ -86,5 +87,28 @@ describe('createTraffic', () => {
     expect(() => createTraffic(demoCenter, { queues: { 'service-email': { bot_share: 0.5 } } })).toThrow(/no intent escalates/);
     expect(() => createTraffic(demoCenter, { day_factors: [1, 1] })).toThrow(/day_factors/);
     expect(() => checkTraffic(demoCenter, { ...demoTraffic, queues: {} })).toThrow(/has no traffic/);
+  });
+});
+
+describe('pickDemoTimezone', () => {
+  it('puts the demo center in its working morning whenever it is started, in any season', () => {
+    const seen = new Set<string>();
+    for (const first of [Date.UTC(2026, 0, 5), Date.UTC(2026, 2, 30), Date.UTC(2026, 6, 6), Date.UTC(2026, 9, 26)]) {
+      // Every quarter-hour of a week.
+      for (let at = first; at < first + 7 * 86_400_000; at += 900_000) {
+        const zone = pickDemoTimezone(new Date(at));
+        seen.add(zone);
+        const minute = toLocalSlot(at, zone, 15).slot * 15;
+        // Shifts start at 07:00 and the last full-timers leave after 21:00.
+        expect({ at: new Date(at).toISOString(), zone, minute: minute >= 7.5 * 60 && minute <= 13.5 * 60 }).toEqual({ at: new Date(at).toISOString(), zone, minute: true });
+      }
+    }
+    expect(seen.size).toBeGreaterThanOrEqual(12);
+    expect([...seen].every((z) => (demoTimezones as readonly string[]).includes(z))).toBe(true);
+  });
+
+  it('prefers a weekday morning to a weekend one as near', () => {
+    // Sunday 21:00 UTC: 11:00 on Sunday in Honolulu, 10:00 on Monday in Auckland.
+    expect(pickDemoTimezone(new Date('2026-12-06T21:00:00Z'))).toBe('Pacific/Auckland');
   });
 });

@@ -1,5 +1,6 @@
+import { localDateOf, toLocalSlot, weekdayOf } from '@switchboard/calendar';
 import type { AgentConfig, CenterConfig, ShiftConfig } from '@switchboard/contracts';
-import { createTraffic, type TrafficConfig } from './traffic.ts';
+import { createTraffic, defaultDayFactors, type TrafficConfig } from './traffic.ts';
 
 /**
  * "Harbor Bank" customer service: 120 agents in 8 teams, 9 queues over voice, chat and
@@ -164,8 +165,48 @@ export const demoCenter: CenterConfig = {
   ],
 };
 
-/** The demo's contact volumes and behaviour: about 7,900 contacts on a mean weekday (6–10k across weekdays). */
+/**
+ * Where the first command puts the demo center (SWITCHBOARD_DEMO_TIMEZONE=auto): cities with
+ * contact centers around the globe, no more than three hours apart, so that whenever someone
+ * starts it one of them is in its working day. Shifts and opening hours are local clock
+ * times, so the center works the same day wherever it is.
+ */
+export const demoTimezones = [
+  'Pacific/Honolulu',
+  'America/Los_Angeles',
+  'America/Chicago',
+  'America/New_York',
+  'America/Sao_Paulo',
+  'Atlantic/Azores',
+  'Europe/London',
+  'Europe/Berlin',
+  'Africa/Johannesburg',
+  'Asia/Dubai',
+  'Asia/Kolkata',
+  'Asia/Bangkok',
+  'Asia/Manila',
+  'Australia/Sydney',
+  'Pacific/Auckland',
+] as const;
+
+/** Late morning on the local clock: most of the working day still ahead, the morning's history behind. */
+const DEMO_LOCAL_MINUTE = 10 * 60 + 30;
+
+/** The demo time zone where it is now closest to late morning, a weekday before a weekend day. */
+export function pickDemoTimezone(now: Date): string {
+  const score = (zone: string) => {
+    const minute = toLocalSlot(now, zone, 15).slot * 15;
+    const weekday = weekdayOf(localDateOf(now, zone));
+    return Math.abs(minute - DEMO_LOCAL_MINUTE) + (weekday === 0 || weekday === 6 ? 120 : 0);
+  };
+  return demoTimezones.reduce((best, zone) => (score(zone) < score(best) ? zone : best));
+}
+
+/** The demo's contact volumes and behaviour: about 7,900 contacts on a mean weekday (6–10k across weekdays), 1,600 to 1,700 on a weekend day. */
 export const demoTraffic: TrafficConfig = createTraffic(demoCenter, {
+  // Weekends at a fifth of a weekday: with the weekend crews (a fifth of the floor) each agent
+  // is as busy as on a weekday, and a demo started on a weekend still has contacts every minute.
+  day_factors: [0.2, ...defaultDayFactors.slice(1, 6), 0.22],
   queues: {
     'general-voice': {
       daily_volume: 2600,

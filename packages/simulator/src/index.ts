@@ -1,5 +1,5 @@
 export { simulate, type SimulateOptions } from './simulate.ts';
-export { demoCenter, demoTraffic } from './demo-center.ts';
+export { demoCenter, demoTimezones, demoTraffic, pickDemoTimezone } from './demo-center.ts';
 export {
   createTraffic,
   checkTraffic,
