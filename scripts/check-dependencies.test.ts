@@ -16,27 +16,29 @@ function workspace(dir: string, name: string, deps: string[], source: string) {
   writeFileSync(path.join(fake, dir, 'src/index.ts'), source);
 }
 
-describe('dependency direction (DESIGN.md §3)', () => {
+describe('dependency direction (ARCHITECTURE.md)', () => {
   it('holds for this repository', () => {
     expect(checkDependencies()).toEqual([]);
   });
 
-  it('catches a store depending on another store, I/O in a pure package, imports from apps and unknown workspaces', () => {
+  it('catches a store depending on another store, I/O in a pure package, imports from apps, undeclared packages and unknown workspaces', () => {
     workspace('apps/web', '@switchboard/web', [], 'export const page = 1;\n');
     workspace('packages/telemetry', '@switchboard/telemetry', ['@switchboard/db'], "import { x } from '@switchboard/db';\n");
     workspace('packages/simulator', '@switchboard/simulator', [], "import { readFileSync } from 'node:fs';\n");
     workspace('packages/ingest', '@switchboard/ingest', [], "import { page } from '../../../apps/web/src/index.ts';\n");
     workspace('packages/mystery', '@switchboard/mystery', [], 'export {};\n');
     workspace('packages/db', '@switchboard/db', [], 'export const x = 1;\n');
+    workspace('packages/api', '@switchboard/api', [], "import type { x } from '@switchboard/db';\n");
     mkdirSync(path.join(fake, 'tests'), { recursive: true });
     const problems = checkDependencies(fake);
     expect(problems).toEqual(
       expect.arrayContaining([
-        '@switchboard/telemetry: package.json depends on @switchboard/db, which DESIGN.md §3 does not allow',
+        '@switchboard/telemetry: package.json depends on @switchboard/db, which ARCHITECTURE.md does not allow',
         'packages/telemetry/src/index.ts: imports @switchboard/db',
         'packages/simulator/src/index.ts: @switchboard/simulator must do no I/O but imports node:fs',
         'packages/ingest/src/index.ts: imports ../../../apps/web/src/index.ts across workspaces; import the package by name',
         '@switchboard/mystery: not in scripts/check-dependencies.ts; declare what it may depend on',
+        'packages/api/src/index.ts: imports @switchboard/db, which packages/api/package.json does not declare',
       ]),
     );
   });

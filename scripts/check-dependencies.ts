@@ -1,8 +1,9 @@
 /**
- * Fails when the dependency direction of DESIGN.md §3 is broken:
- * contracts ← everything; planning, quality and simulator do no I/O; stores depend on
- * contracts only; nothing imports from apps. Checks both package.json and the imports
- * actually written in the source, including relative paths that leave a workspace.
+ * Fails when the dependency direction of ARCHITECTURE.md is broken: a workspace uses only
+ * the internal packages its row in `allowed` names, and declares in its package.json each
+ * one it imports (knip does not report an undeclared workspace package); the pure packages
+ * do no I/O; nothing imports from apps. Checks both package.json and the imports actually
+ * written in the source, including relative paths that leave a workspace.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -88,7 +89,7 @@ export function checkDependencies(root = path.resolve(import.meta.dirname, '..')
     }
     const permits = (dep: string) => !appNames.has(dep) && (rule === 'any-package' || rule.includes(dep));
     for (const dep of ws.deps) {
-      if (!permits(dep)) problems.push(`${ws.name}: package.json depends on ${dep}, which DESIGN.md §3 does not allow`);
+      if (!permits(dep)) problems.push(`${ws.name}: package.json depends on ${dep}, which ARCHITECTURE.md does not allow`);
     }
     for (const file of sourceFiles(ws.dir)) {
       const rel = path.relative(root, file);
@@ -97,6 +98,9 @@ export function checkDependencies(root = path.resolve(import.meta.dirname, '..')
         const spec = match[1] ?? match[2] ?? match[3] ?? '';
         const internal = spec.match(/^@switchboard\/[^/]+/)?.[0];
         if (internal && internal !== ws.name && !permits(internal)) problems.push(`${rel}: imports ${spec}`);
+        else if (internal && internal !== ws.name && !ws.deps.includes(internal)) {
+          problems.push(`${rel}: imports ${internal}, which ${path.relative(root, ws.dir)}/package.json does not declare`);
+        }
         if (spec.startsWith('.')) {
           const target = path.resolve(path.dirname(file), spec);
           if (!target.startsWith(ws.dir + path.sep)) problems.push(`${rel}: imports ${spec} across workspaces; import the package by name`);
@@ -114,7 +118,7 @@ export function checkDependencies(root = path.resolve(import.meta.dirname, '..')
 if (import.meta.url === `file://${process.argv[1]}`) {
   const problems = checkDependencies();
   if (problems.length > 0) {
-    console.error(`dependency direction broken (DESIGN.md §3):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    console.error(`dependency direction broken (ARCHITECTURE.md):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     process.exit(1);
   }
   console.log('dependency direction: ok');

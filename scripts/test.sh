@@ -11,6 +11,7 @@ npx tsx scripts/check-dependencies.ts
 npx tsx packages/contracts/scripts/generate-docs.ts --check
 npx tsx packages/kpis/scripts/generate-docs.ts --check
 npx eslint . --max-warnings=0
+npx knip --no-progress
 npx turbo run typecheck --output-logs=errors-only
 
 started_pg=0

@@ -2,8 +2,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { IngestResult } from '@switchboard/contracts';
 import { schema } from '@switchboard/db';
-import { countStoredEvents } from '@switchboard/telemetry';
-import { ndjson, post, sampleInteraction } from './support/events.ts';
+import { countStoredEvents, ndjson, post, sampleInteraction } from './support/events.ts';
 import { startTestHost } from './support/host.ts';
 
 const databaseUrl = process.env.TEST_DATABASE_URL || undefined;

@@ -7,9 +7,9 @@ import { SIGN_IN_LIMIT } from '@switchboard/api';
 import type { TelemetryEvent } from '@switchboard/contracts';
 import { getStaffingWaterfall, StaffingPolicy } from '@switchboard/planning';
 import { demoCenter, simulate } from '@switchboard/simulator';
-import { findTemporalCli } from '@switchboard/workflows';
 import { launchChromium, screenshot, SignInPacer, signInThroughForm, type Browser } from './support/browser.ts';
 import { postAll } from './support/events.ts';
+import { findTemporalCli } from './support/temporal.ts';
 import { repoRoot, tempDataDir } from './support/host.ts';
 import { freePort, spawnHost, stopHost, waitReady, type SpawnedHost } from './support/spawn-host.ts';
 

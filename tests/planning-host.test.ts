@@ -1,9 +1,10 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCenter } from '@switchboard/simulator';
-import { findTemporalCli, type ForecastWorkflowResult } from '@switchboard/workflows';
+import type { ForecastWorkflowResult } from '@switchboard/workflows';
 import { startTestHost } from './support/host.ts';
 import { seedTenantWithMembers } from './support/members.ts';
+import { findTemporalCli } from './support/temporal.ts';
 
 /**
  * The host with TEMPORAL_ADDRESS runs the planning worker in-process and the API starts

@@ -11,7 +11,6 @@ import {
   createPlanningActivities,
   createPlanningClient,
   createPlanningWorker,
-  findTemporalCli,
   forecastScheduleId,
   PLANNING_TASK_QUEUE,
   type ForecastPlan,
@@ -21,6 +20,7 @@ import {
 } from '@switchboard/workflows';
 import { startTestHost, type TestHost } from './support/host.ts';
 import { AHT_S, insertActuals, pattern, planningQueue, seedPlanningTenant, START_DATE } from './support/planning.ts';
+import { findTemporalCli } from './support/temporal.ts';
 
 /**
  * The planning workflows against the real Temporal dev server (the CLI the setup builds),

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCenter, simulate } from '@switchboard/simulator';
-import { countStoredEvents } from '@switchboard/telemetry';
+import { countStoredEvents } from './support/events.ts';
 import { repoRoot, startTestHost, type TestHost } from './support/host.ts';
 
 let t: TestHost;

@@ -60,13 +60,14 @@ function scrub(value: unknown): unknown {
 
 /** Runs each workflow type on the dev server as tests/planning-workflows.test.ts does, and saves the new histories. */
 async function recordHistories(): Promise<void> {
-  const [{ TestWorkflowEnvironment }, workflows, { startTestHost }, { seedPlanningTenant }] = await Promise.all([
+  const [{ TestWorkflowEnvironment }, workflows, { startTestHost }, { seedPlanningTenant }, { findTemporalCli }] = await Promise.all([
     import('@temporalio/testing'),
     import('@switchboard/workflows'),
     import('./support/host.ts'),
     import('./support/planning.ts'),
+    import('./support/temporal.ts'),
   ]);
-  const env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: workflows.findTemporalCli() } } });
+  const env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: findTemporalCli() } } });
   const t = await startTestHost();
   const math = workflows.createMathPool({ threads: 1 });
   try {

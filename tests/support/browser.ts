@@ -4,8 +4,8 @@ import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { repoRoot } from './host.ts';
 
-/** Debian's Chromium; playwright-core never downloads a browser here (see STACK-NOTES.md). */
-export const chromiumPath = '/usr/bin/chromium';
+/** Debian's Chromium (scripts/ci-setup.sh installs it); playwright-core never downloads a browser here. */
+const chromiumPath = '/usr/bin/chromium';
 const chromiumArgs = [
   '--headless',
   '--no-sandbox',
@@ -17,7 +17,7 @@ const chromiumArgs = [
   '--disable-sync',
 ];
 
-export const screenshotDir = path.join(repoRoot, 'test-results/screenshots');
+const screenshotDir = path.join(repoRoot, 'test-results/screenshots');
 
 export interface Browser {
   context: BrowserContext;

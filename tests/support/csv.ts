@@ -3,7 +3,7 @@
  * breaks; CRLF or LF ends a record; a trailing line break adds no empty record. Written
  * here rather than reusing the app's papaparse, so an export is read by a second parser.
  */
-export function parseCsv(text: string): string[][] {
+function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let cell = '';

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { ClickHouseClient } from '@clickhouse/client';
 import { expect } from 'vitest';
 import type { TelemetryEvent } from '@switchboard/contracts';
+import { queryRows, UInt64 } from '@switchboard/telemetry';
+import { z } from 'zod';
 
 /** A small, valid interaction (offered → answered → ended → wrap-up) at `at`. */
 export function sampleInteraction(at: Date, overrides: { queue_id?: string; wait_ms?: number } = {}): TelemetryEvent[] {
@@ -66,4 +69,15 @@ export async function waitForRollups(url: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error('the rollups did not catch up with the acknowledged events within a minute');
+}
+
+/** Stored rows and distinct event ids of one tenant: equal unless something was stored twice. */
+export async function countStoredEvents(client: ClickHouseClient, params: { tenantId: string }): Promise<{ rows: number; distinct: number }> {
+  const [row] = await queryRows(
+    client,
+    z.object({ rows: UInt64, distinct: UInt64 }),
+    `SELECT count() AS rows, uniqExact(event_id) AS distinct FROM events WHERE tenant_id = {tenantId:String}`,
+    { tenantId: params.tenantId },
+  );
+  return row ?? { rows: 0, distinct: 0 };
 }

@@ -10,7 +10,7 @@ import type { TestHost } from './host.ts';
  */
 
 export const START_DATE = '2026-11-30'; // a Monday
-export const HISTORY_WEEKS = 8;
+const HISTORY_WEEKS = 8;
 export const AHT_S = 300;
 export const planningQueue = demoCenter.queues[0]!;
 

@@ -5,7 +5,7 @@ import type { ForecastWorkflowInput, Progress, StaffingWorkflowInput } from './w
 /** Starting, scheduling and watching planning workflows, for the API and the host. */
 
 export const PLANNING_TASK_QUEUE = 'switchboard-planning';
-export const DEFAULT_HORIZON_DAYS = 14;
+const DEFAULT_HORIZON_DAYS = 14;
 
 export interface PlanningRun {
   workflowId: string;
@@ -24,7 +24,7 @@ const ProgressMemo: z.ZodType<Progress> = z.object({
   total: z.int().nonnegative(),
 });
 
-// Ids carry their meaning (DESIGN.md §7); tenant ids are opaque, never names.
+// Ids carry their meaning (ARCHITECTURE.md, Workflows); tenant ids are opaque, never names.
 export const forecastWorkflowId = (tenantId: string, startDate: string) => `forecast:${tenantId}:${startDate}`;
 export const forecastScheduleId = (tenantId: string) => `forecast-daily:${tenantId}`;
 
@@ -94,5 +94,4 @@ export function createPlanningClient(client: Client, taskQueue = PLANNING_TASK_Q
   };
 }
 
-export type PlanningClient = ReturnType<typeof createPlanningClient>;
 export { Client };

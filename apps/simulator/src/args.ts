@@ -73,8 +73,8 @@ export const LiveArgs = z.object({
 });
 export type LiveArgs = z.infer<typeof LiveArgs>;
 
-export const CliArgs = z.discriminatedUnion('mode', [BackfillArgs, LiveArgs]);
-export type CliArgs = z.infer<typeof CliArgs>;
+const CliArgs = z.discriminatedUnion('mode', [BackfillArgs, LiveArgs]);
+type CliArgs = z.infer<typeof CliArgs>;
 
 export type ParsedCommand = { kind: 'help' } | { kind: 'run'; args: CliArgs } | { kind: 'error'; message: string };
 

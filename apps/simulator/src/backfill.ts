@@ -9,7 +9,7 @@ const DAY_MS = 86_400_000;
 /** Rejection details printed per batch; the rest are only counted. */
 const ERRORS_SHOWN = 3;
 
-export function logRejections(log: (line: string) => void, batch: Batch, errors: IngestEventError[], rejected: number): void {
+function logRejections(log: (line: string) => void, batch: Batch, errors: IngestEventError[], rejected: number): void {
   if (rejected === 0) return;
   const shown = errors.slice(0, ERRORS_SHOWN).map((e) => `#${e.index} ${e.reason}${e.path ? ` at ${e.path}` : ''}: ${e.message}`);
   log(`batch ${batch.key}: ${rejected} event(s) rejected — ${shown.join('; ')}${rejected > shown.length ? '; …' : ''}`);

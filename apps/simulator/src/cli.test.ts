@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseCommand, type BackfillArgs, type LiveArgs } from './args.ts';
 import { resolveApiKey } from './api-key.ts';
 import { runBackfill } from './backfill.ts';
-import { startFakeIngest } from './fake-ingest.ts';
+import { startFakeIngest } from '../test/fake-ingest.ts';
 import { runLive } from './live.ts';
 
 const servers: { close: () => Promise<void> }[] = [];

@@ -3,7 +3,7 @@ import type { TelemetryEvent } from '@switchboard/contracts';
 import { demoCenter, getLocalMidnight, simulate } from '@switchboard/simulator';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeBatch } from './batches.ts';
-import { startFakeIngest } from './fake-ingest.ts';
+import { startFakeIngest } from '../test/fake-ingest.ts';
 import { EventSender, SendError } from './sender.ts';
 
 const morning = getLocalMidnight(demoCenter.timezone, Date.UTC(2024, 4, 6) / 86_400_000) + 9 * 3_600_000;

@@ -8,7 +8,7 @@ import { appRouter } from './router.ts';
 
 export const TRPC_BASE_PATH = '/api/trpc/';
 
-export function toFetchHeaders(headers: IncomingHttpHeaders): Headers {
+function toFetchHeaders(headers: IncomingHttpHeaders): Headers {
   const out = new Headers();
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;

@@ -3,13 +3,13 @@
  * (@switchboard/workflows). Absent when no Temporal is configured: planning screens still
  * show stored versions, and starting a run answers with what to do.
  */
-export interface PlanningRunProgress {
+interface PlanningRunProgress {
   phase: string;
   done: number;
   total: number;
 }
 
-export interface PlanningRunSummary {
+interface PlanningRunSummary {
   workflowId: string;
   runId: string;
   type: string;

@@ -79,14 +79,14 @@ export function createLiveCache(maxAgeMs: number, maxStaleMs = 5_000) {
 export type LiveCache = ReturnType<typeof createLiveCache>;
 
 /** Half a second: inside the 1.5 s freshness budget, and a busy tenant's wallboard costs at most two loads a second. */
-export const LIVE_MAX_AGE_MS = 500;
+const LIVE_MAX_AGE_MS = 500;
 
 /**
  * A report is recomputed at most once a second however many ask for it, and an answer is
  * never more than three seconds old: a report that includes today shows new events within
  * that. Its first request, and any after three quiet seconds, waits for the computation.
  */
-export const REPORT_MAX_AGE_MS = 1_000;
+const REPORT_MAX_AGE_MS = 1_000;
 export const REPORT_MAX_STALE_MS = 3_000;
 
 export function createApiServices(deps: {

@@ -10,13 +10,11 @@ import { serviceLevelThresholdsS } from './ingest.ts';
 
 const Slug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lowercase letters, digits, - and _ only');
 
-export const SkillConfig = z.object({ id: Slug, name: z.string().min(1).max(100) });
-export type SkillConfig = z.infer<typeof SkillConfig>;
+const SkillConfig = z.object({ id: Slug, name: z.string().min(1).max(100) });
 
-export const TeamConfig = z.object({ id: Slug, name: z.string().min(1).max(100) });
-export type TeamConfig = z.infer<typeof TeamConfig>;
+const TeamConfig = z.object({ id: Slug, name: z.string().min(1).max(100) });
 
-export const ShiftBreak = z.object({
+const ShiftBreak = z.object({
   kind: z.enum(['break', 'lunch']),
   offset_minutes: z.number().int().min(0).describe('Minutes after the shift start.'),
   minutes: z.number().int().min(1).max(120),
@@ -50,8 +48,7 @@ export const QueueConfig = z.object({
 });
 export type QueueConfig = z.infer<typeof QueueConfig>;
 
-export const BotConfig = z.object({ id: Slug, name: z.string().min(1).max(100), channels: z.array(Channel).min(1) });
-export type BotConfig = z.infer<typeof BotConfig>;
+const BotConfig = z.object({ id: Slug, name: z.string().min(1).max(100), channels: z.array(Channel).min(1) });
 
 export const IntentConfig = z.object({
   id: Slug,

@@ -15,7 +15,7 @@ export const channels = ['voice', 'chat', 'email', 'sms', 'social'] as const;
 export const Channel = z.enum(channels);
 export type Channel = z.infer<typeof Channel>;
 
-export const sources = ['routing', 'voice', 'bot', 'desktop', 'survey'] as const;
+const sources = ['routing', 'voice', 'bot', 'desktop', 'survey'] as const;
 export const Source = z.enum(sources);
 export type Source = z.infer<typeof Source>;
 
@@ -32,15 +32,14 @@ export const agentStates = [
 export const AgentState = z.enum(agentStates);
 export type AgentState = z.infer<typeof AgentState>;
 
-export const botOutcomes = ['contained', 'escalated', 'abandoned'] as const;
-export const BotOutcome = z.enum(botOutcomes);
-export type BotOutcome = z.infer<typeof BotOutcome>;
+const botOutcomes = ['contained', 'escalated', 'abandoned'] as const;
+const BotOutcome = z.enum(botOutcomes);
 
-export const speakers = ['customer', 'agent', 'bot'] as const;
-export const Speaker = z.enum(speakers);
+const speakers = ['customer', 'agent', 'bot'] as const;
+const Speaker = z.enum(speakers);
 
-export const routingReasons = ['longest_idle', 'skill_match', 'overflow', 'transfer', 'direct'] as const;
-export const transferTypes = ['blind', 'warm'] as const;
+const routingReasons = ['longest_idle', 'skill_match', 'overflow', 'transfer', 'direct'] as const;
+const transferTypes = ['blind', 'warm'] as const;
 
 /** Ids are opaque to Switchboard; they are bounded so one event cannot carry a blob. */
 const Id = z.string().min(1).max(128);
@@ -62,7 +61,7 @@ function event<const T extends string, S extends z.ZodRawShape>(type: T, descrip
 
 const interactionShape = { interaction_id: Id, queue_id: Id, channel: Channel };
 
-export const InteractionOffered = event(
+const InteractionOffered = event(
   'interaction.offered',
   'A contact arrived and was offered to a queue (after any self-service hand-off).',
   {
@@ -71,31 +70,31 @@ export const InteractionOffered = event(
     customer_ref: Id.optional().describe('Opaque customer reference; never a name, number or address.'),
   },
 );
-export const InteractionQueued = event('interaction.queued', 'The contact entered the queue.', {
+const InteractionQueued = event('interaction.queued', 'The contact entered the queue.', {
   ...interactionShape,
   priority: z.number().int().min(0).max(100).optional(),
 });
-export const InteractionRouted = event('interaction.routed', 'The router picked an agent.', {
+const InteractionRouted = event('interaction.routed', 'The router picked an agent.', {
   ...interactionShape,
   agent_id: Id,
   skills_matched: z.array(Reason).max(32),
   routing_reason: z.enum(routingReasons),
 });
-export const InteractionAnswered = event('interaction.answered', 'The agent accepted the contact.', {
+const InteractionAnswered = event('interaction.answered', 'The agent accepted the contact.', {
   ...interactionShape,
   agent_id: Id,
   wait_ms: Millis.describe('Time the contact spent queued before this answer.'),
 });
-export const InteractionHeld = event('interaction.held', 'The agent put the customer on hold.', {
+const InteractionHeld = event('interaction.held', 'The agent put the customer on hold.', {
   ...interactionShape,
   agent_id: Id,
 });
-export const InteractionResumed = event('interaction.resumed', 'The customer came back from hold.', {
+const InteractionResumed = event('interaction.resumed', 'The customer came back from hold.', {
   ...interactionShape,
   agent_id: Id,
   hold_ms: Millis,
 });
-export const InteractionTransferred = event(
+const InteractionTransferred = event(
   'interaction.transferred',
   'The agent transferred the contact to another queue; a new offer to that queue follows.',
   {
@@ -105,11 +104,11 @@ export const InteractionTransferred = event(
     transfer_type: z.enum(transferTypes),
   },
 );
-export const InteractionAbandoned = event('interaction.abandoned', 'The customer left the queue before an answer.', {
+const InteractionAbandoned = event('interaction.abandoned', 'The customer left the queue before an answer.', {
   ...interactionShape,
   wait_ms: Millis,
 });
-export const InteractionEnded = event(
+const InteractionEnded = event(
   'interaction.ended',
   'The conversation segment with this agent ended (talk and hold are final; wrap-up follows).',
   {
@@ -120,13 +119,13 @@ export const InteractionEnded = event(
     disposition: Reason,
   },
 );
-export const InteractionWrapupEnded = event('interaction.wrapup_ended', 'The agent finished after-contact work.', {
+const InteractionWrapupEnded = event('interaction.wrapup_ended', 'The agent finished after-contact work.', {
   ...interactionShape,
   agent_id: Id,
   wrapup_ms: Millis,
 });
 
-export const AgentStateChanged = event(
+const AgentStateChanged = event(
   'agent.state_changed',
   'An agent changed state. previous_state and previous_state_ms let time-in-state be rolled up per interval.',
   {
@@ -138,18 +137,18 @@ export const AgentStateChanged = event(
     interaction_id: Id.optional(),
   },
 );
-export const AgentLoggedIn = event('agent.logged_in', 'An agent logged in.', {
+const AgentLoggedIn = event('agent.logged_in', 'An agent logged in.', {
   agent_id: Id,
   skills: z.array(Reason).max(64).optional(),
 });
-export const AgentLoggedOut = event('agent.logged_out', 'An agent logged out.', {
+const AgentLoggedOut = event('agent.logged_out', 'An agent logged out.', {
   agent_id: Id,
   reason_code: Reason.optional(),
 });
 
 /**
  * The rules that relate fields of one event, beyond each field's own type. Written once
- * here: the schemas refine with them, and the compiled validator (validate-fast.ts),
+ * here: the schemas refine with them, and the compiled validator (validate.ts),
  * which only knows what JSON Schema can say, checks them too.
  */
 export const crossFieldRules = {
@@ -161,14 +160,14 @@ export const crossFieldRules = {
 
 const botShape = { interaction_id: Id, bot_id: Id, channel: Channel };
 
-export const BotSessionStarted = event('bot.session_started', 'A self-service session began.', botShape);
-export const BotTurn = event('bot.turn', 'One customer turn understood by the bot.', {
+const BotSessionStarted = event('bot.session_started', 'A self-service session began.', botShape);
+const BotTurn = event('bot.turn', 'One customer turn understood by the bot.', {
   ...botShape,
   turn_index: z.number().int().min(0).max(10_000),
   intent: Reason,
   confidence: z.number().min(0).max(1),
 });
-export const BotSessionEnded = event(
+const BotSessionEnded = event(
   'bot.session_ended',
   'A self-service session ended: contained, escalated to a queue (with the reason) or abandoned.',
   {
@@ -184,7 +183,7 @@ export const BotSessionEnded = event(
   path: ['escalation_reason'],
 });
 
-export const TranscriptSegment = event(
+const TranscriptSegment = event(
   'transcript.segment',
   'One utterance. Switchboard redacts PII-looking strings (card numbers, emails, phone numbers) before storage.',
   {
@@ -198,7 +197,7 @@ export const TranscriptSegment = event(
   },
 ).refine((e) => crossFieldRules['transcript.segment'](e), { message: 'end_ms must not be before start_ms', path: ['end_ms'] });
 
-export const SurveyResponse = event('survey.response', 'A post-contact survey answer.', {
+const SurveyResponse = event('survey.response', 'A post-contact survey answer.', {
   interaction_id: Id,
   queue_id: Id.optional(),
   agent_id: Id.optional(),
@@ -233,13 +232,11 @@ export const eventSchemas = {
 
 export type EventType = keyof typeof eventSchemas;
 export const eventTypes = Object.keys(eventSchemas) as EventType[];
-export const EventTypeSchema = z.enum(eventTypes as [EventType, ...EventType[]]);
 
 export type EventOf<T extends EventType> = z.infer<(typeof eventSchemas)[T]>;
 export type TelemetryEvent = { [T in EventType]: EventOf<T> }[EventType];
 
-export const eventFamilies = ['interaction', 'agent', 'bot', 'transcript', 'survey'] as const;
-export type EventFamily = (typeof eventFamilies)[number];
+export type EventFamily = 'interaction' | 'agent' | 'bot' | 'transcript' | 'survey';
 export function familyOf(type: EventType): EventFamily {
   return type.slice(0, type.indexOf('.')) as EventFamily;
 }
@@ -255,4 +252,4 @@ export const rejectionReasons = [
   'malformed_json',
   'outside_horizon',
 ] as const;
-export type RejectionReason = (typeof rejectionReasons)[number];
+type RejectionReason = (typeof rejectionReasons)[number];

@@ -19,7 +19,7 @@ export const IngestResult = z.object({
 });
 export type IngestResult = z.infer<typeof IngestResult>;
 
-export const ingestErrorCodes = [
+const ingestErrorCodes = [
   'unauthorized',
   'unsupported_media_type',
   'malformed_body',

@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import { createApiKey, revokeApiKey, verifyApiKey } from './api-keys.ts';
 import type { Db } from './client.ts';
 import { apiKeys } from './schema.ts';
-import { describeEngines } from './test-engines.ts';
+import { describeEngines } from '../test/engines.ts';
 import { createTenant } from './tenants.ts';
 
 // Any use of this fails the test: malformed keys must be refused before a query.

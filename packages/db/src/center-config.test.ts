@@ -3,8 +3,8 @@ import { expect, it } from 'vitest';
 import { getCenterConfig, seedTenant } from './center-config.ts';
 import type { Db } from './client.ts';
 import { agents, agentSkills, bots, intents, queues, skills, teams, tenants } from './schema.ts';
-import { buildCenterConfig } from './test-center-config.ts';
-import { describeEngines } from './test-engines.ts';
+import { buildCenterConfig } from '../test/center-config.ts';
+import { describeEngines } from '../test/engines.ts';
 import { createTenant, getTenantBySlug } from './tenants.ts';
 
 const tenantTables = { skills, teams, agents, agentSkills, queues, bots, intents };

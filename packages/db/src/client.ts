@@ -8,7 +8,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import * as schema from './schema.ts';
 
-export type Schema = typeof schema;
+type Schema = typeof schema;
 
 /** What `db.execute()` returns on both drivers: pg's QueryResult and PGlite's Results share `rows`. */
 interface RowsResult<TRow> {
@@ -21,8 +21,6 @@ interface RowsResultHKT extends PgQueryResultHKT {
 
 /** The drizzle API every repository function takes: the same on PGlite and PostgreSQL. */
 export type Db = PgDatabase<RowsResultHKT, Schema>;
-
-export type DbKind = 'pglite' | 'postgres';
 
 interface DbHandleBase {
   db: Db;

@@ -8,7 +8,7 @@ import { withTenant, type Tx } from './tenancy.ts';
  * carry) beside the database ids (what foreign keys use) and the display names.
  */
 
-export interface QueueEntry {
+interface QueueEntry {
   id: string;
   key: string;
   name: string;
@@ -18,7 +18,7 @@ export interface QueueEntry {
   slTarget: number;
 }
 
-export interface AgentEntry {
+interface AgentEntry {
   id: string;
   key: string;
   displayName: string;
@@ -30,13 +30,13 @@ export interface AgentEntry {
   chatConcurrency: number;
 }
 
-export interface TeamEntry {
+interface TeamEntry {
   id: string;
   key: string;
   name: string;
 }
 
-export interface IntentEntry {
+interface IntentEntry {
   key: string;
   label: string;
   botKey: string;

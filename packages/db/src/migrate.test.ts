@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { createDb } from './client.ts';
 import { migrateDb } from './migrate.ts';
-import { databaseUrl, describeEngines } from './test-engines.ts';
+import { databaseUrl, describeEngines } from '../test/engines.ts';
 import { createTenant, getTenantBySlug } from './tenants.ts';
 
 describeEngines('migrateDb', (ctx) => {

@@ -12,8 +12,8 @@ import {
   saveSpecialDay,
   saveStaffingSettings,
 } from './planning.ts';
-import { buildCenterConfig } from './test-center-config.ts';
-import { describeEngines } from './test-engines.ts';
+import { buildCenterConfig } from '../test/center-config.ts';
+import { describeEngines } from '../test/engines.ts';
 
 describeEngines('planning inputs', (ctx) => {
   const seedTwo = async () => {

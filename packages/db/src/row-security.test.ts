@@ -5,8 +5,8 @@ import { getDirectory } from './directory.ts';
 import { recordAudit } from './audit.ts';
 import { seedTenant } from './center-config.ts';
 import { enterTenant, withTenant } from './tenancy.ts';
-import { buildCenterConfig } from './test-center-config.ts';
-import { describeEngines } from './test-engines.ts';
+import { buildCenterConfig } from '../test/center-config.ts';
+import { describeEngines } from '../test/engines.ts';
 
 /**
  * Row-level security as the database enforces it, below the repository functions: a query

@@ -3,8 +3,8 @@ import { expect, it } from 'vitest';
 import { createApiKey, revokeApiKey, verifyApiKey } from './api-keys.ts';
 import { getCenterConfig, seedTenant } from './center-config.ts';
 import { agents, teams } from './schema.ts';
-import { buildCenterConfig } from './test-center-config.ts';
-import { describeEngines } from './test-engines.ts';
+import { buildCenterConfig } from '../test/center-config.ts';
+import { describeEngines } from '../test/engines.ts';
 import { getTenantBySlug } from './tenants.ts';
 
 describeEngines('tenant isolation', (ctx) => {

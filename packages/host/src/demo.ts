@@ -6,8 +6,8 @@ import type { CenterConfig } from '@switchboard/contracts';
 import { createApiKey, saveAlertRule, listAlertRules, getDirectory, seedTenant, verifyApiKey, type Db, type Role } from '@switchboard/db';
 import { z } from 'zod';
 
-export const DemoUser = z.object({ role: z.string(), email: z.string(), password: z.string(), name: z.string() });
-export type DemoUser = z.infer<typeof DemoUser>;
+const DemoUser = z.object({ role: z.string(), email: z.string(), password: z.string(), name: z.string() });
+type DemoUser = z.infer<typeof DemoUser>;
 
 const demoPeople: { role: Role; name: string }[] = [
   { role: 'admin', name: 'Ada Admin' },

@@ -2,5 +2,4 @@ export * from './env.ts';
 export * from './lock.ts';
 export * from './host.ts';
 export * from './status.ts';
-export { DemoUser } from './demo.ts';
 export * from './operator.ts';

@@ -9,7 +9,7 @@ export interface ParseLimits {
   maxEvents: number;
 }
 
-export const mediaTypes = {
+const mediaTypes = {
   ndjson: ['application/x-ndjson', 'application/ndjson', 'application/jsonl'],
   json: ['application/json'],
   arrow: ['application/vnd.apache.arrow.stream'],

@@ -20,7 +20,7 @@ import { BatchWriter, defaultWriterOptions, type InsertObserver, type WriterOpti
 
 export type IngestLimits = BodyLimits & ParseLimits;
 
-export const defaultIngestLimits: IngestLimits = {
+const defaultIngestLimits: IngestLimits = {
   maxBodyBytes: 32 * 1024 * 1024,
   maxDecodedBytes: 128 * 1024 * 1024,
   maxEventBytes: 64 * 1024,
@@ -44,7 +44,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 const MAX_RAW_KEPT = 16 * 1024;
 const DAY_MS = 86_400_000;
 
-/** `POST /api/v1/events`: see DESIGN.md §5 and docs/ingest.md for the contract. */
+/** `POST /api/v1/events`: the contract is in docs/events.md (Sending) and ARCHITECTURE.md (Ingest). */
 export class IngestService {
   readonly writer: BatchWriter;
   readonly keys: IdempotencyKeys;

@@ -65,7 +65,7 @@ export interface KpiDefinition<S, O = undefined> {
 }
 
 /** numerator / denominator, or null when there is nothing to divide by. */
-export function ratio(numerator: number, denominator: number): number | null {
+function ratio(numerator: number, denominator: number): number | null {
   return denominator > 0 ? numerator / denominator : null;
 }
 
@@ -331,9 +331,6 @@ export const surveyKpis = {
 } satisfies Record<string, KpiDefinition<SurveySums>>;
 
 export type QueueKpiId = keyof typeof queueKpis;
-export type AgentKpiId = keyof typeof agentKpis;
-export type BotKpiId = keyof typeof botKpis;
-export type SurveyKpiId = keyof typeof surveyKpis;
 
 /** Every KPI, grouped as docs/kpis.md prints them. */
 export const kpiGroups = [
@@ -383,14 +380,6 @@ export function addQueueSums(a: QueueSums, b: QueueSums): QueueSums {
 /** All queue KPIs of one row of sums. */
 export function computeQueueKpis(sums: QueueSums): Record<QueueKpiId, number | null> {
   return Object.fromEntries(Object.values(queueKpis).map((k) => [k.id, k.compute(sums)])) as Record<QueueKpiId, number | null>;
-}
-
-export function computeBotKpis(sums: BotSums): Record<BotKpiId, number | null> {
-  return Object.fromEntries(Object.values(botKpis).map((k) => [k.id, k.compute(sums)])) as Record<BotKpiId, number | null>;
-}
-
-export function computeAgentKpis(sums: AgentStateSums): Record<AgentKpiId, number | null> {
-  return Object.fromEntries(Object.values(agentKpis).map((k) => [k.id, k.compute(sums)])) as Record<AgentKpiId, number | null>;
 }
 
 /** The queue's sums with `answered_in_sl` set from its configured threshold (one the rollups keep). */

@@ -1,4 +1,4 @@
-// Workforce planning math (DESIGN.md §7): pure functions, no I/O.
+// Workforce planning math: pure functions, no I/O.
 export * from './forecast/index.ts';
 export * from './staffing/staffing.ts';
 export * from './staffing/reference.ts';

@@ -1,5 +1,5 @@
 /**
- * Builds src/profile.generated.ts from the bank call series (shared/data/bank-calls-5min.csv):
+ * Builds src/profile.generated.ts from the bank call series (tests/data/bank-calls-5min.csv):
  * a normalised 5-minute intraday profile per weekday and the weekday volume factors.
  * The package itself does no I/O, so the shape is baked into a small TS module.
  *
@@ -12,7 +12,7 @@ const INTERVALS = 169; // 07:00 … 21:00, five minutes each
 const FIRST_MINUTE = 7 * 60;
 const weekdayNames = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'];
 
-const csvPath = process.argv[2] ?? fileURLToPath(new URL('../../../../shared/data/bank-calls-5min.csv', import.meta.url));
+const csvPath = process.argv[2] ?? fileURLToPath(new URL('../../../tests/data/bank-calls-5min.csv', import.meta.url));
 const outPath = fileURLToPath(new URL('../src/profile.generated.ts', import.meta.url));
 
 const days = new Map<string, number[]>();

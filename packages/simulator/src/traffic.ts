@@ -2,7 +2,7 @@ import type { CenterConfig, Channel } from '@switchboard/contracts';
 import { weekdayFactors } from './profile.generated.ts';
 
 /** A lognormal duration, described the way handle times usually are: median and log-scale spread. */
-export interface DurationModel {
+interface DurationModel {
   median_s: number;
   sigma: number;
 }

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { createClient, type ClickHouseClient, type ClickHouseClientConfigOptions, type ClickHouseSettings } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 
-export type TelemetryKind = 'chdb' | 'server';
+type TelemetryKind = 'chdb' | 'server';
 
 export interface TelemetryStore {
   kind: TelemetryKind;

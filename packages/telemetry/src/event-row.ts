@@ -73,9 +73,6 @@ export function encodeEventRow(tenantId: string, event: TelemetryEvent, ingestKe
   return `${line}${escapeTsv(ingestKey)}\t${batchId}\n`;
 }
 
-/** The batch id of rows that no request stored (bulk loads, tests): counted by reconciling. */
-export const NO_BATCH = '00000000-0000-0000-0000-000000000000';
-
 export const rejectionColumns = ['tenant_id', 'batch_ref', 'event_index', 'event_id', 'reason', 'message', 'raw'] as const;
 
 export function encodeRejectionRow(row: {

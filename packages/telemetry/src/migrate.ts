@@ -6,10 +6,10 @@ import type { ClickHouseClient } from '@clickhouse/client';
 
 const MIGRATION_NAME = /^\d{4}_[a-z0-9_]+\.sql$/;
 
-export class MigrationError extends Error {}
+class MigrationError extends Error {}
 
 /** Statements are separated by a `;` that ends a line; `--` comment lines are dropped. */
-export function splitStatements(sql: string): string[] {
+function splitStatements(sql: string): string[] {
   const withoutComments = sql
     .split('\n')
     .filter((line) => !line.trimStart().startsWith('--'))

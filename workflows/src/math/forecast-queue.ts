@@ -12,7 +12,7 @@ import { localDateRange, localDayHours, localDaySlots, toLocalSlot, type LocalDa
 export const SLOT_MINUTES: SlotMinutes = 15;
 const SLOTS_PER_DAY = (24 * 60) / SLOT_MINUTES;
 
-export interface QueueOverride {
+interface QueueOverride {
   fromDate: string;
   toDate: string;
   fromMinute: number | null;

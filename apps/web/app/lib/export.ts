@@ -23,7 +23,7 @@ function download(blob: Blob, filename: string): void {
  * Cells that a spreadsheet would run as a formula (=, +, -, @ …) are escaped: event text
  * comes from outside.
  */
-export function toCsv<T>(columns: ExportColumn<T>[], rows: T[]): string {
+function toCsv<T>(columns: ExportColumn<T>[], rows: T[]): string {
   return Papa.unparse(
     { fields: columns.map((c) => c.header), data: rows.map((r) => columns.map((c) => c.value(r) ?? '')) },
     { escapeFormulae: true },

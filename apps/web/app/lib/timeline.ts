@@ -3,7 +3,6 @@ import type { AppRouter } from '@switchboard/api';
 import { formatDuration } from './format';
 
 type Timeline = inferRouterOutputs<AppRouter>['interactions']['timeline'];
-export type TimelineEvent = Timeline['events'][number];
 
 export interface TimelineItem {
   id: string;

@@ -55,5 +55,3 @@ export async function getAgentDay(services: ApiServices, access: Access, agentKe
     },
   };
 }
-
-export type AgentDay = Awaited<ReturnType<typeof getAgentDay>>;

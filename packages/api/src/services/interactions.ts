@@ -5,7 +5,7 @@ import type { ApiServices } from '../context.ts';
 import { canSeeAgent, notFound, type Access } from '../trpc.ts';
 import { reportDimensions } from './reports.ts';
 
-export const DRILL_LIMIT = 5_000;
+const DRILL_LIMIT = 5_000;
 
 export const DrillInput = z
   .object({

@@ -10,7 +10,7 @@ import { localDayStartOf } from '@switchboard/calendar';
 const LIVE_WINDOW_MS = 24 * 3_600_000;
 const RECENT_WINDOW_MS = 30 * 60_000;
 
-export type AgentStateName = (typeof agentStates)[number];
+type AgentStateName = (typeof agentStates)[number];
 
 export interface WallboardQueue {
   id: string;

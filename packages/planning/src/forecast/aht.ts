@@ -2,7 +2,7 @@ import { dayNumberOf, weekdayOfDayNumber } from '@switchboard/calendar';
 import type { IsoDate, SpecialDay } from './types.ts';
 
 /** Handled contacts and their summed handle time per interval of one day (additive sums, never averages). */
-export interface HandleDay {
+interface HandleDay {
   date: IsoDate;
   handled: readonly number[];
   handleSeconds: readonly number[];

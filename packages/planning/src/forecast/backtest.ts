@@ -3,14 +3,14 @@ import { forecastSeries, type ForecastOptions } from './forecast-series.ts';
 import type { Day, ForecastRequest } from './types.ts';
 
 /** What the backtest asks of a forecaster: point forecasts and, optionally, an 80% interval. */
-export interface ForecastOutput {
+interface ForecastOutput {
   values: number[][];
   lo80?: number[][];
   hi80?: number[][];
 }
 export type Forecaster = (request: ForecastRequest) => ForecastOutput;
 
-export interface RollingOriginOptions {
+interface RollingOriginOptions {
   /** 1-based day numbers: origin o trains on days 1..o and forecasts the `horizon` days after it. */
   origins: readonly number[];
   horizon: number;
@@ -39,7 +39,7 @@ function sumBuckets(values: readonly number[], size: number): number[] {
  * Rolling-origin evaluation: for every origin, train on the days up to it, forecast the
  * days after it that exist, and pool absolute errors over origins, horizons and buckets.
  */
-export function runRollingOrigin(
+function runRollingOrigin(
   days: readonly Day[],
   forecaster: Forecaster,
   options: RollingOriginOptions,
@@ -78,7 +78,7 @@ export function runRollingOrigin(
  * date order, each cut to its first 168 five-minute intervals; origins 104, 109, …, 159;
  * ten days ahead; WAPE at 15 minutes, 30 minutes and the whole day.
  */
-export const bankProtocol = {
+const bankProtocol = {
   intervalsPerDay: 168,
   options: {
     origins: Array.from({ length: 12 }, (_, i) => 104 + 5 * i),

@@ -3,7 +3,7 @@ import { dayNumberOf, weekdayOfDayNumber } from '@switchboard/calendar';
 import type { Day, ForecastMethod } from './types.ts';
 
 /** The last `k` observed days of `weekday` in history (most recent first); fewer when history is short. */
-export function getLastSameWeekdays(history: readonly Day[], weekday: number, k: number): Day[] {
+function getLastSameWeekdays(history: readonly Day[], weekday: number, k: number): Day[] {
   const found: Day[] = [];
   for (let i = history.length - 1; i >= 0 && found.length < k; i--) {
     const day = history[i]!;

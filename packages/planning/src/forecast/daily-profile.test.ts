@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dayNumberOf, weekdayOfDayNumber } from '@switchboard/calendar';
 import { calendarEffectNames, createDailyProfileMethod, getCalendarFeatures, smoothShares } from './daily-profile.ts';
 import { prepareRequest } from './special-days.ts';
-import { createWeekdaySeries } from './test-series.ts';
+import { createWeekdaySeries } from '../../test/series.ts';
 
 // Four weeks: Mondays total 20 with shares .2/.2/.4/.2, other days total 10 with shares .1/.2/.4/.3.
 const history = createWeekdaySeries('2024-01-01', 4, (date) => (weekdayOfDayNumber(dayNumberOf(date)) === 1 ? [4, 4, 8, 4] : [1, 2, 4, 3]));

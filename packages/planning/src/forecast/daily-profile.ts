@@ -21,7 +21,7 @@ export interface DailyProfileOptions {
   profileSmoothing: number;
 }
 
-export const defaultDailyProfileOptions: DailyProfileOptions = {
+const defaultDailyProfileOptions: DailyProfileOptions = {
   effectWindowDays: 182,
   levelWindowDays: 28,
   calendarEffects: true,

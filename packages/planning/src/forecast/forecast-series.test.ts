@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { forecastSeries, methodNames } from './forecast-series.ts';
-import { createWeekdaySeries } from './test-series.ts';
+import { createWeekdaySeries } from '../../test/series.ts';
 
 describe('forecastSeries', () => {
   it('auto keeps the method with the lowest backtest WAPE', () => {

@@ -6,7 +6,7 @@ import { fallbackIntervalModel, fitIntervalModel, getIntervalBounds, type Interv
 import { applyTargetEffects, isOpen, prepareRequest } from './special-days.ts';
 import type { ForecastMethod, ForecastRequest, IsoDate, MethodInput } from './types.ts';
 
-export const forecastMethods = {
+const forecastMethods = {
   'seasonal-naive': seasonalNaive,
   mean4: createMeanOfSameWeekdays(4),
   median4: createMedianOfSameWeekdays(4),

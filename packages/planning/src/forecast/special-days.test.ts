@@ -3,7 +3,7 @@ import { dayNumberOf } from '@switchboard/calendar';
 import { createDailyProfileMethod } from './daily-profile.ts';
 import { forecastSeries } from './forecast-series.ts';
 import { prepareRequest } from './special-days.ts';
-import { createWeekdaySeries } from './test-series.ts';
+import { createWeekdaySeries } from '../../test/series.ts';
 import type { SpecialDay } from './types.ts';
 
 // Three weeks of Monday–Friday with a flat [10, 10]; 2024-01-10 (Wednesday) is missing.

@@ -29,7 +29,7 @@ import {
 
 const finite = (name: string) => z.number({ error: `${name} must be a number` });
 
-export const StaffingTarget = z.discriminatedUnion('kind', [
+const StaffingTarget = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('service_level'),
     service_level: finite('target service_level')
@@ -41,7 +41,7 @@ export const StaffingTarget = z.discriminatedUnion('kind', [
     asa_s: finite('target asa_s').gt(0, 'target asa_s must be > 0 seconds'),
   }),
 ]);
-export type StaffingTarget = z.input<typeof StaffingTarget>;
+type StaffingTarget = z.input<typeof StaffingTarget>;
 
 const queueFields = {
   interval_s: finite('interval_s').gt(0, 'interval_s must be > 0 seconds'),
@@ -79,7 +79,7 @@ export type StaffingEvaluation = z.input<typeof StaffingEvaluation>;
 export const IntervalPlanRequest = z.object({ policy: StaffingPolicy, calls: z.array(calls) });
 export type IntervalPlanRequest = z.input<typeof IntervalPlanRequest>;
 
-export type QueueModel = 'erlang_c' | 'erlang_a';
+type QueueModel = 'erlang_c' | 'erlang_a';
 
 export interface StaffingMetrics {
   model: QueueModel;
@@ -94,9 +94,9 @@ export interface StaffingMetrics {
   p_abandon: number | null;
 }
 
-export type WaterfallStepId = 'volume' | 'workload' | 'concurrency' | 'erlang' | 'occupancy_cap' | 'shrinkage' | 'rounding';
+type WaterfallStepId = 'volume' | 'workload' | 'concurrency' | 'erlang' | 'occupancy_cap' | 'shrinkage' | 'rounding';
 
-export interface WaterfallStep {
+interface WaterfallStep {
   step: WaterfallStepId;
   value: number;
   unit: 'contacts' | 'erlangs' | 'agents' | 'fte';

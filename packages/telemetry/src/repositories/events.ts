@@ -22,20 +22,6 @@ export function countEventsByType(
   );
 }
 
-/** Stored rows and distinct event ids of one tenant: equal unless something was stored twice. */
-export async function countStoredEvents(
-  client: ClickHouseClient,
-  params: { tenantId: string },
-): Promise<{ rows: number; distinct: number }> {
-  const [row] = await queryRows(
-    client,
-    z.object({ rows: UInt64, distinct: UInt64 }),
-    `SELECT count() AS rows, uniqExact(event_id) AS distinct FROM events WHERE tenant_id = {tenantId:String}`,
-    { tenantId: params.tenantId },
-  );
-  return row ?? { rows: 0, distinct: 0 };
-}
-
 export const IngestKeyRecord = z.object({ tenant_id: z.string(), ingest_key: z.string(), accepted: UInt64 });
 export type IngestKeyRecord = z.infer<typeof IngestKeyRecord>;
 
@@ -52,33 +38,6 @@ export function listStoredIngestKeys(client: ClickHouseClient, params: { since: 
       WHERE received_at >= {since:DateTime64(3, 'UTC')} AND ingest_key != ''
       GROUP BY tenant_id, ingest_key`,
     { since: toChDateTime(params.since) },
-  );
-}
-
-export const IngestRejection = z.object({
-  batch_ref: z.string(),
-  event_index: z.number(),
-  event_id: z.string(),
-  reason: z.string(),
-  message: z.string(),
-  raw: z.string(),
-});
-export type IngestRejection = z.infer<typeof IngestRejection>;
-
-export function listIngestRejections(
-  client: ClickHouseClient,
-  params: { tenantId: string; batchRef?: string; limit: number },
-): Promise<IngestRejection[]> {
-  return queryRows(
-    client,
-    IngestRejection,
-    `SELECT batch_ref, event_index, event_id, reason, message, raw
-       FROM ingest_rejections FINAL
-      WHERE tenant_id = {tenantId:String}
-        AND ({batchRef:String} = '' OR batch_ref = {batchRef:String})
-      ORDER BY received_at DESC, event_index
-      LIMIT {limit:UInt32}`,
-    { tenantId: params.tenantId, batchRef: params.batchRef ?? '', limit: params.limit },
   );
 }
 

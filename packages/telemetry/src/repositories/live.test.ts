@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TelemetryEvent } from '@switchboard/contracts';
 import { createTelemetryStore, type TelemetryStore } from '../client.ts';
-import { encodeEventRow, eventColumns, NO_BATCH } from '../event-row.ts';
+import { encodeEventRow, eventColumns } from '../event-row.ts';
 import { migrateTelemetry } from '../migrate.ts';
 import { emptyLiveBase, getAgentCurrentStates, getLiveBase, getQueueWaiting } from './live.ts';
 
@@ -16,6 +16,8 @@ import { emptyLiveBase, getAgentCurrentStates, getLiveBase, getQueueWaiting } fr
  */
 
 const HOUR = 3_600_000;
+/** The batch id of rows that no request stored: these are inserted directly. */
+const NO_BATCH = '00000000-0000-0000-0000-000000000000';
 const tenantId = `live-${randomUUID()}`;
 const now = new Date(Math.floor(Date.now() / 1000) * 1000);
 const since = new Date(now.getTime() - 24 * HOUR);

@@ -47,7 +47,7 @@ const EpochMs = UInt64;
 const justAfter = (now: Date) => new Date(now.getTime() + 1);
 
 const WaitingContact = z.object({ queue_id: z.string(), interaction_id: z.string(), queued_ms: EpochMs });
-export type WaitingContact = z.infer<typeof WaitingContact>;
+type WaitingContact = z.infer<typeof WaitingContact>;
 
 /**
  * Per contact and queue over [from, to): the latest queue time and the latest answer or
@@ -163,7 +163,7 @@ const AgentLatest = z.object({
   /** Time of the latest answer, which carries the queue and channel. */
   answered_ms: EpochMs,
 });
-export type AgentLatest = z.infer<typeof AgentLatest>;
+type AgentLatest = z.infer<typeof AgentLatest>;
 
 /** Each agent's latest state, state change and answer over [from, to). `agentIds` narrows to a scope. */
 function getAgentLatest(

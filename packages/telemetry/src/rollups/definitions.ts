@@ -6,7 +6,7 @@ import { serviceLevelThresholdsS, SHORT_ABANDON_MS } from '@switchboard/contract
  * reads of the last minutes (queue-sums.ts) all take their SQL from here.
  */
 
-export interface Measure {
+interface Measure {
   name: string;
   /** `sum` columns are SimpleAggregateFunction(sum, Int64); `max` columns SimpleAggregateFunction(max, …). */
   kind: 'sum' | 'max';
@@ -122,15 +122,15 @@ function eventRollup(
 
 const queueReads = ['type', 'wait_ms', 'talk_ms', 'hold_ms', 'wrapup_ms'];
 
-export const queueRollup = eventRollup('queue_interval_15m', ['queue_id', 'channel'], queueMeasures, queueEventsWhere, queueReads);
+const queueRollup = eventRollup('queue_interval_15m', ['queue_id', 'channel'], queueMeasures, queueEventsWhere, queueReads);
 
 /** The queue rollup by minute, for the wallboard's rolling half hour (queue-sums.ts). */
-export const queueMinuteRollup = eventRollup('queue_interval_1m', ['queue_id', 'channel'], queueMeasures, queueEventsWhere, queueReads, '1m');
+const queueMinuteRollup = eventRollup('queue_interval_1m', ['queue_id', 'channel'], queueMeasures, queueEventsWhere, queueReads, '1m');
 
 const agentEventTypes = ['interaction.answered', 'interaction.ended', 'interaction.wrapup_ended', 'interaction.held', 'interaction.transferred'];
 
 /** What each agent did per queue and interval, for agent and team reports. */
-export const agentRollup = eventRollup(
+const agentRollup = eventRollup(
   'agent_interval_15m',
   ['agent_id', 'queue_id', 'channel'],
   queueMeasures.filter((m) => ['answered', 'handled', 'talk_ms_sum', 'hold_ms_sum', 'wrapups', 'wrapup_ms_sum', 'holds', 'transferred'].includes(m.name)),
@@ -147,7 +147,7 @@ export const botEventConditions = {
 } as const;
 
 /** Bot sessions by the interval they ended in. */
-export const botRollup = eventRollup(
+const botRollup = eventRollup(
   'bot_intent_interval_15m',
   ['bot_id', 'channel', 'intent', 'escalation_reason'],
   [
@@ -167,7 +167,7 @@ export const botRollup = eventRollup(
  * interval) and one per 15-minute interval covered by the state it closes (state_ms,
  * split exactly at the interval edges), all under the event's own source interval.
  */
-export const agentStateRollup: RollupDefinition = {
+const agentStateRollup: RollupDefinition = {
   table: 'agent_state_interval_15m',
   sourceColumn: 'source_interval',
   dims: ['agent_id', 'state'],

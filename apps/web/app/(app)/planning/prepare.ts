@@ -15,9 +15,9 @@ export type Overview = Planning['overview'];
 export type StaffingSetting = Planning['settings']['list'][number];
 export type ForecastData = Planning['forecast'];
 export type ForecastRow = ForecastData['intervals'][number];
-export type AccuracyData = Planning['accuracy'];
+type AccuracyData = Planning['accuracy'];
 export type AccuracyRow = AccuracyData['byHorizon'][number];
-export type StaffingData = Planning['staffing'];
+type StaffingData = Planning['staffing'];
 export type StaffingRow = StaffingData['intervals'][number];
 export type PlanningRun = Planning['runs'][number];
 
@@ -197,7 +197,7 @@ export interface WhatIf {
 }
 
 /** Patience a planner starts from when switching Erlang A on for a queue that had none. */
-export const DEFAULT_PATIENCE_S = 120;
+const DEFAULT_PATIENCE_S = 120;
 
 export function getWhatIfDefaults(policy: StoredPolicy): WhatIf {
   return {
@@ -211,7 +211,7 @@ export function getWhatIfDefaults(policy: StoredPolicy): WhatIf {
 }
 
 /** The stored policy with the what-if applied; the what-if always targets a service level. */
-export function applyWhatIf(policy: StoredPolicy, whatIf: WhatIf): StoredPolicy {
+function applyWhatIf(policy: StoredPolicy, whatIf: WhatIf): StoredPolicy {
   const { patience_s: _stored, ...rest } = policy;
   return {
     ...rest,
@@ -223,7 +223,7 @@ export function applyWhatIf(policy: StoredPolicy, whatIf: WhatIf): StoredPolicy 
   };
 }
 
-export interface WhatIfPoint {
+interface WhatIfPoint {
   interval_start: string;
   label: string;
   stored: number;

@@ -1,5 +1,5 @@
 import { dayNumberOf, dateOfDayNumber, weekdayOfDayNumber } from '@switchboard/calendar';
-import type { Day } from './types.ts';
+import type { Day } from '../src/forecast/types.ts';
 
 /** Weekdays from `from` for `weeks` weeks (Monday–Friday), values from `valuesOf(date, index)`. */
 export function createWeekdaySeries(from: string, weeks: number, valuesOf: (date: string, index: number) => number[]): Day[] {

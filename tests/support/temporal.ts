@@ -4,7 +4,7 @@ import path from 'node:path';
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 
 /**
- * The Temporal CLI (dev server) the project uses: TEMPORAL_CLI, .tools/bin/temporal (built
+ * The Temporal CLI (dev server) the tests start: TEMPORAL_CLI, .tools/bin/temporal (built
  * by scripts/temporal-cli.sh), or `temporal` on PATH — the same order as that script.
  */
 export function findTemporalCli(env: NodeJS.ProcessEnv = process.env): string {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { createDb, type Db, type DbHandle } from './client.ts';
-import { migrateDb } from './migrate.ts';
-import { tenants } from './schema.ts';
+import { createDb, type Db, type DbHandle } from '../src/client.ts';
+import { migrateDb } from '../src/migrate.ts';
+import { tenants } from '../src/schema.ts';
 
 /**
  * Runs a suite against in-memory PGlite and, when TEST_DATABASE_URL is set, a real

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { validateEvent, type IngestResult } from '@switchboard/contracts';
 
-export interface ReceivedRequest {
+interface ReceivedRequest {
   key: string | undefined;
   headers: IncomingMessage['headers'];
   body: Buffer;
