@@ -12,14 +12,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { dateOfDayNumber, dayNumberOf, weekdayOfDayNumber } from '@switchboard/calendar';
-import {
-  createSeededRandom,
-  createSeriesForecaster,
-  forecastSeries,
-  parseIntervalCsv,
-  runBankProtocol,
-  type Day,
-} from '@switchboard/planning';
+import { createSeededRandom, createSeriesForecaster, forecastSeries, parseIntervalCsv, runBankProtocol, type Day } from '@switchboard/planning';
 
 const SERIES = Number(process.env.BENCH_SERIES ?? 1000);
 const HISTORY_DAYS = 26 * 7;

@@ -59,11 +59,15 @@ function toArrow(events: readonly TelemetryEvent[]): Buffer {
     const values = rows.map((e) => e[field] ?? null);
     const sample = values.find((v) => v !== null);
     const type =
-      typeof sample === 'string' ? new Utf8()
-      : typeof sample === 'boolean' ? new Bool()
-      : Array.isArray(sample) ? new List(new Field('item', new Utf8(), true))
-      : values.every((v) => v === null || Number.isInteger(v)) ? new Int32()
-      : new Float64();
+      typeof sample === 'string'
+        ? new Utf8()
+        : typeof sample === 'boolean'
+          ? new Bool()
+          : Array.isArray(sample)
+            ? new List(new Field('item', new Utf8(), true))
+            : values.every((v) => v === null || Number.isInteger(v))
+              ? new Int32()
+              : new Float64();
     columns[field] = vectorFromArray(values, type);
   }
   return Buffer.from(tableToIPC(new Table(columns), 'stream'));
@@ -84,7 +88,10 @@ async function startHost(dataDir: string, port: number) {
   });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   for (let i = 0; i < 600; i++) {
-    const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -230,7 +230,17 @@ function contact(queueId: string, channel: string, waitS?: number): string {
     { ...base, event_id: randomUUID(), type: 'interaction.queued' },
     ...(waitS === undefined
       ? []
-      : [{ ...base, occurred_at: answeredAt, sent_at: answeredAt, event_id: randomUUID(), type: 'interaction.answered', agent_id: demoCenter.agents[0]!.id, wait_ms: waitS * 1000 }]),
+      : [
+          {
+            ...base,
+            occurred_at: answeredAt,
+            sent_at: answeredAt,
+            event_id: randomUUID(),
+            type: 'interaction.answered',
+            agent_id: demoCenter.agents[0]!.id,
+            wait_ms: waitS * 1000,
+          },
+        ]),
   ]
     .map((e) => JSON.stringify(e))
     .join('\n');
@@ -285,7 +295,9 @@ async function drive(base: string, jar: CookieJar, apiKey: string) {
     // 0 turns the stream off (a wait of Infinity would be a timer of 1 ms).
     while (INGEST_EVENTS_PER_S > 0 && performance.now() < deadline) {
       const started = performance.now();
-      const body = Array.from({ length: perBatch / 3 }, (_, i) => contact(queues[i % queues.length]!.id, queues[i % queues.length]!.channel, 1 + (i % 30))).join('\n');
+      const body = Array.from({ length: perBatch / 3 }, (_, i) =>
+        contact(queues[i % queues.length]!.id, queues[i % queues.length]!.channel, 1 + (i % 30)),
+      ).join('\n');
       await ingest(base, apiKey, `${body}\n`);
       ingested += perBatch;
       const wait = (perBatch / INGEST_EVENTS_PER_S) * 1000 - (performance.now() - started);

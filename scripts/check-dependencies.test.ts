@@ -9,10 +9,7 @@ afterAll(() => rmSync(fake, { recursive: true, force: true }));
 
 function workspace(dir: string, name: string, deps: string[], source: string) {
   mkdirSync(path.join(fake, dir, 'src'), { recursive: true });
-  writeFileSync(
-    path.join(fake, dir, 'package.json'),
-    JSON.stringify({ name, dependencies: Object.fromEntries(deps.map((d) => [d, '*'])) }),
-  );
+  writeFileSync(path.join(fake, dir, 'package.json'), JSON.stringify({ name, dependencies: Object.fromEntries(deps.map((d) => [d, '*'])) }));
   writeFileSync(path.join(fake, dir, 'src/index.ts'), source);
 }
 

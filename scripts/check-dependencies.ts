@@ -8,7 +8,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-
 /** Which internal packages each workspace may use. A workspace missing here fails the check. */
 const allowed: Record<string, readonly string[] | 'any-package'> = {
   '@switchboard/contracts': [],
@@ -20,8 +19,24 @@ const allowed: Record<string, readonly string[] | 'any-package'> = {
   '@switchboard/db': ['@switchboard/contracts'],
   '@switchboard/ingest': ['@switchboard/contracts', '@switchboard/telemetry'],
   '@switchboard/api': ['@switchboard/contracts', '@switchboard/calendar', '@switchboard/kpis', '@switchboard/telemetry', '@switchboard/db'],
-  '@switchboard/workflows': ['@switchboard/contracts', '@switchboard/calendar', '@switchboard/kpis', '@switchboard/planning', '@switchboard/telemetry', '@switchboard/db'],
-  '@switchboard/host': ['@switchboard/contracts', '@switchboard/calendar', '@switchboard/kpis', '@switchboard/telemetry', '@switchboard/db', '@switchboard/ingest', '@switchboard/api', '@switchboard/workflows'],
+  '@switchboard/workflows': [
+    '@switchboard/contracts',
+    '@switchboard/calendar',
+    '@switchboard/kpis',
+    '@switchboard/planning',
+    '@switchboard/telemetry',
+    '@switchboard/db',
+  ],
+  '@switchboard/host': [
+    '@switchboard/contracts',
+    '@switchboard/calendar',
+    '@switchboard/kpis',
+    '@switchboard/telemetry',
+    '@switchboard/db',
+    '@switchboard/ingest',
+    '@switchboard/api',
+    '@switchboard/workflows',
+  ],
   '@switchboard/web': 'any-package',
   '@switchboard/simulator-cli': 'any-package',
   '@switchboard/worker': 'any-package',
@@ -41,9 +56,7 @@ interface Workspace {
 }
 
 function listWorkspaces(root: string): Workspace[] {
-  const dirs = ['apps', 'packages'].flatMap((group) =>
-    readdirSync(path.join(root, group)).map((d) => path.join(root, group, d)),
-  );
+  const dirs = ['apps', 'packages'].flatMap((group) => readdirSync(path.join(root, group)).map((d) => path.join(root, group, d)));
   dirs.push(path.join(root, 'workflows'), path.join(root, 'tests'), path.join(root, 'bench'));
   return dirs
     .filter((dir) => statSync(path.join(dir, 'package.json'), { throwIfNoEntry: false }))

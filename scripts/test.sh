@@ -10,6 +10,7 @@ echo "==> static checks"
 npx tsx scripts/check-dependencies.ts
 npx tsx packages/contracts/scripts/generate-docs.ts --check
 npx tsx packages/kpis/scripts/generate-docs.ts --check
+npx prettier --check . --log-level warn || { echo 'formatting differs: run npm run format' >&2; exit 1; }
 npx eslint . --max-warnings=0
 npx knip --no-progress
 npx turbo run typecheck --output-logs=errors-only

@@ -191,7 +191,13 @@ describe.each(engines)('[%s]', (engine) => {
       passwords,
       emails,
       async newRuleA() {
-        const rule = await saveAlertRule(db, tenantA, null, { queueId: dirA.queues[0]!.id, metric: 'waiting', comparator: 'above', threshold: 9, severity: 'critical' });
+        const rule = await saveAlertRule(db, tenantA, null, {
+          queueId: dirA.queues[0]!.id,
+          metric: 'waiting',
+          comparator: 'above',
+          threshold: 9,
+          severity: 'critical',
+        });
         return rule!;
       },
       async newSpecialDayA() {
@@ -200,7 +206,16 @@ describe.each(engines)('[%s]', (engine) => {
         return saveSpecialDay(db, tenantA, null, { date, label: 'to remove', effect: 'exclude', multiplier: null });
       },
       async newOverrideA() {
-        const input = { queueId: dirA.queues[0]!.id, fromDate: '2027-01-01', toDate: '2027-01-01', fromMinute: null, toMinute: null, kind: 'set' as const, value: 1, label: 'to remove' };
+        const input = {
+          queueId: dirA.queues[0]!.id,
+          fromDate: '2027-01-01',
+          toDate: '2027-01-01',
+          fromMinute: null,
+          toMinute: null,
+          kind: 'set' as const,
+          value: 1,
+          label: 'to remove',
+        };
         return (await saveForecastOverride(db, tenantA, null, input))!;
       },
     };
@@ -246,7 +261,6 @@ describe.each(engines)('[%s]', (engine) => {
     }
     throw new Error('expected the call to fail, it succeeded');
   }
-
 
   describe('every procedure declares a policy and enforces it', () => {
     it('has a procedure to check and no stale sample inputs', () => {
@@ -350,7 +364,13 @@ describe.each(engines)('[%s]', (engine) => {
       expect(overwritten.code).toBe('NOT_FOUND');
 
       const foreignQueue = await rejection(
-        call(f.adminB, 'wallboard.alertRules.save', { queueId: f.dirA.queues[0]!.id, metric: 'waiting', comparator: 'above', threshold: 1, severity: 'warning' }),
+        call(f.adminB, 'wallboard.alertRules.save', {
+          queueId: f.dirA.queues[0]!.id,
+          metric: 'waiting',
+          comparator: 'above',
+          threshold: 1,
+          severity: 'warning',
+        }),
       );
       expect(foreignQueue.code).toBe('NOT_FOUND');
 
@@ -453,8 +473,14 @@ describe.each(engines)('[%s]', (engine) => {
       expect(statuses).toContain(429);
       // Once limited, every further attempt is limited too (2xx or 401 never returns).
       const first429 = statuses.indexOf(429);
-      expect(statuses.slice(first429).every((s) => s === 429), `statuses ${statuses.join(',')}`).toBe(true);
-      expect(statuses.slice(0, first429).every((s) => s === 401), `statuses ${statuses.join(',')}`).toBe(true);
+      expect(
+        statuses.slice(first429).every((s) => s === 429),
+        `statuses ${statuses.join(',')}`,
+      ).toBe(true);
+      expect(
+        statuses.slice(0, first429).every((s) => s === 401),
+        `statuses ${statuses.join(',')}`,
+      ).toBe(true);
 
       // The limit is on attempts, not failures: the right password does not get through either.
       const right = await signIn(f.emails.supervisor, f.passwords[f.emails.supervisor]!);

@@ -85,7 +85,6 @@ async function ingest(events: readonly TelemetryEvent[]): Promise<void> {
   await postAll(url, apiKey, events);
 }
 
-
 beforeAll(async () => {
   // The test command builds the app (scripts/setup.sh); this file only uses the build.
   if (!existsSync(path.join(repoRoot, 'apps/web/.next/BUILD_ID'))) {
@@ -219,21 +218,33 @@ describe('the wallboard follows events as they arrive', () => {
     await ui(() => text(tile.getByTestId('offered-answered'))).toMatch(/^[\d,]+ \/ [\d,]+$/);
     const read = async () => {
       const [offered = NaN, answered = NaN] = (await tile.getByTestId('offered-answered').textContent())!.split('/').map(num);
-      return { waiting: num(await tile.getByTestId('waiting').textContent()), offered, answered, totalOffered: num(await p.getByTestId('total-offered').textContent()) };
+      return {
+        waiting: num(await tile.getByTestId('waiting').textContent()),
+        offered,
+        answered,
+        totalOffered: num(await p.getByTestId('total-offered').textContent()),
+      };
     };
     const before = await read();
 
     // Three contacts offered and queued a moment ago, nobody answers yet.
     const queuedAt = Math.max(Date.now() - 2_000, localDayStartOf(new Date(), timezone).getTime());
     const contacts = [1, 2, 3].map(() => ({ interaction_id: randomUUID(), queue_id: liveQueue.id, channel: liveQueue.channel }));
-    await ingest(contacts.flatMap((c) => [{ ...envelope(queuedAt), ...c, type: 'interaction.offered' as const }, { ...envelope(queuedAt), ...c, type: 'interaction.queued' as const }]));
+    await ingest(
+      contacts.flatMap((c) => [
+        { ...envelope(queuedAt), ...c, type: 'interaction.offered' as const },
+        { ...envelope(queuedAt), ...c, type: 'interaction.queued' as const },
+      ]),
+    );
     await expect
       .poll(read, { timeout: LIVE_TIMEOUT_MS })
       .toEqual({ waiting: before.waiting + 3, offered: before.offered + 3, answered: before.answered, totalOffered: before.totalOffered + 3 });
 
     // Now an agent answers all three: nobody waits any more, answered catches up.
     const answeredAt = Math.max(Date.now(), queuedAt + 1_000);
-    await ingest(contacts.map((c) => ({ ...envelope(answeredAt), ...c, type: 'interaction.answered' as const, agent_id: liveAgent.id, wait_ms: answeredAt - queuedAt })));
+    await ingest(
+      contacts.map((c) => ({ ...envelope(answeredAt), ...c, type: 'interaction.answered' as const, agent_id: liveAgent.id, wait_ms: answeredAt - queuedAt })),
+    );
     await expect
       .poll(read, { timeout: LIVE_TIMEOUT_MS })
       .toEqual({ waiting: before.waiting, offered: before.offered + 3, answered: before.answered + 3, totalOffered: before.totalOffered + 3 });

@@ -61,7 +61,10 @@ const form = () => new URLSearchParams(Object.entries(rule).map(([k, v]): [strin
 const attacks: Attack[] = [
   {
     name: 'a form post (application/x-www-form-urlencoded)',
-    request: () => ({ path: SAVE, init: { method: 'POST', headers: { origin: t.url, 'content-type': 'application/x-www-form-urlencoded' }, body: form().toString() } }),
+    request: () => ({
+      path: SAVE,
+      init: { method: 'POST', headers: { origin: t.url, 'content-type': 'application/x-www-form-urlencoded' }, body: form().toString() },
+    }),
     status: 415,
     error: 'unsupported_media_type',
   },
@@ -90,7 +93,10 @@ const attacks: Attack[] = [
   },
   {
     name: 'a JSON post from a foreign Origin',
-    request: () => ({ path: SAVE, init: { method: 'POST', headers: { origin: 'https://evil.example', 'content-type': 'application/json' }, body: JSON.stringify(rule) } }),
+    request: () => ({
+      path: SAVE,
+      init: { method: 'POST', headers: { origin: 'https://evil.example', 'content-type': 'application/json' }, body: JSON.stringify(rule) },
+    }),
     status: 403,
     error: 'forbidden_origin',
   },
@@ -102,7 +108,10 @@ const attacks: Attack[] = [
   },
   {
     name: 'a JSON post marked Sec-Fetch-Site: cross-site (no Origin)',
-    request: () => ({ path: SAVE, init: { method: 'POST', headers: { 'sec-fetch-site': 'cross-site', 'content-type': 'application/json' }, body: JSON.stringify(rule) } }),
+    request: () => ({
+      path: SAVE,
+      init: { method: 'POST', headers: { 'sec-fetch-site': 'cross-site', 'content-type': 'application/json' }, body: JSON.stringify(rule) },
+    }),
     status: 403,
     error: 'forbidden_origin',
   },
@@ -116,19 +125,20 @@ const attacks: Attack[] = [
     name: 'a CORS preflight (OPTIONS), which must not grant a foreign page JSON posts',
     request: () => ({
       path: SAVE,
-      init: { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } },
+      init: {
+        method: 'OPTIONS',
+        headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      },
     }),
     status: 405,
     error: 'method_not_allowed',
   },
-  ...['PUT', 'DELETE', 'PATCH'].map(
-    (method): Attack => ({
-      name: `the mutation over ${method}`,
-      request: () => ({ path: SAVE, init: { method, headers: { origin: t.url, 'content-type': 'application/json' }, body: JSON.stringify(rule) } }),
-      status: 405,
-      error: 'method_not_allowed',
-    }),
-  ),
+  ...['PUT', 'DELETE', 'PATCH'].map((method): Attack => ({
+    name: `the mutation over ${method}`,
+    request: () => ({ path: SAVE, init: { method, headers: { origin: t.url, 'content-type': 'application/json' }, body: JSON.stringify(rule) } }),
+    status: 405,
+    error: 'method_not_allowed',
+  })),
 ];
 
 describe('the tRPC API refuses cross-site mutations', () => {

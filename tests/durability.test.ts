@@ -38,7 +38,11 @@ const REPLAYS = 6;
 const random = createSeededRandom(9);
 const run = promisify(execFile);
 
-const cookieHeader = (res: Response) => res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+const cookieHeader = (res: Response) =>
+  res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
 
 async function signIn(url: string, email: string, password: string): Promise<string> {
   const res = await fetch(`${url}/api/auth/sign-in/email`, {
@@ -145,9 +149,9 @@ describe('durability under SIGKILL', () => {
     await waitForRollups(url);
 
     // Through the API, as a supervisor sees them.
-    const users = z.array(z.object({ role: z.string(), email: z.string(), password: z.string() })).parse(
-      JSON.parse(readFileSync(path.join(dataDir, 'demo-users.json'), 'utf8')),
-    );
+    const users = z
+      .array(z.object({ role: z.string(), email: z.string(), password: z.string() }))
+      .parse(JSON.parse(readFileSync(path.join(dataDir, 'demo-users.json'), 'utf8')));
     const supervisor = users.find((u) => u.role === 'supervisor')!;
     const cookie = await signIn(url, supervisor.email, supervisor.password);
     const offered = events.filter((e) => e.type === 'interaction.offered');

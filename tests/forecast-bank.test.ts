@@ -4,14 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dateOfDayNumber, dayNumberOf, weekdayOfDayNumber } from '@switchboard/calendar';
-import {
-  createSeriesForecaster,
-  methodNames,
-  parseIntervalCsv,
-  runBankProtocol,
-  type BacktestScore,
-  type SpecialDay,
-} from '@switchboard/planning';
+import { createSeriesForecaster, methodNames, parseIntervalCsv, runBankProtocol, type BacktestScore, type SpecialDay } from '@switchboard/planning';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 const dataFile = path.join(repoRoot, 'tests/data/bank-calls-5min.csv');
@@ -71,7 +64,8 @@ describe('forecasting on the bank call series (tests/data/README.md protocol)', 
     const closures: SpecialDay[] = [];
     for (let n = dayNumberOf(bank[0]!.date); n <= dayNumberOf(bank[bank.length - 1]!.date); n++) {
       const weekday = weekdayOfDayNumber(n);
-      if (weekday >= 1 && weekday <= 5 && !present.has(dateOfDayNumber(n))) closures.push({ date: dateOfDayNumber(n), label: 'closed', effect: 'multiply', multiplier: 0 });
+      if (weekday >= 1 && weekday <= 5 && !present.has(dateOfDayNumber(n)))
+        closures.push({ date: dateOfDayNumber(n), label: 'closed', effect: 'multiply', multiplier: 0 });
     }
     expect(closures.map((c) => c.date)).toEqual(['2003-04-04', '2003-04-07', '2003-05-26', '2003-07-04', '2003-09-01', '2003-10-14']);
     const withCalendar = score('auto', closures);

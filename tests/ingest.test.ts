@@ -136,9 +136,7 @@ describe('POST /api/v1/events', () => {
     const { tenantId, apiKey } = await t.createTenant();
     const body = ndjson(sampleInteraction(new Date(Date.now() - 60_000)));
     const key = `concurrent-${randomUUID()}`;
-    const answers = await Promise.all(
-      Array.from({ length: 5 }, () => post(t.url, apiKey, body, { 'idempotency-key': key }).then((r) => r.json())),
-    );
+    const answers = await Promise.all(Array.from({ length: 5 }, () => post(t.url, apiKey, body, { 'idempotency-key': key }).then((r) => r.json())));
     expect(answers.map((a) => IngestResult.parse(a).replayed).filter((r) => !r)).toHaveLength(1);
     expect(await stored(tenantId)).toBe(4);
   });
@@ -241,16 +239,13 @@ describe('POST /api/v1/events', () => {
       text: 'My card is 4111 1111 1111 1111, mail jane.doe@example.com or call +1 (415) 555-0134; order 12345.',
     };
     expect((await post(t.url, apiKey, ndjson([segment]))).status).toBe(200);
-    const [row] = await queryRows(
-      t.host.telemetry.client,
-      z.object({ text: z.string() }),
-      'SELECT text FROM events WHERE tenant_id = {tenantId:String}',
-      { tenantId },
-    );
+    const [row] = await queryRows(t.host.telemetry.client, z.object({ text: z.string() }), 'SELECT text FROM events WHERE tenant_id = {tenantId:String}', {
+      tenantId,
+    });
     expect(row!.text).toBe('My card is [card], mail [email] or call [phone]; order 12345.');
   });
 
-  it('never shows one tenant the other tenant\'s events', async () => {
+  it("never shows one tenant the other tenant's events", async () => {
     const a = await t.createTenant();
     const b = await t.createTenant();
     await post(t.url, a.apiKey, ndjson(sampleInteraction(new Date())));
@@ -265,7 +260,10 @@ describe('POST /api/v1/events', () => {
     // Kiritimati is UTC+14 all year: its day starts at 10:00 UTC the day before.
     const tenant = await t.createTenant({ timezone: 'Pacific/Kiritimati' });
     const statusOf = async () =>
-      (await (await fetch(`${t.url}/api/v1/status`, { headers: { authorization: `Bearer ${tenant.apiKey}` } })).json()) as { day_start: string; events_today: number };
+      (await (await fetch(`${t.url}/api/v1/status`, { headers: { authorization: `Bearer ${tenant.apiKey}` } })).json()) as {
+        day_start: string;
+        events_today: number;
+      };
     const dayStart = new Date((await statusOf()).day_start);
     expect(dayStart.toISOString().slice(11)).toBe('10:00:00.000Z');
     expect(Date.now() - dayStart.getTime()).toBeGreaterThanOrEqual(0);

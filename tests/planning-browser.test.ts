@@ -70,10 +70,13 @@ const num = (shown: string | null): number => {
 
 /** A tRPC query as the signed-in page makes it, for the numbers behind what the screen shows. */
 async function query<T>(p: Page, procedure: string, input: unknown): Promise<T> {
-  const body = await p.evaluate(async (path) => {
-    const res = await fetch(path);
-    return { status: res.status, json: (await res.json()) as unknown };
-  }, `/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`);
+  const body = await p.evaluate(
+    async (path) => {
+      const res = await fetch(path);
+      return { status: res.status, json: (await res.json()) as unknown };
+    },
+    `/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`,
+  );
   expect(body.status, JSON.stringify(body.json)).toBe(200);
   return (body.json as { result: { data: T } }).result.data;
 }
@@ -88,7 +91,6 @@ async function shot(p: Page, name: string): Promise<void> {
 async function ingest(events: readonly TelemetryEvent[], apiKey: string): Promise<void> {
   await postAll(url, apiKey, events);
 }
-
 
 beforeAll(async () => {
   if (!existsSync(path.join(repoRoot, 'apps/web/.next/BUILD_ID'))) {
@@ -162,39 +164,45 @@ async function openQueueDay(p: Page, view: 'Forecast vs actual' | 'Staffing & wh
 }
 
 describe('the planner', () => {
-  it('runs a forecast and follows it to the end', async () => {
-    const p = page();
-    expect(await signInThroughForm(p, url, users.planner, pacer)).toBe(200);
-    await p.waitForURL((u) => u.pathname === '/planning', { timeout: UI_TIMEOUT_MS });
-    await p.getByTestId('no-forecast').waitFor({ timeout: UI_TIMEOUT_MS });
-    expect(await p.getByTestId('read-only').count()).toBe(0);
-    await shot(p, 'planning-empty');
+  it(
+    'runs a forecast and follows it to the end',
+    async () => {
+      const p = page();
+      expect(await signInThroughForm(p, url, users.planner, pacer)).toBe(200);
+      await p.waitForURL((u) => u.pathname === '/planning', { timeout: UI_TIMEOUT_MS });
+      await p.getByTestId('no-forecast').waitFor({ timeout: UI_TIMEOUT_MS });
+      expect(await p.getByTestId('read-only').count()).toBe(0);
+      await shot(p, 'planning-empty');
 
-    const runForm = p.getByRole('form', { name: 'Run a forecast' });
-    await runForm.getByLabel('Forecast from').fill(startDate);
-    await runForm.getByLabel('Horizon (days)').fill(String(HORIZON_DAYS));
-    await runForm.getByRole('button', { name: 'Run forecast now' }).click();
+      const runForm = p.getByRole('form', { name: 'Run a forecast' });
+      await runForm.getByLabel('Forecast from').fill(startDate);
+      await runForm.getByLabel('Horizon (days)').fill(String(HORIZON_DAYS));
+      await runForm.getByRole('button', { name: 'Run forecast now' }).click();
 
-    // The run shows up running (with its progress bar), unless it finished between two polls.
-    const forecastRun = p.getByTestId('run').filter({ hasText: 'Forecast' }).first();
-    await ui(() => forecastRun.getByTestId('run-status').textContent()).toMatch(/running|completed/);
-    if ((await text(forecastRun.getByTestId('run-status'))) === 'running') {
-      expect(await forecastRun.locator('progress').count()).toBe(1);
-      await shot(p, 'planning-run-progress');
-    }
-    await ui(() => forecastRun.getByTestId('run-status').textContent(), RUN_TIMEOUT_MS).toBe('completed');
+      // The run shows up running (with its progress bar), unless it finished between two polls.
+      const forecastRun = p.getByTestId('run').filter({ hasText: 'Forecast' }).first();
+      await ui(() => forecastRun.getByTestId('run-status').textContent()).toMatch(/running|completed/);
+      if ((await text(forecastRun.getByTestId('run-status'))) === 'running') {
+        expect(await forecastRun.locator('progress').count()).toBe(1);
+        await shot(p, 'planning-run-progress');
+      }
+      await ui(() => forecastRun.getByTestId('run-status').textContent(), RUN_TIMEOUT_MS).toBe('completed');
 
-    // Its link opens the workflow in the Temporal Web UI.
-    const overview = await query<OverviewAnswer>(p, 'planning.overview', undefined);
-    expect(overview.engine).toMatchObject({ configured: true, uiUrl: TEMPORAL_UI_URL });
-    expect(overview.versions[0]?.start_date).toBe(startDate);
-    const runs = await query<{ workflowId: string; type: string }[]>(p, 'planning.runs', undefined);
-    const workflowId = runs.find((r) => r.type === 'forecastWorkflow' && r.workflowId.endsWith(`:${startDate}`))!.workflowId;
-    expect(await forecastRun.getByRole('link').getAttribute('href')).toBe(`${TEMPORAL_UI_URL}/namespaces/${overview.engine.namespace}/workflows/${encodeURIComponent(workflowId)}`);
+      // Its link opens the workflow in the Temporal Web UI.
+      const overview = await query<OverviewAnswer>(p, 'planning.overview', undefined);
+      expect(overview.engine).toMatchObject({ configured: true, uiUrl: TEMPORAL_UI_URL });
+      expect(overview.versions[0]?.start_date).toBe(startDate);
+      const runs = await query<{ workflowId: string; type: string }[]>(p, 'planning.runs', undefined);
+      const workflowId = runs.find((r) => r.type === 'forecastWorkflow' && r.workflowId.endsWith(`:${startDate}`))!.workflowId;
+      expect(await forecastRun.getByRole('link').getAttribute('href')).toBe(
+        `${TEMPORAL_UI_URL}/namespaces/${overview.engine.namespace}/workflows/${encodeURIComponent(workflowId)}`,
+      );
 
-    // The completed run refreshes the page on its own: the new version's forecast is on screen.
-    await p.getByTestId('forecast-chart').waitFor({ timeout: UI_TIMEOUT_MS });
-  }, RUN_TIMEOUT_MS + 60_000);
+      // The completed run refreshes the page on its own: the new version's forecast is on screen.
+      await p.getByTestId('forecast-chart').waitFor({ timeout: UI_TIMEOUT_MS });
+    },
+    RUN_TIMEOUT_MS + 60_000,
+  );
 
   it('sees forecast vs actual for a queue, with the method and its accuracy', async () => {
     const p = page();
@@ -242,7 +250,12 @@ describe('the planner', () => {
     const p = page();
     await openQueueDay(p, 'Staffing & what-if');
     const overview = await query<OverviewAnswer>(p, 'planning.overview', undefined);
-    const staffing = await query<StaffingAnswer>(p, 'planning.staffing', { versionId: overview.staffingVersions[0]!.version_id, queueKey: queue.id, date: comparedDay, days: 1 });
+    const staffing = await query<StaffingAnswer>(p, 'planning.staffing', {
+      versionId: overview.staffingVersions[0]!.version_id,
+      queueKey: queue.id,
+      date: comparedDay,
+      days: 1,
+    });
     const policy = StaffingPolicy.omit({ aht_s: true }).parse(staffing.policy);
 
     // A mid-morning interval with contacts, not the busiest (that one opens by default).
@@ -274,7 +287,12 @@ describe('the planner', () => {
   it('changes a what-if and sees the day recomputed at once, without asking the server', async () => {
     const p = page();
     const overview = await query<OverviewAnswer>(p, 'planning.overview', undefined);
-    const staffing = await query<StaffingAnswer>(p, 'planning.staffing', { versionId: overview.staffingVersions[0]!.version_id, queueKey: queue.id, date: comparedDay, days: 1 });
+    const staffing = await query<StaffingAnswer>(p, 'planning.staffing', {
+      versionId: overview.staffingVersions[0]!.version_id,
+      queueKey: queue.id,
+      date: comparedDay,
+      days: 1,
+    });
     const policy = StaffingPolicy.omit({ aht_s: true }).parse(staffing.policy);
     const storedHours = staffing.intervals.reduce((s, r) => s + r.required_fte, 0) * (policy.interval_s / 3600);
     const whatIf = p.getByTestId('what-if');
@@ -371,7 +389,11 @@ describe('a supervisor', () => {
 
     // The screen is only the friendly part: the API refuses the supervisor's run too.
     const status = await p.evaluate(async () => {
-      const res = await fetch('/api/trpc/planning.runForecast', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ startDate: '2030-01-01' }) });
+      const res = await fetch('/api/trpc/planning.runForecast', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ startDate: '2030-01-01' }),
+      });
       return res.status;
     });
     expect(status).toBe(403);

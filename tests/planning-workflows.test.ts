@@ -66,7 +66,8 @@ async function withForecast<T>(tenantId: string, during: (handle: WorkflowHandle
   return worker.runUntil(during(handle));
 }
 
-const runForecast = (tenantId: string, activities?: ActivityOverrides): Promise<ForecastWorkflowResult> => withForecast(tenantId, (handle) => handle.result(), activities);
+const runForecast = (tenantId: string, activities?: ActivityOverrides): Promise<ForecastWorkflowResult> =>
+  withForecast(tenantId, (handle) => handle.result(), activities);
 
 /** Reads until `done` holds (visibility is eventually consistent on the dev server), ten seconds at most. */
 async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
@@ -137,7 +138,8 @@ describe('planning workflows on the Temporal dev server', () => {
   it('scores a published version against actuals as they arrive', async () => {
     const tenantId = await seedPlanningTenant(t);
     const result = await runForecast(tenantId);
-    const ledgerAt = (now: Date, by: 'horizon' | 'slot' = 'horizon') => getAccuracyLedger(t.host.telemetry.client, { tenantId, now, timezone: demoCenter.timezone, by });
+    const ledgerAt = (now: Date, by: 'horizon' | 'slot' = 'horizon') =>
+      getAccuracyLedger(t.host.telemetry.client, { tenantId, now, timezone: demoCenter.timezone, by });
 
     const versionStart = new Date((await listForecastVersions(t.host.telemetry.client, tenantId))[0]!.train_until);
     expect((await ledgerAt(versionStart)).length).toBe(0);
@@ -234,7 +236,10 @@ describe('planning workflows on the Temporal dev server', () => {
     await env.client.schedule.getHandle(forecastScheduleId(tenantId)).delete();
 
     const result = await runForecast(tenantId);
-    const runs = await eventually(() => planning.listRuns(tenantId), (r) => r.length >= 2);
+    const runs = await eventually(
+      () => planning.listRuns(tenantId),
+      (r) => r.length >= 2,
+    );
     expect(runs.map((r) => [r.type, r.status]).sort()).toEqual([
       ['forecastWorkflow', 'COMPLETED'],
       ['staffingWorkflow', 'COMPLETED'],
@@ -249,7 +254,10 @@ describe('failures and progress', () => {
     // A well-formed id of no tenant: the input passes validation and the lookup fails the same way every time.
     const tenantId = randomUUID();
     const { error, history } = await withForecast(tenantId, async (handle) => ({
-      error: await handle.result().then(() => null, (e: unknown) => e),
+      error: await handle.result().then(
+        () => null,
+        (e: unknown) => e,
+      ),
       history: await handle.fetchHistory(),
     }));
 

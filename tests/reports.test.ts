@@ -211,7 +211,9 @@ describe('reports over one simulated day', () => {
 
   it('refuses ranges it cannot answer with a reason', async () => {
     await expect(admin.reports.run({ from: date, to: '2020-01-01', grain: 'day', dimension: 'queue' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
-    await expect(admin.reports.run({ from: '2025-01-01', to: '2025-06-30', grain: '15m', dimension: 'queue' })).rejects.toThrow(/intraday grains cover at most/);
+    await expect(admin.reports.run({ from: '2025-01-01', to: '2025-06-30', grain: '15m', dimension: 'queue' })).rejects.toThrow(
+      /intraday grains cover at most/,
+    );
   });
 });
 
@@ -227,7 +229,13 @@ describe('reports on the tenant calendar', () => {
     const values = [];
     for (let at = from.getTime(); at < to.getTime(); at += 900_000) {
       const offered = toLocalSlot(at, timezone, 60).slot + 1;
-      values.push({ tenant_id: seeded.tenantId, interval_start: new Date(at).toISOString().slice(0, 19).replace('T', ' '), queue_id: 'q1', channel: 'voice', offered });
+      values.push({
+        tenant_id: seeded.tenantId,
+        interval_start: new Date(at).toISOString().slice(0, 19).replace('T', ' '),
+        queue_id: 'q1',
+        channel: 'voice',
+        offered,
+      });
     }
     await t.host.telemetry.client.insert({ table: 'queue_interval_15m', values, format: 'JSONEachRow' });
     return seeded.callers[0]!;
@@ -242,7 +250,12 @@ describe('reports on the tenant calendar', () => {
     expect(quarters.series).toHaveLength(100);
     expect(quarters.series.map((p) => p.kpis.offered)).toEqual(localDayHoursOffered(zone, '2025-11-02', 15));
     const hours = await run(fall, '2025-11-02', '2025-11-02', '60m');
-    expect(hours.series.map((p) => p.bucket).slice(0, 4)).toEqual(['2025-11-02T04:00:00.000Z', '2025-11-02T05:00:00.000Z', '2025-11-02T06:00:00.000Z', '2025-11-02T07:00:00.000Z']);
+    expect(hours.series.map((p) => p.bucket).slice(0, 4)).toEqual([
+      '2025-11-02T04:00:00.000Z',
+      '2025-11-02T05:00:00.000Z',
+      '2025-11-02T06:00:00.000Z',
+      '2025-11-02T07:00:00.000Z',
+    ]);
     // 01:00 happens twice, each an hour of four quarter-hours with 2 contacts.
     expect(hours.series.map((p) => p.kpis.offered).slice(0, 4)).toEqual([4, 8, 8, 12]);
     expect(hours.total.kpis.offered).toBe(quarters.total.kpis.offered);

@@ -14,7 +14,7 @@ afterAll(() => {
 });
 
 describe('the host serves the pages and the status API on one port', () => {
-  it('renders /ingest and shows today\'s per-queue counts to the holder of the tenant key only', async () => {
+  it("renders /ingest and shows today's per-queue counts to the holder of the tenant key only", async () => {
     host = spawnHost(dataDir, await freePort(), { SWITCHBOARD_WEB: '1' });
     await waitReady(host);
     const apiKey = readFileSync(path.join(dataDir, 'demo-api-key'), 'utf8').trim();

@@ -31,12 +31,7 @@ export function sampleInteraction(at: Date, overrides: { queue_id?: string; wait
 
 export const ndjson = (events: readonly unknown[]): string => events.map((e) => JSON.stringify(e)).join('\n') + '\n';
 
-export function post(
-  url: string,
-  apiKey: string | undefined,
-  body: string | Uint8Array,
-  headers: Record<string, string> = {},
-): Promise<Response> {
+export function post(url: string, apiKey: string | undefined, body: string | Uint8Array, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`${url}/api/v1/events`, {
     method: 'POST',
     headers: {

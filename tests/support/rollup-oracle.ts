@@ -17,9 +17,21 @@ const interval = (iso: string) => startOf(iso, 900_000);
 const chTime = z.string().transform((v) => `${v.replace(' ', 'T')}.000Z`);
 
 const queueColumns = [
-  'offered', 'answered', ...serviceLevelThresholdsS.map((s) => `answered_within_${s}s`), 'abandoned', 'short_abandoned',
-  'wait_answered_ms_sum', 'wait_abandoned_ms_sum', 'wait_ms_max', 'handled', 'talk_ms_sum', 'hold_ms_sum', 'wrapups',
-  'wrapup_ms_sum', 'holds', 'transferred',
+  'offered',
+  'answered',
+  ...serviceLevelThresholdsS.map((s) => `answered_within_${s}s`),
+  'abandoned',
+  'short_abandoned',
+  'wait_answered_ms_sum',
+  'wait_abandoned_ms_sum',
+  'wait_ms_max',
+  'handled',
+  'talk_ms_sum',
+  'hold_ms_sum',
+  'wrapups',
+  'wrapup_ms_sum',
+  'holds',
+  'transferred',
 ];
 const agentColumns = ['answered', 'handled', 'talk_ms_sum', 'hold_ms_sum', 'wrapups', 'wrapup_ms_sum', 'holds', 'transferred'];
 const stateColumns = ['state_ms', 'entries'];
@@ -75,7 +87,8 @@ export function expectedRollups(sent: readonly TelemetryEvent[]): RollupCells {
       const agentValues = Object.fromEntries(
         Object.entries({ answered, handled, talk_ms_sum, hold_ms_sum, wrapups, wrapup_ms_sum, holds, transferred }).filter(([, v]) => v !== undefined),
       ) as Record<string, number>;
-      if ('agent_id' in e && Object.keys(agentValues).length > 0) add(agent, `${e.agent_id}|${e.queue_id}|${e.channel}|${interval(e.occurred_at)}`, agentValues);
+      if ('agent_id' in e && Object.keys(agentValues).length > 0)
+        add(agent, `${e.agent_id}|${e.queue_id}|${e.channel}|${interval(e.occurred_at)}`, agentValues);
     }
     if (e.type === 'agent.state_changed') {
       add(state, `${e.agent_id}|${e.state}|${interval(e.occurred_at)}`, { entries: 1 });

@@ -11,7 +11,10 @@ export function findTemporalCli(env: NodeJS.ProcessEnv = process.env): string {
   const candidates = [
     env.TEMPORAL_CLI,
     path.join(repoRoot, '.tools/bin/temporal'),
-    ...(env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, 'temporal')),
+    ...(env.PATH ?? '')
+      .split(path.delimiter)
+      .filter(Boolean)
+      .map((dir) => path.join(dir, 'temporal')),
   ].filter((c): c is string => Boolean(c));
   for (const candidate of candidates) {
     try {

@@ -188,9 +188,10 @@ export function createPlanningActivities(deps: PlanningDeps) {
         history,
         startDate: input.startDate,
         horizonDays: input.horizonDays,
-        specialDays: specialDays.map(
-          (d): SpecialDay =>
-            d.effect === 'multiply' ? { date: d.date, label: d.label, effect: 'multiply', multiplier: d.multiplier ?? 1 } : { date: d.date, label: d.label, effect: 'exclude' },
+        specialDays: specialDays.map((d): SpecialDay =>
+          d.effect === 'multiply'
+            ? { date: d.date, label: d.label, effect: 'multiply', multiplier: d.multiplier ?? 1 }
+            : { date: d.date, label: d.label, effect: 'exclude' },
         ),
         overrides,
       });
@@ -202,7 +203,13 @@ export function createPlanningActivities(deps: PlanningDeps) {
         methods: result.methods,
       });
       const volume = result.methods.find((m) => m.measure === 'volume');
-      return { queueId: input.queueId, method: volume?.method ?? 'none', backtestWape: volume?.backtest_wape ?? null, intervals: result.intervals.length, written };
+      return {
+        queueId: input.queueId,
+        method: volume?.method ?? 'none',
+        backtestWape: volume?.backtest_wape ?? null,
+        intervals: result.intervals.length,
+        written,
+      };
     },
 
     async publishForecast(raw: PublishForecastInput): Promise<boolean> {
@@ -252,11 +259,13 @@ export function createPlanningActivities(deps: PlanningDeps) {
           to,
           now: from,
         });
-        const requirements = await deps.math.staffQueue({ queueId: queue.key, policy, plannedAhtS: setting?.plannedAhtS, intervals: forecast }).catch((error: unknown) => {
-          // The staffing math is pure: its RangeError (Erlang A past its queue-state bound) comes back for
-          // the same settings on every attempt. The pool's own failures (a thread lost) are plain Errors.
-          throw error instanceof RangeError ? permanent('StaffingUnsolvable', `queue ${queue.key}: ${error.message}`, error) : error;
-        });
+        const requirements = await deps.math
+          .staffQueue({ queueId: queue.key, policy, plannedAhtS: setting?.plannedAhtS, intervals: forecast })
+          .catch((error: unknown) => {
+            // The staffing math is pure: its RangeError (Erlang A past its queue-state bound) comes back for
+            // the same settings on every attempt. The pool's own failures (a thread lost) are plain Errors.
+            throw error instanceof RangeError ? permanent('StaffingUnsolvable', `queue ${queue.key}: ${error.message}`, error) : error;
+          });
         rows.push(...requirements);
         Context.current().heartbeat(queue.key);
       }

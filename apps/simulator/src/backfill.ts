@@ -39,7 +39,17 @@ export async function runBackfill(args: BackfillArgs, apiKey: string, signal: Ab
   const from = to - Math.round(args.days * DAY_MS);
   const stats = createRunStats();
   const progress: Progress = createProgress('backfill', from, to, stats);
-  const runId = createRunId({ mode: 'backfill', seed: args.seed, from, to, batch: args.batch, staffing: args.staffing, volume: args.volume, gzip: args.gzip, timezone: args.timezone });
+  const runId = createRunId({
+    mode: 'backfill',
+    seed: args.seed,
+    from,
+    to,
+    batch: args.batch,
+    staffing: args.staffing,
+    volume: args.volume,
+    gzip: args.gzip,
+    timezone: args.timezone,
+  });
   const sender = new EventSender({
     url: args.url,
     apiKey,
@@ -69,7 +79,15 @@ export async function runBackfill(args: BackfillArgs, apiKey: string, signal: Ab
 
   try {
     let pending: TelemetryEvent[] = [];
-    for (const event of simulate({ config: { ...demoCenter, timezone: args.timezone }, traffic: demoTraffic, seed: args.seed, start: from, end: to, staffingFactor: args.staffing, volumeFactor: args.volume })) {
+    for (const event of simulate({
+      config: { ...demoCenter, timezone: args.timezone },
+      traffic: demoTraffic,
+      seed: args.seed,
+      start: from,
+      end: to,
+      staffingFactor: args.staffing,
+      volumeFactor: args.volume,
+    })) {
       stats.generated++;
       pending.push(event);
       if (pending.length < args.batch) continue;

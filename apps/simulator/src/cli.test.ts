@@ -19,7 +19,19 @@ describe('parseCommand', () => {
   it('parses backfill and live with defaults', () => {
     expect(parseCommand(['backfill', '--days', '3', '--url', 'http://127.0.0.1:3000/', '--api-key', 'k'])).toEqual({
       kind: 'run',
-      args: { mode: 'backfill', days: 3, url: 'http://127.0.0.1:3000', apiKey: 'k', seed: 1, batch: 5000, concurrency: 4, staffing: 1, volume: 1, timezone: 'America/New_York', gzip: false },
+      args: {
+        mode: 'backfill',
+        days: 3,
+        url: 'http://127.0.0.1:3000',
+        apiKey: 'k',
+        seed: 1,
+        batch: 5000,
+        concurrency: 4,
+        staffing: 1,
+        volume: 1,
+        timezone: 'America/New_York',
+        gzip: false,
+      },
     });
     const live = parseCommand(['live', '--url', 'http://h:1', '--speed', '60', '--from', '2024-05-06T12:00:00Z', '--gzip']);
     expect(live).toMatchObject({ kind: 'run', args: { mode: 'live', speed: 60, from: Date.UTC(2024, 4, 6, 12), gzip: true } });
@@ -90,7 +102,9 @@ describe('runBackfill', () => {
   it('stops with a resumable message when a batch cannot be delivered', async () => {
     const ingest = await startFakeIngest((_, i) => (i >= 2 ? { status: 413, body: { error: 'payload_too_large', message: 'too big' } } : undefined));
     servers.push(ingest);
-    await expect(runBackfill(args(ingest.url), 'k', new AbortController().signal)).rejects.toThrow(/413 payload_too_large: too big[\s\S]*--until 2024-05-07T16:00:00.000Z/);
+    await expect(runBackfill(args(ingest.url), 'k', new AbortController().signal)).rejects.toThrow(
+      /413 payload_too_large: too big[\s\S]*--until 2024-05-07T16:00:00.000Z/,
+    );
   });
 });
 
@@ -103,7 +117,18 @@ describe('runLive', () => {
     const realStart = Date.now();
     const clock = () => fakeStart + (Date.now() - realStart);
     const from = fakeStart - 20 * 60_000;
-    const args: LiveArgs = { mode: 'live', url: ingest.url, seed: 2, batch: 5000, staffing: 1, volume: 1, timezone: demoCenter.timezone, gzip: false, speed: 1200, from };
+    const args: LiveArgs = {
+      mode: 'live',
+      url: ingest.url,
+      seed: 2,
+      batch: 5000,
+      staffing: 1,
+      volume: 1,
+      timezone: demoCenter.timezone,
+      gzip: false,
+      speed: 1200,
+      from,
+    };
     const stop = new AbortController();
     setTimeout(() => stop.abort(), 1500);
     const stats = await runLive(args, 'k', stop.signal, clock);

@@ -41,14 +41,30 @@ export async function runLive(args: LiveArgs, apiKey: string, signal: AbortSigna
   };
 
   const stats = createRunStats();
-  const runId = createRunId({ mode: 'live', seed: args.seed, from, wallStart, speed: args.speed, staffing: args.staffing, volume: args.volume, timezone: args.timezone });
+  const runId = createRunId({
+    mode: 'live',
+    seed: args.seed,
+    from,
+    wallStart,
+    speed: args.speed,
+    staffing: args.staffing,
+    volume: args.volume,
+    timezone: args.timezone,
+  });
   const sender = new EventSender({
     url: args.url,
     apiKey,
     gzip: args.gzip,
     onRetry: (batch, reason, waitMs) => console.log(`batch ${batch.key}: ${reason}; retrying in ${(waitMs / 1000).toFixed(1)} s`),
   });
-  const events = simulate({ config: { ...demoCenter, timezone: args.timezone }, traffic: demoTraffic, seed: args.seed, start: from, staffingFactor: args.staffing, volumeFactor: args.volume })[Symbol.iterator]();
+  const events = simulate({
+    config: { ...demoCenter, timezone: args.timezone },
+    traffic: demoTraffic,
+    seed: args.seed,
+    start: from,
+    staffingFactor: args.staffing,
+    volumeFactor: args.volume,
+  })[Symbol.iterator]();
   let next = events.next();
   let due: TelemetryEvent[] = [];
   let sequence = 0;

@@ -16,7 +16,9 @@ afterEach(async () => {
 
 describe('EventSender', () => {
   it('retries a 429 after Retry-After with the same key and the same bytes', async () => {
-    const ingest = await startFakeIngest((_, i) => (i === 0 ? { status: 429, headers: { 'retry-after': '2' }, body: { error: 'overloaded', message: 'at capacity' } } : undefined));
+    const ingest = await startFakeIngest((_, i) =>
+      i === 0 ? { status: 429, headers: { 'retry-after': '2' }, body: { error: 'overloaded', message: 'at capacity' } } : undefined,
+    );
     servers.push(ingest);
     const waits: number[] = [];
     const sender = new EventSender({ url: ingest.url, apiKey: 'k', gzip: false, sleep: async (ms) => void waits.push(ms) });

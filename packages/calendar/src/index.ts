@@ -69,7 +69,6 @@ export function isLocalDate(text: string): boolean {
   }
 }
 
-
 const ms = (instant: Date | number) => (typeof instant === 'number' ? instant : instant.getTime());
 
 /** Whether the runtime knows `timezone` as an IANA time zone (`Europe/London`, `UTC`). */
@@ -205,10 +204,10 @@ export function localDaySlots(date: LocalDate, timezone: string, minutes: SlotMi
   const { from, to } = localDay(date, timezone);
   const end = to.getTime();
   const out: LocalSlot[] = [];
-  for (let t = from.getTime(); t < end; ) {
+  for (let t = from.getTime(); t < end;) {
     const clock = clockMinutes(t, timezone);
     const wall = t + utcOffsetMs(t, timezone);
-    const intoMinute = (((wall % MINUTE_MS) + MINUTE_MS) % MINUTE_MS);
+    const intoMinute = ((wall % MINUTE_MS) + MINUTE_MS) % MINUTE_MS;
     const gridLine = Math.min(end, t + ((Math.floor(clock / minutes) + 1) * minutes - clock) * MINUTE_MS - intoMinute);
     const next = offsetChange(t, gridLine, timezone) ?? gridLine;
     out.push({ start: new Date(t), end: new Date(next), slot: Math.floor(clock / minutes) });

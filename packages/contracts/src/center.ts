@@ -21,8 +21,17 @@ const ShiftBreak = z.object({
 });
 
 export const ShiftConfig = z.object({
-  start_minute: z.number().int().min(0).max(24 * 60 - 1).describe('Minutes after local midnight.'),
-  length_minutes: z.number().int().min(30).max(16 * 60),
+  start_minute: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60 - 1)
+    .describe('Minutes after local midnight.'),
+  length_minutes: z
+    .number()
+    .int()
+    .min(30)
+    .max(16 * 60),
   weekdays: z.array(z.number().int().min(0).max(6)).min(1).describe('0 = Sunday … 6 = Saturday.'),
   breaks: z.array(ShiftBreak),
 });

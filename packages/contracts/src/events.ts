@@ -19,16 +19,7 @@ const sources = ['routing', 'voice', 'bot', 'desktop', 'survey'] as const;
 export const Source = z.enum(sources);
 export type Source = z.infer<typeof Source>;
 
-export const agentStates = [
-  'available',
-  'on_interaction',
-  'wrap_up',
-  'break',
-  'lunch',
-  'training',
-  'meeting',
-  'offline',
-] as const;
+export const agentStates = ['available', 'on_interaction', 'wrap_up', 'break', 'lunch', 'training', 'meeting', 'offline'] as const;
 export const AgentState = z.enum(agentStates);
 export type AgentState = z.infer<typeof AgentState>;
 
@@ -61,15 +52,11 @@ function event<const T extends string, S extends z.ZodRawShape>(type: T, descrip
 
 const interactionShape = { interaction_id: Id, queue_id: Id, channel: Channel };
 
-const InteractionOffered = event(
-  'interaction.offered',
-  'A contact arrived and was offered to a queue (after any self-service hand-off).',
-  {
-    ...interactionShape,
-    intent: Reason.optional().describe('Intent detected before the queue, e.g. by the bot.'),
-    customer_ref: Id.optional().describe('Opaque customer reference; never a name, number or address.'),
-  },
-);
+const InteractionOffered = event('interaction.offered', 'A contact arrived and was offered to a queue (after any self-service hand-off).', {
+  ...interactionShape,
+  intent: Reason.optional().describe('Intent detected before the queue, e.g. by the bot.'),
+  customer_ref: Id.optional().describe('Opaque customer reference; never a name, number or address.'),
+});
 const InteractionQueued = event('interaction.queued', 'The contact entered the queue.', {
   ...interactionShape,
   priority: z.number().int().min(0).max(100).optional(),
@@ -94,31 +81,23 @@ const InteractionResumed = event('interaction.resumed', 'The customer came back 
   agent_id: Id,
   hold_ms: Millis,
 });
-const InteractionTransferred = event(
-  'interaction.transferred',
-  'The agent transferred the contact to another queue; a new offer to that queue follows.',
-  {
-    ...interactionShape,
-    agent_id: Id,
-    to_queue_id: Id,
-    transfer_type: z.enum(transferTypes),
-  },
-);
+const InteractionTransferred = event('interaction.transferred', 'The agent transferred the contact to another queue; a new offer to that queue follows.', {
+  ...interactionShape,
+  agent_id: Id,
+  to_queue_id: Id,
+  transfer_type: z.enum(transferTypes),
+});
 const InteractionAbandoned = event('interaction.abandoned', 'The customer left the queue before an answer.', {
   ...interactionShape,
   wait_ms: Millis,
 });
-const InteractionEnded = event(
-  'interaction.ended',
-  'The conversation segment with this agent ended (talk and hold are final; wrap-up follows).',
-  {
-    ...interactionShape,
-    agent_id: Id,
-    talk_ms: Millis,
-    hold_ms: Millis,
-    disposition: Reason,
-  },
-);
+const InteractionEnded = event('interaction.ended', 'The conversation segment with this agent ended (talk and hold are final; wrap-up follows).', {
+  ...interactionShape,
+  agent_id: Id,
+  talk_ms: Millis,
+  hold_ms: Millis,
+  disposition: Reason,
+});
 const InteractionWrapupEnded = event('interaction.wrapup_ended', 'The agent finished after-contact work.', {
   ...interactionShape,
   agent_id: Id,
@@ -167,18 +146,14 @@ const BotTurn = event('bot.turn', 'One customer turn understood by the bot.', {
   intent: Reason,
   confidence: z.number().min(0).max(1),
 });
-const BotSessionEnded = event(
-  'bot.session_ended',
-  'A self-service session ended: contained, escalated to a queue (with the reason) or abandoned.',
-  {
-    ...botShape,
-    outcome: BotOutcome,
-    intent: Reason.optional().describe('The final intent, if one was recognised.'),
-    escalation_reason: Reason.optional().describe('Required when outcome is escalated.'),
-    turns: z.number().int().min(0).max(10_000),
-    duration_ms: Millis,
-  },
-).refine((e) => crossFieldRules['bot.session_ended'](e), {
+const BotSessionEnded = event('bot.session_ended', 'A self-service session ended: contained, escalated to a queue (with the reason) or abandoned.', {
+  ...botShape,
+  outcome: BotOutcome,
+  intent: Reason.optional().describe('The final intent, if one was recognised.'),
+  escalation_reason: Reason.optional().describe('Required when outcome is escalated.'),
+  turns: z.number().int().min(0).max(10_000),
+  duration_ms: Millis,
+}).refine((e) => crossFieldRules['bot.session_ended'](e), {
   message: 'escalation_reason is required when outcome is escalated, and only then',
   path: ['escalation_reason'],
 });
@@ -241,15 +216,7 @@ export function familyOf(type: EventType): EventFamily {
   return type.slice(0, type.indexOf('.')) as EventFamily;
 }
 
-export type EventValidation =
-  | { ok: true; event: TelemetryEvent }
-  | { ok: false; reason: RejectionReason; message: string; path?: string };
+export type EventValidation = { ok: true; event: TelemetryEvent } | { ok: false; reason: RejectionReason; message: string; path?: string };
 
-export const rejectionReasons = [
-  'not_an_object',
-  'unknown_type',
-  'invalid_fields',
-  'malformed_json',
-  'outside_horizon',
-] as const;
+export const rejectionReasons = ['not_an_object', 'unknown_type', 'invalid_fields', 'malformed_json', 'outside_horizon'] as const;
 type RejectionReason = (typeof rejectionReasons)[number];

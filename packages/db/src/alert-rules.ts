@@ -13,12 +13,7 @@ export function listAlertRules(db: Db, tenantId: string): Promise<AlertRule[]> {
 }
 
 /** Creates (no id) or replaces (id) a rule; null when the id or the queue is not the tenant's. */
-export function saveAlertRule(
-  db: Db,
-  tenantId: string,
-  userId: string | null,
-  input: AlertRuleInput & { id?: string | undefined },
-): Promise<AlertRule | null> {
+export function saveAlertRule(db: Db, tenantId: string, userId: string | null, input: AlertRuleInput & { id?: string | undefined }): Promise<AlertRule | null> {
   return withTenant(db, tenantId, async (tx) => {
     if (input.queueId) {
       const [queue] = await tx

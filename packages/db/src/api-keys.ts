@@ -66,7 +66,10 @@ export async function verifyApiKey(db: Db, key: string): Promise<{ tenantId: str
     .where(and(eq(apiKeys.prefix, prefix), isNull(apiKeys.revokedAt)));
   if (!row || !timingSafeEqual(hashSecret(secret), Buffer.from(row.secretHash, 'hex'))) return null;
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
-    await db.update(apiKeys).set({ lastUsedAt: sql`now()` }).where(eq(apiKeys.id, row.id));
+    await db
+      .update(apiKeys)
+      .set({ lastUsedAt: sql`now()` })
+      .where(eq(apiKeys.id, row.id));
   }
   return { tenantId: row.tenantId, keyId: row.id };
 }

@@ -200,17 +200,12 @@ async function replaceAgentSkills(
   );
   const wantedPairs = new Set(wanted.map((w) => `${w.agentId}/${w.skillId}`));
   const seededAgents = new Set(wanted.map((w) => w.agentId));
-  const existing = await tx
-    .select({ agentId: agentSkills.agentId, skillId: agentSkills.skillId })
-    .from(agentSkills)
-    .where(eq(agentSkills.tenantId, tenantId));
+  const existing = await tx.select({ agentId: agentSkills.agentId, skillId: agentSkills.skillId }).from(agentSkills).where(eq(agentSkills.tenantId, tenantId));
   const stale = existing.filter((e) => seededAgents.has(e.agentId) && !wantedPairs.has(`${e.agentId}/${e.skillId}`));
   for (const rows of batches(stale)) {
     await tx
       .delete(agentSkills)
-      .where(
-        and(eq(agentSkills.tenantId, tenantId), or(...rows.map((r) => and(eq(agentSkills.agentId, r.agentId), eq(agentSkills.skillId, r.skillId))))),
-      );
+      .where(and(eq(agentSkills.tenantId, tenantId), or(...rows.map((r) => and(eq(agentSkills.agentId, r.agentId), eq(agentSkills.skillId, r.skillId))))));
   }
   for (const rows of batches(wanted)) {
     await tx
@@ -285,9 +280,7 @@ export async function getCenterConfig(db: Db, tenantId: string): Promise<CenterC
           }))
           .sort(byId),
         bots: botRows.map((b) => ({ id: b.key, name: b.name, channels: b.channels })).sort(byId),
-        intents: intentRows
-          .map((i) => ({ id: i.key, bot_id: lookup(botKeys, i.botId), label: i.label, queue_id: lookup(queueKeys, i.queueId) }))
-          .sort(byId),
+        intents: intentRows.map((i) => ({ id: i.key, bot_id: lookup(botKeys, i.botId), label: i.label, queue_id: lookup(queueKeys, i.queueId) })).sort(byId),
       });
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },

@@ -27,9 +27,7 @@ interface DbHandleBase {
   close(): Promise<void>;
 }
 
-export type DbHandle =
-  | (DbHandleBase & { kind: 'pglite'; client: PGlite })
-  | (DbHandleBase & { kind: 'postgres'; pool: pg.Pool });
+export type DbHandle = (DbHandleBase & { kind: 'pglite'; client: PGlite }) | (DbHandleBase & { kind: 'postgres'; pool: pg.Pool });
 
 export interface DbOptions {
   /** A PostgreSQL server (`postgres://user:pass@host:5432/db`); embedded PGlite when absent. */

@@ -71,11 +71,7 @@ async function readDirectory(tx: Tx, tenantId: string): Promise<Directory | null
     .from(queues)
     .where(eq(queues.tenantId, tenantId))
     .orderBy(asc(queues.key));
-  const teamRows = await tx
-    .select({ id: teams.id, key: teams.key, name: teams.name })
-    .from(teams)
-    .where(eq(teams.tenantId, tenantId))
-    .orderBy(asc(teams.key));
+  const teamRows = await tx.select({ id: teams.id, key: teams.key, name: teams.name }).from(teams).where(eq(teams.tenantId, tenantId)).orderBy(asc(teams.key));
   const agentRows = await tx
     .select({ id: agents.id, key: agents.key, displayName: agents.displayName, teamId: agents.teamId, chatConcurrency: agents.chatConcurrency })
     .from(agents)
@@ -87,10 +83,7 @@ async function readDirectory(tx: Tx, tenantId: string): Promise<Directory | null
     .innerJoin(bots, and(eq(bots.tenantId, intents.tenantId), eq(bots.id, intents.botId)))
     .where(eq(intents.tenantId, tenantId))
     .orderBy(asc(intents.key));
-  const skillRows = await tx
-    .select({ agentId: agentSkills.agentId, skillId: agentSkills.skillId })
-    .from(agentSkills)
-    .where(eq(agentSkills.tenantId, tenantId));
+  const skillRows = await tx.select({ agentId: agentSkills.agentId, skillId: agentSkills.skillId }).from(agentSkills).where(eq(agentSkills.tenantId, tenantId));
   const skillsByAgent = new Map<string, string[]>();
   for (const { agentId, skillId } of skillRows) skillsByAgent.set(agentId, [...(skillsByAgent.get(agentId) ?? []), skillId]);
   const teamById = new Map(teamRows.map((t) => [t.id, t]));

@@ -43,7 +43,16 @@ describeEngines('planning inputs', (ctx) => {
 
   it('stores overrides for the tenant’s own queues only', async () => {
     const { a, b, queueA, queueB } = await seedTwo();
-    const input = { queueId: queueA, fromDate: '2026-12-01', toDate: '2026-12-02', fromMinute: 540, toMinute: 600, kind: 'multiply' as const, value: 1.2, label: 'mailing' };
+    const input = {
+      queueId: queueA,
+      fromDate: '2026-12-01',
+      toDate: '2026-12-02',
+      fromMinute: 540,
+      toMinute: 600,
+      kind: 'multiply' as const,
+      value: 1.2,
+      label: 'mailing',
+    };
     const saved = await saveForecastOverride(ctx.db, a, null, input);
     expect(saved).toMatchObject(input);
     expect(await saveForecastOverride(ctx.db, a, null, { ...input, queueId: queueB })).toBeNull();
@@ -66,12 +75,25 @@ describeEngines('planning inputs', (ctx) => {
     expect(await saveStaffingSettings(ctx.db, a, null, { queueId: queueB, shrinkage: 0.2, maxOccupancy: 0.9, patienceS: 120, plannedAhtS: null })).toBeNull();
     await saveStaffingSettings(ctx.db, a, null, { queueId: queueA, shrinkage: 0.25, maxOccupancy: 0.9, patienceS: 120, plannedAhtS: 240 });
     const after = await listStaffingSettings(ctx.db, a);
-    expect(after.find((s) => s.queueId === queueA)).toEqual({ queueId: queueA, shrinkage: 0.25, maxOccupancy: 0.9, patienceS: 120, plannedAhtS: 240, saved: true });
+    expect(after.find((s) => s.queueId === queueA)).toEqual({
+      queueId: queueA,
+      shrinkage: 0.25,
+      maxOccupancy: 0.9,
+      patienceS: 120,
+      plannedAhtS: 240,
+      saved: true,
+    });
     expect(after.filter((s) => s.saved).length).toBe(1);
     // Saved without a planned AHT (as the what-if does): the stored one stays; null clears it.
-    expect(await saveStaffingSettings(ctx.db, a, null, { queueId: queueA, shrinkage: 0.3, maxOccupancy: 0.9, patienceS: null })).toMatchObject({ plannedAhtS: 240 });
-    expect(await saveStaffingSettings(ctx.db, a, null, { queueId: queueA, shrinkage: 0.3, maxOccupancy: 0.9, patienceS: null, plannedAhtS: null })).toMatchObject({ plannedAhtS: null });
-    await expect(saveStaffingSettings(ctx.db, a, null, { queueId: queueA, shrinkage: 0.25, maxOccupancy: 0.9, patienceS: null, plannedAhtS: 0 })).rejects.toMatchObject({
+    expect(await saveStaffingSettings(ctx.db, a, null, { queueId: queueA, shrinkage: 0.3, maxOccupancy: 0.9, patienceS: null })).toMatchObject({
+      plannedAhtS: 240,
+    });
+    expect(
+      await saveStaffingSettings(ctx.db, a, null, { queueId: queueA, shrinkage: 0.3, maxOccupancy: 0.9, patienceS: null, plannedAhtS: null }),
+    ).toMatchObject({ plannedAhtS: null });
+    await expect(
+      saveStaffingSettings(ctx.db, a, null, { queueId: queueA, shrinkage: 0.25, maxOccupancy: 0.9, patienceS: null, plannedAhtS: 0 }),
+    ).rejects.toMatchObject({
       cause: { constraint: 'staffing_settings_planned_aht_check' },
     });
   });

@@ -8,10 +8,7 @@ import { withTenant, type Tx } from './tenancy.ts';
 export type SpecialDayRow = typeof specialDays.$inferSelect;
 export type SpecialDayInput = Pick<SpecialDayRow, 'date' | 'label' | 'effect' | 'multiplier'>;
 export type ForecastOverrideRow = typeof forecastOverrides.$inferSelect;
-export type ForecastOverrideInput = Pick<
-  ForecastOverrideRow,
-  'queueId' | 'fromDate' | 'toDate' | 'fromMinute' | 'toMinute' | 'kind' | 'value' | 'label'
->;
+export type ForecastOverrideInput = Pick<ForecastOverrideRow, 'queueId' | 'fromDate' | 'toDate' | 'fromMinute' | 'toMinute' | 'kind' | 'value' | 'label'>;
 
 export interface StaffingSettings {
   queueId: string;
@@ -156,6 +153,13 @@ export function saveStaffingSettings(
       .values({ tenantId, queueId: input.queueId, ...values })
       .onConflictDoUpdate({ target: [staffingSettings.tenantId, staffingSettings.queueId], set: values })
       .returning({ plannedAhtS: staffingSettings.plannedAhtS });
-    return { queueId: input.queueId, shrinkage: input.shrinkage, maxOccupancy: input.maxOccupancy, patienceS: input.patienceS, plannedAhtS: row!.plannedAhtS, saved: true };
+    return {
+      queueId: input.queueId,
+      shrinkage: input.shrinkage,
+      maxOccupancy: input.maxOccupancy,
+      patienceS: input.patienceS,
+      plannedAhtS: row!.plannedAhtS,
+      saved: true,
+    };
   });
 }

@@ -114,9 +114,9 @@ describeEngines('row-level security', (ctx) => {
     }));
     expect(changed).toEqual({ updated: 0, deleted: 0 });
     // Moving one's own row into another tenant fails the policy's WITH CHECK.
-    await expect(
-      withTenant(ctx.db, a, (tx) => tx.execute(sql`update teams set tenant_id = ${b} where tenant_id = ${a}`)),
-    ).rejects.toMatchObject({ cause: { code: INSUFFICIENT_PRIVILEGE } });
+    await expect(withTenant(ctx.db, a, (tx) => tx.execute(sql`update teams set tenant_id = ${b} where tenant_id = ${a}`))).rejects.toMatchObject({
+      cause: { code: INSUFFICIENT_PRIVILEGE },
+    });
 
     expect(await getDirectory(ctx.db, b)).toEqual(before);
   });

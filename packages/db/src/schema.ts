@@ -147,9 +147,7 @@ export const agentSkills = pgTable(
   (t) => [
     tenantIsolation(t.tenantId),
     primaryKey({ columns: [t.tenantId, t.agentId, t.skillId] }),
-    foreignKey({ name: 'agent_skills_agent_fk', columns: [t.tenantId, t.agentId], foreignColumns: [agents.tenantId, agents.id] }).onDelete(
-      'cascade',
-    ),
+    foreignKey({ name: 'agent_skills_agent_fk', columns: [t.tenantId, t.agentId], foreignColumns: [agents.tenantId, agents.id] }).onDelete('cascade'),
     foreignKey({ name: 'agent_skills_skill_fk', columns: [t.tenantId, t.skillId], foreignColumns: [skills.tenantId, skills.id] }),
     check('agent_skills_proficiency_check', sql`${t.proficiency} between 1 and 5`),
   ],
@@ -292,9 +290,7 @@ export const memberships = pgTable(
   },
   (t) => [
     tenantIsolation(t.tenantId),
-    foreignKey({ name: 'memberships_agent_fk', columns: [t.tenantId, t.agentId], foreignColumns: [agents.tenantId, agents.id] }).onDelete(
-      'cascade',
-    ),
+    foreignKey({ name: 'memberships_agent_fk', columns: [t.tenantId, t.agentId], foreignColumns: [agents.tenantId, agents.id] }).onDelete('cascade'),
     check('memberships_agent_role_check', sql`(${t.role} = 'agent') = (${t.agentId} is not null)`),
   ],
 );
@@ -312,9 +308,7 @@ export const supervisorTeams = pgTable(
   (t) => [
     tenantIsolation(t.tenantId),
     primaryKey({ columns: [t.tenantId, t.userId, t.teamId] }),
-    foreignKey({ name: 'supervisor_teams_team_fk', columns: [t.tenantId, t.teamId], foreignColumns: [teams.tenantId, teams.id] }).onDelete(
-      'cascade',
-    ),
+    foreignKey({ name: 'supervisor_teams_team_fk', columns: [t.tenantId, t.teamId], foreignColumns: [teams.tenantId, teams.id] }).onDelete('cascade'),
   ],
 );
 
@@ -344,9 +338,7 @@ export const alertRules = pgTable(
   (t) => [
     tenantIsolation(t.tenantId),
     primaryKey({ columns: [t.tenantId, t.id] }),
-    foreignKey({ name: 'alert_rules_queue_fk', columns: [t.tenantId, t.queueId], foreignColumns: [queues.tenantId, queues.id] }).onDelete(
-      'cascade',
-    ),
+    foreignKey({ name: 'alert_rules_queue_fk', columns: [t.tenantId, t.queueId], foreignColumns: [queues.tenantId, queues.id] }).onDelete('cascade'),
   ],
 );
 
@@ -423,9 +415,7 @@ export const forecastOverrides = pgTable(
   (t) => [
     tenantIsolation(t.tenantId),
     primaryKey({ columns: [t.tenantId, t.id] }),
-    foreignKey({ name: 'forecast_overrides_queue_fk', columns: [t.tenantId, t.queueId], foreignColumns: [queues.tenantId, queues.id] }).onDelete(
-      'cascade',
-    ),
+    foreignKey({ name: 'forecast_overrides_queue_fk', columns: [t.tenantId, t.queueId], foreignColumns: [queues.tenantId, queues.id] }).onDelete('cascade'),
     check('forecast_overrides_dates_check', sql`${t.fromDate} <= ${t.toDate}`),
     check(
       'forecast_overrides_minutes_check',
@@ -453,9 +443,7 @@ export const staffingSettings = pgTable(
   (t) => [
     tenantIsolation(t.tenantId),
     primaryKey({ columns: [t.tenantId, t.queueId] }),
-    foreignKey({ name: 'staffing_settings_queue_fk', columns: [t.tenantId, t.queueId], foreignColumns: [queues.tenantId, queues.id] }).onDelete(
-      'cascade',
-    ),
+    foreignKey({ name: 'staffing_settings_queue_fk', columns: [t.tenantId, t.queueId], foreignColumns: [queues.tenantId, queues.id] }).onDelete('cascade'),
     check('staffing_settings_shrinkage_check', sql`${t.shrinkage} >= 0 and ${t.shrinkage} < 1`),
     check('staffing_settings_max_occupancy_check', sql`${t.maxOccupancy} > 0 and ${t.maxOccupancy} <= 1`),
     check('staffing_settings_patience_check', sql`${t.patienceS} is null or ${t.patienceS} > 0`),

@@ -61,7 +61,14 @@ async function direct(window: RollupWindow): Promise<RollupReport> {
       client: telemetry.client,
       instance: 'operator',
       // Beside running hosts (servers), take the same per-tenant turns as their builders.
-      lock: env.embedded ? undefined : (tenants, fn) => withAdvisoryLocks(db!.db, tenants.map((t) => `rollups:${t}`), fn),
+      lock: env.embedded
+        ? undefined
+        : (tenants, fn) =>
+            withAdvisoryLocks(
+              db!.db,
+              tenants.map((t) => `rollups:${t}`),
+              fn,
+            ),
       log: (line) => console.error(line),
     });
     const report = await runRollupCommand(rollups, command as 'check' | 'repair', toScope(window, tenantId));

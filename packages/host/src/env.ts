@@ -10,7 +10,10 @@ const Env = z.object({
   HOST: z.string().default('127.0.0.1'),
   SWITCHBOARD_DATA_DIR: z.string().default('.data'),
   CLICKHOUSE_URL: z.url().optional(),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
   /** Serve the Next.js pages (off for API-only processes such as ingest tests). */
   SWITCHBOARD_WEB: Flag.default(true),
   /** Seed the demo tenant and write its API key to <data dir>/demo-api-key at start. */
@@ -28,7 +31,10 @@ const Env = z.object({
   /** The URL people open, when it is not http://HOST:PORT (a proxy, https). */
   SWITCHBOARD_PUBLIC_URL: z.url().optional(),
   /** A Temporal frontend (`host:7233`): the host runs the planning worker against it. Unset: no workflows. */
-  TEMPORAL_ADDRESS: z.string().regex(/^[^\s:/]+:\d+$/, 'must be host:port, e.g. 127.0.0.1:7233').optional(),
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[^\s:/]+:\d+$/, 'must be host:port, e.g. 127.0.0.1:7233')
+    .optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   /** The Temporal Web UI, linked from the planner's run list (`npm start` serves it on :8233). */
   TEMPORAL_UI_URL: z.url().optional(),
@@ -48,7 +54,9 @@ export function loadHostEnv(source: NodeJS.ProcessEnv = process.env): HostEnv {
   }
   const env = parsed.data;
   if (env.DATABASE_URL && !env.BETTER_AUTH_SECRET) {
-    throw new Error('Switchboard cannot start: with DATABASE_URL set, also set BETTER_AUTH_SECRET (the same value in every process, e.g. `openssl rand -hex 32`).');
+    throw new Error(
+      'Switchboard cannot start: with DATABASE_URL set, also set BETTER_AUTH_SECRET (the same value in every process, e.g. `openssl rand -hex 32`).',
+    );
   }
   return {
     ...env,

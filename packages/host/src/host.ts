@@ -2,15 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import {
-  checkRequestOrigin,
-  createAuth,
-  createAuthHandler,
-  createApiServices,
-  createTrpcHandler,
-  TRPC_BASE_PATH,
-  type Auth,
-} from '@switchboard/api';
+import { checkRequestOrigin, createAuth, createAuthHandler, createApiServices, createTrpcHandler, TRPC_BASE_PATH, type Auth } from '@switchboard/api';
 import { createDb, migrateDb, verifyApiKey, withAdvisoryLocks, type DbHandle } from '@switchboard/db';
 import { IngestService, sendJson } from '@switchboard/ingest';
 import type { CenterConfig } from '@switchboard/contracts';
@@ -71,7 +63,14 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
       client: telemetry.client,
       instance: env.embedded ? 'host' : env.SWITCHBOARD_INSTANCE,
       // Processes that share the servers take turns per tenant; an embedded host is alone.
-      lock: env.embedded ? undefined : (tenants, fn) => withAdvisoryLocks(dbHandle.db, tenants.map((t) => `rollups:${t}`), fn),
+      lock: env.embedded
+        ? undefined
+        : (tenants, fn) =>
+            withAdvisoryLocks(
+              dbHandle.db,
+              tenants.map((t) => `rollups:${t}`),
+              fn,
+            ),
       log,
     });
     // A progress record exists before ingest opens; recovery then runs in the builder's
@@ -86,9 +85,11 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
     const rollupBuilder = rollups;
     const pages = env.SWITCHBOARD_WEB ? options.pages : undefined;
     if (env.TEMPORAL_ADDRESS) {
-      planning = await startPlanningEngine({ ...env, TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS }, { db: dbHandle.db, telemetry: telemetry.client }, log).catch((error: unknown) => {
-        throw new Error(`could not connect to Temporal at ${env.TEMPORAL_ADDRESS}: ${(error as Error).message}`);
-      });
+      planning = await startPlanningEngine({ ...env, TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS }, { db: dbHandle.db, telemetry: telemetry.client }, log).catch(
+        (error: unknown) => {
+          throw new Error(`could not connect to Temporal at ${env.TEMPORAL_ADDRESS}: ${(error as Error).message}`);
+        },
+      );
     }
     const services = createApiServices({ db: dbHandle.db, telemetry: telemetry.client, planning: planning?.runner ?? null });
     const status = createStatusHandler({ telemetry, ingest, authenticate, directory: services.directory });
@@ -112,7 +113,8 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
       if (pathname?.startsWith(OPERATOR_PATH) && started.operator) return started.operator(req, res);
       const api = started.api;
       const signedInApi = pathname?.startsWith('/api/auth/') || pathname?.startsWith(TRPC_BASE_PATH);
-      if (signedInApi && !api) return sendJson(res, 503, { error: 'starting', message: 'Switchboard is starting; try again in a moment' }, { 'retry-after': '1' });
+      if (signedInApi && !api)
+        return sendJson(res, 503, { error: 'starting', message: 'Switchboard is starting; try again in a moment' }, { 'retry-after': '1' });
       if (pathname?.startsWith('/api/auth/') && api) {
         req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? '';
         return api.authHandler(req, res);

@@ -56,11 +56,7 @@ export interface RollupReport {
   remaining?: RollupMismatch[];
 }
 
-export function createOperatorHandler(deps: {
-  token: string;
-  rollups: RollupBuilder;
-  db: Db;
-}) {
+export function createOperatorHandler(deps: { token: string; rollups: RollupBuilder; db: Db }) {
   const expected = Buffer.from(deps.token);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const presented = Buffer.from((req.headers.authorization ?? '').replace(/^Bearer /, ''));
@@ -80,7 +76,8 @@ export function createOperatorHandler(deps: {
       return sendJson(res, 400, { error: 'malformed_body', message: 'send a JSON object' });
     }
     const window = RollupWindow.safeParse(body);
-    if (!window.success) return sendJson(res, 400, { error: 'invalid_input', message: window.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+    if (!window.success)
+      return sendJson(res, 400, { error: 'invalid_input', message: window.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
     const tenantId = window.data.tenant ? await resolveTenantId(deps.db, window.data.tenant) : undefined;
     if (window.data.tenant && !tenantId) return sendJson(res, 404, { error: 'tenant_not_found', message: `no tenant ${window.data.tenant}` });
     sendJson(res, 200, await runRollupCommand(deps.rollups, action === 'rollups/repair' ? 'repair' : 'check', toScope(window.data, tenantId)));

@@ -64,9 +64,7 @@ function gunzipLimited(input: Buffer, limit: number): Promise<Buffer> {
       }
       out.push(chunk);
     });
-    gunzip.on('error', () =>
-      reject(new IngestHttpError(400, 'malformed_body', 'the body is not valid gzip although content-encoding says gzip')),
-    );
+    gunzip.on('error', () => reject(new IngestHttpError(400, 'malformed_body', 'the body is not valid gzip although content-encoding says gzip')));
     gunzip.on('end', () => resolve(Buffer.concat(out, size)));
     gunzip.end(input);
   });

@@ -29,8 +29,7 @@ export function formatOf(contentType: string | undefined): BodyFormat {
   );
 }
 
-const tooMany = (limit: number) =>
-  new IngestHttpError(413, 'too_many_events', `a batch may hold at most ${limit} events; split it into smaller requests`);
+const tooMany = (limit: number) => new IngestHttpError(413, 'too_many_events', `a batch may hold at most ${limit} events; split it into smaller requests`);
 
 export function decodeBody(format: BodyFormat, body: Buffer, limits: ParseLimits): DecodedItem[] {
   if (format === 'ndjson') return decodeNdjson(body, limits);

@@ -79,7 +79,10 @@ export class IngestService {
         return;
       }
       console.error('ingest: store failure', (error as Error).message);
-      const body: ApiError = { error: 'store_unavailable', message: 'the event store did not confirm the write; retry the same batch with the same Idempotency-Key' };
+      const body: ApiError = {
+        error: 'store_unavailable',
+        message: 'the event store did not confirm the write; retry the same batch with the same Idempotency-Key',
+      };
       sendJson(res, 503, body, { 'retry-after': '2' });
     }
   }
@@ -138,12 +141,7 @@ export class IngestService {
     }
   }
 
-  async #store(
-    tenantId: string,
-    key: string,
-    format: ReturnType<typeof formatOf>,
-    body: Buffer,
-  ): Promise<{ status: number; body: IngestResult }> {
+  async #store(tenantId: string, key: string, format: ReturnType<typeof formatOf>, body: Buffer): Promise<{ status: number; body: IngestResult }> {
     const decodeStarted = performance.now();
     const items = decodeBody(format, body, this.#limits);
     const validateStarted = performance.now();

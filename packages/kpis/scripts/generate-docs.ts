@@ -30,7 +30,14 @@ const lines = [
   '',
 ];
 for (const group of kpiGroups) {
-  lines.push(`## ${group.title}`, '', `Source: \`${group.source}\`.`, '', '| KPI | id | unit | better | formula | meaning |', '| --- | --- | --- | --- | --- | --- |');
+  lines.push(
+    `## ${group.title}`,
+    '',
+    `Source: \`${group.source}\`.`,
+    '',
+    '| KPI | id | unit | better | formula | meaning |',
+    '| --- | --- | --- | --- | --- | --- |',
+  );
   for (const k of group.kpis) {
     lines.push(`| ${k.label} | \`${k.id}\` | ${units[k.unit]} | ${k.better} | ${k.formula} | ${k.description} |`);
   }

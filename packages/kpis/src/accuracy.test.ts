@@ -8,7 +8,8 @@ describe('forecast accuracy', () => {
       [10, 8],
       [5, 7],
       [0, 5],
-    ] as const) addToAccuracy(sums, f, a);
+    ] as const)
+      addToAccuracy(sums, f, a);
     expect(sums).toEqual({ actual: 20, forecast: 15, absError: 9 });
     expect(wape(sums)).toBe(0.45);
     expect(bias(sums)).toBe(-0.25);

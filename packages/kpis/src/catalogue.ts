@@ -228,8 +228,7 @@ export const queueKpis = {
 const productiveStates = ['on_interaction', 'wrap_up'] as const;
 const stateMs = (s: AgentStateSums, states: readonly string[]) => states.reduce((sum, state) => sum + (s[state] ?? 0), 0);
 /** Every state but offline counts as staffed (logged-in) time. */
-const staffedMs = (s: AgentStateSums) =>
-  Object.entries(s).reduce((sum, [state, ms]) => (state === 'offline' ? sum : sum + (ms ?? 0)), 0);
+const staffedMs = (s: AgentStateSums) => Object.entries(s).reduce((sum, [state, ms]) => (state === 'offline' ? sum : sum + (ms ?? 0)), 0);
 
 export const agentKpis = {
   occupancy: {

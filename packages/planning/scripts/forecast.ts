@@ -9,14 +9,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { isLocalDate } from '@switchboard/calendar';
-import {
-  formatIntervalStart,
-  forecastSeries,
-  methodNames,
-  parseIntervalCsv,
-  SeriesInputError,
-  type SpecialDay,
-} from '../src/index.ts';
+import { formatIntervalStart, forecastSeries, methodNames, parseIntervalCsv, SeriesInputError, type SpecialDay } from '../src/index.ts';
 
 const usage = `Usage: npm run -s forecast -- --input FILE --train-until DATE --targets DATE[,DATE…] [options]
 
@@ -35,7 +28,10 @@ Prints interval_start,forecast,lo80,hi80 (an 80% prediction interval). Exit stat
 2 bad arguments or unreadable input.
 `;
 
-const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2003-10-13').refine(isLocalDate, 'is not a calendar date');
+const IsoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2003-10-13')
+  .refine(isLocalDate, 'is not a calendar date');
 
 const Args = z
   .object({

@@ -10,7 +10,13 @@ import { demoCenter, getLocalMidnight, simulate } from '../src/index.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { passes: { type: 'string', default: '3' }, days: { type: 'string', default: '1' }, seed: { type: 'string', default: '42' }, staffing: { type: 'string', default: '1' }, volume: { type: 'string', default: '1' } },
+  options: {
+    passes: { type: 'string', default: '3' },
+    days: { type: 'string', default: '1' },
+    seed: { type: 'string', default: '42' },
+    staffing: { type: 'string', default: '1' },
+    volume: { type: 'string', default: '1' },
+  },
 });
 const date = positionals[0] ?? '2024-05-06';
 const day = Date.parse(`${date}T00:00:00Z`) / 86_400_000;

@@ -76,7 +76,10 @@ describe('arrivals', () => {
   });
 
   it('reject the right shape at a 10% higher volume', () => {
-    const { pValue } = chiSquare(observed, expectedPerBucket(buckets).map((x) => x * 1.1));
+    const { pValue } = chiSquare(
+      observed,
+      expectedPerBucket(buckets).map((x) => x * 1.1),
+    );
     expect(pValue).toBeLessThan(0.01);
   });
 

@@ -7,9 +7,7 @@ import type { TrafficConfig } from './traffic.ts';
 const INTERVAL_MS = PROFILE_INTERVAL_MINUTES * MINUTE_MS;
 
 /** Weekends have no data in the series; they take the mean weekday shape, scaled down by day_factors. */
-const weekendProfile: readonly number[] = weekdayProfiles[0]!.map(
-  (_, i) => weekdayProfiles.reduce((sum, p) => sum + (p[i] ?? 0), 0) / weekdayProfiles.length,
-);
+const weekendProfile: readonly number[] = weekdayProfiles[0]!.map((_, i) => weekdayProfiles.reduce((sum, p) => sum + (p[i] ?? 0), 0) / weekdayProfiles.length);
 
 /** Intraday shape of a day of week (0 = Sunday): share of the day's contacts per 5-minute interval. */
 export function getDayProfile(weekday: number): readonly number[] {

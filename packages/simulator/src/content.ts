@@ -42,12 +42,7 @@ const workTurns = [
   "I've made the change; you should see it within one business day.",
 ];
 
-const followUps = [
-  'Will I get a confirmation?',
-  'How long will that take?',
-  'Is there a fee for that?',
-  'Can you also check my last statement?',
-];
+const followUps = ['Will I get a confirmation?', 'How long will that take?', 'Is there a fee for that?', 'Can you also check my last statement?'];
 
 const closings = [
   'Is there anything else I can help you with today?',
@@ -63,9 +58,7 @@ export function createConversation(rng: Rng, channel: Channel, topic: string, ag
   const lines: Utterance[] = [
     {
       speaker: 'agent',
-      text: written
-        ? `Hi, this is ${agentFirstName}. How can I help you today?`
-        : `Thank you for calling, my name is ${agentFirstName}. How can I help you?`,
+      text: written ? `Hi, this is ${agentFirstName}. How can I help you today?` : `Thank you for calling, my name is ${agentFirstName}. How can I help you?`,
     },
     { speaker: 'customer', text: pick(rng, openers[written ? 'written' : 'voice']).replace('{topic}', topic) },
   ];

@@ -100,7 +100,11 @@ describe('pickDemoTimezone', () => {
         seen.add(zone);
         const minute = toLocalSlot(at, zone, 15).slot * 15;
         // Shifts start at 07:00 and the last full-timers leave after 21:00.
-        expect({ at: new Date(at).toISOString(), zone, minute: minute >= 7.5 * 60 && minute <= 13.5 * 60 }).toEqual({ at: new Date(at).toISOString(), zone, minute: true });
+        expect({ at: new Date(at).toISOString(), zone, minute: minute >= 7.5 * 60 && minute <= 13.5 * 60 }).toEqual({
+          at: new Date(at).toISOString(),
+          zone,
+          minute: true,
+        });
       }
     }
     expect(seen.size).toBeGreaterThanOrEqual(12);

@@ -463,18 +463,14 @@ class Day {
     const queue = c.queue.model;
     const { traffic } = queue;
     const transfer =
-      !c.transferred && queue.transferTargets.length > 0 && chance(c.rng, traffic.transfer_probability)
-        ? pick(c.rng, queue.transferTargets)
-        : null;
+      !c.transferred && queue.transferTargets.length > 0 && chance(c.rng, traffic.transfer_probability) ? pick(c.rng, queue.transferTargets) : null;
     const disposition = transfer ? 'transferred' : dispositions[pickWeighted(c.rng, dispositionWeights)]!;
     if (transfer) this.#emitTransferred(c, agent, transfer.config.id);
     this.#emitEnded(c, agent, disposition);
     if (queue.config.channel === 'voice' || queue.config.channel === 'chat') this.#emitTranscript(c, agent);
 
     const speed = agent.model.speed.get(queue.index) ?? 1;
-    const wrapMs = transfer
-      ? lognormal(c.rng, 8000, 0.5)
-      : lognormal(c.rng, traffic.wrapup.median_s * 1000 * speed, traffic.wrapup.sigma);
+    const wrapMs = transfer ? lognormal(c.rng, 8000, 0.5) : lognormal(c.rng, traffic.wrapup.median_s * 1000 * speed, traffic.wrapup.sigma);
     agent.talking--;
     agent.wrapping++;
     this.#refresh(agent, c.id);
@@ -621,8 +617,7 @@ class Day {
   }
 
   #refresh(agent: AgentRuntime, interactionId?: string): void {
-    const state: AgentState =
-      agent.talking > 0 ? 'on_interaction' : agent.wrapping > 0 ? 'wrap_up' : (agent.aux ?? 'available');
+    const state: AgentState = agent.talking > 0 ? 'on_interaction' : agent.wrapping > 0 ? 'wrap_up' : (agent.aux ?? 'available');
     this.#setState(agent, state, undefined, interactionId);
   }
 

@@ -66,7 +66,7 @@ describe('time', () => {
     expect(getLocalDay(tz, Date.UTC(2024, 2, 11, 4, 0))).toBe(day + 1);
   });
 
-  it("equals the tenant calendar: its day numbers and weekdays, local midnight on ordinary days, and the clock from 04:00 on clock-change days", () => {
+  it('equals the tenant calendar: its day numbers and weekdays, local midnight on ordinary days, and the clock from 04:00 on clock-change days', () => {
     const zones = ['America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'America/Santiago', 'UTC'];
     const epoch = '1970-01-01';
     fc.assert(

@@ -118,7 +118,20 @@ describe.each(scenarios)('simulate: a weekday and a weekend day of $name', ({ op
     switch (e.type) {
       case 'bot.session_started':
         if (track) fail(e, 'bot session for a known interaction');
-        track = { phase: 'bot', queueId: '', botStartedAt: t, botTurns: 0, queuedAt: 0, answeredAt: 0, heldAt: 0, holdMs: 0, agentId: '', endedAt: 0, segments: 0, wraps: new Map() };
+        track = {
+          phase: 'bot',
+          queueId: '',
+          botStartedAt: t,
+          botTurns: 0,
+          queuedAt: 0,
+          answeredAt: 0,
+          heldAt: 0,
+          holdMs: 0,
+          agentId: '',
+          endedAt: 0,
+          segments: 0,
+          wraps: new Map(),
+        };
         interactions.set(id, track);
         return;
       case 'bot.turn':
@@ -135,7 +148,20 @@ describe.each(scenarios)('simulate: a weekday and a weekend day of $name', ({ op
       }
       case 'interaction.offered':
         if (!track) {
-          track = { phase: 'offered', queueId: e.queue_id, botStartedAt: 0, botTurns: 0, queuedAt: 0, answeredAt: 0, heldAt: 0, holdMs: 0, agentId: '', endedAt: 0, segments: 0, wraps: new Map() };
+          track = {
+            phase: 'offered',
+            queueId: e.queue_id,
+            botStartedAt: 0,
+            botTurns: 0,
+            queuedAt: 0,
+            answeredAt: 0,
+            heldAt: 0,
+            holdMs: 0,
+            agentId: '',
+            endedAt: 0,
+            segments: 0,
+            wraps: new Map(),
+          };
           interactions.set(id, track);
           if (e.intent !== undefined) fail(e, 'intent on a contact that skipped the bot');
         } else if (track.phase === 'escalated') {
@@ -335,7 +361,10 @@ describe('simulate: what the demo center produces', () => {
     expect(count((e) => e.type === 'interaction.held')).toBeGreaterThan(500);
     expect(count((e) => e.type === 'interaction.abandoned')).toBeGreaterThan(20);
     for (const state of ['available', 'on_interaction', 'wrap_up', 'break', 'lunch', 'offline'] as const) {
-      expect(count((e) => e.type === 'agent.state_changed' && e.state === state), state).toBeGreaterThan(0);
+      expect(
+        count((e) => e.type === 'agent.state_changed' && e.state === state),
+        state,
+      ).toBeGreaterThan(0);
     }
     const routedChat = count((e) => e.type === 'interaction.routed' && e.channel === 'chat');
     expect(routedChat).toBeGreaterThan(300);

@@ -3,17 +3,58 @@ import { escapeTsv, tsvStringArray } from './tsv.ts';
 
 /** Columns of `events` that ingest writes; received_at is filled by the insert itself. */
 export const eventColumns = [
-  'tenant_id', 'event_id', 'type', 'schema_version', 'occurred_at', 'sent_at', 'source',
-  'interaction_id', 'queue_id', 'channel', 'agent_id', 'intent', 'customer_ref', 'priority', 'skills',
-  'routing_reason', 'to_queue_id', 'transfer_type', 'wait_ms', 'talk_ms', 'hold_ms', 'wrapup_ms',
-  'disposition', 'state', 'reason_code', 'previous_state', 'previous_state_ms', 'bot_id', 'turn_index',
-  'confidence', 'outcome', 'escalation_reason', 'turns', 'duration_ms', 'segment_index', 'speaker',
-  'start_ms', 'end_ms', 'text', 'csat', 'nps', 'resolved', 'ingest_key', 'batch_id',
+  'tenant_id',
+  'event_id',
+  'type',
+  'schema_version',
+  'occurred_at',
+  'sent_at',
+  'source',
+  'interaction_id',
+  'queue_id',
+  'channel',
+  'agent_id',
+  'intent',
+  'customer_ref',
+  'priority',
+  'skills',
+  'routing_reason',
+  'to_queue_id',
+  'transfer_type',
+  'wait_ms',
+  'talk_ms',
+  'hold_ms',
+  'wrapup_ms',
+  'disposition',
+  'state',
+  'reason_code',
+  'previous_state',
+  'previous_state_ms',
+  'bot_id',
+  'turn_index',
+  'confidence',
+  'outcome',
+  'escalation_reason',
+  'turns',
+  'duration_ms',
+  'segment_index',
+  'speaker',
+  'start_ms',
+  'end_ms',
+  'text',
+  'csat',
+  'nps',
+  'resolved',
+  'ingest_key',
+  'batch_id',
 ] as const;
 
 type Field = (value: unknown) => string;
 const str: Field = (v) => (typeof v === 'string' ? escapeTsv(v) : '');
-const num = (absent: string): Field => (v) => (typeof v === 'number' ? `${v}` : absent);
+const num =
+  (absent: string): Field =>
+  (v) =>
+    typeof v === 'number' ? `${v}` : absent;
 const skills: Field = (v) => (Array.isArray(v) ? tsvStringArray(v as string[]) : '[]');
 const resolved: Field = (v) => (v === undefined ? '-1' : v ? '1' : '0');
 
@@ -28,10 +69,13 @@ for (const column of eventColumns) {
   const numeric = /_ms$|^(priority|schema_version|turn_index|confidence|turns|segment_index|csat)$/.test(column);
   columnFormats[column] =
     // The skills a route matched, or the skills an agent logged in with.
-    column === 'skills' ? { fields: ['skills_matched', 'skills'], format: skills }
-    : column === 'nps' ? { fields: ['nps'], format: num('-1') }
-    : column === 'resolved' ? { fields: ['resolved'], format: resolved }
-    : { fields: [column], format: numeric ? num('0') : str };
+    column === 'skills'
+      ? { fields: ['skills_matched', 'skills'], format: skills }
+      : column === 'nps'
+        ? { fields: ['nps'], format: num('-1') }
+        : column === 'resolved'
+          ? { fields: ['resolved'], format: resolved }
+          : { fields: [column], format: numeric ? num('0') : str };
 }
 
 /**
@@ -85,7 +129,19 @@ export function encodeRejectionRow(row: {
   raw: string;
 }): string {
   return (
-    escapeTsv(row.tenantId) + '\t' + escapeTsv(row.batchRef) + '\t' + row.index + '\t' + escapeTsv(row.eventId) + '\t' +
-    escapeTsv(row.reason) + '\t' + escapeTsv(row.message) + '\t' + escapeTsv(row.raw) + '\n'
+    escapeTsv(row.tenantId) +
+    '\t' +
+    escapeTsv(row.batchRef) +
+    '\t' +
+    row.index +
+    '\t' +
+    escapeTsv(row.eventId) +
+    '\t' +
+    escapeTsv(row.reason) +
+    '\t' +
+    escapeTsv(row.message) +
+    '\t' +
+    escapeTsv(row.raw) +
+    '\n'
   );
 }

@@ -34,9 +34,16 @@ export async function migrateTelemetry(client: ClickHouseClient, dir: string): P
       ENGINE = ReplacingMergeTree ORDER BY name`,
   });
   const result = await client.query({ query: 'SELECT name, checksum FROM schema_migrations FINAL', format: 'JSONEachRow' });
-  const applied = new Map(z.array(AppliedRow).parse(await result.json()).map((r) => [r.name, r.checksum]));
+  const applied = new Map(
+    z
+      .array(AppliedRow)
+      .parse(await result.json())
+      .map((r) => [r.name, r.checksum]),
+  );
 
-  const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
   const done: string[] = [];
   for (const file of files) {
     if (!MIGRATION_NAME.test(file)) throw new MigrationError(`migration file ${file} must be named NNNN_verb_object.sql`);

@@ -60,7 +60,11 @@ export function toLocalDays(history: readonly IntervalActual[], timezone: string
     if (date >= before) continue;
     let day = days.get(date);
     if (!day) {
-      day = { offered: new Array<number>(SLOTS_PER_DAY).fill(0), handled: new Array<number>(SLOTS_PER_DAY).fill(0), handleSeconds: new Array<number>(SLOTS_PER_DAY).fill(0) };
+      day = {
+        offered: new Array<number>(SLOTS_PER_DAY).fill(0),
+        handled: new Array<number>(SLOTS_PER_DAY).fill(0),
+        handleSeconds: new Array<number>(SLOTS_PER_DAY).fill(0),
+      };
       days.set(date, day);
     }
     day.offered[slot]! += row.offered;

@@ -6,10 +6,22 @@ import { downloadArrow, downloadCsv, type ExportColumn } from '../lib/export';
 export function ExportButtons<T>({ columns, rows, filename, label }: { columns: ExportColumn<T>[]; rows: T[]; filename: string; label: string }) {
   return (
     <span className="export">
-      <button type="button" className="ghost small" onClick={() => downloadCsv(columns, rows, filename)} aria-label={`Export ${label} as CSV`} data-testid="export-csv">
+      <button
+        type="button"
+        className="ghost small"
+        onClick={() => downloadCsv(columns, rows, filename)}
+        aria-label={`Export ${label} as CSV`}
+        data-testid="export-csv"
+      >
         CSV
       </button>
-      <button type="button" className="ghost small" onClick={() => void downloadArrow(columns, rows, filename)} aria-label={`Export ${label} as Arrow`} data-testid="export-arrow">
+      <button
+        type="button"
+        className="ghost small"
+        onClick={() => void downloadArrow(columns, rows, filename)}
+        aria-label={`Export ${label} as Arrow`}
+        data-testid="export-arrow"
+      >
         Arrow
       </button>
     </span>

@@ -43,7 +43,15 @@ export function ReportChart({ points, volume, kpi, compare }: { points: ChartPoi
           <Bar yAxisId="volume" dataKey="volume" name={volume.label} fill="#4cc2ff44" isAnimationActive={false} />
           <Line yAxisId="kpi" dataKey="value" name={kpi.label} stroke="#3fb950" dot={false} connectNulls={false} isAnimationActive={false} />
           {compare && (
-            <Line yAxisId="kpi" dataKey="previous" name={`${kpi.label}, week before`} stroke="#8b9bab" strokeDasharray="4 3" dot={false} isAnimationActive={false} />
+            <Line
+              yAxisId="kpi"
+              dataKey="previous"
+              name={`${kpi.label}, week before`}
+              stroke="#8b9bab"
+              strokeDasharray="4 3"
+              dot={false}
+              isAnimationActive={false}
+            />
           )}
         </ComposedChart>
       </ResponsiveContainer>

@@ -85,16 +85,21 @@ const number = new Intl.NumberFormat('en-US');
 const rate = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
 
 function StatusView({ data, stale }: { data: Status; stale: boolean }) {
-  const totals = data.queues.reduce(
-    (t, q) => ({ offered: t.offered + q.offered, answered: t.answered + q.answered, abandoned: t.abandoned + q.abandoned }),
-    { offered: 0, answered: 0, abandoned: 0 },
-  );
+  const totals = data.queues.reduce((t, q) => ({ offered: t.offered + q.offered, answered: t.answered + q.answered, abandoned: t.abandoned + q.abandoned }), {
+    offered: 0,
+    answered: 0,
+    abandoned: 0,
+  });
   const now = Date.parse(data.generated_at);
   const series = data.rate_series.map((events, i) => ({ t: -(data.rate_series.length - 1 - i), events }));
   return (
     <>
       <div className="tiles">
-        <Figure label="Events / s (last 10 s)" value={data.events_per_s < 100 ? rate.format(data.events_per_s) : number.format(Math.round(data.events_per_s))} testId="events-per-s" />
+        <Figure
+          label="Events / s (last 10 s)"
+          value={data.events_per_s < 100 ? rate.format(data.events_per_s) : number.format(Math.round(data.events_per_s))}
+          testId="events-per-s"
+        />
         <Figure label="Events today" value={number.format(data.events_today)} testId="events-today" />
         <Figure label="Contacts offered today" value={number.format(totals.offered)} testId="offered-today" />
         <Figure label="Answered / abandoned" value={`${number.format(totals.answered)} / ${number.format(totals.abandoned)}`} testId="answered-today" />

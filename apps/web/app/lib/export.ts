@@ -24,10 +24,7 @@ function download(blob: Blob, filename: string): void {
  * comes from outside.
  */
 function toCsv<T>(columns: ExportColumn<T>[], rows: T[]): string {
-  return Papa.unparse(
-    { fields: columns.map((c) => c.header), data: rows.map((r) => columns.map((c) => c.value(r) ?? '')) },
-    { escapeFormulae: true },
-  );
+  return Papa.unparse({ fields: columns.map((c) => c.header), data: rows.map((r) => columns.map((c) => c.value(r) ?? '')) }, { escapeFormulae: true });
 }
 
 export function downloadCsv<T>(columns: ExportColumn<T>[], rows: T[], filename: string): void {
@@ -41,8 +38,14 @@ export async function downloadArrow<T>(columns: ExportColumn<T>[], rows: T[], fi
     columns.map((c) => [
       c.header,
       c.kind === 'number'
-        ? vectorFromArray(rows.map((r) => c.value(r) as number | null), new Float64())
-        : vectorFromArray(rows.map((r) => (c.value(r) ?? '') as string), new Utf8()),
+        ? vectorFromArray(
+            rows.map((r) => c.value(r) as number | null),
+            new Float64(),
+          )
+        : vectorFromArray(
+            rows.map((r) => (c.value(r) ?? '') as string),
+            new Utf8(),
+          ),
     ]),
   );
   const table = new Table(vectors);

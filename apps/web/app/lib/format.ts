@@ -42,5 +42,7 @@ export function formatBucket(iso: string, grain: string, timezone: string): stri
 
 /** A measured quantity that is not a count (forecast contacts, FTE, Erlangs) with fixed decimals. */
 export function formatDecimal(value: number | null | undefined, digits = 1): string {
-  return value === null || value === undefined || !Number.isFinite(value) ? DASH : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return value === null || value === undefined || !Number.isFinite(value)
+    ? DASH
+    : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }

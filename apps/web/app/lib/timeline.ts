@@ -27,16 +27,28 @@ export function describeTimeline(t: Timeline): TimelineItem[] {
       case 'bot.session_started':
         return { ...base, kind: 'bot', title: 'Self-service started', detail: `${e.bot_id} on ${e.channel}` };
       case 'bot.turn':
-        return { ...base, kind: 'bot', title: `Bot understood “${e.intent}”`, detail: `turn ${e.turn_index + 1}, confidence ${Math.round(e.confidence * 100)}%` };
+        return {
+          ...base,
+          kind: 'bot',
+          title: `Bot understood “${e.intent}”`,
+          detail: `turn ${e.turn_index + 1}, confidence ${Math.round(e.confidence * 100)}%`,
+        };
       case 'bot.session_ended':
         return {
           ...base,
           kind: 'bot',
           title: `Self-service ${e.outcome}`,
-          detail: [e.escalation_reason && `reason: ${e.escalation_reason}`, `${e.turns} turns`, formatDuration(e.duration_ms / 1000)].filter(Boolean).join(' · '),
+          detail: [e.escalation_reason && `reason: ${e.escalation_reason}`, `${e.turns} turns`, formatDuration(e.duration_ms / 1000)]
+            .filter(Boolean)
+            .join(' · '),
         };
       case 'interaction.offered':
-        return { ...base, kind: 'queue', title: `Offered to ${queue(e.queue_id)}`, detail: [e.channel, e.intent && `intent ${e.intent}`].filter(Boolean).join(' · ') };
+        return {
+          ...base,
+          kind: 'queue',
+          title: `Offered to ${queue(e.queue_id)}`,
+          detail: [e.channel, e.intent && `intent ${e.intent}`].filter(Boolean).join(' · '),
+        };
       case 'interaction.queued':
         return { ...base, kind: 'queue', title: `Queued in ${queue(e.queue_id)}`, detail: '' };
       case 'interaction.routed':
@@ -67,7 +79,9 @@ export function describeTimeline(t: Timeline): TimelineItem[] {
           ...base,
           kind: 'survey',
           title: 'Survey answered',
-          detail: [e.csat > 0 && `CSAT ${e.csat}/5`, e.nps >= 0 && `NPS ${e.nps}`, e.resolved >= 0 && (e.resolved ? 'resolved' : 'not resolved')].filter(Boolean).join(' · '),
+          detail: [e.csat > 0 && `CSAT ${e.csat}/5`, e.nps >= 0 && `NPS ${e.nps}`, e.resolved >= 0 && (e.resolved ? 'resolved' : 'not resolved')]
+            .filter(Boolean)
+            .join(' · '),
         };
       case 'agent.state_changed':
         return { ...base, kind: 'agent', title: `${agent(e.agent_id)} → ${e.state.replace('_', ' ')}`, detail: '' };

@@ -26,7 +26,10 @@ const SpecialDayInput = z
     effect: z.enum(schema.specialDayEffects),
     multiplier: z.number().finite().min(0).max(10).nullable(),
   })
-  .refine((d) => d.effect !== 'multiply' || d.multiplier !== null, { message: 'a multiply day needs a multiplier (0.5 for half the usual volume)', path: ['multiplier'] });
+  .refine((d) => d.effect !== 'multiply' || d.multiplier !== null, {
+    message: 'a multiply day needs a multiplier (0.5 for half the usual volume)',
+    path: ['multiplier'],
+  });
 
 const OverrideInput = z
   .object({

@@ -18,7 +18,9 @@ export async function getAgentDay(services: ApiServices, access: Access, agentKe
   const [stateRows, workRows, current] = await Promise.all([
     getAgentStateMs(services.telemetry, window),
     getAgentWork(services.telemetry, window),
-    getSharedLiveBase(services, access.tenantId, now).then((base) => getAgentCurrentStates(services.telemetry, { tenantId: access.tenantId, now, base, agentIds: [agentKey] })),
+    getSharedLiveBase(services, access.tenantId, now).then((base) =>
+      getAgentCurrentStates(services.telemetry, { tenantId: access.tenantId, now, base, agentIds: [agentKey] }),
+    ),
   ]);
   const stateMs: AgentStateSums = Object.fromEntries(stateRows.map((r) => [r.state, r.state_ms]));
   const work = workRows[0];

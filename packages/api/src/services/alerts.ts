@@ -16,11 +16,7 @@ export interface FiredAlert {
  * Fires every rule that applies to the queue (its own and the all-queue ones) whose
  * metric is past the threshold. A metric with no value (nothing happened) never fires.
  */
-export function evaluateAlertRules(
-  rules: readonly AlertRule[],
-  queue: { id: string; key: string },
-  values: Record<AlertMetric, number | null>,
-): FiredAlert[] {
+export function evaluateAlertRules(rules: readonly AlertRule[], queue: { id: string; key: string }, values: Record<AlertMetric, number | null>): FiredAlert[] {
   const fired: FiredAlert[] = [];
   for (const rule of rules) {
     if (rule.queueId !== null && rule.queueId !== queue.id) continue;

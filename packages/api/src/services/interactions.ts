@@ -137,7 +137,13 @@ export async function getInteractionTimeline(services: ApiServices, access: Acce
   return {
     interactionId: input.interactionId,
     events,
-    agents: involved(agentNames, events.map((e) => e.agent_id)),
-    queues: involved(queueNames, events.flatMap((e) => [e.queue_id, e.to_queue_id])),
+    agents: involved(
+      agentNames,
+      events.map((e) => e.agent_id),
+    ),
+    queues: involved(
+      queueNames,
+      events.flatMap((e) => [e.queue_id, e.to_queue_id]),
+    ),
   };
 }

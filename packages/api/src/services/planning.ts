@@ -50,17 +50,33 @@ export async function getPlanningOverview(services: ApiServices, access: Access)
   const latest = versions[0];
   return {
     timezone: access.directory.timezone,
-    queues: access.directory.queues.map((q) => ({ key: q.key, id: q.id, name: q.name, channel: q.channel, slThresholdS: q.slThresholdS, slTarget: q.slTarget })),
+    queues: access.directory.queues.map((q) => ({
+      key: q.key,
+      id: q.id,
+      name: q.name,
+      channel: q.channel,
+      slThresholdS: q.slThresholdS,
+      slTarget: q.slTarget,
+    })),
     versions,
     staffingVersions: latest ? await listStaffingVersions(services.telemetry, access.tenantId, latest.version_id) : [],
-    engine: services.planning ? { configured: true, uiUrl: services.planning.uiUrl, namespace: services.planning.namespace } : { configured: false, uiUrl: null, namespace: null },
+    engine: services.planning
+      ? { configured: true, uiUrl: services.planning.uiUrl, namespace: services.planning.namespace }
+      : { configured: false, uiUrl: null, namespace: null },
   };
 }
 
 export async function getQueueForecast(services: ApiServices, access: Access, input: { versionId: string; queueKey: string; date: string; days: number }) {
   const { from, to } = localDays(input.date, input.days, access.directory.timezone);
   const [intervals, methods] = await Promise.all([
-    getForecastWithActuals(services.telemetry, { tenantId: access.tenantId, versionId: input.versionId, queueId: input.queueKey, from, to, now: services.now() }),
+    getForecastWithActuals(services.telemetry, {
+      tenantId: access.tenantId,
+      versionId: input.versionId,
+      queueId: input.queueKey,
+      from,
+      to,
+      now: services.now(),
+    }),
     getForecastMethods(services.telemetry, access.tenantId, input.versionId),
   ]);
   return { intervals, methods: methods.filter((m) => m.queue_id === input.queueKey) };
@@ -92,6 +108,12 @@ export async function getQueueStaffing(services: ApiServices, access: Access, in
   const version = (await listStaffingVersions(services.telemetry, access.tenantId)).find((v) => v.version_id === input.versionId);
   if (!version) return null;
   const params = (JSON.parse(version.params) as Record<string, unknown>)[input.queueKey] ?? null;
-  const intervals = await getStaffingIntervals(services.telemetry, { tenantId: access.tenantId, versionId: input.versionId, queueId: input.queueKey, from, to });
+  const intervals = await getStaffingIntervals(services.telemetry, {
+    tenantId: access.tenantId,
+    versionId: input.versionId,
+    queueId: input.queueKey,
+    from,
+    to,
+  });
   return { version: { ...version, params: undefined }, policy: params, intervals };
 }

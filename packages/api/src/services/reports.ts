@@ -12,15 +12,7 @@ import {
   type QueueSums,
   type SurveySums,
 } from '@switchboard/kpis';
-import {
-  getAgentReport,
-  getAgentStateReport,
-  getQueueReport,
-  getSurveySums,
-  reportGrains,
-  type DrillMetric,
-  type ReportGrain,
-} from '@switchboard/telemetry';
+import { getAgentReport, getAgentStateReport, getQueueReport, getSurveySums, reportGrains, type DrillMetric, type ReportGrain } from '@switchboard/telemetry';
 import { z } from 'zod';
 import type { ApiServices } from '../context.ts';
 import type { Access } from '../trpc.ts';
@@ -299,9 +291,11 @@ async function computeReport(services: ApiServices, access: Access, input: Repor
       ...withPrevious(computeKpis(columns, current.byKey.get(key) ?? emptySums()), previous?.byKey.get(key)),
     })),
     total: { key: '', label: 'Total', ...withPrevious(computeKpis(columns, current.total), previous?.total) },
-    series: localBuckets(input.from, input.to, input.grain, timezone).map((start) => start.toISOString()).map((bucket) => ({
-      bucket,
-      ...withPrevious(computeKpis(columns, current.byBucket.get(bucket) ?? emptySums()), previousByBucket.get(bucket)),
-    })),
+    series: localBuckets(input.from, input.to, input.grain, timezone)
+      .map((start) => start.toISOString())
+      .map((bucket) => ({
+        bucket,
+        ...withPrevious(computeKpis(columns, current.byBucket.get(bucket) ?? emptySums()), previousByBucket.get(bucket)),
+      })),
   };
 }

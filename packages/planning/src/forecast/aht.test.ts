@@ -21,7 +21,12 @@ describe('AHT forecast', () => {
       { date: '2024-01-01', handled: [10], handleSeconds: [3_000] },
       { date: '2024-01-08', handled: [10], handleSeconds: [9_000] },
     ];
-    const [monday] = forecastAht({ history, targets: ['2024-01-15'], priorContacts: 0, specialDays: [{ date: '2024-01-08', label: 'system outage', effect: 'exclude' }] });
+    const [monday] = forecastAht({
+      history,
+      targets: ['2024-01-15'],
+      priorContacts: 0,
+      specialDays: [{ date: '2024-01-08', label: 'system outage', effect: 'exclude' }],
+    });
     expect(monday).toEqual([300]);
   });
 });

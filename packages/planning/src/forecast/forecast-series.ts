@@ -133,8 +133,16 @@ export function forecastSeries(request: ForecastRequest, options: ForecastOption
   const bounds = raw.map((values) => getIntervalBounds(intervalModel, values));
   const specialDays = request.specialDays ?? [];
   const values = applyTargetEffects(raw, input.targets, specialDays);
-  const lo80 = applyTargetEffects(bounds.map((b) => b.lo80), input.targets, specialDays);
-  const hi80 = applyTargetEffects(bounds.map((b) => b.hi80), input.targets, specialDays);
+  const lo80 = applyTargetEffects(
+    bounds.map((b) => b.lo80),
+    input.targets,
+    specialDays,
+  );
+  const hi80 = applyTargetEffects(
+    bounds.map((b) => b.hi80),
+    input.targets,
+    specialDays,
+  );
   return {
     method: chosen,
     backtestWape,

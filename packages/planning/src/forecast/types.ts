@@ -17,9 +17,7 @@ export interface Day {
  * `multiply`: the day runs at that multiple of a normal day; its history is divided by it
  * and its forecast multiplied by it. A multiplier of 0 marks the center closed.
  */
-export type SpecialDay =
-  | { date: IsoDate; label: string; effect: 'exclude' }
-  | { date: IsoDate; label: string; effect: 'multiply'; multiplier: number };
+export type SpecialDay = { date: IsoDate; label: string; effect: 'exclude' } | { date: IsoDate; label: string; effect: 'multiply'; multiplier: number };
 
 export interface ForecastRequest {
   /** Observed days before the forecast, in date order, all with the same number of intervals. */

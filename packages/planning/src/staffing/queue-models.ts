@@ -138,15 +138,7 @@ function growInverseIntegers(size: number): void {
  * and `out` then holds only that answer: a bound on the target metric on the right side of
  * the target (a search needs the decision at many headcounts, the metrics at one).
  */
-function evaluateErlangAAt(
-  agents: number,
-  load: number,
-  theta: number,
-  threshold: number,
-  bPrev: number,
-  decide: QueueTarget | null,
-  out: QueueMetrics,
-): void {
+function evaluateErlangAAt(agents: number, load: number, theta: number, threshold: number, bPrev: number, decide: QueueTarget | null, out: QueueMetrics): void {
   out.stable = true;
   if (agents === 0) {
     out.service_level = 0;
@@ -315,7 +307,7 @@ function findErlangCAgents(load: number, target: QueueTarget): number {
   let n = Math.floor(load) + 1;
   const decayPerAgent = Math.exp(-target.threshold);
   let decay = Math.exp(-(n - load) * target.threshold);
-  for (;; n++, decay *= decayPerAgent) {
+  for (; ; n++, decay *= decayPerAgent) {
     const pWait = erlangCWait(n, load, erlangBAt(n - 1));
     if (target.kind === TARGET_SERVICE_LEVEL ? 1 - pWait * decay >= target.serviceLevel : pWait / (n - load) <= target.asa) return n;
   }

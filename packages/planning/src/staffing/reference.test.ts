@@ -86,8 +86,6 @@ describe('slow reference', () => {
   });
 
   it('rejects what it cannot evaluate', () => {
-    expect(() => evaluateQueueReference({ agents: 0, load_erlangs: 1, aht_s: 1, patience_s: null, sl_threshold_s: 0 })).toThrow(
-      'agents must be at least 1',
-    );
+    expect(() => evaluateQueueReference({ agents: 0, load_erlangs: 1, aht_s: 1, patience_s: null, sl_threshold_s: 0 })).toThrow('agents must be at least 1');
   });
 });

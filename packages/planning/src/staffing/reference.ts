@@ -149,7 +149,7 @@ export function evaluateQueueReference(input: ReferenceQueue): ReferenceMetrics 
     const w = Math.exp(logWeight);
     for (let m = 1; m <= positions; m++) withinT[m]!.add(w * u[m]!);
     for (let m = positions; m >= 1; m--) {
-      u[m] = advance(m) * u[m - 1]! + ((positions - m) * theta / rate) * u[m]!;
+      u[m] = advance(m) * u[m - 1]! + (((positions - m) * theta) / rate) * u[m]!;
     }
   }
 

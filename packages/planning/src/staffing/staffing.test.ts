@@ -115,9 +115,7 @@ describe('input validation', () => {
   });
 
   it('rejects a fractional headcount and a negative volume in a plan', () => {
-    expect(() => evaluateStaffing({ calls: 10, interval_s: 900, aht_s: 300, sl_threshold_s: 20, agents: 2.5 })).toThrow(
-      'agents must be a whole number',
-    );
+    expect(() => evaluateStaffing({ calls: 10, interval_s: 900, aht_s: 300, sl_threshold_s: 20, agents: 2.5 })).toThrow('agents must be a whole number');
     expect(() => planIntervals({ policy: example, calls: [1, -2] })).toThrow('calls must be ≥ 0');
   });
 });

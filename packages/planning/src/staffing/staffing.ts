@@ -56,10 +56,7 @@ const queueFields = {
 export const StaffingPolicy = z.object({
   ...queueFields,
   target: StaffingTarget,
-  max_occupancy: finite('max_occupancy')
-    .gt(0, 'max_occupancy must be in (0, 1], e.g. 0.85')
-    .max(1, 'max_occupancy must be in (0, 1], e.g. 0.85')
-    .default(1),
+  max_occupancy: finite('max_occupancy').gt(0, 'max_occupancy must be in (0, 1], e.g. 0.85').max(1, 'max_occupancy must be in (0, 1], e.g. 0.85').default(1),
   shrinkage: finite('shrinkage').min(0, 'shrinkage must be in [0, 1), e.g. 0.3').lt(1, 'shrinkage must be in [0, 1), e.g. 0.3').default(0),
 });
 export type StaffingPolicy = z.input<typeof StaffingPolicy>;
@@ -216,8 +213,7 @@ export function getStaffingWaterfall(input: StaffingInterval): StaffingWaterfall
     q.target.kind === 'service_level'
       ? `${percent(q.target.service_level)} answered within ${seconds(q.sl_threshold_s)}`
       : `an ASA of at most ${seconds(q.target.asa_s)}`;
-  const reached =
-    q.target.kind === 'service_level' ? percent(atTarget.service_level) : seconds(atTarget.asa * p.effectiveAhtS);
+  const reached = q.target.kind === 'service_level' ? percent(atTarget.service_level) : seconds(atTarget.asa * p.effectiveAhtS);
   const noContacts = q.calls === 0;
 
   const steps: WaterfallStep[] = [
@@ -241,9 +237,7 @@ export function getStaffingWaterfall(input: StaffingInterval): StaffingWaterfall
       step: 'erlang',
       value: solution.targetAgents,
       unit: 'agents',
-      label: noContacts
-        ? 'no contacts: no agents needed'
-        : `${modelName}: fewest agents for ${goal} (reaches ${reached})`,
+      label: noContacts ? 'no contacts: no agents needed' : `${modelName}: fewest agents for ${goal} (reaches ${reached})`,
     },
     {
       step: 'occupancy_cap',
@@ -260,10 +254,7 @@ export function getStaffingWaterfall(input: StaffingInterval): StaffingWaterfall
       step: 'shrinkage',
       value: requiredFte,
       unit: 'fte',
-      label:
-        q.shrinkage === 0
-          ? 'no shrinkage: unchanged'
-          : `÷ (1 − ${percent(q.shrinkage)} shrinkage): paid time not on contacts (breaks, training, absence)`,
+      label: q.shrinkage === 0 ? 'no shrinkage: unchanged' : `÷ (1 − ${percent(q.shrinkage)} shrinkage): paid time not on contacts (breaks, training, absence)`,
     },
     { step: 'rounding', value: requiredFteRounded, unit: 'fte', label: 'rounded up to whole people' },
   ];

@@ -6,10 +6,7 @@ import { queryRows, toChDateTime, UInt64 } from './rows.ts';
  * Distinct events per type whose occurred_at falls in [from, to). Counting by event_id
  * keeps the figure exact even if a duplicate slipped past idempotency and is not merged yet.
  */
-export function countEventsByType(
-  client: ClickHouseClient,
-  params: { tenantId: string; from: Date; to: Date },
-): Promise<{ type: string; events: number }[]> {
+export function countEventsByType(client: ClickHouseClient, params: { tenantId: string; from: Date; to: Date }): Promise<{ type: string; events: number }[]> {
   return queryRows(
     client,
     z.object({ type: z.string(), events: UInt64 }),

@@ -76,7 +76,15 @@ beforeAll(async () => {
     if (kind === 5) {
       const movedAt = later(300_000);
       events.push(event('interaction.queued', movedAt, { ...ids, queue_id: queues[(i + 1) % 2] }));
-      if (i % 12 === 5) events.push(event('interaction.answered', Math.min(now.getTime(), movedAt + 30_000), { ...ids, queue_id: queues[(i + 1) % 2], agent_id: agents[0], wait_ms: 1_000 }));
+      if (i % 12 === 5)
+        events.push(
+          event('interaction.answered', Math.min(now.getTime(), movedAt + 30_000), {
+            ...ids,
+            queue_id: queues[(i + 1) % 2],
+            agent_id: agents[0],
+            wait_ms: 1_000,
+          }),
+        );
     }
   }
   // Agents changing state (with and without an interaction), logging out and back in.
@@ -85,7 +93,16 @@ beforeAll(async () => {
     const agent_id = agents[i % 5]!;
     const at = start + Math.floor(random() * 3 * HOUR);
     if (i % 23 === 0) events.push(event('agent.logged_out', at, { source: 'desktop', agent_id }));
-    else events.push(event('agent.state_changed', at, { source: 'desktop', agent_id, state: states[i % 5], reason_code: i % 2 ? 'lunch' : '', ...(i % 3 ? { interaction_id: randomUUID() } : {}) }));
+    else
+      events.push(
+        event('agent.state_changed', at, {
+          source: 'desktop',
+          agent_id,
+          state: states[i % 5],
+          reason_code: i % 2 ? 'lunch' : '',
+          ...(i % 3 ? { interaction_id: randomUUID() } : {}),
+        }),
+      );
   }
   const duplicates = events.filter((_, i) => i % 17 === 0);
   const encode = (list: TelemetryEvent[]) => Buffer.from(list.map((e) => encodeEventRow(tenantId, e, 'test', NO_BATCH)).join(''));
@@ -114,11 +131,7 @@ describe('live reads split at a cut', () => {
     const expectedStates = await getAgentCurrentStates(store.client, { tenantId, now, base: whole });
     // Every 20 minutes, on events' own milliseconds (an event at the cut belongs after it), and at now.
     const sorted = [...new Set(times)].sort((a, b) => a - b);
-    const cuts = [
-      ...Array.from({ length: 9 }, (_, i) => start + i * 20 * 60_000),
-      ...sorted.filter((_, i) => i % 40 === 0),
-      now.getTime(),
-    ];
+    const cuts = [...Array.from({ length: 9 }, (_, i) => start + i * 20 * 60_000), ...sorted.filter((_, i) => i % 40 === 0), now.getTime()];
     for (const cut of cuts) {
       const base = await getLiveBase(store.client, { tenantId, since, cut: new Date(cut) });
       const label = `cut at ${new Date(cut).toISOString()}`;

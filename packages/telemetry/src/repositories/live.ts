@@ -11,7 +11,10 @@ import { queryRows, toChDateTime, UInt64 } from './rows.ts';
  */
 
 /** Sorts rows by a string key, as ORDER BY on it would. */
-const byKey = <T>(key: (row: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+const byKey =
+  <T>(key: (row: T) => string) =>
+  (a: T, b: T) =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 
 export interface QueueWaiting {
   queue_id: string;
@@ -90,10 +93,7 @@ type RecentWaiting = z.infer<typeof RecentWaiting>;
  * `baseIds` (waiting at `from`), which come one row each whether waiting or not: any
  * answer or abandon in the window ends the base's wait.
  */
-function getRecentWaiting(
-  client: ClickHouseClient,
-  params: { tenantId: string; from: Date; to: Date; baseIds: readonly string[] },
-): Promise<RecentWaiting[]> {
+function getRecentWaiting(client: ClickHouseClient, params: { tenantId: string; from: Date; to: Date; baseIds: readonly string[] }): Promise<RecentWaiting[]> {
   return queryRows(
     client,
     RecentWaiting,

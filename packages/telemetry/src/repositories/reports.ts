@@ -125,25 +125,22 @@ export async function getQueueReport(client: ClickHouseClient, params: ReportWin
 }
 
 const AgentReportRow = z.object({
-    previous: UInt64,
-    bucket_key: z.string(),
-    agent_id: z.string(),
-    answered: UInt64,
-    handled: UInt64,
-    talk_ms_sum: UInt64,
-    hold_ms_sum: UInt64,
-    wrapups: UInt64,
-    wrapup_ms_sum: UInt64,
-    holds: UInt64,
-    transferred: UInt64,
-  });
+  previous: UInt64,
+  bucket_key: z.string(),
+  agent_id: z.string(),
+  answered: UInt64,
+  handled: UInt64,
+  talk_ms_sum: UInt64,
+  hold_ms_sum: UInt64,
+  wrapups: UInt64,
+  wrapup_ms_sum: UInt64,
+  holds: UInt64,
+  transferred: UInt64,
+});
 export type AgentReportRow = ReturnType<typeof withBuckets<z.infer<typeof AgentReportRow>>>[number];
 
 /** What agents handled per bucket (all queues together). */
-export async function getAgentReport(
-  client: ClickHouseClient,
-  params: ReportWindow & { agentIds?: readonly string[] | undefined },
-): Promise<AgentReportRow[]> {
+export async function getAgentReport(client: ClickHouseClient, params: ReportWindow & { agentIds?: readonly string[] | undefined }): Promise<AgentReportRow[]> {
   const rows = await queryRows(
     client,
     AgentReportRow,
@@ -312,12 +309,7 @@ function drillFilters(params: DrillDownParams) {
  */
 export async function getDrillDown(client: ClickHouseClient, params: DrillDownParams): Promise<{ total: number; rows: DrillDownRow[] }> {
   const filters = drillFilters(params);
-  const [count] = await queryRows(
-    client,
-    z.object({ total: UInt64 }),
-    `SELECT uniqExact(event_id) AS total FROM events WHERE ${filters.sql}`,
-    filters.values,
-  );
+  const [count] = await queryRows(client, z.object({ total: UInt64 }), `SELECT uniqExact(event_id) AS total FROM events WHERE ${filters.sql}`, filters.values);
   const rows = await queryRows(
     client,
     DrillDownRow,
@@ -402,10 +394,7 @@ export const TimelineEvent = z.object({
 export type TimelineEvent = z.infer<typeof TimelineEvent>;
 
 /** Every event of one interaction within `around` ± 2 days, in order. Transcript text is stored redacted. */
-export function getInteractionEvents(
-  client: ClickHouseClient,
-  params: { tenantId: string; interactionId: string; around: Date },
-): Promise<TimelineEvent[]> {
+export function getInteractionEvents(client: ClickHouseClient, params: { tenantId: string; interactionId: string; around: Date }): Promise<TimelineEvent[]> {
   return queryRows(
     client,
     TimelineEvent,

@@ -416,12 +416,9 @@ export class RollupBuilder {
   }
 
   async #readCheckpoint(): Promise<Date | undefined> {
-    const [row] = await queryRows(
-      this.#client,
-      z.object({ at: ChDateTime }),
-      `SELECT at FROM rollup_state FINAL WHERE key = {key:String}`,
-      { key: `checkpoint:${this.#instance}` },
-    );
+    const [row] = await queryRows(this.#client, z.object({ at: ChDateTime }), `SELECT at FROM rollup_state FINAL WHERE key = {key:String}`, {
+      key: `checkpoint:${this.#instance}`,
+    });
     return row ? new Date(row.at) : undefined;
   }
 

@@ -64,9 +64,11 @@ export const queueEventConditions = {
 export const answeredWithinCondition = (thresholdMsSql: string) => `${queueEventConditions.answered} AND wait_ms <= ${thresholdMsSql}`;
 
 const q = queueEventConditions;
-const answeredWithin = serviceLevelThresholdsS.map(
-  (s): EventMeasure => ({ name: `answered_within_${s}s`, kind: 'sum', expr: `countIf(${answeredWithinCondition(String(s * 1000))})` }),
-);
+const answeredWithin = serviceLevelThresholdsS.map((s): EventMeasure => ({
+  name: `answered_within_${s}s`,
+  kind: 'sum',
+  expr: `countIf(${answeredWithinCondition(String(s * 1000))})`,
+}));
 
 /** Each count lands in the interval of its own event (an answer in the interval it happened), as real-time ACD reports count. */
 export const queueMeasures: readonly EventMeasure[] = [

@@ -210,11 +210,7 @@ export async function checkRollups(client: ClickHouseClient, scope: RollupScope,
  * `retainedOnly` (operator repairs, start-up checks), source intervals whose raw events
  * are all gone keep their rollup rows untouched.
  */
-export async function reconcileRollups(
-  client: ClickHouseClient,
-  scope: RollupScope,
-  options: { retainedOnly: boolean; uncounted?: Uncounted },
-): Promise<void> {
+export async function reconcileRollups(client: ClickHouseClient, scope: RollupScope, options: { retainedOnly: boolean; uncounted?: Uncounted }): Promise<void> {
   for (const def of rollups) {
     const insert = correctionInsert(def, diffQuery(def, scope, options.retainedOnly, options.uncounted));
     // No priority: the builder has one statement waiting at a time, so a report waits for

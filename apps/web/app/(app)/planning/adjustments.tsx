@@ -49,19 +49,36 @@ function SpecialDays({ canEdit }: { canEdit: boolean }) {
     <div className="panel" data-testid="special-days">
       <h2>Special days</h2>
       <p className="muted small">
-        For every queue. <em>Scale</em>: the day&rsquo;s forecast is multiplied (0.4 for a holiday, 0 when closed), and in the history it is scaled back to
-        an ordinary day. <em>Exclude</em>: an unusual past day (an outage) is left out of the history forecasts learn from.
+        For every queue. <em>Scale</em>: the day&rsquo;s forecast is multiplied (0.4 for a holiday, 0 when closed), and in the history it is scaled back to an
+        ordinary day. <em>Exclude</em>: an unusual past day (an outage) is left out of the history forecasts learn from.
       </p>
       {canEdit && (
         <form className="inline-form" aria-label="Add a special day" onSubmit={submit}>
           <input type="date" aria-label="Date" required value={draft.date} onChange={(e) => setDraft({ ...draft, date: e.target.value })} />
-          <input aria-label="Label" placeholder="Label, e.g. Boxing Day" required maxLength={200} value={draft.label} onChange={(e) => setDraft({ ...draft, label: e.target.value })} className="wide-input" />
+          <input
+            aria-label="Label"
+            placeholder="Label, e.g. Boxing Day"
+            required
+            maxLength={200}
+            value={draft.label}
+            onChange={(e) => setDraft({ ...draft, label: e.target.value })}
+            className="wide-input"
+          />
           <select aria-label="Effect" value={draft.effect} onChange={(e) => setDraft({ ...draft, effect: e.target.value as DayDraft['effect'] })}>
             <option value="multiply">scale volume by</option>
             <option value="exclude">exclude from history</option>
           </select>
           {draft.effect === 'multiply' && (
-            <input type="number" aria-label="Multiplier" min={0} max={10} step="any" required value={draft.multiplier} onChange={(e) => setDraft({ ...draft, multiplier: e.target.value })} />
+            <input
+              type="number"
+              aria-label="Multiplier"
+              min={0}
+              max={10}
+              step="any"
+              required
+              value={draft.multiplier}
+              onChange={(e) => setDraft({ ...draft, multiplier: e.target.value })}
+            />
           )}
           <button type="submit" disabled={save.isPending}>
             Add day
@@ -128,7 +145,16 @@ function Overrides({ overview, canEdit }: { overview: Overview; canEdit: boolean
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const overrides = useQuery(trpc.planning.overrides.list.queryOptions({}));
-  const blank: OverrideDraft = { queueId: overview.queues[0]?.id ?? '', fromDate: '', toDate: '', fromTime: '', toTime: '', kind: 'multiply', value: '1.2', label: '' };
+  const blank: OverrideDraft = {
+    queueId: overview.queues[0]?.id ?? '',
+    fromDate: '',
+    toDate: '',
+    fromTime: '',
+    toTime: '',
+    kind: 'multiply',
+    value: '1.2',
+    label: '',
+  };
   const [draft, setDraft] = useState<OverrideDraft>(blank);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.planning.overrides.list.queryKey() });
   const save = useMutation(trpc.planning.overrides.save.mutationOptions({ onSuccess: async () => (setDraft(blank), await refresh()) }));
@@ -171,22 +197,56 @@ function Overrides({ overview, canEdit }: { overview: Overview; canEdit: boolean
           </label>
           <label>
             to
-            <input type="date" aria-label="To date (empty: one day)" min={draft.fromDate || undefined} value={draft.toDate} onChange={(e) => setDraft({ ...draft, toDate: e.target.value })} />
+            <input
+              type="date"
+              aria-label="To date (empty: one day)"
+              min={draft.fromDate || undefined}
+              value={draft.toDate}
+              onChange={(e) => setDraft({ ...draft, toDate: e.target.value })}
+            />
           </label>
           <label>
             between
-            <input type="time" aria-label="From time (empty: start of day)" step={900} value={draft.fromTime} onChange={(e) => setDraft({ ...draft, fromTime: e.target.value })} />
+            <input
+              type="time"
+              aria-label="From time (empty: start of day)"
+              step={900}
+              value={draft.fromTime}
+              onChange={(e) => setDraft({ ...draft, fromTime: e.target.value })}
+            />
           </label>
           <label>
             and
-            <input type="time" aria-label="To time (empty: end of day)" step={900} value={draft.toTime} onChange={(e) => setDraft({ ...draft, toTime: e.target.value })} />
+            <input
+              type="time"
+              aria-label="To time (empty: end of day)"
+              step={900}
+              value={draft.toTime}
+              onChange={(e) => setDraft({ ...draft, toTime: e.target.value })}
+            />
           </label>
           <select aria-label="Kind" value={draft.kind} onChange={(e) => setDraft({ ...draft, kind: e.target.value as OverrideDraft['kind'] })}>
             <option value="multiply">multiply by</option>
             <option value="set">set to (contacts per interval)</option>
           </select>
-          <input type="number" aria-label="Value" min={0} step="any" required value={draft.value} onChange={(e) => setDraft({ ...draft, value: e.target.value })} />
-          <input aria-label="Label" placeholder="Label, e.g. spring mailing" required maxLength={200} value={draft.label} onChange={(e) => setDraft({ ...draft, label: e.target.value })} className="wide-input" />
+          <input
+            type="number"
+            aria-label="Value"
+            min={0}
+            step="any"
+            required
+            value={draft.value}
+            onChange={(e) => setDraft({ ...draft, value: e.target.value })}
+          />
+          <input
+            aria-label="Label"
+            placeholder="Label, e.g. spring mailing"
+            required
+            maxLength={200}
+            value={draft.label}
+            onChange={(e) => setDraft({ ...draft, label: e.target.value })}
+            className="wide-input"
+          />
           <button type="submit" disabled={save.isPending}>
             Add override
           </button>
@@ -261,7 +321,16 @@ function PlannedAht({ setting, queueName, canEdit }: { setting: StaffingSetting;
   };
   return (
     <form className="inline-form planned-aht" aria-label={`Planned AHT of ${queueName}`} onSubmit={submit}>
-      <input type="number" aria-label={`Planned AHT of ${queueName} in seconds`} min={1} max={86_400} step="any" placeholder="none" value={draft} onChange={(e) => (save.reset(), setDraft(e.target.value))} />
+      <input
+        type="number"
+        aria-label={`Planned AHT of ${queueName} in seconds`}
+        min={1}
+        max={86_400}
+        step="any"
+        placeholder="none"
+        value={draft}
+        onChange={(e) => (save.reset(), setDraft(e.target.value))}
+      />
       <button type="submit" className="ghost" disabled={save.isPending || draft === stored}>
         Save
       </button>
@@ -283,8 +352,8 @@ function Settings({ overview, canEdit }: { overview: Overview; canEdit: boolean 
     <div className="panel" data-testid="settings">
       <h2>Staffing settings</h2>
       <p className="muted small">
-        Used by the next staffing run. Try changes in the what-if on &ldquo;Staffing &amp; what-if&rdquo;{canEdit ? ', and save them from there' : ''}.
-        The planned AHT is used where the forecast has no handle time (a queue that has handled nothing yet).
+        Used by the next staffing run. Try changes in the what-if on &ldquo;Staffing &amp; what-if&rdquo;{canEdit ? ', and save them from there' : ''}. The
+        planned AHT is used where the forecast has no handle time (a queue that has handled nothing yet).
       </p>
       {settings.error ? (
         <p className="error" role="alert">

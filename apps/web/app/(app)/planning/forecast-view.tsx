@@ -27,7 +27,6 @@ import { chartAxis, chartGridStroke, chartTooltipStyle } from '../../lib/chart-t
 type Queue = Overview['queues'][number];
 type Version = Overview['versions'][number];
 
-
 const methodLabel: Record<string, string> = {
   'seasonal-naive': 'Seasonal naive (same weekday last week)',
   mean4: 'Mean of the last 4 same weekdays',
@@ -77,7 +76,23 @@ export function ForecastView({ overview, queue, version, date, days }: { overvie
   );
 }
 
-function ForecastPanels({ data, overview, queue, version, date, days, stale }: { data: ForecastData; overview: Overview; queue: Queue; version: Version; date: string; days: number; stale: boolean }) {
+function ForecastPanels({
+  data,
+  overview,
+  queue,
+  version,
+  date,
+  days,
+  stale,
+}: {
+  data: ForecastData;
+  overview: Overview;
+  queue: Queue;
+  version: Version;
+  date: string;
+  days: number;
+  stale: boolean;
+}) {
   const timezone = overview.timezone;
   const rows = data.intervals;
   const summary = summariseForecast(rows);
@@ -103,7 +118,12 @@ function ForecastPanels({ data, overview, queue, version, date, days, stale }: {
       cell: ({ row }) => `${formatDecimal(row.original.volume_lo80)} – ${formatDecimal(row.original.volume_hi80)}`,
       meta: { numeric: true },
     },
-    { accessorKey: 'actual_offered', header: 'Actual', cell: ({ row }) => (row.original.actual_offered === null ? DASH : String(row.original.actual_offered)), meta: { numeric: true } },
+    {
+      accessorKey: 'actual_offered',
+      header: 'Actual',
+      cell: ({ row }) => (row.original.actual_offered === null ? DASH : String(row.original.actual_offered)),
+      meta: { numeric: true },
+    },
     {
       id: 'error',
       accessorFn: (r) => (r.actual_offered === null ? -Infinity : r.volume - r.actual_offered),
@@ -116,14 +136,19 @@ function ForecastPanels({ data, overview, queue, version, date, days, stale }: {
     {
       accessorKey: 'overridden',
       header: 'Override',
-      cell: ({ row }) => (row.original.overridden ? <span title={`Statistical forecast ${formatDecimal(row.original.volume_statistical)}`}>overridden</span> : ''),
+      cell: ({ row }) =>
+        row.original.overridden ? <span title={`Statistical forecast ${formatDecimal(row.original.volume_statistical)}`}>overridden</span> : '',
     },
   ];
   return (
     <div className={stale ? 'stale' : ''}>
       <div className="tiles totals">
         <Figure label="Forecast contacts" value={formatDecimal(summary.forecast, 0)} testId="forecast-total" />
-        <Figure label={`Actual (${summary.comparedIntervals} intervals so far)`} value={summary.comparedIntervals ? formatCount(summary.actual) : DASH} testId="actual-total" />
+        <Figure
+          label={`Actual (${summary.comparedIntervals} intervals so far)`}
+          value={summary.comparedIntervals ? formatCount(summary.actual) : DASH}
+          testId="actual-total"
+        />
         <Figure label="Forecast, same intervals" value={summary.comparedIntervals ? formatDecimal(summary.comparedForecast, 0) : DASH} />
         <Figure label="WAPE so far" value={formatPercent(summary.wape)} testId="forecast-wape" />
         <Figure label="Bias so far" value={signedPercent(summary.bias)} testId="forecast-bias" />
@@ -144,7 +169,13 @@ function ForecastPanels({ data, overview, queue, version, date, days, stale }: {
           <ExportButtons columns={intervalExport} rows={rows} filename={`forecast-${queue.key}-${date}`} label="forecast by interval" />
         </div>
         <div className="scroll-box">
-          <SortableTable data={rows} columns={columns} rowKey={(r) => r.interval_start} testId="forecast-rows" caption={`Forecast and actual for ${queue.name}`} />
+          <SortableTable
+            data={rows}
+            columns={columns}
+            rowKey={(r) => r.interval_start}
+            testId="forecast-rows"
+            caption={`Forecast and actual for ${queue.name}`}
+          />
         </div>
       </div>
     </div>
@@ -162,7 +193,10 @@ function ForecastChart({ points, queueName }: { points: ForecastPoint[]; queueNa
           <YAxis {...chartAxis} width={40} allowDecimals={false} />
           <Tooltip
             contentStyle={chartTooltipStyle}
-            formatter={(v, name) => [Array.isArray(v) ? `${formatDecimal(v[0] as number)} – ${formatDecimal(v[1] as number)}` : formatDecimal(v as number), String(name)]}
+            formatter={(v, name) => [
+              Array.isArray(v) ? `${formatDecimal(v[0] as number)} – ${formatDecimal(v[1] as number)}` : formatDecimal(v as number),
+              String(name),
+            ]}
           />
           <Legend wrapperStyle={{ fontSize: 12 }} />
           <Area dataKey="band" name="80% band" stroke="none" fill="#4cc2ff" fillOpacity={0.18} isAnimationActive={false} />
@@ -308,7 +342,10 @@ function AccuracyPanel({ overview, queue, version }: { overview: Overview; queue
                     <CartesianGrid stroke={chartGridStroke} vertical={false} />
                     <XAxis dataKey="label" {...chartAxis} />
                     <YAxis {...chartAxis} width={44} tickFormatter={(v: number) => formatPercent(v, 0)} />
-                    <Tooltip contentStyle={chartTooltipStyle} formatter={(v, name) => [name === 'Bias' ? signedPercent(v as number) : formatPercent(v as number), String(name)]} />
+                    <Tooltip
+                      contentStyle={chartTooltipStyle}
+                      formatter={(v, name) => [name === 'Bias' ? signedPercent(v as number) : formatPercent(v as number), String(name)]}
+                    />
                     <Legend wrapperStyle={{ fontSize: 12 }} />
                     <Bar dataKey="wape" name="WAPE" fill="#4cc2ff88" isAnimationActive={false} />
                     <Line dataKey="bias" name="Bias" stroke="#d29922" isAnimationActive={false} />

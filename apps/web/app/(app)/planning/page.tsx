@@ -102,7 +102,10 @@ function QueueViews({ overview, view, canEdit }: { overview: Overview; view: 'fo
         </label>
         <label>
           Version
-          <select value={version.version_id} onChange={(e) => (setPickedVersion(e.target.value === overview.versions[0]?.version_id ? null : e.target.value), setPickedDate(null))}>
+          <select
+            value={version.version_id}
+            onChange={(e) => (setPickedVersion(e.target.value === overview.versions[0]?.version_id ? null : e.target.value), setPickedDate(null))}
+          >
             {overview.versions.map((v, i) => (
               <option key={v.version_id} value={v.version_id}>
                 {i === 0 ? 'Latest · ' : ''}from {v.start_date}, {v.horizon_days} days · made {formatDateTime(v.created_at, overview.timezone)} ({v.trigger})

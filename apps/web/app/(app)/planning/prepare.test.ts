@@ -164,7 +164,15 @@ describe('staffing waterfall and what-if', () => {
 
   it('reads the what-if form, naming the field that is out of range', () => {
     const draft = toWhatIfDraft(getWhatIfDefaults(policy));
-    expect(draft).toEqual({ serviceLevelPct: '80', thresholdS: '20', ahtChangePct: '0', shrinkagePct: '30', maxOccupancyPct: '85', erlangA: false, patienceS: '120' });
+    expect(draft).toEqual({
+      serviceLevelPct: '80',
+      thresholdS: '20',
+      ahtChangePct: '0',
+      shrinkagePct: '30',
+      maxOccupancyPct: '85',
+      erlangA: false,
+      patienceS: '120',
+    });
     expect(parseWhatIf(draft)).toEqual({ whatIf: getWhatIfDefaults(policy) });
     expect(parseWhatIf({ ...draft, shrinkagePct: '100' })).toEqual({ error: expect.stringMatching(/^Shrinkage/) });
     expect(parseWhatIf({ ...draft, serviceLevelPct: '' })).toEqual({ error: expect.stringMatching(/service level/) });

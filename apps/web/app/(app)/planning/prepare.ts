@@ -245,7 +245,12 @@ export function recomputeDay(rows: readonly StaffingRow[], policy: StoredPolicy,
   const hoursPerInterval = policy.interval_s / 3600;
   const points = rows.map((r) => {
     const waterfall = getIntervalWaterfall(changed, { calls: r.calls, aht_s: r.aht_s * (1 + whatIf.ahtChange) });
-    return { interval_start: r.interval_start, label: formatSlot(r.interval_start, timezone, false), stored: r.required_fte, whatIf: waterfall?.required_fte ?? 0 };
+    return {
+      interval_start: r.interval_start,
+      label: formatSlot(r.interval_start, timezone, false),
+      stored: r.required_fte,
+      whatIf: waterfall?.required_fte ?? 0,
+    };
   });
   return {
     points,

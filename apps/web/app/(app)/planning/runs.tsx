@@ -36,7 +36,8 @@ export function Runs({ overview, canEdit }: { overview: Overview; canEdit: boole
       else if (seenRunning.current.delete(key)) finished = true;
     }
     // A joined run (no run id) counts once seen running: an older closed run may share its workflow id.
-    const mine = started && runs.data.find((r) => r.workflowId === started.workflowId && (r.runId === started.runId || (started.runId === '' && r.status === 'RUNNING')));
+    const mine =
+      started && runs.data.find((r) => r.workflowId === started.workflowId && (r.runId === started.runId || (started.runId === '' && r.status === 'RUNNING')));
     if (mine) {
       if (mine.status !== 'RUNNING') finished = true;
       setStarted(null);
@@ -45,12 +46,18 @@ export function Runs({ overview, canEdit }: { overview: Overview; canEdit: boole
     if (finished) void queryClient.invalidateQueries({ queryKey: trpc.planning.pathKey() });
   }, [runs.data, started, queryClient, trpc]);
 
-  const afterStart = { onSuccess: (run: { workflowId: string; runId: string }) => (setStarted(run), queryClient.invalidateQueries({ queryKey: trpc.planning.runs.queryKey() })) };
+  const afterStart = {
+    onSuccess: (run: { workflowId: string; runId: string }) => (setStarted(run), queryClient.invalidateQueries({ queryKey: trpc.planning.runs.queryKey() })),
+  };
   const runForecast = useMutation(trpc.planning.runForecast.mutationOptions(afterStart));
   const runStaffing = useMutation(trpc.planning.runStaffing.mutationOptions(afterStart));
   const latest = overview.versions[0];
   const engine = overview.engine;
-  const blocked = !canEdit ? 'Only planners and admins start runs.' : !engine.configured ? 'Workflows are not running: start Switchboard with `npm start` (it starts the Temporal dev server) or set TEMPORAL_ADDRESS, then reload.' : null;
+  const blocked = !canEdit
+    ? 'Only planners and admins start runs.'
+    : !engine.configured
+      ? 'Workflows are not running: start Switchboard with `npm start` (it starts the Temporal dev server) or set TEMPORAL_ADDRESS, then reload.'
+      : null;
   const running = runs.data?.some((r) => r.status === 'RUNNING') ?? false;
   const error = runForecast.error ?? runStaffing.error;
   const submit = (e: FormEvent) => {
@@ -71,7 +78,17 @@ export function Runs({ overview, canEdit }: { overview: Overview; canEdit: boole
         </label>
         <label>
           for
-          <input type="number" min={1} max={28} step={1} required value={horizonDays} onChange={(e) => setHorizonDays(e.target.value)} disabled={blocked !== null} aria-label="Horizon (days)" />
+          <input
+            type="number"
+            min={1}
+            max={28}
+            step={1}
+            required
+            value={horizonDays}
+            onChange={(e) => setHorizonDays(e.target.value)}
+            disabled={blocked !== null}
+            aria-label="Horizon (days)"
+          />
           days
         </label>
         <button type="submit" disabled={blocked !== null || runForecast.isPending} aria-describedby={blocked ? 'run-blocked' : undefined}>
@@ -108,7 +125,9 @@ export function Runs({ overview, canEdit }: { overview: Overview; canEdit: boole
         <p className="muted">Loading runs…</p>
       ) : runs.data.length === 0 ? (
         <p className="muted" data-testid="runs-empty">
-          {engine.configured ? 'No runs yet: the daily forecast runs at 02:00, or start one now.' : 'No runs listed: workflows are not running in this installation.'}
+          {engine.configured
+            ? 'No runs yet: the daily forecast runs at 02:00, or start one now.'
+            : 'No runs listed: workflows are not running in this installation.'}
         </p>
       ) : (
         <table className="compact" data-testid="run-list">

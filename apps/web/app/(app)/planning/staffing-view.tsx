@@ -10,12 +10,21 @@ import { SortableTable } from '../../components/sortable-table';
 import type { ExportColumn } from '../../lib/export';
 import { formatDecimal, formatDuration, formatPercent } from '../../lib/format';
 import { useTRPC } from '../../lib/trpc';
-import { countIntervalsWithoutAht, formatDate, formatSlot, getIntervalWaterfall, parseStoredPolicy, stepLabel, type Overview, type StaffingRow, type StoredPolicy } from './prepare';
+import {
+  countIntervalsWithoutAht,
+  formatDate,
+  formatSlot,
+  getIntervalWaterfall,
+  parseStoredPolicy,
+  stepLabel,
+  type Overview,
+  type StaffingRow,
+  type StoredPolicy,
+} from './prepare';
 import { WhatIfPanel } from './what-if';
 import { chartAxis, chartGridStroke, chartTooltipStyle } from '../../lib/chart-theme';
 
 type Queue = Overview['queues'][number];
-
 
 const staffingExport: ExportColumn<StaffingRow>[] = [
   { header: 'interval_start', kind: 'text', value: (r) => r.interval_start },
@@ -33,7 +42,10 @@ const staffingExport: ExportColumn<StaffingRow>[] = [
 
 /** How a stored policy reads: "80% in 20 s · Erlang C · 30% shrinkage · occupancy ≤ 85%". */
 function describePolicy(policy: StoredPolicy): string {
-  const target = policy.target.kind === 'service_level' ? `${formatPercent(policy.target.service_level, 0)} answered within ${policy.sl_threshold_s} s` : `ASA ≤ ${policy.target.asa_s} s`;
+  const target =
+    policy.target.kind === 'service_level'
+      ? `${formatPercent(policy.target.service_level, 0)} answered within ${policy.sl_threshold_s} s`
+      : `ASA ≤ ${policy.target.asa_s} s`;
   const model = policy.patience_s === undefined ? 'Erlang C' : `Erlang A, mean patience ${policy.patience_s} s`;
   return `${target} · ${model} · ${formatPercent(policy.shrinkage, 0)} shrinkage · occupancy ≤ ${formatPercent(policy.max_occupancy, 0)}`;
 }
@@ -57,7 +69,10 @@ export function StaffingView({
   const trpc = useTRPC();
   const version = overview.staffingVersions[0];
   const staffing = useQuery(
-    trpc.planning.staffing.queryOptions({ versionId: version?.version_id ?? '', queueKey: queue.key, date, days: 1 }, { enabled: latest && version !== undefined }),
+    trpc.planning.staffing.queryOptions(
+      { versionId: version?.version_id ?? '', queueKey: queue.key, date, days: 1 },
+      { enabled: latest && version !== undefined },
+    ),
   );
   if (!latest) {
     return (
@@ -76,7 +91,9 @@ export function StaffingView({
     return (
       <div className="panel" data-testid="no-staffing">
         <h2>Staffing requirements</h2>
-        <p className="muted">The latest forecast has no staffing requirements yet: they are computed when its run finishes, or with &ldquo;Recompute staffing&rdquo; above.</p>
+        <p className="muted">
+          The latest forecast has no staffing requirements yet: they are computed when its run finishes, or with &ldquo;Recompute staffing&rdquo; above.
+        </p>
       </div>
     );
   }
@@ -93,7 +110,9 @@ export function StaffingView({
     return (
       <div className="panel">
         <h2>Staffing requirements · {queue.name}</h2>
-        <p className="muted">This staffing version holds no policy for {queue.name} (the queue was added after it was computed): recompute staffing to include it.</p>
+        <p className="muted">
+          This staffing version holds no policy for {queue.name} (the queue was added after it was computed): recompute staffing to include it.
+        </p>
       </div>
     );
   }
@@ -105,10 +124,34 @@ export function StaffingView({
       </div>
     );
   }
-  return <Requirements key={`${queue.key}:${date}:${version.version_id}`} rows={staffing.data.intervals} policy={policy} queue={queue} date={date} timezone={overview.timezone} canEdit={canEdit} />;
+  return (
+    <Requirements
+      key={`${queue.key}:${date}:${version.version_id}`}
+      rows={staffing.data.intervals}
+      policy={policy}
+      queue={queue}
+      date={date}
+      timezone={overview.timezone}
+      canEdit={canEdit}
+    />
+  );
 }
 
-function Requirements({ rows, policy, queue, date, timezone, canEdit }: { rows: StaffingRow[]; policy: StoredPolicy; queue: Queue; date: string; timezone: string; canEdit: boolean }) {
+function Requirements({
+  rows,
+  policy,
+  queue,
+  date,
+  timezone,
+  canEdit,
+}: {
+  rows: StaffingRow[];
+  policy: StoredPolicy;
+  queue: Queue;
+  date: string;
+  timezone: string;
+  canEdit: boolean;
+}) {
   const busiest = rows.reduce((best, r) => (r.required_fte > best.required_fte ? r : best), rows[0]!);
   const [selected, setSelected] = useState(busiest.interval_start);
   const waterfall = useRef<HTMLDivElement>(null);
@@ -130,7 +173,12 @@ function Requirements({ rows, policy, queue, date, timezone, canEdit }: { rows: 
     { accessorKey: 'interval_start', header: 'Interval', cell: ({ row: r }) => formatSlot(r.original.interval_start, timezone, false) },
     { accessorKey: 'calls', header: 'Contacts', cell: ({ row: r }) => formatDecimal(r.original.calls), meta: { numeric: true } },
     { accessorKey: 'aht_s', header: 'AHT', cell: ({ row: r }) => formatDuration(r.original.aht_s || null), meta: { numeric: true } },
-    { accessorKey: 'workload_erlangs', header: () => <abbr title="Contacts × AHT ÷ interval length">Workload</abbr>, cell: ({ row: r }) => formatDecimal(r.original.workload_erlangs, 2), meta: { numeric: true } },
+    {
+      accessorKey: 'workload_erlangs',
+      header: () => <abbr title="Contacts × AHT ÷ interval length">Workload</abbr>,
+      cell: ({ row: r }) => formatDecimal(r.original.workload_erlangs, 2),
+      meta: { numeric: true },
+    },
     { accessorKey: 'erlang_agents', header: 'Erlang agents', meta: { numeric: true } },
     { accessorKey: 'capped_agents', header: () => <abbr title="After the occupancy cap">Agents</abbr>, meta: { numeric: true } },
     {
@@ -140,26 +188,49 @@ function Requirements({ rows, policy, queue, date, timezone, canEdit }: { rows: 
       meta: { numeric: true },
     },
     { accessorKey: 'service_level', header: 'SL', cell: ({ row: r }) => formatPercent(r.original.service_level), meta: { numeric: true } },
-    { accessorKey: 'asa_s', header: 'ASA', cell: ({ row: r }) => (r.original.asa_s === null ? '∞' : formatDuration(r.original.asa_s)), meta: { numeric: true } },
+    {
+      accessorKey: 'asa_s',
+      header: 'ASA',
+      cell: ({ row: r }) => (r.original.asa_s === null ? '∞' : formatDuration(r.original.asa_s)),
+      meta: { numeric: true },
+    },
     { accessorKey: 'occupancy', header: 'Occupancy', cell: ({ row: r }) => formatPercent(r.original.occupancy), meta: { numeric: true } },
     ...(policy.patience_s === undefined
       ? []
-      : [{ accessorKey: 'p_abandon', header: 'Abandon', cell: ({ row: r }) => formatPercent(r.original.p_abandon), meta: { numeric: true } } satisfies ColumnDef<StaffingRow, unknown>]),
+      : [
+          {
+            accessorKey: 'p_abandon',
+            header: 'Abandon',
+            cell: ({ row: r }) => formatPercent(r.original.p_abandon),
+            meta: { numeric: true },
+          } satisfies ColumnDef<StaffingRow, unknown>,
+        ]),
   ];
-  const points = rows.map((r) => ({ interval_start: r.interval_start, label: formatSlot(r.interval_start, timezone, false), fte: r.required_fte, agents: r.capped_agents }));
+  const points = rows.map((r) => ({
+    interval_start: r.interval_start,
+    label: formatSlot(r.interval_start, timezone, false),
+    fte: r.required_fte,
+    agents: r.capped_agents,
+  }));
   const withoutAht = countIntervalsWithoutAht(rows);
   return (
     <>
       {withoutAht > 0 && (
         <p className="warning" role="status" data-testid="staffing-no-aht">
-          {withoutAht} interval{withoutAht === 1 ? ' has' : 's have'} contacts but no handle time to plan with, so nobody is planned there: set a
-          planned AHT for {queue.name} under &ldquo;Special days &amp; overrides&rdquo; and recompute staffing.
+          {withoutAht} interval{withoutAht === 1 ? ' has' : 's have'} contacts but no handle time to plan with, so nobody is planned there: set a planned AHT
+          for {queue.name} under &ldquo;Special days &amp; overrides&rdquo; and recompute staffing.
         </p>
       )}
       <div className="tiles totals">
         <Figure label="Staff hours needed" value={formatDecimal(hours)} testId="staffing-hours" />
         <Figure label="Peak FTE" value={formatDecimal(busiest.required_fte, 2)} />
-        <Figure label="Contacts" value={formatDecimal(rows.reduce((s, r) => s + r.calls, 0), 0)} />
+        <Figure
+          label="Contacts"
+          value={formatDecimal(
+            rows.reduce((s, r) => s + r.calls, 0),
+            0,
+          )}
+        />
       </div>
       <div className="panel">
         <div className="page-head">
@@ -198,7 +269,13 @@ function Requirements({ rows, policy, queue, date, timezone, canEdit }: { rows: 
           <ExportButtons columns={staffingExport} rows={rows} filename={`staffing-${queue.key}-${date}`} label="staffing by interval" />
         </div>
         <div className="scroll-box">
-          <SortableTable data={rows} columns={columns} rowKey={(r) => r.interval_start} testId="staffing-rows" caption={`Staffing requirements for ${queue.name}`} />
+          <SortableTable
+            data={rows}
+            columns={columns}
+            rowKey={(r) => r.interval_start}
+            testId="staffing-rows"
+            caption={`Staffing requirements for ${queue.name}`}
+          />
         </div>
       </div>
       <WhatIfPanel rows={rows} policy={policy} queue={queue} timezone={timezone} canEdit={canEdit} />
@@ -256,7 +333,8 @@ function Waterfall({ row, policy, timezone, panel }: { row: StaffingRow; policy:
               <tr key={s.step} data-testid={`step-${s.step}`}>
                 <th scope="row">{stepLabel[s.step]}</th>
                 <td className="num">
-                  <span data-testid={`step-${s.step}-value`}>{formatDecimal(s.value, stepDigits[s.unit])}</span> <span className="muted small">{stepUnit[s.unit]}</span>
+                  <span data-testid={`step-${s.step}-value`}>{formatDecimal(s.value, stepDigits[s.unit])}</span>{' '}
+                  <span className="muted small">{stepUnit[s.unit]}</span>
                 </td>
                 <td className="small">{s.label}</td>
                 <td className="wf-col">

@@ -9,12 +9,23 @@ import { useTRPC } from '../../lib/trpc';
 import { getWhatIfDefaults, parseWhatIf, recomputeDay, toWhatIfDraft, type Overview, type StaffingRow, type StoredPolicy, type WhatIfDraft } from './prepare';
 import { chartAxis, chartGridStroke, chartTooltipStyle } from '../../lib/chart-theme';
 
-
 /**
  * Required FTE for every interval of the day under changed assumptions, recomputed in the
  * browser on every keystroke (the same Erlang code as the staffing run, no server call).
  */
-export function WhatIfPanel({ rows, policy, queue, timezone, canEdit }: { rows: StaffingRow[]; policy: StoredPolicy; queue: Overview['queues'][number]; timezone: string; canEdit: boolean }) {
+export function WhatIfPanel({
+  rows,
+  policy,
+  queue,
+  timezone,
+  canEdit,
+}: {
+  rows: StaffingRow[];
+  policy: StoredPolicy;
+  queue: Overview['queues'][number];
+  timezone: string;
+  canEdit: boolean;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const stored = useMemo(() => toWhatIfDraft(getWhatIfDefaults(policy)), [policy]);
@@ -22,7 +33,9 @@ export function WhatIfPanel({ rows, policy, queue, timezone, canEdit }: { rows: 
   const parsed = parseWhatIf(draft);
   const whatIf = 'whatIf' in parsed ? parsed.whatIf : null;
   const day = whatIf ? recomputeDay(rows, policy, whatIf, timezone) : null;
-  const save = useMutation(trpc.planning.settings.save.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.planning.settings.list.queryKey() }) }));
+  const save = useMutation(
+    trpc.planning.settings.save.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.planning.settings.list.queryKey() }) }),
+  );
   const set = (field: keyof WhatIfDraft) => (e: ChangeEvent<HTMLInputElement>) => {
     save.reset();
     setDraft({ ...draft, [field]: e.target.type === 'checkbox' ? e.target.checked : e.target.value });
@@ -77,7 +90,15 @@ export function WhatIfPanel({ rows, policy, queue, timezone, canEdit }: { rows: 
                 <YAxis {...chartAxis} width={40} />
                 <Tooltip contentStyle={chartTooltipStyle} formatter={(v, name) => [formatDecimal(v as number, 2), String(name)]} />
                 <Legend wrapperStyle={{ fontSize: 12 }} />
-                <Line dataKey="stored" name="Stored requirement" stroke="#8b9bab" strokeDasharray="4 3" dot={false} type="stepAfter" isAnimationActive={false} />
+                <Line
+                  dataKey="stored"
+                  name="Stored requirement"
+                  stroke="#8b9bab"
+                  strokeDasharray="4 3"
+                  dot={false}
+                  type="stepAfter"
+                  isAnimationActive={false}
+                />
                 <Line dataKey="whatIf" name="What-if" stroke="#4cc2ff" strokeWidth={2} dot={false} type="stepAfter" isAnimationActive={false} />
               </LineChart>
             </ResponsiveContainer>

@@ -34,7 +34,7 @@ type Grain = (typeof grains)[number]['id'];
 function Delta({ column, now, before }: { column: ReportColumn; now: number | null; before: number | null | undefined }) {
   if (before === undefined || before === null || now === null) return null;
   const diff = now - before;
-  const good = column.better === 'neither' || diff === 0 ? '' : (diff > 0) === (column.better === 'higher') ? 'good' : 'bad';
+  const good = column.better === 'neither' || diff === 0 ? '' : diff > 0 === (column.better === 'higher') ? 'good' : 'bad';
   return (
     <span className={`delta ${good}`} title={`Same days last week: ${formatKpi(column.unit, before)}`}>
       {diff > 0 ? '▲' : diff < 0 ? '▼' : '='} {formatKpi(column.unit, before)}
@@ -131,7 +131,19 @@ function kpiCell(column: ReportColumn, kpis: Record<string, number | null>, prev
   );
 }
 
-function ReportView({ data, chartKpi, setChartKpi, onDrill, stale }: { data: Report; chartKpi: string; setChartKpi: (id: string) => void; onDrill: OnDrill; stale: boolean }) {
+function ReportView({
+  data,
+  chartKpi,
+  setChartKpi,
+  onDrill,
+  stale,
+}: {
+  data: Report;
+  chartKpi: string;
+  setChartKpi: (id: string) => void;
+  onDrill: OnDrill;
+  stale: boolean;
+}) {
   const volume = data.columns.find((c) => c.id === 'offered') ?? data.columns.find((c) => c.id === 'handled')!;
   const ratioColumns = data.columns.filter((c) => c.unit !== 'count' || c.id === 'staffed_hours');
   const kpi = data.columns.find((c) => c.id === chartKpi) ?? ratioColumns[0]!;
@@ -140,34 +152,33 @@ function ReportView({ data, chartKpi, setChartKpi, onDrill, stale }: { data: Rep
 
   const rowColumns: ColumnDef<ReportRow, unknown>[] = [
     { accessorKey: 'label', header: dimensionLabel },
-    ...data.columns.map(
-      (c): ColumnDef<ReportRow, unknown> => ({
-        id: c.id,
-        accessorFn: (r) => r.kpis[c.id] ?? -Infinity,
-        header: () => <abbr title={c.formula}>{c.label}</abbr>,
-        meta: { numeric: true },
-        cell: ({ row }) => kpiCell(c, row.original.kpis, row.original.previous, c.drill ? () => onDrill(c, data.window, [row.original.key], row.original.label) : null),
-      }),
-    ),
+    ...data.columns.map((c): ColumnDef<ReportRow, unknown> => ({
+      id: c.id,
+      accessorFn: (r) => r.kpis[c.id] ?? -Infinity,
+      header: () => <abbr title={c.formula}>{c.label}</abbr>,
+      meta: { numeric: true },
+      cell: ({ row }) =>
+        kpiCell(c, row.original.kpis, row.original.previous, c.drill ? () => onDrill(c, data.window, [row.original.key], row.original.label) : null),
+    })),
   ];
   const buckets = data.series.map((p, i) => ({ ...p, to: data.series[i + 1]?.bucket ?? data.window.to }));
   const intervalColumns: ColumnDef<(typeof buckets)[number], unknown>[] = [
     { accessorKey: 'bucket', header: 'Interval', cell: ({ row }) => formatBucket(row.original.bucket, data.grain, data.timezone) },
-    ...data.columns.map(
-      (c): ColumnDef<(typeof buckets)[number], unknown> => ({
-        id: c.id,
-        accessorFn: (r) => r.kpis[c.id] ?? -Infinity,
-        header: () => <abbr title={c.formula}>{c.label}</abbr>,
-        meta: { numeric: true },
-        cell: ({ row }) =>
-          kpiCell(
-            c,
-            row.original.kpis,
-            row.original.previous,
-            c.drill ? () => onDrill(c, { from: row.original.bucket, to: row.original.to }, undefined, formatBucket(row.original.bucket, data.grain, data.timezone)) : null,
-          ),
-      }),
-    ),
+    ...data.columns.map((c): ColumnDef<(typeof buckets)[number], unknown> => ({
+      id: c.id,
+      accessorFn: (r) => r.kpis[c.id] ?? -Infinity,
+      header: () => <abbr title={c.formula}>{c.label}</abbr>,
+      meta: { numeric: true },
+      cell: ({ row }) =>
+        kpiCell(
+          c,
+          row.original.kpis,
+          row.original.previous,
+          c.drill
+            ? () => onDrill(c, { from: row.original.bucket, to: row.original.to }, undefined, formatBucket(row.original.bucket, data.grain, data.timezone))
+            : null,
+        ),
+    })),
   ];
   const rowExport: ExportColumn<ReportRow>[] = [
     { header: data.dimension, kind: 'text', value: (r) => r.key },
@@ -195,12 +206,19 @@ function ReportView({ data, chartKpi, setChartKpi, onDrill, stale }: { data: Rep
             </select>
           </label>
         </div>
-        <ReportChart points={prepareChart(data.series, volume.id, kpi.id, data.grain, data.timezone)} volume={volume} kpi={kpi} compare={data.previousWindow !== null} />
+        <ReportChart
+          points={prepareChart(data.series, volume.id, kpi.id, data.grain, data.timezone)}
+          volume={volume}
+          kpi={kpi}
+          compare={data.previousWindow !== null}
+        />
       </div>
       <div className="panel">
         <div className="page-head">
           <h2>By {dimensionLabel.toLowerCase()}</h2>
-          <span className="muted small">Click a number for the interactions behind it{data.previousWindow ? '; ▲▼ compare with the same days last week' : ''}.</span>
+          <span className="muted small">
+            Click a number for the interactions behind it{data.previousWindow ? '; ▲▼ compare with the same days last week' : ''}.
+          </span>
           <span style={{ flex: 1 }} />
           <ExportButtons columns={rowExport} rows={[...data.rows, data.total]} filename={`report-by-${data.dimension}`} label={`report by ${data.dimension}`} />
         </div>

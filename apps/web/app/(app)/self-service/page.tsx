@@ -64,7 +64,12 @@ export default function SelfServicePage() {
     );
   const columns: ColumnDef<IntentRow, unknown>[] = [
     { accessorKey: 'label', header: 'Intent' },
-    { accessorKey: 'sessions', header: 'Sessions', cell: ({ row }) => drillable(formatCount(row.original.sessions), 'bot_sessions', row.original), meta: { numeric: true } },
+    {
+      accessorKey: 'sessions',
+      header: 'Sessions',
+      cell: ({ row }) => drillable(formatCount(row.original.sessions), 'bot_sessions', row.original),
+      meta: { numeric: true },
+    },
     {
       accessorKey: 'containment',
       header: 'Containment',

@@ -41,8 +41,8 @@ export default function WallboardPage() {
       <div className="page-head">
         <h1>Wallboard</h1>
         <span className={`freshness ${ageS > 5 ? 'stale' : ''}`} data-testid="freshness" aria-live="polite">
-          {snapshot.isError ? 'connection lost, retrying · ' : ''}updated {new Date(data.generatedAt).toLocaleTimeString('en-US', { timeZone: data.timezone })} (
-          {Math.max(0, Math.round(ageS))} s ago) · times in {data.timezone}
+          {snapshot.isError ? 'connection lost, retrying · ' : ''}updated {new Date(data.generatedAt).toLocaleTimeString('en-US', { timeZone: data.timezone })}{' '}
+          ({Math.max(0, Math.round(ageS))} s ago) · times in {data.timezone}
         </span>
         <button type="button" className="ghost" onClick={() => setShowRules((v) => !v)} aria-expanded={showRules}>
           {showRules ? 'Hide alert rules' : 'Alert rules'}
@@ -95,12 +95,15 @@ function Totals({ data }: { data: Wallboard }) {
   );
 }
 
-
 function QueueTile({ queue: q }: { queue: WallboardQueue }) {
   const severity = q.alerts[0]?.severity;
   const slClass = (sl: number | null) => (sl === null ? '' : sl >= q.slTarget ? 'good' : 'bad');
   return (
-    <article className={`queue-tile ${severity ? `alert-${severity}` : ''}`} data-testid={`queue-${q.key}`} aria-label={`${q.name} (${q.channel})${severity ? `, ${severity} alert` : ''}`}>
+    <article
+      className={`queue-tile ${severity ? `alert-${severity}` : ''}`}
+      data-testid={`queue-${q.key}`}
+      aria-label={`${q.name} (${q.channel})${severity ? `, ${severity} alert` : ''}`}
+    >
       <header>
         <span className="qname">{q.name}</span>
         <span className="channel">{q.channel}</span>
@@ -120,7 +123,10 @@ function QueueTile({ queue: q }: { queue: WallboardQueue }) {
         </div>
         <div>
           <div className="label">
-            SL 30 min <span className="muted">({Math.round(q.slTarget * 100)}/{q.slThresholdS}s)</span>
+            SL 30 min{' '}
+            <span className="muted">
+              ({Math.round(q.slTarget * 100)}/{q.slThresholdS}s)
+            </span>
           </div>
           <div className={`big ${slClass(q.last30.serviceLevel)}`} data-testid="sl-30m">
             {formatPercent(q.last30.serviceLevel, 0)}
@@ -242,7 +248,14 @@ function AgentGrid({ agents, serverNow }: { agents: WallboardAgent[]; serverNow:
         </label>
         <span className="muted small">{rows.length} shown</span>
       </div>
-      <SortableTable data={rows} columns={columns} rowKey={(r) => r.key} testId="agent-grid" caption="Agents and their current state" initialSort={[{ id: 'state', desc: false }]} />
+      <SortableTable
+        data={rows}
+        columns={columns}
+        rowKey={(r) => r.key}
+        testId="agent-grid"
+        caption="Agents and their current state"
+        initialSort={[{ id: 'state', desc: false }]}
+      />
     </div>
   );
 }
