@@ -127,6 +127,9 @@ describe('report buckets', () => {
     expect(iso(localBucketOf(new Date('2026-04-04T15:10:00Z'), '60m', zone))).toBe('2026-04-04T15:00:00.000Z');
     expect(iso(localBucketOf(new Date('2026-04-04T15:40:00Z'), '60m', zone))).toBe('2026-04-04T15:30:00.000Z');
     expect(iso(localBucketOf(new Date('2026-04-04T15:40:00Z'), 'day', zone))).toBe('2026-04-04T13:00:00.000Z');
+    // Santiago's day that skips midnight: its first hour starts at 01:00 (04:00 UTC).
+    expect(iso(localBucketOf(new Date('2026-09-06T04:10:00Z'), '60m', 'America/Santiago'))).toBe('2026-09-06T04:00:00.000Z');
+    expect(iso(localBucketOf(new Date('2026-11-01T06:20:00Z'), '30m', 'America/New_York'))).toBe('2026-11-01T06:00:00.000Z');
   });
 });
 

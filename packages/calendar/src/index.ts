@@ -256,12 +256,16 @@ export function localBuckets(first: LocalDate, last: LocalDate, grain: BucketGra
 
 /** The bucket start an instant falls in, at a grain (as localBuckets lists them). */
 export function localBucketOf(instant: Date | number, grain: BucketGrain, timezone: string, weekStart: Weekday = 1): Date {
-  const date = localDateOf(instant, timezone);
-  if (grain === 'day') return localDayStart(date, timezone);
-  if (grain === 'week') return localDayStart(localWeekStart(date, weekStart), timezone);
+  if (grain === 'day') return localDayStart(localDateOf(instant, timezone), timezone);
+  if (grain === 'week') return localDayStart(localWeekStart(localDateOf(instant, timezone), weekStart), timezone);
+  // Without walking the day's slots (reports name hundreds of buckets): the last grid line of
+  // the local clock at or before the instant, unless the clock changed after it, in which
+  // case the slot starts at the change (as localDaySlots cuts it).
   const t = ms(instant);
-  const slot = localDaySlots(date, timezone, gridMinutes[grain]).find((s) => s.start.getTime() <= t && t < s.end.getTime());
-  return slot!.start;
+  const offset = utcOffsetMs(t, timezone);
+  const wall = t + offset;
+  const gridLine = t - (clockMinutes(t, timezone) % gridMinutes[grain]) * MINUTE_MS - (((wall % MINUTE_MS) + MINUTE_MS) % MINUTE_MS);
+  return new Date(utcOffsetMs(gridLine, timezone) === offset ? gridLine : offsetChange(gridLine, t, timezone)!);
 }
 
 /** The same local days one week earlier, as instants: what a report compares with. */
