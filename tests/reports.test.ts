@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { addLocalDays, localDateOf, localDay, localDayStart, toLocalSlot, weekdayOf } from '@switchboard/calendar';
+import { addLocalDays, localDateOf, localDay, localDays, localDayStart, toLocalSlot, weekdayOf } from '@switchboard/calendar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHORT_ABANDON_MS, type TelemetryEvent } from '@switchboard/contracts';
 import { REPORT_MAX_STALE_MS } from '@switchboard/api';
@@ -225,7 +225,7 @@ describe('reports on the tenant calendar', () => {
    */
   async function tenantWithTraffic(timezone: string, first: string, days: number) {
     const seeded = await seedTenantWithMembers(t, { ...demoCenter, timezone }, [{ role: 'admin' }]);
-    const { from, to } = { from: localDayStart(first, timezone), to: localDay(addLocalDays(first, days - 1), timezone).to };
+    const { from, to } = localDays(first, days, timezone);
     const values = [];
     for (let at = from.getTime(); at < to.getTime(); at += 900_000) {
       const offered = toLocalSlot(at, timezone, 60).slot + 1;

@@ -1,6 +1,7 @@
 export { createAuth, SIGN_IN_LIMIT, type Auth } from './auth.ts';
 export { ensureMember } from './members.ts';
 export { createApiServices, REPORT_MAX_STALE_MS } from './services.ts';
+export { createSharedLoader } from './shared-loader.ts';
 export type { Context } from './context.ts';
 export { checkRequestOrigin, createAuthHandler, createTrpcHandler, TRPC_BASE_PATH } from './http.ts';
 export { appRouter, type AppRouter } from './router.ts';
