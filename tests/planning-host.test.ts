@@ -1,8 +1,13 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { localDateOf } from '@switchboard/calendar';
+import { getTenantBySlug } from '@switchboard/db';
+import { listForecastVersions } from '@switchboard/telemetry';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCenter } from '@switchboard/simulator';
 import type { ForecastWorkflowResult } from '@switchboard/workflows';
-import { startTestHost } from './support/host.ts';
+import { repoRoot, startTestHost } from './support/host.ts';
 import { seedTenantWithMembers } from './support/members.ts';
 import { findTemporalCli } from './support/temporal.ts';
 
@@ -39,6 +44,31 @@ describe('the host runs the planning worker in-process', () => {
       const after = await planner.planning.overview();
       expect(after.versions.map((v) => v.version_id)).toEqual([result.versionId]);
       expect(after.staffingVersions.map((v) => v.version_id)).toEqual([result.staffingVersionId]);
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it("publishes the demo's first forecast and staffing plan as npm start does, printing its progress", async () => {
+    const t = await startTestHost({ TEMPORAL_ADDRESS: env.address, SWITCHBOARD_SEED_DEMO: '1' }, { demoCenter });
+    try {
+      const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts/demo-planning.ts'), '--url', t.url, '--data-dir', t.dataDir], {
+          cwd: repoRoot,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let text = '';
+        child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (text += d.toString()));
+        child.on('exit', (exit) => resolve({ code: exit, output: text }));
+      });
+      expect({ code, output }).toMatchObject({ code: 0, output: expect.stringContaining('forecast and staffing plan published') });
+      expect(output).toMatch(/demo planning: forecasting from \d{4}-\d{2}-\d{2} \(America\/New_York\)/);
+      const tenant = (await getTenantBySlug(t.host.db.db, 'demo'))!;
+      const versions = await listForecastVersions(t.host.telemetry.client, tenant.id, 10);
+      expect(versions).toHaveLength(1);
+      // Today in the demo center's zone, where the planner opens /planning.
+      expect(versions[0]!.start_date).toBe(localDateOf(new Date(), demoCenter.timezone));
     } finally {
       await t.stop();
     }

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createApiKey, createTenant } from '@switchboard/db';
+import type { CenterConfig } from '@switchboard/contracts';
 import { loadHostEnv, startHost, type Host } from '@switchboard/host';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -21,7 +22,7 @@ export interface TestHost {
 }
 
 /** The real host (chDB, PGlite or TEST_DATABASE_URL's PostgreSQL, HTTP) in this process, API only. */
-export async function startTestHost(extraEnv: Record<string, string> = {}): Promise<TestHost> {
+export async function startTestHost(extraEnv: Record<string, string> = {}, options: { demoCenter?: CenterConfig } = {}): Promise<TestHost> {
   const dataDir = tempDataDir('host');
   const env = loadHostEnv({
     PORT: '0',
@@ -30,7 +31,7 @@ export async function startTestHost(extraEnv: Record<string, string> = {}): Prom
     BETTER_AUTH_SECRET: randomBytes(32).toString('hex'),
     ...extraEnv,
   });
-  const host = await startHost(env, { log: () => undefined });
+  const host = await startHost(env, { log: () => undefined, ...options });
   return {
     host,
     url: host.url,
