@@ -18,7 +18,14 @@ const allowed: Record<string, readonly string[] | 'any-package'> = {
   '@switchboard/telemetry': ['@switchboard/contracts', '@switchboard/calendar', '@switchboard/kpis'],
   '@switchboard/db': ['@switchboard/contracts'],
   '@switchboard/ingest': ['@switchboard/contracts', '@switchboard/telemetry'],
-  '@switchboard/api': ['@switchboard/contracts', '@switchboard/calendar', '@switchboard/kpis', '@switchboard/telemetry', '@switchboard/db'],
+  '@switchboard/api': [
+    '@switchboard/contracts',
+    '@switchboard/calendar',
+    '@switchboard/kpis',
+    '@switchboard/planning',
+    '@switchboard/telemetry',
+    '@switchboard/db',
+  ],
   '@switchboard/workflows': [
     '@switchboard/contracts',
     '@switchboard/calendar',

@@ -7,6 +7,7 @@ import {
   getDirectory,
   getMembership,
   listAlertRules,
+  recordDetectedDays,
   saveAlertRule,
   saveForecastOverride,
   saveSpecialDay,
@@ -72,6 +73,8 @@ interface Fixture {
   /** A fresh special day and forecast override of tenant A (each on its own date). */
   newSpecialDayA(): Promise<{ id: string }>;
   newOverrideA(): Promise<{ id: string }>;
+  /** A date a forecast run found unusual in a queue of tenant A (each call its own date), for a planner to decide. */
+  newDetectedDateA(): Promise<string>;
 }
 
 /**
@@ -121,6 +124,11 @@ const sampleInputs: Record<string, (f: Fixture) => unknown> = {
     label: 'mailing',
   }),
   'planning.overrides.remove': async (f) => ({ id: (await f.newOverrideA()).id }),
+  'planning.forecastSettings.get': () => undefined,
+  'planning.forecastSettings.save': () => ({ holidayRegion: 'us', holidayMultiplier: 0 }),
+  'planning.holidays': () => ({ from: '2026-11-01', days: 60 }),
+  'planning.detectedDays.list': () => undefined,
+  'planning.detectedDays.decide': async (f) => ({ date: await f.newDetectedDateA(), decision: 'reject' }),
   'planning.settings.list': () => undefined,
   'planning.settings.save': (f) => ({ queueId: f.dirA.queues[0]!.id, shrinkage: 0.3, maxOccupancy: 0.85, patienceS: null }),
 };
@@ -217,6 +225,12 @@ describe.each(engines)('[%s]', (engine) => {
           label: 'to remove',
         };
         return (await saveForecastOverride(db, tenantA, null, input))!;
+      },
+      async newDetectedDateA() {
+        specialDayCount += 1;
+        const date = new Date(Date.UTC(2026, 0, specialDayCount)).toISOString().slice(0, 10);
+        await recordDetectedDays(db, tenantA, dirA.queues[1]!.id, [{ date, kind: 'unusual', total: 10, expected: 100 }], new Date());
+        return date;
       },
     };
   });

@@ -57,6 +57,8 @@ const pageErrors: string[] = [];
 let startDate = '';
 /** A whole past day the forecast covers: every interval has its actual. */
 let comparedDay = '';
+/** A weekday in the history without a single contact, for the run to detect as closed. */
+let closedDay = '';
 
 const page = (): Page => browser!.page;
 const ui = <T>(read: () => Promise<T>, timeout = UI_TIMEOUT_MS) => expect.poll(read, { timeout });
@@ -113,9 +115,14 @@ beforeAll(async () => {
   // Six weeks of contacts ending a minute ago, enough to backtest the forecast that starts a week back;
   // interaction events only, what the queue rollup counts.
   const end = Date.now() - 60_000;
+  // One midweek day three weeks back has no traffic at all, as if the centre had closed
+  // unannounced: the forecast run must find it on its own.
+  closedDay = addDays(localDate(end), -21);
+  while (![2, 3, 4].includes(new Date(`${closedDay}T12:00:00Z`).getUTCDay())) closedDay = addDays(closedDay, -1);
   let batch: TelemetryEvent[] = [];
   for (const event of simulate({ config: demoCenter, seed: 20_250_301, start: end - HISTORY_DAYS * 86_400_000, end })) {
     if (!event.type.startsWith('interaction.')) continue;
+    if (localDate(Date.parse(event.occurred_at)) === closedDay) continue;
     if (event.type === 'interaction.offered' && event.queue_id === queue.id) {
       const date = localDate(Date.parse(event.occurred_at));
       offeredByDate.set(date, (offeredByDate.get(date) ?? 0) + 1);
@@ -235,6 +242,12 @@ describe('the planner', () => {
     const methods = p.getByTestId('methods');
     expect(num(await text(methods.getByTestId('method-volume-wape')))).toBeCloseTo(100 * method.backtest_wape!, 1);
     expect(await methods.locator('tr.chosen').count()).toBeGreaterThanOrEqual(1);
+    // A blend names its methods and weights per weekday, the weights of each adding up to 100%.
+    if (method.method === 'blend') {
+      const rows = await methods.getByTestId('blend-row').allTextContents();
+      expect(rows.length).toBeGreaterThanOrEqual(5);
+      for (const row of rows) expect([...row.matchAll(/(\d+)%/g)].reduce((sum, m) => sum + Number(m[1]), 0)).toBeGreaterThanOrEqual(99);
+    }
     expect(await methods.locator('tbody tr').count()).toBeGreaterThan(2);
 
     // The version is scored day by day since it started (today's partial day included).
@@ -356,6 +369,39 @@ describe('the planner', () => {
     expect(await plannedAht.getByLabel(/in seconds/).inputValue()).toBe('240');
     expect(await plannedAht.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
   });
+
+  it('reviews the closure the run found on its own and makes it a special day every year', async () => {
+    const p = page();
+    const detected = p.locator(`[data-testid="detected-day"][data-date="${closedDay}"]`);
+    await ui(() => text(detected)).toMatch(/^.*detected: closed/);
+    // Every queue had nothing that day, each against what its same weekdays around it had.
+    const findings = await detected.locator('li').allTextContents();
+    expect(findings.length).toBe(demoCenter.queues.length);
+    for (const line of findings) expect(line).toMatch(/: 0 vs [\d,]+ expected$/);
+    expect(await text(detected.getByTestId('detected-day-status'))).toBe('to review');
+    await shot(p, 'planning-detected-days');
+
+    await detected.getByRole('button', { name: 'Every year' }).click();
+    await ui(() => detected.count()).toBe(0);
+    const days = p.getByTestId('special-day');
+    await ui(() => days.allTextContents()).toEqual([expect.stringMatching(/every year.*Closed \(detected\).*volume × 0Remove$/)]);
+    await p.getByLabel('Show decided days').check();
+    await ui(() => text(detected.getByTestId('detected-day-status'))).toBe('special day');
+
+    // The tenant's holiday calendar: a region the library does not know is refused with the reason.
+    const calendar = p.getByRole('form', { name: 'Holiday calendar' });
+    await calendar.getByLabel('Holiday region').fill('XX');
+    await calendar.getByRole('button', { name: 'Save' }).click();
+    await ui(() => text(p.getByTestId('holiday-calendar').getByRole('alert'))).toMatch(/"XX" is not a country/);
+    await calendar.getByLabel('Holiday region').fill('gb-sct');
+    await calendar.getByRole('button', { name: 'Save' }).click();
+    await ui(() => calendar.getByLabel('Holiday region').inputValue()).toBe('GB-SCT');
+    // Scotland's calendar, not England's: St Andrew's Day is in the next twelve months, whenever the test runs.
+    await ui(() => p.getByTestId('upcoming-holidays').locator('li').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/Christmas Day$/), expect.stringMatching(/St Andrew.s Day$/)]),
+    );
+    await shot(p, 'planning-holidays');
+  });
 });
 
 describe('a supervisor', () => {
@@ -384,6 +430,11 @@ describe('a supervisor', () => {
     expect(await p.getByRole('form', { name: 'Add a forecast override' }).count()).toBe(0);
     expect(await p.getByRole('button', { name: /^Remove/ }).count()).toBe(0);
     expect(await p.getByRole('form', { name: /^Planned AHT of/ }).count()).toBe(0);
+    expect(await p.getByRole('form', { name: 'Holiday calendar' }).count()).toBe(0);
+    expect(await text(p.getByTestId('holiday-calendar'))).toMatch(/Region GB-SCT/);
+    await p.getByLabel('Show decided days').check();
+    await p.locator(`[data-testid="detected-day"][data-date="${closedDay}"]`).waitFor({ timeout: UI_TIMEOUT_MS });
+    expect(await p.getByRole('button', { name: /^(Confirm|Every year|Normal day)$/ }).count()).toBe(0);
     expect(await text(p.getByTestId('settings').getByRole('row', { name: new RegExp(queue.name) }))).toMatch(/240 s/);
     await shot(p, 'planning-supervisor-adjustments');
 

@@ -1,8 +1,18 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { z } from 'zod';
-import { getDirectory, listForecastOverrides, listSpecialDays, listStaffingSettings, type Db, type Directory } from '@switchboard/db';
-import type { SpecialDay } from '@switchboard/planning';
+import {
+  getDirectory,
+  getForecastSettings,
+  listDetectedDays,
+  listForecastOverrides,
+  listSpecialDays,
+  listStaffingSettings,
+  recordDetectedDays,
+  type Db,
+  type Directory,
+} from '@switchboard/db';
+import { expandYearly, listPublicHolidays } from '@switchboard/planning';
 import {
   getForecastWithActuals,
   getQueueIntervalActuals,
@@ -170,16 +180,17 @@ export function createPlanningActivities(deps: PlanningDeps) {
       const queue = directory.queues.find((q) => q.key === input.queueId);
       if (!queue) throw permanent('QueueNotFound', `queue ${input.queueId} is not in tenant ${input.tenantId}`);
       const trainUntil = new Date(input.trainUntil);
-      const [history, specialDays, overrides] = await Promise.all([
-        getQueueIntervalActuals(deps.telemetry, {
-          tenantId: input.tenantId,
-          queueId: input.queueId,
-          from: new Date(trainUntil.getTime() - HISTORY_DAYS * 86_400_000),
-          to: trainUntil,
-        }),
+      const historyFrom = new Date(trainUntil.getTime() - HISTORY_DAYS * 86_400_000);
+      const [history, specialDays, overrides, settings, detected] = await Promise.all([
+        getQueueIntervalActuals(deps.telemetry, { tenantId: input.tenantId, queueId: input.queueId, from: historyFrom, to: trainUntil }),
         listSpecialDays(deps.db, input.tenantId),
         listForecastOverrides(deps.db, input.tenantId, queue.id),
+        getForecastSettings(deps.db, input.tenantId),
+        listDetectedDays(deps.db, input.tenantId, queue.id),
       ]);
+      // Dates only: the holiday calendar and yearly special days are expanded over history and targets.
+      const firstDate = localDateOf(historyFrom, input.timezone);
+      const lastDate = addLocalDays(input.startDate, input.horizonDays);
       Context.current().heartbeat('fitting');
       const result = await deps.math.forecastQueue({
         queueId: input.queueId,
@@ -188,13 +199,27 @@ export function createPlanningActivities(deps: PlanningDeps) {
         history,
         startDate: input.startDate,
         horizonDays: input.horizonDays,
-        specialDays: specialDays.map((d): SpecialDay =>
-          d.effect === 'multiply'
-            ? { date: d.date, label: d.label, effect: 'multiply', multiplier: d.multiplier ?? 1 }
-            : { date: d.date, label: d.label, effect: 'exclude' },
+        specialDays: expandYearly(
+          specialDays.map((d) =>
+            d.effect === 'multiply'
+              ? { date: d.date, label: d.label, effect: 'multiply', multiplier: d.multiplier ?? 1, recursYearly: d.recursYearly }
+              : { date: d.date, label: d.label, effect: 'exclude', recursYearly: d.recursYearly },
+          ),
+          firstDate,
+          lastDate,
         ),
+        holidays: settings.holidayRegion ? listPublicHolidays(settings.holidayRegion, firstDate, lastDate) : [],
+        holidayDefault: settings.holidayMultiplier,
+        normalDays: detected.filter((d) => d.status === 'rejected').map((d) => d.date),
         overrides,
       });
+      await recordDetectedDays(
+        deps.db,
+        input.tenantId,
+        queue.id,
+        result.detected.map((d) => ({ date: d.date, kind: d.kind, total: d.total, expected: d.expected })),
+        now(),
+      );
       const written = await writeForecastSeries(deps.telemetry, {
         tenantId: input.tenantId,
         versionId: input.versionId,

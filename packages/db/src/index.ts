@@ -18,4 +18,5 @@ export {
   listStaffingSettings,
   saveStaffingSettings,
 } from './planning.ts';
+export { getForecastSettings, saveForecastSettings, listDetectedDays, recordDetectedDays, decideDetectedDay } from './forecast-detection.ts';
 export { withAdvisoryLocks } from './locks.ts';

@@ -6,7 +6,7 @@ import { withTenant, type Tx } from './tenancy.ts';
 /** What planners edit for forecasting and staffing; every function acts inside one tenant. */
 
 export type SpecialDayRow = typeof specialDays.$inferSelect;
-export type SpecialDayInput = Pick<SpecialDayRow, 'date' | 'label' | 'effect' | 'multiplier'>;
+export type SpecialDayInput = Pick<SpecialDayRow, 'date' | 'label' | 'effect' | 'multiplier'> & { recursYearly?: boolean };
 export type ForecastOverrideRow = typeof forecastOverrides.$inferSelect;
 export type ForecastOverrideInput = Pick<ForecastOverrideRow, 'queueId' | 'fromDate' | 'toDate' | 'fromMinute' | 'toMinute' | 'kind' | 'value' | 'label'>;
 

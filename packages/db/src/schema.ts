@@ -377,6 +377,8 @@ export const specialDays = pgTable(
     label: text().notNull(),
     effect: specialDayEffect().notNull(),
     multiplier: doublePrecision(),
+    // Applies on the same month and day every year, in history and forecasts alike.
+    recursYearly: boolean().notNull().default(false),
     updatedBy: text().references(() => users.id, { onDelete: 'set null' }),
     updatedAt: updatedAt(),
   },
@@ -385,6 +387,54 @@ export const specialDays = pgTable(
     primaryKey({ columns: [t.tenantId, t.id] }),
     unique('special_days_tenant_date').on(t.tenantId, t.date),
     check('special_days_multiplier_check', sql`(${t.effect} = 'multiply') = (${t.multiplier} is not null) and coalesce(${t.multiplier}, 0) >= 0`),
+  ],
+);
+
+/**
+ * How the tenant's forecasts treat public holidays: the region whose calendar applies (a
+ * date-holidays code such as `US` or `DE-BY`; null for none), and the multiplier a holiday
+ * gets when history shows no holiday on an opening day to learn from (0: closed).
+ */
+export const forecastSettings = pgTable(
+  'forecast_settings',
+  {
+    tenantId: tenantId().primaryKey(),
+    holidayRegion: text(),
+    holidayMultiplier: doublePrecision().notNull().default(0),
+    updatedBy: text().references(() => users.id, { onDelete: 'set null' }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [tenantIsolation(t.tenantId), check('forecast_settings_holiday_multiplier_check', sql`${t.holidayMultiplier} >= 0`)],
+);
+
+export const detectedDayKinds = ['closed', 'unusual'] as const;
+export const detectedDayKind = pgEnum('detected_day_kind', detectedDayKinds);
+export const detectedDayStatuses = ['pending', 'confirmed', 'rejected'] as const;
+export const detectedDayStatus = pgEnum('detected_day_status', detectedDayStatuses);
+
+/**
+ * A day a forecast run found unusual in one queue's history without being told (see
+ * `detectUnusualDays`), and what the planner decided: `confirmed` made it a special day,
+ * `rejected` says it was a normal day, which later runs then keep in the fit.
+ */
+export const detectedDays = pgTable(
+  'detected_days',
+  {
+    tenantId: tenantId(),
+    queueId: uuid().notNull(),
+    date: date({ mode: 'string' }).notNull(),
+    kind: detectedDayKind().notNull(),
+    total: doublePrecision().notNull(),
+    expected: doublePrecision().notNull(),
+    status: detectedDayStatus().notNull().default('pending'),
+    detectedAt: timestamp({ withTimezone: true }).notNull(),
+    decidedBy: text().references(() => users.id, { onDelete: 'set null' }),
+    decidedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    tenantIsolation(t.tenantId),
+    primaryKey({ columns: [t.tenantId, t.queueId, t.date] }),
+    foreignKey({ name: 'detected_days_queue_fk', columns: [t.tenantId, t.queueId], foreignColumns: [queues.tenantId, queues.id] }).onDelete('cascade'),
   ],
 );
 

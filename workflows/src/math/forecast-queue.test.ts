@@ -1,4 +1,4 @@
-import { addLocalDays, localDay, localDays } from '@switchboard/calendar';
+import { addLocalDays, localDateOf, localDay, localDays } from '@switchboard/calendar';
 import { describe, expect, it } from 'vitest';
 import { forecastQueue, toLocalDays } from './forecast-queue.ts';
 
@@ -23,6 +23,9 @@ function forecastDay(date: string) {
     startDate: date,
     horizonDays: 1,
     specialDays: [],
+    holidays: [],
+    holidayDefault: 0,
+    normalDays: [],
     overrides: [],
   });
 }
@@ -61,5 +64,44 @@ describe('toLocalDays', () => {
     expect(days.get('2026-11-01')!.offered).toEqual(new Array(96).fill(10));
     expect(days.get('2026-11-01')!.handleSeconds).toEqual(new Array(96).fill(2_000));
     expect(days.get('2026-03-08')!.offered).toEqual([...new Array(8).fill(10), 0, 0, 0, 0, ...new Array(84).fill(10)]);
+  });
+});
+
+describe('forecastQueue with holidays and detected days', () => {
+  it('closes a holiday learned closed, reports the closures it found, and stores the blend behind the volume', () => {
+    // Eight weeks Monday to Friday, 10 an interval; Labor Day 2026-09-07 had no contacts.
+    const { from, to } = localDays('2026-08-17', 56, zone);
+    const history = flatHistory(from, to, 10).filter((row) => {
+      const date = localDateOf(new Date(row.interval_start), zone);
+      const weekday = new Date(`${date}T12:00:00Z`).getUTCDay();
+      return weekday !== 0 && weekday !== 6 && date !== '2026-09-07';
+    });
+    const holidays = [
+      { date: '2026-09-07', name: 'Labor Day' },
+      { date: '2026-10-12', name: 'Columbus Day' },
+    ];
+    const result = forecastQueue({
+      queueId: 'q',
+      channel: 'voice',
+      timezone: zone,
+      history,
+      startDate: '2026-10-12',
+      horizonDays: 2,
+      specialDays: [],
+      holidays,
+      holidayDefault: 1,
+      normalDays: [],
+      overrides: [],
+    });
+    const dayTotal = (date: string) => result.intervals.filter((i) => localDateOf(new Date(i.interval_start), zone) === date).reduce((s, i) => s + i.volume, 0);
+    // Columbus Day never seen: it takes the effect of the one holiday history has, Labor Day, closed.
+    expect(dayTotal('2026-10-12')).toBe(0);
+    expect(dayTotal('2026-10-13')).toBeGreaterThan(0);
+    // Labor Day was a known holiday, so it is not reported as a detected closure.
+    expect(result.detected.map((d) => d.date)).not.toContain('2026-09-07');
+    const volume = result.methods.find((m) => m.measure === 'volume')!;
+    const blends = JSON.parse(volume.blends) as { weekday: number; members: { weight: number }[] }[];
+    expect(blends.map((b) => b.weekday)).toEqual([1, 2]);
+    for (const b of blends) expect(b.members.reduce((s, m) => s + m.weight, 0)).toBeCloseTo(1, 9);
   });
 });

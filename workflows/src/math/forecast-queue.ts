@@ -1,4 +1,4 @@
-import { applyOverrides, forecastAht, forecastSeries, type Override, type SpecialDay } from '@switchboard/planning';
+import { applyOverrides, forecastAht, forecastSeries, type DetectedDay, type Holiday, type Override, type SpecialDay } from '@switchboard/planning';
 import type { ForecastIntervalRow, ForecastMethodRow, IntervalActual } from '@switchboard/telemetry';
 import { localDateRange, localDayHours, localDaySlots, toLocalSlot, type LocalDate, type SlotMinutes } from '@switchboard/calendar';
 
@@ -31,12 +31,20 @@ export interface QueueForecastInput {
   startDate: string;
   horizonDays: number;
   specialDays: readonly SpecialDay[];
+  /** Public holidays of the tenant's region over history and targets. */
+  holidays: readonly Holiday[];
+  /** Multiplier of a holiday when history has none to learn from. */
+  holidayDefault: number;
+  /** Days the planner said were normal after they were detected. */
+  normalDays: readonly string[];
   overrides: readonly QueueOverride[];
 }
 
 export interface QueueForecast {
   intervals: ForecastIntervalRow[];
   methods: ForecastMethodRow[];
+  /** Closures and unusual days the volume forecast found in this queue's history. */
+  detected: DetectedDay[];
 }
 
 interface LocalDay {
@@ -102,7 +110,14 @@ export function forecastQueue(input: QueueForecastInput): QueueForecast {
   const targets = localDateRange(input.startDate, input.horizonDays);
 
   const volume = forecastSeries(
-    { history: observed.map(([date, d]) => ({ date, values: d.offered })), targets, specialDays: input.specialDays },
+    {
+      history: observed.map(([date, d]) => ({ date, values: d.offered })),
+      targets,
+      specialDays: input.specialDays,
+      holidays: input.holidays,
+      holidayDefault: input.holidayDefault,
+      normalDays: input.normalDays,
+    },
     // Methods are chosen on 30-minute error, the grain staffing is usually read at.
     { method: 'auto', scoringBucket: 2 },
   );
@@ -129,7 +144,6 @@ export function forecastQueue(input: QueueForecastInput): QueueForecast {
       });
     }
   });
-  const chosenWape = volume.backtestWape[volume.method];
   return {
     intervals,
     methods: [
@@ -137,10 +151,12 @@ export function forecastQueue(input: QueueForecastInput): QueueForecast {
         queue_id: input.queueId,
         measure: 'volume',
         method: volume.method,
-        backtest_wape: chosenWape === undefined || !Number.isFinite(chosenWape) ? null : chosenWape,
+        backtest_wape: volume.wape === null || !Number.isFinite(volume.wape) ? null : volume.wape,
         candidates: JSON.stringify(volume.backtestWape),
+        blends: JSON.stringify(volume.blends),
       },
-      { queue_id: input.queueId, measure: 'aht', method: 'weekday-interval-ratio', backtest_wape: null, candidates: '{}' },
+      { queue_id: input.queueId, measure: 'aht', method: 'weekday-interval-ratio', backtest_wape: null, candidates: '{}', blends: '[]' },
     ],
+    detected: volume.detected,
   };
 }

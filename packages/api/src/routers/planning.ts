@@ -1,15 +1,20 @@
 import { TRPCError } from '@trpc/server';
 import {
+  decideDetectedDay,
   deleteForecastOverride,
   deleteSpecialDay,
+  getForecastSettings,
+  listDetectedDays,
   listForecastOverrides,
   listSpecialDays,
   listStaffingSettings,
   saveForecastOverride,
+  saveForecastSettings,
   saveSpecialDay,
   saveStaffingSettings,
   schema,
 } from '@switchboard/db';
+import { HolidayRegionError, listPublicHolidays, parseHolidayRegion } from '@switchboard/planning';
 import { z } from 'zod';
 import { policies } from '../policy.ts';
 import { getForecastAccuracy, getPlanningOverview, getQueueForecast, getQueueStaffing } from '../services/planning.ts';
@@ -25,6 +30,7 @@ const SpecialDayInput = z
     label: z.string().trim().min(1).max(200),
     effect: z.enum(schema.specialDayEffects),
     multiplier: z.number().finite().min(0).max(10).nullable(),
+    recursYearly: z.boolean().default(false),
   })
   .refine((d) => d.effect !== 'multiply' || d.multiplier !== null, {
     message: 'a multiply day needs a multiplier (0.5 for half the usual volume)',
@@ -53,6 +59,26 @@ const SettingsInput = z.object({
   patienceS: z.number().positive().max(86_400).nullable(),
   // Absent: keep the stored one (the what-if saves the other settings without it).
   plannedAhtS: z.number().positive('the planned AHT is in seconds, more than 0').max(86_400).nullable().optional(),
+});
+
+/** A holiday region the calendar knows, upper-cased (`de-by` → `DE-BY`), with the library's reason when not. */
+const HolidayRegion = z
+  .string()
+  .trim()
+  .transform((code, ctx) => {
+    try {
+      const { country, region } = parseHolidayRegion(code);
+      return region === undefined ? country : `${country}-${region}`;
+    } catch (error) {
+      if (!(error instanceof HolidayRegionError)) throw error;
+      ctx.addIssue({ code: 'custom', message: error.message });
+      return z.NEVER;
+    }
+  });
+
+const ForecastSettingsInput = z.object({
+  holidayRegion: HolidayRegion.nullable(),
+  holidayMultiplier: z.number().finite().min(0, 'a multiplier of 0 (closed) or more, e.g. 0.4 for 40% of a normal day').max(10),
 });
 
 function requireQueue(access: Access, queueKey: string): void {
@@ -119,6 +145,36 @@ export const planningRouter = router({
       .mutation(async ({ ctx, input }) => {
         if (!(await deleteSpecialDay(ctx.services.db, ctx.access.tenantId, input.id))) throw notFound('special day');
         return { id: input.id };
+      }),
+  }),
+
+  /** How public holidays enter forecasts: the tenant's region and the multiplier for a holiday never seen. */
+  forecastSettings: router({
+    get: authorized(policies.planningViewers).query(({ ctx }) => getForecastSettings(ctx.services.db, ctx.access.tenantId)),
+    save: authorized(policies.planners)
+      .input(ForecastSettingsInput)
+      .mutation(({ ctx, input }) => saveForecastSettings(ctx.services.db, ctx.access.tenantId, ctx.viewer.userId, input)),
+  }),
+
+  /** Public holidays of a region (the tenant's when none is given) over the next `days` days, for the planner to check. */
+  holidays: authorized(policies.planningViewers)
+    .input(z.object({ region: HolidayRegion.optional(), from: IsoDate, days: z.number().int().min(1).max(731).default(366) }))
+    .query(async ({ ctx, input }) => {
+      const region = input.region ?? (await getForecastSettings(ctx.services.db, ctx.access.tenantId)).holidayRegion;
+      if (!region) return { region: null, holidays: [] };
+      const to = new Date(Date.parse(input.from) + (input.days - 1) * 86_400_000).toISOString().slice(0, 10);
+      return { region, holidays: listPublicHolidays(region, input.from, to) };
+    }),
+
+  /** Closures and unusual days forecast runs found in history, per queue, and what planners decided. */
+  detectedDays: router({
+    list: authorized(policies.planningViewers).query(({ ctx }) => listDetectedDays(ctx.services.db, ctx.access.tenantId)),
+    decide: authorized(policies.planners)
+      .input(z.object({ date: IsoDate, decision: z.enum(['confirm', 'recurring', 'reject']) }))
+      .mutation(async ({ ctx, input }) => {
+        const decided = await decideDetectedDay(ctx.services.db, ctx.access.tenantId, ctx.viewer.userId, input);
+        if (!decided) throw notFound('detected day');
+        return decided;
       }),
   }),
 

@@ -10,7 +10,7 @@ interface ForecastOutput {
 }
 export type Forecaster = (request: ForecastRequest) => ForecastOutput;
 
-interface RollingOriginOptions {
+export interface RollingOriginOptions {
   /** 1-based day numbers: origin o trains on days 1..o and forecasts the `horizon` days after it. */
   origins: readonly number[];
   horizon: number;
@@ -39,7 +39,7 @@ function sumBuckets(values: readonly number[], size: number): number[] {
  * Rolling-origin evaluation: for every origin, train on the days up to it, forecast the
  * days after it that exist, and pool absolute errors over origins, horizons and buckets.
  */
-function runRollingOrigin(days: readonly Day[], forecaster: Forecaster, options: RollingOriginOptions): BacktestScore {
+export function runRollingOrigin(days: readonly Day[], forecaster: Forecaster, options: RollingOriginOptions): BacktestScore {
   const sums = new Map<number, AccuracySums>(options.buckets.map((b) => [b, emptyAccuracySums()]));
   let covered = 0;
   let counted = 0;

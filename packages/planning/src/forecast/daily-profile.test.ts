@@ -10,26 +10,42 @@ const input = prepareRequest({ history, targets: ['2024-01-29', '2024-01-30'] })
 
 describe('daily total × intraday profile', () => {
   it('reproduces an exact weekly pattern: weekday totals times same-weekday shares', () => {
-    const method = createDailyProfileMethod({ calendarEffects: false, profileWeekdayWeight: 1, profileSmoothing: 0 });
+    const method = createDailyProfileMethod({ calendarEffects: false, profileSmoothing: 0 });
     const [monday, tuesday] = method(input);
     [4, 4, 8, 4].forEach((v, i) => expect(monday![i]).toBeCloseTo(v, 5));
     [1, 2, 4, 3].forEach((v, i) => expect(tuesday![i]).toBeCloseTo(v, 5));
   });
 
-  it('shrinks a weekday profile toward the profile of all recent days', () => {
-    // The last 8 days before 01-29 hold 1 Monday and 7 other days:
-    // all-day shares = [(7·.1 + .2)/8, .2, .4, (7·.3 + .2)/8] = [.1125, .2, .4, .2875];
-    // Monday = 20 × (0.7 × [.2, .2, .4, .2] + 0.3 × that) = [3.475, 4, 8, 4.525].
-    const method = createDailyProfileMethod({ calendarEffects: false, profileWeekdayWeight: 0.7, profileDays: 8, profileSmoothing: 0 });
-    const [monday] = method(input);
-    [3.475, 4, 8, 4.525].forEach((v, i) => expect(monday![i]).toBeCloseTo(v, 5));
+  it('keeps a weekday profile that differs for real: a short Friday stays closed in the afternoon', () => {
+    const days = createWeekdaySeries('2024-01-01', 6, (date) => (weekdayOfDayNumber(dayNumberOf(date)) === 5 ? [50, 50, 0, 0] : [30, 30, 20, 20]));
+    const method = createDailyProfileMethod({ calendarEffects: false, profileSmoothing: 0 });
+    const [friday] = method(prepareRequest({ history: days, targets: ['2024-02-16'] }));
+    expect(friday).toEqual([expect.closeTo(50, 3), expect.closeTo(50, 3), 0, 0]);
+  });
+
+  it('pulls a noisy weekday profile toward the profile of all days when they do not differ for real', () => {
+    // Every weekday has the shares [.3, .3, .2, .2], each day jittered by up to ±0.04: Monday's own
+    // mean is noisy, the all-days mean less so, and the blend lands nearer the truth than Monday's mean.
+    const truth = [0.3, 0.3, 0.2, 0.2];
+    const days = createWeekdaySeries('2024-01-01', 4, (_, i) => {
+      const e = (((i * 13 + 7) % 9) - 4) / 100;
+      return [truth[0]! + e, truth[1]! - e, truth[2]! - e, truth[3]! + e].map((v) => v * 1000);
+    });
+    const method = createDailyProfileMethod({ calendarEffects: false, profileSmoothing: 0 });
+    const [monday] = method(prepareRequest({ history: days, targets: ['2024-01-29'] }));
+    const total = monday!.reduce((a, b) => a + b, 0);
+    const mondays = days.filter((d) => weekdayOfDayNumber(dayNumberOf(d.date)) === 1);
+    const ownMean = truth.map((_, k) => mondays.reduce((s, d) => s + d.values[k]! / 1000, 0) / mondays.length);
+    const distance = (p: number[]) => p.reduce((s, v, k) => s + Math.abs(v - truth[k]!), 0);
+    expect(distance(ownMean)).toBeGreaterThan(0.01);
+    expect(distance(monday!.map((v) => v / total))).toBeLessThan(distance(ownMean) / 2);
   });
 
   it('moves the daily total with the recent level, not the long-run mean', () => {
     // Same pattern ×100, the last two weeks 50% higher: with a 14-day level window the Monday
     // total is the new 3,000 (totals are modelled as log(total + 1), hence "close").
     const stepped = history.map((d, i) => ({ date: d.date, values: d.values.map((v) => (i >= 10 ? v * 150 : v * 100)) }));
-    const method = createDailyProfileMethod({ calendarEffects: false, levelWindowDays: 14, profileWeekdayWeight: 1, profileSmoothing: 0 });
+    const method = createDailyProfileMethod({ calendarEffects: false, levelWindowDays: 14, profileSmoothing: 0 });
     const [monday] = method(prepareRequest({ history: stepped, targets: ['2024-01-29'] }));
     expect(monday!.reduce((s, v) => s + v, 0)).toBeCloseTo(3000, 0);
   });
@@ -51,10 +67,15 @@ describe('calendar features', () => {
 
 describe('profile smoothing', () => {
   it('uses a triangular kernel and keeps the shares summing to one', () => {
-    // Interior: (1·0 + 2·1 + 1·0) / 4 = 0.5; edges: (2·0 + 1·1) / 3 = 1/3; renormalised by 7/6.
-    const out = smoothShares([0, 1, 0], 1);
-    expect(out[0]).toBeCloseTo(2 / 7, 12);
-    expect(out[1]).toBeCloseTo(3 / 7, 12);
+    // Interior: (1·.2 + 2·.6 + 1·.2) / 4 = .4; edges: (2·.2 + 1·.6) / 3 = 1/3; renormalised by 16/15.
+    const out = smoothShares([0.2, 0.6, 0.2], 1);
+    expect(out[0]).toBeCloseTo(5 / 16, 12);
+    expect(out[1]).toBeCloseTo(6 / 16, 12);
     expect(out.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 12);
+  });
+
+  it('leaves closed intervals closed and does not lean on them', () => {
+    const out = smoothShares([0, 0.5, 0.5, 0], 1);
+    expect(out).toEqual([0, 0.5, 0.5, 0]);
   });
 });

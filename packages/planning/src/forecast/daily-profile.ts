@@ -1,4 +1,4 @@
-import { median } from 'simple-statistics';
+import { median, medianAbsoluteDeviation } from 'simple-statistics';
 import { dayNumberOf, weekdayOfDayNumber } from '@switchboard/calendar';
 import { solveRidge, type SparseRow } from './linear.ts';
 import { isOpen } from './special-days.ts';
@@ -9,25 +9,26 @@ export interface DailyProfileOptions {
   effectWindowDays: number;
   /** Calendar days of history whose effect-adjusted totals give the current level (median). */
   levelWindowDays: number;
+  /** When above 0, the level is instead exponentially smoothed with this weight on each new day. */
+  levelAlpha: number;
+
   /** Fit month-turn and after-closure effects (else weekday effects only). */
   calendarEffects: boolean;
   /** Ridge penalty pulling calendar effects (log scale) toward zero: weight of a pseudo-day at 0. */
   calendarPenalty: number;
   /** Same-weekday days averaged into the intraday profile. */
   profileDays: number;
-  /** Weight of the same-weekday profile; the rest is the profile of all recent days. */
-  profileWeekdayWeight: number;
-  /** Half-width, in intervals, of the triangular kernel smoothing the profile. */
+  /** Half-width, in intervals, of the triangular kernel smoothing the profile when too few days are seen to choose one. */
   profileSmoothing: number;
 }
 
 const defaultDailyProfileOptions: DailyProfileOptions = {
   effectWindowDays: 182,
   levelWindowDays: 28,
+  levelAlpha: 0,
   calendarEffects: true,
   calendarPenalty: 0.1,
   profileDays: 8,
-  profileWeekdayWeight: 0.7,
   profileSmoothing: 1,
 };
 
@@ -136,13 +137,23 @@ function fitDailyModel(history: readonly Day[], calendar: OpenCalendar, options:
     f.forEach((v, k) => (e += v * beta[featureStart + k]!));
     return e;
   };
-  const adjusted: number[] = [];
-  window.forEach((day, i) => {
-    const n = dayNumberOf(day.date);
-    if (n > lastDay - options.levelWindowDays) adjusted.push(y[i]! - effect(weekdayOfDayNumber(n), features[i]!));
-  });
-  const level = median(adjusted);
+  const adjusted = window.map((day, i) => y[i]! - effect(weekdayOfDayNumber(dayNumberOf(day.date)), features[i]!));
+  const recent = adjusted.filter((_, i) => dayNumberOf(window[i]!.date) > lastDay - options.levelWindowDays);
+  const level = options.levelAlpha === 0 ? median(recent) : getSmoothedLevel(adjusted, options.levelAlpha);
   return { predictLog: (weekday, f) => level + effect(weekday, f) };
+}
+
+/**
+ * Exponentially smoothed level of effect-adjusted log totals, each step's surprise clipped at
+ * three robust standard deviations (Huber) so one odd day moves it little.
+ */
+function getSmoothedLevel(adjusted: readonly number[], alpha: number): number {
+  const start = median(adjusted.slice(0, 10));
+  const changes = adjusted.slice(1).map((v, i) => v - adjusted[i]!);
+  const limit = changes.length > 0 ? (3 * 1.4826 * medianAbsoluteDeviation(changes)) / Math.SQRT2 : Infinity;
+  let level = start;
+  for (const v of adjusted) level += alpha * Math.max(-limit, Math.min(limit, v - level));
+  return level;
 }
 
 function getShares(day: Day): number[] | null {
@@ -161,15 +172,23 @@ function averageShares(profiles: readonly (readonly number[])[], width: number):
   return out;
 }
 
-/** Triangular-kernel smoothing that keeps the shares summing to one. */
+/** Kernel half-widths the profile may be smoothed with, chosen per weekday by leave-one-out. */
+const profileSmoothingWidths = [0, 1, 2, 3];
+
+/**
+ * Triangular-kernel smoothing that keeps the shares summing to one. An interval with a zero
+ * share (closed on every day the profile is made of) stays zero, and lends its neighbours no
+ * weight: smoothing must not move contacts into hours the centre is shut.
+ */
 export function smoothShares(shares: readonly number[], halfWidth: number): number[] {
   if (halfWidth === 0) return [...shares];
-  const out = shares.map((_, i) => {
+  const out = shares.map((share, i) => {
+    if (share === 0) return 0;
     let s = 0;
     let w = 0;
     for (let j = -halfWidth; j <= halfWidth; j++) {
       const v = shares[i + j];
-      if (v === undefined) continue;
+      if (v === undefined || v === 0) continue;
       const weight = halfWidth + 1 - Math.abs(j);
       s += weight * v;
       w += weight;
@@ -180,10 +199,28 @@ export function smoothShares(shares: readonly number[], halfWidth: number): numb
   return total > 0 ? out.map((v) => v / total) : out;
 }
 
+/** Squared distance of a day's shares from the mean of the other days', smoothed by `halfWidth`, summed over days. */
+function getLeaveOneOutError(days: readonly (readonly number[])[], halfWidth: number): number {
+  const width = days[0]!.length;
+  const sum = new Array<number>(width).fill(0);
+  for (const d of days) for (let i = 0; i < width; i++) sum[i]! += d[i]!;
+  let error = 0;
+  for (const d of days) {
+    const others = smoothShares(
+      sum.map((v, i) => (v - d[i]!) / (days.length - 1)),
+      halfWidth,
+    );
+    for (let i = 0; i < width; i++) error += (others[i]! - d[i]!) ** 2;
+  }
+  return error;
+}
+
 /**
- * The intraday profile of a weekday: mean shares of its recent days, shrunk toward the
- * mean shares of all recent days (a handful of days per weekday is a noisy estimate),
- * then smoothed.
+ * The intraday profile of a weekday: mean shares of its recent days, each interval shrunk
+ * toward the mean shares of all recent days by how far apart the two are compared with the
+ * noise of the weekday's mean (empirical Bayes: a short Friday keeps its own closing hour,
+ * a noisy 5-minute interval leans on all days), then smoothed by the kernel width that best
+ * predicts each of the weekday's days from the others.
  */
 function getProfile(history: readonly Day[], excluded: ReadonlySet<string>, weekday: number, options: DailyProfileOptions): number[] {
   const width = history[0]!.values.length;
@@ -197,20 +234,55 @@ function getProfile(history: readonly Day[], excluded: ReadonlySet<string>, week
     if (all.length < options.profileDays) all.push(shares);
     if (same.length < options.profileDays && weekdayOfDayNumber(dayNumberOf(day.date)) === weekday) same.push(shares);
   }
-  const sameMean = averageShares(same, width);
   const allMean = averageShares(all, width) ?? new Array<number>(width).fill(1 / width);
-  const w = sameMean ? options.profileWeekdayWeight : 0;
-  const mixed = allMean.map((v, i) => w * (sameMean?.[i] ?? 0) + (1 - w) * v);
-  return smoothShares(mixed, options.profileSmoothing);
+  const sameMean = averageShares(same, width);
+  if (!sameMean || same.length < 2) return smoothShares(sameMean ?? allMean, options.profileSmoothing);
+  const mixed = sameMean.map((m, i) => {
+    let variance = 0;
+    for (const d of same) variance += (d[i]! - m) ** 2;
+    variance /= (same.length - 1) * same.length;
+    const gap = (m - allMean[i]!) ** 2;
+    const w = gap + variance > 0 ? gap / (gap + variance) : 1;
+    return w * m + (1 - w) * allMean[i]!;
+  });
+  let halfWidth = options.profileSmoothing;
+  if (same.length >= 3) {
+    let best = Infinity;
+    for (const h of profileSmoothingWidths) {
+      const error = getLeaveOneOutError(same, h);
+      if (error < best) {
+        best = error;
+        halfWidth = h;
+      }
+    }
+  }
+  return smoothShares(mixed, halfWidth);
+}
+
+/**
+ * Profiles by weekday for one history: the methods of a backtest origin share its history
+ * array, and the variants that differ only in their daily totals share its profiles.
+ */
+const profileCaches = new WeakMap<readonly Day[], WeakMap<ReadonlySet<string>, Map<string, Map<number, number[]>>>>();
+
+function getProfileCache(history: readonly Day[], excluded: ReadonlySet<string>, key: string): Map<number, number[]> {
+  let byExcluded = profileCaches.get(history);
+  if (!byExcluded) profileCaches.set(history, (byExcluded = new WeakMap()));
+  let byKey = byExcluded.get(excluded);
+  if (!byKey) byExcluded.set(excluded, (byKey = new Map()));
+  let profiles = byKey.get(key);
+  if (!profiles) byKey.set(key, (profiles = new Map()));
+  return profiles;
 }
 
 /** Daily total (weekday × calendar effects × robust level) spread by a smoothed intraday profile. */
 export function createDailyProfileMethod(overrides: Partial<DailyProfileOptions> = {}): ForecastMethod {
   const options = { ...defaultDailyProfileOptions, ...overrides };
+  const profileKey = `${options.profileDays}:${options.profileSmoothing}`;
   return ({ history, targets, calendar, profileExcluded }: MethodInput) => {
     if (history.length === 0) return targets.map(() => []);
     const model = fitDailyModel(history, calendar, options);
-    const profiles = new Map<number, number[]>();
+    const profiles = getProfileCache(history, profileExcluded, profileKey);
     return targets.map((target) => {
       const n = dayNumberOf(target);
       const weekday = weekdayOfDayNumber(n);

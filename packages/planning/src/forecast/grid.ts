@@ -21,6 +21,10 @@ export interface IntervalSeries {
   format: TimestampFormat;
   /** Observed days in date order; grid intervals without a row are 0 (exports often skip empty intervals). */
   days: Day[];
+  /** Dates whose local clock ran an hour twice (a change of clocks): each repeated interval holds the mean of its two rows. */
+  repeatedHours: IsoDate[];
+  /** The rows' offsets changed (summer and winter time): `format` writes local times without one. */
+  offsetsVary: boolean;
 }
 
 /** A problem in the input, with the 1-based line it is on. */
@@ -40,6 +44,7 @@ interface Row {
   date: IsoDate;
   minute: number;
   value: number;
+  suffix: string;
 }
 
 function greatestCommonDivisor(a: number, b: number): number {
@@ -59,6 +64,7 @@ export function parseIntervalCsv(text: string): IntervalSeries {
   }
   const rows: Row[] = [];
   let format: TimestampFormat | null = null;
+  let offsetsVary = false;
   for (let i = 1; i < lines.length; i++) {
     const lineText = lines[i]!;
     if (lineText.trim() === '') continue;
@@ -80,13 +86,16 @@ export function parseIntervalCsv(text: string): IntervalSeries {
     }
     const rowFormat: TimestampFormat = { separator: separator as 'T' | ' ', seconds: seconds !== undefined, suffix: suffix ?? '' };
     if (format === null) format = rowFormat;
-    else if (format.suffix !== rowFormat.suffix) {
-      throw new SeriesInputError(line, `time zone "${rowFormat.suffix}" differs from the first row's "${format.suffix}"; give local times`);
+    else if ((format.suffix === '') !== (rowFormat.suffix === '')) {
+      throw new SeriesInputError(line, `time zone "${rowFormat.suffix}" differs from the first row's "${format.suffix}"; give every row an offset, or none`);
+    } else if (format.suffix !== rowFormat.suffix) {
+      // Offsets that change (summer and winter time): the series is read on the local clock, and written without an offset.
+      offsetsVary = true;
     }
     const valueText = cells[1]!.trim();
     const value = Number(valueText);
     if (valueText === '' || !Number.isFinite(value) || value < 0) throw new SeriesInputError(line, `"${cells[1]}" is not a non-negative number`);
-    rows.push({ line, date: date!, minute: hour * 60 + minute, value });
+    rows.push({ line, date: date!, minute: hour * 60 + minute, value, suffix: suffix ?? '' });
   }
   if (rows.length === 0 || format === null) throw new SeriesInputError(lines.length, 'no data rows');
 
@@ -97,17 +106,38 @@ export function parseIntervalCsv(text: string): IntervalSeries {
   const grid: IntervalGrid = { intervalMinutes: step || 1440, firstMinute, count: step ? (lastMinute - firstMinute) / step + 1 : 1 };
 
   const byDate = new Map<IsoDate, number[]>();
-  const seen = new Set<string>();
+  const first = new Map<string, Row>();
+  const repeats = new Map<IsoDate, Row[]>();
   for (const r of rows) {
     const key = `${r.date} ${r.minute}`;
-    if (seen.has(key)) throw new SeriesInputError(r.line, 'repeats an earlier interval');
-    seen.add(key);
+    const earlier = first.get(key);
+    if (earlier) {
+      repeats.set(r.date, [...(repeats.get(r.date) ?? []), r]);
+      // A clock change repeats local times under another offset; the same offset twice is a duplicate.
+      if (earlier.suffix !== '' && earlier.suffix === r.suffix) throw new SeriesInputError(r.line, 'repeats an earlier interval');
+      continue;
+    }
+    first.set(key, r);
     let values = byDate.get(r.date);
     if (!values) byDate.set(r.date, (values = new Array<number>(grid.count).fill(0)));
     values[(r.minute - firstMinute) / grid.intervalMinutes] = r.value;
   }
+  // Repeats are a clock change only within one hour of one day, each once, at night, where
+  // clocks go back (between 23:00 and 04:00 local in every zone that changes).
+  for (const [date, repeated] of repeats) {
+    const minutes = repeated.map((r) => r.minute);
+    const atNight = minutes.every((m) => m < 240) || minutes.every((m) => m >= 1380);
+    if (!atNight || Math.max(...minutes) - Math.min(...minutes) >= 60 || new Set(minutes).size !== minutes.length) {
+      throw new SeriesInputError(repeated[0]!.line, 'repeats an earlier interval');
+    }
+    const values = byDate.get(date)!;
+    for (const r of repeated) {
+      const i = (r.minute - firstMinute) / grid.intervalMinutes;
+      values[i] = (values[i]! + r.value) / 2;
+    }
+  }
   const days = [...byDate].map(([date, values]) => ({ date, values })).sort((a, b) => (a.date < b.date ? -1 : 1));
-  return { grid, format, days };
+  return { grid, format: offsetsVary ? { ...format, suffix: '' } : format, days, repeatedHours: [...repeats.keys()].sort(), offsetsVary };
 }
 
 /** The timestamp of interval `index` of `date`, written like the input's. */

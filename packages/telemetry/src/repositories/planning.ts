@@ -82,6 +82,8 @@ export interface ForecastMethodRow {
   method: string;
   backtest_wape: number | null;
   candidates: string;
+  /** JSON: per target weekday, the methods blended and their weights ('[]' for one method alone). */
+  blends: string;
 }
 
 async function countRows(client: ClickHouseClient, table: string, tenantId: string, versionId: string, queueId?: string): Promise<number> {
@@ -225,6 +227,7 @@ export const ForecastMethod = z.object({
   method: z.string(),
   backtest_wape: Float.nullable(),
   candidates: z.string(),
+  blends: z.string(),
 });
 export type ForecastMethod = z.infer<typeof ForecastMethod>;
 
@@ -232,7 +235,7 @@ export function getForecastMethods(client: ClickHouseClient, tenantId: string, v
   return queryRows(
     client,
     ForecastMethod,
-    `SELECT queue_id, measure, any(method) AS method, any(backtest_wape) AS backtest_wape, any(candidates) AS candidates
+    `SELECT queue_id, measure, any(method) AS method, any(backtest_wape) AS backtest_wape, any(candidates) AS candidates, any(blends) AS blends
        FROM forecast_methods
       WHERE tenant_id = {tenantId:String} AND version_id = {versionId:UUID}
       GROUP BY queue_id, measure

@@ -2,8 +2,10 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { describeError } from '../../lib/errors';
 import { formatPercent } from '../../lib/format';
 import { useTRPC } from '../../lib/trpc';
+import { DetectedDays, HolidayCalendar } from './detected-days';
 import { formatDate, minutesToTime, timeToMinutes, type Overview, type StaffingSetting } from './prepare';
 
 const NEXT_RUN = 'Changes apply to the next forecast run; versions already published keep their numbers.';
@@ -17,6 +19,10 @@ export function Adjustments({ overview, canEdit }: { overview: Overview; canEdit
       </p>
       <div className="two-col even">
         <SpecialDays canEdit={canEdit} />
+        <DetectedDays overview={overview} canEdit={canEdit} />
+      </div>
+      <div className="two-col even">
+        <HolidayCalendar overview={overview} canEdit={canEdit} />
         <Settings overview={overview} canEdit={canEdit} />
       </div>
       <Overrides overview={overview} canEdit={canEdit} />
@@ -29,8 +35,9 @@ interface DayDraft {
   label: string;
   effect: 'exclude' | 'multiply';
   multiplier: string;
+  recursYearly: boolean;
 }
-const blankDay: DayDraft = { date: '', label: '', effect: 'multiply', multiplier: '0.5' };
+const blankDay: DayDraft = { date: '', label: '', effect: 'multiply', multiplier: '0.5', recursYearly: false };
 
 function SpecialDays({ canEdit }: { canEdit: boolean }) {
   const trpc = useTRPC();
@@ -42,7 +49,13 @@ function SpecialDays({ canEdit }: { canEdit: boolean }) {
   const remove = useMutation(trpc.planning.specialDays.remove.mutationOptions({ onSuccess: refresh }));
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    save.mutate({ date: draft.date, label: draft.label, effect: draft.effect, multiplier: draft.effect === 'multiply' ? Number(draft.multiplier) : null });
+    save.mutate({
+      date: draft.date,
+      label: draft.label,
+      effect: draft.effect,
+      multiplier: draft.effect === 'multiply' ? Number(draft.multiplier) : null,
+      recursYearly: draft.recursYearly,
+    });
   };
   const error = save.error ?? remove.error ?? days.error;
   return (
@@ -80,6 +93,9 @@ function SpecialDays({ canEdit }: { canEdit: boolean }) {
               onChange={(e) => setDraft({ ...draft, multiplier: e.target.value })}
             />
           )}
+          <label className="small">
+            <input type="checkbox" checked={draft.recursYearly} onChange={(e) => setDraft({ ...draft, recursYearly: e.target.checked })} /> every year
+          </label>
           <button type="submit" disabled={save.isPending}>
             Add day
           </button>
@@ -87,7 +103,7 @@ function SpecialDays({ canEdit }: { canEdit: boolean }) {
       )}
       {error && (
         <p className="error" role="alert">
-          {error.message}
+          {describeError(error)}
         </p>
       )}
       {days.data && days.data.length === 0 ? (
@@ -111,7 +127,10 @@ function SpecialDays({ canEdit }: { canEdit: boolean }) {
           <tbody>
             {(days.data ?? []).map((d) => (
               <tr key={d.id} data-testid="special-day">
-                <td>{formatDate(d.date)}</td>
+                <td>
+                  {formatDate(d.date)}
+                  {d.recursYearly && <span className="muted small"> · every year</span>}
+                </td>
                 <td>{d.label}</td>
                 <td>{d.effect === 'multiply' ? `volume × ${d.multiplier}` : 'excluded from history'}</td>
                 {canEdit && (
@@ -254,7 +273,7 @@ function Overrides({ overview, canEdit }: { overview: Overview; canEdit: boolean
       )}
       {error && (
         <p className="error" role="alert">
-          {error.message}
+          {describeError(error)}
         </p>
       )}
       {overrides.data && overrides.data.length === 0 ? (
@@ -336,7 +355,7 @@ function PlannedAht({ setting, queueName, canEdit }: { setting: StaffingSetting;
       </button>
       {save.error && (
         <span className="error small" role="alert">
-          {save.error.message}
+          {describeError(save.error)}
         </span>
       )}
     </form>

@@ -12,6 +12,7 @@ import { useTRPC } from '../../lib/trpc';
 import {
   formatDate,
   formatSlot,
+  parseBlends,
   parseCandidates,
   prepareForecastChart,
   prepareHorizonChart,
@@ -33,8 +34,12 @@ const methodLabel: Record<string, string> = {
   median4: 'Median of the last 4 same weekdays',
   profile: 'Daily total × intraday profile',
   'calendar-profile': 'Daily total with calendar effects × intraday profile',
+  'smoothed-profile': 'Smoothed daily level with calendar effects × intraday profile',
+  blend: 'Blend of the best methods per weekday',
   'weekday-interval-ratio': 'Handle time per weekday and time of day',
 };
+
+const weekdayNames = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 const signedPercent = (v: number | null) => (v === null ? DASH : `${v > 0 ? '+' : ''}${formatPercent(v)}`);
 
@@ -219,7 +224,8 @@ function MethodPanel({ data }: { data: ForecastData | undefined }) {
         <p className="muted">{data ? 'This version stored no method for this queue.' : 'Loading…'}</p>
       ) : (
         methods.map((m) => {
-          const candidates = parseCandidates(m.candidates, m.method);
+          const blends = parseBlends(m.blends);
+          const candidates = parseCandidates(m.candidates, new Set(blends.length > 0 ? blends.flatMap((b) => b.members.map((x) => x.method)) : [m.method]));
           return (
             <div key={m.measure} className="method">
               <p>
@@ -237,6 +243,25 @@ function MethodPanel({ data }: { data: ForecastData | undefined }) {
                   </span>
                 )}
               </p>
+              {blends.length > 0 && (
+                <table className="compact" data-testid={`blend-${m.measure}`}>
+                  <caption className="sr-only">Methods blended for each weekday, with their weights</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Weekday</th>
+                      <th scope="col">Blend (weights from the weekday&rsquo;s backtest)</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {blends.map((b) => (
+                      <tr key={b.weekday} data-testid="blend-row">
+                        <td>{weekdayNames[b.weekday]}</td>
+                        <td>{b.members.map((member) => `${methodLabel[member.method] ?? member.method} ${formatPercent(member.weight, 0)}`).join(' + ')}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )}
               {candidates.length > 0 && (
                 <table className="compact">
                   <caption className="sr-only">Candidate methods for {m.measure}, by backtest WAPE</caption>
@@ -253,7 +278,7 @@ function MethodPanel({ data }: { data: ForecastData | undefined }) {
                       <tr key={c.method} className={c.chosen ? 'chosen' : undefined}>
                         <td>
                           {methodLabel[c.method] ?? c.method}
-                          {c.chosen && <span className="muted"> · chosen</span>}
+                          {c.chosen && <span className="muted"> · {blends.length > 0 ? 'in the blend' : 'chosen'}</span>}
                         </td>
                         <td className="num">{formatPercent(c.wape)}</td>
                       </tr>

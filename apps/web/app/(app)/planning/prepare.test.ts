@@ -100,13 +100,13 @@ describe('forecast vs actual', () => {
   });
 
   it('lists candidate methods best first, unscored last, and survives bad JSON', () => {
-    expect(parseCandidates('{"mean4":0.2,"profile":0.1,"seasonal-naive":null}', 'profile')).toEqual([
+    expect(parseCandidates('{"mean4":0.2,"profile":0.1,"seasonal-naive":null}', new Set(['profile']))).toEqual([
       { method: 'profile', wape: 0.1, chosen: true },
       { method: 'mean4', wape: 0.2, chosen: false },
       { method: 'seasonal-naive', wape: null, chosen: false },
     ]);
-    expect(parseCandidates('not json', 'profile')).toEqual([]);
-    expect(parseCandidates('[1,2]', 'profile')).toEqual([]);
+    expect(parseCandidates('not json', new Set(['profile']))).toEqual([]);
+    expect(parseCandidates('[1,2]', new Set(['profile']))).toEqual([]);
   });
 });
 

@@ -20,6 +20,7 @@ export type AccuracyRow = AccuracyData['byHorizon'][number];
 type StaffingData = Planning['staffing'];
 export type StaffingRow = StaffingData['intervals'][number];
 export type PlanningRun = Planning['runs'][number];
+type DetectedRow = Planning['detectedDays']['list'][number];
 
 // ── dates and times ──────────────────────────────────────────────────────────
 
@@ -122,8 +123,8 @@ export interface Candidate {
   chosen: boolean;
 }
 
-/** The backtest's candidates (JSON of method → WAPE), best first; unscored ones last. */
-export function parseCandidates(json: string, chosen: string): Candidate[] {
+/** The backtest's candidates (JSON of method → WAPE), best first; unscored ones last. `chosen`: the methods the forecast used. */
+export function parseCandidates(json: string, chosen: ReadonlySet<string>): Candidate[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(json);
@@ -133,8 +134,53 @@ export function parseCandidates(json: string, chosen: string): Candidate[] {
   const scores = z.record(z.string(), z.number().nullable()).safeParse(parsed);
   if (!scores.success) return [];
   return Object.entries(scores.data)
-    .map(([method, wape]) => ({ method, wape, chosen: method === chosen }))
+    .map(([method, wape]) => ({ method, wape, chosen: chosen.has(method) }))
     .sort((a, b) => (a.wape ?? Infinity) - (b.wape ?? Infinity) || a.method.localeCompare(b.method));
+}
+
+const Blends = z.array(
+  z.object({
+    weekday: z.number().int().min(0).max(6),
+    members: z.array(z.object({ method: z.string(), weight: z.number() })),
+  }),
+);
+export type WeekdayBlend = z.infer<typeof Blends>[number];
+
+/** The stored blend (JSON, per target weekday) in weekday order from Monday; empty for a version with one method alone. */
+export function parseBlends(json: string): WeekdayBlend[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    return [];
+  }
+  const blends = Blends.safeParse(parsed);
+  if (!blends.success) return [];
+  return [...blends.data]
+    .sort((a, b) => ((a.weekday + 6) % 7) - ((b.weekday + 6) % 7))
+    .map((b) => ({ ...b, members: [...b.members].sort((x, y) => y.weight - x.weight) }));
+}
+
+export interface DetectedDate {
+  date: string;
+  /** Closed when any queue was closed that day. */
+  kind: 'closed' | 'unusual';
+  /** Pending while any queue's finding is undecided. */
+  status: 'pending' | 'confirmed' | 'rejected';
+  queues: { queueKey: string; total: number; expected: number }[];
+}
+
+/** Detected days grouped by date (a decision covers every queue found that day), in the order given. */
+export function groupDetectedDays(rows: readonly DetectedRow[]): DetectedDate[] {
+  const byDate = new Map<string, DetectedDate>();
+  for (const r of rows) {
+    let d = byDate.get(r.date);
+    if (!d) byDate.set(r.date, (d = { date: r.date, kind: r.kind, status: r.status, queues: [] }));
+    if (r.kind === 'closed') d.kind = 'closed';
+    if (r.status === 'pending') d.status = 'pending';
+    d.queues.push({ queueKey: r.queueKey, total: r.total, expected: r.expected });
+  }
+  return [...byDate.values()];
 }
 
 export interface AccuracyPoint {
