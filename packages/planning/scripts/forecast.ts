@@ -30,7 +30,8 @@ const usage = `Usage: npm run -s forecast -- --input FILE --train-until DATE --t
                          the grid (interval length, first and last interval of the day) is
                          inferred from it; intervals without a row count as 0
   --train-until DATE     YYYY-MM-DD; exclusive: only days before it are used
-  --targets DATES        comma-separated YYYY-MM-DD, each on or after --train-until
+  --targets DATES        comma-separated YYYY-MM-DD, each on or after --train-until; a usual
+                         opening day left out between two targets is taken as closed
   --method NAME          auto (default: backtest every method and blend the best two per
                          target weekday) or one of
                          ${methodNames.join(', ')}
@@ -202,6 +203,8 @@ function describeForecast(result: SeriesForecast): string[] {
       d.expected > 0 ? `${count(d.total)} vs ${count(d.expected)} expected` : `${count(d.total)}; too few weeks around it to say what was expected`;
     lines.push(`detected: ${d.date} ${d.kind} (${figures})`);
   }
+  for (const date of result.skippedClosures)
+    lines.push(`closed: ${date} (a usual opening day left out of --targets; the days after it get the after-closure effect)`);
   for (const h of result.holidayEffects) {
     const basis =
       h.basis === 'default'

@@ -49,6 +49,8 @@ export interface SeriesForecast {
   detected: DetectedDay[];
   /** Holidays among the targets and the multiplier each was given. */
   holidayEffects: HolidayEffect[];
+  /** Usual opening days skipped between targets, taken as closures. */
+  skippedClosures: IsoDate[];
   days: { date: IsoDate; values: number[]; lo80: number[]; hi80: number[] }[];
 }
 
@@ -260,6 +262,7 @@ export function forecastSeries(request: ForecastRequest, options: ForecastOption
     blends: weekdayBlends,
     detected: input.detected,
     holidayEffects: input.holidayEffects,
+    skippedClosures: input.skippedClosures,
     days: input.targets.map((date, t) => ({ date, values: values[t]!, lo80: lo80[t]!, hi80: hi80[t]! })),
   };
 }

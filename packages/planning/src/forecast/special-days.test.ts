@@ -70,3 +70,23 @@ describe('yearly special days', () => {
     expect(days.find((d) => d.date === '2026-12-24')).toEqual({ date: '2026-12-24', label: 'Christmas Eve', effect: 'multiply', multiplier: 0.5 });
   });
 });
+
+describe('usual opening days skipped between targets', () => {
+  // Three weeks Monday to Friday ending Friday 2024-01-19.
+  const weeks = createWeekdaySeries('2024-01-01', 3, () => [10, 10]);
+  const skipped = (targets: string[], extra: Partial<Parameters<typeof prepareRequest>[0]> = {}) =>
+    prepareRequest({ history: weeks, targets, ...extra }).skippedClosures;
+
+  it('are closures when the days either side are targets or history, as after a Monday holiday', () => {
+    expect(skipped(['2024-01-23', '2024-01-24'])).toEqual(['2024-01-22']);
+    expect(skipped(['2024-01-22', '2024-01-23', '2024-01-25'])).toEqual(['2024-01-24']);
+    const input = prepareRequest({ history: weeks, targets: ['2024-01-23'] });
+    expect(input.calendar.closed.has(dayNumberOf('2024-01-22'))).toBe(true);
+  });
+
+  it('are not read into a sparse request, nor into days the planner described', () => {
+    expect(skipped(['2024-01-22', '2024-01-29'])).toEqual([]);
+    expect(skipped(['2024-01-23'], { specialDays: [{ date: '2024-01-22', label: 'open late', effect: 'multiply', multiplier: 0.5 }] })).toEqual([]);
+    expect(skipped(['2024-01-22', '2024-01-23'])).toEqual([]);
+  });
+});

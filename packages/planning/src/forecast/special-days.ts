@@ -17,6 +17,8 @@ export interface PreparedRequest extends MethodInput {
   holidayEffects: HolidayEffect[];
   /** Multiplier of each target day that has one: the planner's special days, then holidays. */
   targetMultipliers: ReadonlyMap<IsoDate, number>;
+  /** Usual opening days left out of a run of targets (see `getSkippedClosures`). */
+  skippedClosures: IsoDate[];
 }
 
 function getOpenWeekdays(days: readonly Day[], last: number): boolean[] {
@@ -34,6 +36,37 @@ function getOpenWeekdays(days: readonly Day[], last: number): boolean[] {
 }
 
 const sumOf = (values: readonly number[]) => values.reduce((s, v) => s + v, 0);
+
+/**
+ * Usual opening days the request skips in the middle of its targets: a day missing between
+ * two targets (or the end of history and a target) that are the usual opening days right
+ * before and after it. Asked for the days it opens, a centre that leaves one out is closed
+ * then, and the day after it gets the after-closure effect. Days further from the targets
+ * (forecasting only Mondays, say) are not read as closures.
+ */
+function getSkippedClosures(
+  targets: readonly IsoDate[],
+  lastHistory: number,
+  isUsual: (date: IsoDate) => boolean,
+  known: (date: IsoDate) => boolean,
+): IsoDate[] {
+  const asked = new Set(targets.map(dayNumberOf));
+  const lastTarget = Math.max(...asked);
+  const isUsualDay = (n: number) => isUsual(dateOfDayNumber(n));
+  const neighbour = (n: number, step: 1 | -1) => {
+    let m = n + step;
+    while (Math.abs(m - n) < 7 && !isUsualDay(m)) m += step;
+    return m;
+  };
+  const covered = (n: number) => asked.has(n) || n <= lastHistory;
+  const skipped: IsoDate[] = [];
+  for (let n = lastHistory + 1; n < lastTarget; n++) {
+    const date = dateOfDayNumber(n);
+    if (asked.has(n) || !isUsualDay(n) || known(date)) continue;
+    if (covered(neighbour(n, -1)) && asked.has(neighbour(n, 1))) skipped.push(date);
+  }
+  return skipped;
+}
 
 /** A substitute day ("Independence Day (substitute day)") learns from and teaches its holiday. */
 const baseName = (name: string) => name.replace(/\s*\(substitute day\)$/i, '');
@@ -156,6 +189,9 @@ export function prepareRequest(request: ForecastRequest, settings: DetectionSett
     }
   }
 
+  const skippedClosures = getSkippedClosures(request.targets, last, isUsual, (date) => special.has(date) || normal.has(date));
+  for (const date of skippedClosures) closed.add(dayNumberOf(date));
+
   const holidayEffects = getHolidayEffects(holidays, holidayRatios, request.targets, calendar, request.holidayDefault ?? 0);
   const targetMultipliers = new Map<IsoDate, number>();
   for (const e of holidayEffects) targetMultipliers.set(e.date, e.multiplier);
@@ -164,7 +200,7 @@ export function prepareRequest(request: ForecastRequest, settings: DetectionSett
   for (const s of special.values()) if (s.effect === 'multiply') targetMultipliers.set(s.date, s.multiplier);
   for (const [date, m] of targetMultipliers) if (m === 0 && isUsual(date)) closed.add(dayNumberOf(date));
   detected.sort((a, b) => (a.date < b.date ? -1 : 1));
-  return { history, targets: request.targets, calendar, profileExcluded, detected, holidayEffects, targetMultipliers };
+  return { history, targets: request.targets, calendar, profileExcluded, detected, holidayEffects, targetMultipliers, skippedClosures };
 }
 
 /** Multiplies each target's forecast by its multiplier (0 for a closure). */
