@@ -126,3 +126,15 @@ describe('forecastSeries blends', () => {
     ]);
   });
 });
+
+describe('forecastSeries on a history without a single contact', () => {
+  it('forecasts zeros rather than failing when no method can be scored', () => {
+    const history = createWeekdaySeries('2024-01-01', 6, () => [0, 0]);
+    const result = forecastSeries({ history, targets: ['2024-02-12'] }, { method: 'auto' });
+    expect(result.days[0]!.values).toEqual([0, 0]);
+    // Without detection the zero days stay history, every method scores a perfect 0, and so does the forecast.
+    const kept = forecastSeries({ history, targets: ['2024-02-12'], detect: false }, { method: 'auto' });
+    expect(kept.days[0]!.values).toEqual([0, 0]);
+    expect(kept.wape).toBe(0);
+  });
+});

@@ -188,7 +188,9 @@ export function forecastSeries(request: ForecastRequest, options: ForecastOption
       const originInputs = getOriginInputs(input, origins, actual);
       const runs = new Map<MethodName, BacktestRun>(candidates.map((name) => [name, runBacktest(forecastMethods[name], originInputs)]));
       for (const [name, run] of runs) backtestWape[name] = scoreRun(run.forecasts, actual, bucket, () => true);
-      const pooled = getBlend(backtestWape, blendSize);
+      // No finite score at all (contacts forecast where none ever came): keep the fallback.
+      const orFallback = (members: BlendMember[]) => (members.length > 0 ? members : fallback);
+      const pooled = orFallback(getBlend(backtestWape, blendSize));
       for (const weekday of targetWeekdays) {
         const onWeekday = (day: Day) => weekdayOf(day.date) === weekday;
         const count = actual.reduce((s, days) => s + days.filter(onWeekday).length, 0);
@@ -203,7 +205,7 @@ export function forecastSeries(request: ForecastRequest, options: ForecastOption
           wape[name] = own;
           ranking[name] = (count * own + WEEKDAY_PRIOR_DAYS * backtestWape[name]!) / (count + WEEKDAY_PRIOR_DAYS);
         }
-        blends.set(weekday, { weekday, members: getBlend(ranking, blendSize), wape });
+        blends.set(weekday, { weekday, members: orFallback(getBlend(ranking, blendSize)), wape });
       }
       // The intervals are fitted on the blended backtest forecasts, weekday by weekday.
       const residuals: Residuals = { forecast: [], actual: [] };
