@@ -28,7 +28,7 @@ const defaultDailyProfileOptions: DailyProfileOptions = {
   levelAlpha: 0,
   calendarEffects: true,
   calendarPenalty: 0.1,
-  profileDays: 8,
+  profileDays: 16,
   profileSmoothing: 1,
 };
 
