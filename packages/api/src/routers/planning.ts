@@ -15,6 +15,7 @@ import {
   schema,
 } from '@switchboard/db';
 import { HolidayRegionError, listPublicHolidays, parseHolidayRegion } from '@switchboard/planning';
+import { addLocalDays } from '@switchboard/calendar';
 import { z } from 'zod';
 import { policies } from '../policy.ts';
 import { getForecastAccuracy, getPlanningOverview, getQueueForecast, getQueueStaffing } from '../services/planning.ts';
@@ -162,8 +163,7 @@ export const planningRouter = router({
     .query(async ({ ctx, input }) => {
       const region = input.region ?? (await getForecastSettings(ctx.services.db, ctx.access.tenantId)).holidayRegion;
       if (!region) return { region: null, holidays: [] };
-      const to = new Date(Date.parse(input.from) + (input.days - 1) * 86_400_000).toISOString().slice(0, 10);
-      return { region, holidays: listPublicHolidays(region, input.from, to) };
+      return { region, holidays: listPublicHolidays(region, input.from, addLocalDays(input.from, input.days - 1)) };
     }),
 
   /** Closures and unusual days forecast runs found in history, per queue, and what planners decided. */
