@@ -172,6 +172,9 @@ function averageShares(profiles: readonly (readonly number[])[], width: number):
   return out;
 }
 
+/** The most recent same weekdays the smoothing width is chosen on: enough to tell noise from shape, and cheap. */
+const LEAVE_ONE_OUT_DAYS = 8;
+
 /** Kernel half-widths the profile may be smoothed with, chosen per weekday by leave-one-out. */
 const profileSmoothingWidths = [0, 1, 2, 3];
 
@@ -249,7 +252,7 @@ function getProfile(history: readonly Day[], excluded: ReadonlySet<string>, week
   if (same.length >= 3) {
     let best = Infinity;
     for (const h of profileSmoothingWidths) {
-      const error = getLeaveOneOutError(same, h);
+      const error = getLeaveOneOutError(same.slice(0, LEAVE_ONE_OUT_DAYS), h);
       if (error < best) {
         best = error;
         halfWidth = h;
