@@ -157,6 +157,8 @@ describe('forecast CLI', () => {
   it('prints every interval of each target on the input grid, 21:00 included, with ordered intervals', async () => {
     const { code, stdout, stderr } = await runCli(['--input', dataFile, '--train-until', '2003-10-13', '--targets', targets]);
     expect(code, stderr).toBe(0);
+    // 10-14 is left out between two targets: read as closed, and said so.
+    expect(stderr).toMatch(/^closed: 2003-10-14 \(a usual opening day left out of --targets/m);
     const lines = stdout.trim().split('\n');
     expect(lines[0]).toBe('interval_start,forecast,lo80,hi80');
     expect(lines).toHaveLength(1 + 3 * 169);

@@ -2,7 +2,10 @@ import { expect, it } from 'vitest';
 import { seedTenant } from './center-config.ts';
 import { getDirectory } from './directory.ts';
 import { decideDetectedDay, getForecastSettings, listDetectedDays, recordDetectedDays, saveForecastSettings } from './forecast-detection.ts';
+import { eq } from 'drizzle-orm';
 import { listSpecialDays } from './planning.ts';
+import { auditLog } from './schema.ts';
+import { withTenant } from './tenancy.ts';
 import { buildCenterConfig } from '../test/center-config.ts';
 import { describeEngines } from '../test/engines.ts';
 
@@ -60,6 +63,18 @@ describeEngines('forecast detection', (ctx) => {
     expect(rejected).toEqual({ decided: 1, specialDay: null });
     expect(await decideDetectedDay(ctx.db, a.tenantId, null, { date: '2026-01-01', decision: 'confirm' })).toBeNull();
     expect(await decideDetectedDay(ctx.db, b.tenantId, null, { date: '2026-10-05', decision: 'confirm' })).toBeNull();
+    // Every decision is in the audit log, with the special day it saved.
+    const audited = await withTenant(ctx.db, a.tenantId, (tx) =>
+      tx.select({ action: auditLog.action, objectId: auditLog.objectId }).from(auditLog).where(eq(auditLog.tenantId, a.tenantId)),
+    );
+    expect(audited).toEqual(
+      expect.arrayContaining([
+        { action: 'special_day.save', objectId: confirmed!.specialDay!.id },
+        { action: 'detected_day.recurring', objectId: '2026-11-26' },
+        { action: 'detected_day.reject', objectId: '2026-11-10' },
+      ]),
+    );
+    expect(audited).toHaveLength(3);
     expect((await listSpecialDays(ctx.db, a.tenantId)).map((d) => d.date)).toEqual(['2026-11-26']);
 
     // The next run no longer finds 10-05 and finds 11-10 again: the pending one goes, the decided ones stay.

@@ -14,10 +14,9 @@ import { isLocalDate } from '@switchboard/calendar';
 import {
   formatIntervalStart,
   forecastSeries,
-  HolidayRegionError,
+  HolidayRegionCode,
   listPublicHolidays,
   methodNames,
-  parseHolidayRegion,
   parseIntervalCsv,
   SeriesInputError,
   type SeriesForecast,
@@ -68,18 +67,6 @@ const DateList = z
   .transform((s) => s.split(',').map((t) => t.trim()))
   .pipe(z.array(IsoDate).min(1));
 
-const HolidayRegion = z
-  .string()
-  .trim()
-  .superRefine((code, ctx) => {
-    try {
-      parseHolidayRegion(code);
-    } catch (error) {
-      if (!(error instanceof HolidayRegionError)) throw error;
-      ctx.addIssue({ code: 'custom', message: error.message });
-    }
-  });
-
 const Multiplier = z
   .string()
   .trim()
@@ -93,7 +80,7 @@ const Args = z
     targets: DateList,
     method: z.enum(['auto', ...methodNames], { error: `must be auto or one of ${methodNames.join(', ')}` }).default('auto'),
     specialDays: z.string().min(1).optional(),
-    holidays: HolidayRegion.optional(),
+    holidays: HolidayRegionCode.optional(),
     holidayEffect: Multiplier.optional(),
     normalDays: DateList.optional(),
   })

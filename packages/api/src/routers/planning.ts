@@ -14,7 +14,7 @@ import {
   saveStaffingSettings,
   schema,
 } from '@switchboard/db';
-import { HolidayRegionError, listPublicHolidays, parseHolidayRegion } from '@switchboard/planning';
+import { HolidayRegionCode, listPublicHolidays } from '@switchboard/planning';
 import { addLocalDays } from '@switchboard/calendar';
 import { z } from 'zod';
 import { policies } from '../policy.ts';
@@ -62,23 +62,8 @@ const SettingsInput = z.object({
   plannedAhtS: z.number().positive('the planned AHT is in seconds, more than 0').max(86_400).nullable().optional(),
 });
 
-/** A holiday region the calendar knows, upper-cased (`de-by` → `DE-BY`), with the library's reason when not. */
-const HolidayRegion = z
-  .string()
-  .trim()
-  .transform((code, ctx) => {
-    try {
-      const { country, region } = parseHolidayRegion(code);
-      return region === undefined ? country : `${country}-${region}`;
-    } catch (error) {
-      if (!(error instanceof HolidayRegionError)) throw error;
-      ctx.addIssue({ code: 'custom', message: error.message });
-      return z.NEVER;
-    }
-  });
-
 const ForecastSettingsInput = z.object({
-  holidayRegion: HolidayRegion.nullable(),
+  holidayRegion: HolidayRegionCode.nullable(),
   holidayMultiplier: z.number().finite().min(0, 'a multiplier of 0 (closed) or more, e.g. 0.4 for 40% of a normal day').max(10),
 });
 
@@ -159,7 +144,7 @@ export const planningRouter = router({
 
   /** Public holidays of a region (the tenant's when none is given) over the next `days` days, for the planner to check. */
   holidays: authorized(policies.planningViewers)
-    .input(z.object({ region: HolidayRegion.optional(), from: IsoDate, days: z.number().int().min(1).max(731).default(366) }))
+    .input(z.object({ region: HolidayRegionCode.optional(), from: IsoDate, days: z.number().int().min(1).max(731).default(366) }))
     .query(async ({ ctx, input }) => {
       const region = input.region ?? (await getForecastSettings(ctx.services.db, ctx.access.tenantId)).holidayRegion;
       if (!region) return { region: null, holidays: [] };

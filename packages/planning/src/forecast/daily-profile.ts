@@ -1,6 +1,7 @@
 import { median, medianAbsoluteDeviation } from 'simple-statistics';
 import { dayNumberOf, weekdayOfDayNumber } from '@switchboard/calendar';
 import { solveRidge, type SparseRow } from './linear.ts';
+import { getDayTotal } from './detect.ts';
 import { isOpen } from './special-days.ts';
 import type { Day, ForecastMethod, MethodInput, OpenCalendar } from './types.ts';
 
@@ -74,15 +75,8 @@ function sumOf(values: readonly number[]): number {
   return s;
 }
 
-/** Backtest origins slice the same day objects over and over: their totals and shares are kept. */
-const dayTotals = new WeakMap<Day, number>();
+/** Backtest origins slice the same day objects over and over: their shares are kept. */
 const dayShares = new WeakMap<Day, number[] | null>();
-
-function getTotal(day: Day): number {
-  let total = dayTotals.get(day);
-  if (total === undefined) dayTotals.set(day, (total = sumOf(day.values)));
-  return total;
-}
 
 interface DailyModel {
   /** log(total + 1) of a day with this weekday and these calendar features, at the current level. */
@@ -122,7 +116,7 @@ function fitDailyModel(history: readonly Day[], calendar: OpenCalendar, options:
       }
     });
     rows.push({ indices, values });
-    y.push(Math.log(getTotal(day) + 1));
+    y.push(Math.log(getDayTotal(day) + 1));
     features.push(f);
   }
   // Week and weekday columns are collinear (one free constant); the tiny ridge picks one
@@ -159,7 +153,7 @@ function getSmoothedLevel(adjusted: readonly number[], alpha: number): number {
 function getShares(day: Day): number[] | null {
   let shares = dayShares.get(day);
   if (shares === undefined) {
-    const total = getTotal(day);
+    const total = getDayTotal(day);
     dayShares.set(day, (shares = total > 0 ? day.values.map((v) => v / total) : null));
   }
   return shares;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dateOfDayNumber, dayNumberOf, weekdayOfDayNumber } from '@switchboard/calendar';
-import { detectUnusualDays, getExpectedTotal } from './detect.ts';
+import { createExpectation, detectUnusualDays } from './detect.ts';
 import { prepareRequest } from './special-days.ts';
 import { createCentre, type Centre, type WeekShape } from '../../test/centres.ts';
 import { createWeekdaySeries } from '../../test/series.ts';
@@ -74,7 +74,7 @@ describe('detectUnusualDays on generated centres', () => {
       for (const [date, kind] of centre.events) {
         if (kind === 'closed' || afterClosures.has(date)) continue;
         const total = sumOf(centre.days.find((d) => d.date === date)!.values);
-        const expected = getExpectedTotal(clean, date)!;
+        const expected = createExpectation(clean)(date)!;
         if (Math.abs(total / expected - 1) <= 0.4) continue;
         big++;
         // An outage that left under 10% of the day is a closure by the detection's own rule.
@@ -103,7 +103,7 @@ describe('detectUnusualDays on generated centres', () => {
         expect(openWeekdays.has(weekdayOfDayNumber(dayNumberOf(d.date)))).toBe(true);
         const day = centre.days.find((x) => x.date === d.date);
         expect(d.total).toBe(day ? sumOf(day.values) : 0);
-        const normal = getExpectedTotal(clean, d.date)!;
+        const normal = createExpectation(clean)(d.date)!;
         expect(d.expected / normal).toBeGreaterThan(0.85);
         expect(d.expected / normal).toBeLessThan(1.15);
       }

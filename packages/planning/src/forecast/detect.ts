@@ -39,63 +39,44 @@ export const defaultDetectionSettings: DetectionSettings = {
 /** Counting noise a day may show before it can be unusual: its total within this many √expected of expected is normal. */
 const POISSON_DEVIATIONS = 4;
 
-function totalOf(day: Day): number {
-  let s = 0;
-  for (const v of day.values) s += v;
-  return s;
+/** Backtest origins slice the same day objects over and over: their totals are kept. */
+const dayTotals = new WeakMap<Day, number>();
+
+/** A day's total over its intervals (kept per day object). */
+export function getDayTotal(day: Day): number {
+  let total = dayTotals.get(day);
+  if (total === undefined) {
+    total = 0;
+    for (const v of day.values) total += v;
+    dayTotals.set(day, total);
+  }
+  return total;
 }
 
 /**
- * The median total of up to `k` same-weekday days on each side of day number `n` (the day
- * itself left out), within five weeks: what a normal day there would have been. Null with
- * fewer than three such days, where a median is not yet robust to one odd day.
+ * What a normal day would have totalled on any date, from `days`: the median total of up to
+ * `k` same-weekday days on each side (the date itself left out), within five weeks. Null
+ * with fewer than three such days, where a median is not yet robust to one odd day.
  */
-function getExpectedAt(list: readonly { n: number; total: number }[], n: number, k: number): number | null {
-  let position = list.findIndex((d) => d.n >= n);
-  if (position < 0) position = list.length;
-  const around: number[] = [];
-  for (let j = position - 1; j >= 0 && j >= position - k; j--) if (n - list[j]!.n <= 35) around.push(list[j]!.total);
-  const after = list[position]?.n === n ? position + 1 : position;
-  for (let j = after; j < list.length && j < after + k; j++) if (list[j]!.n - n <= 35) around.push(list[j]!.total);
-  return around.length >= 3 ? median(around) : null;
-}
-
-/** Totals of `days` grouped by weekday, in date order. */
-function groupByWeekday(days: readonly Day[], totals: readonly number[]): Map<number, { n: number; total: number }[]> {
+export function createExpectation(days: readonly Day[], k: number = defaultDetectionSettings.neighbours): (date: IsoDate) => number | null {
   const byWeekday = new Map<number, { n: number; total: number }[]>();
-  days.forEach((d, i) => {
+  for (const d of days) {
     const n = dayNumberOf(d.date);
-    const w = weekdayOfDayNumber(n);
-    let list = byWeekday.get(w);
-    if (!list) byWeekday.set(w, (list = []));
-    list.push({ n, total: totals[i]! });
-  });
-  return byWeekday;
-}
-
-function getExpectedByIndex(days: readonly Day[], totals: readonly number[], k: number): (number | null)[] {
-  const byWeekday = groupByWeekday(days, totals);
-  return days.map((d) => {
-    const n = dayNumberOf(d.date);
-    return getExpectedAt(byWeekday.get(weekdayOfDayNumber(n))!, n, k);
-  });
-}
-
-/** What a normal day on `date` would have totalled, from the same weekdays of `days` around it; null when too few. */
-export function getExpectedTotal(days: readonly Day[], date: IsoDate, k: number = defaultDetectionSettings.neighbours): number | null {
-  const n = dayNumberOf(date);
-  const list = groupByWeekday(days, days.map(totalOf)).get(weekdayOfDayNumber(n));
-  return list ? getExpectedAt(list, n, k) : null;
-}
-
-/** The expected total of each day of `days` that has enough same-weekday neighbours. */
-export function getExpectedTotals(days: readonly Day[], k: number): Map<IsoDate, number> {
-  const expected = getExpectedByIndex(days, days.map(totalOf), k);
-  const out = new Map<IsoDate, number>();
-  days.forEach((d, i) => {
-    if (expected[i] !== null) out.set(d.date, expected[i]!);
-  });
-  return out;
+    let list = byWeekday.get(weekdayOfDayNumber(n));
+    if (!list) byWeekday.set(weekdayOfDayNumber(n), (list = []));
+    list.push({ n, total: getDayTotal(d) });
+  }
+  return (date) => {
+    const n = dayNumberOf(date);
+    const list = byWeekday.get(weekdayOfDayNumber(n)) ?? [];
+    let position = list.findIndex((d) => d.n >= n);
+    if (position < 0) position = list.length;
+    const around: number[] = [];
+    for (let j = position - 1; j >= 0 && j >= position - k; j--) if (n - list[j]!.n <= 35) around.push(list[j]!.total);
+    const after = list[position]?.n === n ? position + 1 : position;
+    for (let j = after; j < list.length && j < after + k; j++) if (list[j]!.n - n <= 35) around.push(list[j]!.total);
+    return around.length >= 3 ? median(around) : null;
+  };
 }
 
 /**
@@ -107,8 +88,9 @@ export function getExpectedTotals(days: readonly Day[], k: number): Map<IsoDate,
  * models (the first days after a closure).
  */
 export function detectUnusualDays(days: readonly Day[], skip: ReadonlySet<IsoDate>, settings: DetectionSettings = defaultDetectionSettings): DetectedDay[] {
-  const totals = days.map(totalOf);
-  const expected = getExpectedByIndex(days, totals, settings.neighbours);
+  const totals = days.map(getDayTotal);
+  const expectationOf = createExpectation(days, settings.neighbours);
+  const expected = days.map((d) => expectationOf(d.date));
   const found: DetectedDay[] = [];
   const logRatios: (number | null)[] = days.map((d, i) => {
     const e = expected[i]!;

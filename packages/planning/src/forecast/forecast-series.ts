@@ -79,9 +79,7 @@ function getHorizon(input: MethodInput): number {
 }
 
 /** One method's backtest forecasts, per origin and target day, beside the days they forecast. */
-interface BacktestRun {
-  forecasts: number[][][];
-}
+type BacktestRun = number[][][];
 
 /** A blend member: a method and its weight (weights of a blend sum to 1). */
 interface BlendMember {
@@ -114,7 +112,7 @@ function getOriginInputs(input: MethodInput, origins: readonly number[], actual:
 }
 
 function runBacktest(method: ForecastMethod, originInputs: readonly MethodInput[]): BacktestRun {
-  return { forecasts: originInputs.map((originInput) => method(originInput)) };
+  return originInputs.map((originInput) => method(originInput));
 }
 
 /** Scoring-bucket WAPE of forecasts against actual days, over the days `include` accepts. */
@@ -187,7 +185,7 @@ export function forecastSeries(request: ForecastRequest, options: ForecastOption
       const actual = getBacktestDays(input, origins, horizon);
       const originInputs = getOriginInputs(input, origins, actual);
       const runs = new Map<MethodName, BacktestRun>(candidates.map((name) => [name, runBacktest(forecastMethods[name], originInputs)]));
-      for (const [name, run] of runs) backtestWape[name] = scoreRun(run.forecasts, actual, bucket, () => true);
+      for (const [name, run] of runs) backtestWape[name] = scoreRun(run, actual, bucket, () => true);
       // No finite score at all (contacts forecast where none ever came): keep the fallback.
       const orFallback = (members: BlendMember[]) => (members.length > 0 ? members : fallback);
       const pooled = orFallback(getBlend(backtestWape, blendSize));
@@ -201,7 +199,7 @@ export function forecastSeries(request: ForecastRequest, options: ForecastOption
             ranking[name] = backtestWape[name]!;
             continue;
           }
-          const own = scoreRun(run.forecasts, actual, bucket, onWeekday);
+          const own = scoreRun(run, actual, bucket, onWeekday);
           wape[name] = own;
           ranking[name] = (count * own + WEEKDAY_PRIOR_DAYS * backtestWape[name]!) / (count + WEEKDAY_PRIOR_DAYS);
         }
@@ -213,7 +211,7 @@ export function forecastSeries(request: ForecastRequest, options: ForecastOption
         days.map((day, t) => {
           const members = blends.get(weekdayOf(day.date))?.members ?? pooled;
           const f = combine(
-            members.map((m) => runs.get(m.method)!.forecasts[o]![t]!),
+            members.map((m) => runs.get(m.method)![o]![t]!),
             members.map((m) => m.weight),
           );
           day.values.forEach((a, i) => {

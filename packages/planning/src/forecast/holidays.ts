@@ -1,4 +1,5 @@
 import Holidays from 'date-holidays';
+import { z } from 'zod';
 import type { IsoDate } from './types.ts';
 
 /** A public holiday of the tenant's region, named in English. */
@@ -33,6 +34,21 @@ export function parseHolidayRegion(code: string): { country: string; region?: st
   }
   return region === undefined ? { country } : { country, region };
 }
+
+/** A region code at a boundary (API, CLI): checked by `parseHolidayRegion`, its reason as the message, and written `CC` or `CC-REGION`. */
+export const HolidayRegionCode = z
+  .string()
+  .trim()
+  .transform((code, ctx) => {
+    try {
+      const { country, region } = parseHolidayRegion(code);
+      return region === undefined ? country : `${country}-${region}`;
+    } catch (error) {
+      if (!(error instanceof HolidayRegionError)) throw error;
+      ctx.addIssue({ code: 'custom', message: error.message });
+      return z.NEVER;
+    }
+  });
 
 /**
  * Public holidays (the library's type `public`, substitute days included) from `from` to

@@ -1,6 +1,6 @@
 import { dayNumberOf, dateOfDayNumber, isLocalDate, weekdayOfDayNumber } from '@switchboard/calendar';
 import { median } from 'simple-statistics';
-import { defaultDetectionSettings, detectUnusualDays, getExpectedTotal, getExpectedTotals, type DetectedDay, type DetectionSettings } from './detect.ts';
+import { createExpectation, defaultDetectionSettings, detectUnusualDays, getDayTotal, type DetectedDay, type DetectionSettings } from './detect.ts';
 import type { Holiday } from './holidays.ts';
 import type { Day, ForecastRequest, HolidayEffect, IsoDate, MethodInput, OpenCalendar, SpecialDay } from './types.ts';
 
@@ -34,8 +34,6 @@ function getOpenWeekdays(days: readonly Day[], last: number): boolean[] {
   const weeks = Math.ceil((last - first + 1) / 7);
   return counts.map((c) => c > 0 && c >= weeks / 2);
 }
-
-const sumOf = (values: readonly number[]) => values.reduce((s, v) => s + v, 0);
 
 /**
  * Usual opening days the request skips in the middle of its targets: a day missing between
@@ -122,17 +120,18 @@ export function prepareRequest(request: ForecastRequest, settings: DetectionSett
   const skip = new Set([...special.keys(), ...normal, ...holidayDates]);
   const detect = request.detect ?? true;
   const firstPass = detect ? detectUnusualDays(raw, skip, { ...settings, minLogRatio: Infinity }) : [];
-  const zero = new Set(detect ? raw.filter((d) => !skip.has(d.date) && sumOf(d.values) === 0).map((d) => d.date) : []);
+  const zero = new Set(detect ? raw.filter((d) => !skip.has(d.date) && getDayTotal(d) === 0).map((d) => d.date) : []);
   const closedDates = new Set([...firstPass.map((d) => d.date), ...zero]);
   const open = raw.filter((d) => !closedDates.has(d.date));
   const openWeekdays = getOpenWeekdays(open, last);
   const isUsual = (date: IsoDate) => openWeekdays[weekdayOfDayNumber(dayNumberOf(date))] === true;
+  const expectationOf = createExpectation(open, settings.neighbours);
 
   const closed = new Set<number>();
   for (const s of special.values()) if (s.effect === 'multiply' && s.multiplier === 0) closed.add(dayNumberOf(s.date));
   const detected: DetectedDay[] = firstPass.filter((d) => isUsual(d.date));
   for (const date of zero) {
-    if (isUsual(date) && !detected.some((d) => d.date === date)) detected.push({ date, kind: 'closed', total: 0, expected: getExpectedTotal(open, date) ?? 0 });
+    if (isUsual(date) && !detected.some((d) => d.date === date)) detected.push({ date, kind: 'closed', total: 0, expected: expectationOf(date) ?? 0 });
   }
   const seen = new Set(open.map((d) => d.date));
   if (raw.length > 0) {
@@ -140,21 +139,20 @@ export function prepareRequest(request: ForecastRequest, settings: DetectionSett
       const date = dateOfDayNumber(n);
       if (!isUsual(date) || seen.has(date) || special.has(date) || normal.has(date)) continue;
       closed.add(n);
-      if (!holidayDates.has(date) && detect && !closedDates.has(date))
-        detected.push({ date, kind: 'closed', total: 0, expected: getExpectedTotal(open, date) ?? 0 });
+      if (!holidayDates.has(date) && detect && !closedDates.has(date)) detected.push({ date, kind: 'closed', total: 0, expected: expectationOf(date) ?? 0 });
     }
   }
   for (const d of detected) closed.add(dayNumberOf(d.date));
 
   // Holidays in history: a ratio to the weekday around them, then out of the fit.
-  const expected = getExpectedTotals(open, settings.neighbours);
+
   const holidayRatios = new Map<IsoDate, number>();
   for (const h of holidays) {
     const n = dayNumberOf(h.date);
     if (n > last || n < dayNumberOf(raw[0]?.date ?? h.date) || !isUsual(h.date)) continue;
-    const e = expected.get(h.date);
+    const e = expectationOf(h.date);
     const day = open.find((d) => d.date === h.date);
-    const ratio = closed.has(n) || !day ? 0 : e !== undefined && e > 0 ? sumOf(day.values) / e : undefined;
+    const ratio = closed.has(n) || !day ? 0 : e !== null && e > 0 ? getDayTotal(day) / e : undefined;
     if (ratio === undefined) continue;
     holidayRatios.set(h.date, ratio < settings.closedShare ? 0 : ratio);
     if (ratio < settings.closedShare) closed.add(n);
