@@ -3,3 +3,4 @@ export * from './forecast/index.ts';
 export * from './staffing/staffing.ts';
 export * from './staffing/reference.ts';
 export * from './random.ts';
+export * from './schedule/index.ts';

@@ -1,0 +1,3 @@
+export * from './coverage.ts';
+export * from './requirements.ts';
+export * from './shifts.ts';
