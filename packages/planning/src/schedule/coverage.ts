@@ -332,7 +332,7 @@ function assignBreaks(units: ScheduledShift[], b: number, rule: CompiledShift['b
  */
 function roundUp(problem: CoverageProblem, model: ComponentModel, lpValues: Float64Array): ScheduledShift[] {
   const units: ScheduledShift[] = [];
-  const spare = countScheduled(problem.required.length, problem.shifts, []).map((_, t) => -(problem.required[t] ?? 0));
+  const spare = problem.required.map((required) => -required);
   for (const { placement, columns } of model.placementColumns) {
     const shift = problem.shifts[placement.shift]!;
     const count = columns.reduce((sum, c) => sum + Math.max(0, lpValues[c.column]!), 0);
@@ -376,10 +376,7 @@ function toStart(problem: CoverageProblem, model: ComponentModel, units: Schedul
     const here = units.filter((u) => u.shift === placement.shift && u.start === placement.start);
     for (const { b, offset, column } of windows) values.set(column, here.filter((u) => u.breaks[b] === placement.start + offset).length);
     for (const { column, offsets } of columns) {
-      const matches = units.filter(
-        (u) => u.shift === placement.shift && u.start === placement.start && (offsets === null || offsets.every((o, b) => u.breaks[b] === placement.start + o)),
-      );
-      values.set(column, matches.length);
+      values.set(column, here.filter((u) => offsets === null || offsets.every((o, b) => u.breaks[b] === placement.start + o)).length);
     }
   }
   for (const [key, positions] of model.breakColumns) {
