@@ -155,6 +155,19 @@ describe('shift coverage', () => {
     expect(result.gap).toBeLessThan(1e-6);
   });
 
+  it('keeps to a limit on the shifts a day may have (the agents there), leaving the rest short', () => {
+    const shifts = compileShiftTypes({ shifts: [{ name: '4h', length_min: 240, start_step_min: 60 }] }, 15);
+    const required = Array.from({ length: 32 }, () => 3);
+    const placements = everyStart(32, shifts);
+    const free = solveCoverage(highs, { required, shifts, placements });
+    expect(free.shifts).toHaveLength(6);
+    const capped = solveCoverage(highs, { required, shifts, placements, limits: [{ from: 0, to: 32, maxShifts: 4 }] });
+    expectValid({ required, shifts, placements }, capped);
+    expect(capped.shifts).toHaveLength(4);
+    expect(capped.shortfall).toBe(32);
+    expect(capped.lpBound).toBeCloseTo(capped.objective, 6);
+  });
+
   it('solves days apart and a night queue whose shifts cross midnight as one piece', () => {
     const shifts = compileShiftTypes({ shifts: [{ name: '8h', length_min: 480, start_step_min: 60, breaks: [] }] }, 15);
     const twoDays = [...dayRequirement, ...dayRequirement];

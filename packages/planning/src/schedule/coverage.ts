@@ -41,6 +41,11 @@ export interface CoverageProblem {
   placements: readonly Placement[];
   /** Cost of one agent short for one interval; by default twice the dearest shift. */
   shortfallPenalty?: number;
+  /**
+   * At most `maxShifts` shifts starting in intervals [from, to): the agents there are to work them (a day's
+   * agent-days). A limit applies within each component it reaches.
+   */
+  limits?: readonly { from: number; to: number; maxShifts: number }[];
 }
 
 export interface ScheduledShift {
@@ -76,6 +81,8 @@ export interface CoverageResult {
   cost: number;
   /** cost + the shortfall penalties: what the model minimised. */
   objective: number;
+  /** The cost of one agent short for one interval in `objective` and `lpBound`. */
+  penalty: number;
   /** The LP relaxation's optimum of the same model. */
   lpBound: number;
   /** (objective − lpBound) / lpBound. */
@@ -303,6 +310,12 @@ function buildComponent(
     builder.addRow(row, problem.required[t]!, Infinity);
   }
   for (const row of chainRows) builder.addRow(row.entries, row.lower, row.upper);
+  for (const limit of problem.limits ?? []) {
+    const row = new Map<number, number>();
+    for (const { placement, columns } of placementColumns)
+      if (placement.start >= limit.from && placement.start < limit.to) for (const { column } of columns) row.set(column, 1);
+    if (row.size > 0) builder.addRow(row, -Infinity, limit.maxShifts);
+  }
   return { builder, placementColumns, breakColumns };
 }
 
@@ -546,6 +559,7 @@ export function solveCoverage(highs: Highs, problem: CoverageProblem, options: C
     scheduled,
     cost,
     objective,
+    penalty,
     lpBound,
     gap: lpBound > 0 ? (objective - lpBound) / lpBound : 0,
     mipGap: objective > 0 ? Math.max(0, (objective - bound) / objective) : 0,

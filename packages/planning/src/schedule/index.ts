@@ -1,3 +1,4 @@
 export * from './coverage.ts';
 export * from './requirements.ts';
 export * from './shifts.ts';
+export * from './assign.ts';

@@ -1,0 +1,472 @@
+import type { Highs } from 'highs';
+
+/**
+ * Named agents for the shifts the coverage model chose, over a week, under each agent's contract, availability,
+ * time off and skills. One MIP over every agent × shift pair (1,000 agents × 4,500 shifts) is far past what HiGHS in
+ * WebAssembly solves in a minute, and even one over agent × kind (a planning group, a day, a shift type: 17,000
+ * binaries at 1,000 agents) spent 20 s on its root LP and stopped at 30 s with 395 shifts unassigned. So:
+ *
+ * 1. **Days and shift types**, by construction (`chooseDays`, under a second): agents in turn, the least flexible
+ *    first, take the kinds most in need until their minimum hours, never a day that would leave the minimum out of
+ *    reach below the maximum; then agents on over-filled kinds move to open ones, and open shifts go to agents with
+ *    room. One shift a day, days off, consecutive days (counting the week before), the rest rule between days and
+ *    preferred days off hold throughout.
+ * 2. **Start times**, day by day (a transportation problem per kind in HiGHS, integral by total unimodularity): the
+ *    agents of a kind take its shifts' starts, each within availability, clear of time off and rested since
+ *    yesterday's shift; preferred start bands are honoured where they can be, a late finish goes to agents off
+ *    tomorrow (or whose shift tomorrow starts late), and evening shifts go to those who have had fewest.
+ *
+ * Every rule is then checked again from scratch (`checkAssignment`): a violation is reported, never hidden.
+ */
+
+export interface ShiftToStaff {
+  group: string;
+  /** Day of the week, 0-based from the schedule's first day. */
+  day: number;
+  type: string;
+  /** Minutes on the schedule's timeline (elapsed time, so a rest across a clock change is measured truly). */
+  start: number;
+  end: number;
+  paidHours: number;
+  /** Evening shifts and weekend days: spread evenly and reported. */
+  unpopular: boolean;
+}
+
+export interface AgentContract {
+  id: string;
+  /** Planning groups the agent is skilled for. */
+  groups: readonly string[];
+  minHours: number;
+  maxHours: number;
+  minRestMin: number;
+  maxConsecutiveDays: number;
+  minDaysOff: number;
+  fixedDaysOff?: readonly number[];
+  /** Per day, the timeline window a shift must lie in; null: not available that day. Left out: always available. */
+  availability?: readonly ({ from: number; to: number } | null)[];
+  /** Approved time off on the timeline; `paidHours` of it count towards the contract's hours. */
+  timeOff?: readonly { start: number; end: number; paidHours: number }[];
+  /** Preferred start, as a window of minutes after the day's start. */
+  preferredStart?: { from: number; to: number };
+  preferredDaysOff?: readonly number[];
+  /** The week before: when the last shift ended (timeline minutes, negative) and how many days in a row it closed. */
+  previous?: { lastEnd: number; consecutiveDays: number };
+}
+
+export interface AssignmentProblem {
+  days: number;
+  /** Timeline minute at which each day starts (its local midnight). */
+  dayStarts: readonly number[];
+  /** Days whose every shift is unpopular (weekends). */
+  weekendDays: readonly number[];
+  shifts: readonly ShiftToStaff[];
+  /**
+   * Shifts that may be added, any number of times, when contracts' minimum hours need more than `shifts` offers
+   * (one per allowed start of each type, group and day). They cost more than any preference, so are a last resort.
+   */
+  extraShifts?: readonly ShiftToStaff[];
+  agents: readonly AgentContract[];
+}
+
+export interface Violation {
+  agent: string;
+  rule: 'skills' | 'one_shift_a_day' | 'rest' | 'max_consecutive_days' | 'days_off' | 'min_hours' | 'max_hours' | 'availability' | 'time_off';
+  detail: string;
+}
+
+export interface AssignmentResult {
+  /** Agent index per shift of `problem.shifts`, or null when nobody could take it. */
+  agentOf: (number | null)[];
+  /** Shifts added beyond the coverage model's because contracts' minimum hours needed them (with their agent). */
+  extra: { shift: ShiftToStaff; agent: number }[];
+  violations: Violation[];
+  /** Per agent: the share of their shifts that are unpopular, and the share of their preferences met. */
+  unpopularShare: number[];
+  preferenceMet: number[];
+  daysSeconds: number;
+  startsSeconds: number;
+}
+
+export class ContractRuleError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`the rules cannot all hold: ${problems.join('; ')}`);
+  }
+}
+
+/** Cost of an agent left without a start: above any preference or fairness term. */
+const shortPenalty = 1000;
+const integer = 1;
+
+const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
+
+/** Can the agent work this shift at all, leaving rest and the other days aside? */
+function fits(agent: AgentContract, shift: ShiftToStaff): boolean {
+  if (!agent.groups.includes(shift.group)) return false;
+  if (agent.fixedDaysOff?.includes(shift.day)) return false;
+  const window = agent.availability?.[shift.day];
+  if (window === null || (window && (shift.start < window.from || shift.end > window.to))) return false;
+  return !(agent.timeOff ?? []).some((t) => overlaps(t, shift));
+}
+
+interface Kind {
+  group: string;
+  day: number;
+  type: string;
+  paidHours: number;
+  shifts: number[];
+  /** Indices into `extraShifts`. */
+  extras: number[];
+}
+
+function listKinds(problem: AssignmentProblem): Kind[] {
+  const byKey = new Map<string, Kind>();
+  const kindOf = (shift: ShiftToStaff) => {
+    const key = `${shift.group}\u0000${shift.day}\u0000${shift.type}`;
+    const kind = byKey.get(key) ?? { group: shift.group, day: shift.day, type: shift.type, paidHours: shift.paidHours, shifts: [], extras: [] };
+    byKey.set(key, kind);
+    return kind;
+  };
+  problem.shifts.forEach((shift, i) => kindOf(shift).shifts.push(i));
+  (problem.extraShifts ?? []).forEach((shift, i) => kindOf(shift).extras.push(i));
+  return [...byKey.values()].sort((a, b) => a.day - b.day || a.group.localeCompare(b.group) || a.type.localeCompare(b.type));
+}
+
+const shiftsOfKind = (problem: AssignmentProblem, kind: Kind) => [
+  ...kind.shifts.map((s) => problem.shifts[s]!),
+  ...kind.extras.map((e) => problem.extraShifts![e]!),
+];
+
+const creditedHours = (agent: AgentContract) => (agent.timeOff ?? []).reduce((sum, t) => sum + t.paidHours, 0);
+
+/** Contracts that no schedule can honour, each named; checked before any solving. */
+function findImpossibleContracts(problem: AssignmentProblem, kinds: Kind[], eligible: number[][]): string[] {
+  const problems: string[] = [];
+  problem.agents.forEach((agent, a) => {
+    const who = `agent ${agent.id}`;
+    if (agent.minHours > agent.maxHours) problems.push(`${who}: minimum ${agent.minHours} h a week is above the maximum ${agent.maxHours} h`);
+    if (agent.minDaysOff > problem.days) problems.push(`${who}: ${agent.minDaysOff} days off do not fit in a ${problem.days}-day week`);
+    if (agent.maxConsecutiveDays < 1) problems.push(`${who}: at most ${agent.maxConsecutiveDays} consecutive days leaves no day to work`);
+    const need = agent.minHours - creditedHours(agent);
+    if (need <= 0) return;
+    const bestPerDay = Array.from({ length: problem.days }, (_, d) =>
+      Math.max(0, ...eligible[a]!.filter((k) => kinds[k]!.day === d).map((k) => kinds[k]!.paidHours)),
+    ).sort((x, y) => y - x);
+    const workable = Math.min(problem.days - agent.minDaysOff, problem.days);
+    const most = bestPerDay.slice(0, Math.max(0, workable)).reduce((sum, h) => sum + h, 0);
+    if (most + 1e-9 < need)
+      problems.push(
+        `${who}: minimum ${agent.minHours} h a week cannot be met: at most ${most} h of shifts fit in the ${workable} days they may work (skills, availability, time off, ${agent.minDaysOff} days off)`,
+      );
+  });
+  return problems;
+}
+
+/**
+ * Stage 1 without a solver: agents in turn (the least flexible first) take the week that best fills what is still
+ * needed, a day at a time (the day whose kind is emptiest), within their days off, consecutive days and hours; then
+ * shifts still open go to agents off that day with room in their contract.
+ */
+function chooseDays(problem: AssignmentProblem, kinds: Kind[], eligible: number[][]): number[][] {
+  const need = kinds.map((k) => k.shifts.length);
+  // Hours the agent is to work this week: the contract's, less what approved time off already pays.
+  const minOf = (a: number) => problem.agents[a]!.minHours - creditedHours(problem.agents[a]!);
+  const maxOf = (a: number) => problem.agents[a]!.maxHours - creditedHours(problem.agents[a]!);
+  const perAgent = problem.agents.map(() => [] as number[]);
+  const hours = problem.agents.map(() => 0);
+  const order = problem.agents.map((_, a) => a).sort((x, y) => eligible[x]!.length - eligible[y]!.length);
+  const worksOn = (a: number) => new Set(perAgent[a]!.map((k) => kinds[k]!.day));
+  const runOk = (a: number, days: Set<number>) => {
+    const agent = problem.agents[a]!;
+    let run = agent.previous?.consecutiveDays ?? 0;
+    for (let d = 0; d < problem.days; d++) {
+      run = days.has(d) ? run + 1 : 0;
+      if (run > agent.maxConsecutiveDays) return false;
+    }
+    return true;
+  };
+  const restOk = (a: number, k: number) => {
+    const agent = problem.agents[a]!;
+    const kind = kinds[k]!;
+    return perAgent[a]!.every((other) => {
+      const o = kinds[other]!;
+      if (Math.abs(o.day - kind.day) !== 1) return true;
+      const [first, second] = o.day < kind.day ? [o, kind] : [kind, o];
+      const earliestEnd = Math.min(...shiftsOfKind(problem, first).map((s) => s.end));
+      const latestStart = Math.max(...shiftsOfKind(problem, second).map((s) => s.start));
+      return earliestEnd + agent.minRestMin <= latestStart;
+    });
+  };
+  const canAdd = (a: number, k: number, maxHours: number) => {
+    const agent = problem.agents[a]!;
+    const days = worksOn(a);
+    const kind = kinds[k]!;
+    if (days.has(kind.day) || days.size + 1 > problem.days - agent.minDaysOff || hours[a]! + kind.paidHours > maxHours + 1e-9) return false;
+    return runOk(a, new Set([...days, kind.day])) && restOk(a, k);
+  };
+  const take = (a: number, k: number) => {
+    perAgent[a]!.push(k);
+    hours[a]! += kinds[k]!.paidHours;
+    need[k]! -= 1;
+  };
+  for (const a of order) {
+    const agent = problem.agents[a]!;
+    const minHours = minOf(a);
+    const maxHours = maxOf(a);
+    // Fill the kinds most in need while under the minimum; a preferred day off only when nothing else is.
+    // Weekend days already taken count against another, so weekends spread over the floor.
+    const weekends = () => perAgent[a]!.filter((k) => problem.weekendDays.includes(kinds[k]!.day)).length;
+    const score = (k: number) =>
+      need[k]! / Math.max(1, kinds[k]!.shifts.length) -
+      (agent.preferredDaysOff?.includes(kinds[k]!.day) ? 0.5 : 0) -
+      (problem.weekendDays.includes(kinds[k]!.day) ? 0.3 * weekends() : 0);
+    // Sums of paid hours reachable with j more shifts of the agent's types: a day is taken only if the minimum can
+    // still be reached without passing the maximum (two 7.5 h and two 9.5 h shifts make 34 h, and no fifth fits 40 h).
+    const lengths = [...new Set(eligible[a]!.map((k) => kinds[k]!.paidHours))];
+    const reachable: Set<number>[] = [new Set([0])];
+    for (let j = 1; j <= problem.days; j++) reachable.push(new Set([...reachable[j - 1]!].flatMap((sum) => lengths.map((h) => sum + h))));
+    const completable = (after: number, daysLeft: number) =>
+      reachable.slice(0, Math.max(0, daysLeft) + 1).some((sums) => [...sums].some((sum) => after + sum >= minHours - 1e-9 && after + sum <= maxHours + 1e-9));
+    while (hours[a]! < minHours - 1e-9) {
+      const daysLeft = problem.days - agent.minDaysOff - worksOn(a).size - 1;
+      const options = eligible[a]!.filter((k) => canAdd(a, k, maxHours) && completable(hours[a]! + kinds[k]!.paidHours, daysLeft));
+      if (options.length === 0) break;
+      const best = options.reduce((x, y) => (score(y) > score(x) || (score(y) === score(x) && kinds[y]!.paidHours > kinds[x]!.paidHours) ? y : x));
+      take(a, best);
+    }
+  }
+  // An agent on a kind with more agents than shifts moves to an open kind (any day) when every rule still holds.
+  kinds.forEach((kind, k) => {
+    for (const a of order) {
+      if (need[k]! <= 0) break;
+      if (!eligible[a]!.includes(k)) continue;
+      for (const from of perAgent[a]!.filter((other) => need[other]! < 0)) {
+        const after = hours[a]! - kinds[from]!.paidHours + kind.paidHours;
+        if (after < minOf(a) - 1e-9 || after > maxOf(a) + 1e-9) continue;
+        perAgent[a] = perAgent[a]!.filter((other) => other !== from);
+        hours[a]! -= kinds[from]!.paidHours;
+        need[from]! += 1;
+        if (canAdd(a, k, maxOf(a))) {
+          take(a, k);
+          break;
+        }
+        take(a, from);
+      }
+    }
+  });
+  // Open shifts to the agents with the fewest hours who have room for them.
+  kinds.forEach((kind, k) => {
+    while (need[k]! > 0) {
+      const candidates = order.filter((a) => eligible[a]!.includes(k) && canAdd(a, k, maxOf(a)));
+      if (candidates.length === 0) break;
+      take(
+        candidates.reduce((x, y) => (hours[y]! < hours[x]! ? y : x)),
+        k,
+      );
+    }
+  });
+  return perAgent;
+}
+
+export function assignAgents(highs: Highs, problem: AssignmentProblem): AssignmentResult {
+  const started = performance.now();
+  const kinds = listKinds(problem);
+  const eligible = problem.agents.map((agent) => kinds.flatMap((kind, k) => (shiftsOfKind(problem, kind).some((s) => fits(agent, s)) ? [k] : [])));
+  const impossible = findImpossibleContracts(problem, kinds, eligible);
+  if (impossible.length > 0) throw new ContractRuleError(impossible);
+  const chosen = chooseDays(problem, kinds, eligible);
+  const daysSeconds = (performance.now() - started) / 1000;
+
+  const agentOf: (number | null)[] = problem.shifts.map(() => null);
+  const extra: AssignmentResult['extra'] = [];
+  const lastEnd = problem.agents.map((agent) => agent.previous?.lastEnd ?? -Infinity);
+  const kindOn = problem.agents.map((_, a) => new Map(chosen[a]!.map((k) => [kinds[k]!.day, k])));
+  const evenings = problem.agents.map(() => 0);
+  for (let d = 0; d < problem.days; d++) {
+    kinds.forEach((kind, k) => {
+      if (kind.day !== d) return;
+      const agents = problem.agents.flatMap((_, a) => (kindOn[a]!.get(d) === k ? [a] : []));
+      if (agents.length === 0) return;
+      const picked = chooseStarts(highs, problem, kind, agents, { lastEnd, kindOn, kinds, evenings });
+      picked.forEach((s, i) => {
+        const a = agents[i]!;
+        if (s === null) return;
+        if (s.extra) extra.push({ shift: s.shift, agent: a });
+        else agentOf[s.index] = a;
+        lastEnd[a] = s.shift.end;
+        if (s.shift.unpopular) evenings[a]! += 1;
+      });
+    });
+  }
+  const startsSeconds = (performance.now() - started) / 1000 - daysSeconds;
+  const violations = checkAssignment(problem, agentOf, extra);
+  const shiftsOf = problem.agents.map(() => [] as ShiftToStaff[]);
+  agentOf.forEach((a, i) => {
+    if (a !== null) shiftsOf[a]!.push(problem.shifts[i]!);
+  });
+  for (const e of extra) shiftsOf[e.agent]!.push(e.shift);
+  const isUnpopular = (s: ShiftToStaff) => s.unpopular || problem.weekendDays.includes(s.day);
+  return {
+    agentOf,
+    extra,
+    violations,
+    unpopularShare: shiftsOf.map((list) => (list.length === 0 ? 0 : list.filter(isUnpopular).length / list.length)),
+    preferenceMet: problem.agents.map((agent, a) => measurePreferences(problem, agent, shiftsOf[a]!)),
+    daysSeconds,
+    startsSeconds,
+  };
+}
+
+/** Share of an agent's stated preferences met: each preferred day off kept, each shift started in the preferred band. */
+function measurePreferences(problem: AssignmentProblem, agent: AgentContract, shifts: ShiftToStaff[]): number {
+  let asked = 0;
+  let met = 0;
+  for (const day of agent.preferredDaysOff ?? []) {
+    asked += 1;
+    if (!shifts.some((s) => s.day === day)) met += 1;
+  }
+  if (agent.preferredStart) {
+    for (const s of shifts) {
+      asked += 1;
+      const minute = s.start - problem.dayStarts[s.day]!;
+      if (minute >= agent.preferredStart.from && minute <= agent.preferredStart.to) met += 1;
+    }
+  }
+  return asked === 0 ? 1 : met / asked;
+}
+
+interface StartState {
+  lastEnd: number[];
+  kindOn: Map<number, number>[];
+  kinds: Kind[];
+  evenings: number[];
+}
+
+/**
+ * Stage 2 for one kind: its agents take its shifts' starts (a transportation LP: agents supply one each, a start
+ * demands its count of shifts; an extra shift may copy any start). Returns per agent the shift taken, or null.
+ */
+function chooseStarts(
+  highs: Highs,
+  problem: AssignmentProblem,
+  kind: Kind,
+  agents: number[],
+  state: StartState,
+): ({ index: number; shift: ShiftToStaff; extra: false } | { shift: ShiftToStaff; extra: true } | null)[] {
+  const byStart = new Map<number, number[]>();
+  for (const s of kind.shifts) byStart.set(problem.shifts[s]!.start, [...(byStart.get(problem.shifts[s]!.start) ?? []), s]);
+  /** Every start an extra shift may take: the kind's own and its extra templates'. */
+  const shapes = new Map<number, ShiftToStaff>();
+  for (const shift of shiftsOfKind(problem, kind)) if (!shapes.has(shift.start)) shapes.set(shift.start, shift);
+  const starts = [...shapes.keys()].sort((a, b) => a - b);
+  const columns: { cost: number; agent: number; start: number; extra: boolean }[] = [];
+  agents.forEach((a, i) => {
+    const agent = problem.agents[a]!;
+    const tomorrow = state.kindOn[a]!.get(kind.day + 1);
+    const tomorrowStarts = tomorrow === undefined ? [] : state.kinds[tomorrow]!.shifts.map((s) => problem.shifts[s]!.start);
+    starts.forEach((start, j) => {
+      const shift = shapes.get(start)!;
+      if (!fits(agent, shift) || shift.start < state.lastEnd[a]! + agent.minRestMin) return;
+      const minute = start - problem.dayStarts[kind.day]!;
+      const band = agent.preferredStart && (minute < agent.preferredStart.from || minute > agent.preferredStart.to) ? 1 : 0;
+      // Tomorrow's starts this finish would rule out, as a share: late finishes go to those with late starts next.
+      const blocked = tomorrowStarts.length === 0 ? 0 : tomorrowStarts.filter((t) => t < shift.end + agent.minRestMin).length / tomorrowStarts.length;
+      const evening = shift.unpopular ? 0.3 * state.evenings[a]! : 0;
+      const cost = band + 3 * blocked + evening;
+      if (byStart.has(start)) columns.push({ cost, agent: i, start: j, extra: false });
+      columns.push({ cost: cost + 50, agent: i, start: j, extra: true });
+    });
+  });
+  // An agent whose every start is blocked stays home rather than making the LP infeasible (and is reported).
+  agents.forEach((_, i) => columns.push({ cost: shortPenalty, agent: i, start: -1, extra: false }));
+  const rows: { entries: [number, number][]; lower: number; upper: number }[] = [];
+  agents.forEach((_, i) => rows.push({ entries: columns.flatMap((c, col) => (c.agent === i ? [[col, 1] as [number, number]] : [])), lower: 1, upper: 1 }));
+  starts.forEach((start, j) => {
+    if (byStart.has(start))
+      rows.push({
+        entries: columns.flatMap((c, col) => (c.start === j && !c.extra ? [[col, 1] as [number, number]] : [])),
+        lower: 0,
+        upper: byStart.get(start)!.length,
+      });
+  });
+  const starts0 = [0];
+  const indices: number[] = [];
+  const values: number[] = [];
+  for (const row of rows) {
+    for (const [column, value] of row.entries) {
+      indices.push(column);
+      values.push(value);
+    }
+    starts0.push(indices.length);
+  }
+  const inf = highs.infinity;
+  const solution = highs.withModel(
+    {
+      numCols: columns.length,
+      numRows: rows.length,
+      colCost: columns.map((c) => c.cost),
+      colLower: new Float64Array(columns.length),
+      colUpper: new Float64Array(columns.length).fill(1),
+      rowLower: rows.map((r) => r.lower),
+      rowUpper: rows.map((r) => (Number.isFinite(r.upper) ? r.upper : inf)),
+      matrix: { format: 'csr', numRows: rows.length, numCols: columns.length, starts: Int32Array.from(starts0), indices: Int32Array.from(indices), values },
+      integrality: new Int32Array(columns.length).fill(integer),
+    },
+    (m) => {
+      m.options.set({ output_flag: false, random_seed: 1 });
+      m.run();
+      return m.getSolution().colValue;
+    },
+  );
+  const used = new Map<number, number>();
+  return agents.map((_, i) => {
+    const col = columns.findIndex((c, index) => c.agent === i && c.start >= 0 && solution[index]! > 0.5);
+    if (col < 0) return null;
+    const { start, extra } = columns[col]!;
+    if (extra) return { shift: shapes.get(starts[start]!)!, extra: true };
+    const list = byStart.get(starts[start]!)!;
+    const n = used.get(start) ?? 0;
+    used.set(start, n + 1);
+    return { index: list[n]!, shift: problem.shifts[list[n]!]!, extra: false };
+  });
+}
+
+/** Every rule checked from scratch on an assignment, whatever produced it. */
+export function checkAssignment(problem: AssignmentProblem, agentOf: readonly (number | null)[], extra: AssignmentResult['extra'] = []): Violation[] {
+  const violations: Violation[] = [];
+  const shiftsOf = problem.agents.map(() => [] as ShiftToStaff[]);
+  agentOf.forEach((a, i) => {
+    if (a !== null) shiftsOf[a]!.push(problem.shifts[i]!);
+  });
+  for (const e of extra) shiftsOf[e.agent]!.push(e.shift);
+  problem.agents.forEach((agent, a) => {
+    const mine = shiftsOf[a]!.sort((x, y) => x.start - y.start);
+    const add = (rule: Violation['rule'], detail: string) => violations.push({ agent: agent.id, rule, detail });
+    for (const s of mine) {
+      if (!agent.groups.includes(s.group)) add('skills', `day ${s.day}: a ${s.group} shift without the skill`);
+      const window = agent.availability?.[s.day];
+      if (agent.fixedDaysOff?.includes(s.day) || window === null || (window && (s.start < window.from || s.end > window.to)))
+        add('availability', `day ${s.day}: outside availability`);
+      if ((agent.timeOff ?? []).some((t) => overlaps(t, s))) add('time_off', `day ${s.day}: over approved time off`);
+    }
+    const days = new Set(mine.map((s) => s.day));
+    if (days.size < mine.length) add('one_shift_a_day', `${mine.length} shifts on ${days.size} days`);
+    let previousEnd = agent.previous?.lastEnd ?? -Infinity;
+    for (const s of mine) {
+      if (s.start - previousEnd < agent.minRestMin) add('rest', `day ${s.day}: ${Math.round(s.start - previousEnd)} min after the last shift`);
+      previousEnd = s.end;
+    }
+    if (problem.days - days.size < agent.minDaysOff) add('days_off', `${problem.days - days.size} days off`);
+    let run = agent.previous?.consecutiveDays ?? 0;
+    for (let d = 0; d < problem.days; d++) {
+      run = days.has(d) ? run + 1 : 0;
+      if (run > agent.maxConsecutiveDays) {
+        add('max_consecutive_days', `${run} days in a row by day ${d}`);
+        break;
+      }
+    }
+    const hours = mine.reduce((sum, s) => sum + s.paidHours, 0) + creditedHours(agent);
+    if (hours < agent.minHours - 1e-9) add('min_hours', `${hours} h`);
+    if (hours > agent.maxHours + 1e-9) add('max_hours', `${hours} h`);
+  });
+  return violations;
+}
