@@ -1,4 +1,5 @@
 import type { Highs } from 'highs';
+import { ModelBuilder } from './model-builder.ts';
 
 /**
  * Named agents for the shifts the coverage model chose, over a week, under each agent's contract, availability,
@@ -95,7 +96,6 @@ export class ContractRuleError extends Error {
 
 /** Cost of an agent left without a start: above any preference or fairness term. */
 const shortPenalty = 1000;
-const integer = 1;
 
 const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
 
@@ -376,47 +376,26 @@ function chooseStarts(
       columns.push({ cost: cost + 50, agent: i, start: j, extra: true });
     });
   });
-  // An agent whose every start is blocked stays home rather than making the LP infeasible (and is reported).
+  // An agent whose every start is blocked stays home rather than making the problem infeasible (the check then
+  // reports what that costs their contract).
   agents.forEach((_, i) => columns.push({ cost: shortPenalty, agent: i, start: -1, extra: false }));
-  const rows: { entries: [number, number][]; lower: number; upper: number }[] = [];
-  agents.forEach((_, i) => rows.push({ entries: columns.flatMap((c, col) => (c.agent === i ? [[col, 1] as [number, number]] : [])), lower: 1, upper: 1 }));
-  starts.forEach((start, j) => {
-    if (byStart.has(start))
-      rows.push({
-        entries: columns.flatMap((c, col) => (c.start === j && !c.extra ? [[col, 1] as [number, number]] : [])),
-        lower: 0,
-        upper: byStart.get(start)!.length,
-      });
+  const model = new ModelBuilder();
+  const perAgent = agents.map(() => [] as [number, number][]);
+  const perStart = starts.map(() => [] as [number, number][]);
+  columns.forEach((c) => {
+    const column = model.addColumn(c.cost, true, 1);
+    perAgent[c.agent]!.push([column, 1]);
+    if (c.start >= 0 && !c.extra) perStart[c.start]!.push([column, 1]);
   });
-  const starts0 = [0];
-  const indices: number[] = [];
-  const values: number[] = [];
-  for (const row of rows) {
-    for (const [column, value] of row.entries) {
-      indices.push(column);
-      values.push(value);
-    }
-    starts0.push(indices.length);
-  }
-  const inf = highs.infinity;
-  const solution = highs.withModel(
-    {
-      numCols: columns.length,
-      numRows: rows.length,
-      colCost: columns.map((c) => c.cost),
-      colLower: new Float64Array(columns.length),
-      colUpper: new Float64Array(columns.length).fill(1),
-      rowLower: rows.map((r) => r.lower),
-      rowUpper: rows.map((r) => (Number.isFinite(r.upper) ? r.upper : inf)),
-      matrix: { format: 'csr', numRows: rows.length, numCols: columns.length, starts: Int32Array.from(starts0), indices: Int32Array.from(indices), values },
-      integrality: new Int32Array(columns.length).fill(integer),
-    },
-    (m) => {
-      m.options.set({ output_flag: false, random_seed: 1 });
-      m.run();
-      return m.getSolution().colValue;
-    },
-  );
+  perAgent.forEach((entries) => model.addRow(entries, 1, 1));
+  starts.forEach((start, j) => {
+    if (byStart.has(start)) model.addRow(perStart[j]!, 0, byStart.get(start)!.length);
+  });
+  const solution = highs.withModel(model.build(highs.infinity), (m) => {
+    m.options.set({ output_flag: false, random_seed: 1 });
+    m.run();
+    return m.getSolution().colValue;
+  });
   const used = new Map<number, number>();
   return agents.map((_, i) => {
     const col = columns.findIndex((c, index) => c.agent === i && c.start >= 0 && solution[index]! > 0.5);

@@ -1,4 +1,5 @@
-import type { Highs, ModelData } from 'highs';
+import type { Highs } from 'highs';
+import { ModelBuilder } from './model-builder.ts';
 import type { CompiledShift } from './shifts.ts';
 
 /**
@@ -95,56 +96,6 @@ export interface CoverageResult {
   lpSeconds: number;
   solveSeconds: number;
   components: number;
-}
-
-const integer = 1;
-const continuous = 0;
-
-interface Column {
-  cost: number;
-  integer: boolean;
-}
-
-/** Rows and columns of one component, built row-wise. */
-class ModelBuilder {
-  readonly columns: Column[] = [];
-  private readonly starts = [0];
-  private readonly indices: number[] = [];
-  private readonly values: number[] = [];
-  private readonly lower: number[] = [];
-  private readonly upper: number[] = [];
-
-  addColumn(cost: number, isInteger: boolean): number {
-    this.columns.push({ cost, integer: isInteger });
-    return this.columns.length - 1;
-  }
-
-  addRow(entries: Map<number, number>, lower: number, upper: number): void {
-    for (const [column, value] of entries) {
-      if (value === 0) continue;
-      this.indices.push(column);
-      this.values.push(value);
-    }
-    this.starts.push(this.indices.length);
-    this.lower.push(lower);
-    this.upper.push(upper);
-  }
-
-  build(infinity: number): ModelData {
-    const numCols = this.columns.length;
-    const numRows = this.lower.length;
-    return {
-      numCols,
-      numRows,
-      colCost: this.columns.map((c) => c.cost),
-      colLower: new Float64Array(numCols),
-      colUpper: new Float64Array(numCols).fill(infinity),
-      rowLower: this.lower.map((v) => (Number.isFinite(v) ? v : -infinity)),
-      rowUpper: this.upper.map((v) => (Number.isFinite(v) ? v : infinity)),
-      matrix: { format: 'csr', numRows, numCols, starts: Int32Array.from(this.starts), indices: Int32Array.from(this.indices), values: this.values },
-      integrality: Int32Array.from(this.columns, (c) => (c.integer ? integer : continuous)),
-    };
-  }
 }
 
 const add = (row: Map<number, number>, column: number, value: number) => row.set(column, (row.get(column) ?? 0) + value);
