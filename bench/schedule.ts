@@ -20,6 +20,7 @@ import path from 'node:path';
 import {
   assignAgents,
   compileShiftTypes,
+  countScheduled,
   createSeededRandom,
   parseIntervalCsv,
   planIntervals,
@@ -244,21 +245,15 @@ async function main() {
   const assigned = assignAgents(highs, problem);
 
   // Coverage of the named schedule: unassigned shifts dropped, extra shifts added at their starts.
-  const scheduled = groups.map(() => new Array<number>(DAYS * INTERVALS).fill(0));
-  const addShift = (g: number, unit: ScheduledShift) => {
-    const shift = shifts[unit.shift]!;
-    for (let t = unit.start; t < unit.start + shift.length; t++) scheduled[g]![t]! += 1;
-    unit.breaks.forEach((p, b) => {
-      for (let i = 0; i < shift.breaks[b]!.length; i++) scheduled[g]![p + i]! -= 1;
-    });
-  };
+  const named = groups.map(() => [] as ScheduledShift[]);
   units.forEach(({ group, unit }, i) => {
-    if (assigned.agentOf[i] !== null) addShift(group, unit);
+    if (assigned.agentOf[i] !== null) named[group]!.push(unit);
   });
   for (const { shift } of assigned.extra) {
     const { group, unit } = extraUnits[extraShifts.findIndex((e) => e.group === shift.group && e.type === shift.type && e.start === shift.start)]!;
-    addShift(group, unit);
+    named[group]!.push(unit);
   }
+  const scheduled = named.map((list) => countScheduled(DAYS * INTERVALS, shifts, list));
   let shortfall = 0;
   groups.forEach((_, g) => required[g]!.flat().forEach((r, t) => (shortfall += Math.max(0, r - scheduled[g]![t]!))));
   const paid =

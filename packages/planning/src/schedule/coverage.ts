@@ -56,18 +56,10 @@ export interface ScheduledShift {
   breaks: number[];
 }
 
-interface CoverageProgress {
-  component: number;
-  components: number;
-  objective: number;
-  bound: number;
-}
-
 export interface CoverageOptions {
   timeLimitS?: number;
   /** Relative MIP gap at which the search stops; 1e-6 proves optimality on any realistic instance. */
   mipRelGap?: number;
-  onProgress?: (progress: CoverageProgress) => void;
   /** How implicit breaks are modelled: by component length (the default), or one way throughout (to compare them). */
   breakModel?: 'auto' | 'counts' | 'per-shift';
 }
@@ -396,7 +388,6 @@ function solveComponent(
   component: { from: number; to: number },
   model: ComponentModel,
   settings: { timeLimitS: number; mipRelGap: number; penalty: number },
-  onImproved: (objective: number, bound: number) => void,
 ): { units: ScheduledShift[]; lp: number; bound: number; timedOut: boolean; lpSeconds: number } {
   const data = model.builder.build(highs.infinity);
   const lpStarted = performance.now();
@@ -411,7 +402,6 @@ function solveComponent(
   });
   const rounded = roundUp(problem, model, relaxed.values);
   const lpSeconds = (performance.now() - lpStarted) / 1000;
-  const improving = highs.constants.callbackType.mipImprovingSolution;
   const deadline = lpStarted + settings.timeLimitS * 1000;
   return highs.withModel(data, (m) => {
     m.options.set({
@@ -425,9 +415,6 @@ function solveComponent(
       // HiGHS checks its own limit between phases; this stops it inside them too.
       [highs.constants.callbackType.mipInterrupt](event) {
         if (performance.now() > deadline) event.interrupt();
-      },
-      [improving](event) {
-        onImproved(event.data.objective_function_value ?? Number.NaN, event.data.mip_dual_bound ?? Number.NaN);
       },
     });
     const status = m.getModelStatus();
@@ -467,23 +454,19 @@ export function solveCoverage(highs: Highs, problem: CoverageProblem, options: C
   const units: ScheduledShift[] = [];
   let lpBound = 0;
   /** Objective of the components solved so far, for progress. */
-  let solvedObjective = 0;
   let bound = 0;
   let timedOut = false;
   let lpSeconds = 0;
   let covered = 0;
-  components.forEach((component, i) => {
+  components.forEach((component) => {
     const elapsed = (performance.now() - started) / 1000;
     // Each component gets the time left in proportion to its size, so one large day cannot starve the rest.
     const share = remainingSize > 0 ? size(component) / remainingSize : 1;
     remainingSize -= size(component);
     const model = buildComponent(problem, component, penalty, options.breakModel);
     const settings = { timeLimitS: Math.max(0.5, (timeLimitS - elapsed) * share), mipRelGap, penalty };
-    const solved = solveComponent(highs, problem, component, model, settings, (obj, b) =>
-      options.onProgress?.({ component: i, components: components.length, objective: solvedObjective + obj, bound: bound + b }),
-    );
+    const solved = solveComponent(highs, problem, component, model, settings);
     units.push(...solved.units);
-    solvedObjective += costOf(problem, solved.units, penalty, component.from, component.to);
     lpBound += solved.lp;
     bound += Number.isFinite(solved.bound) ? solved.bound : solved.lp;
     timedOut ||= solved.timedOut;
