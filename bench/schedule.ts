@@ -17,19 +17,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  assignAgents,
-  compileShiftTypes,
-  countScheduled,
-  createSeededRandom,
-  parseIntervalCsv,
-  planIntervals,
-  solveCoverage,
-  type AgentContract,
-  type CompiledShift,
-  type ScheduledShift,
-  type ShiftToStaff,
-} from '@switchboard/planning';
+import { createSeededRandom, parseIntervalCsv, planIntervals, planWeek, type AgentContract, type ShiftTemplate } from '@switchboard/planning';
 import { loadSolver } from '@switchboard/planning/solver';
 import { demoTraffic } from '@switchboard/simulator';
 
@@ -37,7 +25,10 @@ const AGENTS = Number(process.env.BENCH_AGENTS ?? 1000);
 const DAYS = 7;
 const INTERVALS = 56; // 07:00–21:00
 const OPEN_MINUTE = 7 * 60;
+const CLOSE_MINUTE = 21 * 60;
 const EVENING_MINUTE = 19 * 60;
+/** A Monday: the bench's week runs Monday to Sunday in UTC. */
+const WEEK_START = '2026-11-30';
 const root = path.resolve(import.meta.dirname, '..');
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -84,31 +75,6 @@ function requirement(scale: number): number[][][] {
   });
 }
 
-const shiftSet = {
-  shifts: [
-    {
-      name: '8h',
-      length_min: 480,
-      start_step_min: 15,
-      breaks: [
-        { length_min: 15, earliest_offset_min: 60, latest_offset_min: 150 },
-        { length_min: 30, earliest_offset_min: 180, latest_offset_min: 300, paid: false },
-        { length_min: 15, earliest_offset_min: 360, latest_offset_min: 420 },
-      ],
-    },
-    {
-      name: '10h',
-      length_min: 600,
-      start_step_min: 15,
-      breaks: [
-        { length_min: 15, earliest_offset_min: 60, latest_offset_min: 180 },
-        { length_min: 30, earliest_offset_min: 210, latest_offset_min: 360, paid: false },
-        { length_min: 15, earliest_offset_min: 420, latest_offset_min: 510 },
-      ],
-    },
-  ],
-};
-
 function createAgents(random: () => number, demandShare: number[]): AgentContract[] {
   const pick = () => {
     let r = random();
@@ -141,9 +107,39 @@ function createAgents(random: () => number, demandShare: number[]): AgentContrac
   });
 }
 
+const templates: ShiftTemplate[] = [
+  {
+    id: '8h',
+    name: '8 hours',
+    lengthMin: 480,
+    startStepMin: 15,
+    earliestStartMin: OPEN_MINUTE,
+    latestStartMin: CLOSE_MINUTE - 480,
+    weekdays: [0, 1, 2, 3, 4, 5, 6],
+    breaks: [
+      { kind: 'break', lengthMin: 15, earliestOffsetMin: 60, latestOffsetMin: 150, paid: true },
+      { kind: 'lunch', lengthMin: 30, earliestOffsetMin: 180, latestOffsetMin: 300, paid: false },
+      { kind: 'break', lengthMin: 15, earliestOffsetMin: 360, latestOffsetMin: 420, paid: true },
+    ],
+  },
+  {
+    id: '10h',
+    name: '10 hours',
+    lengthMin: 600,
+    startStepMin: 15,
+    earliestStartMin: OPEN_MINUTE,
+    latestStartMin: CLOSE_MINUTE - 600,
+    weekdays: [0, 1, 2, 3, 4, 5, 6],
+    breaks: [
+      { kind: 'break', lengthMin: 15, earliestOffsetMin: 60, latestOffsetMin: 180, paid: true },
+      { kind: 'lunch', lengthMin: 30, earliestOffsetMin: 210, latestOffsetMin: 360, paid: false },
+      { kind: 'break', lengthMin: 15, earliestOffsetMin: 420, latestOffsetMin: 510, paid: true },
+    ],
+  },
+];
+
 async function main() {
   const highs = await loadSolver();
-  const shifts: CompiledShift[] = compileShiftTypes(shiftSet, 15);
   // Scale volumes so the schedule suits the agents: paid hours at the middle of their contracts' range, taking
   // paid hours as required hours / 0.88 (what the coverage model reached on this shape). Erlang's economies of scale
   // make agents grow slower than volume, so the scale is found by bisection.
@@ -162,137 +158,56 @@ async function main() {
   log(`required: ${Math.round(requiredHours)} agent-hours over ${groups.length} groups`);
   const demand = groups.map((_, g) => required[g]!.flat(2).reduce((a, b) => a + b, 0) / (requiredHours * 4));
   const agents = createAgents(createSeededRandom(7), demand);
-  // Agent-days each group can count on per day: an agent shared between groups counts for each in proportion,
-  // and their working days (7 less days off) are spread over the week as the group's demand is.
-  const budgets = groups.map((group, g) => {
-    const dayDemand = required[g]!.map((day) => day.reduce((a, b) => a + b, 0));
-    const weekDemand = dayDemand.reduce((a, b) => a + b, 0);
-    let supply = 0;
-    const available = new Array<number>(DAYS).fill(0);
-    for (const agent of agents) {
-      if (!agent.groups.includes(group.name)) continue;
-      const share = 1 / agent.groups.length;
-      const off = new Set([...(agent.fixedDaysOff ?? []), ...(agent.timeOff ?? []).map((t) => Math.floor(t.start / 1440))]);
-      supply += share * Math.min(DAYS - agent.minDaysOff, DAYS - off.size);
-      for (let d = 0; d < DAYS; d++) if (!off.has(d)) available[d]! += share;
-    }
-    return dayDemand.map((demandOfDay, d) => Math.floor(Math.min(available[d]!, (supply * demandOfDay) / weekDemand)));
-  });
-
-  // Stage 1: coverage per group over the week (each day is its own component: shifts stay within 07:00–21:00).
-  const coverageStarted = performance.now();
-  const toStaff: ShiftToStaff[] = [];
-  const units: { group: number; unit: ScheduledShift }[] = [];
-  const describe = (group: number, k: number, interval: number): ShiftToStaff => {
-    const shift = shifts[k]!;
-    const day = Math.floor(interval / INTERVALS);
-    const minute = OPEN_MINUTE + (interval % INTERVALS) * 15;
-    const start = day * 1440 + minute;
-    const end = start + shift.length * 15;
-    return {
-      group: groups[group]!.name,
-      day,
-      type: shift.name,
-      start,
-      end,
-      paidHours: shift.paidHours,
-      unpopular: minute + shift.length * 15 > EVENING_MINUTE,
-    };
-  };
-  // Any start of any type may be added when contracts need more hours than the coverage model's shifts give.
-  const extraShifts: ShiftToStaff[] = [];
-  const extraUnits: { group: number; unit: ScheduledShift }[] = [];
-  let lpBound = 0;
-  let coverageCost = 0;
-  let coverageObjective = 0;
-  let penalty = 0;
-  groups.forEach((group, g) => {
-    const horizon = required[g]!.flat();
-    const placements = shifts.flatMap((s, k) =>
-      Array.from({ length: DAYS }, (_, d) =>
-        Array.from({ length: Math.floor((INTERVALS - s.length) / s.step) + 1 }, (_, j) => ({ shift: k, start: d * INTERVALS + j * s.step })),
-      ).flat(),
-    );
-    const limits = budgets[g]!.map((maxShifts, d) => ({ from: d * INTERVALS, to: (d + 1) * INTERVALS, maxShifts }));
-    const result = solveCoverage(highs, { required: horizon, shifts, placements, limits }, { timeLimitS: 12, mipRelGap: 0.001 });
-    lpBound += result.lpBound;
-    coverageCost += result.cost;
-    coverageObjective += result.objective;
-    penalty = result.penalty;
-    log(
-      `${group.name}: ${result.shifts.length} shifts, short ${result.shortfall}, cost ${result.cost}, LP ${result.lpBound.toFixed(1)}, ${result.status}, ${result.solveSeconds.toFixed(1)} s`,
-    );
-    for (const unit of result.shifts) {
-      units.push({ group: g, unit });
-      toStaff.push(describe(g, unit.shift, unit.start));
-    }
-    for (const p of placements) {
-      extraShifts.push(describe(g, p.shift, p.start));
-      // An extra shift's breaks go mid-window (it only adds coverage; where exactly matters little).
-      extraUnits.push({ group: g, unit: { ...p, breaks: shifts[p.shift]!.breaks.map((b) => p.start + Math.floor((b.earliest + b.latest) / 2)) } });
-    }
-  });
-  const coverageSeconds = (performance.now() - coverageStarted) / 1000;
-
-  const problem = {
-    days: DAYS,
-    dayStarts: Array.from({ length: DAYS }, (_, d) => d * 1440),
-    weekendDays: [5, 6],
-    shifts: toStaff,
-    extraShifts,
-    agents,
-  };
-  const assigned = assignAgents(highs, problem);
-
-  // Coverage of the named schedule: unassigned shifts dropped, extra shifts added at their starts.
-  const named = groups.map(() => [] as ScheduledShift[]);
-  units.forEach(({ group, unit }, i) => {
-    if (assigned.agentOf[i] !== null) named[group]!.push(unit);
-  });
-  for (const { shift } of assigned.extra) {
-    const { group, unit } = extraUnits[extraShifts.findIndex((e) => e.group === shift.group && e.type === shift.type && e.start === shift.start)]!;
-    named[group]!.push(unit);
-  }
-  const scheduled = named.map((list) => countScheduled(DAYS * INTERVALS, shifts, list));
-  let shortfall = 0;
-  groups.forEach((_, g) => required[g]!.flat().forEach((r, t) => (shortfall += Math.max(0, r - scheduled[g]![t]!))));
-  const paid =
-    toStaff.reduce((sum, s, i) => sum + (assigned.agentOf[i] === null ? 0 : s.paidHours), 0) + assigned.extra.reduce((sum, e) => sum + e.shift.paidHours, 0);
-  const unassigned = assigned.agentOf.filter((a) => a === null).length;
-  const worked = assigned.unpopularShare.filter((_, a) => assigned.preferenceMet[a] !== undefined);
-  const solveSeconds = coverageSeconds + assigned.daysSeconds + assigned.startsSeconds;
-  log(`named: ${toStaff.length - unassigned} of ${toStaff.length} shifts, ${assigned.extra.length} extra, ${assigned.violations.length} violations`);
+  // The week's timeline in UTC: whole days of 96 quarter hours, the requirement between opening and closing.
+  const closed = new Array<number>(96 - INTERVALS - OPEN_MINUTE / 15).fill(0);
+  const plan = planWeek(
+    highs,
+    {
+      weekStart: WEEK_START,
+      timezone: 'UTC',
+      groups: groups.map((group, g) => ({
+        id: group.name,
+        required: required[g]!.flatMap((day) => [...new Array<number>(OPEN_MINUTE / 15).fill(0), ...day, ...closed]),
+      })),
+      templates,
+      agents,
+      weekendWeekdays: [0, 6],
+      eveningMin: EVENING_MINUTE,
+      timeLimitS: 60,
+    },
+    (step, done, total) => log(`${step} ${done}/${total} (${((performance.now() - started) / 1000).toFixed(1)} s)`),
+  );
+  const f = plan.figures;
+  log(`named: ${plan.shifts.length} shifts, ${plan.unassigned} of the coverage model's unassigned, ${plan.extra} extra, ${plan.violations.length} violations`);
   const byRule = new Map<string, number>();
-  for (const v of assigned.violations) byRule.set(v.rule, (byRule.get(v.rule) ?? 0) + 1);
+  for (const v of plan.violations) byRule.set(v.rule, (byRule.get(v.rule) ?? 0) + 1);
   log(`violations by rule: ${JSON.stringify(Object.fromEntries(byRule))}`);
-  for (const v of assigned.violations.slice(0, 5)) log(`  ${v.agent} ${v.rule}: ${v.detail}`);
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  for (const v of plan.violations.slice(0, 5)) log(`  ${v.agent} ${v.rule}: ${v.detail}`);
   process.stdout.write(
     `${JSON.stringify({
       bench: 'schedule',
       agents: AGENTS,
       days: DAYS,
-      cost: paid,
-      lp_bound: Number(lpBound.toFixed(2)),
-      // Against the same objective the LP bounds: paid hours plus the coverage model's penalty per agent short.
-      gap_to_lp: Number(((paid + penalty * shortfall - lpBound) / lpBound).toFixed(5)),
-      rule_violations: assigned.violations.length,
-      shortfall_agent_intervals: shortfall,
-      efficiency: Number((requiredHours / paid).toFixed(4)),
-      solve_s: Number(solveSeconds.toFixed(1)),
-      fairness_spread: Number((Math.max(...worked) - Math.min(...worked)).toFixed(3)),
-      coverage_s: Number(coverageSeconds.toFixed(1)),
-      days_s: Number(assigned.daysSeconds.toFixed(1)),
-      starts_s: Number(assigned.startsSeconds.toFixed(1)),
-      coverage_cost: coverageCost,
-      coverage_gap_to_lp: Number(((coverageObjective - lpBound) / lpBound).toFixed(5)),
-      shifts: toStaff.length,
-      unassigned_shifts: unassigned,
-      extra_shifts: assigned.extra.length,
-      preference_met_mean: Number(mean(assigned.preferenceMet).toFixed(3)),
-      preference_met_min: Number(Math.min(...assigned.preferenceMet).toFixed(3)),
+      cost: f.cost,
+      lp_bound: Number(f.lpBound.toFixed(2)),
+      gap_to_lp: Number(f.gap.toFixed(5)),
+      rule_violations: plan.violations.length,
+      shortfall_agent_intervals: f.shortfall,
+      efficiency: Number(f.efficiency.toFixed(4)),
+      solve_s: Number(plan.seconds.total.toFixed(1)),
+      fairness_spread: Number(plan.fairnessSpread.toFixed(3)),
+      coverage_s: Number(plan.seconds.coverage.toFixed(1)),
+      days_s: Number(plan.seconds.days.toFixed(1)),
+      starts_s: Number(plan.seconds.starts.toFixed(1)),
+      over_coverage_agent_intervals: f.over,
+      shifts: plan.shifts.length,
+      unassigned_shifts: plan.unassigned,
+      extra_shifts: plan.extra,
+      preference_met_mean: Number(plan.preferenceMet.mean.toFixed(3)),
+      preference_met_min: Number(plan.preferenceMet.min.toFixed(3)),
     })}\n`,
   );
 }
 
+const started = performance.now();
 await main();

@@ -1,7 +1,8 @@
 /**
- * npm start, first run: the demo's first forecast and staffing plan, run the way a planner
- * runs one from /planning (signed in as the demo planner, through the API), with progress
- * printed until it is published. Later starts leave it to the daily schedule.
+ * npm start, first run: the demo's first forecast and staffing plan, then the schedules of this week and the next
+ * for every planning group, run the way a planner runs them from /planning (signed in as the demo planner, through
+ * the API: generate, then approve the draft), with progress printed until they are published. Later starts leave
+ * forecasts to the daily schedule and next weeks to the weekly one.
  *
  *   node --import tsx scripts/demo-planning.ts --url http://127.0.0.1:3000 [--data-dir .data]
  *
@@ -11,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { localDateOf } from '@switchboard/calendar';
+import { addLocalDays, localDateOf, localWeekStart } from '@switchboard/calendar';
 
 const TIMEOUT_MS = 15 * 60_000;
 const POLL_MS = 2_000;
@@ -63,8 +64,10 @@ async function main(): Promise<void> {
 
   const { timezone, engine } = await call('planning.overview', z.object({ timezone: z.string(), engine: z.object({ configured: z.boolean() }) }));
   if (!engine.configured) fail('no workflow engine is configured (TEMPORAL_ADDRESS): forecasts cannot run');
-  // Today's forecast: the planner sees it beside the contacts arriving now.
-  const startDate = localDateOf(new Date(), timezone);
+  // From the start of this week: the planner sees today's forecast beside the contacts arriving now, and the
+  // staffing requirement covers the whole of this week and the next for their schedules.
+  const thisWeek = localWeekStart(localDateOf(new Date(), timezone), 1);
+  const startDate = thisWeek;
   const { workflowId } = await call('planning.runForecast', z.object({ workflowId: z.string() }), { startDate });
   console.log(`demo planning: forecasting from ${startDate} (${timezone}), then staffing; follow it on /planning`);
 
@@ -74,6 +77,7 @@ async function main(): Promise<void> {
     if (!run) continue;
     if (run.status === 'COMPLETED') {
       console.log('demo planning: forecast and staffing plan published');
+      await publishSchedules(call, [thisWeek, addLocalDays(thisWeek, 7)]);
       return;
     }
     if (run.status !== 'RUNNING') fail(`the forecast run ended ${run.status}; see the run on /planning or in the Temporal UI`);
@@ -82,6 +86,37 @@ async function main(): Promise<void> {
     last = line;
   }
   fail(`the forecast did not finish within ${TIMEOUT_MS / 60_000} minutes; it goes on in the background (see /planning)`);
+}
+
+type Call = <T>(procedure: string, schema: z.ZodType<T>, input?: unknown) => Promise<T>;
+
+const Overview = z.object({
+  groups: z.array(z.object({ id: z.string(), name: z.string() })),
+  schedules: z.array(z.object({ id: z.string(), groupId: z.string(), status: z.string(), figures: z.record(z.string(), z.number()) })),
+});
+
+/** Generates each group's week, approves the draft once it waits, and waits until it is published. */
+async function publishSchedules(call: Call, weeks: string[]): Promise<void> {
+  for (const weekStart of weeks) {
+    const { groups } = await call('schedules.overview', Overview, { weekStart });
+    for (const group of groups) {
+      const { workflowId } = await call('schedules.generate', z.object({ workflowId: z.string() }), { groupId: group.id, weekStart });
+      let published = false;
+      for (const deadline = Date.now() + TIMEOUT_MS; !published && Date.now() < deadline; await new Promise((r) => setTimeout(r, POLL_MS))) {
+        const run = (await call('planning.runs', z.array(Run))).find((r) => r.workflowId === workflowId && r.status === 'RUNNING');
+        const week = await call('schedules.overview', Overview, { weekStart });
+        const mine = week.schedules.filter((s) => s.groupId === group.id);
+        published = mine.some((s) => s.status === 'published');
+        const draft = mine.find((s) => s.status === 'draft');
+        if (!published && draft && run?.progress?.phase === 'awaiting_approval') {
+          await call('schedules.decide', z.unknown(), { scheduleId: draft.id, approve: true });
+          console.log(`demo planning: ${group.name}, week of ${weekStart}: ${draft.figures.shifts ?? 0} shifts, approved`);
+        }
+      }
+      if (!published) fail(`the ${group.name} schedule of ${weekStart} was not published in time; see /planning/schedules`);
+    }
+  }
+  console.log('demo planning: schedules of this week and the next published');
 }
 
 main().catch((error: unknown) => fail((error as Error).message));

@@ -12,11 +12,22 @@ import {
   saveForecastOverride,
   saveSpecialDay,
   seedTenant,
+  seedSchedulingDefaults,
+  listPlanningGroups,
+  listShiftTemplates,
+  listWorkContracts,
+  saveDraftSchedule,
+  publishSchedule,
+  createTimeOff,
+  createSwap,
+  updateSwap,
+  type ActivityInput,
   type AlertRule,
   type Directory,
   type Role,
 } from '@switchboard/db';
 import { demoCenter } from '@switchboard/simulator';
+import { syncScheduleSnapshots } from '@switchboard/workflows';
 import { ndjson, post, sampleInteraction, waitForRollups } from './support/events.ts';
 import { startTestHost, type TestHost } from './support/host.ts';
 
@@ -75,7 +86,19 @@ interface Fixture {
   newOverrideA(): Promise<{ id: string }>;
   /** A date a forecast run found unusual in a queue of tenant A (each call its own date), for a planner to decide. */
   newDetectedDateA(): Promise<string>;
+  /** Tenant A's scheduling defaults and a published week in which the agent member and their teammate work on SWAP_DATE. */
+  scheduling: { groupId: string; templateId: string; contractId: string; publishedId: string; agentId: string };
+  /** A fresh draft of that week (editable from revision 1). */
+  newDraftA(): Promise<string>;
+  newPendingTimeOffA(): Promise<string>;
+  newOwnTimeOffA(): Promise<string>;
+  /** Swaps: asked of the agent member by the teammate, asked by the agent member, and one accepted awaiting a planner. */
+  newSwapAskedOfAgentA(): Promise<string>;
+  newOwnSwapA(): Promise<string>;
+  newAcceptedSwapA(): Promise<string>;
 }
+
+const SWAP_DATE = '2026-12-08';
 
 /**
  * One sample input per procedure. Every procedure must have one: the matrix below calls
@@ -131,6 +154,64 @@ const sampleInputs: Record<string, (f: Fixture) => unknown> = {
   'planning.detectedDays.decide': async (f) => ({ date: await f.newDetectedDateA(), decision: 'reject' }),
   'planning.settings.list': () => undefined,
   'planning.settings.save': (f) => ({ queueId: f.dirA.queues[0]!.id, shrinkage: 0.3, maxOccupancy: 0.85, patienceS: null }),
+  'schedules.overview': () => ({ weekStart: '2026-12-07' }),
+  'schedules.get': (f) => ({ scheduleId: f.scheduling.publishedId }),
+  'schedules.diff': async (f) => ({ fromId: f.scheduling.publishedId, toId: await f.newDraftA() }),
+  'schedules.generate': (f) => ({ groupId: f.scheduling.groupId, weekStart: '2026-12-07' }),
+  'schedules.editDay': async (f) => ({
+    scheduleId: await f.newDraftA(),
+    expectedRevision: 1,
+    agentId: f.scheduling.agentId,
+    shiftDate: SWAP_DATE,
+    shift: { templateId: f.scheduling.templateId, startMin: 480, breakOffsetsMin: [90, 210, 360] },
+  }),
+  'schedules.decide': async (f) => ({ scheduleId: await f.newDraftA(), approve: true }),
+  'schedules.setup.get': () => undefined,
+  'schedules.setup.saveGroup': () => ({ key: `g-${randomUUID().slice(0, 8)}`, name: 'New group', queueIds: [] }),
+  'schedules.setup.saveTemplate': () => ({
+    name: `Early ${randomUUID().slice(0, 8)}`,
+    lengthMin: 480,
+    startStepMin: 30,
+    earliestStartMin: 360,
+    latestStartMin: 480,
+    weekdays: [1, 2, 3, 4, 5],
+    cost: null,
+    breaks: [{ kind: 'lunch', lengthMin: 30, earliestOffsetMin: 180, latestOffsetMin: 270, paid: false }],
+  }),
+  'schedules.setup.saveContract': () => ({
+    name: `Contract ${randomUUID().slice(0, 8)}`,
+    minHours: 20,
+    maxHours: 30,
+    minRestMin: 660,
+    maxConsecutiveDays: 5,
+    daysOffPerWeek: 2,
+    fixedDaysOff: [0],
+  }),
+  'schedules.setup.saveRules': (f) => ({
+    agentId: f.dirA.agents[5]!.id,
+    contractId: f.scheduling.contractId,
+    timezone: null,
+    availability: null,
+    preferredStartFrom: 480,
+    preferredStartTo: 540,
+    preferredDaysOff: [6],
+  }),
+  'schedules.setup.saveSettings': () => ({ autoApproveSwaps: false, acknowledgeDays: 2 }),
+  'schedules.timeOff.pending': () => undefined,
+  'schedules.timeOff.decide': async (f) => ({ id: await f.newPendingTimeOffA(), approve: false, note: 'busy week' }),
+  'schedules.swaps.pending': () => undefined,
+  'schedules.swaps.decide': async (f) => ({ id: await f.newAcceptedSwapA(), approve: false }),
+  'me.schedule': () => ({}),
+  'me.acknowledge': (f) => ({ scheduleId: f.scheduling.publishedId }),
+  'me.ical': () => undefined,
+  'me.timeOff.list': () => undefined,
+  'me.timeOff.request': () => ({ date: '2027-02-10', fromMin: null, toMin: null }),
+  'me.timeOff.cancel': async (f) => ({ id: await f.newOwnTimeOffA() }),
+  'me.swaps.list': () => undefined,
+  'me.swaps.colleagues': () => undefined,
+  'me.swaps.request': (f) => ({ colleagueKey: f.teammateKey, myDate: SWAP_DATE, theirDate: SWAP_DATE }),
+  'me.swaps.answer': async (f) => ({ id: await f.newSwapAskedOfAgentA(), accept: false }),
+  'me.swaps.cancel': async (f) => ({ id: await f.newOwnSwapA() }),
 };
 
 // Lazy routers only show up in `procedures` once loaded; load them so none escapes the matrix.
@@ -184,6 +265,37 @@ describe.each(engines)('[%s]', (engine) => {
     const first = events[0] as { interaction_id: string; occurred_at: string };
     const dirA = (await getDirectory(db, tenantA))!;
     const dirB = (await getDirectory(db, tenantB))!;
+    await seedSchedulingDefaults(db, tenantA);
+    const voice = (await listPlanningGroups(db, tenantA)).find((g) => g.key === 'voice')!;
+    const fullDay = (await listShiftTemplates(db, tenantA)).find((tpl) => tpl.lengthMin === 510)!;
+    const contract = (await listWorkContracts(db, tenantA))[0]!;
+    const agentId = dirA.agents.find((a) => a.key === teamAgents[0]!.id)!.id;
+    const teammateId = dirA.agents.find((a) => a.key === teamAgents[1]!.id)!.id;
+    const shiftOn = (who: string, hour: number): ActivityInput[] => {
+      const at = (h: number) => new Date(`${SWAP_DATE}T${String(Math.floor(h)).padStart(2, '0')}:${h % 1 ? '30' : '00'}:00Z`);
+      return [
+        { agentId: who, kind: 'work', startsAt: at(hour), endsAt: at(hour + 4), shiftDate: SWAP_DATE, templateId: fullDay.id },
+        { agentId: who, kind: 'lunch', startsAt: at(hour + 4), endsAt: at(hour + 4.5), shiftDate: SWAP_DATE, templateId: fullDay.id },
+        { agentId: who, kind: 'work', startsAt: at(hour + 4.5), endsAt: at(hour + 8.5), shiftDate: SWAP_DATE, templateId: fullDay.id },
+      ];
+    };
+    const week = { groupId: voice.id, weekStart: '2026-12-07', timezone: demoCenter.timezone, staffingVersionId: null };
+    const summary = { figures: { lpBound: 0, penalty: 0 }, required: new Array<number>(7 * 96).fill(0), scheduled: [], dayStarts: [], notes: [] };
+    const draftOf = () =>
+      saveDraftSchedule(db, tenantA, { ...week, summary, workflowId: randomUUID(), activities: [...shiftOn(agentId, 13), ...shiftOn(teammateId, 15)] });
+    const published = await draftOf();
+    await publishSchedule(db, tenantA, null, published.id, new Date(), new Date());
+    const timeOff = (status: 'approved' | 'pending') =>
+      createTimeOff(db, tenantA, null, {
+        agentId,
+        startsAt: new Date('2027-03-01T05:00:00Z'),
+        endsAt: new Date('2027-03-02T05:00:00Z'),
+        paidHours: 8,
+        status,
+        decisionNote: 'fixture',
+      });
+    const swap = (requesterId: string, colleagueId: string) =>
+      createSwap(db, tenantA, null, { weekStart: week.weekStart, requesterId, requesterDate: SWAP_DATE, colleagueId, colleagueDate: SWAP_DATE });
     f = {
       tenantA,
       tenantB,
@@ -226,6 +338,17 @@ describe.each(engines)('[%s]', (engine) => {
         };
         return (await saveForecastOverride(db, tenantA, null, input))!;
       },
+      scheduling: { groupId: voice.id, templateId: fullDay.id, contractId: contract.id, publishedId: published.id, agentId },
+      newDraftA: async () => (await draftOf()).id,
+      newPendingTimeOffA: async () => (await timeOff('pending')).id,
+      newOwnTimeOffA: async () => (await timeOff('approved')).id,
+      newSwapAskedOfAgentA: async () => (await swap(teammateId, agentId)).id,
+      newOwnSwapA: async () => (await swap(agentId, teammateId)).id,
+      async newAcceptedSwapA() {
+        const asked = await swap(agentId, teammateId);
+        await updateSwap(db, tenantA, null, { id: asked.id, from: ['requested'], to: 'accepted' });
+        return asked.id;
+      },
       async newDetectedDateA() {
         specialDayCount += 1;
         const date = new Date(Date.UTC(2026, 0, specialDayCount)).toISOString().slice(0, 10);
@@ -243,7 +366,12 @@ describe.each(engines)('[%s]', (engine) => {
   async function callerFor(userId: string | null) {
     const db = t.host.db.db;
     const ctx: Context = {
-      services: createApiServices({ db, telemetry: t.host.telemetry.client, liveMaxAgeMs: 0 }),
+      services: createApiServices({
+        db,
+        telemetry: t.host.telemetry.client,
+        liveMaxAgeMs: 0,
+        snapshotSchedules: (tenantId) => syncScheduleSnapshots({ db, telemetry: t.host.telemetry.client }, tenantId),
+      }),
       viewer: userId ? await getMembership(db, userId) : null,
     };
     if (userId) expect(ctx.viewer, `user ${userId} has no membership`).not.toBeNull();

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { listPlanningGroups, seedSchedulingDefaults } from '@switchboard/db';
 import { workflowsPath } from '@switchboard/workflows';
 import { START_DATE } from './support/planning.ts';
 
@@ -91,7 +92,32 @@ async function recordHistories(): Promise<void> {
       // A tenant that does not exist: the run fails on its first activity (a non-retryable failure).
       const failed = await start(randomUUID());
       await failed.result().catch(() => undefined);
+      // Schedules: one published at once, one waiting for the planner and rejected.
+      await seedSchedulingDefaults(t.host.db.db, tenantId);
+      const groups = await listPlanningGroups(t.host.db.db, tenantId);
+      const scheduleRun = (key: string, approval: 'auto' | 'planner') =>
+        env.client.workflow.start('scheduleWorkflow', {
+          taskQueue,
+          workflowId: workflows.scheduleWorkflowId(tenantId, groups.find((g) => g.key === key)!.id, START_DATE),
+          args: [{ tenantId, groupId: groups.find((g) => g.key === key)!.id, weekStart: START_DATE, approval }],
+        });
+      const published = await scheduleRun('voice', 'auto');
+      await published.result();
+      const rejected = await scheduleRun('chat', 'planner');
+      while ((await rejected.query<{ phase: string }>('scheduleState')).phase !== 'awaiting_approval') await new Promise((r) => setTimeout(r, 200));
+      await rejected.signal('rejectSchedule', { userId: 'recorder' });
+      await rejected.result();
+      // Next week (from the recorder's clock) has no requirement: the parent's own history is what replays.
+      const weekly = await env.client.workflow.start('weeklyScheduleWorkflow', {
+        taskQueue,
+        workflowId: `schedule-weekly:${tenantId}:recorded`,
+        args: [{ tenantId, approval: 'auto' }],
+      });
+      await weekly.result();
       return {
+        'scheduleWorkflow-published': await published.fetchHistory(),
+        'scheduleWorkflow-rejected': await rejected.fetchHistory(),
+        'weeklyScheduleWorkflow-completed': await weekly.fetchHistory(),
         'forecastWorkflow-completed': await completed.fetchHistory(),
         'staffingWorkflow-completed': await env.client.workflow.getHandle(`staffing:${tenantId}:${versionId}`).fetchHistory(),
         'forecastWorkflow-tenant-not-found': await failed.fetchHistory(),

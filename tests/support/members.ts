@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { appRouter, createApiServices, createCallerFactory, ensureMember } from '@switchboard/api';
 import type { CenterConfig } from '@switchboard/contracts';
 import { createApiKey, getMembership, seedTenant, type Role } from '@switchboard/db';
+import { syncScheduleSnapshots } from '@switchboard/workflows';
 import type { TestHost } from './host.ts';
 
 const createCaller = createCallerFactory(appRouter);
@@ -20,7 +21,14 @@ export async function seedTenantWithMembers(
   const tenantId = await seedTenant(db, { slug: `t-${randomUUID().slice(0, 8)}`, name: 'Test tenant', config });
   const { key: apiKey } = await createApiKey(db, tenantId, 'test');
   // No sharing of live loads: each call reads the stores at the fixed clock.
-  const services = createApiServices({ db, telemetry: t.host.telemetry.client, now, liveMaxAgeMs: 0, planning: t.host.planning?.runner ?? null });
+  const services = createApiServices({
+    db,
+    telemetry: t.host.telemetry.client,
+    now,
+    liveMaxAgeMs: 0,
+    planning: t.host.planning?.runner ?? null,
+    snapshotSchedules: (tenantId) => syncScheduleSnapshots({ db, telemetry: t.host.telemetry.client }, tenantId),
+  });
   const callers = [];
   for (const m of members) {
     const userId = await ensureMember(t.host.auth, db, {

@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { Context } from '@temporalio/activity';
 import { z } from 'zod';
 import {
   getDirectory,
@@ -25,6 +25,8 @@ import {
 import { addLocalDays, isTimeZone, localDateOf, localDays, localDayStart } from '@switchboard/calendar';
 import { SLOT_MINUTES } from './math/forecast-queue.ts';
 import type { MathPool } from './math/pool.ts';
+import { parseInput, permanent } from './activity-input.ts';
+import { createScheduleActivities } from './schedule-activities.ts';
 import { getQueueConcurrency } from './math/staff-queue.ts';
 
 /**
@@ -91,17 +93,6 @@ export interface StaffingInput {
   workflowId: string;
 }
 
-/** The `type` of each non-retryable failure: what a failed run's history names. */
-type PermanentFailureType = 'InvalidActivityInput' | 'TenantNotFound' | 'QueueNotFound' | 'ForecastVersionNotFound' | 'StaffingUnsolvable';
-
-/**
- * A failure the same input would meet again on every attempt: the run fails at once, its
- * failure carrying `type` (shown in the Temporal UI), instead of after five retries.
- */
-function permanent(type: PermanentFailureType, message: string, cause?: Error): ApplicationFailure {
-  return ApplicationFailure.create({ type, message, nonRetryable: true, ...(cause ? { cause } : {}) });
-}
-
 // Tenant and version ids are uuids (a malformed one would otherwise reach PostgreSQL and be retried as its error).
 const Uuid = z.uuid();
 const IsoDate = z.iso.date();
@@ -143,12 +134,6 @@ const StaffingInputSchema: z.ZodType<StaffingInput> = z.object({
   workflowId: z.string().min(1),
 });
 
-function parseInput<T>(activity: string, schema: z.ZodType<T>, input: unknown): T {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) throw permanent('InvalidActivityInput', `${activity}: ${z.prettifyError(parsed.error)}`);
-  return parsed.data;
-}
-
 async function directoryOf(db: Db, tenantId: string): Promise<Directory> {
   const directory = await getDirectory(db, tenantId);
   if (!directory) throw permanent('TenantNotFound', `tenant ${tenantId} does not exist`);
@@ -159,6 +144,8 @@ export function createPlanningActivities(deps: PlanningDeps) {
   const now = deps.now ?? (() => new Date());
 
   return {
+    ...createScheduleActivities(deps),
+
     /** Which series to forecast and from when: tomorrow in the tenant's time zone unless given. */
     async planForecast(raw: { tenantId: string; startDate?: string }): Promise<ForecastPlan> {
       const input = parseInput('planForecast', PlanForecastInput, raw);

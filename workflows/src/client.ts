@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
-import type { ForecastWorkflowInput, Progress, StaffingWorkflowInput } from './workflows.ts';
+import type { ForecastWorkflowInput, Progress, ScheduleState, ScheduleWorkflowInput, StaffingWorkflowInput } from './workflows.ts';
 
 /** Starting, scheduling and watching planning workflows, for the API and the host. */
 
@@ -19,7 +19,7 @@ export interface PlanningRun {
 
 /** The progress a planning workflow keeps in its memo (workflows.ts publishProgress); older runs have none. */
 const ProgressMemo: z.ZodType<Progress> = z.object({
-  phase: z.enum(['planning', 'forecasting', 'publishing', 'staffing', 'done']),
+  phase: z.enum(['planning', 'forecasting', 'publishing', 'staffing', 'generating', 'awaiting_approval', 'done']),
   done: z.int().nonnegative(),
   total: z.int().nonnegative(),
 });
@@ -27,6 +27,7 @@ const ProgressMemo: z.ZodType<Progress> = z.object({
 // Ids carry their meaning (ARCHITECTURE.md, Workflows); tenant ids are opaque, never names.
 export const forecastWorkflowId = (tenantId: string, startDate: string) => `forecast:${tenantId}:${startDate}`;
 export const forecastScheduleId = (tenantId: string) => `forecast-daily:${tenantId}`;
+export const scheduleWorkflowId = (tenantId: string, groupId: string, weekStart: string) => `schedule:${tenantId}:${groupId}:${weekStart}`;
 
 export function createPlanningClient(client: Client, taskQueue = PLANNING_TASK_QUEUE) {
   return {
@@ -51,6 +52,29 @@ export function createPlanningClient(client: Client, taskQueue = PLANNING_TASK_Q
       return { workflowId, runId: handle.firstExecutionRunId };
     },
 
+    /**
+     * Generates a planning group's week (then waits for approval, unless `auto`). A run for the same week in
+     * flight is joined: two planners pressing "generate" get one draft.
+     */
+    async startSchedule(input: Omit<ScheduleWorkflowInput, 'reminderEveryS' | 'maxReminders'>): Promise<{ workflowId: string; runId: string }> {
+      const workflowId = scheduleWorkflowId(input.tenantId, input.groupId, input.weekStart);
+      const args: [ScheduleWorkflowInput] = [input];
+      const handle = await client.workflow.start('scheduleWorkflow', { taskQueue, workflowId, args, workflowIdConflictPolicy: 'USE_EXISTING' });
+      return { workflowId, runId: handle.firstExecutionRunId };
+    },
+
+    /**
+     * Hands the planner's decision to the run waiting on the draft; false when no run of that week is waiting
+     * (it published, was rejected or expired).
+     */
+    async decideSchedule(input: { tenantId: string; groupId: string; weekStart: string; approve: boolean; userId: string }): Promise<boolean> {
+      const handle = client.workflow.getHandle(scheduleWorkflowId(input.tenantId, input.groupId, input.weekStart));
+      const state = await handle.query<ScheduleState>('scheduleState').catch(() => null);
+      if (state?.phase !== 'awaiting_approval') return false;
+      await handle.signal(input.approve ? 'approveSchedule' : 'rejectSchedule', { userId: input.userId });
+      return true;
+    },
+
     /** The tenant's daily forecast at 02:00 local time; creating it again is a no-op. */
     async ensureForecastSchedule(input: { tenantId: string; timezone: string; horizonDays?: number }): Promise<boolean> {
       const args: [ForecastWorkflowInput] = [{ tenantId: input.tenantId, horizonDays: input.horizonDays ?? DEFAULT_HORIZON_DAYS, trigger: 'schedule' }];
@@ -69,6 +93,31 @@ export function createPlanningClient(client: Client, taskQueue = PLANNING_TASK_Q
     },
 
     /**
+     * Next week's schedules, generated every Thursday at 03:00 tenant time (drafts for the planner, or published at
+     * once with `auto`); creating it again is a no-op.
+     */
+    async ensureWeeklySchedule(input: { tenantId: string; timezone: string; approval: 'planner' | 'auto' }): Promise<boolean> {
+      try {
+        await client.schedule.create({
+          scheduleId: `schedule-weekly:${input.tenantId}`,
+          spec: { calendars: [{ dayOfWeek: 'THURSDAY', hour: 3, minute: 0 }], timezone: input.timezone },
+          policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
+          action: {
+            type: 'startWorkflow',
+            workflowType: 'weeklyScheduleWorkflow',
+            taskQueue,
+            args: [{ tenantId: input.tenantId, approval: input.approval }],
+            workflowId: `schedule-weekly:${input.tenantId}:scheduled`,
+          },
+        });
+        return true;
+      } catch (error) {
+        if (error instanceof ScheduleAlreadyRunning) return false;
+        throw error;
+      }
+    },
+
+    /**
      * The tenant's recent planning runs, newest first, with progress for the running ones: one
      * visibility query, the progress coming from each run's memo (no call per run).
      */
@@ -76,7 +125,7 @@ export function createPlanningClient(client: Client, taskQueue = PLANNING_TASK_Q
       const runs: PlanningRun[] = [];
       // Visibility queries take no bound parameters: the id goes in only once it is known to be a uuid.
       z.uuid().parse(tenantId);
-      const query = `WorkflowId STARTS_WITH "forecast:${tenantId}:" OR WorkflowId STARTS_WITH "staffing:${tenantId}:"`;
+      const query = `WorkflowId STARTS_WITH "forecast:${tenantId}:" OR WorkflowId STARTS_WITH "staffing:${tenantId}:" OR WorkflowId STARTS_WITH "schedule:${tenantId}:"`;
       for await (const run of client.workflow.list({ query, pageSize: limit })) {
         runs.push({
           workflowId: run.workflowId,

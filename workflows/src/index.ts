@@ -4,4 +4,5 @@ export * from './activities.ts';
 export * from './client.ts';
 export * from './worker.ts';
 export { createMathPool, type MathPool } from './math/pool.ts';
-export type { ForecastWorkflowResult } from './workflows.ts';
+export { syncScheduleSnapshots } from './schedule-activities.ts';
+export type { ForecastWorkflowResult, ScheduleWorkflowResult } from './workflows.ts';

@@ -5,7 +5,20 @@
  * A change to what these functions do, or in which order, breaks the runs in flight:
  * tests/workflow-replay.test.ts replays recorded histories against it.
  */
-import { executeChild, patched, proxyActivities, upsertMemo, uuid4, workflowInfo } from '@temporalio/workflow';
+import {
+  condition,
+  defineQuery,
+  defineSignal,
+  executeChild,
+  ParentClosePolicy,
+  patched,
+  proxyActivities,
+  setHandler,
+  startChild,
+  upsertMemo,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { ForecastQueueResult, PlanningActivities } from './activities.ts';
 
 // Transient failures are retried; the activities raise the permanent ones as non-retryable.
@@ -16,7 +29,7 @@ const { planForecast, forecastQueue, publishForecast, computeStaffing } = proxyA
 });
 
 export interface Progress {
-  phase: 'planning' | 'forecasting' | 'publishing' | 'staffing' | 'done';
+  phase: 'planning' | 'forecasting' | 'publishing' | 'staffing' | 'generating' | 'awaiting_approval' | 'done';
   done: number;
   total: number;
 }
@@ -96,4 +109,114 @@ export async function staffingWorkflow(input: StaffingWorkflowInput): Promise<{ 
   const result = await computeStaffing({ ...input, versionId, workflowId: workflowInfo().workflowId });
   publishProgress({ phase: 'done', done: 1, total: 1 });
   return { versionId, intervals: result.intervals };
+}
+
+// ── schedules ────────────────────────────────────────────────────────────────
+
+// A week's solve takes up to a minute in the math pool; the activity heartbeats while it waits.
+const { generateSchedule, publishSchedule, expireSchedule, planNextWeek } = proxyActivities<PlanningActivities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumAttempts: 5 },
+});
+
+/** A planner's decision on the draft. The reason for a rejection is stored by the API, not carried here. */
+export const approveScheduleSignal = defineSignal<[{ userId: string }]>('approveSchedule');
+export const rejectScheduleSignal = defineSignal<[{ userId: string }]>('rejectSchedule');
+
+export interface ScheduleState {
+  phase: 'generating' | 'awaiting_approval' | 'publishing' | 'published' | 'rejected' | 'expired';
+  scheduleId: string | null;
+  /** Times the planner was reminded that the draft waits for a decision. */
+  reminders: number;
+}
+export const scheduleStateQuery = defineQuery<ScheduleState>('scheduleState');
+
+export interface ScheduleWorkflowInput {
+  tenantId: string;
+  groupId: string;
+  /** First day of the week (tenant-local ISO date). */
+  weekStart: string;
+  /** `auto` publishes the draft at once (the demo, rolling weeks); `planner` waits for a decision. */
+  approval: 'planner' | 'auto';
+  /** How long a draft waits between reminders, and how many reminders before it expires: a day, a week. */
+  reminderEveryS?: number;
+  maxReminders?: number;
+}
+
+export interface ScheduleWorkflowResult {
+  scheduleId: string;
+  outcome: 'published' | 'rejected' | 'expired';
+  agents: number;
+}
+
+/**
+ * Generates a planning group's week into a draft, waits for the planner's approval (reminding while it waits),
+ * then publishes it. The planner may edit the draft meanwhile: publishing takes the draft as it is then.
+ */
+export async function scheduleWorkflow(input: ScheduleWorkflowInput): Promise<ScheduleWorkflowResult> {
+  let state: ScheduleState = { phase: 'generating', scheduleId: null, reminders: 0 };
+  const steps: ScheduleState['phase'][] = ['generating', 'awaiting_approval', 'publishing', 'published'];
+  const enter = (next: Partial<ScheduleState>) => {
+    state = { ...state, ...next };
+    const done = state.phase === 'rejected' || state.phase === 'expired' ? 3 : steps.indexOf(state.phase);
+    upsertMemo({
+      progress: { phase: done === 3 ? 'done' : (state.phase as 'generating' | 'awaiting_approval' | 'publishing'), done, total: 3 } satisfies Progress,
+      schedule: state,
+    });
+  };
+  let decision: { approve: boolean; userId: string } | undefined;
+  setHandler(scheduleStateQuery, () => state);
+  setHandler(approveScheduleSignal, ({ userId }) => void (decision ??= { approve: true, userId }));
+  setHandler(rejectScheduleSignal, ({ userId }) => void (decision ??= { approve: false, userId }));
+  enter({});
+
+  const draft = await generateSchedule({ tenantId: input.tenantId, groupId: input.groupId, weekStart: input.weekStart, workflowId: workflowInfo().workflowId });
+  const scheduleId = draft.scheduleId;
+  if (input.approval === 'planner') {
+    enter({ phase: 'awaiting_approval', scheduleId });
+    const every = (input.reminderEveryS ?? 86_400) * 1000;
+    while (decision === undefined && state.reminders < (input.maxReminders ?? 7)) {
+      if (await condition(() => decision !== undefined, every)) break;
+      enter({ reminders: state.reminders + 1 });
+    }
+    if (decision === undefined) {
+      await expireSchedule({ tenantId: input.tenantId, scheduleId });
+      enter({ phase: 'expired' });
+      return { scheduleId, outcome: 'expired', agents: 0 };
+    }
+    if (!decision.approve) {
+      enter({ phase: 'rejected' });
+      return { scheduleId, outcome: 'rejected', agents: 0 };
+    }
+  }
+  enter({ phase: 'publishing', scheduleId });
+  const { agents } = await publishSchedule({ tenantId: input.tenantId, scheduleId, userId: decision?.userId ?? null });
+  enter({ phase: 'published' });
+  return { scheduleId, outcome: 'published', agents };
+}
+
+/**
+ * Weekly, per tenant (a Temporal Schedule): next week's schedule for every planning group that has none published,
+ * each its own scheduleWorkflow (the id a planner's "generate" would use, so one joins the other), left running
+ * when this run ends: they wait for the planner, or publish at once with `auto` (the demo).
+ */
+export async function weeklyScheduleWorkflow(input: { tenantId: string; approval: 'planner' | 'auto' }): Promise<{ weekStart: string; started: number }> {
+  const plan = await planNextWeek({ tenantId: input.tenantId });
+  let started = 0;
+  for (const groupId of plan.groupIds) {
+    try {
+      await startChild(scheduleWorkflow, {
+        workflowId: `schedule:${input.tenantId}:${groupId}:${plan.weekStart}`,
+        args: [{ tenantId: input.tenantId, groupId, weekStart: plan.weekStart, approval: input.approval }],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+      });
+      started++;
+    } catch (error) {
+      // A planner generated that week already: their run stands. (The error's class lives in @temporalio/common,
+      // which workflow code may not import at run time; its name says the same.)
+      if ((error as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw error;
+    }
+  }
+  return { weekStart: plan.weekStart, started };
 }

@@ -19,6 +19,11 @@ export interface ApiServices {
   now(): Date;
   /** Starts and lists planning workflows; null without a workflow engine. */
   planning: PlanningRunner | null;
+  /**
+   * Writes the ClickHouse snapshot of every published schedule of the tenant that lacks one: after the API
+   * republishes a week (a swap, time off), and as a mend for a snapshot a crash left unwritten.
+   */
+  snapshotSchedules(tenantId: string): Promise<void>;
 }
 
 export interface Context {

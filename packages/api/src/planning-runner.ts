@@ -26,4 +26,8 @@ export interface PlanningRunner {
   startForecast(input: { tenantId: string; startDate: string; horizonDays?: number }): Promise<{ workflowId: string; runId: string }>;
   startStaffing(input: { tenantId: string; forecastVersionId: string }): Promise<{ workflowId: string; runId: string }>;
   listRuns(tenantId: string): Promise<PlanningRunSummary[]>;
+  /** Generates a planning group's week into a draft that waits for a planner (joins a run of that week in flight). */
+  startSchedule(input: { tenantId: string; groupId: string; weekStart: string; approval: 'planner' | 'auto' }): Promise<{ workflowId: string; runId: string }>;
+  /** Hands a planner's decision to the run waiting on the week's draft; false when none waits. */
+  decideSchedule(input: { tenantId: string; groupId: string; weekStart: string; approve: boolean; userId: string }): Promise<boolean>;
 }

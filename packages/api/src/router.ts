@@ -1,6 +1,8 @@
 import { agentsRouter } from './routers/agents.ts';
+import { meRouter } from './routers/me.ts';
 import { planningRouter } from './routers/planning.ts';
 import { interactionsRouter, reportsRouter } from './routers/reports.ts';
+import { schedulesRouter } from './routers/schedules.ts';
 import { sessionRouter } from './routers/session.ts';
 import { wallboardRouter } from './routers/wallboard.ts';
 import { router } from './trpc.ts';
@@ -12,6 +14,8 @@ export const appRouter = router({
   reports: reportsRouter,
   interactions: interactionsRouter,
   planning: planningRouter,
+  schedules: schedulesRouter,
+  me: meRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -95,6 +95,7 @@ export function createApiServices(deps: {
   now?: () => Date;
   liveMaxAgeMs?: number;
   planning?: PlanningRunner | null;
+  snapshotSchedules: (tenantId: string) => Promise<void>;
 }): ApiServices {
   return {
     db: deps.db,
@@ -106,5 +107,6 @@ export function createApiServices(deps: {
     reports: createLiveCache(REPORT_MAX_AGE_MS, REPORT_MAX_STALE_MS),
     now: deps.now ?? (() => new Date()),
     planning: deps.planning ?? null,
+    snapshotSchedules: deps.snapshotSchedules,
   };
 }

@@ -3,3 +3,4 @@ export * from './ingest.ts';
 export * from './center.ts';
 export * from './examples.ts';
 export * from './validate.ts';
+export * from './schedule.ts';

@@ -20,3 +20,42 @@ export {
 } from './planning.ts';
 export { getForecastSettings, saveForecastSettings, listDetectedDays, recordDetectedDays, decideDetectedDay } from './forecast-detection.ts';
 export { withAdvisoryLocks } from './locks.ts';
+export {
+  listPlanningGroups,
+  savePlanningGroup,
+  listShiftTemplates,
+  saveShiftTemplate,
+  listWorkContracts,
+  saveWorkContract,
+  listAgentWorkRules,
+  saveAgentWorkRules,
+  getScheduleSettings,
+  saveScheduleSettings,
+  saveDraftSchedule,
+  listSchedules,
+  getSchedule,
+  editDraftDay,
+  publishSchedule,
+  rejectSchedule,
+  listPublishedActivities,
+  acknowledgeSchedule,
+  listAcknowledgements,
+  ScheduleConflictError,
+  type ActivityInput,
+  type ScheduleRow,
+  type ScheduleActivityRow,
+} from './schedules.ts';
+export {
+  listTimeOff,
+  createTimeOff,
+  decideTimeOff,
+  getTimeOffBalance,
+  listSwaps,
+  createSwap,
+  updateSwap,
+  applySwap,
+  type TimeOffRow,
+  type SwapRow,
+  type Republish,
+} from './time-off.ts';
+export { seedSchedulingDefaults } from './schedule-seed.ts';

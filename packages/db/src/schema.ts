@@ -1,4 +1,4 @@
-import { channels, type ShiftConfig } from '@switchboard/contracts';
+import { activityKinds, channels, type ShiftConfig } from '@switchboard/contracts';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
@@ -7,6 +7,7 @@ import {
   date,
   doublePrecision,
   foreignKey,
+  index,
   integer,
   jsonb,
   pgEnum,
@@ -18,6 +19,7 @@ import {
   text,
   timestamp,
   unique,
+  uniqueIndex,
   uuid,
   type PgColumn,
 } from 'drizzle-orm/pg-core';
@@ -499,4 +501,344 @@ export const staffingSettings = pgTable(
     check('staffing_settings_patience_check', sql`${t.patienceS} is null or ${t.patienceS} > 0`),
     check('staffing_settings_planned_aht_check', sql`${t.plannedAhtS} is null or ${t.plannedAhtS} > 0`),
   ],
+);
+
+// ── schedules ────────────────────────────────────────────────────────────────
+
+/** Queues scheduled together: one requirement (the sum of its queues' agents), one schedule a week. */
+export const planningGroups = pgTable(
+  'planning_groups',
+  {
+    tenantId: tenantId(),
+    id: uuid().notNull().defaultRandom(),
+    key: text().notNull(),
+    name: text().notNull(),
+    updatedBy: text().references(() => users.id, { onDelete: 'set null' }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [tenantIsolation(t.tenantId), primaryKey({ columns: [t.tenantId, t.id] }), unique('planning_groups_tenant_key').on(t.tenantId, t.key)],
+);
+
+/** A queue belongs to at most one planning group. */
+export const planningGroupQueues = pgTable(
+  'planning_group_queues',
+  {
+    tenantId: tenantId(),
+    queueId: uuid().notNull(),
+    groupId: uuid().notNull(),
+  },
+  (t) => [
+    tenantIsolation(t.tenantId),
+    primaryKey({ columns: [t.tenantId, t.queueId] }),
+    foreignKey({ name: 'planning_group_queues_queue_fk', columns: [t.tenantId, t.queueId], foreignColumns: [queues.tenantId, queues.id] }).onDelete('cascade'),
+    foreignKey({
+      name: 'planning_group_queues_group_fk',
+      columns: [t.tenantId, t.groupId],
+      foreignColumns: [planningGroups.tenantId, planningGroups.id],
+    }).onDelete('cascade'),
+  ],
+);
+
+export interface TemplateBreak {
+  kind: 'break' | 'lunch';
+  lengthMin: number;
+  /** Where the break may start, minutes from the shift's start. */
+  earliestOffsetMin: number;
+  latestOffsetMin: number;
+  paid: boolean;
+}
+
+/** A shift planners allow: its length, breaks and lunches, and when it may start (local clock, on which weekdays). */
+export const shiftTemplates = pgTable(
+  'shift_templates',
+  {
+    tenantId: tenantId(),
+    id: uuid().notNull().defaultRandom(),
+    name: text().notNull(),
+    lengthMin: smallint().notNull(),
+    startStepMin: smallint().notNull(),
+    earliestStartMin: smallint().notNull(),
+    latestStartMin: smallint().notNull(),
+    // 0 = Sunday … 6 = Saturday.
+    weekdays: smallint().array().notNull(),
+    // What one shift costs in the schedule's objective; its paid hours when null.
+    cost: doublePrecision(),
+    breaks: jsonb().$type<TemplateBreak[]>().notNull(),
+    active: boolean().notNull().default(true),
+    updatedBy: text().references(() => users.id, { onDelete: 'set null' }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    tenantIsolation(t.tenantId),
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    unique('shift_templates_tenant_name').on(t.tenantId, t.name),
+    check('shift_templates_length_check', sql`${t.lengthMin} between 15 and 1440 and ${t.lengthMin} % 15 = 0`),
+    check('shift_templates_step_check', sql`${t.startStepMin} > 0 and ${t.startStepMin} % 15 = 0`),
+    check(
+      'shift_templates_window_check',
+      sql`${t.earliestStartMin} >= 0 and ${t.earliestStartMin} <= ${t.latestStartMin} and ${t.latestStartMin} < 1440 and ${t.earliestStartMin} % 15 = 0`,
+    ),
+  ],
+);
+
+/** Work rules an agent is scheduled under. `fixedDaysOff` empty: days off rotate. */
+export const workContracts = pgTable(
+  'work_contracts',
+  {
+    tenantId: tenantId(),
+    id: uuid().notNull().defaultRandom(),
+    name: text().notNull(),
+    minHours: doublePrecision().notNull(),
+    maxHours: doublePrecision().notNull(),
+    minRestMin: smallint().notNull(),
+    maxConsecutiveDays: smallint().notNull(),
+    daysOffPerWeek: smallint().notNull(),
+    fixedDaysOff: smallint()
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
+    updatedBy: text().references(() => users.id, { onDelete: 'set null' }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    tenantIsolation(t.tenantId),
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    unique('work_contracts_tenant_name').on(t.tenantId, t.name),
+    check('work_contracts_hours_check', sql`${t.minHours} >= 0 and ${t.minHours} <= ${t.maxHours} and ${t.maxHours} <= 168`),
+    check('work_contracts_rest_check', sql`${t.minRestMin} between 0 and 1440`),
+    check('work_contracts_days_check', sql`${t.maxConsecutiveDays} between 1 and 14 and ${t.daysOffPerWeek} between 0 and 7`),
+  ],
+);
+
+/** A weekday's window in which an agent can work, local clock minutes (`to` may pass midnight, up to 2880). */
+export interface AvailabilityWindow {
+  from: number;
+  to: number;
+}
+
+/** How one agent is scheduled: contract, own time zone, availability and preferences. */
+export const agentWorkRules = pgTable(
+  'agent_work_rules',
+  {
+    tenantId: tenantId(),
+    agentId: uuid().notNull(),
+    contractId: uuid().notNull(),
+    // The agent's own IANA time zone; the tenant's when null.
+    timezone: text(),
+    // Per weekday (0 = Sunday), the window the agent can work, null for not that day; null: any time.
+    availability: jsonb().$type<(AvailabilityWindow | null)[]>(),
+    preferredStartFrom: smallint(),
+    preferredStartTo: smallint(),
+    preferredDaysOff: smallint()
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
+    updatedBy: text().references(() => users.id, { onDelete: 'set null' }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    tenantIsolation(t.tenantId),
+    primaryKey({ columns: [t.tenantId, t.agentId] }),
+    foreignKey({ name: 'agent_work_rules_agent_fk', columns: [t.tenantId, t.agentId], foreignColumns: [agents.tenantId, agents.id] }).onDelete('cascade'),
+    foreignKey({ name: 'agent_work_rules_contract_fk', columns: [t.tenantId, t.contractId], foreignColumns: [workContracts.tenantId, workContracts.id] }),
+    check(
+      'agent_work_rules_preferred_start_check',
+      sql`(${t.preferredStartFrom} is null) = (${t.preferredStartTo} is null) and coalesce(${t.preferredStartFrom} <= ${t.preferredStartTo}, true)`,
+    ),
+  ],
+);
+
+export const timeOffStatuses = ['pending', 'approved', 'refused', 'cancelled'] as const;
+export const timeOffStatus = pgEnum('time_off_status', timeOffStatuses);
+
+/** Time off an agent asked for (a whole day or part of one); `approved` rows are what schedules honour. */
+export const timeOffRequests = pgTable(
+  'time_off_requests',
+  {
+    tenantId: tenantId(),
+    id: uuid().notNull().defaultRandom(),
+    agentId: uuid().notNull(),
+    startsAt: timestamp({ withTimezone: true }).notNull(),
+    endsAt: timestamp({ withTimezone: true }).notNull(),
+    // Counted towards the contract's hours and taken from the year's allowance.
+    paidHours: doublePrecision().notNull(),
+    status: timeOffStatus().notNull().default('pending'),
+    // Why a request was approved at once or left to a planner (the coverage check's outcome).
+    decisionNote: text(),
+    decidedBy: text().references(() => users.id, { onDelete: 'set null' }),
+    decidedAt: timestamp({ withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    tenantIsolation(t.tenantId),
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({ name: 'time_off_requests_agent_fk', columns: [t.tenantId, t.agentId], foreignColumns: [agents.tenantId, agents.id] }).onDelete('cascade'),
+    check('time_off_requests_range_check', sql`${t.startsAt} < ${t.endsAt}`),
+    check('time_off_requests_hours_check', sql`${t.paidHours} >= 0`),
+  ],
+);
+
+/** Paid time-off hours an agent has per calendar year. */
+export const timeOffAllowances = pgTable(
+  'time_off_allowances',
+  {
+    tenantId: tenantId(),
+    agentId: uuid().notNull(),
+    year: smallint().notNull(),
+    hours: doublePrecision().notNull(),
+  },
+  (t) => [
+    tenantIsolation(t.tenantId),
+    primaryKey({ columns: [t.tenantId, t.agentId, t.year] }),
+    foreignKey({ name: 'time_off_allowances_agent_fk', columns: [t.tenantId, t.agentId], foreignColumns: [agents.tenantId, agents.id] }).onDelete('cascade'),
+    check('time_off_allowances_hours_check', sql`${t.hours} >= 0`),
+  ],
+);
+
+export const scheduleStatuses = ['draft', 'published', 'superseded', 'rejected'] as const;
+export const scheduleStatus = pgEnum('schedule_status', scheduleStatuses);
+
+/** Figures and coverage a schedule was generated with (and, after edits, has now). */
+export interface ScheduleSummary {
+  figures: Record<string, number>;
+  /** Per 15-minute interval of the week's timeline: agents required and working. */
+  required: number[];
+  scheduled: number[];
+  /** Minutes of each local midnight on the week's timeline, and one past the last. */
+  dayStarts: number[];
+  notes: string[];
+}
+
+/**
+ * One planning group's week. A draft is edited in place (`revision` counts edits, so a save made on an older
+ * revision is refused rather than lost); publishing freezes it (a trigger refuses changes to its activities) and
+ * supersedes the week's previous published version.
+ */
+export const schedules = pgTable(
+  'schedules',
+  {
+    tenantId: tenantId(),
+    id: uuid().notNull().defaultRandom(),
+    groupId: uuid().notNull(),
+    weekStart: date({ mode: 'string' }).notNull(),
+    // Tenant time zone the week's timeline was built in.
+    timezone: text().notNull(),
+    status: scheduleStatus().notNull().default('draft'),
+    revision: integer().notNull().default(1),
+    summary: jsonb().$type<ScheduleSummary>().notNull(),
+    staffingVersionId: uuid(),
+    workflowId: text(),
+    createdAt: createdAt(),
+    publishedAt: timestamp({ withTimezone: true }),
+    decidedBy: text().references(() => users.id, { onDelete: 'set null' }),
+    rejectedReason: text(),
+    // When agents are asked to have acknowledged a published schedule by.
+    acknowledgeBy: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    tenantIsolation(t.tenantId),
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({ name: 'schedules_group_fk', columns: [t.tenantId, t.groupId], foreignColumns: [planningGroups.tenantId, planningGroups.id] }).onDelete(
+      'cascade',
+    ),
+    uniqueIndex('schedules_one_published')
+      .on(t.tenantId, t.groupId, t.weekStart)
+      .where(sql`${t.status} = 'published'`),
+  ],
+);
+
+export const activityKind = pgEnum('activity_kind', activityKinds);
+
+/** What an agent is scheduled to do, minute by minute: queried by agent and time (adherence, /me). */
+export const scheduleActivities = pgTable(
+  'schedule_activities',
+  {
+    tenantId: tenantId(),
+    scheduleId: uuid().notNull(),
+    id: uuid().notNull().defaultRandom(),
+    agentId: uuid().notNull(),
+    kind: activityKind().notNull(),
+    startsAt: timestamp({ withTimezone: true }).notNull(),
+    endsAt: timestamp({ withTimezone: true }).notNull(),
+    // The local day (tenant time zone) of the shift the activity belongs to: an overnight shift stays one day.
+    shiftDate: date({ mode: 'string' }).notNull(),
+    templateId: uuid(),
+  },
+  (t) => [
+    tenantIsolation(t.tenantId),
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({ name: 'schedule_activities_schedule_fk', columns: [t.tenantId, t.scheduleId], foreignColumns: [schedules.tenantId, schedules.id] }).onDelete(
+      'cascade',
+    ),
+    foreignKey({ name: 'schedule_activities_agent_fk', columns: [t.tenantId, t.agentId], foreignColumns: [agents.tenantId, agents.id] }).onDelete('cascade'),
+    index('schedule_activities_agent_time').on(t.tenantId, t.agentId, t.startsAt),
+    check('schedule_activities_range_check', sql`${t.startsAt} < ${t.endsAt}`),
+  ],
+);
+
+/** An agent saw a published schedule. */
+export const scheduleAcknowledgements = pgTable(
+  'schedule_acknowledgements',
+  {
+    tenantId: tenantId(),
+    scheduleId: uuid().notNull(),
+    agentId: uuid().notNull(),
+    at: createdAt(),
+  },
+  (t) => [
+    tenantIsolation(t.tenantId),
+    primaryKey({ columns: [t.tenantId, t.scheduleId, t.agentId] }),
+    foreignKey({
+      name: 'schedule_acknowledgements_schedule_fk',
+      columns: [t.tenantId, t.scheduleId],
+      foreignColumns: [schedules.tenantId, schedules.id],
+    }).onDelete('cascade'),
+    foreignKey({ name: 'schedule_acknowledgements_agent_fk', columns: [t.tenantId, t.agentId], foreignColumns: [agents.tenantId, agents.id] }).onDelete(
+      'cascade',
+    ),
+  ],
+);
+
+export const swapStatuses = ['requested', 'accepted', 'approved', 'refused', 'cancelled'] as const;
+export const swapStatus = pgEnum('swap_status', swapStatuses);
+
+/** Two agents trading their shifts of one day each, within one published week. */
+export const shiftSwaps = pgTable(
+  'shift_swaps',
+  {
+    tenantId: tenantId(),
+    id: uuid().notNull().defaultRandom(),
+    weekStart: date({ mode: 'string' }).notNull(),
+    requesterId: uuid().notNull(),
+    requesterDate: date({ mode: 'string' }).notNull(),
+    colleagueId: uuid().notNull(),
+    colleagueDate: date({ mode: 'string' }).notNull(),
+    status: swapStatus().notNull().default('requested'),
+    // The rule a refused swap broke, in words.
+    refusal: text(),
+    createdAt: createdAt(),
+    decidedAt: timestamp({ withTimezone: true }),
+    decidedBy: text().references(() => users.id, { onDelete: 'set null' }),
+  },
+  (t) => [
+    tenantIsolation(t.tenantId),
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({ name: 'shift_swaps_requester_fk', columns: [t.tenantId, t.requesterId], foreignColumns: [agents.tenantId, agents.id] }).onDelete('cascade'),
+    foreignKey({ name: 'shift_swaps_colleague_fk', columns: [t.tenantId, t.colleagueId], foreignColumns: [agents.tenantId, agents.id] }).onDelete('cascade'),
+    check('shift_swaps_two_agents_check', sql`${t.requesterId} <> ${t.colleagueId}`),
+  ],
+);
+
+/** Scheduling settings of a tenant: whether swaps both agents agreed to need a planner. */
+export const scheduleSettings = pgTable(
+  'schedule_settings',
+  {
+    tenantId: tenantId().primaryKey(),
+    autoApproveSwaps: boolean().notNull().default(false),
+    // Days after publishing by which agents are to acknowledge.
+    acknowledgeDays: smallint().notNull().default(2),
+    updatedBy: text().references(() => users.id, { onDelete: 'set null' }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [tenantIsolation(t.tenantId)],
 );

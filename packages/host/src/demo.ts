@@ -3,7 +3,17 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensureMember, type Auth } from '@switchboard/api';
 import type { CenterConfig } from '@switchboard/contracts';
-import { createApiKey, saveAlertRule, listAlertRules, getDirectory, seedTenant, verifyApiKey, type Db, type Role } from '@switchboard/db';
+import {
+  createApiKey,
+  saveAlertRule,
+  listAlertRules,
+  getDirectory,
+  seedSchedulingDefaults,
+  seedTenant,
+  verifyApiKey,
+  type Db,
+  type Role,
+} from '@switchboard/db';
 import { z } from 'zod';
 
 const DemoUser = z.object({ role: z.string(), email: z.string(), password: z.string(), name: z.string() });
@@ -20,7 +30,7 @@ const demoPeople: { role: Role; name: string }[] = [
 /**
  * Seeds the demo tenant (idempotent): its configuration, its time zone in
  * `<data dir>/demo-timezone` (for the simulator), an ingest API key in `<data dir>/demo-api-key`, one user per role in `<data dir>/demo-users.json` (passwords
- * are random per installation and kept across restarts) and default wallboard alerts.
+ * are random per installation and kept across restarts), default wallboard alerts and scheduling defaults.
  */
 export async function seedDemo(db: Db, auth: Auth, config: CenterConfig, dataDir: string, log: (line: string) => void): Promise<string> {
   const tenantId = await seedTenant(db, { slug: 'demo', name: 'Demo Contact Center', config });
@@ -56,6 +66,7 @@ export async function seedDemo(db: Db, auth: Auth, config: CenterConfig, dataDir
   writeFileSync(usersFile, `${JSON.stringify(users, null, 2)}\n`, { mode: 0o600 });
 
   if ((await listAlertRules(db, tenantId)).length === 0) await seedAlertRules(db, tenantId);
+  if (await seedSchedulingDefaults(db, tenantId)) log('demo: seeded planning groups, shift templates, contracts and agents’ work rules');
   return tenantId;
 }
 

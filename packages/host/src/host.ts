@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { checkRequestOrigin, createAuth, createAuthHandler, createApiServices, createTrpcHandler, TRPC_BASE_PATH, type Auth } from '@switchboard/api';
-import { createDb, migrateDb, verifyApiKey, withAdvisoryLocks, type DbHandle } from '@switchboard/db';
+import { createDb, listTenantTimezones, migrateDb, verifyApiKey, withAdvisoryLocks, type DbHandle } from '@switchboard/db';
 import { IngestService, sendJson } from '@switchboard/ingest';
 import type { CenterConfig } from '@switchboard/contracts';
 import { createTelemetryStore, getMergeMilliseconds, migrateTelemetry, RollupBuilder, type TelemetryStore } from '@switchboard/telemetry';
@@ -14,6 +14,7 @@ import { seedDemo } from './demo.ts';
 import { createStatusHandler } from './status.ts';
 import { startPlanningEngine, type PlanningEngine } from './planning.ts';
 import { createOperatorHandler, OPERATOR_PATH, writeOperatorFile } from './operator.ts';
+import { syncScheduleSnapshots } from '@switchboard/workflows';
 
 export interface Host {
   server: Server;
@@ -91,7 +92,12 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
         },
       );
     }
-    const services = createApiServices({ db: dbHandle.db, telemetry: telemetry.client, planning: planning?.runner ?? null });
+    const schedulingStores = { db: dbHandle.db, telemetry: telemetry.client };
+    const services = createApiServices({
+      ...schedulingStores,
+      planning: planning?.runner ?? null,
+      snapshotSchedules: (tenantId) => syncScheduleSnapshots(schedulingStores, tenantId),
+    });
     const status = createStatusHandler({ telemetry, ingest, authenticate, directory: services.directory });
     // Created once the port is known: better-auth checks request origins against the URL.
     const started: {
@@ -166,11 +172,14 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
       trustedOrigins: origins,
       clientIpHeader: CLIENT_IP_HEADER,
     });
+    let demoTenantId: string | null = null;
     if (env.SWITCHBOARD_SEED_DEMO) {
       if (!options.demoCenter) throw new Error('SWITCHBOARD_SEED_DEMO is on but no demo center configuration was given');
-      await seedDemo(dbHandle.db, auth, options.demoCenter, env.dataDir, log);
+      demoTenantId = await seedDemo(dbHandle.db, auth, options.demoCenter, env.dataDir, log);
     }
-    await planning?.ensureSchedules();
+    await planning?.ensureSchedules(demoTenantId);
+    // A crash between publishing a week in Postgres and writing its ClickHouse snapshot is mended here.
+    for (const tenant of await listTenantTimezones(dbHandle.db)) await syncScheduleSnapshots(schedulingStores, tenant.id);
     // From here the host answers everything; /api/health said "starting" until now.
     started.api = { authHandler: createAuthHandler(auth), trpc: createTrpcHandler({ auth, services }), origins };
 

@@ -7,8 +7,8 @@ import type { HostEnv } from './env.ts';
 
 export interface PlanningEngine {
   runner: PlanningRunner;
-  /** Makes sure every tenant has its daily forecast schedule (idempotent). */
-  ensureSchedules(): Promise<void>;
+  /** Makes sure every tenant has its daily forecast and weekly schedule runs (idempotent); the demo tenant's publish at once. */
+  ensureSchedules(demoTenantId: string | null): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -40,10 +40,16 @@ export async function startPlanningEngine(
       startForecast: (input) => planning.startForecast(input),
       startStaffing: (input) => planning.startStaffing(input),
       listRuns: (tenantId) => planning.listRuns(tenantId),
+      startSchedule: (input) => planning.startSchedule(input),
+      decideSchedule: (input) => planning.decideSchedule(input),
     },
-    async ensureSchedules() {
+    async ensureSchedules(demoTenantId) {
       for (const tenant of await listTenantTimezones(stores.db)) {
         if (await planning.ensureForecastSchedule({ tenantId: tenant.id, timezone: tenant.timezone })) log(`daily forecast scheduled for tenant ${tenant.id}`);
+        // The demo publishes its weeks itself, so what reads schedules always has one; real tenants get drafts to approve.
+        const approval = tenant.id === demoTenantId ? 'auto' : 'planner';
+        if (await planning.ensureWeeklySchedule({ tenantId: tenant.id, timezone: tenant.timezone, approval }))
+          log(`weekly schedules (${approval}) for tenant ${tenant.id}`);
       }
     },
     async stop() {

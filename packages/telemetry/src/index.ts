@@ -12,3 +12,4 @@ export * from './repositories/planning.ts';
 export * from './rollups/definitions.ts';
 export * from './rollups/reconcile.ts';
 export * from './rollups/builder.ts';
+export * from './repositories/schedules.ts';

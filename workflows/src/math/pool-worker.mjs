@@ -6,5 +6,6 @@ import { register } from 'tsx/esm/api';
 register();
 const { forecastQueue } = await import('./forecast-queue.ts');
 const { staffQueue } = await import('./staff-queue.ts');
+const { scheduleWeek } = await import('./schedule-week.ts');
 
-export { forecastQueue, staffQueue };
+export { forecastQueue, staffQueue, scheduleWeek };

@@ -1,0 +1,423 @@
+import type { Highs } from 'highs';
+import type { ActivityKind } from '@switchboard/contracts';
+import { addLocalDays, localDaySlots, localDayStart, toLocalSlot, weekdayOf, type LocalDate, type Weekday } from '@switchboard/calendar';
+import { assignAgents, type AgentContract, type ShiftToStaff, type Violation } from './assign.ts';
+import { countScheduled, solveCoverage, type Placement, type ScheduledShift } from './coverage.ts';
+import { compileShiftTypes, type CompiledShift } from './shifts.ts';
+
+/**
+ * A week's schedule for named agents over several planning groups, from requirements per 15-minute interval: the
+ * shift coverage MIP per group (stage 1), then named agents for its shifts under their contracts (stage 2).
+ *
+ * The week is a timeline of elapsed minutes from the local midnight of its first day, so a day is 23 to 25 hours
+ * long and a rest measured across a clock change is the rest truly had. Shift templates start at local clock
+ * times; a shift lasts its length in real time (a night shift over a clock change ends an hour earlier or later on
+ * the clock). Shifts must end within the week: a template allowed to start late on the last day loses the starts
+ * that would run past it.
+ */
+
+export const scheduleIntervalMin = 15;
+
+export interface ShiftTemplate {
+  id: string;
+  name: string;
+  lengthMin: number;
+  startStepMin: number;
+  /** First and last allowed start, minutes on the local clock. */
+  earliestStartMin: number;
+  latestStartMin: number;
+  weekdays: readonly Weekday[];
+  /** What one shift costs; its paid hours when null. */
+  cost?: number | null;
+  /** Offsets from the shift's start; a break's window is where it may start. */
+  breaks: readonly { kind: 'break' | 'lunch'; lengthMin: number; earliestOffsetMin: number; latestOffsetMin: number; paid: boolean }[];
+}
+
+export interface WeekProblem {
+  weekStart: LocalDate;
+  timezone: string;
+  /** Agents needed per interval of the week's timeline, per planning group. */
+  groups: readonly { id: string; required: readonly number[] }[];
+  templates: readonly ShiftTemplate[];
+  /** `groups` name planning group ids; every time is on the week's timeline. */
+  agents: readonly AgentContract[];
+  /** Days whose shifts all count as unpopular; Saturday and Sunday by default. */
+  weekendWeekdays?: readonly Weekday[];
+  /** A shift ending after this local clock minute is an evening shift (unpopular); 19:00 by default. */
+  eveningMin?: number;
+  timeLimitS?: number;
+}
+
+/** One activity on the week's timeline (minutes). */
+export interface PlannedActivity {
+  kind: ActivityKind;
+  start: number;
+  end: number;
+}
+
+export interface PlannedShift {
+  agent: string;
+  group: string;
+  template: string;
+  day: number;
+  start: number;
+  end: number;
+  paidHours: number;
+  /** Work, breaks and lunches one after another, without overlap. */
+  activities: PlannedActivity[];
+}
+
+/** What every schedule reports (the planner's screen, the CLI, the bench, the workflow's result). */
+export interface ScheduleFigures {
+  /** Paid hours of the named shifts (or their configured costs). */
+  cost: number;
+  /** LP bound of the shift coverage problem, on the objective cost + penalty × agent-intervals short. */
+  lpBound: number;
+  /** (cost + penalty × shortfall − lpBound) / lpBound. */
+  gap: number;
+  requiredHours: number;
+  scheduledHours: number;
+  paidHours: number;
+  /** Required agent-hours / paid hours. */
+  efficiency: number;
+  shortfall: number;
+  over: number;
+}
+
+export interface WeekPlan {
+  status: 'optimal' | 'time_limit';
+  shifts: PlannedShift[];
+  coverage: { group: string; required: number[]; scheduled: number[] }[];
+  figures: ScheduleFigures;
+  violations: Violation[];
+  /** Shifts the coverage model chose that no agent could take, and those added so contracts reach their hours. */
+  unassigned: number;
+  extra: number;
+  /** Max − min across working agents of the share of their shifts that are unpopular. */
+  fairnessSpread: number;
+  preferenceMet: { mean: number; min: number };
+  seconds: { coverage: number; days: number; starts: number; total: number };
+  /** Days of the week (timeline minutes of each local midnight, and one past the last). */
+  dayStarts: number[];
+  /** The cost of one agent short for one interval, in the gap and the LP bound. */
+  penalty: number;
+}
+
+const minuteMs = 60_000;
+
+/** The week's timeline: where each local day starts (minutes) and how many intervals the week has. */
+export function weekTimeline(weekStart: LocalDate, timezone: string, days = 7): { origin: Date; dayStarts: number[]; intervals: number } {
+  const origin = localDayStart(weekStart, timezone);
+  const dayStarts = Array.from({ length: days + 1 }, (_, d) => (localDayStart(addLocalDays(weekStart, d), timezone).getTime() - origin.getTime()) / minuteMs);
+  return { origin, dayStarts, intervals: dayStarts[days]! / scheduleIntervalMin };
+}
+
+/** Scheduled agents per interval and the figures, measured the same way wherever a schedule is shown. */
+function scheduleFigures(input: {
+  required: readonly (readonly number[])[];
+  scheduled: readonly (readonly number[])[];
+  cost: number;
+  paidHours: number;
+  lpBound: number;
+  penalty: number;
+}): ScheduleFigures {
+  let shortfall = 0;
+  let over = 0;
+  let required = 0;
+  let scheduled = 0;
+  input.required.forEach((group, g) =>
+    group.forEach((r, t) => {
+      const s = input.scheduled[g]![t] ?? 0;
+      shortfall += Math.max(0, r - s);
+      over += Math.max(0, s - r);
+      required += r;
+      scheduled += s;
+    }),
+  );
+  const hours = scheduleIntervalMin / 60;
+  return {
+    cost: input.cost,
+    lpBound: input.lpBound,
+    gap: input.lpBound > 0 ? (input.cost + input.penalty * shortfall - input.lpBound) / input.lpBound : 0,
+    requiredHours: required * hours,
+    scheduledHours: scheduled * hours,
+    paidHours: input.paidHours,
+    efficiency: input.paidHours > 0 ? (required * hours) / input.paidHours : 0,
+    shortfall,
+    over,
+  };
+}
+
+/** Agents working (not on a break, lunch or other activity) per interval, from activities on the timeline. */
+export function coverageOfActivities(intervals: number, activities: readonly PlannedActivity[]): number[] {
+  const out = new Array<number>(intervals).fill(0);
+  for (const a of activities) {
+    if (a.kind !== 'work') continue;
+    const from = Math.max(0, Math.floor(a.start / scheduleIntervalMin));
+    const to = Math.min(intervals, Math.ceil(a.end / scheduleIntervalMin));
+    for (let t = from; t < to; t++) out[t]! += 1;
+  }
+  return out;
+}
+
+/** A shift's activities: work split around its breaks (starts on the timeline, in the template's break order). */
+export function shiftActivities(template: ShiftTemplate, start: number, breakStarts: readonly number[]): PlannedActivity[] {
+  const breaks = sortedBreaks(template)
+    .map((b, i) => ({ kind: b.kind, start: breakStarts[i]!, end: breakStarts[i]! + b.lengthMin }))
+    .sort((a, b) => a.start - b.start);
+  const out: PlannedActivity[] = [];
+  let at = start;
+  for (const b of breaks) {
+    if (b.start > at) out.push({ kind: 'work', start: at, end: b.start });
+    out.push(b);
+    at = b.end;
+  }
+  const end = start + template.lengthMin;
+  if (end > at) out.push({ kind: 'work', start: at, end });
+  return out;
+}
+
+/** Breaks in the order compileShiftTypes keeps them (by window). */
+function sortedBreaks(template: ShiftTemplate) {
+  return [...template.breaks].sort((a, b) => a.earliestOffsetMin - b.earliestOffsetMin || a.latestOffsetMin - b.latestOffsetMin);
+}
+
+/** The templates as the coverage model's shift types (whole intervals). */
+export function compileTemplates(templates: readonly ShiftTemplate[]): CompiledShift[] {
+  return compileShiftTypes(
+    {
+      shifts: templates.map((t) => ({
+        name: t.id,
+        length_min: t.lengthMin,
+        start_step_min: t.startStepMin,
+        ...(t.cost === null || t.cost === undefined ? {} : { cost: t.cost }),
+        breaks: sortedBreaks(t).map((b) => ({
+          length_min: b.lengthMin,
+          earliest_offset_min: b.earliestOffsetMin,
+          latest_offset_min: b.latestOffsetMin,
+          paid: b.paid,
+        })),
+      })),
+    },
+    scheduleIntervalMin,
+  );
+}
+
+/** Every allowed start of every template in the week, as placements on the interval grid. */
+export function listWeekPlacements(problem: Pick<WeekProblem, 'weekStart' | 'timezone' | 'templates'>, compiled: readonly CompiledShift[]): Placement[] {
+  const { origin, intervals } = weekTimeline(problem.weekStart, problem.timezone);
+  const out: Placement[] = [];
+  for (let d = 0; d < 7; d++) {
+    const date = addLocalDays(problem.weekStart, d);
+    const weekday = weekdayOf(date);
+    // A repeated hour's slots share a number: the first occurrence is the start.
+    const slotStart = new Map<number, number>();
+    for (const slot of localDaySlots(date, problem.timezone, scheduleIntervalMin)) {
+      if (!slotStart.has(slot.slot)) slotStart.set(slot.slot, (slot.start.getTime() - origin.getTime()) / minuteMs / scheduleIntervalMin);
+    }
+    problem.templates.forEach((template, k) => {
+      if (!template.weekdays.includes(weekday)) return;
+      for (let m = template.earliestStartMin; m <= template.latestStartMin; m += template.startStepMin) {
+        const start = slotStart.get(m / scheduleIntervalMin);
+        if (start !== undefined && Number.isInteger(start) && start + compiled[k]!.length <= intervals) out.push({ shift: k, start });
+      }
+    });
+  }
+  return out.sort((a, b) => a.start - b.start || a.shift - b.shift);
+}
+
+/**
+ * Shifts each group may start per day: the agent-days its agents can give (an agent shared by groups counts for
+ * each in proportion; days off, fixed days off and time off taken out), spread over the week as the group's demand
+ * is, and never more than the agents available that day. Without it the coverage model buys the cheapest week
+ * for the requirement, which the agents' days off then cannot staff.
+ */
+function dayLimits(problem: WeekProblem, group: string, required: readonly number[], dayStarts: readonly number[]) {
+  const perDay = dayStarts.slice(0, 7).map((from, d) => {
+    let sum = 0;
+    for (let t = from / scheduleIntervalMin; t < dayStarts[d + 1]! / scheduleIntervalMin; t++) sum += required[t] ?? 0;
+    return sum;
+  });
+  const week = perDay.reduce((a, b) => a + b, 0);
+  let supply = 0;
+  const available = new Array<number>(7).fill(0);
+  for (const agent of problem.agents) {
+    if (!agent.groups.includes(group)) continue;
+    const share = 1 / agent.groups.length;
+    const off = new Set([
+      ...(agent.fixedDaysOff ?? []),
+      ...(agent.availability ?? []).flatMap((w, d) => (w === null ? [d] : [])),
+      ...(agent.timeOff ?? []).flatMap((t) => dayStarts.slice(0, 7).flatMap((from, d) => (t.start <= from && t.end >= dayStarts[d + 1]! ? [d] : []))),
+    ]);
+    supply += share * Math.min(7 - agent.minDaysOff, 7 - off.size);
+    for (let d = 0; d < 7; d++) if (!off.has(d)) available[d]! += share;
+  }
+  return perDay.map((demand, d) => ({
+    from: dayStarts[d]! / scheduleIntervalMin,
+    to: dayStarts[d + 1]! / scheduleIntervalMin,
+    maxShifts: Math.floor(Math.min(available[d]!, week > 0 ? (supply * demand) / week : 0)),
+  }));
+}
+
+export function planWeek(highs: Highs, problem: WeekProblem, onProgress?: (step: string, done: number, total: number) => void): WeekPlan {
+  const started = performance.now();
+  const { dayStarts, intervals } = weekTimeline(problem.weekStart, problem.timezone);
+  for (const g of problem.groups)
+    if (g.required.length !== intervals) throw new RangeError(`group ${g.id}: ${g.required.length} intervals given, the week has ${intervals}`);
+  const compiled = compileTemplates(problem.templates);
+  const placements = listWeekPlacements(problem, compiled);
+  const weekend = problem.weekendWeekdays ?? [0, 6];
+  const evening = problem.eveningMin ?? 19 * 60;
+  const weekendDays = Array.from({ length: 7 }, (_, d) => d).filter((d) => weekend.includes(weekdayOf(addLocalDays(problem.weekStart, d))));
+  const origin = localDayStart(problem.weekStart, problem.timezone).getTime();
+  const dayOf = (minute: number) => dayStarts.findLastIndex((s, d) => d < 7 && s <= minute);
+
+  const describe = (group: string, unit: Placement): ShiftToStaff => {
+    const shift = compiled[unit.shift]!;
+    const start = unit.start * scheduleIntervalMin;
+    const end = start + shift.length * scheduleIntervalMin;
+    const endClock = toLocalSlot(origin + end * minuteMs, problem.timezone, scheduleIntervalMin);
+    const day = dayOf(start);
+    const endsLate = endClock.slot * scheduleIntervalMin > evening || endClock.date !== addLocalDays(problem.weekStart, day);
+    return { group, day, type: problem.templates[unit.shift]!.id, start, end, paidHours: shift.paidHours, unpopular: endsLate };
+  };
+
+  // Stage 1: coverage per group, each given its share of four fifths of the time limit (stage 2 takes seconds).
+  const timeLimitS = problem.timeLimitS ?? 60;
+  const coverageStarted = performance.now();
+  const toStaff: ShiftToStaff[] = [];
+  const units: { group: number; unit: ScheduledShift }[] = [];
+  const extraShifts: ShiftToStaff[] = [];
+  const extraUnits: { group: number; unit: ScheduledShift }[] = [];
+  let lpBound = 0;
+  let penalty = 0;
+  let timedOut = false;
+  problem.groups.forEach((group, g) => {
+    onProgress?.('coverage', g, problem.groups.length);
+    const result = solveCoverage(
+      highs,
+      { required: group.required, shifts: compiled, placements, limits: dayLimits(problem, group.id, group.required, dayStarts) },
+      { timeLimitS: (timeLimitS * 0.8) / problem.groups.length, mipRelGap: 0.001 },
+    );
+    lpBound += result.lpBound;
+    penalty = result.penalty;
+    timedOut ||= result.status === 'time_limit';
+    for (const unit of result.shifts) {
+      units.push({ group: g, unit });
+      toStaff.push(describe(group.id, unit));
+    }
+    for (const p of placements) {
+      extraShifts.push(describe(group.id, p));
+      // An extra shift only adds coverage: its breaks go mid-window.
+      extraUnits.push({ group: g, unit: { ...p, breaks: compiled[p.shift]!.breaks.map((b) => p.start + Math.floor((b.earliest + b.latest) / 2)) } });
+    }
+  });
+  const coverageSeconds = (performance.now() - coverageStarted) / 1000;
+
+  // Stage 2: named agents.
+  onProgress?.('assignment', problem.groups.length, problem.groups.length);
+  const assigned = assignAgents(highs, { days: 7, dayStarts: dayStarts.slice(0, 7), weekendDays, shifts: toStaff, extraShifts, agents: problem.agents });
+  const named = problem.groups.map(() => [] as ScheduledShift[]);
+  const shifts: PlannedShift[] = [];
+  const place = (group: number, unit: ScheduledShift, staff: ShiftToStaff, agent: number) => {
+    named[group]!.push(unit);
+    const template = problem.templates[unit.shift]!;
+    const breakStarts = unit.breaks.map((b) => b * scheduleIntervalMin);
+    shifts.push({
+      agent: problem.agents[agent]!.id,
+      group: staff.group,
+      template: template.id,
+      day: staff.day,
+      start: staff.start,
+      end: staff.end,
+      paidHours: staff.paidHours,
+      activities: shiftActivities(template, staff.start, breakStarts),
+    });
+  };
+  units.forEach(({ group, unit }, i) => {
+    const agent = assigned.agentOf[i];
+    if (agent !== null && agent !== undefined) place(group, unit, toStaff[i]!, agent);
+  });
+  const extraIndex = new Map(extraShifts.map((s, i) => [`${s.group}\u0000${s.type}\u0000${s.start}`, i]));
+  for (const { shift, agent } of assigned.extra) {
+    const i = extraIndex.get(`${shift.group}\u0000${shift.type}\u0000${shift.start}`)!;
+    place(extraUnits[i]!.group, extraUnits[i]!.unit, shift, agent);
+  }
+  const scheduled = named.map((list) => countScheduled(intervals, compiled, list));
+  const cost = shifts.reduce((sum, s) => sum + compiled[problem.templates.findIndex((t) => t.id === s.template)]!.cost, 0);
+  const paidHours = shifts.reduce((sum, s) => sum + s.paidHours, 0);
+  const working = assigned.unpopularShare.filter((_, a) => shifts.some((s) => s.agent === problem.agents[a]!.id));
+  const total = (performance.now() - started) / 1000;
+  return {
+    status: timedOut ? 'time_limit' : 'optimal',
+    shifts: shifts.sort((a, b) => a.start - b.start || a.agent.localeCompare(b.agent)),
+    coverage: problem.groups.map((g, i) => ({ group: g.id, required: [...g.required], scheduled: scheduled[i]! })),
+    figures: scheduleFigures({ required: problem.groups.map((g) => g.required), scheduled, cost, paidHours, lpBound, penalty }),
+    violations: assigned.violations,
+    unassigned: assigned.agentOf.filter((a) => a === null).length,
+    extra: assigned.extra.length,
+    fairnessSpread: working.length > 0 ? Math.max(...working) - Math.min(...working) : 0,
+    preferenceMet: {
+      mean: assigned.preferenceMet.reduce((a, b) => a + b, 0) / Math.max(1, assigned.preferenceMet.length),
+      min: assigned.preferenceMet.length > 0 ? Math.min(...assigned.preferenceMet) : 1,
+    },
+    seconds: { coverage: coverageSeconds, days: assigned.daysSeconds, starts: assigned.startsSeconds, total },
+    dayStarts,
+    penalty,
+  };
+}
+
+/** Paid minutes of an activity: lunches are unpaid, time off is paid from the allowance, not the schedule. */
+function isPaidActivity(kind: ActivityKind): boolean {
+  return kind !== 'lunch' && kind !== 'time_off';
+}
+
+/**
+ * Coverage and figures of a schedule from its activities (timeline minutes), against the requirement and LP bound
+ * it was generated with: what a planner's edit does to the week, computed alike in the browser before saving and
+ * on the server when it saves.
+ */
+export function summariseActivities(
+  generated: { required: readonly number[]; lpBound: number; penalty: number },
+  activities: readonly PlannedActivity[],
+): { scheduled: number[]; figures: ScheduleFigures } {
+  const scheduled = coverageOfActivities(generated.required.length, activities);
+  const paidHours = activities.reduce((sum, a) => sum + (isPaidActivity(a.kind) ? a.end - a.start : 0), 0) / 60;
+  return {
+    scheduled,
+    figures: scheduleFigures({
+      required: [generated.required],
+      scheduled: [scheduled],
+      cost: paidHours,
+      paidHours,
+      lpBound: generated.lpBound,
+      penalty: generated.penalty,
+    }),
+  };
+}
+
+/**
+ * Why a shift cannot be placed as asked, in words (empty: it can): the template's weekdays, start window and step,
+ * and each break inside its window, in the template's order. `startMin` is on the local clock of the shift's day.
+ */
+export function checkShiftPlacement(template: ShiftTemplate, weekday: Weekday, startMin: number, breakOffsetsMin: readonly number[]): string[] {
+  const problems: string[] = [];
+  const clock = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+  if (!template.weekdays.includes(weekday)) problems.push(`${template.name} is not worked on this weekday`);
+  if (startMin < template.earliestStartMin || startMin > template.latestStartMin)
+    problems.push(`${template.name} starts between ${clock(template.earliestStartMin)} and ${clock(template.latestStartMin)}, not at ${clock(startMin)}`);
+  else if ((startMin - template.earliestStartMin) % template.startStepMin !== 0)
+    problems.push(`${template.name} starts every ${template.startStepMin} minutes from ${clock(template.earliestStartMin)}`);
+  const breaks = sortedBreaks(template);
+  if (breakOffsetsMin.length !== breaks.length) problems.push(`${template.name} has ${breaks.length} breaks, ${breakOffsetsMin.length} were given`);
+  breaks.forEach((b, i) => {
+    const offset = breakOffsetsMin[i];
+    if (offset === undefined) return;
+    if (offset < b.earliestOffsetMin || offset > b.latestOffsetMin)
+      problems.push(`its ${b.kind} ${i + 1} starts ${b.earliestOffsetMin}–${b.latestOffsetMin} minutes into the shift, not ${offset}`);
+    else if (offset % scheduleIntervalMin !== 0) problems.push(`its ${b.kind} ${i + 1} starts on a quarter hour`);
+    const next = breakOffsetsMin[i + 1];
+    if (next !== undefined && offset + b.lengthMin > next) problems.push(`its ${b.kind} ${i + 1} overlaps the next break`);
+  });
+  return problems;
+}
