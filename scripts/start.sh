@@ -106,7 +106,7 @@ fi
 
 users="$(node -e '
   const users = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-  for (const u of users) console.log(`      ${u.role.padEnd(11)} ${u.email.padEnd(34)} ${u.password}`);
+  for (const u of users) console.log(`      ${(u.login ?? u.role).padEnd(11)} ${u.email.padEnd(34)} ${u.password}`);
 ' "$SWITCHBOARD_DATA_DIR/demo-users.json")"
 
 cat <<MSG

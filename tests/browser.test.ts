@@ -95,7 +95,8 @@ beforeAll(async () => {
   url = host.url;
   apiKey = readFileSync(path.join(dataDir, 'demo-api-key'), 'utf8').trim();
   const list = JSON.parse(readFileSync(path.join(dataDir, 'demo-users.json'), 'utf8')) as DemoUser[];
-  users = Object.fromEntries(list.map((u) => [u.role, u])) as Record<Role, DemoUser>;
+  // The first of each role (the demo has two agents: `agent` and `agent2`).
+  users = Object.fromEntries(list.toReversed().map((u) => [u.role, u])) as Record<Role, DemoUser>;
   expect(Object.keys(users).sort()).toEqual(['admin', 'agent', 'analyst', 'planner', 'supervisor']);
 
   // A few hours of demo traffic ending a minute ago: the wallboard's "today" and the reports have data.

@@ -110,7 +110,8 @@ beforeAll(async () => {
   url = host.url;
   const apiKey = readFileSync(path.join(dataDir, 'demo-api-key'), 'utf8').trim();
   const list = JSON.parse(readFileSync(path.join(dataDir, 'demo-users.json'), 'utf8')) as DemoUser[];
-  users = Object.fromEntries(list.map((u) => [u.role, u])) as Record<Role, DemoUser>;
+  // The first of each role (the demo has two agents: `agent` and `agent2`).
+  users = Object.fromEntries(list.toReversed().map((u) => [u.role, u])) as Record<Role, DemoUser>;
 
   // Six weeks of contacts ending a minute ago, enough to backtest the forecast that starts a week back;
   // interaction events only, what the queue rollup counts.

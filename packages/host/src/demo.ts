@@ -16,20 +16,22 @@ import {
 } from '@switchboard/db';
 import { z } from 'zod';
 
-const DemoUser = z.object({ role: z.string(), email: z.string(), password: z.string(), name: z.string() });
+const DemoUser = z.object({ role: z.string(), login: z.string().optional(), email: z.string(), password: z.string(), name: z.string() });
 type DemoUser = z.infer<typeof DemoUser>;
 
-const demoPeople: { role: Role; name: string }[] = [
-  { role: 'admin', name: 'Ada Admin' },
-  { role: 'supervisor', name: 'Sam Supervisor' },
-  { role: 'planner', name: 'Pat Planner' },
-  { role: 'analyst', name: 'Quinn Analyst' },
-  { role: 'agent', name: 'Alex Agent' },
+/** `agent` is the center's first agent; `agent2` its teammate, so shift swaps can be tried between two people. */
+const demoPeople: { role: Role; login: string; name: string; agentIndex?: number }[] = [
+  { role: 'admin', login: 'admin', name: 'Ada Admin' },
+  { role: 'supervisor', login: 'supervisor', name: 'Sam Supervisor' },
+  { role: 'planner', login: 'planner', name: 'Pat Planner' },
+  { role: 'analyst', login: 'analyst', name: 'Quinn Analyst' },
+  { role: 'agent', login: 'agent', name: 'Alex Agent', agentIndex: 0 },
+  { role: 'agent', login: 'agent2', name: 'Blair Agent', agentIndex: 1 },
 ];
 
 /**
  * Seeds the demo tenant (idempotent): its configuration, its time zone in
- * `<data dir>/demo-timezone` (for the simulator), an ingest API key in `<data dir>/demo-api-key`, one user per role in `<data dir>/demo-users.json` (passwords
+ * `<data dir>/demo-timezone` (for the simulator), an ingest API key in `<data dir>/demo-api-key`, one user per role (two agents of one team) in `<data dir>/demo-users.json` (passwords
  * are random per installation and kept across restarts), default wallboard alerts and scheduling defaults.
  */
 export async function seedDemo(db: Db, auth: Auth, config: CenterConfig, dataDir: string, log: (line: string) => void): Promise<string> {
@@ -45,23 +47,24 @@ export async function seedDemo(db: Db, auth: Auth, config: CenterConfig, dataDir
 
   const usersFile = path.join(dataDir, 'demo-users.json');
   const known = existsSync(usersFile) ? z.array(DemoUser).parse(JSON.parse(readFileSync(usersFile, 'utf8'))) : [];
-  const firstAgent = config.agents[0];
   const supervisedTeams = config.teams.slice(0, 2).map((t) => t.id);
   const users: DemoUser[] = [];
   for (const person of demoPeople) {
-    const email = `${person.role}@demo.switchboard.local`;
+    const email = `${person.login}@demo.switchboard.local`;
     const password = known.find((u) => u.email === email)?.password ?? randomBytes(9).toString('base64url');
-    const agentName = person.role === 'agent' && firstAgent ? firstAgent.display_name : person.name;
+    const agent = person.agentIndex === undefined ? undefined : config.agents[person.agentIndex];
+    if (person.agentIndex !== undefined && !agent) continue;
+    const name = agent?.display_name ?? person.name;
     await ensureMember(auth, db, {
       email,
-      name: agentName,
+      name,
       password,
       role: person.role,
       tenantId,
-      agentKey: person.role === 'agent' ? firstAgent?.id : undefined,
+      agentKey: agent?.id,
       teamKeys: person.role === 'supervisor' ? supervisedTeams : undefined,
     });
-    users.push({ role: person.role, email, password, name: agentName });
+    users.push({ role: person.role, login: person.login, email, password, name });
   }
   writeFileSync(usersFile, `${JSON.stringify(users, null, 2)}\n`, { mode: 0o600 });
 

@@ -230,6 +230,14 @@ export const schedulesRouter = router({
     saveContract: authorized(policies.planners)
       .input(ContractInput)
       .mutation(async ({ ctx, input }) => {
+        const templates = (await listShiftTemplates(ctx.services.db, ctx.access.tenantId)).filter((t) => t.active);
+        const longest = Math.max(0, ...templates.map((t) => t.lengthMin - t.breaks.filter((b) => !b.paid).reduce((sum, b) => sum + b.lengthMin, 0))) / 60;
+        const days = 7 - input.daysOffPerWeek;
+        if (input.minHours > days * longest)
+          throw new TRPCError({
+            code: 'BAD_REQUEST',
+            message: `minimum hours: ${input.minHours} h cannot be reached in ${days} working days of at most ${longest} paid hours (the longest shift template)`,
+          });
         const saved = await saveWorkContract(ctx.services.db, ctx.access.tenantId, ctx.viewer.userId, input);
         if (!saved) throw notFound('contract');
         return saved;

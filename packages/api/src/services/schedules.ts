@@ -109,7 +109,14 @@ export async function getScheduleView(services: ApiServices, access: Access, sch
         skillIds: a.skillIds,
         acknowledgedAt: ackOf.get(a.id)?.toISOString() ?? null,
       })),
-    skills: [...new Set(access.directory.queues.map((q) => q.skillId))],
+    // Skills are ids in the directory: each is named by the queues that ask for it, for the planner's filter.
+    skills: [...new Set(access.directory.queues.map((q) => q.skillId))].map((id) => ({
+      id,
+      name: access.directory.queues
+        .filter((q) => q.skillId === id)
+        .map((q) => q.name)
+        .join(', '),
+    })),
     activities: stored.activities.map(isoActivity),
     templates: templates.map(toShiftTemplate),
   };
@@ -385,14 +392,15 @@ const toInput = (a: ScheduleActivityRow | ActivityInput): ActivityInput => ({
 /** The week's activities with the agent's activities inside [from, to) replaced by one time-off activity. */
 function cutOut(activities: readonly ScheduleActivityRow[], agentId: string, from: Date, to: Date) {
   const out: ActivityInput[] = [];
-  const removed: ScheduleActivityRow[] = [];
+  /** The parts of the agent's activities inside [from, to). */
+  const removed: ActivityInput[] = [];
   let shiftDate: string | null = null;
   for (const a of activities) {
     if (a.agentId !== agentId || a.endsAt <= from || a.startsAt >= to) {
       out.push(toInput(a));
       continue;
     }
-    removed.push(a);
+    removed.push({ ...toInput(a), startsAt: a.startsAt < from ? from : a.startsAt, endsAt: a.endsAt > to ? to : a.endsAt });
     shiftDate ??= a.shiftDate;
     if (a.startsAt < from) out.push({ ...toInput(a), endsAt: from });
     if (a.endsAt > to) out.push({ ...toInput(a), startsAt: to });
@@ -400,7 +408,7 @@ function cutOut(activities: readonly ScheduleActivityRow[], agentId: string, fro
   if (shiftDate) {
     const first = removed.reduce((min, a) => (a.startsAt < min ? a.startsAt : min), to);
     const last = removed.reduce((max, a) => (a.endsAt > max ? a.endsAt : max), from);
-    out.push({ agentId, kind: 'time_off', startsAt: first < from ? from : first, endsAt: last > to ? to : last, shiftDate, templateId: null });
+    out.push({ agentId, kind: 'time_off', startsAt: first, endsAt: last, shiftDate, templateId: null });
   }
   return { activities: out, removed };
 }
@@ -432,7 +440,12 @@ async function checkSwap(
   const traded = stored.activities.map((a) =>
     moves(a) ? { ...toInput(a), agentId: a.agentId === swap.requesterId ? swap.colleagueId : swap.requesterId } : toInput(a),
   );
-  const problem = await contractProblem(services, access, stored.schedule, stored.activities.map(toInput), traded, [swap.requesterId, swap.colleagueId]);
+  // A shift is known by its day and whose it was, so a traded shift stays apart from one the agent already has that day.
+  const owners = stored.activities.map((a) => a.agentId);
+  const problem = await contractProblem(services, access, stored.schedule, stored.activities.map(toInput), traded, owners, [
+    swap.requesterId,
+    swap.colleagueId,
+  ]);
   return problem ? { ok: false, reason: problem } : { ok: true, scheduleId, activities: traded };
 }
 
@@ -446,6 +459,7 @@ async function contractProblem(
   schedule: ScheduleRow,
   before: readonly ActivityInput[],
   after: readonly ActivityInput[],
+  owners: readonly string[],
   agentIds: readonly string[],
 ) {
   const [groups, templates, contracts, rules] = await Promise.all([
@@ -473,9 +487,9 @@ async function contractProblem(
   const minute = (d: Date) => (d.getTime() - origin.getTime()) / minuteMs;
   const violationsOf = (activities: readonly ActivityInput[]) => {
     const byShift = new Map<string, ActivityInput[]>();
-    for (const a of activities) {
+    for (const [i, a] of activities.entries()) {
       if (!agentIds.includes(a.agentId) || a.kind === 'time_off') continue;
-      const key = `${a.agentId}/${a.shiftDate}`;
+      const key = `${a.agentId}/${a.shiftDate}/${owners[i]}`;
       byShift.set(key, [...(byShift.get(key) ?? []), a]);
     }
     const shifts: ShiftToStaff[] = [];
