@@ -51,11 +51,18 @@ async function main(): Promise<void> {
     .map((c) => c.split(';')[0])
     .join('; ');
 
-  const call = async <T>(procedure: string, schema: z.ZodType<T>, input?: unknown): Promise<T> => {
-    const res = await fetch(`${url}/api/trpc/${procedure}`, {
-      method: input === undefined ? 'GET' : 'POST',
-      headers: { cookie, origin: url, ...(input === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(input === undefined ? {} : { body: JSON.stringify(input) }),
+  // Queries go as GET (their input in the URL), mutations as POST: tRPC refuses any other way.
+  const call = async <T>(
+    procedure: string,
+    schema: z.ZodType<T>,
+    input?: unknown,
+    kind: 'query' | 'mutation' = input === undefined ? 'query' : 'mutation',
+  ): Promise<T> => {
+    const query = kind === 'query' && input !== undefined ? `?input=${encodeURIComponent(JSON.stringify(input))}` : '';
+    const res = await fetch(`${url}/api/trpc/${procedure}${query}`, {
+      method: kind === 'query' ? 'GET' : 'POST',
+      headers: { cookie, origin: url, ...(kind === 'query' ? {} : { 'content-type': 'application/json' }) },
+      ...(kind === 'query' ? {} : { body: JSON.stringify(input) }),
     });
     const body = (await res.json()) as { result?: { data?: unknown }; error?: { message?: string } };
     if (!res.ok) fail(`${procedure}: ${body.error?.message ?? `HTTP ${res.status}`}`);
@@ -88,7 +95,7 @@ async function main(): Promise<void> {
   fail(`the forecast did not finish within ${TIMEOUT_MS / 60_000} minutes; it goes on in the background (see /planning)`);
 }
 
-type Call = <T>(procedure: string, schema: z.ZodType<T>, input?: unknown) => Promise<T>;
+type Call = <T>(procedure: string, schema: z.ZodType<T>, input?: unknown, kind?: 'query' | 'mutation') => Promise<T>;
 
 const Overview = z.object({
   groups: z.array(z.object({ id: z.string(), name: z.string() })),
@@ -98,13 +105,13 @@ const Overview = z.object({
 /** Generates each group's week, approves the draft once it waits, and waits until it is published. */
 async function publishSchedules(call: Call, weeks: string[]): Promise<void> {
   for (const weekStart of weeks) {
-    const { groups } = await call('schedules.overview', Overview, { weekStart });
+    const { groups } = await call('schedules.overview', Overview, { weekStart }, 'query');
     for (const group of groups) {
       const { workflowId } = await call('schedules.generate', z.object({ workflowId: z.string() }), { groupId: group.id, weekStart });
       let published = false;
       for (const deadline = Date.now() + TIMEOUT_MS; !published && Date.now() < deadline; await new Promise((r) => setTimeout(r, POLL_MS))) {
         const run = (await call('planning.runs', z.array(Run))).find((r) => r.workflowId === workflowId && r.status === 'RUNNING');
-        const week = await call('schedules.overview', Overview, { weekStart });
+        const week = await call('schedules.overview', Overview, { weekStart }, 'query');
         const mine = week.schedules.filter((s) => s.groupId === group.id);
         published = mine.some((s) => s.status === 'published');
         const draft = mine.find((s) => s.status === 'draft');

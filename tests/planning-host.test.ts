@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { localDateOf } from '@switchboard/calendar';
-import { getTenantBySlug } from '@switchboard/db';
-import { listForecastVersions } from '@switchboard/telemetry';
+import { addLocalDays, localDateOf, localWeekStart } from '@switchboard/calendar';
+import { getTenantBySlug, listSchedules } from '@switchboard/db';
+import { getScheduledActivities, listForecastVersions } from '@switchboard/telemetry';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCenter } from '@switchboard/simulator';
@@ -49,7 +49,7 @@ describe('the host runs the planning worker in-process', () => {
     }
   });
 
-  it("publishes the demo's first forecast and staffing plan as npm start does, printing its progress", async () => {
+  it("publishes the demo's first forecast, staffing plan and the schedules of this week and the next as npm start does, printing its progress", async () => {
     const t = await startTestHost({ TEMPORAL_ADDRESS: env.address, SWITCHBOARD_SEED_DEMO: '1' }, { demoCenter });
     try {
       const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
@@ -67,8 +67,26 @@ describe('the host runs the planning worker in-process', () => {
       const tenant = (await getTenantBySlug(t.host.db.db, 'demo'))!;
       const versions = await listForecastVersions(t.host.telemetry.client, tenant.id, 10);
       expect(versions).toHaveLength(1);
-      // Today in the demo center's zone, where the planner opens /planning.
-      expect(versions[0]!.start_date).toBe(localDateOf(new Date(), demoCenter.timezone));
+      // From the start of this week in the demo center's zone: today is covered, and both weeks have a requirement.
+      const thisWeek = localWeekStart(localDateOf(new Date(), demoCenter.timezone), 1);
+      expect(versions[0]!.start_date).toBe(thisWeek);
+      expect(output).toContain('schedules of this week and the next published');
+      const published = (await listSchedules(t.host.db.db, tenant.id)).filter((s) => s.status === 'published');
+      expect(published.map((s) => s.weekStart).sort()).toEqual([
+        thisWeek,
+        thisWeek,
+        thisWeek,
+        addLocalDays(thisWeek, 7),
+        addLocalDays(thisWeek, 7),
+        addLocalDays(thisWeek, 7),
+      ]);
+      // Each published week has its ClickHouse snapshot for adherence.
+      const snapshot = await getScheduledActivities(t.host.telemetry.client, {
+        tenantId: tenant.id,
+        from: new Date(Date.now() - 8 * 86_400_000),
+        to: new Date(Date.now() + 15 * 86_400_000),
+      });
+      expect(new Set(snapshot.map((a) => a.schedule_id))).toEqual(new Set(published.map((s) => s.id)));
     } finally {
       await t.stop();
     }
