@@ -1,3 +1,6 @@
+import { TRPCError } from '@trpc/server';
+import type { ApiServices } from './context.ts';
+
 /**
  * What the API needs from the workflow engine, implemented by the host over Temporal
  * (@switchboard/workflows). Absent when no Temporal is configured: planning screens still
@@ -30,4 +33,15 @@ export interface PlanningRunner {
   startSchedule(input: { tenantId: string; groupId: string; weekStart: string; approval: 'planner' | 'auto' }): Promise<{ workflowId: string; runId: string }>;
   /** Hands a planner's decision to the run waiting on the week's draft; false when none waits. */
   decideSchedule(input: { tenantId: string; groupId: string; weekStart: string; approve: boolean; userId: string }): Promise<boolean>;
+}
+
+/** The workflow engine, or the answer that says how to get one. */
+export function requireEngine(services: ApiServices): PlanningRunner {
+  if (!services.planning) {
+    throw new TRPCError({
+      code: 'PRECONDITION_FAILED',
+      message: 'workflows are not running: start Switchboard with `npm start` (it starts the Temporal dev server) or set TEMPORAL_ADDRESS',
+    });
+  }
+  return services.planning;
 }

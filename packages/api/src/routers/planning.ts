@@ -1,4 +1,3 @@
-import { TRPCError } from '@trpc/server';
 import {
   decideDetectedDay,
   deleteForecastOverride,
@@ -20,7 +19,7 @@ import { z } from 'zod';
 import { policies } from '../policy.ts';
 import { getForecastAccuracy, getPlanningOverview, getQueueForecast, getQueueStaffing } from '../services/planning.ts';
 import { authorized, notFound, router, type Access } from '../trpc.ts';
-import type { ApiServices } from '../context.ts';
+import { requireEngine } from '../planning-runner.ts';
 
 const IsoDate = z.iso.date({ error: 'a date as YYYY-MM-DD' });
 const QueueKey = z.string().min(1).max(200);
@@ -69,16 +68,6 @@ const ForecastSettingsInput = z.object({
 
 function requireQueue(access: Access, queueKey: string): void {
   if (!access.directory.queues.some((q) => q.key === queueKey)) throw notFound('queue');
-}
-
-function requireEngine(services: ApiServices) {
-  if (!services.planning) {
-    throw new TRPCError({
-      code: 'PRECONDITION_FAILED',
-      message: 'workflows are not running: start Switchboard with `npm start` (it starts the Temporal dev server) or set TEMPORAL_ADDRESS',
-    });
-  }
-  return services.planning;
 }
 
 export const planningRouter = router({

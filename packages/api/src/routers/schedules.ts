@@ -22,21 +22,11 @@ import { z } from 'zod';
 import { policies } from '../policy.ts';
 import { approveSwap, decideTimeOffRequest, editShiftDay, getScheduleView, scheduleDiff } from '../services/schedules.ts';
 import { authorized, notFound, router } from '../trpc.ts';
-import type { ApiServices } from '../context.ts';
+import { requireEngine } from '../planning-runner.ts';
 
 const IsoDate = z.iso.date({ error: 'a date as YYYY-MM-DD' });
 const Minute = z.int().min(0).max(1439);
 const Weekdays = z.array(z.int().min(0).max(6)).max(7);
-
-function requireEngine(services: ApiServices) {
-  if (!services.planning) {
-    throw new TRPCError({
-      code: 'PRECONDITION_FAILED',
-      message: 'workflows are not running: start Switchboard with `npm start` (it starts the Temporal dev server) or set TEMPORAL_ADDRESS',
-    });
-  }
-  return services.planning;
-}
 
 const TemplateInput = z
   .object({
