@@ -24,6 +24,7 @@ import { freePort, spawnHost, stopHost, waitReady, type SpawnedHost } from './su
 type Role = 'admin' | 'supervisor' | 'planner' | 'analyst' | 'agent';
 interface DemoUser {
   role: Role;
+  login?: string;
   email: string;
   password: string;
   name: string;
@@ -50,6 +51,8 @@ let host: SpawnedHost | undefined;
 let browser: Browser | undefined;
 let url = '';
 let users: Record<Role, DemoUser>;
+/** The first agent's teammate, for shift swaps. */
+let agent2: DemoUser;
 /** interaction.offered events of the queue per tenant-local date, as posted. */
 const offeredByDate = new Map<string, number>();
 const pacer = new SignInPacer(SIGN_IN_LIMIT);
@@ -112,6 +115,7 @@ beforeAll(async () => {
   const list = JSON.parse(readFileSync(path.join(dataDir, 'demo-users.json'), 'utf8')) as DemoUser[];
   // The first of each role (the demo has two agents: `agent` and `agent2`).
   users = Object.fromEntries(list.toReversed().map((u) => [u.role, u])) as Record<Role, DemoUser>;
+  agent2 = list.find((u) => u.login === 'agent2')!;
 
   // Six weeks of contacts ending a minute ago, enough to backtest the forecast that starts a week back;
   // interaction events only, what the queue rollup counts.
@@ -449,6 +453,270 @@ describe('a supervisor', () => {
       return res.status;
     });
     expect(status).toBe(403);
+  });
+});
+
+interface ScheduleRow {
+  id: string;
+  groupId: string;
+  status: 'draft' | 'published' | 'superseded' | 'rejected';
+  revision: number;
+}
+interface SchedulesOverviewAnswer {
+  weekStart: string;
+  groups: { id: string; key: string; name: string }[];
+  schedules: ScheduleRow[];
+}
+interface ScheduleGetAnswer {
+  schedule: { id: string; status: string; revision: number; timezone: string; summary: { figures: Record<string, number> } };
+  agents: { id: string; key: string; name: string; acknowledgedAt: string | null }[];
+  activities: { agentId: string; kind: string; start: string; end: string; shiftDate: string; templateId: string | null }[];
+  templates: { id: string; breaks: { earliestOffsetMin: number; latestOffsetMin: number }[] }[];
+}
+interface TimeOffListAnswer {
+  requests: { id: string; status: string; decisionNote: string | null }[];
+}
+
+/** This week's Monday, tenant-local. */
+const thisMonday = () => {
+  const today = localDate(Date.now());
+  return addDays(today, -((new Date(`${today}T12:00:00Z`).getUTCDay() + 6) % 7));
+};
+/** A figure tile's text ("1,234.5 h", "12.34%", "3.2 s") as a number. */
+const tile = async (p: Page, key: string): Promise<number> => num((await text(p.getByTestId(`figure-${key}`))).replace(/ [hs]$/, ''));
+const tileKeys = ['cost', 'lpBound', 'gap', 'requiredHours', 'scheduledHours', 'efficiency', 'shortfall', 'over', 'violations', 'fairnessSpread'] as const;
+const percentKeys = new Set(['gap', 'efficiency', 'fairnessSpread', 'preferenceMetMean']);
+const countKeys = new Set(['shortfall', 'over', 'violations', 'shifts', 'agents']);
+
+/** Every figure tile against the API's figures, to the precision it is shown with. */
+async function expectTiles(p: Page, figures: Record<string, number>): Promise<void> {
+  for (const key of [...tileKeys, 'preferenceMetMean', 'solveSeconds', 'shifts', 'agents']) {
+    const shown = await tile(p, key);
+    const value = figures[key]!;
+    // Shown rounded to its digits: off by at most half of the last one.
+    const [expected, digits] = countKeys.has(key) ? [value, 0] : percentKeys.has(key) ? [100 * value, key === 'gap' ? 2 : 1] : [value, 1];
+    expect(Math.abs(shown - expected), `${key}: ${shown} shown, ${expected} stored`).toBeLessThanOrEqual(0.5 * 10 ** -digits + 1e-9);
+  }
+}
+
+/** The figure tiles' texts, to compare a preview with what the server saved. */
+const tileTexts = (p: Page) => p.getByTestId('figures').locator('.value').allTextContents();
+
+async function openSchedules(p: Page): Promise<void> {
+  await p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedules' }).click();
+  await p.getByTestId('groups').waitFor({ timeout: UI_TIMEOUT_MS });
+  await p.getByRole('button', { name: 'This week' }).click();
+  await ui(() => p.getByLabel('Week of').inputValue()).toBe(thisMonday());
+}
+
+describe('schedules', () => {
+  const voice = () => page().locator('[data-testid="group"][data-group="voice"]');
+  let voiceId = '';
+  let draftId = '';
+
+  it(
+    'the planner generates the Voice group’s week and reads its figures, coverage and agents',
+    async () => {
+      const p = page();
+      await browser!.context.clearCookies();
+      expect(await signInThroughForm(p, url, users.planner, pacer)).toBe(200);
+      await p.waitForURL((u) => u.pathname === '/planning', { timeout: UI_TIMEOUT_MS });
+      await openSchedules(p);
+      await p.getByTestId('no-schedule').waitFor({ timeout: UI_TIMEOUT_MS });
+
+      await voice().getByRole('button', { name: 'Generate Voice' }).click();
+      // The run shows its progress, then the draft appears and opens on its own.
+      await ui(() => voice().locator('[data-testid="version"][data-status="draft"]').count(), RUN_TIMEOUT_MS).toBe(1);
+      await ui(() => p.getByTestId('schedule').getAttribute('data-status')).toBe('draft');
+
+      const overview = await query<SchedulesOverviewAnswer>(p, 'schedules.overview', { weekStart: thisMonday() });
+      voiceId = overview.groups.find((g) => g.key === 'voice')!.id;
+      draftId = overview.schedules.find((s) => s.groupId === voiceId && s.status === 'draft')!.id;
+      const view = await query<ScheduleGetAnswer>(p, 'schedules.get', { scheduleId: draftId });
+      expect(view.activities.length).toBeGreaterThan(0);
+      await expectTiles(p, view.schedule.summary.figures);
+
+      // The chart draws required and scheduled agents over the week; the Gantt has a row per scheduled agent.
+      const chart = p.getByTestId('coverage-chart');
+      expect(await chart.locator('.recharts-line-curve').count()).toBe(2);
+      expect(await chart.locator('.recharts-area-area').count()).toBe(2);
+      expect(await p.getByTestId('gantt-row').count()).toBe(view.agents.length);
+      await shot(p, 'schedules-draft');
+    },
+    RUN_TIMEOUT_MS + 60_000,
+  );
+
+  it('the planner moves a break, sees coverage and figures change before saving, saves and approves', async () => {
+    const p = page();
+    const view = await query<ScheduleGetAnswer>(p, 'schedules.get', { scheduleId: draftId });
+    // A shift whose first break has room to move.
+    const movable = new Set(view.templates.filter((t) => t.breaks.some((b) => b.latestOffsetMin > b.earliestOffsetMin)).map((t) => t.id));
+    const shift = view.activities.find((a) => a.templateId && movable.has(a.templateId))!;
+    const agent = view.agents.find((a) => a.id === shift.agentId)!;
+    await p.locator(`[data-testid="gantt-row"][data-agent="${agent.key}"]`).locator(`button[data-date="${shift.shiftDate}"]`).click();
+    const editor = p.getByTestId('day-editor');
+    await editor.waitFor({ timeout: UI_TIMEOUT_MS });
+
+    const chart = p.getByTestId('coverage-chart');
+    const before = await chart.getAttribute('data-coverage-key');
+    const firstBreak = editor.getByLabel(/^(Break|Lunch) 1 /);
+    const current = await firstBreak.inputValue();
+    const other = (await firstBreak.locator('option').evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value))).find(
+      (v) => v !== current,
+    )!;
+    await firstBreak.selectOption(other);
+    await p.getByTestId('preview-badge').waitFor({ timeout: UI_TIMEOUT_MS });
+    await ui(() => chart.getAttribute('data-coverage-key')).not.toBe(before);
+    const previewTiles = await tileTexts(p);
+    await shot(p, 'schedules-edit-preview');
+
+    await editor.getByRole('button', { name: 'Save' }).click();
+    await ui(() => p.getByTestId('schedule').getAttribute('data-revision')).toBe(String(view.schedule.revision + 1));
+    expect(await p.getByTestId('day-editor').count()).toBe(0);
+    // What the browser computed before saving is what the server saved.
+    const saved = await query<ScheduleGetAnswer>(p, 'schedules.get', { scheduleId: draftId });
+    await ui(() => tileTexts(p)).toEqual(previewTiles);
+    await expectTiles(p, saved.schedule.summary.figures);
+
+    await p.getByRole('button', { name: 'Approve and publish' }).click();
+    await ui(() => p.getByTestId('schedule').getAttribute('data-status')).toBe('published');
+    await p.getByTestId('unacknowledged').waitFor({ timeout: UI_TIMEOUT_MS });
+    expect(await text(p.getByTestId('acknowledgements'))).toMatch(/0 of \d+ agents acknowledged; due by/);
+    // Published, the week is read-only: the Gantt's days show, not edit.
+    expect(await p.getByRole('button', { name: /^Edit / }).count()).toBe(0);
+  });
+
+  it('the agent reads the week on a phone, acknowledges it and asks for time off', async () => {
+    const p = page();
+    await browser!.context.clearCookies();
+    await p.setViewportSize({ width: 390, height: 844 });
+    expect(await signInThroughForm(p, url, users.agent, pacer)).toBe(200);
+    await p.waitForURL((u) => u.pathname === '/me', { timeout: UI_TIMEOUT_MS });
+    const days = p.getByTestId('my-day');
+    await ui(() => days.count()).toBe(14);
+    expect(await text(days.first())).toMatch(/^Mon/);
+    // The countdown names the next published activity, or says there is none left (late on a Sunday).
+    const mine = await query<{ activities: { start: string }[] }>(p, 'me.schedule', {});
+    const upcoming = mine.activities.some((a) => Date.parse(a.start) > Date.now());
+    await ui(() => text(p.getByTestId('next-activity'))).toMatch(upcoming ? / in \d/ : /^Nothing more is published/);
+    const banner = p.getByTestId('acknowledge-banner');
+    await ui(() => text(banner)).toMatch(/Please acknowledge by/);
+    // Nothing wider than the phone: no sideways scrolling.
+    expect(await p.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await shot(p, 'me-week-phone');
+
+    await banner.getByRole('button', { name: 'Acknowledge' }).click();
+    await ui(() => banner.count()).toBe(0);
+    const schedule = await query<{ toAcknowledge: unknown[] }>(p, 'me.schedule', {});
+    expect(schedule.toAcknowledge).toEqual([]);
+
+    // A whole day off a week ahead: the answer on screen is the one stored.
+    const form = p.getByRole('form', { name: 'Request time off' });
+    await form.getByLabel('Date').fill(addDays(localDate(Date.now()), 8));
+    await form.getByRole('button', { name: 'Request time off' }).click();
+    const answer = p.getByTestId('time-off-answer');
+    await answer.waitFor({ timeout: UI_TIMEOUT_MS });
+    const list = await query<TimeOffListAnswer>(p, 'me.timeOff.list', undefined);
+    expect(list.requests.length).toBe(1);
+    expect(await answer.getAttribute('data-status')).toBe(list.requests[0]!.status);
+    expect(await text(answer)).toContain(list.requests[0]!.decisionNote ?? '');
+    await ui(() => p.locator(`[data-testid="time-off-request"][data-id="${list.requests[0]!.id}"]`).getAttribute('data-status')).toBe(list.requests[0]!.status);
+    expect(await p.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await shot(p, 'me-time-off-phone');
+  });
+
+  it('two agents swap a day, a planner approves it, and the versions compare', async () => {
+    const p = page();
+    await browser!.context.clearCookies();
+    await p.setViewportSize({ width: 1280, height: 720 });
+    expect(await signInThroughForm(p, url, users.planner, pacer)).toBe(200);
+    await p.waitForURL((u) => u.pathname === '/planning', { timeout: UI_TIMEOUT_MS });
+    const overview = await query<SchedulesOverviewAnswer>(p, 'schedules.overview', { weekStart: thisMonday() });
+    const publishedId = overview.schedules.find((s) => s.groupId === voiceId && s.status === 'published')!.id;
+    const view = await query<ScheduleGetAnswer>(p, 'schedules.get', { scheduleId: publishedId });
+    const idOf = (login: string) => view.agents.find((a) => a.key === demoCenter.agents[login === 'agent' ? 0 : 1]!.id)!.id;
+    const span = (agentId: string, date: string) => {
+      const mine = view.activities.filter((a) => a.agentId === agentId && a.shiftDate === date);
+      return mine.length === 0
+        ? null
+        : `${mine.map((a) => a.start).sort()[0]}–${mine
+            .map((a) => a.end)
+            .sort()
+            .at(-1)}`;
+    };
+    const [me, them] = [idOf('agent'), idOf('agent2')];
+    const dates = Array.from({ length: 7 }, (_, d) => addDays(thisMonday(), d));
+    // Trades that change the week first: a day both work at different hours, then a day each works alone; a day
+    // both work alike last. Each pair comes with the agent-days it changes.
+    const sameDay = dates.filter((d) => span(me, d) && span(them, d));
+    const onlyMine = dates.filter((d) => span(me, d) && !span(them, d));
+    const onlyTheirs = dates.filter((d) => !span(me, d) && span(them, d));
+    const candidates = [
+      ...sameDay.filter((d) => span(me, d) !== span(them, d)).map((d) => ({ myDate: d, theirDate: d, changes: 2 })),
+      ...onlyMine.flatMap((m) => onlyTheirs.map((t) => ({ myDate: m, theirDate: t, changes: 4 }))),
+      ...sameDay.filter((d) => span(me, d) === span(them, d)).map((d) => ({ myDate: d, theirDate: d, changes: 0 })),
+    ];
+    expect(candidates.length).toBeGreaterThan(0);
+
+    await browser!.context.clearCookies();
+    expect(await signInThroughForm(p, url, users.agent, pacer)).toBe(200);
+    await p.waitForURL((u) => u.pathname === '/me', { timeout: UI_TIMEOUT_MS });
+    const form = p.getByRole('form', { name: 'Ask for a swap' });
+    await ui(() => form.getByLabel('Colleague').locator('option').allTextContents()).toContain(agent2.name);
+    await form.getByLabel('Colleague').selectOption({ label: agent2.name });
+    // The first day the rules allow (a refusal names the rule it breaks).
+    let swap: (typeof candidates)[number] | undefined;
+    for (const candidate of candidates) {
+      await form.getByLabel('My day (I give)').fill(candidate.myDate);
+      await form.getByLabel('Their day (I take)').fill(candidate.theirDate);
+      await form.getByRole('button', { name: 'Ask for the swap' }).click();
+      const refused = p.locator(`[data-testid="swap-refused"][data-for="${candidate.myDate}/${candidate.theirDate}"]`);
+      await ui(async () => (await refused.count()) + (await p.locator('[data-testid="swap"][data-status="requested"]').count())).toBeGreaterThan(0);
+      if ((await p.locator('[data-testid="swap"][data-status="requested"]').count()) > 0) {
+        swap = candidate;
+        break;
+      }
+      expect(await text(refused)).toMatch(/:/);
+      await shot(p, 'swap-refused');
+    }
+    expect(swap).toBeDefined();
+    await shot(p, 'swap-requested');
+
+    await browser!.context.clearCookies();
+    expect(await signInThroughForm(p, url, agent2, pacer)).toBe(200);
+    await p.waitForURL((u) => u.pathname === '/me', { timeout: UI_TIMEOUT_MS });
+    const incoming = p.getByTestId('incoming-swap');
+    await ui(() => text(incoming)).toContain(users.agent.name);
+    await incoming.getByRole('button', { name: 'Accept' }).click();
+    await p.locator('[data-testid="swap"][data-status="accepted"]').waitFor({ timeout: UI_TIMEOUT_MS });
+    await shot(p, 'swap-accepted');
+
+    await browser!.context.clearCookies();
+    expect(await signInThroughForm(p, url, users.planner, pacer)).toBe(200);
+    await p.waitForURL((u) => u.pathname === '/planning', { timeout: UI_TIMEOUT_MS });
+    await openSchedules(p);
+    const pending = p.getByTestId('pending-swap');
+    await ui(() => text(pending)).toContain(agent2.name);
+    await pending.getByRole('button', { name: /^Approve the swap/ }).click();
+    await p.getByTestId('swaps-none').waitFor({ timeout: UI_TIMEOUT_MS });
+
+    // The swap is a new published version; the one before is superseded, and the compare view shows the trade.
+    await ui(() => voice().locator('[data-testid="version"][data-status="superseded"]').count()).toBe(1);
+    await voice().locator('[data-testid="version"][data-status="published"]').click();
+    const after = await query<SchedulesOverviewAnswer>(p, 'schedules.overview', { weekStart: thisMonday() });
+    const newId = after.schedules.find((s) => s.groupId === voiceId && s.status === 'published')!.id;
+    const diff = await query<{ changes: { agent: string; date: string }[] }>(p, 'schedules.diff', { fromId: publishedId, toId: newId });
+    const compare = p.getByTestId('compare');
+    await compare.getByTestId('compare-summary').waitFor({ timeout: UI_TIMEOUT_MS });
+    expect(await text(compare.getByTestId('compare-summary'))).toMatch(new RegExp(`^${diff.changes.length} agent-day`));
+    expect(diff.changes.length).toBe(swap!.changes);
+    if (swap!.changes > 0) {
+      expect(new Set(diff.changes.map((c) => c.date))).toEqual(new Set([swap!.myDate, swap!.theirDate]));
+      await ui(() => compare.getByTestId('compare-changes').locator('tbody tr').count()).toBe(swap!.changes);
+      expect(await text(compare.getByTestId('compare-changes'))).toContain(agent2.name);
+    }
+    await compare.scrollIntoViewIfNeeded();
+    await shot(p, 'swap-approved-compare');
   });
 });
 

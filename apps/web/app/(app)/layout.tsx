@@ -11,6 +11,7 @@ const nav: { href: string; label: string; roles: readonly Role[] }[] = [
   { href: '/reports', label: 'Reports', roles: ['admin', 'supervisor', 'planner', 'analyst'] },
   { href: '/self-service', label: 'Self-service', roles: ['admin', 'supervisor', 'planner', 'analyst'] },
   { href: '/planning', label: 'Planning', roles: ['admin', 'supervisor', 'planner'] },
+  { href: '/planning/schedules', label: 'Schedules', roles: ['admin', 'supervisor', 'planner'] },
   { href: '/quality', label: 'Quality', roles: ['admin', 'analyst'] },
   { href: '/me', label: 'My day', roles: ['agent'] },
   { href: '/ingest', label: 'Ingest status', roles: ['admin'] },
@@ -26,7 +27,8 @@ export default function AppLayout({ children }: { children: ReactNode }) {
     return <main className="muted">{me.isError && me.error.data?.httpStatus !== 401 ? me.error.message : 'Loading…'}</main>;
   }
   const role = me.data.role;
-  const section = nav.find((item) => pathname.startsWith(item.href));
+  // The most specific entry is the current one (/planning/schedules, not /planning).
+  const section = nav.filter((item) => pathname.startsWith(item.href)).sort((a, b) => b.href.length - a.href.length)[0];
   const leave = async () => {
     await signOut();
     queryClient.clear();
@@ -40,7 +42,7 @@ export default function AppLayout({ children }: { children: ReactNode }) {
           {nav
             .filter((item) => item.roles.includes(role))
             .map((item) => (
-              <Link key={item.href} href={item.href} aria-current={pathname.startsWith(item.href) ? 'page' : undefined}>
+              <Link key={item.href} href={item.href} aria-current={item === section ? 'page' : undefined}>
                 {item.label}
               </Link>
             ))}

@@ -177,8 +177,8 @@ export function shiftActivities(template: ShiftTemplate, start: number, breakSta
   return out;
 }
 
-/** Breaks in the order compileShiftTypes keeps them (by window). */
-function sortedBreaks(template: ShiftTemplate) {
+/** Breaks in the order compileShiftTypes keeps them (by window): the order break offsets are given in. */
+export function sortedBreaks(template: ShiftTemplate) {
   return [...template.breaks].sort((a, b) => a.earliestOffsetMin - b.earliestOffsetMin || a.latestOffsetMin - b.latestOffsetMin);
 }
 

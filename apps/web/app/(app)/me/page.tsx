@@ -4,13 +4,37 @@ import { useQuery } from '@tanstack/react-query';
 import { StatePill, stateLabel, stateOrder, stateColor, type AgentStateName } from '../../components/agent-state';
 import { Figure } from '../../components/figure';
 import { formatCount, formatDuration, formatPercent } from '../../lib/format';
+import { useSession } from '../../lib/session';
 import { useTRPC } from '../../lib/trpc';
+import { MySchedule } from './my-schedule';
+import { Swaps } from './swaps';
+import { TimeOff } from './time-off';
 
-/** An agent's own day: state now, what they handled, how their time was spent. */
+/** An agent's own day (state now, what they handled, how their time was spent), then their schedule, time off and swaps. */
 export default function MyDay() {
   const trpc = useTRPC();
+  const isAgent = useSession().data?.role === 'agent';
   const day = useQuery(trpc.agents.day.queryOptions({}, { refetchInterval: 10_000 }));
-  if (!day.data) return <p className="muted">{day.error ? day.error.message : 'Loading your day…'}</p>;
+  // The schedule's clock is the agent's own (their time zone, else the tenant's): time off and swaps read dates on it.
+  const schedule = useQuery(trpc.me.schedule.queryOptions({}, { enabled: isAgent }));
+  const mine = isAgent && (
+    <>
+      <MySchedule />
+      {schedule.data && (
+        <>
+          <TimeOff timezone={schedule.data.timezone} />
+          <Swaps timezone={schedule.data.timezone} />
+        </>
+      )}
+    </>
+  );
+  if (!day.data)
+    return (
+      <section>
+        <p className="muted">{day.error ? day.error.message : 'Loading your day…'}</p>
+        {mine}
+      </section>
+    );
   const d = day.data;
   const totalMs = stateOrder.reduce((sum, s) => sum + (s === 'offline' ? 0 : (d.stateMs[s] ?? 0)), 0);
   return (
@@ -46,6 +70,7 @@ export default function MyDay() {
           </ul>
         )}
       </div>
+      {mine}
     </section>
   );
 }

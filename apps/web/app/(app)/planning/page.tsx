@@ -2,6 +2,7 @@
 
 import { addLocalDays, localDateOf } from '@switchboard/calendar';
 import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
 import { useState } from 'react';
 import { useSession } from '../../lib/session';
 import { useTRPC } from '../../lib/trpc';
@@ -31,6 +32,7 @@ export default function PlanningPage() {
       <div className="page-head">
         <h1>Planning</h1>
         <span className="muted small">{data ? `Times in ${data.timezone}` : ''}</span>
+        <Link href="/planning/schedules">Schedules →</Link>
         {!canEdit && (
           <span className="pill muted" data-testid="read-only">
             Read-only: planners and admins change forecasts
