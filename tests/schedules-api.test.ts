@@ -144,6 +144,13 @@ describe('time off', () => {
     expect(afterSpared).not.toBe(publishedId);
     const wednesday = (await agent.me.schedule({ weekStart: WEEK })).activities.filter((a) => a.shiftDate === '2026-12-09');
     expect(wednesday.map((a) => a.kind)).toEqual(['time_off']);
+    // The same span, other activities: the version compare lists it, and the coverage moved with it.
+    const diff = await planner.schedules.diff({ fromId: publishedId, toId: afterSpared });
+    expect(diff.changes.map((c) => [c.agentId, c.date])).toEqual([[ids.agent, '2026-12-09']]);
+    expect(diff.intervals.filter((d) => d !== 0).every((d) => d === -1)).toBe(true);
+    expect(diff.intervals.filter((d) => d === -1)).toHaveLength(32);
+    // The agent's week changed: they are asked to acknowledge the new version.
+    expect((await agent.me.schedule({ weekStart: WEEK })).toAcknowledge.map((a) => a.scheduleId)).toEqual([afterSpared]);
     const snapshot = await getScheduledActivities(t.host.telemetry.client, { tenantId, from: at('2026-12-09', 0), to: at('2026-12-10', 0) });
     expect(snapshot.filter((a) => a.kind === 'time_off')).toHaveLength(1);
 

@@ -59,3 +59,4 @@ export {
   type Republish,
 } from './time-off.ts';
 export { seedSchedulingDefaults } from './schedule-seed.ts';
+export type { ScheduleSummary } from './schema.ts';

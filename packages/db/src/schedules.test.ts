@@ -178,6 +178,8 @@ describeEngines('schedules', (ctx) => {
       activities: [...shiftOf(alex!.id, '2026-12-07', 8), ...shiftOf(blair!.id, '2026-12-07', 12)],
     });
     await publishSchedule(ctx.db, tenantId, null, draft.id, new Date(), new Date());
+    const seen = new Date('2026-12-03T09:00:00Z');
+    for (const agent of [alex!, blair!]) await acknowledgeSchedule(ctx.db, tenantId, draft.id, agent.id, seen);
     const swap = await createSwap(ctx.db, tenantId, null, {
       weekStart: '2026-12-07',
       requesterId: alex!.id,
@@ -185,17 +187,32 @@ describeEngines('schedules', (ctx) => {
       colleagueId: blair!.id,
       colleagueDate: '2026-12-07',
     });
-    expect(await applySwap(ctx.db, tenantId, null, { swapId: swap.id, scheduleId: draft.id, activities: [], at: new Date() })).toBeNull();
+    expect(await applySwap(ctx.db, tenantId, null, { swapId: swap.id, scheduleId: draft.id, activities: [], summary, at: new Date() })).toBeNull();
     expect(await updateSwap(ctx.db, tenantId, null, { id: swap.id, from: ['requested'], to: 'accepted' })).toMatchObject({ status: 'accepted' });
-    const swapped = [...shiftOf(blair!.id, '2026-12-07', 8), ...shiftOf(alex!.id, '2026-12-07', 12)];
-    const next = await applySwap(ctx.db, tenantId, null, { swapId: swap.id, scheduleId: draft.id, activities: swapped, at: new Date() });
+    // The week as the planner carries it out: Alex's day as it was, Blair's moved to 13:00.
+    const swapped = [...shiftOf(alex!.id, '2026-12-07', 8), ...shiftOf(blair!.id, '2026-12-07', 13)];
+    const next = await applySwap(ctx.db, tenantId, null, {
+      swapId: swap.id,
+      scheduleId: draft.id,
+      activities: swapped,
+      summary: { ...summary, notes: ['swapped'] },
+      at: new Date(),
+    });
+    // Only the agent whose week did not change keeps their acknowledgement; the new version has the new summary.
+    expect(await listAcknowledgements(ctx.db, tenantId, next!)).toEqual(
+      expect.arrayContaining([
+        { agentId: alex!.id, at: seen },
+        { agentId: blair!.id, at: null },
+      ]),
+    );
+    expect((await getSchedule(ctx.db, tenantId, next!))!.schedule.summary.notes).toEqual(['swapped']);
     expect((await getSchedule(ctx.db, tenantId, next!))!.schedule.status).toBe('published');
     expect((await getSchedule(ctx.db, tenantId, draft.id))!.schedule.status).toBe('superseded');
     const live = await listPublishedActivities(ctx.db, tenantId, {
       from: new Date('2026-12-07T00:00:00Z'),
       to: new Date('2026-12-08T00:00:00Z'),
-      agentIds: [alex!.id],
+      agentIds: [blair!.id],
     });
-    expect(live[0]!.startsAt.toISOString()).toBe('2026-12-07T12:00:00.000Z');
+    expect(live[0]!.startsAt.toISOString()).toBe('2026-12-07T13:00:00.000Z');
   });
 });

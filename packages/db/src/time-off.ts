@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Db } from './client.ts';
 import { audit } from './audit.ts';
-import { schedules, shiftSwaps, timeOffAllowances, timeOffRequests } from './schema.ts';
+import { scheduleAcknowledgements, scheduleActivities, schedules, shiftSwaps, timeOffAllowances, timeOffRequests, type ScheduleSummary } from './schema.ts';
 import { insertActivities, ScheduleConflictError, type ActivityInput } from './schedules.ts';
 import { withTenant, type Tx } from './tenancy.ts';
 
@@ -193,11 +193,21 @@ export function updateSwap(
   });
 }
 
-/** A published week changed by an approved swap or time off: the new activities of the whole week, and when. */
+/** A published week changed by an approved swap or time off: the new activities of the whole week, its coverage, and when. */
 export interface Republish {
   scheduleId: string;
   activities: readonly ActivityInput[];
+  summary: ScheduleSummary;
   at: Date;
+}
+
+/** An agent's activities as one comparable string. */
+function signatureOf(activities: readonly Pick<ActivityInput, 'agentId' | 'kind' | 'startsAt' | 'endsAt'>[], agentId: string): string {
+  return activities
+    .filter((a) => a.agentId === agentId)
+    .map((a) => `${a.kind}@${a.startsAt.getTime()}-${a.endsAt.getTime()}`)
+    .sort()
+    .join(',');
 }
 
 /**
@@ -218,12 +228,23 @@ async function republish(tx: Tx, tenantId: string, userId: string | null, change
       groupId: old.groupId,
       weekStart: old.weekStart,
       timezone: old.timezone,
-      summary: old.summary,
+      summary: change.summary,
       staffingVersionId: old.staffingVersionId,
       acknowledgeBy: old.acknowledgeBy,
     })
     .returning({ id: schedules.id });
   await insertActivities(tx, tenantId, next!.id, change.activities);
+  // Agents whose week did not change keep their acknowledgement: a swap between two agents asks only them again.
+  const before = await tx
+    .select()
+    .from(scheduleActivities)
+    .where(and(eq(scheduleActivities.tenantId, tenantId), eq(scheduleActivities.scheduleId, old.id)));
+  const acknowledged = await tx
+    .select()
+    .from(scheduleAcknowledgements)
+    .where(and(eq(scheduleAcknowledgements.tenantId, tenantId), eq(scheduleAcknowledgements.scheduleId, old.id)));
+  const kept = acknowledged.filter((a) => signatureOf(before, a.agentId) === signatureOf(change.activities, a.agentId));
+  if (kept.length > 0) await tx.insert(scheduleAcknowledgements).values(kept.map((a) => ({ ...a, scheduleId: next!.id })));
   await tx
     .update(schedules)
     .set({ status: 'published', publishedAt: change.at, decidedBy: userId })

@@ -20,6 +20,7 @@ import {
   type Republish,
   type ScheduleActivityRow,
   type ScheduleRow,
+  type ScheduleSummary,
   type SwapRow,
   type TimeOffRow,
 } from '@switchboard/db';
@@ -63,6 +64,17 @@ const toTimeline = (schedule: Pick<ScheduleRow, 'weekStart' | 'timezone'>) => {
     end: (a.endsAt.getTime() - origin.getTime()) / minuteMs,
   });
 };
+
+/** A republished week's summary: its coverage and figures recomputed from the new activities. */
+function republishedSummary(schedule: ScheduleRow, activities: readonly ActivityInput[]): ScheduleSummary {
+  const timeline = toTimeline(schedule);
+  const { summary } = schedule;
+  const { scheduled, figures } = summariseActivities(
+    { required: summary.required, lpBound: summary.figures.lpBound ?? 0, penalty: summary.figures.penalty ?? 0 },
+    activities.map(timeline),
+  );
+  return { ...summary, scheduled, figures: { ...summary.figures, ...figures, shifts: new Set(activities.map((a) => `${a.agentId}/${a.shiftDate}`)).size } };
+}
 
 const isoActivity = (a: ScheduleActivityRow) => ({
   id: a.id,
@@ -216,11 +228,16 @@ export async function scheduleDiff(services: ApiServices, access: Access, fromId
   if (from.schedule.groupId !== to.schedule.groupId || from.schedule.weekStart !== to.schedule.weekStart)
     throw refused('the two versions are of different weeks or groups');
   const shiftsOf = (view: typeof from) => {
-    const out = new Map<string, { start: string; end: string }>();
-    for (const a of view.activities) {
+    // The span of each agent's day, and every activity in it: a moved break or time off is a change too.
+    const out = new Map<string, { start: string; end: string; activities: string }>();
+    for (const a of [...view.activities].sort((x, y) => x.start.localeCompare(y.start))) {
       const key = `${a.agentId}/${a.shiftDate}`;
       const cur = out.get(key);
-      out.set(key, { start: cur && cur.start < a.start ? cur.start : a.start, end: cur && cur.end > a.end ? cur.end : a.end });
+      out.set(key, {
+        start: cur && cur.start < a.start ? cur.start : a.start,
+        end: cur && cur.end > a.end ? cur.end : a.end,
+        activities: `${cur ? `${cur.activities},` : ''}${a.kind}@${a.start}-${a.end}`,
+      });
     }
     return out;
   };
@@ -231,8 +248,9 @@ export async function scheduleDiff(services: ApiServices, access: Access, fromId
     const [agentId, date] = key.split('/') as [string, string];
     const b = before.get(key);
     const a = after.get(key);
-    if (b && a && b.start === a.start && b.end === a.end) return [];
-    return [{ agentId, agent: names.get(agentId) ?? agentId, date, before: b ?? null, after: a ?? null }];
+    if (b && a && b.activities === a.activities) return [];
+    const span = (s: typeof b) => (s ? { start: s.start, end: s.end } : null);
+    return [{ agentId, agent: names.get(agentId) ?? agentId, date, before: span(b), after: span(a) }];
   });
   const intervals = to.schedule.summary.scheduled.map((s, t) => s - (from.schedule.summary.scheduled[t] ?? 0));
   return { changes, intervals, dayStarts: to.schedule.summary.dayStarts };
@@ -334,7 +352,7 @@ export async function requestTimeOff(
     });
     return { request, shortIntervals: short };
   }
-  const change: Republish = { scheduleId, activities: next.map(toInput), at: services.now() };
+  const change: Republish = { scheduleId, activities: next, summary: republishedSummary(stored.schedule, next), at: services.now() };
   const request = await createTimeOff(
     services.db,
     access.tenantId,
@@ -361,11 +379,8 @@ export async function decideTimeOffRequest(
     const scheduleId = published[0]?.scheduleId;
     if (scheduleId) {
       const stored = (await getSchedule(services.db, access.tenantId, scheduleId))!;
-      change = {
-        scheduleId,
-        activities: cutOut(stored.activities, request.agentId, request.startsAt, request.endsAt).activities.map(toInput),
-        at: services.now(),
-      };
+      const { activities } = cutOut(stored.activities, request.agentId, request.startsAt, request.endsAt);
+      change = { scheduleId, activities, summary: republishedSummary(stored.schedule, activities), at: services.now() };
     }
   }
   const decided = await decideTimeOff(
@@ -425,7 +440,7 @@ async function checkSwap(
   services: ApiServices,
   access: Access,
   swap: Pick<SwapRow, 'requesterId' | 'requesterDate' | 'colleagueId' | 'colleagueDate'>,
-): Promise<{ ok: true; scheduleId: string; activities: ActivityInput[] } | { ok: false; reason: string }> {
+): Promise<{ ok: true; scheduleId: string; activities: ActivityInput[]; summary: ScheduleSummary } | { ok: false; reason: string }> {
   const day = (date: string) => localDays(date, 1, access.directory.timezone);
   const mine = await listPublishedActivities(services.db, access.tenantId, { ...day(swap.requesterDate), agentIds: [swap.requesterId] });
   const theirs = await listPublishedActivities(services.db, access.tenantId, { ...day(swap.colleagueDate), agentIds: [swap.colleagueId] });
@@ -446,7 +461,7 @@ async function checkSwap(
     swap.requesterId,
     swap.colleagueId,
   ]);
-  return problem ? { ok: false, reason: problem } : { ok: true, scheduleId, activities: traded };
+  return problem ? { ok: false, reason: problem } : { ok: true, scheduleId, activities: traded, summary: republishedSummary(stored.schedule, traded) };
 }
 
 /**
@@ -572,6 +587,7 @@ export async function approveSwap(services: ApiServices, access: Access, userId:
     swapId: swap.id,
     scheduleId: check.scheduleId,
     activities: check.activities,
+    summary: check.summary,
     at: services.now(),
   });
   if (!version) throw conflict('the swap is no longer waiting for approval');
