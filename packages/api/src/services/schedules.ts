@@ -152,10 +152,14 @@ export async function editShiftDay(services: ApiServices, access: Access, userId
   if (!stored) throw notFound('schedule');
   const { schedule } = stored;
   if (schedule.status !== 'draft') throw conflict(`the schedule is ${schedule.status}: only drafts can be edited`);
+  // The coverage below is computed from this read: it must be the revision the planner edited.
+  if (schedule.revision !== edit.expectedRevision)
+    throw conflict(`the draft changed since you opened it (revision ${schedule.revision}, yours ${edit.expectedRevision}): reload it and edit again`);
+  if (!access.directory.agents.some((a) => a.id === edit.agentId)) throw notFound('agent');
   const date = edit.shiftDate;
   const days = weekTimeline(schedule.weekStart, schedule.timezone);
-  const d = Array.from({ length: 7 }, (_, i) => addLocalDays(schedule.weekStart, i)).indexOf(date);
-  if (d < 0) throw refused(`${date} is not in the week of ${schedule.weekStart}`);
+  if (!Array.from({ length: 7 }, (_, i) => addLocalDays(schedule.weekStart, i)).includes(date))
+    throw refused(`${date} is not in the week of ${schedule.weekStart}`);
   let activities: Omit<ActivityInput, 'agentId' | 'shiftDate'>[] = [];
   if (edit.shift) {
     const templates = await listShiftTemplates(services.db, access.tenantId);
@@ -165,7 +169,7 @@ export async function editShiftDay(services: ApiServices, access: Access, userId
     const problems = checkShiftPlacement(template, weekdayOf(date) as Weekday, edit.shift.startMin, edit.shift.breakOffsetsMin);
     if (problems.length > 0) throw refused(problems.join('; '));
     const startsAt = fromLocalSlot(date, edit.shift.startMin / 15, schedule.timezone);
-    if (!startsAt) throw refused(`${date} has no ${edit.shift.startMin / 60}:00 on the local clock (a clock change skips it)`);
+    if (!startsAt) throw refused(`a clock change skips minute ${edit.shift.startMin} of ${date}: pick another start`);
     const start = (startsAt.getTime() - days.origin.getTime()) / minuteMs;
     const planned = shiftActivities(
       template,
@@ -213,7 +217,7 @@ async function restProblem(
   const contract = contracts.find((c) => c.id === rules.find((r) => r.agentId === agentId)?.contractId);
   if (!contract) return null;
   const at = (d: Date) => (d.getTime() - origin.getTime()) / minuteMs;
-  const mine = activities.filter((a) => a.agentId === agentId && a.shiftDate !== date);
+  const mine = activities.filter((a) => a.agentId === agentId && a.shiftDate !== date && a.kind !== 'time_off');
   const before = mine.filter((a) => a.shiftDate < date).reduce((max, a) => Math.max(max, at(a.endsAt)), -Infinity);
   const after = mine.filter((a) => a.shiftDate > date).reduce((min, a) => Math.min(min, at(a.startsAt)), Infinity);
   const hours = (m: number) => `${(m / 60).toFixed(1)} h`;
