@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Db } from './client.ts';
 import { audit } from './audit.ts';
 import { scheduleAcknowledgements, scheduleActivities, schedules, shiftSwaps, timeOffAllowances, timeOffRequests, type ScheduleSummary } from './schema.ts';
@@ -111,7 +111,7 @@ export function getTimeOffBalance(
           and(
             eq(timeOffRequests.tenantId, tenantId),
             eq(timeOffRequests.agentId, agentId),
-            gt(timeOffRequests.startsAt, yearRange.from),
+            gte(timeOffRequests.startsAt, yearRange.from),
             lt(timeOffRequests.startsAt, yearRange.to),
             inArray(timeOffRequests.status, ['approved', 'pending']),
           ),

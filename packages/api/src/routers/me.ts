@@ -1,5 +1,5 @@
 import { acknowledgeSchedule, decideTimeOff, getTimeOffBalance, listSwaps, listTimeOff, updateSwap } from '@switchboard/db';
-import { addLocalDays, localDateOf, localDays, localWeekStart } from '@switchboard/calendar';
+import { addLocalDays, daysBetween, localDateOf, localDays, localWeekStart } from '@switchboard/calendar';
 import { z } from 'zod';
 import { answerSwap, getMySchedule, requestSwap, requestTimeOff, toICalendar, whoAmI } from '../services/schedules.ts';
 import { authorized, notFound, router } from '../trpc.ts';
@@ -38,7 +38,13 @@ export const meRouter = router({
       const year = Number(today.slice(0, 4));
       const [requests, balance] = await Promise.all([
         listTimeOff(ctx.services.db, ctx.access.tenantId, { ...localDays(addLocalDays(today, -60), 430, ctx.me.timezone), agentIds: [ctx.me.agentId] }),
-        getTimeOffBalance(ctx.services.db, ctx.access.tenantId, ctx.me.agentId, year, localDays(`${year}-01-01`, 365, ctx.me.timezone)),
+        getTimeOffBalance(
+          ctx.services.db,
+          ctx.access.tenantId,
+          ctx.me.agentId,
+          year,
+          localDays(`${year}-01-01`, daysBetween(`${year}-01-01`, `${year + 1}-01-01`), ctx.me.timezone),
+        ),
       ]);
       return { requests, balance: { year, ...balance } };
     }),
