@@ -162,9 +162,9 @@ async function actAs(role: Role): Promise<void> {
 }
 
 const personas: { role: Role; home: string; nav: string[] }[] = [
-  { role: 'supervisor', home: '/wallboard', nav: ['Wallboard', 'Reports', 'Self-service', 'Planning'] },
-  { role: 'admin', home: '/wallboard', nav: ['Wallboard', 'Reports', 'Self-service', 'Planning', 'Quality', 'Ingest status'] },
-  { role: 'planner', home: '/planning', nav: ['Reports', 'Self-service', 'Planning'] },
+  { role: 'supervisor', home: '/wallboard', nav: ['Wallboard', 'Reports', 'Self-service', 'Planning', 'Schedules'] },
+  { role: 'admin', home: '/wallboard', nav: ['Wallboard', 'Reports', 'Self-service', 'Planning', 'Schedules', 'Quality', 'Ingest status'] },
+  { role: 'planner', home: '/planning', nav: ['Reports', 'Self-service', 'Planning', 'Schedules'] },
   { role: 'analyst', home: '/quality', nav: ['Reports', 'Self-service', 'Quality'] },
   { role: 'agent', home: '/me', nav: ['My day'] },
 ];

@@ -94,7 +94,13 @@ async function shot(p: Page, name: string): Promise<void> {
 }
 
 async function ingest(events: readonly TelemetryEvent[], apiKey: string): Promise<void> {
-  await postAll(url, apiKey, events);
+  try {
+    await postAll(url, apiKey, events);
+  } catch (error) {
+    // A refused connection says little by itself: the host's state and its last output say why.
+    const state = host?.child.exitCode ?? host?.child.signalCode ?? 'still running';
+    throw new Error(`ingest failed, host ${state}: ${(error as Error).message}\n${host?.output().slice(-4000) ?? ''}`, { cause: error });
+  }
 }
 
 beforeAll(async () => {
