@@ -7,7 +7,7 @@ export interface ExportColumn<T> {
   value: (row: T) => number | string | null;
 }
 
-function download(blob: Blob, filename: string): void {
+export function download(blob: Blob, filename: string): void {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;

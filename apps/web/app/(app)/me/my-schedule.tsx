@@ -6,6 +6,7 @@ import type { inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '@switchboard/api';
 import { useEffect, useState } from 'react';
 import { describeError } from '../../lib/errors';
+import { download } from '../../lib/export';
 import { useTRPC } from '../../lib/trpc';
 import { kindColor, kindLabel } from '../planning/schedules/activity-kinds';
 import { formatClock, formatDay } from '../planning/schedules/prepare';
@@ -36,17 +37,6 @@ function describeNext(activities: readonly MyActivity[], now: number, timezone: 
   return { now: nowText, next: `${label} in ${formatWait(Date.parse(next.start) - now)} (${formatClock(next.start, timezone)})` };
 }
 
-function download(text: string, filename: string, type: string) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
 /** The agent's published schedule, this week and next, day by day on their own clock. */
 export function MySchedule() {
   const trpc = useTRPC();
@@ -62,7 +52,7 @@ export function MySchedule() {
   );
   const exportIcs = useMutation({
     mutationFn: () => queryClient.fetchQuery(trpc.me.ical.queryOptions(undefined, { staleTime: 0 })),
-    onSuccess: (ics) => download(ics, 'switchboard-schedule.ics', 'text/calendar;charset=utf-8'),
+    onSuccess: (ics) => download(new Blob([ics], { type: 'text/calendar;charset=utf-8' }), 'switchboard-schedule.ics'),
   });
 
   if (!schedule.data) return <p className="panel muted">{schedule.error ? schedule.error.message : 'Loading your schedule…'}</p>;
