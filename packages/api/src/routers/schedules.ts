@@ -1,5 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import {
+  getSchedule,
   getScheduleSettings,
   listAgentWorkRules,
   listPlanningGroups,
@@ -168,7 +169,7 @@ export const schedulesRouter = router({
       ]),
     )
     .mutation(async ({ ctx, input }) => {
-      const schedule = (await listSchedules(ctx.services.db, ctx.access.tenantId)).find((s) => s.id === input.scheduleId);
+      const schedule = (await getSchedule(ctx.services.db, ctx.access.tenantId, input.scheduleId, []))?.schedule;
       if (!schedule) throw notFound('schedule');
       if (schedule.status !== 'draft') throw new TRPCError({ code: 'CONFLICT', message: `the schedule is ${schedule.status} already` });
       const engine = requireEngine(ctx.services);

@@ -65,8 +65,8 @@ const toTimeline = (schedule: Pick<ScheduleRow, 'weekStart' | 'timezone'>) => {
   });
 };
 
-/** A republished week's summary: its coverage and figures recomputed from the new activities. */
-function republishedSummary(schedule: ScheduleRow, activities: readonly ActivityInput[]): ScheduleSummary {
+/** A week's summary after a change (an edit, a republish): its coverage and figures recomputed from all its activities. */
+function summaryAfter(schedule: ScheduleRow, activities: readonly ActivityInput[]): ScheduleSummary {
   const timeline = toTimeline(schedule);
   const { summary } = schedule;
   const { scheduled, figures } = summariseActivities(
@@ -185,14 +185,8 @@ export async function editShiftDay(services: ApiServices, access: Access, userId
       templateId: row.id,
     }));
   }
-  const others = stored.activities.filter((a) => !(a.agentId === edit.agentId && a.shiftDate === date));
-  const timeline = toTimeline(schedule);
-  const { scheduled, figures } = summariseActivities(
-    { required: schedule.summary.required, lpBound: schedule.summary.figures.lpBound ?? 0, penalty: schedule.summary.figures.penalty ?? 0 },
-    [...others.map(timeline), ...activities.map((a) => timeline({ kind: a.kind, startsAt: a.startsAt, endsAt: a.endsAt }))],
-  );
-  const shifts = new Set([...others.map((a) => `${a.agentId}/${a.shiftDate}`), ...(activities.length > 0 ? [`${edit.agentId}/${date}`] : [])]).size;
-  const summary = { ...schedule.summary, scheduled, figures: { ...schedule.summary.figures, ...figures, shifts } };
+  const others = stored.activities.filter((a) => !(a.agentId === edit.agentId && a.shiftDate === date)).map(toInput);
+  const summary = summaryAfter(schedule, [...others, ...activities.map((a) => ({ ...a, agentId: edit.agentId, shiftDate: date }))]);
   try {
     const revision = await editDraftDay(services.db, access.tenantId, userId, { ...edit, activities, summary });
     return { revision, figures: summary.figures };
@@ -356,7 +350,7 @@ export async function requestTimeOff(
     });
     return { request, shortIntervals: short };
   }
-  const change: Republish = { scheduleId, activities: next, summary: republishedSummary(stored.schedule, next), at: services.now() };
+  const change: Republish = { scheduleId, activities: next, summary: summaryAfter(stored.schedule, next), at: services.now() };
   const request = await createTimeOff(
     services.db,
     access.tenantId,
@@ -384,7 +378,7 @@ export async function decideTimeOffRequest(
     if (scheduleId) {
       const stored = (await getSchedule(services.db, access.tenantId, scheduleId))!;
       const { activities } = cutOut(stored.activities, request.agentId, request.startsAt, request.endsAt);
-      change = { scheduleId, activities, summary: republishedSummary(stored.schedule, activities), at: services.now() };
+      change = { scheduleId, activities, summary: summaryAfter(stored.schedule, activities), at: services.now() };
     }
   }
   const decided = await decideTimeOff(
@@ -465,7 +459,7 @@ async function checkSwap(
     swap.requesterId,
     swap.colleagueId,
   ]);
-  return problem ? { ok: false, reason: problem } : { ok: true, scheduleId, activities: traded, summary: republishedSummary(stored.schedule, traded) };
+  return problem ? { ok: false, reason: problem } : { ok: true, scheduleId, activities: traded, summary: summaryAfter(stored.schedule, traded) };
 }
 
 /**
