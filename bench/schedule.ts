@@ -4,13 +4,12 @@
  * The requirement has the demo centre's shape: its queues' daily volumes and day-of-week factors, the bank series'
  * intraday profile per weekday (tests/data), Erlang C per queue at 80/20 (chat at 2 contacts an agent, email as
  * workload), summed per planning group and scaled so the paid hours land mid-way in what the agents' contracts allow.
- * Shifts of 8 and 10 hours with breaks (lunches unpaid) start on the quarter hour between 07:00 and 21:00, at most as
- * many a day as the group's agents there. Agents: each skilled for their team's group and a quarter for a second;
+ * Shifts of 8 and 10 hours with breaks (lunches unpaid) start on the quarter hour between 07:00 and 21:00. Agents: each skilled for their team's group and a quarter for a second;
  * contracts 36–40 h (70%) or 32–36 h, 11 h rest, 2 days off, at most 5 days in a row counting the week before,
  * start-band and day-off preferences, a tenth with weekends off, one in twenty with a paid day off.
  *
  * Prints one JSON object as its last line: cost (paid hours of the named schedule), lp_bound (the LP bound of the
- * shift coverage problem), gap_to_lp (on the same objective: paid hours plus the penalty per agent short),
+ * shift coverage problem of every group together, within the days and hours the agents can work), gap_to_lp (on the same objective: paid hours plus the penalty per agent short),
  * rule_violations (checked from scratch), shortfall_agent_intervals, efficiency (required / paid hours), solve_s and
  * where it went, fairness_spread (max − min across agents of the share of their shifts that are unpopular: ending
  * after 19:00 or on a weekend day), preference satisfaction, and what the coverage stage alone reached.

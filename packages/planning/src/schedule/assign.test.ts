@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Highs } from 'highs';
 import { assignAgents, checkAssignment, ContractRuleError, type AgentContract, type AssignmentProblem, type ShiftToStaff } from './assign.ts';
+import { createSeededRandom } from '../random.ts';
 import { loadSolver } from './solver.ts';
 
 let highs: Highs;
@@ -14,6 +15,16 @@ const day = 1440;
 function shift(group: string, d: number, startHour: number, hours: 8 | 10): ShiftToStaff {
   const start = d * day + startHour * 60;
   return { group, day: d, type: `${hours}h`, start, end: start + hours * 60, paidHours: hours - 0.5, unpopular: startHour + hours > 19 };
+}
+
+/** Whether working `days` keeps within `most` days in a row, counting `before` days worked up to the week's start. */
+function runsWithin(days: number[], before: number, most: number): boolean {
+  let run = before;
+  for (let d = 0; d < 7; d++) {
+    run = days.includes(d) ? run + 1 : 0;
+    if (run > most) return false;
+  }
+  return true;
 }
 
 const contract = (id: string, groups: string[], extra: Partial<AgentContract> = {}): AgentContract => ({
@@ -62,6 +73,40 @@ describe('named assignment', () => {
     const offOnWednesday = result.agentOf.some((a, i) => a === 7 && problem.shifts[i]!.day === 2);
     expect(offOnWednesday).toBe(false);
     expect(result.preferenceMet[6]).toBeGreaterThan(0.5);
+  });
+
+  it('staffs a week that takes every day its agents can give, whatever their mix of 8- and 10-hour shifts', () => {
+    // Shifts made from a schedule that exists: each agent's week drawn at random within their rules (five 8-hour
+    // shifts or four 10-hour ones full time, two of each part time; at most 5 days in a row counting up to 3 days
+    // worked into last weekend), and the shifts it holds given without names. Nothing is left over, so a greedy
+    // choice of days or of types strands shifts; what is asked for is exactly what the agents can give.
+    for (const seed of [1, 2, 3, 4, 5, 6, 7, 11]) {
+      const random = createSeededRandom(seed);
+      const shifts: ShiftToStaff[] = [];
+      const agents = Array.from({ length: 60 }, (_, i) => {
+        const groups = i % 5 === 0 ? ['voice', 'chat'] : [i % 2 === 0 ? 'voice' : 'chat'];
+        const kind = i % 3;
+        const types: (8 | 10)[] = kind === 0 ? [8, 8, 8, 8, 8] : kind === 1 ? [10, 10, 10, 10] : [8, 8, 10, 10];
+        const before = Math.floor(random() * 4);
+        let days: number[];
+        do {
+          days = [0, 1, 2, 3, 4, 5, 6].sort(() => random() - 0.5).slice(0, types.length);
+        } while (!runsWithin(days, before, 5));
+        days.forEach((d, n) => shifts.push(shift(groups[Math.floor(random() * groups.length)]!, d, 8, types[(n + i) % types.length]!)));
+        return contract(`a${i}`, groups, {
+          ...(kind === 2 ? { minHours: 32, maxHours: 36 } : {}),
+          previous: { lastEnd: before > 0 ? -8 * 60 : -40 * 60, consecutiveDays: before },
+        });
+      });
+      const problem: AssignmentProblem = { days: 7, dayStarts: [0, 1, 2, 3, 4, 5, 6].map((d) => d * day), weekendDays: [5, 6], shifts, agents };
+      const result = assignAgents(highs, problem);
+      expect({ seed, violations: result.violations, open: result.agentOf.filter((a) => a === null).length, extra: result.extra.length }).toEqual({
+        seed,
+        violations: [],
+        open: 0,
+        extra: 0,
+      });
+    }
   });
 
   it('finds every kind of broken rule when it checks an assignment from scratch', () => {

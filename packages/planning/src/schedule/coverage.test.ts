@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Highs } from 'highs';
-import { countScheduled, solveCoverage, splitComponents, type CoverageProblem, type CoverageResult, type Placement } from './coverage.ts';
+import { countScheduled, solveCoverage, solveJointRelaxation, splitComponents, type CoverageProblem, type CoverageResult, type Placement } from './coverage.ts';
 import { compileShiftTypes, type ShiftSet } from './shifts.ts';
 import { loadSolver } from './solver.ts';
 
@@ -166,6 +166,30 @@ describe('shift coverage', () => {
     expect(capped.shifts).toHaveLength(4);
     expect(capped.shortfall).toBe(32);
     expect(capped.lpBound).toBeCloseTo(capped.objective, 6);
+  });
+
+  it('spreads agents shared by two groups where they are needed, within what they can work together', () => {
+    // Two groups needing 3 agents per quarter hour over 8 hours: six 8-hour shifts. Five agents can work: two are
+    // skilled for group 1 (and group 0), three for group 0 only.
+    const shifts = compileShiftTypes({ shifts: [{ name: '8h', length_min: 480, start_step_min: 60, breaks: [] }] }, 15);
+    const required = Array.from({ length: 32 }, () => 3);
+    const placements = everyStart(32, shifts);
+    const problems = [0, 1].map(() => ({ required, shifts, placements }));
+    const penalty = 2 * shifts[0]!.cost;
+    const free = solveJointRelaxation(highs, problems, []);
+    expect(free.bound).toBeCloseTo(6 * 8, 6);
+    const limited = solveJointRelaxation(highs, problems, [
+      { problems: [1], from: 0, to: 32, maxShifts: 2 },
+      { problems: [0, 1], from: 0, to: 32, maxShifts: 5 },
+    ]);
+    // Group 0 gets its three, group 1 the two it can have and is one agent short all day.
+    expect(limited.bound).toBeCloseTo(5 * 8 + 32 * penalty, 6);
+    const total = (starts: number[]) => starts.reduce((a, b) => a + b, 0);
+    expect(total(limited.starts[0]!)).toBeCloseTo(3, 6);
+    expect(total(limited.starts[1]!)).toBeCloseTo(2, 6);
+    // Paid hours limit the same way: 36 hours are four and a half shifts.
+    const hours = solveJointRelaxation(highs, problems, [{ problems: [0, 1], from: 0, to: 32, maxPaidHours: 36 }]);
+    expect(total(hours.starts[0]!) + total(hours.starts[1]!)).toBeCloseTo(4.5, 6);
   });
 
   it('solves days apart and a night queue whose shifts cross midnight as one piece', () => {

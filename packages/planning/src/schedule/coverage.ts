@@ -127,9 +127,9 @@ function buildComponent(
   component: { from: number; to: number; placements: Placement[] },
   penalty: number,
   breakModel: CoverageOptions['breakModel'],
+  builder = new ModelBuilder(),
 ): ComponentModel {
   const { from, to, placements } = component;
-  const builder = new ModelBuilder();
   const coverage = new Map<number, Map<number, number>>();
   for (let t = from; t < to; t++) if ((problem.required[t] ?? 0) > 0) coverage.set(t, new Map());
   const cover = (t: number, column: number, value: number) => {
@@ -342,6 +342,80 @@ function toStart(problem: CoverageProblem, model: ComponentModel, units: Schedul
   return { indices: [...values.keys()], values: [...values.values()] };
 }
 
+/** Requirement in intervals no placement reaches: shortfall in every schedule, in objectives and bounds alike. */
+function unreachable(problem: CoverageProblem, components: readonly { from: number; to: number }[]): number {
+  let covered = 0;
+  for (const component of components) for (let t = component.from; t < component.to; t++) covered += problem.required[t] ?? 0;
+  return problem.required.reduce((sum, r) => sum + r, 0) - covered;
+}
+
+const penaltyOf = (problem: CoverageProblem) => problem.shortfallPenalty ?? 2 * Math.max(1, ...problem.shifts.map((s) => s.cost));
+
+/**
+ * What agents can work of several problems' shifts starting in intervals [from, to) (agents skilled for more than
+ * one planning group): at most `maxShifts` of them (their days there) and `maxPaidHours` paid hours (their contracts).
+ */
+export interface JointLimit {
+  problems: readonly number[];
+  from: number;
+  to: number;
+  maxShifts?: number;
+  maxPaidHours?: number;
+}
+
+/**
+ * The LP relaxation of several coverage problems solved as one, under their own limits and limits over several of
+ * them: its optimum, a bound on every set of schedules within the limits, and per problem the shifts it starts on
+ * each interval (fractions). It says how agents shared between groups are best spread before each group's MIP.
+ */
+export function solveJointRelaxation(highs: Highs, problems: readonly CoverageProblem[], joint: readonly JointLimit[]): { bound: number; starts: number[][] } {
+  const builder = new ModelBuilder();
+  const models = problems.map((problem) => {
+    const components = splitComponents(problem);
+    return {
+      models: components.map((component) => buildComponent(problem, component, penaltyOf(problem), 'auto', builder)),
+      unreachable: penaltyOf(problem) * unreachable(problem, components),
+    };
+  });
+  for (const limit of joint) {
+    const shifts = new Map<number, number>();
+    const hours = new Map<number, number>();
+    for (const p of limit.problems)
+      for (const { placementColumns } of models[p]!.models)
+        for (const { placement, columns } of placementColumns)
+          if (placement.start >= limit.from && placement.start < limit.to)
+            for (const { column } of columns) {
+              shifts.set(column, 1);
+              hours.set(column, problems[p]!.shifts[placement.shift]!.paidHours);
+            }
+    if (shifts.size === 0) continue;
+    if (limit.maxShifts !== undefined) builder.addRow(shifts, -Infinity, limit.maxShifts);
+    if (limit.maxPaidHours !== undefined) builder.addRow(hours, -Infinity, limit.maxPaidHours);
+  }
+  const { objective, values } = solveRelaxation(highs, builder);
+  return {
+    bound: objective + models.reduce((sum, m) => sum + m.unreachable, 0),
+    starts: problems.map((problem, p) => {
+      const starts = new Array<number>(problem.required.length).fill(0);
+      for (const { placementColumns } of models[p]!.models)
+        for (const { placement, columns } of placementColumns) for (const { column } of columns) starts[placement.start]! += Math.max(0, values[column]!);
+      return starts;
+    }),
+  };
+}
+
+function solveRelaxation(highs: Highs, builder: ModelBuilder): { objective: number; values: Float64Array } {
+  // The relaxation is the same model without integrality (HiGHS ignores solver: 'simplex' for a MIP).
+  return highs.withModel({ ...builder.build(highs.infinity), integrality: undefined }, (m) => {
+    // Not time-limited: the bound is only a bound once the LP is solved (seconds, on a week of 24/7 shifts).
+    m.options.set({ output_flag: false });
+    m.run();
+    const status = m.getModelStatus();
+    if (status !== highs.constants.modelStatus.optimal) throw new Error(`the coverage LP ended with HiGHS model status ${status}, not optimal`);
+    return { objective: m.getObjectiveValue(), values: m.getSolution().colValue };
+  });
+}
+
 const costOf = (problem: CoverageProblem, units: readonly ScheduledShift[], penalty: number, from: number, to: number) => {
   const scheduled = countScheduled(problem.required.length, problem.shifts, units);
   let objective = units.reduce((sum, u) => sum + problem.shifts[u.shift]!.cost, 0);
@@ -391,15 +465,7 @@ function solveComponent(
 ): { units: ScheduledShift[]; lp: number; bound: number; timedOut: boolean; lpSeconds: number } {
   const data = model.builder.build(highs.infinity);
   const lpStarted = performance.now();
-  // The relaxation is the same model without integrality (HiGHS ignores solver: 'simplex' for a MIP).
-  const relaxed = highs.withModel({ ...data, integrality: undefined }, (m) => {
-    // Not time-limited: the bound is only a bound once the LP is solved (seconds, on a week of 24/7 shifts).
-    m.options.set({ output_flag: false });
-    m.run();
-    const status = m.getModelStatus();
-    if (status !== highs.constants.modelStatus.optimal) throw new Error(`the coverage LP ended with HiGHS model status ${status}, not optimal`);
-    return { objective: m.getObjectiveValue(), values: m.getSolution().colValue };
-  });
+  const relaxed = solveRelaxation(highs, model.builder);
   const rounded = roundUp(problem, model, relaxed.values);
   const lpSeconds = (performance.now() - lpStarted) / 1000;
   const deadline = lpStarted + settings.timeLimitS * 1000;
@@ -447,7 +513,7 @@ export function solveCoverage(highs: Highs, problem: CoverageProblem, options: C
   const started = performance.now();
   const timeLimitS = options.timeLimitS ?? 60;
   const mipRelGap = options.mipRelGap ?? 1e-6;
-  const penalty = problem.shortfallPenalty ?? 2 * Math.max(1, ...problem.shifts.map((s) => s.cost));
+  const penalty = penaltyOf(problem);
   const components = splitComponents(problem);
   const size = (c: { from: number; to: number; placements: Placement[] }) => c.placements.length * (c.to - c.from);
   let remainingSize = components.reduce((sum, c) => sum + size(c), 0);
@@ -457,7 +523,6 @@ export function solveCoverage(highs: Highs, problem: CoverageProblem, options: C
   let bound = 0;
   let timedOut = false;
   let lpSeconds = 0;
-  let covered = 0;
   components.forEach((component) => {
     const elapsed = (performance.now() - started) / 1000;
     // Each component gets the time left in proportion to its size, so one large day cannot starve the rest.
@@ -471,7 +536,6 @@ export function solveCoverage(highs: Highs, problem: CoverageProblem, options: C
     bound += Number.isFinite(solved.bound) ? solved.bound : solved.lp;
     timedOut ||= solved.timedOut;
     lpSeconds += solved.lpSeconds;
-    for (let t = component.from; t < component.to; t++) covered += problem.required[t] ?? 0;
   });
 
   const scheduled = countScheduled(problem.required.length, problem.shifts, units);
@@ -481,10 +545,8 @@ export function solveCoverage(highs: Highs, problem: CoverageProblem, options: C
     shortfall += Math.max(0, required - scheduled[t]!);
     over += Math.max(0, scheduled[t]! - required);
   });
-  // Requirement no placement reaches is shortfall in every schedule: it is part of both the objective and the bound.
-  const unreachable = problem.required.reduce((sum, r) => sum + r, 0) - covered;
-  lpBound += penalty * unreachable;
-  bound += penalty * unreachable;
+  lpBound += penalty * unreachable(problem, components);
+  bound += penalty * unreachable(problem, components);
   const cost = units.reduce((sum, u) => sum + problem.shifts[u.shift]!.cost, 0);
   const objective = cost + penalty * shortfall;
   return {

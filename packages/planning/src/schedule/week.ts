@@ -2,7 +2,7 @@ import type { Highs } from 'highs';
 import type { ActivityKind } from '@switchboard/contracts';
 import { addLocalDays, localDaySlots, localDayStart, toLocalSlot, weekdayOf, type LocalDate, type Weekday } from '@switchboard/calendar';
 import { assignAgents, type AgentContract, type ShiftToStaff, type Violation } from './assign.ts';
-import { countScheduled, solveCoverage, type Placement, type ScheduledShift } from './coverage.ts';
+import { countScheduled, solveCoverage, solveJointRelaxation, type JointLimit, type Placement, type ScheduledShift } from './coverage.ts';
 import { compileShiftTypes, type CompiledShift } from './shifts.ts';
 
 /**
@@ -227,36 +227,69 @@ export function listWeekPlacements(problem: Pick<WeekProblem, 'weekStart' | 'tim
 }
 
 /**
- * Shifts each group may start per day: the agent-days its agents can give (an agent shared by groups counts for
- * each in proportion; days off, fixed days off and time off taken out), spread over the week as the group's demand
- * is, and never more than the agents available that day. Without it the coverage model buys the cheapest week
- * for the requirement, which the agents' days off then cannot staff.
+ * The most days an agent can work in each run of consecutive days of the week (`[i][j]`: days i..j): whatever they
+ * work keeps their days off, fixed days off, unavailable days and whole days of time off, at most so many days in a
+ * row counting the week before, and no more shifts than their maximum hours hold at the shortest paid shift.
  */
-function dayLimits(problem: WeekProblem, group: string, required: readonly number[], dayStarts: readonly number[]) {
-  const perDay = dayStarts.slice(0, 7).map((from, d) => {
-    let sum = 0;
-    for (let t = from / scheduleIntervalMin; t < dayStarts[d + 1]! / scheduleIntervalMin; t++) sum += required[t] ?? 0;
-    return sum;
-  });
-  const week = perDay.reduce((a, b) => a + b, 0);
-  let supply = 0;
-  const available = new Array<number>(7).fill(0);
-  for (const agent of problem.agents) {
-    if (!agent.groups.includes(group)) continue;
-    const share = 1 / agent.groups.length;
-    const off = new Set([
-      ...(agent.fixedDaysOff ?? []),
-      ...(agent.availability ?? []).flatMap((w, d) => (w === null ? [d] : [])),
-      ...(agent.timeOff ?? []).flatMap((t) => dayStarts.slice(0, 7).flatMap((from, d) => (t.start <= from && t.end >= dayStarts[d + 1]! ? [d] : []))),
-    ]);
-    supply += share * Math.min(7 - agent.minDaysOff, 7 - off.size);
-    for (let d = 0; d < 7; d++) if (!off.has(d)) available[d]! += share;
+function mostDaysIn(agent: AgentContract, dayStarts: readonly number[], shortestPaidHours: number): number[][] {
+  const off = new Set([
+    ...(agent.fixedDaysOff ?? []),
+    ...(agent.availability ?? []).flatMap((w, d) => (w === null ? [d] : [])),
+    ...(agent.timeOff ?? []).flatMap((t) => dayStarts.slice(0, 7).flatMap((from, d) => (t.start <= from && t.end >= dayStarts[d + 1]! ? [d] : []))),
+  ]);
+  const credited = (agent.timeOff ?? []).reduce((sum, t) => sum + t.paidHours, 0);
+  const maxDays = Math.min(7 - agent.minDaysOff, Math.floor((agent.maxHours - credited) / shortestPaidHours + 1e-9));
+  const most = Array.from({ length: 7 }, () => new Array<number>(7).fill(0));
+  for (let mask = 0; mask < 128; mask++) {
+    const days = Array.from({ length: 7 }, (_, d) => (mask >> d) & 1);
+    if (days.reduce((a, b) => a + b, 0) > maxDays || [...off].some((d) => days[d] === 1)) continue;
+    let run = agent.previous?.consecutiveDays ?? 0;
+    if (days.some((worked) => (run = worked ? run + 1 : 0) > agent.maxConsecutiveDays)) continue;
+    for (let i = 0; i < 7; i++) {
+      let count = 0;
+      for (let j = i; j < 7; j++) {
+        count += days[j]!;
+        most[i]![j] = Math.max(most[i]![j]!, count);
+      }
+    }
   }
-  return perDay.map((demand, d) => ({
-    from: dayStarts[d]! / scheduleIntervalMin,
-    to: dayStarts[d + 1]! / scheduleIntervalMin,
-    maxShifts: Math.floor(Math.min(available[d]!, week > 0 ? (supply * demand) / week : 0)),
+  return most;
+}
+
+/**
+ * What the agents can work, as limits on the coverage models: for the groups of every set of planning groups (every
+ * single one, and every combination while there are at most five), over every run of consecutive days (a single day
+ * included), the most days the agents skilled for any of them can work there, and over the week those agents'
+ * maximum paid hours. Every named schedule keeps within them, so the LP bound stays a bound on the named schedule,
+ * while the coverage models stop buying weeks the agents' days cannot staff: on the bench, Monday to Friday needs
+ * 99% of the weekdays its agents can give once the days they worked at the end of the week before count.
+ */
+function agentLimits(problem: WeekProblem, dayStarts: readonly number[], shortestPaidHours: number): JointLimit[] {
+  const count = problem.groups.length;
+  const sets =
+    count <= 5
+      ? Array.from({ length: (1 << count) - 1 }, (_, i) => i + 1)
+      : [...problem.groups.map((_, g) => 1 << g), (1 << count) - 1].filter((s, i, all) => all.indexOf(s) === i);
+  const agents = problem.agents.map((agent) => ({
+    groups: problem.groups.reduce((mask, g, i) => (agent.groups.includes(g.id) ? mask | (1 << i) : mask), 0),
+    most: mostDaysIn(agent, dayStarts, shortestPaidHours),
+    hours: agent.maxHours - (agent.timeOff ?? []).reduce((sum, t) => sum + t.paidHours, 0),
   }));
+  return sets.flatMap((set) => {
+    const problems = problem.groups.flatMap((_, g) => ((set >> g) & 1 ? [g] : []));
+    const skilled = agents.filter((a) => (a.groups & set) !== 0);
+    const limits: JointLimit[] = [];
+    for (let i = 0; i < 7; i++)
+      for (let j = i; j < 7; j++)
+        limits.push({
+          problems,
+          from: dayStarts[i]! / scheduleIntervalMin,
+          to: dayStarts[j + 1]! / scheduleIntervalMin,
+          maxShifts: skilled.reduce((sum, a) => sum + a.most[i]![j]!, 0),
+        });
+    limits.push({ problems, from: 0, to: dayStarts[7]! / scheduleIntervalMin, maxPaidHours: skilled.reduce((sum, a) => sum + a.hours, 0) });
+    return limits;
+  });
 }
 
 export function planWeek(highs: Highs, problem: WeekProblem, onProgress?: (step: string, done: number, total: number) => void): WeekPlan {
@@ -266,6 +299,7 @@ export function planWeek(highs: Highs, problem: WeekProblem, onProgress?: (step:
     if (g.required.length !== intervals) throw new RangeError(`group ${g.id}: ${g.required.length} intervals given, the week has ${intervals}`);
   const compiled = compileTemplates(problem.templates);
   const placements = listWeekPlacements(problem, compiled);
+  const shortestPaidHours = Math.min(...compiled.map((c) => c.paidHours));
   const weekend = problem.weekendWeekdays ?? [0, 6];
   const evening = problem.eveningMin ?? 19 * 60;
   const weekendDays = Array.from({ length: 7 }, (_, d) => d).filter((d) => weekend.includes(weekdayOf(addLocalDays(problem.weekStart, d))));
@@ -289,17 +323,26 @@ export function planWeek(highs: Highs, problem: WeekProblem, onProgress?: (step:
   const units: { group: number; unit: ScheduledShift }[] = [];
   const extraShifts: ShiftToStaff[] = [];
   const extraUnits: { group: number; unit: ScheduledShift }[] = [];
-  let lpBound = 0;
   let penalty = 0;
   let timedOut = false;
+  // The groups' LP together first: how the agents' days are best spread over the groups and days. Each group's MIP
+  // then keeps, per day, to the shifts the LP gave it there (rounded down), so the groups together stay within what
+  // the agents can work.
+  const problems = problem.groups.map((group) => ({ required: group.required, shifts: compiled, placements }));
+  const relaxed = solveJointRelaxation(highs, problems, agentLimits(problem, dayStarts, shortestPaidHours));
+  const lpBound = relaxed.bound;
   problem.groups.forEach((group, g) => {
     onProgress?.('coverage', g, problem.groups.length);
+    const limits = dayStarts.slice(0, 7).map((from, d) => {
+      const span = { from: from / scheduleIntervalMin, to: dayStarts[d + 1]! / scheduleIntervalMin };
+      const shifts = relaxed.starts[g]!.slice(span.from, span.to).reduce((a, b) => a + b, 0);
+      return { ...span, maxShifts: Math.floor(shifts + 1e-6) };
+    });
     const result = solveCoverage(
       highs,
-      { required: group.required, shifts: compiled, placements, limits: dayLimits(problem, group.id, group.required, dayStarts) },
-      { timeLimitS: (timeLimitS * 0.8) / problem.groups.length, mipRelGap: 0.001 },
+      { ...problems[g]!, limits },
+      { timeLimitS: (timeLimitS * 0.8 - (performance.now() - coverageStarted) / 1000) / (problem.groups.length - g), mipRelGap: 0.001 },
     );
-    lpBound += result.lpBound;
     penalty = result.penalty;
     timedOut ||= result.status === 'time_limit';
     for (const unit of result.shifts) {
