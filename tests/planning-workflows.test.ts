@@ -225,7 +225,7 @@ describe('planning workflows on the Temporal dev server', () => {
     expect((await listForecastVersions(t.host.telemetry.client, tenantId)).length).toBe(1);
   });
 
-  it('keeps one daily schedule per tenant in its time zone, and lists runs', async () => {
+  it('keeps one daily forecast and one weekly schedule run per tenant in its time zone, and lists runs', async () => {
     const tenantId = await seedPlanningTenant(t);
     const planning = createPlanningClient(env.client);
     expect(await planning.ensureForecastSchedule({ tenantId, timezone: demoCenter.timezone })).toBe(true);
@@ -234,6 +234,27 @@ describe('planning workflows on the Temporal dev server', () => {
     expect(schedule.spec.timezone).toBe(demoCenter.timezone);
     expect(schedule.spec.calendars?.[0]).toMatchObject({ hour: [{ start: 2, end: 2, step: 1 }] });
     await env.client.schedule.getHandle(forecastScheduleId(tenantId)).delete();
+
+    // Next week's schedules: Thursdays at 03:00 in the tenant's zone, starting the weekly workflow for this tenant.
+    expect(await planning.ensureWeeklySchedule({ tenantId, timezone: demoCenter.timezone, approval: 'planner' })).toBe(true);
+    expect(await planning.ensureWeeklySchedule({ tenantId, timezone: demoCenter.timezone, approval: 'planner' })).toBe(false);
+    const weekly = await env.client.schedule.getHandle(`schedule-weekly:${tenantId}`).describe();
+    expect(weekly.spec.timezone).toBe(demoCenter.timezone);
+    expect(weekly.spec.calendars).toHaveLength(1);
+    expect(weekly.spec.calendars?.[0]).toMatchObject({ dayOfWeek: [{ start: 'THURSDAY', end: 'THURSDAY', step: 1 }], hour: [{ start: 3, end: 3, step: 1 }] });
+    expect(weekly.action).toMatchObject({ type: 'startWorkflow', workflowType: 'weeklyScheduleWorkflow', args: [{ tenantId, approval: 'planner' }] });
+    const [next] = weekly.info.nextActionTimes;
+    expect(next).toBeDefined();
+    // The next run falls on a Thursday at 03:00 on the tenant's clock.
+    const local = new Intl.DateTimeFormat('en-GB', {
+      timeZone: demoCenter.timezone,
+      weekday: 'long',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(next);
+    expect(local).toBe('Thursday 03:00');
+    await env.client.schedule.getHandle(`schedule-weekly:${tenantId}`).delete();
 
     const result = await runForecast(tenantId);
     const runs = await eventually(
