@@ -14,6 +14,7 @@ const allowed: Record<string, readonly string[] | 'any-package'> = {
   '@switchboard/calendar': [],
   '@switchboard/simulator': ['@switchboard/contracts', '@switchboard/calendar'],
   '@switchboard/kpis': ['@switchboard/contracts'],
+  '@switchboard/quality': [],
   '@switchboard/planning': ['@switchboard/contracts', '@switchboard/calendar', '@switchboard/kpis'],
   '@switchboard/telemetry': ['@switchboard/contracts', '@switchboard/calendar', '@switchboard/kpis'],
   '@switchboard/db': ['@switchboard/contracts'],
@@ -52,7 +53,14 @@ const allowed: Record<string, readonly string[] | 'any-package'> = {
 };
 
 /** Packages that must stay pure: no file system, network or processes. */
-const pure = new Set(['@switchboard/contracts', '@switchboard/calendar', '@switchboard/kpis', '@switchboard/planning', '@switchboard/simulator']);
+const pure = new Set([
+  '@switchboard/contracts',
+  '@switchboard/calendar',
+  '@switchboard/kpis',
+  '@switchboard/planning',
+  '@switchboard/quality',
+  '@switchboard/simulator',
+]);
 const ioModules = /^(node:)?(fs|fs\/promises|net|http|https|http2|child_process|dgram|dns|tls|worker_threads|cluster)$/;
 
 interface Workspace {

@@ -1,0 +1,99 @@
+import { DataSet, englishDataset, englishRecommendedTransformers, pattern, RegExpMatcher } from 'obscenity';
+import Sentiment from 'sentiment';
+import stopwords from 'stopwords-en/stopwords-en.json' with { type: 'json' };
+import { findPhrases, isNegated, type Span } from './phrases.ts';
+import { compilePhrase } from './phrases.ts';
+
+/**
+ * Detectors that answer more than a phrase list can: personal details a customer gives, how negative a turn is
+ * (the AFINN-165 lexicon through `sentiment`, which also turns a negated word around), and profanity (obscenity's
+ * English set, which sees through spacing and symbols and leaves "Scunthorpe" alone).
+ */
+
+const sentiment = new Sentiment();
+
+/** The turn's AFINN score and where its negative words are. */
+export function negativeWords(text: string): { score: number; spans: Span[] } {
+  const result = sentiment.analyze(text);
+  const negative = new Set(result.calculation.flatMap((entry) => Object.entries(entry).flatMap(([word, value]) => (value < 0 ? [word] : []))));
+  const spans: Span[] = [];
+  if (negative.size > 0) {
+    for (const m of text.matchAll(/[\p{L}'’]+/gu))
+      if (negative.has(m[0].toLowerCase().replace(/’/g, "'"))) spans.push({ start: m.index, end: m.index + m[0].length });
+  }
+  return { score: result.score, spans };
+}
+
+// Anatomy is a clinic's vocabulary, not abuse; obscenity's set would flag it.
+const clinical = new Set(['penis', 'vagina', 'sex', 'anal', 'anus']);
+// Mild profanity obscenity's set leaves out, British and American, which a quality form still counts.
+const mild = ['damn', 'dammit', 'goddamn', 'crap', 'crappy', 'bloody', 'bugger', 'arse', 'piss', 'pissed', 'bollocks', 'sod off', 'the hell', 'hell of'];
+const profanity = (() => {
+  const data = new DataSet<{ originalWord: string }>().addAll(englishDataset).removePhrasesIf((p) => clinical.has(p.metadata?.originalWord ?? ''));
+  for (const word of mild) data.addPhrase((phrase) => phrase.setMetadata({ originalWord: word }).addPattern(pattern`|${word}|`));
+  return new RegExpMatcher({ ...data.build(), ...englishRecommendedTransformers });
+})();
+
+export function findProfanity(text: string): Span[] {
+  return profanity
+    .getAllMatches(text, true)
+    .map((m) => ({ start: m.startIndex, end: m.endIndex + 1 }))
+    .filter((s, i, all) => !all.slice(0, i).some((o) => s.start < o.end && o.start < s.end));
+}
+
+const months = 'january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec';
+const ordinals =
+  'first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty[- ](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|thirtieth|thirty[- ]first';
+const spokenDigits = String.raw`(?:(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|double \w+)[\s,-]+){3,}(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)`;
+
+/**
+ * Personal details as customers give them: numbers of four digits or more (not sums of money: "20 minutes" and
+ * "£150" are not identifiers), dates, postcodes and ZIP codes, e-mail addresses, digits spelt out.
+ */
+const identifierPatterns: RegExp[] = [
+  /(?<![£$€\d.,])\b(?:\d[ -]?){3,}\d\b/gu,
+  /\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b/gu,
+  new RegExp(String.raw`\b(?:\d{1,2}(?:st|nd|rd|th)?|${ordinals})(?: of)? (?:${months})\b`, 'giu'),
+  new RegExp(String.raw`\b(?:${months}) (?:\d{1,2}(?:st|nd|rd|th)?|${ordinals})\b`, 'giu'),
+  /\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b/giu,
+  /\b[\w.+-]+@[\w-]+\.[\w.-]+\b/gu,
+  new RegExp(String.raw`\b${spokenDigits}\b`, 'giu'),
+];
+const identifierPhrases = [
+  "[my|the] [date of birth|dob|birthday|postcode|post code|zip|zip code|address|account number|card number|sort code|member number|policy number|reference number|customer number|social security number|social|ssn|pin|password|passcode|security answer|maiden name|mothers maiden name|memorable word|first line] [is|was|it's|its]",
+  'born [on|in]',
+  "[it's|its|that's] [spelt|spelled]",
+].map(compilePhrase);
+
+export function findIdentifiers(text: string): Span[] {
+  const spans: Span[] = [];
+  for (const regex of identifierPatterns) for (const m of text.matchAll(regex)) spans.push({ start: m.index, end: m.index + m[0].length });
+  spans.push(...findPhrases(text, identifierPhrases).filter((s) => !isNegated(text, s)));
+  spans.sort((a, b) => a.start - b.start || b.end - a.end);
+  return spans.filter((s, i) => !spans.slice(0, i).some((o) => s.start < o.end && o.start < s.end));
+}
+
+// Words that follow "this is" or "my name's" without being a name, beyond the stop words.
+const notNames = new Set([
+  ...stopwords,
+  'happy',
+  'afraid',
+  'glad',
+  'delighted',
+  'pleased',
+  'calling',
+  'speaking',
+  'checking',
+  'helping',
+  'unable',
+  'customer',
+  'team',
+  'regarding',
+  'concerning',
+]);
+
+/** Whether the last word of a match could be a name (or a company's): not a common English word. */
+export function endsWithName(text: string, span: Span): boolean {
+  const word = /[\p{L}'’-]+$/u.exec(text.slice(span.start, span.end))?.[0];
+  return word !== undefined && !notNames.has(word.toLowerCase().replace(/’/g, "'"));
+}

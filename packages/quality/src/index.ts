@@ -1,0 +1,5 @@
+export * from './form.ts';
+export * from './rules.ts';
+export * from './transcript.ts';
+export * from './phrases.ts';
+export * from './agreement.ts';

@@ -1,0 +1,156 @@
+/**
+ * Phrase patterns: how a form's rules say what words to look for, compiled to regular expressions that match the
+ * stored text as written (offsets are JavaScript string indices into it, so evidence can be highlighted there).
+ *
+ * A pattern is words separated by spaces, matched case-insensitively on word boundaries, with any run of spaces and
+ * punctuation between two words (and the hesitations speech recognition writes: "um", "uh", "er"):
+ * - `[a|b c|d]`: one of the alternatives (each may be several words); `[a|b|]` may also be nothing;
+ * - `word?`: the word may be left out;
+ * - `*`: any one word; `~`: up to three words (a gap);
+ * - `'` in a word also matches ’ or nothing ("you're", "you’re", "youre");
+ * - `#`: a number (digits, with spaces or dashes inside);
+ * - a word ending in `-`: any word beginning so (`apologi-` matches apologise, apologize, apologies).
+ */
+
+export class PhrasePatternError extends Error {}
+
+const hesitation = String.raw`(?:[\s,.;:!?…"()-]+(?:um+|uh+|er+|erm+|hmm+))*`;
+const gap = String.raw`[\s,.;:!?…"()-]+`;
+
+function escapeWord(word: string): string {
+  if (word === '*') return String.raw`[\p{L}\p{N}'’]+`;
+  if (word === '#') return String.raw`\d[\d -]*\d|\d`;
+  const prefix = word.endsWith('-') && word.length > 1;
+  const body = (prefix ? word.slice(0, -1) : word)
+    .split('')
+    .map((c) => (c === "'" ? "['’]?" : c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')))
+    .join('');
+  return prefix ? String.raw`${body}[\p{L}'’]*` : body;
+}
+
+/** Splits a pattern into top-level tokens: words and bracketed alternative groups (which may nest). */
+function tokenize(pattern: string): string[] {
+  const tokens: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const c of pattern.trim()) {
+    if (c === '[') depth++;
+    if (c === ']') depth--;
+    if (depth < 0) throw new PhrasePatternError(`"${pattern}": a ] without its [`);
+    if (c === ' ' && depth === 0) {
+      if (current) tokens.push(current);
+      current = '';
+    } else current += c;
+  }
+  if (depth !== 0) throw new PhrasePatternError(`"${pattern}": a [ without its ]`);
+  if (current) tokens.push(current);
+  return tokens;
+}
+
+/** Alternatives of a group's body at its top level. */
+function splitAlternatives(body: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const c of body) {
+    if (c === '[') depth++;
+    if (c === ']') depth--;
+    if (c === '|' && depth === 0) {
+      out.push(current);
+      current = '';
+    } else current += c;
+  }
+  out.push(current);
+  return out;
+}
+
+/** A sequence of tokens as a regex source; `optional[i]`: token i may be absent (with the gap before it). */
+function sequence(pattern: string): string {
+  const tokens = tokenize(pattern);
+  if (tokens.length === 0) throw new PhrasePatternError(`"${pattern}": an empty phrase`);
+  if (tokens[0] === '~' || tokens.at(-1) === '~') throw new PhrasePatternError(`"${pattern}": a gap (~) goes between words`);
+  const parts = tokens.map((token) => {
+    if (token === '~') return { source: String.raw`(?:${hesitation}${gap}[\p{L}\p{N}'’]+){0,3}`, optional: false, isGap: true };
+    const optional = token.endsWith('?') && token.length > 1;
+    const bare = optional ? token.slice(0, -1) : token;
+    let source: string;
+    let empty = false;
+    if (bare.startsWith('[') && bare.endsWith(']')) {
+      const alternatives = splitAlternatives(bare.slice(1, -1));
+      empty = alternatives.some((a) => a.trim() === '');
+      const filled = alternatives.filter((a) => a.trim() !== '');
+      if (filled.length === 0) throw new PhrasePatternError(`"${pattern}": an empty group`);
+      source = `(?:${filled.map(sequence).join('|')})`;
+    } else if (/[[\]|]/.test(bare)) throw new PhrasePatternError(`"${pattern}": "${bare}" mixes a group with a word`);
+    else source = escapeWord(bare);
+    return { source, optional: optional || empty, isGap: false };
+  });
+  // A word carries the separator before it, so a word left out takes its separator with it; words that may be
+  // left out at the start carry the one after them instead.
+  const separator = `${hesitation}${gap}`;
+  let out = '';
+  let leading = true;
+  parts.forEach((part, i) => {
+    if (leading && part.optional && i < parts.length - 1) {
+      out += `(?:${part.source}${separator})?`;
+      return;
+    }
+    const piece = part.isGap || leading ? part.source : `${separator}${part.source}`;
+    leading = false;
+    out += part.optional ? `(?:${piece})?` : piece;
+  });
+  return out;
+}
+
+export interface CompiledPhrase {
+  pattern: string;
+  regex: RegExp;
+}
+
+export function compilePhrase(pattern: string): CompiledPhrase {
+  const source = sequence(pattern);
+  let regex: RegExp;
+  try {
+    regex = new RegExp(String.raw`(?<![\p{L}\p{N}])(?:${source})(?![\p{L}\p{N}])`, 'giu');
+  } catch (error) {
+    throw new PhrasePatternError(`"${pattern}": ${(error as Error).message}`);
+  }
+  if (regex.test('')) throw new PhrasePatternError(`"${pattern}" matches nothing at all, so it would match everywhere`);
+  return { pattern, regex };
+}
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** Every non-overlapping match of any of the phrases in `text`, in text order. */
+export function findPhrases(text: string, phrases: readonly CompiledPhrase[]): Span[] {
+  const found: Span[] = [];
+  for (const { regex } of phrases) {
+    regex.lastIndex = 0;
+    for (const m of text.matchAll(regex)) {
+      let end = m.index + m[0].length;
+      // A trailing gap or hesitation belongs to no word of the phrase.
+      while (end > m.index && /[\s,.;:!?…"()-]/.test(text[end - 1]!)) end--;
+      found.push({ start: m.index, end });
+    }
+  }
+  found.sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: Span[] = [];
+  for (const span of found) if (!out.some((o) => span.start < o.end && o.start < span.end)) out.push(span);
+  return out;
+}
+
+const negators =
+  /(?<![\p{L}'’])(?:not|never|no|nor|cannot|can['’]?t|don['’]?t|doesn['’]?t|didn['’]?t|isn['’]?t|aren['’]?t|wasn['’]?t|won['’]?t|wouldn['’]?t|shouldn['’]?t|couldn['’]?t|haven['’]?t|hasn['’]?t|without|neither)(?![\p{L}'’])/iu;
+
+/**
+ * Whether a match is negated: a negating word inside it or among the three words before it, in the same sentence
+ * ("this call is not recorded", "I never said you can't…").
+ */
+export function isNegated(text: string, span: Span): boolean {
+  const sentenceStart = Math.max(text.lastIndexOf('.', span.start - 1), text.lastIndexOf('?', span.start - 1), text.lastIndexOf('!', span.start - 1)) + 1;
+  const before = text.slice(sentenceStart, span.start).trim().split(/\s+/).slice(-3).join(' ');
+  return negators.test(before) || negators.test(text.slice(span.start, span.end));
+}
