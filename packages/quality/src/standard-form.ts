@@ -127,8 +127,9 @@ const acknowledgement: Signal = {
       kind: 'phrases',
       speakers: [...agent],
       phrases: [
-        "[sorry|apologi-|apologise|apologize|my apologies] [to hear|about that|about this|about the|for the|for all the|that|you|you've|you have|you had|this has|that this|if] ~ [frustrat-|inconvenien-|trouble|hassle|confusion|worry|stress|upset|happened|experience|going through|had to|dealing|problem|problems|issue|issues|situation|time|mix|error|mistake|disruption|difficult-|bother]?",
-        "[I'm|I am|im|we're|we are] [so|really|very|truly|terribly|awfully]? sorry",
+        "[sorry|apologi-|my apologies] [to hear|to learn|about that|about this|that this|that that|that you|that it|you've|you have|you had|you're|you are|if]",
+        '[sorry|apologi-|my apologies] [for|about] [the|all the|this|that|any|your]? [frustrat-|inconvenien-|trouble|hassle|confusion|worry|stress|upset|experience|problem|problems|issue|issues|situation|mix-up|mixup|mix up|error|mistake|disruption|difficult-|bother|mess|distress|anxiety|shock|loss]',
+        "[I'm|I am|im|we're|we are] [so|really|very|truly|terribly|awfully|incredibly|genuinely] sorry",
         '[I|I can|I completely|I totally|I fully|I absolutely|I do|I really|we] [understand|appreciate|imagine|get|see|hear] ~ [how|why|that|your|it|this|the|you]',
         '[completely|totally|absolutely|fully] understand',
         "[that|this|it] [must|must've|would|sounds|does sound|is|has been|must have|can be|would be] ~ [frustrating|annoying|worrying|stressful|upsetting|difficult|hard|awful|horrible|scary|concerning|inconvenient|infuriating|worrisome|tough|rough|unsettling|alarming|distressing|a worry|a pain|a nightmare|a hassle|not ideal|not good|unacceptable]",
