@@ -60,3 +60,18 @@ export {
 } from './time-off.ts';
 export { seedSchedulingDefaults } from './schedule-seed.ts';
 export type { ScheduleSummary } from './schema.ts';
+export {
+  countReviewsSince,
+  ensureBuiltInForm,
+  getEvaluationCursor,
+  getEvaluationWithAnswers,
+  getFormVersions,
+  latestFormVersion,
+  listEvaluationPlans,
+  listEvaluations,
+  saveEvaluationPlan,
+  saveFormVersion,
+  storeEvaluations,
+  type EvaluationPlanRow,
+  type NewEvaluation,
+} from './quality.ts';

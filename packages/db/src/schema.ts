@@ -842,3 +842,134 @@ export const scheduleSettings = pgTable(
   },
   (t) => [tenantIsolation(t.tenantId)],
 );
+
+// ── quality ──────────────────────────────────────────────────────────────────
+
+/**
+ * Evaluation forms, one row per version: a version an evaluation used is never changed; editing a form adds a
+ * version under the same key. `definition` is the form as `@switchboard/quality` parses it (sections, questions,
+ * weights, rules).
+ */
+export const qualityForms = pgTable(
+  'quality_forms',
+  {
+    tenantId: tenantId(),
+    id: uuid().notNull().defaultRandom(),
+    key: text().notNull(),
+    version: integer().notNull(),
+    name: text().notNull(),
+    definition: jsonb().$type<Record<string, unknown>>().notNull(),
+    builtIn: boolean().notNull().default(false),
+    createdBy: text().references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    tenantIsolation(t.tenantId),
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    unique('quality_forms_tenant_key_version').on(t.tenantId, t.key, t.version),
+    check('quality_forms_version_check', sql`${t.version} >= 1`),
+  ],
+);
+
+/**
+ * Which interactions a form evaluates: every ended interaction of the plan's queues (all when empty) is scored by
+ * rules; `reviewPercent` of them at random, at least `minReviewsPerAgentWeek` an agent a week, and those meeting a
+ * targeted condition go to an analyst as well as the unsure ones.
+ */
+export const evaluationPlans = pgTable(
+  'evaluation_plans',
+  {
+    tenantId: tenantId(),
+    id: uuid().notNull().defaultRandom(),
+    key: text().notNull(),
+    name: text().notNull(),
+    formKey: text().notNull(),
+    queueIds: uuid().array().notNull().default(sql`'{}'::uuid[]`),
+    reviewPercent: doublePrecision().notNull().default(2),
+    minReviewsPerAgentWeek: smallint().notNull().default(1),
+    // Targeted conditions: { transfer?: true, hold?: true, ahtAboveP90?: true }.
+    targets: jsonb().$type<{ transfer?: boolean; hold?: boolean; ahtAboveP90?: boolean }>().notNull().default({}),
+    active: boolean().notNull().default(true),
+    updatedBy: text().references(() => users.id, { onDelete: 'set null' }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    tenantIsolation(t.tenantId),
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    unique('evaluation_plans_tenant_key').on(t.tenantId, t.key),
+    check('evaluation_plans_percent_check', sql`${t.reviewPercent} between 0 and 100`),
+  ],
+);
+
+export const evaluationStatus = pgEnum('evaluation_status', ['in_review', 'scored', 'finalized', 'released', 'disputed']);
+
+/** One interaction scored with one form version; its answers beside it. Telemetry keys name the agent and queue. */
+export const evaluations = pgTable(
+  'evaluations',
+  {
+    tenantId: tenantId(),
+    id: uuid().notNull().defaultRandom(),
+    interactionId: text().notNull(),
+    agentKey: text().notNull(),
+    queueKey: text().notNull(),
+    channel: text().notNull(),
+    formId: uuid().notNull(),
+    planId: uuid(),
+    // Why an analyst sees it: random, minimum, transfer, hold, aht, unsure — or null (rules only).
+    reviewReason: text(),
+    status: evaluationStatus().notNull(),
+    score: doublePrecision(),
+    failedCritical: boolean().notNull().default(false),
+    interactionEndedAt: timestamp({ withTimezone: true }).notNull(),
+    scoredAt: createdAt(),
+    finalizedBy: text().references(() => users.id, { onDelete: 'set null' }),
+    finalizedAt: timestamp({ withTimezone: true }),
+    releasedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    tenantIsolation(t.tenantId),
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    unique('evaluations_one_per_form').on(t.tenantId, t.interactionId, t.formId),
+    foreignKey({ name: 'evaluations_form_fk', columns: [t.tenantId, t.formId], foreignColumns: [qualityForms.tenantId, qualityForms.id] }),
+    index('evaluations_status').on(t.tenantId, t.status, t.interactionEndedAt),
+    index('evaluations_agent').on(t.tenantId, t.agentKey, t.interactionEndedAt),
+  ],
+);
+
+/**
+ * An evaluation's answer to one question: the machine's (with confidence and evidence — segment index and span in
+ * the stored transcript, a hold, or an event; never a copy of the words) and the final one a person gave or accepted.
+ */
+export const evaluationAnswers = pgTable(
+  'evaluation_answers',
+  {
+    tenantId: tenantId(),
+    evaluationId: uuid().notNull(),
+    questionId: text().notNull(),
+    machineAnswer: text(),
+    confidence: doublePrecision(),
+    evidence: jsonb().$type<unknown[]>().notNull().default([]),
+    needsReview: boolean().notNull().default(false),
+    finalAnswer: text(),
+    overrideReason: text(),
+    answeredBy: text().references(() => users.id, { onDelete: 'set null' }),
+    answeredAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    tenantIsolation(t.tenantId),
+    primaryKey({ columns: [t.tenantId, t.evaluationId, t.questionId] }),
+    foreignKey({ name: 'evaluation_answers_evaluation_fk', columns: [t.tenantId, t.evaluationId], foreignColumns: [evaluations.tenantId, evaluations.id] }).onDelete(
+      'cascade',
+    ),
+  ],
+);
+
+/** How far each tenant's ended interactions have been evaluated: the ingest time of the last one read. */
+export const evaluationCursors = pgTable(
+  'evaluation_cursors',
+  {
+    tenantId: tenantId().primaryKey(),
+    receivedUpTo: timestamp({ withTimezone: true, precision: 3 }).notNull(),
+  },
+  (t) => [tenantIsolation(t.tenantId)],
+);
