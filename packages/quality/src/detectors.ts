@@ -12,16 +12,22 @@ import { compilePhrase } from './phrases.ts';
 
 const sentiment = new Sentiment();
 
-/** The turn's AFINN score and where its negative words are. */
+/**
+ * How negative a turn is — the sum of its negative words' AFINN valences (a negated positive word counts as
+ * negative; positive words do not offset: "I'm kind of freaking out, like" is no calmer for "kind" and "like") —
+ * and where those words are.
+ */
 export function negativeWords(text: string): { score: number; spans: Span[] } {
   const result = sentiment.analyze(text);
-  const negative = new Set(result.calculation.flatMap((entry) => Object.entries(entry).flatMap(([word, value]) => (value < 0 ? [word] : []))));
+  const values = result.calculation.flatMap((entry) => Object.entries(entry));
+  const negative = new Set(values.flatMap(([word, value]) => (value < 0 ? [word] : [])));
+  const score = values.reduce((sum, [, value]) => sum + Math.min(0, value), 0);
   const spans: Span[] = [];
   if (negative.size > 0) {
     for (const m of text.matchAll(/[\p{L}'’]+/gu))
       if (negative.has(m[0].toLowerCase().replace(/’/g, "'"))) spans.push({ start: m.index, end: m.index + m[0].length });
   }
-  return { score: result.score, spans };
+  return { score, spans };
 }
 
 // Anatomy is a clinic's vocabulary, not abuse; obscenity's set would flag it.

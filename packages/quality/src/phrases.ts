@@ -6,10 +6,12 @@
  * punctuation between two words (and the hesitations speech recognition writes: "um", "uh", "er"):
  * - `[a|b c|d]`: one of the alternatives (each may be several words); `[a|b|]` may also be nothing;
  * - `word?`: the word may be left out;
- * - `*`: any one word; `~`: up to three words (a gap);
+ * - `*`: any one word; `~`: up to four words (a gap);
  * - `'` in a word also matches ’ or nothing ("you're", "you’re", "youre");
  * - `#`: a number (digits, with spaces or dashes inside);
- * - a word ending in `-`: any word beginning so (`apologi-` matches apologise, apologize, apologies).
+ * - `^` first: the phrase starts a turn or a sentence;
+ * - a word ending in `-`: any word beginning so (`apologi-` matches apologise, apologize, apologies), and one
+ *   starting with `-` any word ending so (`-ed`).
  */
 
 export class PhrasePatternError extends Error {}
@@ -19,7 +21,8 @@ const gap = String.raw`[\s,.;:!?…"()-]+`;
 
 function escapeWord(word: string): string {
   if (word === '*') return String.raw`[\p{L}\p{N}'’]+`;
-  if (word === '#') return String.raw`\d[\d -]*\d|\d`;
+  if (word === '#') return String.raw`(?:\d[\d -]*\d|\d)`;
+  if (word.startsWith('-') && word.length > 1) return String.raw`[\p{L}'’]+${escapeWord(word.slice(1))}`;
   const prefix = word.endsWith('-') && word.length > 1;
   const body = (prefix ? word.slice(0, -1) : word)
     .split('')
@@ -69,8 +72,12 @@ function sequence(pattern: string): string {
   const tokens = tokenize(pattern);
   if (tokens.length === 0) throw new PhrasePatternError(`"${pattern}": an empty phrase`);
   if (tokens[0] === '~' || tokens.at(-1) === '~') throw new PhrasePatternError(`"${pattern}": a gap (~) goes between words`);
-  const parts = tokens.map((token) => {
-    if (token === '~') return { source: String.raw`(?:${hesitation}${gap}[\p{L}\p{N}'’]+){0,3}`, optional: false, isGap: true };
+  const parts = tokens.map((token, i) => {
+    if (token === '^') {
+      if (i !== 0) throw new PhrasePatternError(`"${pattern}": ^ (a sentence's start) goes first`);
+      return { source: String.raw`(?<=^[\s"(]*|[.!?…]\s*)`, optional: false, isGap: true, anchor: true };
+    }
+    if (token === '~') return { source: String.raw`(?:${hesitation}${gap}[\p{L}\p{N}'’]+){0,4}`, optional: false, isGap: true, anchor: false };
     const optional = token.endsWith('?') && token.length > 1;
     const bare = optional ? token.slice(0, -1) : token;
     let source: string;
@@ -83,7 +90,7 @@ function sequence(pattern: string): string {
       source = `(?:${filled.map(sequence).join('|')})`;
     } else if (/[[\]|]/.test(bare)) throw new PhrasePatternError(`"${pattern}": "${bare}" mixes a group with a word`);
     else source = escapeWord(bare);
-    return { source, optional: optional || empty, isGap: false };
+    return { source, optional: optional || empty, isGap: false, anchor: false };
   });
   // A word carries the separator before it, so a word left out takes its separator with it; words that may be
   // left out at the start carry the one after them instead.
@@ -96,7 +103,7 @@ function sequence(pattern: string): string {
       return;
     }
     const piece = part.isGap || leading ? part.source : `${separator}${part.source}`;
-    leading = false;
+    leading &&= part.anchor === true;
     out += part.optional ? `(?:${piece})?` : piece;
   });
   return out;
@@ -146,11 +153,11 @@ const negators =
   /(?<![\p{L}'’])(?:not|never|no|nor|cannot|can['’]?t|don['’]?t|doesn['’]?t|didn['’]?t|isn['’]?t|aren['’]?t|wasn['’]?t|won['’]?t|wouldn['’]?t|shouldn['’]?t|couldn['’]?t|haven['’]?t|hasn['’]?t|without|neither)(?![\p{L}'’])/iu;
 
 /**
- * Whether a match is negated: a negating word inside it or among the three words before it, in the same sentence
- * ("this call is not recorded", "I never said you can't…").
+ * Whether a match is negated: a negating word inside it or among the two words before it, in the same clause
+ * ("this call is not recorded", "I'm not really worried"; not "it hasn't come, this is the third time").
  */
 export function isNegated(text: string, span: Span): boolean {
-  const sentenceStart = Math.max(text.lastIndexOf('.', span.start - 1), text.lastIndexOf('?', span.start - 1), text.lastIndexOf('!', span.start - 1)) + 1;
-  const before = text.slice(sentenceStart, span.start).trim().split(/\s+/).slice(-3).join(' ');
+  const clauseStart = Math.max(...[...'.?!,;:'].map((c) => text.lastIndexOf(c, span.start - 1))) + 1;
+  const before = text.slice(clauseStart, span.start).trim().split(/\s+/).slice(-2).join(' ');
   return negators.test(before) || negators.test(text.slice(span.start, span.end));
 }

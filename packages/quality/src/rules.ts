@@ -37,7 +37,7 @@ type Expectation =
       before?: Signal;
       /** …and after the first of these. */
       after?: Signal;
-      /** The other side must answer it: a turn of these speakers next, not one of the refusals. */
+      /** The other side must answer it: a turn of these speakers next, with no refusal in it or in the asker's next turn. */
       answered?: { speakers: Speaker[]; refusals: string[] };
     }
   | { kind: 'absent'; signal: Signal }
@@ -226,7 +226,9 @@ function evaluate(input: ScoringInput, e: Expectation): Outcome {
         if (!e.answered) return { ok: true, reply: null as number | null };
         const reply = input.segments.findIndex((s, i) => i > o.segment && e.answered!.speakers.includes(s.speaker));
         if (reply < 0 || (anchor && reply > anchor.segment)) return { ok: false, reply: null };
-        const refused = findPhrases(input.segments[reply]!.text, e.answered.refusals.map(phrase)).length > 0;
+        // A refusal in the reply, or in the asker's next words ("that doesn't match what I have").
+        const reaction = input.segments.findIndex((s, i) => i > reply && s.speaker === input.segments[o.segment]!.speaker);
+        const refused = [reply, reaction].some((i) => i >= 0 && findPhrases(input.segments[i]!.text, e.answered!.refusals.map(phrase)).length > 0);
         return { ok: !refused, reply };
       };
       for (const o of inTime) {

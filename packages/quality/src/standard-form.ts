@@ -61,49 +61,57 @@ const accountDetails: Signal = {
   kind: 'phrases',
   speakers: [...agent],
   phrases: [
-    'your [balance|outstanding balance|current balance|last payment|latest bill|last bill|statement|bill|payment|payments|transactions|transaction|direct debit|standing order|overdraft|credit limit|limit|policy|claim|order|parcel|booking|reservation|appointment|prescription|subscription|plan|contract|tariff|meter reading|usage|loan|mortgage|application|refund|account] [is|was|shows|has|went|came|will|are|were|says|expires|renews|ends|runs|of|for|from|on|at]',
-    '[I can|I could|I] see [that|here|on|your|there|the|a|you]',
-    "[I've|I have|I'll|I will|I'm going to|I am going to|let me|I can|I just] ~ [cancel-|update-|change-|block-|freeze|frozen|unblock-|reset|refund-|credit-|reissue-|rebook-|amend-|waive-|reverse-|process-|switch-|upgrade-|downgrade-|apply-|remove-|add-] [your|the|that|this|it|a|an]",
-    '[on|in|from|to] your [account|file|record|records|profile|policy]',
+    'your ~ [balance|last payment|bill|statement|payment|payments|transactions|transaction|direct debit|standing order|overdraft|credit limit|limit|policy|claim|order|parcel|booking|reservation|appointment|prescription|subscription|plan|contract|tariff|meter reading|usage|loan|mortgage|application|refund|account|flight|premium|excess|delivery|due date|certification|benefit|benefits|payment date|arrears|debt] [is|was|shows|has|went|came|will|are|were|says|expires|expired|renews|renewed|ends|ended|runs|ran|due|been|started|finished|cleared|left|arrived|dispatched|shipped]',
+    '[I can|I could|I] see [that|here|on|your|there|the|a|you|this|it|an|two|three|a couple] ~ [payment|payments|charge|charges|transaction|transactions|balance|order|booking|account|bill|policy|claim|appointment|plan|usage|direct debit|refund|parcel|delivery|cancellation|flight|reservation|renewal|premium|prescription|record|records|history|note|notes|meter|reading|debit|credit|pounds|dollars|euros|booked|ordered|paid|owe|#]',
+    "[I've|I have|I'll|I will|I'm going to|I am going to|let me|I can|I just|I've just|I've now] ~ [cancel-|update-|change-|chang-|block-|freeze|frozen|unblock-|reset|refund-|credit-|reissue-|rebook-|amend-|waive-|reverse-|process-|switch-|upgrade-|downgrade-|apply-|remove-|add-|moved|move] [your|the|that|this|it|a|an|you]",
+    "[I've|I have|I've now|I] [got|found|pulled up|brought up|located|opened] [your|the] [account|details|record|records|file|order|booking|policy|profile|reservation|claim|checking|savings] [up|here|open|now|ending]?",
+    "[I have|I've got|I see|I can see] your * ending",
+    "[you are|you're] [currently]? on [the|our|a] ~ [plan|tariff|package|contract|rate|bundle]",
+    "[you've|you have] [used|spent|been charged|missed]",
+    '^ your [order|booking|reservation|account|balance|bill|statement|policy|claim|appointment|results|test results|result|cholesterol|blood|prescription|card|payment|refund|parcel|delivery|plan|contract|tariff|loan|mortgage|application|flight|ticket|subscription|renewal|premium|meter|usage|certification|benefit|benefits|case|arrears|debt|direct debit|current|checking|savings]',
+    '[order|booking|account|policy|claim|reference|case|ticket] [number]? #',
+    "[there was|there were|there's been|there have been|there has been] [a|one|two|three|some]? [purchase|purchases|payment|payments|charge|charges|transaction|transactions|withdrawal|withdrawals|deposit|deposits|refund|delivery attempt]",
+    "[there's|there is] ~ [outstanding|owing|overdue|left to pay|in arrears|on the account|on your account]",
+    '[that|this|the] [card|order|account|booking|parcel|payment|policy|claim|reservation] [has been|was|is now|has|had] [used|dispatched|delivered|shipped|cancelled|canceled|paid|processed|charged|updated|closed|suspended|blocked]',
+    '[updated|changed|cancelled|canceled|removed|added|moved|switched|blocked|frozen|closed|opened|set up|amended|applied] [on|to|for|from] your',
     '[looking|checking|pulling up|bringing up|having a look] [at|up]? your [account|details|record|records|file|order|booking|policy|bill|statement]',
-    'you [owe|have paid|paid|spent|were charged|have been charged|currently have|have got|still have] #?',
+    'you [owe|were charged|have been charged|currently owe|still owe] #?',
     "there's [a|one|two] [charge|payment|transaction|debit|credit|refund|order|booking] [of|for|on|from|pending]",
   ],
 };
 
-/** Account access of any kind: the agent's words above, or the customer asking about their own account. */
-const accountAccess: Signal = {
-  kind: 'any',
-  of: [
-    accountDetails,
-    {
-      kind: 'phrases',
-      speakers: ['customer'],
-      phrases: [
-        'my [account|balance|bill|statement|card|debit card|credit card|payment|payments|direct debit|order|parcel|delivery|booking|reservation|policy|claim|plan|contract|tariff|meter|loan|mortgage|refund|appointment|prescription|subscription|password|pin|address|details|transaction|transactions|charge|overdraft|limit|application]',
-        '[change|update|cancel|close|open|check|block|freeze] [the|a]? [address|email|phone number|account|card|order|booking|appointment|plan|direct debit|payment]',
-      ],
-    },
-  ],
-};
-
+/**
+ * The agent asking for something that verifies who the customer is. A lookup key alone — an account, order or
+ * booking number, a name — finds a record but proves nothing, so it does not count; the e-mail or phone number held
+ * on the record does.
+ */
 const verificationRequest: Signal = {
   kind: 'phrases',
   speakers: [...agent],
   phrases: [
-    "[verify|confirm|check|validate|take|get|have|need|ask for|grab|go through|run through|answer] ~ [your]? [identity|id|date of birth|dob|birth date|birthday|postcode|post code|zip|zip code|address|first line|security [question|questions|answer|answers|word|number|code|check|details]|memorable [word|information|date]|last [four|4|two|three|six] digits|account number|card number|sort code|member number|policy number|customer number|reference number|full name and|name and [address|postcode|date]|one time [code|passcode|password|pin]|one-time [code|passcode|pin]|verification code|passcode|pin|security|social security|ssn|mother's maiden name|maiden name|a few details|some details|couple of details|couple of questions|few questions|some questions]",
-    "[what|what's] [is]? your [date of birth|dob|postcode|post code|zip|zip code|address|first line|account number|card number|member number|policy number|customer number|full name|security answer|memorable word|reference number]",
-    '[can|could|may|would] you [please]? [confirm|give me|tell me|provide|read out|read me|spell|verify|answer|let me know] ~ [your|the|a|some|few]',
-    "[i've|I have|we've|we have] [sent|texted|emailed] ~ [code|passcode|pin|one-time|verification]",
+    "[can|could|may|what's|what is|what was|confirm|give|tell|need|take|have|get|grab|provide|pop|read|also|please|verify|check|just] ~ ~ [date of birth|dob|d.o.b|birth date|birthdate|postcode|post code|postal code|zip code|zip|first line of [your|the]? address|security [question|questions|answer|answers|word|number|code|check|checks|details]|memorable [word|information|date|answer|question]|last [four|4|two|three|six|2|3|6] [digits|numbers|of]|one time [code|passcode|password|pin]|one-time [code|passcode|pin|password]|verification code|security code|passcode|pin|pin number|password|social security|ssn|national insurance|ni number|maiden name|first school|first pet|place of birth|voice id|voiceprint|address on [the|your]? [account|file|record]]",
+    "^ [and|plus|also|ok|okay|right|thanks|thank you|great|lovely|perfect]? [your|the|the answer to your|the account holder's|the patient's|his|her|their]? [date of birth|dob|d.o.b|birth date|birthdate|postcode|post code|postal code|zip code|zip|first line of [your|the]? address|security [question|questions|answer|answers|word|number|code|check|checks|details]|memorable [word|information|date|answer|question]|last [four|4|two|three|six|2|3|6] [digits|numbers|of]|one time [code|passcode|password|pin]|one-time [code|passcode|pin|password]|verification code|security code|passcode|pin|pin number|password|social security|ssn|national insurance|ni number|maiden name|first school|first pet|place of birth|voice id|voiceprint|address on [the|your]? [account|file|record]]",
+    '[confirm|verify|check] [your|the|the full|your full]? [address|home address|billing address|registered address]',
+    '[email|e-mail|email address|phone number|mobile number|contact number] [registered|associated|linked|we have|on] ~ [account|booking|order|file|record|policy|reservation]',
+    '[verify|confirm|check] [your|the] [identity|id|account holder|details]',
+    '[verify|identify] you',
     'for [security|data protection|verification|gdpr|privacy] [purposes|reasons]?',
-    '[through|pass|clear|complete] [security|verification|data protection|the security]',
+    '[through|pass|clear|complete|do|run] [security|verification|data protection|the security|some security|a security|a few security|quick security]',
+    "[i've|I have|we've|we have] [sent|texted|emailed] ~ [code|passcode|pin|one-time|verification]",
   ],
 };
 
+/** Account access of any kind: the agent's words above, or asking to verify the customer. */
+const accountAccess: Signal = { kind: 'any', of: [accountDetails, verificationRequest] };
+
+/** The customer not giving what was asked, or the agent finding it does not match. */
 const refusals = [
   "[I|i] [don't|do not|dont|can't|cannot|cant] [have|know|remember|recall|find|see|give]",
   '[no idea|not sure|no clue|rather not|prefer not|not telling]',
   '[why|what] do you need',
+  "[doesn't|does not|don't|do not|didn't|did not|isn't|is not] [match|matching|what I have|what we have|correct|right]",
+  "[can't|cannot|couldn't|could not|unable to|not able to] [verify|confirm|match|find a match|validate]",
+  "not [what I have|what we have|what I've got|what we've got|a match|matching|the same|right|correct]",
 ];
 
 const distress: Signal = {
@@ -111,7 +119,7 @@ const distress: Signal = {
   speakers: ['customer'],
   atMost: -3,
   phrases: [
-    '[frustrat-|annoy-|infuriat-|aggravat-|exasperat-|irritat-|upset|angry|furious|livid|fuming|worr-|anxious|nervous|scared|frightened|terrified|panick-|panic|stress-|distress-|concern-|disappoint-|gutted|devastated|desperate|upsetting|ridiculous|unacceptable|outrageous|appalling|disgrace-|shocking]',
+    '[frustrat-|annoy-|infuriat-|aggravat-|exasperat-|irritat-|upset|angry|furious|livid|fuming|worr-|anxious|nervous|scared|frightened|terrified|panick-|panic|stress-|distress-|concern-|disappoint-|gutted|devastated|desperate|upsetting|ridiculous|unacceptable|outrageous|appalling|disgrace-|shocking|freak-|freaking out|shaking|shaken|in bits|in tears|crying|beside myself|heartbroken|nightmare|shambles|sick and tired|rubbish|useless|pathetic|terrible|awful|horrible|disgusting|ugh|argh|grr]',
     "[fed up|sick of|had enough|at the end of my tether|at my wits end|not good enough|waste of [my]? time|can't believe|cannot believe|unbelievable|joke]",
     "[this is|it's|that's] the [second|third|fourth|fifth|sixth|2nd|3rd|4th|5th] time",
     '[been waiting|waited|waiting] [for]? [ages|hours|weeks|days|months|forever|so long|too long]',
@@ -128,14 +136,18 @@ const acknowledgement: Signal = {
       speakers: [...agent],
       phrases: [
         "[sorry|apologi-|my apologies] [to hear|to learn|about that|about this|that this|that that|that you|that it|you've|you have|you had|you're|you are|if]",
-        '[sorry|apologi-|my apologies] [for|about] [the|all the|this|that|any|your]? [frustrat-|inconvenien-|trouble|hassle|confusion|worry|stress|upset|experience|problem|problems|issue|issues|situation|mix-up|mixup|mix up|error|mistake|disruption|difficult-|bother|mess|distress|anxiety|shock|loss]',
+        "[I'm|I am|im|we're|so|really|very] sorry [it|it's|its|this|this has|that|that's|you|you're|your|to|about] ~ [happened|happening|not|hasn't|didn't|been|going|had|having|dealing|experienc-|put|left|feel-|worr-|frustrat-|upset-|stress-|lost|stolen|waiting|struggl-|affected|caught|through]",
+        '[sorry|apologi-|my apologies] [for|about] [the|all the|this|that|your]? [frustrat-|hassle|confusion|worry|stress|upset|experience|problem|problems|issue|issues|situation|mix-up|mixup|mix up|error|mistake|disruption|difficult-|bother|mess|distress|anxiety|shock|loss]',
         "[I'm|I am|im|we're|we are] [so|really|very|truly|terribly|awfully|incredibly|genuinely] sorry",
-        '[I|I can|I completely|I totally|I fully|I absolutely|I do|I really|we] [understand|appreciate|imagine|get|see|hear] ~ [how|why|that|your|it|this|the|you]',
-        '[completely|totally|absolutely|fully] understand',
+        '[I|I can|I completely|I totally|I fully|I absolutely|I do|I really|we|I can really|I can totally|I can only] [understand|appreciate|imagine] ~ [how|why|that|your|it|this|the|you|what]',
+        "[I can|I] [see|hear|tell] [why|how|that you|you're|you are] ~ [worried|frustrated|upset|stressed|annoyed|concerned|anxious|scared|shaken|angry|distressed]?",
+        "[completely|totally|absolutely|fully|that's|that is|very|perfectly|entirely|quite] understand-",
         "[that|this|it] [must|must've|would|sounds|does sound|is|has been|must have|can be|would be] ~ [frustrating|annoying|worrying|stressful|upsetting|difficult|hard|awful|horrible|scary|concerning|inconvenient|infuriating|worrisome|tough|rough|unsettling|alarming|distressing|a worry|a pain|a nightmare|a hassle|not ideal|not good|unacceptable]",
         "[I'd|I would] [be|feel] ~ [frustrated|annoyed|worried|upset|concerned|the same|stressed] too?",
         "[you|you're] [must|must be|must've been|must have been|sound|seem] ~ [worried|frustrated|upset|stressed|anxious|concerned|annoyed|scared]",
         "[I hear you|I know how|I know it|I know that|I get it|I get that|fair enough|quite right|you're right|that's not [right|fair|on|ok|okay|good enough|acceptable]]",
+        '[I|I totally|I completely|I really|I fully|I absolutely|I do] [get it|get that|get you|hear you|feel you|know the feeling]',
+        "[that's|thats|that is|it's|its|it is|that sounds|that must be|this is|that would be|that has been|that's been|that must have been|what a|how] ~ [frustrating|annoying|worrying|stressful|upsetting|difficult|hard|awful|horrible|scary|concerning|inconvenient|infuriating|worrisome|tough|rough|unsettling|alarming|distressing|frightening|nerve-wracking|nerve wracking|a worry|a pain|a nightmare|a hassle|not ideal|not good|unacceptable|terrible|disappointing|horrible|shock|a shock|a lot to deal with|a lot to take in]",
         "[rest assured|I'll make sure|I will make sure|let me make sure|I'm here to help|I am here to help|we'll get this sorted|let's get this sorted|I'll get this sorted|I'll sort this|let me sort this|we'll sort this]",
         '[thank you|thanks] for [your patience|bearing with|being patient|understanding]',
       ],
@@ -165,23 +177,27 @@ const holdAnnouncement: Signal = {
   ],
 };
 
+/** What was done or will happen, or (on a question) the answer summed up: the outcome a resolution needs. */
 const outcome: Signal = {
   kind: 'phrases',
   speakers: [...agent],
   phrases: [
-    "[I've|I have|we've|we have|I just|I've just|I have just|I went ahead and|I've gone ahead and|I've now|I have now] ~ [cancel-|update-|chang-|sent|ordered|process-|refund-|credit-|reset|unblock-|block-|raised|booked|arranged|scheduled|logged|added|removed|applied|fixed|resolved|sorted|set up|issued|reissued|submitted|escalated|requested|emailed|posted|extended|waived|revers-|rebooked|switched|activated|moved|corrected|amended|put through|noted|flagged|made|reported|renewed|paid|approved|confirmed|saved|recorded|opened|closed|lodged|filed|reactivated|restored|adjusted|sent out|dispatched|organised|organized|replaced]",
-    "[that's|that is|it's|it is|that has|it has|this has|that'll|that will|everything's|everything is|you're|you are|your [order|booking|payment|refund|card|account|appointment|claim|request|address|plan]] [been|now|all]? [done|sorted|cancelled|canceled|updated|processed|fixed|resolved|booked|sent|set up|gone through|complete|completed|confirmed|approved|applied|arranged|changed|all set|good to go|on its way|in place|active|reactivated|unblocked|refunded|credited|scheduled|raised|logged|escalated]",
-    "[you'll|you will|you should|you shall|you'd|you would] [now|also]? [receive|get|see|be getting|be receiving|hear|have|be able to|need to|want to|be contacted|be sent|be charged|be refunded|be credited|notice]",
+    "[I've|I have|we've|we have|I just|I've just|I have just|I went ahead and|I've gone ahead and|I've now|I have now|I've also|I have also] ~ [-ed|sent|put in|set up|made|done|got|given|taken|paid|found|gone ahead|sent out|put through|put a|put the]",
+    "[that's|that is|it's|it is|thats|its|that has|it has|this has|they've|they have|you're|you are|you've been|is now|are now|has been|have been|will be|it'll be|that'll be|all|now|got|gets|getting|being|is|are|was|were] ~ [-ed|done|set up|put in|sent|paid|sorted|all set|good to go|on its way|on the way|in place|in hand|underway|lined up|coming|sent out|taken care of|gone through]",
+    "[you'll|you will|you should|you shall|you'd|you would|you'll now|you will now|you can now|you'll also|you will also] [receive|get|see|be getting|be receiving|hear|have|be able to|need to|want to|be contacted|be sent|be charged|be refunded|be credited|notice|find|start|stop|keep|pay|go]",
     '[within|in the next|in about|in around|over the next|by] ~ [day|days|hours|working days|business days|minutes|weeks|week|tomorrow|monday|tuesday|wednesday|thursday|friday|end of]',
     '[the|your] next [step|steps] [is|are|will be|would be]?',
     "[what|here's what] [will|is going to|happens|is gonna] [happen|next]?",
-    "[someone|somebody|an engineer|a technician|a specialist|the team|a colleague|our team|a manager|a supervisor|the courier|the driver|a nurse|the doctor|we] [will|'ll|should|is going to|are going to] ~ [call|contact|be in touch|visit|get back|email|text|come|arrive|ring|review|look into|send|deliver|collect|follow up]",
-    "[should|will|it'll|that'll|they'll] [arrive|be with you|reach you|show up|appear|be delivered|be credited|be back|be sorted|come through|be processed|be fixed|be restored|drop|update|clear|go through]",
-    'confirmation [email|text|number|letter|message|sms]',
+    "[someone|somebody|an engineer|a technician|a specialist|the team|a colleague|our team|a manager|a supervisor|the courier|the driver|a nurse|the doctor|we|they|he|she|the tech] [will|'ll|should|is going to|are going to|is gonna] ~ [call|contact|be in touch|visit|get back|email|text|come|arrive|ring|review|look into|send|deliver|collect|follow up|be there|have|sort]",
+    "[should|will|it'll|that'll|they'll|it's going to|it is going to] [arrive|be with you|reach you|show up|appear|be delivered|be credited|be back|be sorted|come through|be processed|be fixed|be restored|drop|update|clear|go through|go out|ship|be released|be available|land|kick in|take effect|start|come off|go back]",
+    '[coming|arriving|heading|on its way|on the way] [to you|out to you|your way|over|round|out|tomorrow|today|on|between|this|next]',
+    'confirmation [email|text|number|letter|message|sms|code]',
     '[keep an eye|look out] [out]? for',
     'all [sorted|set|done|good]',
     '[the reason|the problem|the issue|it was|that was] [is|was] [that|because]',
-    "[to|you can|you just need to|all you need to do is|you'll need to|you will need to|you need to|just] [go to|log in|log into|visit|click|tap|select|call|ring|bring|send|fill|take|pop|head]",
+    "[to|you can|you just need to|all you need to do is|you'll need to|you will need to|you need to|just|you'd need to|you would need to] [go to|log in|log into|visit|click|tap|select|call|ring|bring|send|fill|take|pop|head|book|apply|use|filter|enter|upload|download|come in|contact]",
+    '[to recap|to summarise|to summarize|in summary|in short|just to confirm|so just to confirm|so to confirm|just to recap|so to recap]',
+    '^ so *',
   ],
 };
 
@@ -189,17 +205,18 @@ const resolutionCheck: Signal = {
   kind: 'phrases',
   speakers: [...agent],
   phrases: [
-    '[does|did|has|have|will|would] [that|this|everything|I|it|we] ~ [answer-|help-|resolve-|sort-|make sense|cover-|clear-|fix-|solve-|work-|explain-|address-|take care of]',
-    '[is|are|was|were] [that|this|everything|you|it|we|your [query|question|issue|problem]] ~ [ok|okay|alright|all right|clear|sorted|resolved|fine|good|happy|satisfied|what you needed|what you were after|working|sorted out|answered|fixed|all good|better|clearer|set|covered]',
+    '[does|did|has|have|will|would|is|was] [that|this|everything|I|it|we] ~ [answer-|help-|resolve-|sort-|make sense|cover-|clear-|fix-|solve-|work|works|work for you|explain-|address-|take- care of|taken care of|get you|put your mind at rest|do the trick|do it]',
+    '[is|are|was|were] [that|this|everything|you|it|we|your [query|question|issue|problem]] ~ [ok|okay|alright|all right|clear|sorted|resolved|fine|good|happy|satisfied|what you needed|what you were after|working|sorted out|answered|fixed|all good|better|clearer|set|covered|going to work|gonna work|everything|all you need|all you needed|everything you need|everything you needed]',
     'have I [answered|resolved|helped|covered|sorted|fixed|explained|addressed]',
-    '[are you|you] [happy|ok|okay|alright|satisfied|good|fine] with [that|this|the|everything]',
+    '[are you|you] [happy|ok|okay|alright|satisfied|good|fine|comfortable|clear] with [that|this|the|everything|it]',
     '[does|is] that [work|all work|ok|okay|alright|good] for you',
     '[can|could] you [see|confirm] ~ [now|working|come through|updated|received|arrived]',
     '[make|makes] sense',
-    '[sound|sounds] [good|ok|okay|alright|fair|all right]',
+    '[sound|sounds] [good|ok|okay|alright|fair|all right|manageable|reasonable|right|fine]',
     '[happy|good|okay|ok] with that',
     '[any|do you have any|have you got any|got any] [other]? [questions|question|queries|query] [about|on|regarding] [that|this|it]',
-    'is [that|this] [everything|all] [you needed|sorted|you were after]',
+    "[you|you're|you are] all [set|sorted|good] [right|yeah|then]",
+    '[all|everything] [ok|okay|good|sorted|clear] [now|then]?',
   ],
 };
 
@@ -229,7 +246,7 @@ const politeClose: Signal = {
   ],
 };
 
-const abuse: Signal = {
+const insults: Signal = {
   kind: 'phrases',
   speakers: [...agent],
   phrases: [
@@ -241,6 +258,31 @@ const abuse: Signal = {
     "[I don't|I do not|I dont] care",
     "[don't|do not|dont] waste my time",
     '[whatever|deal with it|tough luck|your problem|too bad]',
+  ],
+};
+
+/** Talking down to the customer: words that are no insult alone, so a "not" in them is part of the put-down. */
+const condescension: Signal = {
+  kind: 'phrases',
+  speakers: [...agent],
+  negatable: false,
+  phrases: [
+    "[not rocket science|are you [actually|even|really]? [reading|listening]|how many times|I [already|just] told you|I've [already|just] told you|pay attention|it's not that [hard|difficult]|like I [said|told you] ~ [already|before|twice]|I'm not going to [explain|repeat|say] ~ again|read the [instructions|box|manual|email|website]]",
+  ],
+};
+
+const abuse: Signal = {
+  kind: 'any',
+  of: [
+    insults,
+    condescension,
+    {
+      kind: 'phrases',
+      speakers: [...agent],
+      phrases: [
+        '[idiot|idiots|moron|morons|imbecile|imbeciles|muppet|muppets|numpty|numpties|plonker|plonkers|twit|twits|dimwit|dimwits|halfwit|cretin|cretins|clowns|useless lot|bunch of clowns]',
+      ],
+    },
   ],
 };
 

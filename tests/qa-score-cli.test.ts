@@ -1,0 +1,128 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cohensKappa } from '@switchboard/quality';
+
+const repoRoot = path.resolve(import.meta.dirname, '..');
+const work = mkdtempSync(path.join(os.tmpdir(), 'qa-score-cli-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const run = (script: 'qa-score' | 'qa-kappa', args: string[], input?: string) =>
+  spawnSync('npm', ['run', '-s', script, '--', ...args], { cwd: repoRoot, encoding: 'utf8', input, timeout: 120_000 });
+
+interface Labelled {
+  interaction_id: string;
+  channel: string;
+  segments: { speaker: string; text: string }[];
+  holds: unknown[];
+  labels: Record<string, string>;
+}
+interface Scored {
+  interaction_id: string;
+  score: number | null;
+  failed_critical: boolean;
+  answers: {
+    question: string;
+    answer: string;
+    confidence: number;
+    evidence: ({ segment_index: number; start: number; end: number } | { hold_index: number })[];
+  }[];
+}
+
+const questions = ['greeting', 'recording_disclosure', 'identity_verified', 'empathy', 'hold_permission', 'resolution_confirmed', 'closing', 'no_profanity'];
+const labelled = (name: string) =>
+  readFileSync(path.join(repoRoot, 'packages/quality/test/labelled', `${name}.jsonl`), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Labelled);
+
+/** The CLI on a labelled file, run as a user would: its output checked against its contract, and kappa per question. */
+function scoreFile(name: string): Record<string, number> {
+  const result = run('qa-score', ['--input', path.join('packages/quality/test/labelled', `${name}.jsonl`)]);
+  expect(result.status, result.stderr).toBe(0);
+  const inputs = labelled(name);
+  const out = result.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Scored);
+  expect(out.map((o) => o.interaction_id)).toEqual(inputs.map((i) => i.interaction_id));
+  out.forEach((o, n) => {
+    const input = inputs[n]!;
+    expect(o.answers.map((a) => a.question)).toEqual(questions);
+    if (o.score !== null) expect(o.score).toBeGreaterThanOrEqual(0);
+    if (o.score !== null) expect(o.score).toBeLessThanOrEqual(100);
+    const criticalNo = o.answers.some((a) => ['recording_disclosure', 'no_profanity'].includes(a.question) && a.answer === 'no');
+    expect(o.failed_critical).toBe(criticalNo);
+    if (criticalNo) expect(o.score).toBe(0);
+    for (const a of o.answers) {
+      expect(['yes', 'no', 'na']).toContain(a.answer);
+      if (a.answer !== 'na') expect(a.evidence.length, `${o.interaction_id} ${a.question}`).toBeGreaterThan(0);
+      for (const e of a.evidence) {
+        if ('hold_index' in e) expect(e.hold_index).toBeLessThan(input.holds.length);
+        else {
+          const text = input.segments[e.segment_index]!.text;
+          expect(e.start).toBeGreaterThanOrEqual(0);
+          expect(e.end).toBeLessThanOrEqual(text.length);
+          expect(e.end).toBeGreaterThan(e.start);
+        }
+      }
+    }
+  });
+  return Object.fromEntries(
+    questions.map((q) => [
+      q,
+      cohensKappa(
+        out.map((o) => o.answers.find((a) => a.question === q)!.answer),
+        inputs.map((i) => i.labels[q]!),
+      )!,
+    ]),
+  );
+}
+
+describe('npm run qa-score', () => {
+  it('agrees with people on the transcripts its rules were written against (dev), kappa 0.9 or more per question', () => {
+    const kappa = scoreFile('dev');
+    for (const q of questions) expect(kappa[q], q).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('agrees with people on transcripts its rules were not written against (holdout), within the floors measured', () => {
+    // Measured once, after the rules were set on dev: identity (0.69) and abuse without swear words (0.64) are the
+    // weak ones; the floors keep them from sliding while they are worked on, the target stays 0.8.
+    const kappa = scoreFile('holdout');
+    const floors: Record<string, number> = { identity_verified: 0.65, no_profanity: 0.6 };
+    for (const q of questions) expect(kappa[q], q).toBeGreaterThanOrEqual(floors[q] ?? 0.8);
+  });
+
+  it('names each line it cannot read, still scores the others, and exits 1', () => {
+    const good = readFileSync(path.join(repoRoot, 'packages/quality/test/labelled/dev.jsonl'), 'utf8').split('\n')[0]!;
+    const file = path.join(work, 'mixed.jsonl');
+    writeFileSync(file, [good, '{"interaction_id":"x","channel":"fax","segments":[]}', 'not json', good].join('\n'));
+    const result = run('qa-score', ['--input', file]);
+    expect(result.status).toBe(1);
+    expect(result.stdout.trim().split('\n')).toHaveLength(2);
+    expect(result.stderr).toContain('line 2: channel: Invalid option');
+    expect(result.stderr).toMatch(/line 3: .*JSON/);
+    expect(result.stderr).toContain('2 of 4 lines could not be scored');
+    // Standard input works too, and a transcript with no agent words is N/A throughout, not a crash.
+    const silent = run(
+      'qa-score',
+      ['--input', '-'],
+      '{"interaction_id":"s","channel":"voice","segments":[{"speaker":"customer","start_ms":0,"end_ms":1,"text":"hello?"}]}\n',
+    );
+    expect(silent.status).toBe(0);
+    const answers = (JSON.parse(silent.stdout) as Scored).answers;
+    expect(answers.every((a) => a.answer === 'na')).toBe(true);
+    expect(run('qa-score', []).stderr).toContain('--input is required');
+  });
+
+  it('prints the kappa table for a labelled file as its last line', () => {
+    const result = run('qa-kappa', ['--input', 'packages/quality/test/labelled/dev.jsonl']);
+    expect(result.status, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { kappa: Record<string, number>; min_kappa: number };
+    expect(Object.keys(summary.kappa)).toEqual(questions);
+    expect(summary.min_kappa).toBeGreaterThanOrEqual(0.9);
+    expect(result.stderr).toContain('identity_verified');
+  });
+});
