@@ -114,7 +114,15 @@ async function recordHistories(): Promise<void> {
         args: [{ tenantId, approval: 'auto' }],
       });
       await weekly.result();
+      // Quality: a tick over a tenant with no ended interactions yet (the form and default plan are created).
+      const evaluation = await env.client.workflow.start('evaluationWorkflow', {
+        taskQueue,
+        workflowId: `evaluation:${tenantId}:recorded`,
+        args: [{ tenantId }],
+      });
+      await evaluation.result();
       return {
+        'evaluationWorkflow-completed': await evaluation.fetchHistory(),
         'scheduleWorkflow-published': await published.fetchHistory(),
         'scheduleWorkflow-rejected': await rejected.fetchHistory(),
         'weeklyScheduleWorkflow-completed': await weekly.fetchHistory(),

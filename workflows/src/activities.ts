@@ -26,6 +26,7 @@ import { addLocalDays, isTimeZone, localDateOf, localDays, localDayStart } from 
 import { SLOT_MINUTES } from './math/forecast-queue.ts';
 import type { MathPool } from './math/pool.ts';
 import { parseInput, permanent } from './activity-input.ts';
+import { createQualityActivities } from './quality-activities.ts';
 import { createScheduleActivities } from './schedule-activities.ts';
 import { getQueueConcurrency } from './math/staff-queue.ts';
 
@@ -145,6 +146,7 @@ export function createPlanningActivities(deps: PlanningDeps) {
 
   return {
     ...createScheduleActivities(deps),
+    ...createQualityActivities(deps),
 
     /** Which series to forecast and from when: tomorrow in the tenant's time zone unless given. */
     async planForecast(raw: { tenantId: string; startDate?: string }): Promise<ForecastPlan> {

@@ -11,6 +11,7 @@ type PermanentFailureType =
   | 'PlanningGroupNotFound'
   | 'NoStaffingRequirement'
   | 'ScheduleRulesInvalid'
+  | 'FormNotFound'
   | 'ScheduleNotFound';
 
 /**

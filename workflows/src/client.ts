@@ -27,6 +27,7 @@ const ProgressMemo: z.ZodType<Progress> = z.object({
 // Ids carry their meaning (ARCHITECTURE.md, Workflows); tenant ids are opaque, never names.
 export const forecastWorkflowId = (tenantId: string, startDate: string) => `forecast:${tenantId}:${startDate}`;
 export const forecastScheduleId = (tenantId: string) => `forecast-daily:${tenantId}`;
+export const evaluationScheduleId = (tenantId: string) => `quality-evaluation:${tenantId}`;
 export const scheduleWorkflowId = (tenantId: string, groupId: string, weekStart: string) => `schedule:${tenantId}:${groupId}:${weekStart}`;
 
 export function createPlanningClient(client: Client, taskQueue = PLANNING_TASK_QUEUE) {
@@ -108,6 +109,29 @@ export function createPlanningClient(client: Client, taskQueue = PLANNING_TASK_Q
             taskQueue,
             args: [{ tenantId: input.tenantId, approval: input.approval }],
             workflowId: `schedule-weekly:${input.tenantId}:scheduled`,
+          },
+        });
+        return true;
+      } catch (error) {
+        if (error instanceof ScheduleAlreadyRunning) return false;
+        throw error;
+      }
+    },
+
+    /** The tenant's quality evaluation, a tick every 30 seconds; creating it again is a no-op. */
+    async ensureEvaluationSchedule(input: { tenantId: string }): Promise<boolean> {
+      try {
+        await client.schedule.create({
+          scheduleId: evaluationScheduleId(input.tenantId),
+          spec: { intervals: [{ every: '30s' }] },
+          // A tick still running when the next is due makes it wait: one tick at a time drains a backlog in order.
+          policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
+          action: {
+            type: 'startWorkflow',
+            workflowType: 'evaluationWorkflow',
+            taskQueue,
+            args: [{ tenantId: input.tenantId }],
+            workflowId: `evaluation:${input.tenantId}:scheduled`,
           },
         });
         return true;

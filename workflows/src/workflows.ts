@@ -220,3 +220,28 @@ export async function weeklyScheduleWorkflow(input: { tenantId: string; approval
   }
   return { weekStart: plan.weekStart, started };
 }
+
+const { evaluateInteractions } = proxyActivities<PlanningActivities>({
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumAttempts: 5 },
+});
+
+/**
+ * One tick of a tenant's quality evaluation (a Temporal Schedule starts it every 30 s): the interactions that ended
+ * since the last tick, scored and stored in one batch. A tick that finds a full batch goes on with the next one, so
+ * a backlog drains without waiting for the schedule.
+ */
+export async function evaluationWorkflow(input: {
+  tenantId: string;
+}): Promise<{ interactions: number; evaluations: number; reviews: number; batches: number }> {
+  const total = { interactions: 0, evaluations: 0, reviews: 0, batches: 0 };
+  for (;;) {
+    const tick = await evaluateInteractions({ tenantId: input.tenantId });
+    total.interactions += tick.interactions;
+    total.evaluations += tick.evaluations;
+    total.reviews += tick.reviews;
+    total.batches += 1;
+    if (!tick.full || total.batches >= 20) return total;
+  }
+}

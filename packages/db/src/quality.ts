@@ -69,16 +69,6 @@ export function latestFormVersion(db: Db, tenantId: string, key: string): Promis
   });
 }
 
-export function getFormVersions(db: Db, tenantId: string, ids: readonly string[]): Promise<QualityFormRow[]> {
-  if (ids.length === 0) return Promise.resolve([]);
-  return withTenant(db, tenantId, (tx) =>
-    tx
-      .select()
-      .from(qualityForms)
-      .where(and(eq(qualityForms.tenantId, tenantId), inArray(qualityForms.id, [...ids]))),
-  );
-}
-
 // ── plans ────────────────────────────────────────────────────────────────────
 
 export function listEvaluationPlans(db: Db, tenantId: string): Promise<EvaluationPlanRow[]> {

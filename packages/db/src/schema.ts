@@ -884,7 +884,10 @@ export const evaluationPlans = pgTable(
     key: text().notNull(),
     name: text().notNull(),
     formKey: text().notNull(),
-    queueIds: uuid().array().notNull().default(sql`'{}'::uuid[]`),
+    queueIds: uuid()
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
     reviewPercent: doublePrecision().notNull().default(2),
     minReviewsPerAgentWeek: smallint().notNull().default(1),
     // Targeted conditions: { transfer?: true, hold?: true, ahtAboveP90?: true }.
@@ -958,9 +961,11 @@ export const evaluationAnswers = pgTable(
   (t) => [
     tenantIsolation(t.tenantId),
     primaryKey({ columns: [t.tenantId, t.evaluationId, t.questionId] }),
-    foreignKey({ name: 'evaluation_answers_evaluation_fk', columns: [t.tenantId, t.evaluationId], foreignColumns: [evaluations.tenantId, evaluations.id] }).onDelete(
-      'cascade',
-    ),
+    foreignKey({
+      name: 'evaluation_answers_evaluation_fk',
+      columns: [t.tenantId, t.evaluationId],
+      foreignColumns: [evaluations.tenantId, evaluations.id],
+    }).onDelete('cascade'),
   ],
 );
 

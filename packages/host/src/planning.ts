@@ -50,6 +50,7 @@ export async function startPlanningEngine(
         const approval = tenant.id === demoTenantId ? 'auto' : 'planner';
         if (await planning.ensureWeeklySchedule({ tenantId: tenant.id, timezone: tenant.timezone, approval }))
           log(`weekly schedules (${approval}) for tenant ${tenant.id}`);
+        if (await planning.ensureEvaluationSchedule({ tenantId: tenant.id })) log(`quality evaluation every 30 s for tenant ${tenant.id}`);
       }
     },
     async stop() {

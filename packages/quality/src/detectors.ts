@@ -63,6 +63,8 @@ const identifierPatterns: RegExp[] = [
   new RegExp(String.raw`\b(?:${months}) (?:\d{1,2}(?:st|nd|rd|th)?|${ordinals})\b`, 'giu'),
   /\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b/giu,
   /\b[\w.+-]+@[\w-]+\.[\w.-]+\b/gu,
+  // What ingest's redaction leaves in place of an e-mail address, a phone or a card number.
+  /\[(?:email|phone|card)\]/gu,
   new RegExp(String.raw`\b${spokenDigits}\b`, 'giu'),
 ];
 const identifierPhrases = [

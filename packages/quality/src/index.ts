@@ -3,3 +3,4 @@ export * from './rules.ts';
 export * from './transcript.ts';
 export * from './phrases.ts';
 export * from './agreement.ts';
+export { standardForm } from './standard-form.ts';

@@ -13,3 +13,4 @@ export * from './rollups/definitions.ts';
 export * from './rollups/reconcile.ts';
 export * from './rollups/builder.ts';
 export * from './repositories/schedules.ts';
+export * from './repositories/quality.ts';

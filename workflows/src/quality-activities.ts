@@ -1,0 +1,198 @@
+import { createHash } from 'node:crypto';
+import { Context } from '@temporalio/activity';
+import { z } from 'zod';
+import {
+  countReviewsSince,
+  ensureBuiltInForm,
+  getDirectory,
+  getEvaluationCursor,
+  latestFormVersion,
+  listEvaluationPlans,
+  saveEvaluationPlan,
+  storeEvaluations,
+  type Db,
+  type EvaluationPlanRow,
+  type NewEvaluation,
+} from '@switchboard/db';
+import { getHandleTimeP90, getInteractionDetails, listEndedInteractions, type EndedInteraction } from '@switchboard/telemetry';
+import { localDayStart, localWeekStart, localDateOf } from '@switchboard/calendar';
+import { parseForm, scoreInteraction, standardForm, type FormDefinition } from '@switchboard/quality';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { parseInput, permanent } from './activity-input.ts';
+
+/**
+ * The evaluation workflow's activity: every interaction that ended since the tenant's cursor is scored by the forms
+ * of the plans that cover its queue, and those a person should see are marked with why — the rules were unsure, a
+ * targeted condition (a transfer, a hold, handle time above the queue's 90th percentile), the agent's weekly
+ * minimum, or the random share. Evaluations and the cursor are stored in one transaction, so a retried batch stores
+ * nothing twice and skips nothing. Arguments are the tenant id only.
+ */
+
+export interface EvaluationTickResult {
+  interactions: number;
+  evaluations: number;
+  reviews: number;
+  /** Where the cursor now stands (ISO). */
+  through: string;
+  /** The batch was as large as a tick takes: more may be waiting. */
+  full: boolean;
+}
+
+/** The most interactions one tick takes: the next tick takes the rest. */
+const BATCH = 5_000;
+/** Ends stored in the last moments may still have their transcripts in flight: they wait for the next tick. */
+const SETTLE_MS = 2_000;
+/** A tenant's first tick looks back this far. */
+const FIRST_LOOK_BACK_MS = 60 * 60_000;
+/** Interactions that ended longer ago than this when stored are imported history, not evaluated. */
+const RECENT_MS = 24 * 60 * 60_000;
+/** Interactions scored between yields to the event loop: the host serves ingest while a batch is scored. */
+const SCORE_SLICE = 50;
+
+const DEFAULT_PLAN = {
+  key: 'all-interactions',
+  name: 'Every interaction, 2% to analysts',
+  formKey: 'standard',
+  queueIds: [],
+  reviewPercent: 2,
+  minReviewsPerAgentWeek: 1,
+  targets: { transfer: true, ahtAboveP90: true },
+  active: true,
+};
+
+const TickInput = z.object({ tenantId: z.uuid() });
+
+/** A stable draw in [0, 100) per interaction and plan: the random share is the same however often a batch runs. */
+function draw(interactionId: string, planKey: string): number {
+  return (createHash('sha256').update(`${planKey}\u0000${interactionId}`).digest().readUInt32BE(0) / 2 ** 32) * 100;
+}
+
+export function createQualityActivities(deps: { db: Db; telemetry: ClickHouseClient; now?: () => Date }) {
+  const now = deps.now ?? (() => new Date());
+
+  return {
+    async evaluateInteractions(raw: { tenantId: string }): Promise<EvaluationTickResult> {
+      const { tenantId } = parseInput('evaluateInteractions', TickInput, raw);
+      const directory = await getDirectory(deps.db, tenantId);
+      if (!directory) throw permanent('TenantNotFound', `tenant ${tenantId} does not exist`);
+      await ensureBuiltInForm(deps.db, tenantId, { key: 'standard', name: standardForm.name, definition: standardForm as unknown as Record<string, unknown> });
+      let plans = (await listEvaluationPlans(deps.db, tenantId)).filter((p) => p.active);
+      if (plans.length === 0 && (await listEvaluationPlans(deps.db, tenantId)).length === 0)
+        plans = [await saveEvaluationPlan(deps.db, tenantId, null, DEFAULT_PLAN)];
+
+      const at = now();
+      const after = (await getEvaluationCursor(deps.db, tenantId)) ?? new Date(at.getTime() - FIRST_LOOK_BACK_MS);
+      const upTo = new Date(at.getTime() - SETTLE_MS);
+      if (upTo <= after) return { interactions: 0, evaluations: 0, reviews: 0, through: after.toISOString(), full: false };
+      const { interactions, through } = await listEndedInteractions(deps.telemetry, {
+        tenantId,
+        after,
+        upTo,
+        endedSince: new Date(at.getTime() - RECENT_MS),
+        limit: BATCH,
+      });
+      if (interactions.length === 0) {
+        await storeEvaluations(deps.db, tenantId, [], through);
+        return { interactions: 0, evaluations: 0, reviews: 0, through: through.toISOString(), full: false };
+      }
+      const earliest = Math.min(...interactions.map((i) => i.ended_at.getTime()));
+      const [details, p90] = await Promise.all([
+        // A conversation's events come before its end; a day covers the longest of them.
+        getInteractionDetails(deps.telemetry, { tenantId, interactionIds: interactions.map((i) => i.interaction_id), since: new Date(earliest - 86_400_000) }),
+        plans.some((p) => p.targets.ahtAboveP90) ? getHandleTimeP90(deps.telemetry, { tenantId, to: at }) : Promise.resolve(new Map<string, number>()),
+      ]);
+      const weekStart = localDayStart(localWeekStart(localDateOf(at, directory.timezone), 1), directory.timezone);
+      const reviewed = await countReviewsSince(deps.db, tenantId, weekStart);
+      const queueIdOf = new Map(directory.queues.map((q) => [q.key, q.id]));
+
+      const forms = new Map<string, { id: string; form: FormDefinition }>();
+      const formOf = async (key: string) => {
+        if (!forms.has(key)) {
+          const row = await latestFormVersion(deps.db, tenantId, key);
+          if (!row) throw permanent('FormNotFound', `evaluation plan uses form "${key}", which does not exist`);
+          forms.set(key, { id: row.id, form: parseForm(row.definition) });
+        }
+        return forms.get(key)!;
+      };
+
+      const batch: NewEvaluation[] = [];
+      for (const plan of plans) {
+        const { id: formId, form } = await formOf(plan.formKey);
+        const covers = (i: EndedInteraction) => plan.queueIds.length === 0 || plan.queueIds.includes(queueIdOf.get(i.queue_id) ?? '');
+        for (const [n, interaction] of interactions.filter(covers).entries()) {
+          if (n % SCORE_SLICE === SCORE_SLICE - 1) {
+            await new Promise((resolve) => setImmediate(resolve));
+            Context.current().heartbeat();
+          }
+          const detail = details.get(interaction.interaction_id) ?? { segments: [], holds: [], transferred: false };
+          const scored = scoreInteraction(form, {
+            interaction_id: interaction.interaction_id,
+            channel: channelOf(interaction.channel),
+            segments: detail.segments,
+            holds: detail.holds,
+            metadata: { talk_s: interaction.talk_ms / 1000, transfers: detail.transferred ? 1 : 0 },
+          });
+          const reason = reviewReason(
+            plan,
+            interaction,
+            detail.transferred,
+            p90,
+            reviewed,
+            scored.answers.some((a) => a.needsReview),
+          );
+          if (reason !== null) reviewed.set(interaction.agent_id, (reviewed.get(interaction.agent_id) ?? 0) + 1);
+          batch.push({
+            interactionId: interaction.interaction_id,
+            agentKey: interaction.agent_id,
+            queueKey: interaction.queue_id,
+            channel: interaction.channel,
+            formId,
+            planId: plan.id,
+            reviewReason: reason,
+            score: scored.score,
+            failedCritical: scored.failedCritical,
+            interactionEndedAt: interaction.ended_at,
+            answers: scored.answers.map((a) => ({
+              questionId: a.question,
+              machineAnswer: a.answer,
+              confidence: a.confidence,
+              evidence: a.evidence,
+              needsReview: a.needsReview,
+            })),
+          });
+        }
+      }
+      const stored = await storeEvaluations(deps.db, tenantId, batch, through);
+      return {
+        interactions: interactions.length,
+        evaluations: stored,
+        reviews: batch.filter((b) => b.reviewReason !== null).length,
+        through: through.toISOString(),
+        full: through.getTime() < upTo.getTime(),
+      };
+    },
+  };
+}
+
+function channelOf(channel: string): 'voice' | 'chat' | 'email' | 'sms' | 'social' {
+  return (['voice', 'chat', 'email', 'sms', 'social'] as const).find((c) => c === channel) ?? 'chat';
+}
+
+/** Why an analyst should see this evaluation, most pressing first; null when the rules' answers stand. */
+function reviewReason(
+  plan: EvaluationPlanRow,
+  interaction: EndedInteraction,
+  transferred: boolean,
+  p90: ReadonlyMap<string, number>,
+  reviewed: ReadonlyMap<string, number>,
+  unsure: boolean,
+): string | null {
+  if (unsure) return 'unsure';
+  if (plan.targets.transfer && transferred) return 'transfer';
+  if (plan.targets.hold && interaction.hold_ms > 0) return 'hold';
+  const limit = p90.get(interaction.queue_id);
+  if (plan.targets.ahtAboveP90 && limit !== undefined && interaction.talk_ms + interaction.hold_ms > limit) return 'aht';
+  if ((reviewed.get(interaction.agent_id) ?? 0) < plan.minReviewsPerAgentWeek) return 'minimum';
+  if (draw(interaction.interaction_id, plan.key) < plan.reviewPercent) return 'random';
+  return null;
+}
