@@ -43,9 +43,17 @@ export function post(url: string, apiKey: string | undefined, body: string | Uin
   });
 }
 
-/** Posts events and fails the test unless every one was accepted; returns once the rollups count them. */
+/**
+ * Posts events and fails the test unless every one was accepted; returns once the rollups count them. A host at
+ * capacity answers 429 or 503 with Retry-After: the batch is sent again, same key and bytes, as a client must.
+ */
 export async function postAll(url: string, apiKey: string, events: readonly TelemetryEvent[]): Promise<void> {
-  const res = await post(url, apiKey, ndjson(events));
+  const key = randomUUID();
+  let res = await post(url, apiKey, ndjson(events), { 'idempotency-key': key });
+  for (let attempt = 0; (res.status === 429 || res.status === 503) && attempt < 60; attempt++) {
+    await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000));
+    res = await post(url, apiKey, ndjson(events), { 'idempotency-key': key });
+  }
   const body = (await res.json()) as { accepted: number; errors: unknown[] };
   expect(res.status, JSON.stringify(body.errors?.slice(0, 3))).toBe(200);
   expect(body.accepted).toBe(events.length);

@@ -33,17 +33,47 @@ export function negativeWords(text: string): { score: number; spans: Span[] } {
 // Anatomy is a clinic's vocabulary, not abuse; obscenity's set would flag it.
 const clinical = new Set(['penis', 'vagina', 'sex', 'anal', 'anus']);
 // Mild profanity obscenity's set leaves out, British and American, which a quality form still counts.
-const mild = ['damn', 'dammit', 'goddamn', 'crap', 'crappy', 'bloody', 'bugger', 'arse', 'piss', 'pissed', 'bollocks', 'sod off', 'the hell', 'hell of'];
+const mild = [
+  'damn',
+  'dammit',
+  'goddamn',
+  'crap',
+  'crappy',
+  'bloody',
+  'bugger',
+  'arse',
+  'piss',
+  'pissed',
+  'bollocks',
+  'sod off',
+  'sodding',
+  'effing',
+  'frigging',
+  'feck',
+  'the hell',
+  'hell of',
+  'bloody hell',
+  'jesus christ',
+  'christ almighty',
+  "for god's sake",
+  "for christ's sake",
+  'son of a b',
+];
 const profanity = (() => {
   const data = new DataSet<{ originalWord: string }>().addAll(englishDataset).removePhrasesIf((p) => clinical.has(p.metadata?.originalWord ?? ''));
   for (const word of mild) data.addPhrase((phrase) => phrase.setMetadata({ originalWord: word }).addPattern(pattern`|${word}|`));
   return new RegExpMatcher({ ...data.build(), ...englishRecommendedTransformers });
 })();
 
+/** A word with letters masked by asterisks ("f***", "sh*tty"): transcription services and people censor swearing so. */
+const masked = /[\p{L}]+\*+[\p{L}*]*|\b[\p{L}]\*{2,}/gu;
+
 export function findProfanity(text: string): Span[] {
-  return profanity
-    .getAllMatches(text, true)
-    .map((m) => ({ start: m.startIndex, end: m.endIndex + 1 }))
+  return [
+    ...profanity.getAllMatches(text, true).map((m) => ({ start: m.startIndex, end: m.endIndex + 1 })),
+    ...[...text.matchAll(masked)].map((m) => ({ start: m.index, end: m.index + m[0].length })),
+  ]
+    .sort((a, b) => a.start - b.start)
     .filter((s, i, all) => !all.slice(0, i).some((o) => s.start < o.end && o.start < s.end));
 }
 
@@ -82,26 +112,23 @@ export function findIdentifiers(text: string): Span[] {
 }
 
 // Words that follow "this is" or "my name's" without being a name, beyond the stop words.
+// Departments are not the company's name ("Hello, customer services", "Morning, council tax").
 const notNames = new Set([
   ...stopwords,
-  'happy',
-  'afraid',
-  'glad',
-  'delighted',
-  'pleased',
-  'calling',
-  'speaking',
-  'checking',
-  'helping',
-  'unable',
-  'customer',
-  'team',
-  'regarding',
-  'concerning',
+  ...['happy', 'afraid', 'glad', 'delighted', 'pleased', 'calling', 'speaking', 'checking', 'helping', 'unable', 'regarding', 'concerning', 'sorry'],
+  ...['customer', 'customers', 'team', 'services', 'service', 'department', 'desk', 'line', 'support', 'helpdesk', 'helpline', 'outpatients', 'appointments'],
+  ...['deliveries', 'delivery', 'repairs', 'accounts', 'billing', 'claims', 'sales', 'reception', 'bookings', 'booking', 'enquiries', 'inquiries', 'council'],
+  ...['member', 'members', 'rewards', 'highways', 'admissions', 'payments', 'collections', 'returns', 'orders', 'technical', 'tech', 'care', 'relations'],
+  ...['there', 'sir', 'madam', 'maam', "ma'am", 'mate', 'folks', 'everyone', 'again', 'thanks', 'yes', 'yeah', 'ok', 'okay', 'um', 'uh', 'sorry'],
 ]);
 
-/** Whether the last word of a match could be a name (or a company's): not a common English word. */
+/**
+ * Whether the last word of a match could be a name (or a company's): not a common English word nor a department,
+ * and capitalised when the text uses capitals at all (speech recognition that writes everything in lower case
+ * cannot tell "Bayside Dental" from "lost property").
+ */
 export function endsWithName(text: string, span: Span): boolean {
   const word = /[\p{L}'’-]+$/u.exec(text.slice(span.start, span.end))?.[0];
-  return word !== undefined && !notNames.has(word.toLowerCase().replace(/’/g, "'"));
+  if (word === undefined || notNames.has(word.toLowerCase().replace(/’/g, "'"))) return false;
+  return text === text.toLowerCase() || /^\p{Lu}/u.test(word);
 }

@@ -143,9 +143,14 @@ export function findPhrases(text: string, phrases: readonly CompiledPhrase[]): S
       found.push({ start: m.index, end });
     }
   }
-  found.sort((a, b) => a.start - b.start || b.end - a.end);
+  return withoutOverlaps(found);
+}
+
+/** Spans in text order, each dropped that overlaps an earlier (or, at the same start, a longer) one. */
+export function withoutOverlaps(spans: readonly Span[]): Span[] {
+  const sorted = [...spans].sort((a, b) => a.start - b.start || b.end - a.end);
   const out: Span[] = [];
-  for (const span of found) if (!out.some((o) => span.start < o.end && o.start < span.end)) out.push(span);
+  for (const span of sorted) if (!out.some((o) => span.start < o.end && o.start < span.end)) out.push(span);
   return out;
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { endsWithName, findIdentifiers, findProfanity, negativeWords } from './detectors.ts';
-import { compilePhrase, findPhrases, isNegated, PhrasePatternError, type CompiledPhrase, type Span } from './phrases.ts';
+import { compilePhrase, findPhrases, isNegated, PhrasePatternError, withoutOverlaps, type CompiledPhrase, type Span } from './phrases.ts';
 import { speakers, type Evidence, type ScoringInput, type Speaker } from './transcript.ts';
 
 /**
@@ -181,9 +181,12 @@ function findSignal(input: ScoringInput, signal: Signal): Occurrence[] {
   for (const i of segments) {
     const text = input.segments[i]!.text;
     if (signal.kind === 'phrases') {
-      const spans = findPhrases(text, signal.phrases.map(phrase));
-      for (const span of spans)
-        if ((signal.negatable === false || !isNegated(text, span)) && (!signal.name || endsWithName(text, span))) out.push({ segment: i, span, strength: 1 });
+      // Each phrase's matches are judged (negation, name) before overlapping ones are merged, so a match that fails
+      // its test cannot hide one that passes ("Hi, this" is no name; "this is Melissa" is).
+      const kept = signal.phrases.flatMap((p) =>
+        findPhrases(text, [phrase(p)]).filter((span) => (signal.negatable === false || !isNegated(text, span)) && (!signal.name || endsWithName(text, span))),
+      );
+      for (const span of withoutOverlaps(kept)) out.push({ segment: i, span, strength: 1 });
     } else if (signal.kind === 'identifier') {
       for (const span of findIdentifiers(text)) out.push({ segment: i, span, strength: 1 });
     } else if (signal.kind === 'profanity') {

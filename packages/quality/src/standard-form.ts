@@ -10,15 +10,17 @@ import type { Signal } from './rules.ts';
 const agent = ['agent'] as const;
 const companySide = ['agent', 'bot'] as const;
 
+const salutations =
+  "[hi|hello|hey|hiya|howdy|greetings|welcome|good morning|good afternoon|good evening|good day|g'day|gday|morning|afternoon|evening|hey there|hi there|hello there|namaste|kia ora|hola|how are ya|how are you|how's it going|howzit]";
+
 const greetingWords: Signal = {
   kind: 'phrases',
   speakers: [...agent],
   firstTurns: 2,
   phrases: [
-    '[hi|hello|hey|hiya|howdy|greetings|welcome|good morning|good afternoon|good evening|good day]',
-    '[morning|afternoon|evening] [and welcome|,]?',
-    '[thank you|thanks|thankyou|thanks so much|thank you so much] for [calling|contacting|ringing|phoning|getting in touch|reaching out|choosing|chatting|your call|holding]',
-    "[welcome to|you have reached|you've reached|you're through to|you are through to|you're speaking [to|with]|you are speaking [to|with]]",
+    salutations,
+    '[thank you|thanks|thankyou|thanks so much|thank you so much] for [calling|contacting|ringing|phoning|getting in touch|reaching out|choosing|chatting|your call|holding|waiting|your patience]',
+    "[welcome to|you have reached|you've reached|you're through to|you are through to|you're speaking [to|with]|you are speaking [to|with]|you're talking to|you're on to|you're onto]",
     '[how|what] [can|may|could] I [help|assist|do for] [you|]',
     'how [can|may] [we|I] help',
   ],
@@ -33,9 +35,11 @@ const introduction: Signal = {
       firstTurns: 2,
       name: true,
       phrases: [
-        "[my name is|my name's|my names|name is|name's|this is|it's|its|i am|i'm|im|you're speaking [to|with]|you are speaking [to|with]|you're through to|you are through to|you've got|you have|speaking with] *",
+        "[my name is|my name's|my names|name is|name's|this is|it's|its|i am|i'm|im|myself|you're speaking [to|with]|you are speaking [to|with]|you're talking [to|with]|you are talking [to|with]|you're through to|you are through to|you're on to|you're onto|you've got|you have|speaking with|chatting with|you're chatting with|you are chatting with] *",
         '[thank you|thanks] for [calling|contacting|choosing|ringing|phoning] *',
-        "[welcome to|you've reached|you have reached|calling from|from the|here at|with] *",
+        "[welcome to|you've reached|you have reached|calling from|here at|with] *",
+        // A company named straight after the salutation: "Hello, Bayside Dental" (not a department: "Morning, council tax").
+        `^ ${salutations} *`,
       ],
     },
     { kind: 'phrases', speakers: [...agent], firstTurns: 2, phrases: ['* [speaking|here] [,|how|what|who]?'], name: false, negatable: false },
@@ -63,8 +67,15 @@ const accountDetails: Signal = {
   phrases: [
     'your ~ [balance|last payment|bill|statement|payment|payments|transactions|transaction|direct debit|standing order|overdraft|credit limit|limit|policy|claim|order|parcel|booking|reservation|appointment|prescription|subscription|plan|contract|tariff|meter reading|usage|loan|mortgage|application|refund|account|flight|premium|excess|delivery|due date|certification|benefit|benefits|payment date|arrears|debt] [is|was|shows|has|went|came|will|are|were|says|expires|expired|renews|renewed|ends|ended|runs|ran|due|been|started|finished|cleared|left|arrived|dispatched|shipped]',
     '[I can|I could|I] see [that|here|on|your|there|the|a|you|this|it|an|two|three|a couple] ~ [payment|payments|charge|charges|transaction|transactions|balance|order|booking|account|bill|policy|claim|appointment|plan|usage|direct debit|refund|parcel|delivery|cancellation|flight|reservation|renewal|premium|prescription|record|records|history|note|notes|meter|reading|debit|credit|pounds|dollars|euros|booked|ordered|paid|owe|#]',
-    "[I've|I have|I'll|I will|I'm going to|I am going to|let me|I can|I just|I've just|I've now] ~ [cancel-|update-|change-|chang-|block-|freeze|frozen|unblock-|reset|refund-|credit-|reissue-|rebook-|amend-|waive-|reverse-|process-|switch-|upgrade-|downgrade-|apply-|remove-|add-|moved|move] [your|the|that|this|it|a|an|you]",
+    "[I've|I have|I just|I've just|I've now|I have now] ~ [cancel-|update-|change-|chang-|block-|freeze|frozen|unblock-|reset|refund-|credit-|reissue-|rebook-|amend-|waive-|reverse-|process-|switch-|upgrade-|downgrade-|apply-|remove-|add-|moved|move] [your|the|that|this|it|a|an|you]",
     "[I've|I have|I've now|I] [got|found|pulled up|brought up|located|opened] [your|the] [account|details|record|records|file|order|booking|policy|profile|reservation|claim|checking|savings] [up|here|open|now|ending]?",
+    "[I see|I can see|I've got|I have got|I've found|I found|I've pulled up|I've brought up|I'm looking at|I can see here] [the|your|a|an|two|three|that|it's|its|there's|you|you're|you've|you have|you are|permit|order|booking|account|policy|claim|payment|payments|reservation|ticket|case|parcel|prescription|request|appointment|refill|application|invoice|statement|bill|loan|card|flight|itinerary|charge|charges|transaction|transactions|#] *",
+    "^ your [deposit|rent|tenancy|permit|membership|points|balance|licence|license|registration|results|result|prescription|prescriptions|medication|medicines|refill|order|parcel|shipment|booking|flight|itinerary|ticket|seat|claim|policy|premium|excess|cover|plan|contract|subscription|package|bundle|bill|invoice|statement|payment|instalment|direct debit|loan|mortgage|overdraft|limit|account|card|appointment|referral|application|case|request|complaint|refund|credit|fee|fine|penalty|arrears|debt|meter|reading|usage|tariff|allowance|data] [is|are|was|were|has|have|will|'s]",
+    'your * [and *]? [is|are|was|were|has been|have been] [due|ready|overdue|expired|approved|declined|cancelled|canceled|booked|pending|protected|delivered|dispatched|shipped|active|suspended|blocked|frozen|closed|open|paid|unpaid|outstanding|renewed|scheduled|on hold|in arrears]',
+    "[it was|it's been|it has been|that was|they were|it got|they've been|it's] [delivered|signed for|collected|dispatched|shipped|returned|picked up|left at|left with|out for delivery]",
+    "[that's|this is|here's|I've got|there's] [the|your] ~ [account|claim|booking|order|policy|record|file|reservation|case|ticket|appointment|prescription|refill|sailing|flight|subscription|plan|contract] [for|from|on|with|at|ending]?",
+    'your last [purchase|payment|order|bill|visit|transaction|delivery|top up|top-up|statement|reading|appointment|claim|renewal]',
+    "[that's|that is|it's|it is|that's now|it's now|that's been|it's been|all] [updated|changed|cancelled|canceled|removed|added|moved|switched|blocked|unblocked|closed|reset|amended|done|sorted|processed|refunded|credited]",
     "[I have|I've got|I see|I can see] your * ending",
     "[you are|you're] [currently]? on [the|our|a] ~ [plan|tariff|package|contract|rate|bundle]",
     "[you've|you have] [used|spent|been charged|missed]",
@@ -72,6 +83,7 @@ const accountDetails: Signal = {
     '[order|booking|account|policy|claim|reference|case|ticket] [number]? #',
     "[there was|there were|there's been|there have been|there has been] [a|one|two|three|some]? [purchase|purchases|payment|payments|charge|charges|transaction|transactions|withdrawal|withdrawals|deposit|deposits|refund|delivery attempt]",
     "[there's|there is] ~ [outstanding|owing|overdue|left to pay|in arrears|on the account|on your account]",
+    "[there's|there are|there were|there was] [a|one|two|three|four|five|some|several]? [calls|call|texts|charges|payments|transactions|withdrawals|purchases|orders|bookings|claims] [to|from|on|for|of|in|at]",
     '[that|this|the] [card|order|account|booking|parcel|payment|policy|claim|reservation] [has been|was|is now|has|had] [used|dispatched|delivered|shipped|cancelled|canceled|paid|processed|charged|updated|closed|suspended|blocked]',
     '[updated|changed|cancelled|canceled|removed|added|moved|switched|blocked|frozen|closed|opened|set up|amended|applied] [on|to|for|from] your',
     '[looking|checking|pulling up|bringing up|having a look] [at|up]? your [account|details|record|records|file|order|booking|policy|bill|statement]',
@@ -89,9 +101,9 @@ const verificationRequest: Signal = {
   kind: 'phrases',
   speakers: [...agent],
   phrases: [
-    "[can|could|may|what's|what is|what was|confirm|give|tell|need|take|have|get|grab|provide|pop|read|also|please|verify|check|just] ~ ~ [date of birth|dob|d.o.b|birth date|birthdate|postcode|post code|postal code|zip code|zip|first line of [your|the]? address|security [question|questions|answer|answers|word|number|code|check|checks|details]|memorable [word|information|date|answer|question]|last [four|4|two|three|six|2|3|6] [digits|numbers|of]|one time [code|passcode|password|pin]|one-time [code|passcode|pin|password]|verification code|security code|passcode|pin|pin number|password|social security|ssn|national insurance|ni number|maiden name|first school|first pet|place of birth|voice id|voiceprint|address on [the|your]? [account|file|record]]",
+    "[can|could|may|what's|what is|what was|confirm|give|tell|need|take|have|get|grab|provide|pop|read|also|please|verify|check|just] ~ ~ [date of birth|dob|d.o.b|birth date|birthdate|postcode|post code|postal code|zip code|zip|first line of [your|the]? address|security [question|questions|answer|answers|word|number|code|check|checks|details]|memorable [word|information|date|answer|question]|last [four|4|two|three|six|2|3|6] [digits|numbers|of]|one time [code|passcode|password|pin]|one-time [code|passcode|pin|password]|verification code|security code|passcode|pin|pin number|password|social security|ssn|national insurance|ni number|maiden name|first school|first pet|place of birth|voice id|voiceprint|address on [the|your]? [account|file|record]|email|e-mail|email address|mobile number on|phone number on]",
     "^ [and|plus|also|ok|okay|right|thanks|thank you|great|lovely|perfect]? [your|the|the answer to your|the account holder's|the patient's|his|her|their]? [date of birth|dob|d.o.b|birth date|birthdate|postcode|post code|postal code|zip code|zip|first line of [your|the]? address|security [question|questions|answer|answers|word|number|code|check|checks|details]|memorable [word|information|date|answer|question]|last [four|4|two|three|six|2|3|6] [digits|numbers|of]|one time [code|passcode|password|pin]|one-time [code|passcode|pin|password]|verification code|security code|passcode|pin|pin number|password|social security|ssn|national insurance|ni number|maiden name|first school|first pet|place of birth|voice id|voiceprint|address on [the|your]? [account|file|record]]",
-    '[confirm|verify|check] [your|the|the full|your full]? [address|home address|billing address|registered address]',
+    "[confirm|verify|check|give me|tell me|what is|what's] [your|the|the full|your full]? [address|home address|billing address|registered address|property address|service address|delivery address|postal address|installation address|supply address|address on the account|first line of the address]",
     '[email|e-mail|email address|phone number|mobile number|contact number] [registered|associated|linked|we have|on] ~ [account|booking|order|file|record|policy|reservation]',
     '[verify|confirm|check] [your|the] [identity|id|account holder|details]',
     '[verify|identify] you',
@@ -112,6 +124,7 @@ const refusals = [
   "[doesn't|does not|don't|do not|didn't|did not|isn't|is not] [match|matching|what I have|what we have|correct|right]",
   "[can't|cannot|couldn't|could not|unable to|not able to] [verify|confirm|match|find a match|validate]",
   "not [what I have|what we have|what I've got|what we've got|a match|matching|the same|right|correct]",
+  "[I have|I've got|I've|we have|that's|it's|that is|it is|got] [a|an]? [different|wrong|another|other] [amount|number|date|answer|one|name|postcode|address|figure|pin|code]",
 ];
 
 const distress: Signal = {
@@ -182,8 +195,10 @@ const outcome: Signal = {
   kind: 'phrases',
   speakers: [...agent],
   phrases: [
-    "[I've|I have|we've|we have|I just|I've just|I have just|I went ahead and|I've gone ahead and|I've now|I have now|I've also|I have also] ~ [-ed|sent|put in|set up|made|done|got|given|taken|paid|found|gone ahead|sent out|put through|put a|put the]",
-    "[that's|that is|it's|it is|thats|its|that has|it has|this has|they've|they have|you're|you are|you've been|is now|are now|has been|have been|will be|it'll be|that'll be|all|now|got|gets|getting|being|is|are|was|were] ~ [-ed|done|set up|put in|sent|paid|sorted|all set|good to go|on its way|on the way|in place|in hand|underway|lined up|coming|sent out|taken care of|gone through]",
+    "[-'s|-s] [been]? [removed|corrected|fixed|sorted|updated|changed|cancelled|canceled|booked|sent|added|applied|reset|renewed|refunded|credited|processed|approved|scheduled|arranged|logged|raised|lodged|done|extended|waived|reversed|restored|replaced|activated|unblocked|moved|reduced|lowered|increased|confirmed]",
+    "^ [done|all done|sorted|all sorted|that's done|right that's done|okay done|ok done|perfect done]",
+    "[I've|I have|we've|we have|I just|I've just|I have just|I went ahead and|I've gone ahead and|I've now|I have now|I've also|I have also] ~ [-ed|sent|put in|set up|made|done|given|paid|found|sent out|put through|put a|put the]",
+    "[that's|that is|it's|it is|thats|its|that has|it has|this has|they've|they have|you're|you are|you've been|is now|are now|has been|have been|will be|it'll be|that'll be|all|now|got|gets|getting|being|is|are|was|were] ~ [-ed|done|set up|put in|sent|paid|sorted|all set|good to go|on its way|on the way|in place|in hand|underway|lined up|coming|sent out|gone through]",
     "[you'll|you will|you should|you shall|you'd|you would|you'll now|you will now|you can now|you'll also|you will also] [receive|get|see|be getting|be receiving|hear|have|be able to|need to|want to|be contacted|be sent|be charged|be refunded|be credited|notice|find|start|stop|keep|pay|go]",
     '[within|in the next|in about|in around|over the next|by] ~ [day|days|hours|working days|business days|minutes|weeks|week|tomorrow|monday|tuesday|wednesday|thursday|friday|end of]',
     '[the|your] next [step|steps] [is|are|will be|would be]?',
@@ -205,6 +220,13 @@ const resolutionCheck: Signal = {
   kind: 'phrases',
   speakers: [...agent],
   phrases: [
+    '[does|did|do|will|would|is|was|has] [that|this|it|everything|that all|this all|it all] [suit|suits|look|looks|sound|sounds|seem|seems|feel|work|works|help|helps|make|fix|answer|solve|resolve|sort|cover|do|come|go|show|load|get|clear|take|fit|match|suit you|look right|sound right]',
+    'how [does|do|did] [that|this|it|everything] [sound|look|seem|suit|feel|work]',
+    '[is|was] [that|this] what you [wanted|needed|were after|were looking for|had in mind|asked for|meant]',
+    '[can|could|would|will] you [please]? [try|test|give it a|have a go|refresh|restart|log in|login|see if|let me know if|tell me if|check if|check whether|check and confirm|confirm if|confirm whether|let me know whether|tell me whether]',
+    'did [it|that|the|you|they|everything] ~ [come up|come through|go through|work|load|arrive|show up|get it|receive|connect|update|clear]',
+    "[all|everything|it's|its|it is] [working|good|ok|okay|sorted|fine|loading|showing|connected|back] [now|on your end|your end|there|for you|again]",
+    '[are|r] [we|you] [good|ok|okay|all set|sorted|happy|all good|sorted now]',
     '[does|did|has|have|will|would|is|was] [that|this|everything|I|it|we] ~ [answer-|help-|resolve-|sort-|make sense|cover-|clear-|fix-|solve-|work|works|work for you|explain-|address-|take- care of|taken care of|get you|put your mind at rest|do the trick|do it]',
     '[is|are|was|were] [that|this|everything|you|it|we|your [query|question|issue|problem]] ~ [ok|okay|alright|all right|clear|sorted|resolved|fine|good|happy|satisfied|what you needed|what you were after|working|sorted out|answered|fixed|all good|better|clearer|set|covered|going to work|gonna work|everything|all you need|all you needed|everything you need|everything you needed]',
     'have I [answered|resolved|helped|covered|sorted|fixed|explained|addressed]',
@@ -212,7 +234,7 @@ const resolutionCheck: Signal = {
     '[does|is] that [work|all work|ok|okay|alright|good] for you',
     '[can|could] you [see|confirm] ~ [now|working|come through|updated|received|arrived]',
     '[make|makes] sense',
-    '[sound|sounds] [good|ok|okay|alright|fair|all right|manageable|reasonable|right|fine]',
+    '[does|would|will] [that|this|it] [sound|sounds] [good|ok|okay|alright|fair|all right|manageable|reasonable|right|fine]',
     '[happy|good|okay|ok] with that',
     '[any|do you have any|have you got any|got any] [other]? [questions|question|queries|query] [about|on|regarding] [that|this|it]',
     "[you|you're|you are] all [set|sorted|good] [right|yeah|then]",
@@ -235,14 +257,15 @@ const offerHelp: Signal = {
   ],
 };
 
+/** A polite close: thanks or good wishes. A bare "okay, bye" is not one. */
 const politeClose: Signal = {
   kind: 'phrases',
   speakers: [...agent],
   lastTurns: 2,
   phrases: [
-    '[thank you|thanks|cheers|thankyou|ty|thx] [for|very much|so much|a lot|again]?',
-    'have a [good|great|nice|lovely|wonderful|pleasant|fantastic|brilliant|blessed|super|good rest of|great rest of|nice rest of] ~ [day|evening|afternoon|morning|weekend|night|one|week|rest]',
-    "[goodbye|bye|take care|all the best|enjoy your|speak soon|talk soon|good night|goodnight|bye bye|bye now|cheerio|ta-ra|tara|farewell|stay safe|best wishes|pleasure speaking|pleasure talking|nice speaking|nice talking|lovely speaking|great speaking|you're welcome|you are welcome|my pleasure|no problem at all]",
+    '[thank you|thanks|cheers|thankyou|ty|thx|ta|many thanks]',
+    'have a ~ [day|evening|afternoon|morning|weekend|night|one|week|rest|trip|flight|holiday|holidays|wedding|time|birthday|christmas|journey|stay|meal|game|match|break|visit]',
+    "[take care|mind yourself|mind how you go|look after yourself|all the best|best wishes|good luck|safe travels|safe trip|safe journey|stay safe|be well|congratulations|congrats|enjoy|happy holidays|merry christmas|pleasure speaking|pleasure talking|nice speaking|nice talking|lovely speaking|great speaking|lovely talking|you're welcome|you are welcome|my pleasure|glad I could help|glad to help|happy to help|have a good one|have a nice one|keep well|god bless]",
   ],
 };
 
@@ -267,6 +290,13 @@ const condescension: Signal = {
   speakers: [...agent],
   negatable: false,
   phrases: [
+    '[most people|everyone else|anyone|a child|a kid|a fresher|my nan|my gran|my grandmother|a five year old|a 5 year old|even a|even you] ~ [manage|manages|can|could|knows|know|figure|figures|understand|understands|get|gets]',
+    '[literally|clearly|obviously] [says|said|printed|written|stated|explained|states|tells|labelled|labeled|marked]',
+    "you [clearly|obviously|evidently|apparently] [didn't|did not|don't|do not|haven't|have not|never|can't|cannot] [read|listen|understand|look|check|pay attention|follow]",
+    "[it's|it is|its|that's|that is] [really|honestly|seriously|just]? not [that|so|very|exactly] [hard|difficult|complicated|complex]",
+    '[this|that|it] is [very|really|pretty|super|just]? [basic|obvious|common sense|simple stuff]',
+    'read the [label|instructions|box|manual|email|website|screen|terms|faq|sign|message|notes] [before|first|properly|next time|carefully]',
+    "[or maybe not|if you bothered|if you had bothered|if you'd bothered|try reading|try listening]",
     "[not rocket science|are you [actually|even|really]? [reading|listening]|how many times|I [already|just] told you|I've [already|just] told you|pay attention|it's not that [hard|difficult]|like I [said|told you] ~ [already|before|twice]|I'm not going to [explain|repeat|say] ~ again|read the [instructions|box|manual|email|website]]",
   ],
 };
