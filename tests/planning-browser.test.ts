@@ -726,6 +726,139 @@ describe('schedules', () => {
   });
 });
 
+interface SetupAnswer {
+  templates: {
+    id: string;
+    name: string;
+    lengthMin: number;
+    active: boolean;
+    breaks: { kind: string; lengthMin: number; earliestOffsetMin: number; latestOffsetMin: number; paid: boolean }[];
+  }[];
+  contracts: { name: string }[];
+  rules: { agentId: string; contractId: string; timezone: string | null; preferredStartFrom: number | null; preferredStartTo: number | null }[];
+  agents: { id: string; key: string; name: string }[];
+}
+
+async function openSetup(p: Page): Promise<void> {
+  await p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedules' }).click();
+  await p.getByRole('link', { name: /^Setup/ }).click();
+  await p.waitForURL((u) => u.pathname === '/planning/schedules/setup', { timeout: UI_TIMEOUT_MS });
+  await p.getByRole('radiogroup', { name: 'Section' }).waitFor({ timeout: UI_TIMEOUT_MS });
+}
+
+describe('schedule setup', () => {
+  const fullDay = 'Full day 8h30';
+  const firstAgent = demoCenter.agents[0]!;
+
+  it('the planner moves a break window, is refused a contract no week can honour, and moves an agent’s preferred start', async () => {
+    const p = page();
+    await browser!.context.clearCookies();
+    await p.setViewportSize({ width: 1280, height: 720 });
+    expect(await signInThroughForm(p, url, users.planner, pacer)).toBe(200);
+    await p.waitForURL((u) => u.pathname === '/planning', { timeout: UI_TIMEOUT_MS });
+    await openSetup(p);
+    expect(await p.getByTestId('read-only').count()).toBe(0);
+    const before = await query<SetupAnswer>(p, 'schedules.setup.get', undefined);
+
+    // A shift template's first break may start a quarter of an hour later; the paid hours follow the paid flags live.
+    const template = before.templates.find((t) => t.name === fullDay)!;
+    const first = template.breaks[0]!;
+    const latest = first.latestOffsetMin + 15;
+    const lunch = template.breaks.findIndex((b) => !b.paid);
+    const unpaid = template.breaks.filter((b) => !b.paid).reduce((sum, b) => sum + b.lengthMin, 0);
+    await p.getByRole('radio', { name: 'Shift templates' }).click();
+    await p.getByRole('button', { name: `Edit ${fullDay}` }).click();
+    const editor = p.getByRole('form', { name: 'Shift template' });
+    const paidHours = editor.getByTestId('template-paid-hours');
+    expect(await text(paidHours)).toMatch(new RegExp(`^Paid ${(template.lengthMin - unpaid) / 60} h a shift`));
+    await editor.getByLabel(`Break ${lunch + 1} paid`).check();
+    expect(await text(paidHours)).toMatch(new RegExp(`^Paid ${template.lengthMin / 60} h a shift`));
+    await editor.getByLabel(`Break ${lunch + 1} paid`).uncheck();
+    await editor.getByLabel('Break 1 latest offset (min)').fill(String(latest));
+    await editor.getByRole('button', { name: 'Save template' }).click();
+    await ui(() => editor.count()).toBe(0);
+    const breakWindow = `${first.earliestOffsetMin}–${latest} min in`;
+    const row = p.locator(`[data-testid="setup-template"][data-name="${fullDay}"]`);
+    await ui(() => text(row.getByTestId('template-breaks'))).toContain(breakWindow);
+    await p.reload();
+    await p.getByRole('radio', { name: 'Shift templates' }).click();
+    await ui(() => text(row.getByTestId('template-breaks'))).toContain(breakWindow);
+    const saved = await query<SetupAnswer>(p, 'schedules.setup.get', undefined);
+    expect(saved.templates.find((t) => t.id === template.id)!.breaks).toEqual([{ ...first, latestOffsetMin: latest }, ...template.breaks.slice(1)]);
+
+    // 45 h in five days is more than the longest shift can give: the API says so, and the form keeps what was typed.
+    const longest = Math.max(
+      ...saved.templates.filter((t) => t.active).map((t) => t.lengthMin - t.breaks.filter((b) => !b.paid).reduce((sum, b) => sum + b.lengthMin, 0)),
+    );
+    await p.getByRole('radio', { name: 'Contracts' }).click();
+    await p.getByRole('button', { name: 'Add a contract' }).click();
+    const contract = p.getByRole('form', { name: 'Contract' });
+    await contract.getByLabel('Name', { exact: true }).fill('Long weeks');
+    await contract.getByLabel('Min paid hours a week').fill('45');
+    await contract.getByLabel('Max paid hours a week').fill('48');
+    await contract.getByLabel('Days off a week', { exact: true }).fill('2');
+    await contract.getByRole('button', { name: 'Save contract' }).click();
+    await ui(() => text(contract.getByTestId('contract-error'))).toBe(
+      `minimum hours: 45 h cannot be reached in 5 working days of at most ${longest / 60} paid hours (the longest shift template)`,
+    );
+    expect(await contract.getByLabel('Min paid hours a week').inputValue()).toBe('45');
+    expect(await contract.getByLabel('Name', { exact: true }).inputValue()).toBe('Long weeks');
+    expect((await query<SetupAnswer>(p, 'schedules.setup.get', undefined)).contracts.map((c) => c.name)).not.toContain('Long weeks');
+
+    // One agent's preferred start band, found with the filter and opened from the keyboard.
+    const agentId = saved.agents.find((a) => a.key === firstAgent.id)!.id;
+    const rules = saved.rules.find((r) => r.agentId === agentId)!;
+    const [from, to] = rules.preferredStartFrom === 10 * 60 ? ['11:00', '12:00'] : ['10:00', '11:00'];
+    await p.getByRole('radio', { name: 'Agents’ rules' }).click();
+    const filter = p.getByLabel('Filter agents');
+    await filter.fill(firstAgent.display_name);
+    const agentRow = p.locator(`[data-testid="agent-rules"][data-agent="${firstAgent.id}"]`);
+    await ui(() => p.getByTestId('agent-rules').count()).toBe(1);
+    await filter.press('ArrowDown');
+    await p.keyboard.press('Enter');
+    const panel = p.getByRole('form', { name: `Rules of ${firstAgent.display_name}` });
+    await panel.getByLabel('Preferred start from').fill(from);
+    await panel.getByLabel('Preferred start to').fill(to);
+    await panel.getByRole('button', { name: 'Save rules' }).click();
+    await ui(() => panel.count()).toBe(0);
+    await ui(() => text(agentRow.getByTestId('agent-start-band'))).toBe(`${from}–${to}`);
+    const after = (await query<SetupAnswer>(p, 'schedules.setup.get', undefined)).rules.find((r) => r.agentId === agentId)!;
+    const minutes = (clock: string) => Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3));
+    expect(after).toEqual({
+      ...rules,
+      preferredStartFrom: minutes(from),
+      preferredStartTo: minutes(to),
+      updatedBy: expect.any(String),
+      updatedAt: expect.any(String),
+    });
+
+    // The whole table again, with the agent's rules open as saved.
+    await filter.fill('');
+    await ui(() => p.getByTestId('agent-rules').count()).toBe(saved.agents.length);
+    await agentRow.getByRole('button', { name: `Edit the rules of ${firstAgent.display_name}` }).click();
+    expect(await panel.getByLabel('Preferred start from').inputValue()).toBe(from);
+    await shot(p, 'schedule-setup');
+  });
+
+  it('a supervisor reads the setup without a way to change it', async () => {
+    const p = page();
+    await browser!.context.clearCookies();
+    expect(await signInThroughForm(p, url, users.supervisor, pacer)).toBe(200);
+    await p.waitForURL((u) => u.pathname === '/wallboard', { timeout: UI_TIMEOUT_MS });
+    await openSetup(p);
+    await p.getByTestId('read-only').waitFor({ timeout: UI_TIMEOUT_MS });
+    await p.getByRole('radio', { name: 'Shift templates' }).click();
+    expect(await p.getByRole('button', { name: 'Add a shift template' }).count()).toBe(0);
+    await p.getByRole('button', { name: `View ${fullDay}` }).click();
+    const editor = p.getByRole('form', { name: 'Shift template' });
+    expect(await editor.getByLabel('Break 1 latest offset (min)').isDisabled()).toBe(true);
+    expect(await editor.getByRole('button', { name: /^Save/ }).count()).toBe(0);
+    await p.getByRole('radio', { name: 'Agents’ rules' }).click();
+    await p.getByTestId('agent-rules').first().waitFor({ timeout: UI_TIMEOUT_MS });
+    expect(await p.getByRole('button', { name: /^Edit the rules/ }).count()).toBe(0);
+  });
+});
+
 it('no page threw an uncaught error', () => {
   expect(pageErrors).toEqual([]);
 });

@@ -94,6 +94,14 @@ describe('npm run qa-score', () => {
     for (const q of questions) expect(kappa[q], q).toBeGreaterThanOrEqual(floors[q] ?? 0.85);
   });
 
+  it('agrees with people on transcripts the rules never saw (holdout3: 100, measured once), within the floors measured', () => {
+    const kappa = scoreFiles(['holdout3']);
+    // Measured once, before any rule was changed for it: five questions at 0.84–0.97; identity 0.42, empathy 0.66 and
+    // resolution 0.63 fall short of the 0.8 target, and the floors hold what was reached while they are worked on.
+    const floors: Record<string, number> = { identity_verified: 0.4, empathy: 0.6, resolution_confirmed: 0.6 };
+    for (const q of questions) expect(kappa[q], q).toBeGreaterThanOrEqual(floors[q] ?? 0.8);
+  });
+
   it('names each line it cannot read, still scores the others, and exits 1', () => {
     const good = readFileSync(path.join(repoRoot, 'packages/quality/test/labelled/dev.jsonl'), 'utf8').split('\n')[0]!;
     const file = path.join(work, 'mixed.jsonl');

@@ -132,6 +132,12 @@ describe('the agent’s own schedule', () => {
     expect(view.agents.map((a) => a.id).sort()).toEqual([ids.agent, ids.colleague].sort());
     expect(view.activities.some((a) => a.agentId === ids.outsider)).toBe(false);
     expect((await planner.schedules.get({ scheduleId: publishedId })).activities.some((a) => a.agentId === ids.outsider)).toBe(true);
+    // The setup screens list the same agents: the team's, each with their rules, names for the table.
+    const setup = await supervisor.schedules.setup.get();
+    const team = demoCenter.agents.filter((a) => a.team_id === demoCenter.agents[0]!.team_id);
+    expect(setup.agents.map((a) => a.key).sort()).toEqual(team.map((a) => a.id).sort());
+    expect(setup.agents.find((a) => a.id === ids.agent)?.name).toBe(demoCenter.agents[0]!.display_name);
+    expect(setup.rules.map((r) => r.agentId).sort()).toEqual(setup.agents.map((a) => a.id).sort());
   });
 });
 

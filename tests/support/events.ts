@@ -44,15 +44,27 @@ export function post(url: string, apiKey: string | undefined, body: string | Uin
 }
 
 /**
- * Posts events and fails the test unless every one was accepted; returns once the rollups count them. A host at
- * capacity answers 429 or 503 with Retry-After: the batch is sent again, same key and bytes, as a client must.
+ * Posts events and fails the test unless every one was accepted; returns once the rollups count them. As a client
+ * must, the batch is sent again with the same key and bytes when the host is at capacity (429 or 503 with
+ * Retry-After) or the connection broke before an answer (a kept-alive socket the host closed as it was reused).
  */
 export async function postAll(url: string, apiKey: string, events: readonly TelemetryEvent[]): Promise<void> {
   const key = randomUUID();
-  let res = await post(url, apiKey, ndjson(events), { 'idempotency-key': key });
+  const payload = ndjson(events);
+  const send = async (): Promise<Response> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await post(url, apiKey, payload, { 'idempotency-key': key });
+      } catch (error) {
+        if (attempt >= 4) throw error;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  };
+  let res = await send();
   for (let attempt = 0; (res.status === 429 || res.status === 503) && attempt < 60; attempt++) {
     await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000));
-    res = await post(url, apiKey, ndjson(events), { 'idempotency-key': key });
+    res = await send();
   }
   const body = (await res.json()) as { accepted: number; errors: unknown[] };
   expect(res.status, JSON.stringify(body.errors?.slice(0, 3))).toBe(200);

@@ -39,13 +39,16 @@ export interface EvaluationTickResult {
 }
 
 /** The most interactions one tick takes: the next tick takes the rest. */
-const BATCH = 5_000;
+const BATCH = 2_000;
 /** Ends stored in the last moments may still have their transcripts in flight: they wait for the next tick. */
 const SETTLE_MS = 2_000;
 /** A tenant's first tick looks back this far. */
-const FIRST_LOOK_BACK_MS = 60 * 60_000;
-/** Interactions that ended longer ago than this when stored are imported history, not evaluated. */
-const RECENT_MS = 24 * 60 * 60_000;
+const FIRST_LOOK_BACK_MS = 5 * 60_000;
+/**
+ * Interactions that had ended more than this before the tick are imported history (a backfill, a simulator's weeks),
+ * not evaluated: scoring weeks of them at once would hold up the host's ingest for nothing anyone asked for.
+ */
+const RECENT_MS = 60 * 60_000;
 /** Interactions scored between yields to the event loop: the host serves ingest while a batch is scored. */
 const SCORE_SLICE = 50;
 

@@ -242,6 +242,6 @@ export async function evaluationWorkflow(input: {
     total.evaluations += tick.evaluations;
     total.reviews += tick.reviews;
     total.batches += 1;
-    if (!tick.full || total.batches >= 20) return total;
+    if (!tick.full || total.batches >= 50) return total;
   }
 }

@@ -19,10 +19,11 @@ import {
 } from '@switchboard/db';
 import { activityKinds } from '@switchboard/contracts';
 import { addLocalDays, isTimeZone, localDateOf, localWeekStart } from '@switchboard/calendar';
+import { paidMinutesOf } from '@switchboard/planning';
 import { z } from 'zod';
 import { policies } from '../policy.ts';
 import { approveSwap, decideTimeOffRequest, editShiftDay, getScheduleView, scheduleDiff } from '../services/schedules.ts';
-import { authorized, notFound, router } from '../trpc.ts';
+import { authorized, canSeeAgent, notFound, router } from '../trpc.ts';
 import { requireEngine } from '../planning-runner.ts';
 
 const IsoDate = z.iso.date({ error: 'a date as YYYY-MM-DD' });
@@ -195,8 +196,12 @@ export const schedulesRouter = router({
         listAgentWorkRules(ctx.services.db, ctx.access.tenantId),
         getScheduleSettings(ctx.services.db, ctx.access.tenantId),
       ]);
-      const visible = new Set(ctx.access.directory.agents.filter((a) => ctx.access.agentKeys === null || ctx.access.agentKeys.has(a.key)).map((a) => a.id));
-      return { groups, templates, contracts, rules: rules.filter((r) => visible.has(r.agentId)), settings, activityKinds };
+      const agents = ctx.access.directory.agents
+        .filter((a) => canSeeAgent(ctx.access, a.key))
+        .map((a) => ({ id: a.id, key: a.key, name: a.displayName, teamName: a.teamName }));
+      const visible = new Set(agents.map((a) => a.id));
+      // The agents in scope with or without rules yet, so a planner can give a new agent theirs.
+      return { groups, templates, contracts, rules: rules.filter((r) => visible.has(r.agentId)), agents, settings, activityKinds };
     }),
     saveGroup: authorized(policies.planners)
       .input(
@@ -222,7 +227,7 @@ export const schedulesRouter = router({
       .input(ContractInput)
       .mutation(async ({ ctx, input }) => {
         const templates = (await listShiftTemplates(ctx.services.db, ctx.access.tenantId)).filter((t) => t.active);
-        const longest = Math.max(0, ...templates.map((t) => t.lengthMin - t.breaks.filter((b) => !b.paid).reduce((sum, b) => sum + b.lengthMin, 0))) / 60;
+        const longest = Math.max(0, ...templates.map(paidMinutesOf)) / 60;
         const days = 7 - input.daysOffPerWeek;
         if (input.minHours > days * longest)
           throw new TRPCError({

@@ -177,6 +177,11 @@ export function shiftActivities(template: ShiftTemplate, start: number, breakSta
   return out;
 }
 
+/** What a shift of a template is paid, in minutes: its length less the breaks that are not paid. */
+export function paidMinutesOf(template: { lengthMin: number; breaks: readonly { lengthMin: number; paid: boolean }[] }): number {
+  return template.lengthMin - template.breaks.filter((b) => !b.paid).reduce((sum, b) => sum + b.lengthMin, 0);
+}
+
 /** Breaks in the order compileShiftTypes keeps them (by window): the order break offsets are given in. */
 export function sortedBreaks(template: ShiftTemplate) {
   return [...template.breaks].sort((a, b) => a.earliestOffsetMin - b.earliestOffsetMin || a.latestOffsetMin - b.latestOffsetMin);

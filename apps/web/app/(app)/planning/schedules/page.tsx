@@ -80,6 +80,7 @@ export default function SchedulesPage() {
           <Link href="/planning">← Forecasts & staffing</Link>
           {data ? ` · Times in ${data.timezone}` : ''}
         </span>
+        <Link href="/planning/schedules/setup">Setup →</Link>
         {!canEdit && (
           <span className="pill muted" data-testid="read-only">
             Read-only: planners and admins generate, edit and approve schedules
