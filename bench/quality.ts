@@ -122,14 +122,16 @@ async function main() {
     await sleep(2_500);
     const started = performance.now();
     const startedAt = Date.now();
-    await env.client.workflow.execute('evaluationWorkflow', {
+    const result = (await env.client.workflow.execute('evaluationWorkflow', {
       taskQueue: PLANNING_TASK_QUEUE,
       workflowId: `evaluation:${tenant.id}:bench`,
       args: [{ tenantId: tenant.id }],
-    });
+    })) as { batches: number; seconds: { read: number; score: number; store: number } };
     const stored = await evaluated();
     const seconds = (Math.max(...stored.map((s) => s.at)) - startedAt) / 1000;
-    log(`backlog: ${stored.length} evaluations in ${seconds.toFixed(1)} s (workflow ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+    log(
+      `backlog: ${stored.length} evaluations in ${seconds.toFixed(1)} s (workflow ${((performance.now() - started) / 1000).toFixed(1)} s, ${result.batches} batches: read ${result.seconds.read.toFixed(1)} s, score ${result.seconds.score.toFixed(1)} s, store ${result.seconds.store.toFixed(1)} s)`,
+    );
     if (stored.length !== INTERACTIONS) throw new Error(`${stored.length} of ${INTERACTIONS} interactions evaluated`);
 
     // 2. Live, through the tenant's 30-second schedule.
@@ -168,6 +170,9 @@ async function main() {
         live_evaluated: live.length,
         live_sent: ended.size,
         p50_interaction_end_to_evaluation_s: Number(quantile(delays, 0.5).toFixed(1)),
+        read_s: Number(result.seconds.read.toFixed(1)),
+        score_s: Number(result.seconds.score.toFixed(1)),
+        store_s: Number(result.seconds.store.toFixed(1)),
       })}\n`,
     );
   } finally {

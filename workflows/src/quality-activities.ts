@@ -36,6 +36,8 @@ export interface EvaluationTickResult {
   through: string;
   /** The batch was as large as a tick takes: more may be waiting. */
   full: boolean;
+  /** Where the tick's time went: reading ends and transcripts, scoring, storing (seconds). */
+  seconds: { read: number; score: number; store: number };
 }
 
 /** The most interactions one tick takes: the next tick takes the rest. */
@@ -83,10 +85,12 @@ export function createQualityActivities(deps: { db: Db; telemetry: ClickHouseCli
       if (plans.length === 0 && (await listEvaluationPlans(deps.db, tenantId)).length === 0)
         plans = [await saveEvaluationPlan(deps.db, tenantId, null, DEFAULT_PLAN)];
 
+      const started = performance.now();
       const at = now();
       const after = (await getEvaluationCursor(deps.db, tenantId)) ?? new Date(at.getTime() - FIRST_LOOK_BACK_MS);
       const upTo = new Date(at.getTime() - SETTLE_MS);
-      if (upTo <= after) return { interactions: 0, evaluations: 0, reviews: 0, through: after.toISOString(), full: false };
+      const idle = { read: 0, score: 0, store: 0 };
+      if (upTo <= after) return { interactions: 0, evaluations: 0, reviews: 0, through: after.toISOString(), full: false, seconds: idle };
       const { interactions, through } = await listEndedInteractions(deps.telemetry, {
         tenantId,
         after,
@@ -96,7 +100,7 @@ export function createQualityActivities(deps: { db: Db; telemetry: ClickHouseCli
       });
       if (interactions.length === 0) {
         await storeEvaluations(deps.db, tenantId, [], through);
-        return { interactions: 0, evaluations: 0, reviews: 0, through: through.toISOString(), full: false };
+        return { interactions: 0, evaluations: 0, reviews: 0, through: through.toISOString(), full: false, seconds: idle };
       }
       const earliest = Math.min(...interactions.map((i) => i.ended_at.getTime()));
       const [details, p90] = await Promise.all([
@@ -118,6 +122,7 @@ export function createQualityActivities(deps: { db: Db; telemetry: ClickHouseCli
         return forms.get(key)!;
       };
 
+      const read = (performance.now() - started) / 1000;
       const batch: NewEvaluation[] = [];
       for (const plan of plans) {
         const { id: formId, form } = await formOf(plan.formKey);
@@ -165,6 +170,7 @@ export function createQualityActivities(deps: { db: Db; telemetry: ClickHouseCli
           });
         }
       }
+      const scored = performance.now();
       const stored = await storeEvaluations(deps.db, tenantId, batch, through);
       return {
         interactions: interactions.length,
@@ -172,6 +178,7 @@ export function createQualityActivities(deps: { db: Db; telemetry: ClickHouseCli
         reviews: batch.filter((b) => b.reviewReason !== null).length,
         through: through.toISOString(),
         full: through.getTime() < upTo.getTime(),
+        seconds: { read, score: (scored - started) / 1000 - read, store: (performance.now() - scored) / 1000 },
       };
     },
   };

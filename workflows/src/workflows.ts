@@ -234,14 +234,16 @@ const { evaluateInteractions } = proxyActivities<PlanningActivities>({
  */
 export async function evaluationWorkflow(input: {
   tenantId: string;
-}): Promise<{ interactions: number; evaluations: number; reviews: number; batches: number }> {
-  const total = { interactions: 0, evaluations: 0, reviews: 0, batches: 0 };
+}): Promise<{ interactions: number; evaluations: number; reviews: number; batches: number; seconds: { read: number; score: number; store: number } }> {
+  const total = { interactions: 0, evaluations: 0, reviews: 0, batches: 0, seconds: { read: 0, score: 0, store: 0 } };
   for (;;) {
     const tick = await evaluateInteractions({ tenantId: input.tenantId });
     total.interactions += tick.interactions;
     total.evaluations += tick.evaluations;
     total.reviews += tick.reviews;
     total.batches += 1;
+    // Ticks of runs recorded before the timings were reported have none.
+    if (tick.seconds) for (const k of ['read', 'score', 'store'] as const) total.seconds[k] += tick.seconds[k];
     if (!tick.full || total.batches >= 50) return total;
   }
 }

@@ -16,8 +16,10 @@
 
 export class PhrasePatternError extends Error {}
 
-const hesitation = String.raw`(?:[\s,.;:!?…"()-]+(?:um+|uh+|er+|erm+|hmm+))*`;
 const gap = String.raw`[\s,.;:!?…"()-]+`;
+// Between two words: spaces and punctuation, and any hesitations among them. Written so each character can match
+// one way only: nested repetition ("(gap um)* gap") made the engine try every split of a run of spaces.
+const separator = String.raw`${gap}(?:(?:um+|uh+|er+|erm+|hmm+)${gap})*`;
 
 function escapeWord(word: string): string {
   if (word === '*') return String.raw`[\p{L}\p{N}'’]+`;
@@ -77,7 +79,7 @@ function sequence(pattern: string): string {
       if (i !== 0) throw new PhrasePatternError(`"${pattern}": ^ (a sentence's start) goes first`);
       return { source: String.raw`(?<=^[\s"(]*|[.!?…]\s*)`, optional: false, isGap: true, anchor: true };
     }
-    if (token === '~') return { source: String.raw`(?:${hesitation}${gap}[\p{L}\p{N}'’]+){0,4}`, optional: false, isGap: true, anchor: false };
+    if (token === '~') return { source: String.raw`(?:${separator}[\p{L}\p{N}'’]+){0,4}`, optional: false, isGap: true, anchor: false };
     const optional = token.endsWith('?') && token.length > 1;
     const bare = optional ? token.slice(0, -1) : token;
     let source: string;
@@ -94,7 +96,6 @@ function sequence(pattern: string): string {
   });
   // A word carries the separator before it, so a word left out takes its separator with it; words that may be
   // left out at the start carry the one after them instead.
-  const separator = `${hesitation}${gap}`;
   let out = '';
   let leading = true;
   parts.forEach((part, i) => {
@@ -112,6 +113,33 @@ function sequence(pattern: string): string {
 export interface CompiledPhrase {
   pattern: string;
   regex: RegExp;
+  /** Words the text must hold (one of each list) for the phrase to have a chance: most turns skip the regex. */
+  required: string[][];
+}
+
+const plain = (text: string) => text.toLowerCase().replace(/['’]/g, '');
+
+/** One literal a token needs, or null when it matches without any (a wildcard, a number). */
+function literalsOfToken(token: string): string[] | null {
+  const bare = token.endsWith('?') && token.length > 1 ? token.slice(0, -1) : token;
+  if (bare.startsWith('[') && bare.endsWith(']')) {
+    const alternatives = splitAlternatives(bare.slice(1, -1));
+    if (alternatives.some((a) => a.trim() === '')) return null;
+    const firsts = alternatives.map((a) => requiredLiterals(a)[0] ?? null);
+    return firsts.some((f) => f === null) ? null : [...new Set(firsts.flat() as string[])];
+  }
+  if (bare === '*' || bare === '#' || bare === '~' || bare === '^') return null;
+  const word = bare.startsWith('-') ? bare.slice(1) : bare.endsWith('-') ? bare.slice(0, -1) : bare;
+  return word === '' ? null : [plain(word)];
+}
+
+/** For each word of a pattern that must be there, the literals one of which the text then contains. */
+function requiredLiterals(pattern: string): string[][] {
+  return tokenize(pattern).flatMap((token) => {
+    if (token.endsWith('?') && token.length > 1) return [];
+    const literals = literalsOfToken(token);
+    return literals === null ? [] : [literals];
+  });
 }
 
 export function compilePhrase(pattern: string): CompiledPhrase {
@@ -123,7 +151,7 @@ export function compilePhrase(pattern: string): CompiledPhrase {
     throw new PhrasePatternError(`"${pattern}": ${(error as Error).message}`);
   }
   if (regex.test('')) throw new PhrasePatternError(`"${pattern}" matches nothing at all, so it would match everywhere`);
-  return { pattern, regex };
+  return { pattern, regex, required: requiredLiterals(pattern) };
 }
 
 export interface Span {
@@ -132,9 +160,18 @@ export interface Span {
 }
 
 /** Every non-overlapping match of any of the phrases in `text`, in text order. */
+let lastText = '';
+let lastPlain = '';
+
 export function findPhrases(text: string, phrases: readonly CompiledPhrase[]): Span[] {
   const found: Span[] = [];
-  for (const { regex } of phrases) {
+  // Callers ask about one turn many times in a row: its plain form is kept for the next call.
+  if (text !== lastText) {
+    lastText = text;
+    lastPlain = plain(text);
+  }
+  for (const { regex, required } of phrases) {
+    if (!required.every((literals) => literals.some((l) => lastPlain.includes(l)))) continue;
     regex.lastIndex = 0;
     for (const m of text.matchAll(regex)) {
       let end = m.index + m[0].length;
