@@ -81,9 +81,9 @@ export function createQualityActivities(deps: { db: Db; telemetry: ClickHouseCli
       const directory = await getDirectory(deps.db, tenantId);
       if (!directory) throw permanent('TenantNotFound', `tenant ${tenantId} does not exist`);
       await ensureBuiltInForm(deps.db, tenantId, { key: 'standard', name: standardForm.name, definition: standardForm as unknown as Record<string, unknown> });
-      let plans = (await listEvaluationPlans(deps.db, tenantId)).filter((p) => p.active);
-      if (plans.length === 0 && (await listEvaluationPlans(deps.db, tenantId)).length === 0)
-        plans = [await saveEvaluationPlan(deps.db, tenantId, null, DEFAULT_PLAN)];
+      const saved = await listEvaluationPlans(deps.db, tenantId);
+      // A tenant with no plan at all gets the default one; plans all switched off evaluate nothing.
+      const plans = saved.length === 0 ? [await saveEvaluationPlan(deps.db, tenantId, null, DEFAULT_PLAN)] : saved.filter((p) => p.active);
 
       const started = performance.now();
       const at = now();

@@ -75,9 +75,6 @@ export class IngestService {
     } catch (error) {
       if (error instanceof IngestHttpError) {
         const body: ApiError = { error: error.code, message: error.message };
-        // A refusal before the body was read (429 at capacity, 401) drains it first: a client still sending would
-        // otherwise see its connection reset instead of the answer that says to retry. Too large a body is not read.
-        if (error.status !== 413) await drain(req);
         sendJson(res, error.status, body, error.status === 413 ? { ...error.headers, connection: 'close' } : error.headers);
         return;
       }
@@ -252,13 +249,4 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
     ...headers,
   });
   res.end(payload);
-}
-
-/** Reads and drops what is left of a request body (bounded by the server's own body limit upstream). */
-function drain(req: IncomingMessage): Promise<void> {
-  if (req.readableEnded || req.destroyed) return Promise.resolve();
-  return new Promise((resolve) => {
-    req.on('end', resolve).on('close', resolve).on('error', resolve);
-    req.resume();
-  });
 }

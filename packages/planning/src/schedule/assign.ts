@@ -138,7 +138,18 @@ const shiftsOfKind = (problem: AssignmentProblem, kind: Kind) => [
   ...kind.extras.map((e) => problem.extraShifts![e]!),
 ];
 
-const creditedHours = (agent: AgentContract) => (agent.timeOff ?? []).reduce((sum, t) => sum + t.paidHours, 0);
+/** Hours the agent's approved time off pays this week: they count towards the contract. */
+export const creditedHours = (agent: AgentContract) => (agent.timeOff ?? []).reduce((sum, t) => sum + t.paidHours, 0);
+
+/**
+ * Whether an agent can work a shift of `second` the day after one of `first` under their rest rule, whichever starts
+ * the days stage later picks (the earliest end and the latest start: a pair the start stage can always make).
+ */
+function restedBetween(problem: AssignmentProblem, agent: AgentContract, first: Kind, second: Kind): boolean {
+  const earliestEnd = Math.min(...shiftsOfKind(problem, first).map((s) => s.end));
+  const latestStart = Math.max(...shiftsOfKind(problem, second).map((s) => s.start));
+  return earliestEnd + agent.minRestMin <= latestStart;
+}
 
 /** Contracts that no schedule can honour, each named; checked before any solving. */
 function findImpossibleContracts(problem: AssignmentProblem, kinds: Kind[], eligible: number[][]): string[] {
@@ -253,10 +264,7 @@ function chooseDays(problem: AssignmentProblem, kinds: Kind[], eligible: number[
     return perAgent[a]!.every((other) => {
       const o = kinds[other]!;
       if (Math.abs(o.day - kind.day) !== 1) return true;
-      const [first, second] = o.day < kind.day ? [o, kind] : [kind, o];
-      const earliestEnd = Math.min(...shiftsOfKind(problem, first).map((s) => s.end));
-      const latestStart = Math.max(...shiftsOfKind(problem, second).map((s) => s.start));
-      return earliestEnd + agent.minRestMin <= latestStart;
+      return o.day < kind.day ? restedBetween(problem, agent, o, kind) : restedBetween(problem, agent, kind, o);
     });
   };
   const canAdd = (a: number, k: number, maxHours: number) => {
@@ -365,15 +373,7 @@ function repairByChains(
     if (days.size < list.length || days.size > problem.days - agent.minDaysOff) return false;
     const hours = list.reduce((sum, k) => sum + kinds[k]!.paidHours, 0);
     if (hours < rules.minOf(a) - 1e-9 || hours > rules.maxOf(a) + 1e-9 || !rules.runOk(a, days)) return false;
-    return list.every((k) =>
-      list.every((other) => {
-        const [first, second] = [kinds[k]!, kinds[other]!];
-        if (second.day !== first.day + 1) return true;
-        const earliestEnd = Math.min(...shiftsOfKind(problem, first).map((x) => x.end));
-        const latestStart = Math.max(...shiftsOfKind(problem, second).map((x) => x.start));
-        return earliestEnd + agent.minRestMin <= latestStart;
-      }),
-    );
+    return list.every((k) => list.every((other) => kinds[other]!.day !== kinds[k]!.day + 1 || restedBetween(problem, agent, kinds[k]!, kinds[other]!)));
   };
   const moved = (a: number, from: number | null, to: number) => [...perAgent[a]!.filter((k) => k !== from), to];
   const augment = (open: number): boolean => {

@@ -1,7 +1,7 @@
 import type { Highs } from 'highs';
 import type { ActivityKind } from '@switchboard/contracts';
 import { addLocalDays, localDaySlots, localDayStart, toLocalSlot, weekdayOf, type LocalDate, type Weekday } from '@switchboard/calendar';
-import { assignAgents, type AgentContract, type ShiftToStaff, type Violation } from './assign.ts';
+import { assignAgents, creditedHours, type AgentContract, type ShiftToStaff, type Violation } from './assign.ts';
 import { countScheduled, solveCoverage, solveJointRelaxation, type JointLimit, type Placement, type ScheduledShift } from './coverage.ts';
 import { compileShiftTypes, type CompiledShift } from './shifts.ts';
 
@@ -242,8 +242,7 @@ function mostDaysIn(agent: AgentContract, dayStarts: readonly number[], shortest
     ...(agent.availability ?? []).flatMap((w, d) => (w === null ? [d] : [])),
     ...(agent.timeOff ?? []).flatMap((t) => dayStarts.slice(0, 7).flatMap((from, d) => (t.start <= from && t.end >= dayStarts[d + 1]! ? [d] : []))),
   ]);
-  const credited = (agent.timeOff ?? []).reduce((sum, t) => sum + t.paidHours, 0);
-  const maxDays = Math.min(7 - agent.minDaysOff, Math.floor((agent.maxHours - credited) / shortestPaidHours + 1e-9));
+  const maxDays = Math.min(7 - agent.minDaysOff, Math.floor((agent.maxHours - creditedHours(agent)) / shortestPaidHours + 1e-9));
   const most = Array.from({ length: 7 }, () => new Array<number>(7).fill(0));
   for (let mask = 0; mask < 128; mask++) {
     const days = Array.from({ length: 7 }, (_, d) => (mask >> d) & 1);
@@ -278,7 +277,7 @@ function agentLimits(problem: WeekProblem, dayStarts: readonly number[], shortes
   const agents = problem.agents.map((agent) => ({
     groups: problem.groups.reduce((mask, g, i) => (agent.groups.includes(g.id) ? mask | (1 << i) : mask), 0),
     most: mostDaysIn(agent, dayStarts, shortestPaidHours),
-    hours: agent.maxHours - (agent.timeOff ?? []).reduce((sum, t) => sum + t.paidHours, 0),
+    hours: agent.maxHours - creditedHours(agent),
   }));
   return sets.flatMap((set) => {
     const problems = problem.groups.flatMap((_, g) => ((set >> g) & 1 ? [g] : []));
