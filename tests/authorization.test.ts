@@ -21,12 +21,17 @@ import {
   createTimeOff,
   createSwap,
   updateSwap,
+  ensureBuiltInForm,
+  finalizeEvaluation,
+  listEvaluations,
+  storeEvaluations,
   type ActivityInput,
   type AlertRule,
   type Directory,
   type Role,
 } from '@switchboard/db';
 import { demoCenter } from '@switchboard/simulator';
+import { standardForm } from '@switchboard/quality';
 import { syncScheduleSnapshots } from '@switchboard/workflows';
 import { ndjson, post, sampleInteraction, waitForRollups } from './support/events.ts';
 import { startTestHost, type TestHost } from './support/host.ts';
@@ -92,6 +97,8 @@ interface Fixture {
   newDraftA(): Promise<string>;
   newPendingTimeOffA(): Promise<string>;
   newOwnTimeOffA(): Promise<string>;
+  /** A fresh evaluation of an interaction the agent member (or another agent) handled, every answer given, in review or finalized. */
+  newEvaluationA(options?: { finalized?: boolean; agentKey?: string }): Promise<string>;
   /** Swaps: asked of the agent member by the teammate, asked by the agent member, and one accepted awaiting a planner. */
   newSwapAskedOfAgentA(): Promise<string>;
   newOwnSwapA(): Promise<string>;
@@ -201,6 +208,16 @@ const sampleInputs: Record<string, (f: Fixture) => unknown> = {
   'schedules.timeOff.decide': async (f) => ({ id: await f.newPendingTimeOffA(), approve: false, note: 'busy week' }),
   'schedules.swaps.pending': () => undefined,
   'schedules.swaps.decide': async (f) => ({ id: await f.newAcceptedSwapA(), approve: false }),
+  'quality.queue': () => ({}),
+  'quality.list': (f) => ({ agentKey: f.agentKey }),
+  'quality.get': async (f) => ({ evaluationId: await f.newEvaluationA() }),
+  'quality.answer': async (f) => ({
+    evaluationId: await f.newEvaluationA(),
+    answers: [{ questionId: 'empathy', answer: 'yes', reason: 'said sorry to hear it' }],
+  }),
+  'quality.finalize': async (f) => ({ evaluationId: await f.newEvaluationA(), release: true }),
+  'quality.release': async (f) => ({ evaluationId: await f.newEvaluationA({ finalized: true }) }),
+  'quality.trends': () => ({ weeks: 4, by: 'agent' }),
   'me.schedule': () => ({}),
   'me.acknowledge': (f) => ({ scheduleId: f.scheduling.publishedId }),
   'me.ical': () => undefined,
@@ -349,6 +366,37 @@ describe.each(engines)('[%s]', (engine) => {
         await updateSwap(db, tenantA, null, { id: asked.id, from: ['requested'], to: 'accepted' });
         return asked.id;
       },
+      async newEvaluationA({ finalized = false, agentKey = teamAgents[0]!.id } = {}) {
+        const form = await ensureBuiltInForm(db, tenantA, { key: 'standard', name: standardForm.name, definition: standardForm });
+        const interactionId = `eval-${randomUUID()}`;
+        const answer = (questionId: string, machineAnswer: string) => ({ questionId, machineAnswer, confidence: 0.9, evidence: [], needsReview: false });
+        await storeEvaluations(
+          db,
+          tenantA,
+          [
+            {
+              interactionId,
+              agentKey,
+              queueKey: demoCenter.queues[0]!.id,
+              channel: 'voice',
+              formId: form.id,
+              planId: null,
+              reviewReason: 'random',
+              score: 100,
+              failedCritical: false,
+              interactionEndedAt: new Date(first.occurred_at),
+              answers: standardForm.sections.flatMap((s) => s.questions.map((q) => answer(q.id, q.allowNa ? 'na' : 'yes'))),
+            },
+          ],
+          new Date(0),
+        );
+        const stored = (await listEvaluations(db, tenantA, { agentKeys: [agentKey], limit: 1000 })).find((e) => e.interactionId === interactionId);
+        if (finalized) {
+          const answered = new Map(standardForm.sections.flatMap((s) => s.questions.map((q) => [q.id, q.allowNa ? 'na' : 'yes'] as const)));
+          await finalizeEvaluation(db, tenantA, usersA.admin, stored!.id, { answered, score: 100, failedCritical: false, release: false });
+        }
+        return stored!.id;
+      },
       async newDetectedDateA() {
         specialDayCount += 1;
         const date = new Date(Date.UTC(2026, 0, specialDayCount)).toISOString().slice(0, 10);
@@ -475,6 +523,26 @@ describe.each(engines)('[%s]', (engine) => {
 
       const adminBoard = (await call(f.usersA.admin, 'wallboard.snapshot', undefined)) as Board;
       expect(adminBoard.agents.map((a) => a.key).sort()).toEqual(f.dirA.agents.map((a) => a.key).sort());
+    });
+
+    it("evaluations: a supervisor reaches their teams' agents only, tenant B nothing of A's; outside looks like missing", async () => {
+      const inTeam = await f.newEvaluationA();
+      const outside = await f.newEvaluationA({ agentKey: f.outsiderKey });
+      const view = (await call(f.usersA.supervisor, 'quality.get', { evaluationId: inTeam })) as { agentKey: string; sections: unknown[] };
+      expect(view.agentKey).toBe(f.agentKey);
+      const missing = await rejection(call(f.usersA.supervisor, 'quality.get', { evaluationId: randomUUID() }));
+      expect(missing.code).toBe('NOT_FOUND');
+      expect(await rejection(call(f.usersA.supervisor, 'quality.get', { evaluationId: outside }))).toEqual(missing);
+      expect(await rejection(call(f.adminB, 'quality.get', { evaluationId: inTeam }))).toEqual(missing);
+      const answerOutside = { evaluationId: outside, answers: [{ questionId: 'greeting', answer: 'no', reason: 'no name given' }] };
+      expect((await rejection(call(f.usersA.supervisor, 'quality.answer', answerOutside))).code).toBe('NOT_FOUND');
+      expect((await rejection(call(f.usersA.supervisor, 'quality.list', { agentKey: f.outsiderKey }))).code).toBe('NOT_FOUND');
+      const listed = (await call(f.usersA.supervisor, 'quality.list', {})) as { agentKey: string }[];
+      const team = new Set(f.dirA.agents.filter((a) => a.teamKey === f.team.key).map((a) => a.key));
+      expect(listed.length).toBeGreaterThan(0);
+      expect(listed.filter((e) => !team.has(e.agentKey))).toEqual([]);
+      expect(((await call(f.usersA.analyst, 'quality.list', { agentKey: f.outsiderKey })) as unknown[]).length).toBeGreaterThan(0);
+      expect(await call(f.adminB, 'quality.list', {})).toEqual([]);
     });
 
     it("tenant B's admin sees only B's queues and agents", async () => {

@@ -1,17 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TelemetryEvent } from '@switchboard/contracts';
 import { getEvaluationCursor, getEvaluationWithAnswers, listEvaluations } from '@switchboard/db';
 import { redactPii } from '@switchboard/ingest';
 import { scoreInteraction, standardForm } from '@switchboard/quality';
 import { getInteractionDetails } from '@switchboard/telemetry';
 import { createMathPool, createPlanningClient, createPlanningWorker, evaluationScheduleId, PLANNING_TASK_QUEUE, type MathPool } from '@switchboard/workflows';
 import { postAll } from './support/events.ts';
-import { repoRoot, startTestHost, type TestHost } from './support/host.ts';
+import { labelledEvents, labelledTranscripts, type Labelled } from './support/quality.ts';
+import { startTestHost, type TestHost } from './support/host.ts';
 import { findTemporalCli } from './support/temporal.ts';
 
 /**
@@ -19,65 +17,10 @@ import { findTemporalCli } from './support/temporal.ts';
  * as events (answer, holds, transcript segments, a transfer, the end), scored and stored with their evidence.
  */
 
-interface Labelled {
-  interaction_id: string;
-  channel: 'voice' | 'chat';
-  segments: { speaker: 'agent' | 'customer' | 'bot'; start_ms: number; end_ms: number; text: string }[];
-  holds: { start_ms: number; end_ms: number }[];
-  labels: Record<string, string>;
-}
-
-const transcripts = readFileSync(path.join(repoRoot, 'packages/quality/test/labelled/dev.jsonl'), 'utf8')
-  .trim()
-  .split('\n')
-  .slice(0, 24)
-  .map((l) => JSON.parse(l) as Labelled);
+const transcripts = labelledTranscripts('dev', 24);
 const agents = ['a-1', 'a-2', 'a-3'];
-
-/** One labelled conversation as the events a contact centre sends, ended `endedAgoMs` before now. */
-function eventsOf(t: Labelled, n: number, endedAgoMs: number): TelemetryEvent[] {
-  const interaction_id = `${t.interaction_id}-${randomUUID().slice(0, 8)}`;
-  const last = Math.max(...t.segments.map((s) => s.end_ms), ...t.holds.map((h) => h.end_ms));
-  const answeredAt = Date.now() - endedAgoMs - last;
-  const at = (offset: number) => new Date(answeredAt + offset).toISOString();
-  const base = (offset: number) => ({
-    event_id: randomUUID(),
-    schema_version: 1 as const,
-    occurred_at: at(offset),
-    sent_at: at(offset),
-    source: 'routing' as const,
-    interaction_id,
-    queue_id: 'billing',
-    channel: t.channel,
-  });
-  const agent_id = agents[n % agents.length]!;
-  const holdMs = t.holds.reduce((sum, h) => sum + h.end_ms - h.start_ms, 0);
-  return [
-    { ...base(-10_000), type: 'interaction.offered' },
-    { ...base(0), type: 'interaction.answered', agent_id, wait_ms: 10_000 },
-    ...t.holds.flatMap((h) => [
-      { ...base(h.start_ms), type: 'interaction.held' as const, agent_id },
-      { ...base(h.end_ms), type: 'interaction.resumed' as const, agent_id, hold_ms: h.end_ms - h.start_ms },
-    ]),
-    ...(n === 5 ? [{ ...base(last - 1), type: 'interaction.transferred' as const, agent_id, to_queue_id: 'sales', transfer_type: 'blind' as const }] : []),
-    { ...base(last), type: 'interaction.ended', agent_id, talk_ms: last - holdMs, hold_ms: holdMs, disposition: 'resolved' },
-    ...t.segments.map((s, i) => ({
-      event_id: randomUUID(),
-      schema_version: 1 as const,
-      occurred_at: at(last),
-      sent_at: at(last),
-      interaction_id,
-      source: 'voice' as const,
-      type: 'transcript.segment' as const,
-      segment_index: i,
-      speaker: s.speaker,
-      ...(s.speaker === 'agent' ? { agent_id } : {}),
-      start_ms: s.start_ms,
-      end_ms: s.end_ms,
-      text: s.text,
-    })),
-  ] as TelemetryEvent[];
-}
+const eventsOf = (t: Labelled, n: number, endedAgoMs: number) =>
+  labelledEvents(t, { agentKey: agents[n % agents.length]!, queueKey: 'billing', endedAgoMs, transferTo: n === 5 ? 'sales' : undefined });
 
 let env: TestWorkflowEnvironment;
 let t: TestHost;

@@ -1,6 +1,7 @@
 import { agentsRouter } from './routers/agents.ts';
 import { meRouter } from './routers/me.ts';
 import { planningRouter } from './routers/planning.ts';
+import { qualityRouter } from './routers/quality.ts';
 import { interactionsRouter, reportsRouter } from './routers/reports.ts';
 import { schedulesRouter } from './routers/schedules.ts';
 import { sessionRouter } from './routers/session.ts';
@@ -15,6 +16,7 @@ export const appRouter = router({
   interactions: interactionsRouter,
   planning: planningRouter,
   schedules: schedulesRouter,
+  quality: qualityRouter,
   me: meRouter,
 });
 

@@ -62,6 +62,12 @@ export { seedSchedulingDefaults } from './schedule-seed.ts';
 export type { ScheduleSummary } from './schema.ts';
 export {
   countReviewsSince,
+  EvaluationStateError,
+  finalizeEvaluation,
+  getFormVersion,
+  qualityTrends,
+  releaseEvaluation,
+  reviewAnswers,
   ensureBuiltInForm,
   getEvaluationCursor,
   getEvaluationWithAnswers,
@@ -70,6 +76,9 @@ export {
   listEvaluations,
   saveEvaluationPlan,
   storeEvaluations,
+  type AnswerReview,
+  type EvaluationFilter,
   type EvaluationPlanRow,
+  type EvaluationRow,
   type NewEvaluation,
 } from './quality.ts';

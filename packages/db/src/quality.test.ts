@@ -1,9 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { seedTenant } from './center-config.ts';
 import {
   countReviewsSince,
   ensureBuiltInForm,
+  EvaluationStateError,
+  finalizeEvaluation,
+  qualityTrends,
+  releaseEvaluation,
+  reviewAnswers,
   getEvaluationCursor,
   getEvaluationWithAnswers,
   latestFormVersion,
@@ -13,7 +19,7 @@ import {
   storeEvaluations,
   type NewEvaluation,
 } from './quality.ts';
-import { auditLog, qualityForms } from './schema.ts';
+import { auditLog, qualityForms, users } from './schema.ts';
 import { withTenant } from './tenancy.ts';
 import { buildCenterConfig } from '../test/center-config.ts';
 import { describeEngines } from '../test/engines.ts';
@@ -22,6 +28,12 @@ const definition = { name: 'Mini', sections: [] };
 
 describeEngines('quality', (ctx) => {
   const seed = async (label: string) => ctx.cleanUp(await seedTenant(ctx.db, { slug: ctx.slug(label), name: label, config: buildCenterConfig() }));
+  /** A user to answer as (answers and finalizations name who did them). */
+  const reviewer = async () => {
+    const id = `analyst-${randomUUID()}`;
+    await ctx.db.insert(users).values({ id, name: 'Analyst', email: `${id}@quality.test` });
+    return id;
+  };
   const evaluation = (formId: string, interactionId: string, reviewReason: string | null = null): NewEvaluation => ({
     interactionId,
     agentKey: 'agent-1',
@@ -83,6 +95,96 @@ describeEngines('quality', (ctx) => {
     expect(full.answers.find((a) => a.questionId === 'greeting')!.evidence).toEqual([{ segment_index: 1, start: 0, end: 5 }]);
     expect(await countReviewsSince(ctx.db, tenantId, new Date('2026-11-30T00:00:00Z'))).toEqual(new Map([['agent-1', 1]]));
     expect(await listEvaluations(ctx.db, tenantId, { agentKeys: [] })).toEqual([]);
+  });
+
+  it('reviews: accepts, overrides with a reason beside the machine answer, finalizes against what was scored, releases; all audited', async () => {
+    const tenantId = await seed('quality-review');
+    const form = await ensureBuiltInForm(ctx.db, tenantId, { key: 'standard', name: 'Standard', definition });
+    await storeEvaluations(ctx.db, tenantId, [evaluation(form.id, 'i-1', 'unsure')], new Date());
+    const [row] = await listEvaluations(ctx.db, tenantId, { statuses: ['in_review'] });
+    expect(row!.open).toBe(1);
+    const user = await reviewer();
+
+    await expect(reviewAnswers(ctx.db, tenantId, user, row!.id, [{ questionId: 'empathy', answer: 'yes', reason: ' ' }])).rejects.toThrow(EvaluationStateError);
+    await reviewAnswers(ctx.db, tenantId, user, row!.id, [
+      { questionId: 'empathy', answer: 'yes', reason: 'acknowledged the worry in turn 5' },
+      { questionId: 'greeting', answer: 'yes', reason: null },
+      { questionId: 'notes_quality', answer: 'no', reason: null },
+    ]);
+    const reviewed = (await getEvaluationWithAnswers(ctx.db, tenantId, row!.id))!;
+    expect(reviewed.answers.map((a) => [a.questionId, a.machineAnswer, a.finalAnswer, a.overrideReason]).sort()).toEqual([
+      ['empathy', 'no', 'yes', 'acknowledged the worry in turn 5'],
+      ['greeting', 'yes', 'yes', null],
+      ['notes_quality', null, 'no', null],
+    ]);
+    expect((await listEvaluations(ctx.db, tenantId, { failedQuestion: 'notes_quality' })).map((e) => e.id)).toEqual([row!.id]);
+    expect(await listEvaluations(ctx.db, tenantId, { failedQuestion: 'empathy' })).toEqual([]);
+
+    // Scored against answers that have changed since: refused, nothing finalized.
+    const stale = new Map([
+      ['empathy', 'no'],
+      ['greeting', 'yes'],
+      ['notes_quality', 'no'],
+    ]);
+    await expect(finalizeEvaluation(ctx.db, tenantId, user, row!.id, { answered: stale, score: 50, failedCritical: false, release: false })).rejects.toThrow(
+      /answers changed/,
+    );
+    await expect(releaseEvaluation(ctx.db, tenantId, user, row!.id)).rejects.toThrow(/only a finalized evaluation/);
+    const answered = new Map(stale).set('empathy', 'yes');
+    const finalized = await finalizeEvaluation(ctx.db, tenantId, user, row!.id, { answered, score: 66.67, failedCritical: false, release: false });
+    expect(finalized).toMatchObject({ status: 'finalized', score: 66.67, finalizedBy: user, releasedAt: null });
+    await expect(reviewAnswers(ctx.db, tenantId, user, row!.id, [{ questionId: 'greeting', answer: 'no', reason: 'x' }])).rejects.toThrow(/finalized/);
+    expect(await releaseEvaluation(ctx.db, tenantId, user, row!.id)).toMatchObject({ status: 'released' });
+    expect(await releaseEvaluation(ctx.db, tenantId, user, randomUUID())).toBeNull();
+
+    const actions = await withTenant(ctx.db, tenantId, (tx) =>
+      tx.select({ action: auditLog.action, objectId: auditLog.objectId }).from(auditLog).where(eq(auditLog.tenantId, tenantId)),
+    );
+    expect(
+      actions
+        .filter((a) => a.action.startsWith('evaluation.'))
+        .map((a) => [a.action, a.objectId])
+        .sort(),
+    ).toEqual(
+      [
+        ['evaluation.answer', `${row!.id}:greeting`],
+        ['evaluation.answer', `${row!.id}:notes_quality`],
+        ['evaluation.finalize', row!.id],
+        ['evaluation.override', `${row!.id}:empathy`],
+        ['evaluation.release', row!.id],
+      ].sort(),
+    );
+  });
+
+  it('sums scores and failed questions per period of the given bounds', async () => {
+    const tenantId = await seed('quality-trends');
+    const form = await ensureBuiltInForm(ctx.db, tenantId, { key: 'standard', name: 'Standard', definition });
+    const at = (iso: string, id: string, score: number | null) => ({ ...evaluation(form.id, id), interactionEndedAt: new Date(iso), score });
+    await storeEvaluations(
+      ctx.db,
+      tenantId,
+      [
+        at('2026-11-30T10:00:00Z', 'w1-a', 80),
+        at('2026-12-01T10:00:00Z', 'w1-b', 100),
+        at('2026-12-08T09:00:00Z', 'w2-a', null),
+        at('2026-12-20T09:00:00Z', 'later', 10),
+      ],
+      new Date(),
+    );
+    const bounds = [new Date('2026-11-30T00:00:00Z'), new Date('2026-12-07T00:00:00Z'), new Date('2026-12-14T00:00:00Z')];
+    const { scores, questions } = await qualityTrends(ctx.db, tenantId, bounds, { agentKeys: null });
+    expect(scores.map((r) => [r.period, r.evaluations, r.scored, r.scoreSum]).sort()).toEqual([
+      [0, 2, 2, 180],
+      [1, 1, 0, 0],
+    ]);
+    // Empathy needed review (no final answer yet): it does not count until someone answers it.
+    expect(questions.map((q) => [q.period, q.questionId, q.answered, q.failed]).sort()).toEqual([
+      [0, 'empathy', 0, 0],
+      [0, 'greeting', 2, 0],
+      [1, 'empathy', 0, 0],
+      [1, 'greeting', 1, 0],
+    ]);
+    expect((await qualityTrends(ctx.db, tenantId, bounds, { agentKeys: ['someone-else'] })).scores).toEqual([]);
   });
 
   it('keeps tenants apart', async () => {

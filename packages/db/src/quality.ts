@@ -1,8 +1,8 @@
-import { and, desc, eq, gte, inArray, max, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, inArray, lt, max, sql } from 'drizzle-orm';
 import { audit } from './audit.ts';
 import type { Db } from './client.ts';
 import { evaluationAnswers, evaluationCursors, evaluationPlans, evaluations, qualityForms } from './schema.ts';
-import { withTenant } from './tenancy.ts';
+import { withTenant, type Tx } from './tenancy.ts';
 
 /**
  * What quality management keeps: form versions (a version once used is frozen by the database), evaluation plans,
@@ -65,6 +65,16 @@ export function latestFormVersion(db: Db, tenantId: string, key: string): Promis
       .where(and(eq(qualityForms.tenantId, tenantId), eq(qualityForms.key, key)))
       .orderBy(desc(qualityForms.version))
       .limit(1);
+    return row ?? null;
+  });
+}
+
+export function getFormVersion(db: Db, tenantId: string, id: string): Promise<QualityFormRow | null> {
+  return withTenant(db, tenantId, async (tx) => {
+    const [row] = await tx
+      .select()
+      .from(qualityForms)
+      .where(and(eq(qualityForms.tenantId, tenantId), eq(qualityForms.id, id)));
     return row ?? null;
   });
 }
@@ -194,23 +204,228 @@ export function getEvaluationWithAnswers(db: Db, tenantId: string, id: string): 
   });
 }
 
-export function listEvaluations(
-  db: Db,
-  tenantId: string,
-  filter: { statuses?: EvaluationRow['status'][]; agentKeys?: readonly string[] | null; limit?: number },
-): Promise<EvaluationRow[]> {
+export interface EvaluationFilter {
+  statuses?: EvaluationRow['status'][];
+  /** Null: every agent of the tenant. */
+  agentKeys?: readonly string[] | null;
+  queueKeys?: readonly string[];
+  /** Only evaluations whose final answer to this question is "no". */
+  failedQuestion?: string;
+  /** Interactions that ended in [from, to). */
+  from?: Date;
+  to?: Date;
+  limit?: number;
+}
+
+const anyOf = (column: typeof evaluations.agentKey | typeof evaluations.queueKey, keys: readonly string[]) =>
+  inArray(column, keys.length > 0 ? [...keys] : ['']);
+
+function evaluationsWhere(tenantId: string, filter: EvaluationFilter) {
+  return and(
+    eq(evaluations.tenantId, tenantId),
+    filter.statuses ? inArray(evaluations.status, filter.statuses) : undefined,
+    filter.agentKeys ? anyOf(evaluations.agentKey, filter.agentKeys) : undefined,
+    filter.queueKeys ? anyOf(evaluations.queueKey, filter.queueKeys) : undefined,
+    filter.from ? gte(evaluations.interactionEndedAt, filter.from) : undefined,
+    filter.to ? lt(evaluations.interactionEndedAt, filter.to) : undefined,
+    filter.failedQuestion
+      ? sql`exists (select 1 from ${evaluationAnswers} a where a.tenant_id = ${evaluations.tenantId} and a.evaluation_id = ${evaluations.id}
+                      and a.question_id = ${filter.failedQuestion} and a.final_answer = 'no')`
+      : undefined,
+  );
+}
+
+/** Evaluations, latest interaction first, each with how many of its answers still wait for a person. */
+export function listEvaluations(db: Db, tenantId: string, filter: EvaluationFilter): Promise<(EvaluationRow & { open: number })[]> {
   return withTenant(db, tenantId, (tx) =>
     tx
-      .select()
+      .select({
+        ...getTableColumns(evaluations),
+        open: sql<number>`(select count(*)::int from ${evaluationAnswers} a
+                            where a.tenant_id = ${evaluations.tenantId} and a.evaluation_id = ${evaluations.id} and a.final_answer is null)`,
+      })
       .from(evaluations)
-      .where(
-        and(
-          eq(evaluations.tenantId, tenantId),
-          filter.statuses ? inArray(evaluations.status, filter.statuses) : undefined,
-          filter.agentKeys ? inArray(evaluations.agentKey, filter.agentKeys.length > 0 ? [...filter.agentKeys] : ['']) : undefined,
-        ),
-      )
-      .orderBy(desc(evaluations.interactionEndedAt))
+      .where(evaluationsWhere(tenantId, filter))
+      .orderBy(desc(evaluations.interactionEndedAt), asc(evaluations.id))
       .limit(filter.limit ?? 200),
   );
+}
+
+// ── review ───────────────────────────────────────────────────────────────────
+
+/** A change the evaluation's state does not allow (finalized already, answers changed meanwhile…). */
+export class EvaluationStateError extends Error {}
+
+const reviewable: readonly EvaluationRow['status'][] = ['in_review', 'scored'];
+
+async function lockEvaluation(tx: Tx, tenantId: string, id: string): Promise<EvaluationRow | null> {
+  const [row] = await tx
+    .select()
+    .from(evaluations)
+    .where(and(eq(evaluations.tenantId, tenantId), eq(evaluations.id, id)))
+    .for('update');
+  return row ?? null;
+}
+
+export interface AnswerReview {
+  questionId: string;
+  answer: string;
+  /** Required when the answer differs from the machine's: kept beside it. */
+  reason: string | null;
+}
+
+/**
+ * A person's answers to questions of an evaluation that is not finalized: accepting keeps the machine's answer,
+ * overriding keeps both with the reason; questions no rule answered get their first answer. An evaluation an analyst
+ * touches goes to review. Null when there is no such evaluation.
+ */
+export function reviewAnswers(db: Db, tenantId: string, userId: string, evaluationId: string, reviews: readonly AnswerReview[]): Promise<EvaluationRow | null> {
+  return withTenant(db, tenantId, async (tx) => {
+    const row = await lockEvaluation(tx, tenantId, evaluationId);
+    if (!row) return null;
+    if (!reviewable.includes(row.status)) throw new EvaluationStateError(`the evaluation is ${row.status}: its answers can no longer change`);
+    const existing = await tx
+      .select({ questionId: evaluationAnswers.questionId, machineAnswer: evaluationAnswers.machineAnswer })
+      .from(evaluationAnswers)
+      .where(and(eq(evaluationAnswers.tenantId, tenantId), eq(evaluationAnswers.evaluationId, evaluationId)));
+    const machine = new Map(existing.map((a) => [a.questionId, a.machineAnswer]));
+    const answeredAt = new Date();
+    for (const review of reviews) {
+      const machineAnswer = machine.get(review.questionId) ?? null;
+      const overrides = machineAnswer !== null && machineAnswer !== review.answer;
+      if (overrides && !review.reason?.trim()) throw new EvaluationStateError(`${review.questionId}: say why you change the automatic answer`);
+      const values = { finalAnswer: review.answer, overrideReason: overrides ? review.reason!.trim() : null, answeredBy: userId, answeredAt };
+      await tx
+        .insert(evaluationAnswers)
+        .values({ tenantId, evaluationId, questionId: review.questionId, machineAnswer: null, ...values })
+        .onConflictDoUpdate({ target: [evaluationAnswers.tenantId, evaluationAnswers.evaluationId, evaluationAnswers.questionId], set: values });
+      await audit(tx, tenantId, userId, overrides ? 'evaluation.override' : 'evaluation.answer', 'evaluation', `${evaluationId}:${review.questionId}`);
+    }
+    const [updated] = await tx
+      .update(evaluations)
+      .set({ status: 'in_review' })
+      .where(and(eq(evaluations.tenantId, tenantId), eq(evaluations.id, evaluationId)))
+      .returning();
+    return updated!;
+  });
+}
+
+/**
+ * Finalizes an evaluation with the score its final answers make. `answered` is the answers the caller scored: when
+ * they no longer match what is stored (another analyst changed one meanwhile) nothing is finalized.
+ */
+export function finalizeEvaluation(
+  db: Db,
+  tenantId: string,
+  userId: string,
+  evaluationId: string,
+  scored: { answered: ReadonlyMap<string, string>; score: number | null; failedCritical: boolean; release: boolean },
+): Promise<EvaluationRow | null> {
+  return withTenant(db, tenantId, async (tx) => {
+    const row = await lockEvaluation(tx, tenantId, evaluationId);
+    if (!row) return null;
+    if (!reviewable.includes(row.status)) throw new EvaluationStateError(`the evaluation is ${row.status} already`);
+    const answers = await tx
+      .select({ questionId: evaluationAnswers.questionId, finalAnswer: evaluationAnswers.finalAnswer })
+      .from(evaluationAnswers)
+      .where(and(eq(evaluationAnswers.tenantId, tenantId), eq(evaluationAnswers.evaluationId, evaluationId)));
+    const stored = answers.filter((a) => a.finalAnswer !== null);
+    if (stored.length !== scored.answered.size || stored.some((a) => scored.answered.get(a.questionId) !== a.finalAnswer)) {
+      throw new EvaluationStateError('the answers changed while you were looking: reload the evaluation and finalize again');
+    }
+    const at = new Date();
+    const [updated] = await tx
+      .update(evaluations)
+      .set({
+        status: scored.release ? 'released' : 'finalized',
+        score: scored.score,
+        failedCritical: scored.failedCritical,
+        finalizedBy: userId,
+        finalizedAt: at,
+        releasedAt: scored.release ? at : null,
+      })
+      .where(and(eq(evaluations.tenantId, tenantId), eq(evaluations.id, evaluationId)))
+      .returning();
+    await audit(tx, tenantId, userId, scored.release ? 'evaluation.finalize_release' : 'evaluation.finalize', 'evaluation', evaluationId);
+    return updated!;
+  });
+}
+
+/** Releases a finalized evaluation to its agent. */
+export function releaseEvaluation(db: Db, tenantId: string, userId: string, evaluationId: string): Promise<EvaluationRow | null> {
+  return withTenant(db, tenantId, async (tx) => {
+    const row = await lockEvaluation(tx, tenantId, evaluationId);
+    if (!row) return null;
+    if (row.status !== 'finalized') throw new EvaluationStateError(`only a finalized evaluation can be released; this one is ${row.status}`);
+    const [updated] = await tx
+      .update(evaluations)
+      .set({ status: 'released', releasedAt: new Date() })
+      .where(and(eq(evaluations.tenantId, tenantId), eq(evaluations.id, evaluationId)))
+      .returning();
+    await audit(tx, tenantId, userId, 'evaluation.release', 'evaluation', evaluationId);
+    return updated!;
+  });
+}
+
+// ── trends ───────────────────────────────────────────────────────────────────
+
+export interface QualityTrendRow {
+  /** Index of the period in `bounds` the interaction ended in. */
+  period: number;
+  agentKey: string;
+  queueKey: string;
+  evaluations: number;
+  /** Of the evaluations with a score. */
+  scored: number;
+  scoreSum: number;
+  failedCritical: number;
+}
+
+export interface QuestionTrendRow {
+  period: number;
+  questionId: string;
+  /** Answers that count (final, not N/A). */
+  answered: number;
+  failed: number;
+}
+
+/**
+ * Scores and question outcomes per period, agent and queue: `bounds` are the periods' starts and the last one's end,
+ * reckoned by the caller in the tenant's calendar. Final answers count (the machine's when sure or accepted).
+ */
+export function qualityTrends(
+  db: Db,
+  tenantId: string,
+  bounds: readonly Date[],
+  filter: Pick<EvaluationFilter, 'agentKeys' | 'queueKeys'>,
+): Promise<{ scores: QualityTrendRow[]; questions: QuestionTrendRow[] }> {
+  return withTenant(db, tenantId, async (tx) => {
+    const where = evaluationsWhere(tenantId, { ...filter, from: bounds[0], to: bounds[bounds.length - 1] });
+    const period = sql<number>`(width_bucket(${evaluations.interactionEndedAt}, ${`{${bounds.map((b) => b.toISOString()).join(',')}}`}::timestamptz[]) - 1)::int`;
+    const scores = await tx
+      .select({
+        period,
+        agentKey: evaluations.agentKey,
+        queueKey: evaluations.queueKey,
+        evaluations: sql<number>`count(*)::int`,
+        scored: sql<number>`count(${evaluations.score})::int`,
+        scoreSum: sql<number>`coalesce(sum(${evaluations.score}), 0)::float8`,
+        failedCritical: sql<number>`count(*) filter (where ${evaluations.failedCritical})::int`,
+      })
+      .from(evaluations)
+      .where(where)
+      .groupBy(sql`1`, evaluations.agentKey, evaluations.queueKey);
+    const questions = await tx
+      .select({
+        period,
+        questionId: evaluationAnswers.questionId,
+        answered: sql<number>`count(*) filter (where ${evaluationAnswers.finalAnswer} is not null and ${evaluationAnswers.finalAnswer} <> 'na')::int`,
+        failed: sql<number>`count(*) filter (where ${evaluationAnswers.finalAnswer} = 'no')::int`,
+      })
+      .from(evaluations)
+      .innerJoin(evaluationAnswers, and(eq(evaluationAnswers.tenantId, evaluations.tenantId), eq(evaluationAnswers.evaluationId, evaluations.id)))
+      .where(where)
+      .groupBy(sql`1`, evaluationAnswers.questionId);
+    return { scores, questions };
+  });
 }

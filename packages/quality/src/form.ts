@@ -94,7 +94,7 @@ export function parseForm(input: unknown): FormDefinition {
 }
 
 /** Every answer a question accepts. */
-function answerValues(q: FormQuestion): string[] {
+export function answerValues(q: FormQuestion): string[] {
   if (q.type === 'yes_no') return q.allowNa ? ['yes', 'no', 'na'] : ['yes', 'no'];
   if (q.type === 'scale') return Array.from({ length: q.scale!.max - q.scale!.min + 1 }, (_, i) => String(q.scale!.min + i));
   return q.options!.map((o) => o.value);

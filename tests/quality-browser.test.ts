@@ -1,0 +1,256 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SIGN_IN_LIMIT } from '@switchboard/api';
+import { demoCenter } from '@switchboard/simulator';
+import { launchChromium, screenshot, SignInPacer, signInThroughForm, type Browser } from './support/browser.ts';
+import { postAll } from './support/events.ts';
+import { repoRoot, tempDataDir } from './support/host.ts';
+import { labelledEvents, labelledTranscripts } from './support/quality.ts';
+import { freePort, spawnHost, stopHost, waitReady, type SpawnedHost } from './support/spawn-host.ts';
+import { findTemporalCli } from './support/temporal.ts';
+
+/**
+ * The analyst's quality loop as people use it: the real host with its built pages and its worker on a Temporal dev
+ * server, whose evaluation Schedule scores labelled conversations sent through the ingest API. The analyst works
+ * the review queue, follows an answer's evidence into the transcript, overrides one answer with a reason, accepts
+ * the rest, finalizes and releases; trends drill to the evaluations behind them. A supervisor sees their teams'
+ * agents only; an agent is kept out.
+ */
+
+type Role = 'admin' | 'supervisor' | 'planner' | 'analyst' | 'agent';
+interface DemoUser {
+  role: Role;
+  email: string;
+  password: string;
+  name: string;
+}
+
+const UI_TIMEOUT_MS = 30_000;
+/** Ticks every 30 s; on a busy two-core machine the first may come late. */
+const EVALUATED_TIMEOUT_MS = 180_000;
+const transcripts = labelledTranscripts('dev', 24);
+/** The supervisor's teams are the demo's first two; the third team's agents are outside their scope. */
+const inScope = demoCenter.agents.filter((a) => a.team_id === demoCenter.teams[0]!.id).slice(0, 3);
+const outside = demoCenter.agents.filter((a) => a.team_id === demoCenter.teams[2]!.id).slice(0, 2);
+const agentsUsed = [...inScope, ...outside];
+
+const dataDir = tempDataDir('quality-browser');
+let env: TestWorkflowEnvironment | undefined;
+let host: SpawnedHost | undefined;
+let browser: Browser | undefined;
+let url = '';
+let users: Record<Role, DemoUser>;
+const pacer = new SignInPacer(SIGN_IN_LIMIT);
+const pageErrors: string[] = [];
+/** The interaction ids sent, by labelled id. */
+const sent = new Map<string, string>();
+
+const page = (): Page => browser!.page;
+const ui = <T>(read: () => Promise<T>, timeout = UI_TIMEOUT_MS) => expect.poll(read, { timeout });
+
+interface Summary {
+  id: string;
+  interactionId: string;
+  agentKey: string;
+  status: string;
+}
+interface View extends Summary {
+  transcript: { text: string }[];
+  sections: {
+    questions: {
+      id: string;
+      critical: boolean;
+      machineAnswer: string | null;
+      finalAnswer: string | null;
+      overrideReason: string | null;
+      evidence: ({ segment_index: number; start: number; end: number } | { hold_index: number })[];
+    }[];
+  }[];
+  preview: { score: number | null; failedCritical: boolean };
+}
+
+async function query<T>(p: Page, procedure: string, input: unknown): Promise<T> {
+  const body = await p.evaluate(
+    async (address) => {
+      const res = await fetch(address);
+      return { status: res.status, json: (await res.json()) as unknown };
+    },
+    `/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`,
+  );
+  expect(body.status, JSON.stringify(body.json)).toBe(200);
+  return (body.json as { result: { data: T } }).result.data;
+}
+
+async function shot(p: Page, name: string): Promise<void> {
+  await p.mouse.move(0, 0);
+  await screenshot(p, name);
+}
+
+beforeAll(async () => {
+  if (!existsSync(path.join(repoRoot, 'apps/web/.next/BUILD_ID'))) {
+    throw new Error('the web app is not built: run `npx turbo run build --filter=@switchboard/web` (or `bash scripts/setup.sh`) first');
+  }
+  env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: findTemporalCli() } } });
+  host = spawnHost(dataDir, await freePort(), {
+    SWITCHBOARD_WEB: '1',
+    SWITCHBOARD_SEED_DEMO: '1',
+    TEMPORAL_ADDRESS: env.address,
+    TEMPORAL_NAMESPACE: env.namespace ?? 'default',
+  });
+  await waitReady(host);
+  url = host.url;
+  const apiKey = readFileSync(path.join(dataDir, 'demo-api-key'), 'utf8').trim();
+  const list = JSON.parse(readFileSync(path.join(dataDir, 'demo-users.json'), 'utf8')) as DemoUser[];
+  users = Object.fromEntries(list.toReversed().map((u) => [u.role, u])) as Record<Role, DemoUser>;
+  const events = transcripts.flatMap((t, n) => {
+    const agent = agentsUsed[n % agentsUsed.length]!;
+    const queue = demoCenter.queues.find((q) => q.channel === t.channel) ?? demoCenter.queues[0]!;
+    const sentEvents = labelledEvents(t, { agentKey: agent.id, queueKey: queue.id, endedAgoMs: 60_000 });
+    sent.set(t.interaction_id, (sentEvents[0] as { interaction_id: string }).interaction_id);
+    return sentEvents;
+  });
+  await postAll(url, apiKey, events);
+  browser = await launchChromium();
+  page().on('pageerror', (error) => pageErrors.push(error.message));
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (host) await stopHost(host);
+  await env?.teardown();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('the analyst', () => {
+  let evaluations: Summary[] = [];
+
+  it('finds the evaluation Schedule has scored every conversation sent, and the unsure ones in the review queue', async () => {
+    const p = page();
+    expect(await signInThroughForm(p, url, users.analyst, pacer)).toBe(200);
+    await p.waitForURL((u) => u.pathname !== '/sign-in', { timeout: UI_TIMEOUT_MS });
+    const ours = new Set(sent.values());
+    await ui(async () => {
+      evaluations = (await query<Summary[]>(p, 'quality.list', { limit: 1000 })).filter((e) => ours.has(e.interactionId));
+      return evaluations.length;
+    }, EVALUATED_TIMEOUT_MS).toBe(transcripts.length);
+
+    await p.goto(`${url}/quality`);
+    const queue = p.getByTestId('review-queue');
+    await queue.waitFor({ timeout: UI_TIMEOUT_MS });
+    const waiting = (await query<Summary[]>(p, 'quality.queue', {})).length;
+    expect(waiting).toBeGreaterThan(0);
+    await ui(() => queue.locator('tbody tr').count()).toBe(waiting);
+    await shot(p, 'quality-review-queue');
+  });
+
+  it('follows an answer to its evidence, overrides one with a reason, accepts the rest, finalizes and releases', async () => {
+    const p = page();
+    // A conversation whose greeting the rules answered from words in the transcript.
+    const views = await Promise.all(evaluations.map((e) => query<View>(p, 'quality.get', { evaluationId: e.id })));
+    const view = views.find((v) => {
+      const greeting = v.sections[0]!.questions.find((q) => q.id === 'greeting');
+      return greeting?.evidence.some((e) => 'segment_index' in e) && v.status === 'in_review';
+    })!;
+    expect(view, 'an evaluation in review with greeting evidence').toBeDefined();
+    const questions = view.sections.flatMap((s) => s.questions);
+    const greeting = questions.find((q) => q.id === 'greeting')!;
+    const cited = greeting.evidence.find((e) => 'segment_index' in e) as { segment_index: number; start: number; end: number };
+
+    await p.goto(`${url}/quality/evaluations/${view.id}`);
+    const greetingCard = p.getByTestId('answer-greeting');
+    await greetingCard.waitFor({ timeout: UI_TIMEOUT_MS });
+    await greetingCard.getByRole('list', { name: 'Evidence' }).getByRole('button').first().click();
+    // The cited words are highlighted in their turn, and that turn is scrolled into view.
+    const turn = p.locator(`#segment-${cited.segment_index}`);
+    await ui(async () => (await turn.locator('mark[class*="cited"]').allTextContents()).join('')).toContain(
+      view.transcript[cited.segment_index]!.text.slice(cited.start, cited.end),
+    );
+    await ui(() =>
+      turn.evaluate((el) => {
+        const box = el.getBoundingClientRect();
+        return box.top >= 0 && box.bottom <= el.ownerDocument.documentElement.clientHeight;
+      }),
+    ).toBe(true);
+    await shot(p, 'quality-evaluation-evidence');
+
+    // Override the closing answer: the button waits for a reason.
+    const closing = questions.find((q) => q.id === 'closing')!;
+    const other = closing.machineAnswer === 'yes' ? 'No' : 'Yes';
+    const card = p.getByTestId('answer-closing');
+    await card.getByRole('radio', { name: other, exact: true }).click();
+    const override = card.getByRole('button', { name: 'Override' });
+    expect(await override.isDisabled()).toBe(true);
+    await card.getByLabel('Reason for the override').fill('offered more help but did not say goodbye');
+    await override.click();
+    await ui(() => card.getByTestId('final-answer').textContent()).toContain('overridden: offered more help but did not say goodbye');
+
+    // Accept every answer still open, then finalize and release.
+    const open = () => p.locator('article[data-final=""]');
+    while ((await open().count()) > 0) {
+      const before = await open().count();
+      await open()
+        .first()
+        .getByRole('button', { name: /Accept|Save/ })
+        .click();
+      await ui(() => open().count()).toBe(before - 1);
+    }
+    await ui(() => p.getByTestId('open-answers').textContent()).toBe('Every question is answered.');
+    await p.getByRole('button', { name: 'Finalize and release to agent' }).click();
+    await ui(() => p.getByTestId('evaluation-status').textContent()).toBe('Released');
+
+    const released = await query<View>(p, 'quality.get', { evaluationId: view.id });
+    expect(released.status).toBe('released');
+    const finalClosing = released.sections.flatMap((s) => s.questions).find((q) => q.id === 'closing')!;
+    expect(finalClosing).toMatchObject({
+      machineAnswer: closing.machineAnswer,
+      finalAnswer: other.toLowerCase(),
+      overrideReason: 'offered more help but did not say goodbye',
+    });
+    for (const q of released.sections.flatMap((s) => s.questions)) expect(q.finalAnswer, q.id).not.toBeNull();
+    const summary = (await query<Summary[]>(p, 'quality.list', { status: 'released' })).find((e) => e.id === view.id) as Summary & { score: number | null };
+    expect(summary.score).toBe(released.preview.score);
+    expect(await p.getByRole('button', { name: 'Override' }).count()).toBe(0);
+  });
+
+  it('reads trends and drills from the question failed most to the evaluations that failed it', async () => {
+    const p = page();
+    await p.goto(`${url}/quality?view=trends`);
+    const failed = p.getByTestId('failed-questions');
+    await failed.waitFor({ timeout: UI_TIMEOUT_MS });
+    await p.getByTestId('score-chart').getByRole('application').waitFor({ timeout: UI_TIMEOUT_MS });
+    await shot(p, 'quality-trends');
+    const trends = await query<{ questions: { id: string; failed: number }[] }>(p, 'quality.trends', { weeks: 8, by: 'team' });
+    const worst = trends.questions[0]!;
+    expect(worst.failed).toBeGreaterThan(0);
+    await failed.getByRole('link').first().click();
+    await p.waitForURL((u) => u.searchParams.get('view') === 'evaluations' && u.searchParams.get('question') === worst.id, { timeout: UI_TIMEOUT_MS });
+    const table = p.getByTestId('evaluations');
+    await table.waitFor({ timeout: UI_TIMEOUT_MS });
+    const behind = await query<Summary[]>(p, 'quality.list', { question: worst.id });
+    expect(behind.length).toBe(Math.min(worst.failed, 200));
+    await ui(() => table.locator('tbody tr').count()).toBe(behind.length);
+  });
+});
+
+describe('other roles', () => {
+  it("a supervisor sees their teams' agents only; an agent is kept out", async () => {
+    const p = page();
+    await browser!.context.clearCookies();
+    expect(await signInThroughForm(p, url, users.supervisor, pacer)).toBe(200);
+    await p.goto(`${url}/quality?view=evaluations`);
+    await p.getByTestId('evaluations').waitFor({ timeout: UI_TIMEOUT_MS });
+    const listed = await query<Summary[]>(p, 'quality.list', { limit: 1000 });
+    const ours = listed.filter((e) => [...sent.values()].includes(e.interactionId));
+    expect(ours.length).toBeGreaterThan(0);
+    expect(ours.every((e) => inScope.some((a) => a.id === e.agentKey))).toBe(true);
+
+    await browser!.context.clearCookies();
+    expect(await signInThroughForm(p, url, users.agent, pacer)).toBe(200);
+    await p.goto(`${url}/quality`);
+    await p.getByTestId('not-for-role').waitFor({ timeout: UI_TIMEOUT_MS });
+    expect(pageErrors).toEqual([]);
+  });
+});
