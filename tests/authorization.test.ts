@@ -21,8 +21,11 @@ import {
   createTimeOff,
   createSwap,
   updateSwap,
+  createCalibrationSession,
   ensureBuiltInForm,
   finalizeEvaluation,
+  latestFormVersion,
+  raiseDisputes,
   listEvaluations,
   storeEvaluations,
   type ActivityInput,
@@ -42,8 +45,9 @@ import { startTestHost, type TestHost } from './support/host.ts';
  * (teams, self, tenant) and the same rules over HTTP with better-auth sessions.
  */
 
-type Viewer = Role | 'anonymous';
-const viewers: readonly Viewer[] = [...roles, 'anonymous'];
+/** `quality lead`: an analyst given the quality-lead permission (admins have it by role, the other members not). */
+type Viewer = Role | 'quality lead' | 'anonymous';
+const viewers: readonly Viewer[] = [...roles, 'quality lead', 'anonymous'];
 const scopes = ['tenant', 'teams', 'self'];
 
 /** Tenant B: demoCenter with every key prefixed, so no key of A means anything in B. */
@@ -78,7 +82,7 @@ interface Fixture {
   teammateKey: string;
   /** An agent of A outside the supervisor's team. */
   outsiderKey: string;
-  usersA: Record<Role, string>;
+  usersA: Record<Role | 'quality lead', string>;
   adminB: string;
   passwords: Record<string, string>;
   emails: Record<Role, string>;
@@ -98,7 +102,11 @@ interface Fixture {
   newPendingTimeOffA(): Promise<string>;
   newOwnTimeOffA(): Promise<string>;
   /** A fresh evaluation of an interaction the agent member (or another agent) handled, every answer given, in review or finalized. */
-  newEvaluationA(options?: { finalized?: boolean; agentKey?: string }): Promise<string>;
+  newEvaluationA(options?: { finalized?: boolean; released?: boolean; agentKey?: string }): Promise<string>;
+  /** An open dispute of a released evaluation of the agent member. */
+  newDisputeA(): Promise<string>;
+  /** An open calibration session led by the quality lead, every member of A but the agent taking part. */
+  newCalibrationA(): Promise<{ sessionId: string; interactionId: string }>;
   /** Swaps: asked of the agent member by the teammate, asked by the agent member, and one accepted awaiting a planner. */
   newSwapAskedOfAgentA(): Promise<string>;
   newOwnSwapA(): Promise<string>;
@@ -218,6 +226,33 @@ const sampleInputs: Record<string, (f: Fixture) => unknown> = {
   'quality.finalize': async (f) => ({ evaluationId: await f.newEvaluationA(), release: true }),
   'quality.release': async (f) => ({ evaluationId: await f.newEvaluationA({ finalized: true }) }),
   'quality.trends': () => ({ weeks: 4, by: 'agent' }),
+  'quality.agreement': () => ({ weeks: 4 }),
+  'quality.forms.list': () => undefined,
+  'quality.forms.get': () => ({ key: 'standard' }),
+  // A fresh key each call: every allowed role saves a form of its own.
+  'quality.forms.save': () => ({ key: `form-${randomUUID().slice(0, 8)}`, name: 'Billing form', definition: standardForm }),
+  'quality.forms.preview': () => ({
+    definition: standardForm,
+    transcript: { channel: 'voice', segments: [{ speaker: 'agent', start_ms: 0, end_ms: 2000, text: 'Good morning, my name is Sam.' }], holds: [] },
+  }),
+  'quality.mine': () => ({}),
+  'quality.acknowledge': async (f) => ({ evaluationId: await f.newEvaluationA({ released: true }) }),
+  'quality.dispute': async (f) => ({
+    evaluationId: await f.newEvaluationA({ released: true }),
+    disputes: [{ questionId: 'greeting', comment: 'I did greet' }],
+  }),
+  'quality.disputes': () => ({}),
+  'quality.decideDispute': async (f) => ({ disputeId: await f.newDisputeA(), answer: null, note: 'the greeting is there' }),
+  'quality.calibration.list': () => undefined,
+  'quality.calibration.people': () => undefined,
+  'quality.calibration.create': async (f) => ({ name: 'Weekly', evaluationIds: [await f.newEvaluationA()], participantIds: [f.usersA.analyst] }),
+  'quality.calibration.get': async (f) => ({ sessionId: (await f.newCalibrationA()).sessionId }),
+  'quality.calibration.transcript': async (f) => f.newCalibrationA(),
+  'quality.calibration.answer': async (f) => {
+    const { sessionId, interactionId } = await f.newCalibrationA();
+    return { sessionId, answers: [{ interactionId, questionId: 'greeting', answer: 'yes' }], submit: true };
+  },
+  'quality.calibration.close': async (f) => ({ sessionId: (await f.newCalibrationA()).sessionId }),
   'me.schedule': () => ({}),
   'me.acknowledge': (f) => ({ scheduleId: f.scheduling.publishedId }),
   'me.ical': () => undefined,
@@ -257,7 +292,7 @@ describe.each(engines)('[%s]', (engine) => {
     const teamAgents = demoCenter.agents.filter((a) => a.team_id === team.id);
     const outsider = demoCenter.agents.find((a) => a.team_id !== team.id)!;
     const passwords: Record<string, string> = {};
-    const member = async (email: string, role: Role, tenantId: string, extra: { agentKey?: string; teamKeys?: string[] } = {}) => {
+    const member = async (email: string, role: Role, tenantId: string, extra: { agentKey?: string; teamKeys?: string[]; qualityLead?: boolean } = {}) => {
       passwords[email] = `pw-${randomBytes(12).toString('hex')}`;
       return ensureMember(t.host.auth, db, { email, name: `${role} ${email}`, password: passwords[email], role, tenantId, ...extra });
     };
@@ -265,13 +300,14 @@ describe.each(engines)('[%s]', (engine) => {
     // each run, on a PostgreSQL that outlives it, has its own users.
     const run = randomUUID().slice(0, 8);
     const emails = Object.fromEntries(roles.map((r) => [r, `${r}-${run}@a.authz.test`])) as Record<Role, string>;
-    const usersA = {} as Record<Role, string>;
+    const usersA = {} as Record<Role | 'quality lead', string>;
     for (const role of roles) {
       usersA[role] = await member(emails[role], role, tenantA, {
         ...(role === 'supervisor' ? { teamKeys: [team.id] } : {}),
         ...(role === 'agent' ? { agentKey: teamAgents[0]!.id } : {}),
       });
     }
+    usersA['quality lead'] = await member(`lead-${run}@a.authz.test`, 'analyst', tenantA, { qualityLead: true });
     const adminB = await member(`admin-${run}@b.authz.test`, 'admin', tenantB);
     const { key: apiKey } = await createApiKey(db, tenantA, 'authorization test');
     const events = sampleInteraction(new Date(Date.now() - 3_600_000), { queue_id: demoCenter.queues[0]!.id }).map((e) =>
@@ -366,7 +402,7 @@ describe.each(engines)('[%s]', (engine) => {
         await updateSwap(db, tenantA, null, { id: asked.id, from: ['requested'], to: 'accepted' });
         return asked.id;
       },
-      async newEvaluationA({ finalized = false, agentKey = teamAgents[0]!.id } = {}) {
+      async newEvaluationA({ finalized = false, released = false, agentKey = teamAgents[0]!.id } = {}) {
         const form = await ensureBuiltInForm(db, tenantA, { key: 'standard', name: standardForm.name, definition: standardForm });
         const interactionId = `eval-${randomUUID()}`;
         const answer = (questionId: string, machineAnswer: string) => ({ questionId, machineAnswer, confidence: 0.9, evidence: [], needsReview: false });
@@ -391,11 +427,28 @@ describe.each(engines)('[%s]', (engine) => {
           new Date(0),
         );
         const stored = (await listEvaluations(db, tenantA, { agentKeys: [agentKey], limit: 1000 })).find((e) => e.interactionId === interactionId);
-        if (finalized) {
+        if (finalized || released) {
           const answered = new Map(standardForm.sections.flatMap((s) => s.questions.map((q) => [q.id, q.allowNa ? 'na' : 'yes'] as const)));
-          await finalizeEvaluation(db, tenantA, usersA.admin, stored!.id, { answered, score: 100, failedCritical: false, release: false });
+          await finalizeEvaluation(db, tenantA, usersA.admin, stored!.id, { answered, score: 100, failedCritical: false, release: released });
         }
         return stored!.id;
+      },
+      async newDisputeA() {
+        const evaluationId = await this.newEvaluationA({ released: true });
+        const [raised] = (await raiseDisputes(db, tenantA, usersA.agent, teamAgents[0]!.id, evaluationId, [{ questionId: 'greeting', comment: 'fixture' }]))!;
+        return raised!.id;
+      },
+      async newCalibrationA() {
+        const form = (await latestFormVersion(db, tenantA, 'standard'))!;
+        const interactionId = `calibration-${randomUUID()}`;
+        const item = { interactionId, agentKey: teamAgents[0]!.id, channel: 'voice', interactionEndedAt: new Date(first.occurred_at) };
+        const session = await createCalibrationSession(db, tenantA, usersA['quality lead'], {
+          name: 'fixture',
+          formId: form.id,
+          items: [item],
+          participantIds: [usersA.admin, usersA.supervisor, usersA.analyst],
+        });
+        return { sessionId: session.id, interactionId };
       },
       async newDetectedDateA() {
         specialDayCount += 1;
@@ -476,7 +529,10 @@ describe.each(engines)('[%s]', (engine) => {
       for (const viewer of viewers) {
         const userId = viewer === 'anonymous' ? null : f.usersA[viewer];
         const result = await outcome(call(userId, path, await sample!(f)));
-        const allowed = viewer !== 'anonymous' && policy![viewer] !== undefined;
+        const role = viewer === 'quality lead' ? 'analyst' : viewer;
+        const lead = viewer === 'quality lead' || viewer === 'admin';
+        const needsLead = (procedure._def.meta as Partial<ProcedureMeta> | undefined)?.qualityLead === true;
+        const allowed = role !== 'anonymous' && policy![role] !== undefined && (!needsLead || lead);
         // NOT_FOUND is an object-level answer (the sample object is outside a narrow scope),
         // so the role got past the policy; a mutation's sample input must simply succeed,
         // or (starting a workflow here, where no engine runs) fail its precondition.

@@ -4,6 +4,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIGN_IN_LIMIT } from '@switchboard/api';
+import { scoreAnswers, standardForm } from '@switchboard/quality';
 import { demoCenter } from '@switchboard/simulator';
 import { launchChromium, screenshot, SignInPacer, signInThroughForm, type Browser } from './support/browser.ts';
 import { postAll } from './support/events.ts';
@@ -32,10 +33,14 @@ const UI_TIMEOUT_MS = 30_000;
 /** Ticks every 30 s; on a busy two-core machine the first may come late. */
 const EVALUATED_TIMEOUT_MS = 180_000;
 const transcripts = labelledTranscripts('dev', 24);
-/** The supervisor's teams are the demo's first two; the third team's agents are outside their scope. */
+/**
+ * The supervisor's teams are the demo's first two; the third team's agents are outside their scope. The first agent
+ * is the demo's agent member, who reads and disputes their evaluation.
+ */
 const inScope = demoCenter.agents.filter((a) => a.team_id === demoCenter.teams[0]!.id).slice(0, 3);
 const outside = demoCenter.agents.filter((a) => a.team_id === demoCenter.teams[2]!.id).slice(0, 2);
 const agentsUsed = [...inScope, ...outside];
+const agentMember = demoCenter.agents[0]!;
 
 const dataDir = tempDataDir('quality-browser');
 let env: TestWorkflowEnvironment | undefined;
@@ -124,6 +129,9 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** The evaluation the analyst releases to the agent member. */
+let releasedId = '';
+
 describe('the analyst', () => {
   let evaluations: Summary[] = [];
 
@@ -148,12 +156,13 @@ describe('the analyst', () => {
 
   it('follows an answer to its evidence, overrides one with a reason, accepts the rest, finalizes and releases', async () => {
     const p = page();
-    // A conversation whose greeting the rules answered from words in the transcript.
-    const views = await Promise.all(evaluations.map((e) => query<View>(p, 'quality.get', { evaluationId: e.id })));
+    // A conversation of the agent member whose greeting the rules answered from words in the transcript.
+    const views = await Promise.all(evaluations.filter((e) => e.agentKey === agentMember.id).map((e) => query<View>(p, 'quality.get', { evaluationId: e.id })));
     const view = views.find((v) => {
       const greeting = v.sections[0]!.questions.find((q) => q.id === 'greeting');
-      return greeting?.evidence.some((e) => 'segment_index' in e) && v.status === 'in_review';
+      return greeting?.evidence.some((e) => 'segment_index' in e) && ['in_review', 'scored'].includes(v.status);
     })!;
+    releasedId = view.id;
     expect(view, 'an evaluation in review with greeting evidence').toBeDefined();
     const questions = view.sections.flatMap((s) => s.questions);
     const greeting = questions.find((q) => q.id === 'greeting')!;
@@ -232,6 +241,131 @@ describe('the analyst', () => {
     const behind = await query<Summary[]>(p, 'quality.list', { question: worst.id });
     expect(behind.length).toBe(Math.min(worst.failed, 200));
     await ui(() => table.locator('tbody tr').count()).toBe(behind.length);
+  });
+});
+
+describe('disputes', () => {
+  it('the agent reads the released evaluation with its evidence, acknowledges it and disputes one answer', async () => {
+    const p = page();
+    await browser!.context.clearCookies();
+    expect(await signInThroughForm(p, url, users.agent, pacer)).toBe(200);
+    await p.goto(`${url}/me`);
+    const mine = p.getByTestId('my-evaluations');
+    await mine.waitFor({ timeout: UI_TIMEOUT_MS });
+    await mine.getByRole('link').first().click();
+    await p.waitForURL((u) => u.pathname === `/me/evaluations/${releasedId}`, { timeout: UI_TIMEOUT_MS });
+    // The summary's button: /me, left behind, offers to acknowledge the schedule too until the new page replaces it.
+    const summary = p.getByTestId('evaluation-summary');
+    await summary.waitFor({ timeout: UI_TIMEOUT_MS });
+    await summary.getByRole('button', { name: 'Acknowledge' }).click();
+    await p.getByTestId('acknowledged').waitFor({ timeout: UI_TIMEOUT_MS });
+    // Review controls are the analyst's: the agent has none.
+    expect(await p.getByRole('button', { name: /Accept|Override|Finalize/ }).count()).toBe(0);
+
+    const card = p.getByTestId('answer-greeting');
+    await card.getByRole('button', { name: 'Dispute this answer' }).click();
+    await card.getByLabel('What you disagree with').fill('I gave my name in the first line');
+    await card.getByRole('button', { name: 'Send dispute' }).click();
+    await p.getByTestId('dispute-greeting').waitFor({ timeout: UI_TIMEOUT_MS });
+    expect(await p.getByTestId('dispute-greeting').getAttribute('data-status')).toBe('open');
+    await ui(() => p.getByTestId('evaluation-status').textContent()).toBe('Disputed');
+    // A question answered N/A offers no dispute.
+    const view = await query<View>(p, 'quality.get', { evaluationId: releasedId });
+    const na = view.sections.flatMap((s) => s.questions).find((q) => q.finalAnswer === 'na');
+    if (na) expect(await p.getByTestId(`answer-${na.id}`).getByRole('button', { name: 'Dispute this answer' }).count()).toBe(0);
+    await shot(p, 'quality-dispute');
+  });
+
+  it('the quality lead finds it among the open disputes, changes the answer with a note, and the score follows', async () => {
+    const p = page();
+    await browser!.context.clearCookies();
+    expect(await signInThroughForm(p, url, users.analyst, pacer)).toBe(200);
+    await p.goto(`${url}/quality?view=disputes`);
+    const table = p.getByTestId('disputes');
+    await table.waitFor({ timeout: UI_TIMEOUT_MS });
+    await table.getByRole('link').first().click();
+    await p.waitForURL((u) => u.pathname === `/quality/evaluations/${releasedId}`, { timeout: UI_TIMEOUT_MS });
+    const before = await query<View>(p, 'quality.get', { evaluationId: releasedId });
+    const greeting = before.sections.flatMap((s) => s.questions).find((q) => q.id === 'greeting')!;
+    const other = greeting.finalAnswer === 'yes' ? 'No' : 'Yes';
+    const decide = p.getByRole('form', { name: 'Decide the dispute of Greeting' });
+    await decide.getByRole('radio', { name: `Change to ${other}` }).click();
+    await decide.getByLabel('Note for the agent').fill('listened again: the name came in the third turn');
+    await decide.getByRole('button', { name: 'Decide' }).click();
+    await ui(() => p.getByTestId('dispute-decision').textContent()).toContain('listened again');
+    await ui(() => p.getByTestId('evaluation-status').textContent()).toBe('Released');
+    const after = await query<View>(p, 'quality.get', { evaluationId: releasedId });
+    expect(after.sections.flatMap((s) => s.questions).find((q) => q.id === 'greeting')!.finalAnswer).toBe(other.toLowerCase());
+    const answers = new Map(after.sections.flatMap((s) => s.questions).map((q) => [q.id, q.finalAnswer!] as const));
+    const { score, failedCritical } = scoreAnswers(standardForm, answers);
+    expect(after.preview).toEqual({ score, failedCritical });
+    const listed = (await query<(Summary & { score: number | null })[]>(p, 'quality.list', { status: 'released' })).find((e) => e.id === releasedId)!;
+    expect(listed.score).toBe(score);
+    await shot(p, 'quality-dispute-decided');
+  });
+});
+
+describe('calibration', () => {
+  it('a lead runs a session with a supervisor: blind answers, hand-in, close, agreement and distance from the lead', async () => {
+    const p = page();
+    await p.goto(`${url}/quality?view=calibration`);
+    const form = p.getByRole('form', { name: 'New calibration session' });
+    await form.waitFor({ timeout: UI_TIMEOUT_MS });
+    await form.getByLabel('Name').fill('Week 49 calls');
+    const picks = form.locator('fieldset').first().getByRole('checkbox');
+    await picks.nth(0).check();
+    await picks.nth(1).check();
+    await form
+      .locator('fieldset')
+      .nth(1)
+      .getByRole('checkbox', { name: /Sam Supervisor/ })
+      .check();
+    await form.getByRole('button', { name: 'Start the session' }).click();
+    const sessions = p.getByTestId('calibration-sessions');
+    await sessions.getByRole('link', { name: 'Week 49 calls' }).click();
+    await p.waitForURL((u) => u.pathname.startsWith('/quality/calibration/'), { timeout: UI_TIMEOUT_MS });
+    const sessionId = p.url().split('/').pop()!;
+
+    /** Answers every question of both interactions: the first answer offered, or `closing` as given. */
+    const answerAll = async (closing: 'Yes' | 'No') => {
+      for (const n of [0, 1]) {
+        const item = p.getByTestId(`calibration-item-${n}`);
+        await item.waitFor({ timeout: UI_TIMEOUT_MS });
+        const groups = item.getByRole('radiogroup');
+        for (let i = 0; i < (await groups.count()); i++) {
+          const group = groups.nth(i);
+          const label = (await group.getAttribute('aria-label')) ?? '';
+          await (label.startsWith('Closing') ? group.getByRole('radio', { name: closing, exact: true }) : group.getByRole('radio').first()).click();
+        }
+      }
+      await p.getByRole('button', { name: 'Hand in' }).click();
+      await p.getByText('Your answers are in.').waitFor({ timeout: UI_TIMEOUT_MS });
+    };
+    await answerAll('Yes');
+
+    await browser!.context.clearCookies();
+    expect(await signInThroughForm(p, url, users.supervisor, pacer)).toBe(200);
+    await p.goto(`${url}/quality/calibration/${sessionId}`);
+    await answerAll('No');
+    // Blind: while open the supervisor sees nobody's answers but their own.
+    const open = await query<{ mine: unknown[]; results: unknown }>(p, 'quality.calibration.get', { sessionId });
+    expect(open.results).toBeNull();
+    expect(open.mine.length).toBe(16);
+
+    await browser!.context.clearCookies();
+    expect(await signInThroughForm(p, url, users.analyst, pacer)).toBe(200);
+    await p.goto(`${url}/quality/calibration/${sessionId}`);
+    await p.getByRole('button', { name: 'Close the session and show the results' }).click();
+    await ui(() => p.getByTestId('session-status').textContent()).toBe('Closed');
+    const raters = p.getByTestId('calibration-raters');
+    await raters.waitFor({ timeout: UI_TIMEOUT_MS });
+    // The supervisor differs from the lead on closing in both interactions: 2 of 16 answers.
+    await ui(() => raters.getByRole('row', { name: /Sam Supervisor/ }).textContent()).toContain('12.5%');
+    const results = await query<{ results: { questions: { id: string; kappa: number | null; method: string }[] } }>(p, 'quality.calibration.get', {
+      sessionId,
+    });
+    expect(results.results.questions.find((q) => q.id === 'closing')).toMatchObject({ kappa: 0, method: 'cohen' });
+    await shot(p, 'quality-calibration-results');
   });
 });
 

@@ -2,13 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getEvaluationCursor, getEvaluationWithAnswers, listEvaluations } from '@switchboard/db';
+import { decideDispute, getEvaluationCursor, getEvaluationWithAnswers, listDisputes, listEvaluations } from '@switchboard/db';
 import { redactPii } from '@switchboard/ingest';
 import { scoreInteraction, standardForm } from '@switchboard/quality';
 import { getInteractionDetails } from '@switchboard/telemetry';
-import { createMathPool, createPlanningClient, createPlanningWorker, evaluationScheduleId, PLANNING_TASK_QUEUE, type MathPool } from '@switchboard/workflows';
+import {
+  createMathPool,
+  createPlanningClient,
+  createPlanningWorker,
+  disputeWorkflowId,
+  evaluationScheduleId,
+  PLANNING_TASK_QUEUE,
+  type MathPool,
+} from '@switchboard/workflows';
 import { postAll } from './support/events.ts';
-import { labelledEvents, labelledTranscripts, type Labelled } from './support/quality.ts';
+import { labelledEvents, labelledTranscripts, seedDispute, type Labelled } from './support/quality.ts';
 import { startTestHost, type TestHost } from './support/host.ts';
 import { findTemporalCli } from './support/temporal.ts';
 
@@ -116,6 +124,24 @@ describe('evaluationWorkflow', () => {
     expect(second).toMatchObject({ interactions: 0, evaluations: 0 });
     expect(await listEvaluations(t.host.db.db, tenantId, { limit: 100 })).toHaveLength(transcripts.length);
     expect((await getEvaluationCursor(t.host.db.db, tenantId))!.getTime()).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it('reminds the quality leads of an open dispute, then escalates it, and ends when the last one is decided', async () => {
+    const { tenantId } = await t.createTenant();
+    const db = t.host.db.db;
+    const { evaluationId, disputeId } = await seedDispute(db, tenantId);
+    const planning = createPlanningClient(env.client, taskQueue);
+    await planning.trackDisputes({ tenantId, evaluationId, remindAfterS: 1, escalateAfterS: 2 });
+    const marked = async () => (await listDisputes(db, tenantId, { evaluationIds: [evaluationId] }))[0]!;
+    await expect.poll(async () => (await marked()).escalatedAt !== null, { timeout: 60_000 }).toBe(true);
+    expect((await marked()).remindedAt!.getTime()).toBeLessThanOrEqual((await marked()).escalatedAt!.getTime());
+
+    // A second dispute of the same evaluation tells the same run rather than starting another.
+    await planning.trackDisputes({ tenantId, evaluationId, remindAfterS: 1, escalateAfterS: 2 });
+    await decideDispute(db, tenantId, null, disputeId, { answer: null, note: 'the greeting is there' }, () => ({ score: 100, failedCritical: false }));
+    await planning.trackDisputes({ tenantId, evaluationId, remindAfterS: 1, escalateAfterS: 2 });
+    const result = await env.client.workflow.getHandle(disputeWorkflowId(tenantId, evaluationId)).result();
+    expect(result).toEqual({ reminded: true, escalated: true });
   });
 
   it('keeps one evaluation schedule per tenant, a tick every 30 seconds', async () => {

@@ -5,9 +5,10 @@ import path from 'node:path';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { listPlanningGroups, seedSchedulingDefaults } from '@switchboard/db';
+import { decideDispute, listDisputes, listPlanningGroups, seedSchedulingDefaults } from '@switchboard/db';
 import { workflowsPath } from '@switchboard/workflows';
 import { START_DATE } from './support/planning.ts';
+import { seedDispute } from './support/quality.ts';
 
 /**
  * Recorded histories of every workflow type, replayed against the current workflow code: a
@@ -121,7 +122,18 @@ async function recordHistories(): Promise<void> {
         args: [{ tenantId }],
       });
       await evaluation.result();
+      // A dispute: reminded, escalated, then decided.
+      const { evaluationId, disputeId } = await seedDispute(t.host.db.db, tenantId);
+      const planning = workflows.createPlanningClient(env.client, taskQueue);
+      await planning.trackDisputes({ tenantId, evaluationId, remindAfterS: 1, escalateAfterS: 2 });
+      while ((await listDisputes(t.host.db.db, tenantId, { evaluationIds: [evaluationId] }))[0]!.escalatedAt === null)
+        await new Promise((r) => setTimeout(r, 200));
+      await decideDispute(t.host.db.db, tenantId, null, disputeId, { answer: 'no', note: 'recorded' }, () => ({ score: 0, failedCritical: false }));
+      await planning.trackDisputes({ tenantId, evaluationId });
+      const disputed = env.client.workflow.getHandle(workflows.disputeWorkflowId(tenantId, evaluationId));
+      await disputed.result();
       return {
+        'disputeWorkflow-decided': await disputed.fetchHistory(),
         'evaluationWorkflow-completed': await evaluation.fetchHistory(),
         'scheduleWorkflow-published': await published.fetchHistory(),
         'scheduleWorkflow-rejected': await rejected.fetchHistory(),

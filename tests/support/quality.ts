@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TelemetryEvent } from '@switchboard/contracts';
+import { ensureBuiltInForm, finalizeEvaluation, listEvaluations, raiseDisputes, storeEvaluations, type Db } from '@switchboard/db';
+import { standardForm } from '@switchboard/quality';
 import { repoRoot } from './host.ts';
 
 /** A hand-labelled conversation of `packages/quality/test/labelled`. */
@@ -70,4 +72,39 @@ export function labelledEvents(t: Labelled, options: { agentKey: string; queueKe
       text: s.text,
     })),
   ] as TelemetryEvent[];
+}
+
+/**
+ * A released evaluation by the standard form (every question answered yes, or N/A where allowed) of agent `a-1`,
+ * with its greeting disputed: what the dispute workflow watches.
+ */
+export async function seedDispute(db: Db, tenantId: string): Promise<{ evaluationId: string; disputeId: string }> {
+  const form = await ensureBuiltInForm(db, tenantId, { key: 'standard', name: standardForm.name, definition: standardForm });
+  const interactionId = `disputed-${randomUUID()}`;
+  const answers = standardForm.sections.flatMap((s) => s.questions).map((q) => ({ questionId: q.id, answer: q.allowNa ? 'na' : 'yes' }));
+  await storeEvaluations(
+    db,
+    tenantId,
+    [
+      {
+        interactionId,
+        agentKey: 'a-1',
+        queueKey: 'billing',
+        channel: 'voice',
+        formId: form.id,
+        planId: null,
+        reviewReason: null,
+        score: 100,
+        failedCritical: false,
+        interactionEndedAt: new Date(),
+        answers: answers.map((a) => ({ questionId: a.questionId, machineAnswer: a.answer, confidence: 0.9, evidence: [], needsReview: false })),
+      },
+    ],
+    new Date(0),
+  );
+  const evaluationId = (await listEvaluations(db, tenantId, { limit: 1000 })).find((e) => e.interactionId === interactionId)!.id;
+  const answered = new Map(answers.map((a) => [a.questionId, a.answer]));
+  await finalizeEvaluation(db, tenantId, null, evaluationId, { answered, score: 100, failedCritical: false, release: true });
+  const [dispute] = (await raiseDisputes(db, tenantId, null, 'a-1', evaluationId, [{ questionId: 'greeting', comment: 'I greeted them' }]))!;
+  return { evaluationId, disputeId: dispute!.id };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
-import type { ForecastWorkflowInput, Progress, ScheduleState, ScheduleWorkflowInput, StaffingWorkflowInput } from './workflows.ts';
+import type { DisputeWorkflowInput, ForecastWorkflowInput, Progress, ScheduleState, ScheduleWorkflowInput, StaffingWorkflowInput } from './workflows.ts';
 
 /** Starting, scheduling and watching planning workflows, for the API and the host. */
 
@@ -30,8 +30,35 @@ export const forecastScheduleId = (tenantId: string) => `forecast-daily:${tenant
 export const evaluationScheduleId = (tenantId: string) => `quality-evaluation:${tenantId}`;
 export const scheduleWorkflowId = (tenantId: string, groupId: string, weekStart: string) => `schedule:${tenantId}:${groupId}:${weekStart}`;
 
+export const disputeWorkflowId = (tenantId: string, evaluationId: string) => `dispute:${tenantId}:${evaluationId}`;
+/** How long a dispute waits for a quality lead before they are reminded, and before it escalates to the admins. */
+const DISPUTE_REMIND_AFTER_S = 2 * 86_400;
+const DISPUTE_ESCALATE_AFTER_S = 5 * 86_400;
+
 export function createPlanningClient(client: Client, taskQueue = PLANNING_TASK_QUEUE) {
   return {
+    /**
+     * Tells the run watching an evaluation's disputes that they changed, starting it when none runs (an agent's first
+     * dispute, or one after the last was decided).
+     */
+    async trackDisputes(input: { tenantId: string; evaluationId: string; remindAfterS?: number; escalateAfterS?: number }): Promise<void> {
+      const args: [DisputeWorkflowInput] = [
+        {
+          tenantId: input.tenantId,
+          evaluationId: input.evaluationId,
+          remindAfterS: input.remindAfterS ?? DISPUTE_REMIND_AFTER_S,
+          escalateAfterS: input.escalateAfterS ?? DISPUTE_ESCALATE_AFTER_S,
+        },
+      ];
+      await client.workflow.signalWithStart('disputeWorkflow', {
+        taskQueue,
+        workflowId: disputeWorkflowId(input.tenantId, input.evaluationId),
+        args,
+        signal: 'disputesChanged',
+        signalArgs: [],
+      });
+    },
+
     /**
      * Starts a forecast for the tenant (and its staffing after it). A forecast of the same
      * start date already running is joined, not started twice.

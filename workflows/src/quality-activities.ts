@@ -7,6 +7,7 @@ import {
   getDirectory,
   getEvaluationCursor,
   latestFormVersion,
+  markOpenDisputes,
   listEvaluationPlans,
   saveEvaluationPlan,
   storeEvaluations,
@@ -66,6 +67,7 @@ const DEFAULT_PLAN = {
 };
 
 const TickInput = z.object({ tenantId: z.uuid() });
+const DisputeInput = z.object({ tenantId: z.uuid(), evaluationId: z.uuid(), mark: z.enum(['reminded', 'escalated']).nullable() });
 
 /** A stable draw in [0, 100) per interaction and plan: the random share is the same however often a batch runs. */
 function draw(interactionId: string, planKey: string): number {
@@ -76,6 +78,12 @@ export function createQualityActivities(deps: { db: Db; telemetry: ClickHouseCli
   const now = deps.now ?? (() => new Date());
 
   return {
+    /** Marks an evaluation's open disputes reminded or escalated (or only counts them); how many are still open. */
+    async markDisputes(raw: { tenantId: string; evaluationId: string; mark: 'reminded' | 'escalated' | null }): Promise<number> {
+      const { tenantId, evaluationId, mark } = parseInput('markDisputes', DisputeInput, raw);
+      return markOpenDisputes(deps.db, tenantId, evaluationId, mark);
+    },
+
     async evaluateInteractions(raw: { tenantId: string }): Promise<EvaluationTickResult> {
       const { tenantId } = parseInput('evaluateInteractions', TickInput, raw);
       const directory = await getDirectory(deps.db, tenantId);

@@ -247,3 +247,49 @@ export async function evaluationWorkflow(input: {
     if (!tick.full || total.batches >= 50) return total;
   }
 }
+
+const { markDisputes } = proxyActivities<PlanningActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumAttempts: 10 },
+});
+
+/** A quality lead decided a dispute of the evaluation, or the agent raised another: look again. */
+export const disputesChangedSignal = defineSignal('disputesChanged');
+
+export interface DisputeWorkflowInput {
+  tenantId: string;
+  evaluationId: string;
+  /** After this long undecided the leads are reminded (the disputes show as reminded in their queue)… */
+  remindAfterS: number;
+  /** …and after this long they escalate to the admins. */
+  escalateAfterS: number;
+}
+
+/**
+ * Watches an evaluation's open disputes (one run per evaluation, `dispute:{tenant}:{evaluation}`): timers remind the
+ * quality leads and then escalate; the run ends when no dispute of the evaluation is open. Arguments are ids only.
+ */
+export async function disputeWorkflow(input: DisputeWorkflowInput): Promise<{ reminded: boolean; escalated: boolean }> {
+  const ids = { tenantId: input.tenantId, evaluationId: input.evaluationId };
+  let changed = false;
+  setHandler(disputesChangedSignal, () => void (changed = true));
+  const started = Date.now();
+  const marks = [
+    { mark: 'reminded' as const, at: started + input.remindAfterS * 1000 },
+    { mark: 'escalated' as const, at: started + input.escalateAfterS * 1000 },
+  ];
+  const done = { reminded: false, escalated: false };
+  if ((await markDisputes({ ...ids, mark: null })) === 0) return done;
+  for (;;) {
+    const next = marks.find((m) => !done[m.mark]);
+    // Past the escalation only a change wakes the run.
+    const woke = next ? await condition(() => changed, Math.max(1, next.at - Date.now())) : await condition(() => changed).then(() => true);
+    if (woke || !next) {
+      changed = false;
+      if ((await markDisputes({ ...ids, mark: null })) === 0) return done;
+      continue;
+    }
+    done[next.mark] = true;
+    if ((await markDisputes({ ...ids, mark: next.mark })) === 0) return done;
+  }
+}

@@ -9,11 +9,19 @@ export interface MemberInput {
   tenantId: string;
   agentKey?: string;
   teamKeys?: readonly string[];
+  qualityLead?: boolean;
 }
 
 /** Creates (or resets the password of) a user and gives them their role in the tenant. */
 export async function ensureMember(auth: Auth, db: Db, input: MemberInput): Promise<string> {
   const userId = await ensurePasswordUser(auth, { email: input.email, name: input.name, password: input.password });
-  await setMembership(db, { userId, tenantId: input.tenantId, role: input.role, agentKey: input.agentKey, teamKeys: input.teamKeys });
+  await setMembership(db, {
+    userId,
+    tenantId: input.tenantId,
+    role: input.role,
+    agentKey: input.agentKey,
+    teamKeys: input.teamKeys,
+    qualityLead: input.qualityLead,
+  });
   return userId;
 }

@@ -33,6 +33,8 @@ export interface PlanningRunner {
   startSchedule(input: { tenantId: string; groupId: string; weekStart: string; approval: 'planner' | 'auto' }): Promise<{ workflowId: string; runId: string }>;
   /** Hands a planner's decision to the run waiting on the week's draft; false when none waits. */
   decideSchedule(input: { tenantId: string; groupId: string; weekStart: string; approve: boolean; userId: string }): Promise<boolean>;
+  /** Starts, or tells, the run that reminds quality leads of an evaluation's open disputes and escalates them. */
+  trackDisputes(input: { tenantId: string; evaluationId: string }): Promise<void>;
 }
 
 /** The workflow engine, or the answer that says how to get one. */

@@ -16,6 +16,8 @@ export type Policy = Partial<Record<Role, Scope>>;
 
 export interface ProcedureMeta {
   policy: Policy;
+  /** Also needs the quality-lead permission (an analyst or supervisor given it; every admin has it). */
+  qualityLead?: boolean;
 }
 
 /** Common policies, named for who uses them. */

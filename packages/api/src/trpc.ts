@@ -50,15 +50,18 @@ function agentKeysFor(viewer: Membership, scope: Scope, directory: Directory): R
 }
 
 /**
- * The only way to make a procedure: its policy (roles and scope) is declared where the
- * procedure is, and enforced before its input is even parsed.
+ * The only way to make a procedure: its policy (roles and scope, and any permission it needs
+ * beyond the role) is declared where the procedure is, and enforced before its input is even parsed.
  */
-export function authorized(policy: Policy) {
-  return t.procedure.meta({ policy }).use(async ({ ctx, next }) => {
+export function authorized(policy: Policy, needs: { qualityLead?: boolean } = {}) {
+  return t.procedure.meta({ policy, ...needs }).use(async ({ ctx, next }) => {
     const viewer = ctx.viewer;
     if (!viewer) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in to use Switchboard' });
     const scope = policy[viewer.role];
     if (!scope) throw new TRPCError({ code: 'FORBIDDEN', message: `the ${viewer.role} role may not do this` });
+    if (needs.qualityLead && !viewer.qualityLead) {
+      throw new TRPCError({ code: 'FORBIDDEN', message: 'this needs the quality-lead permission, which an admin gives to an analyst or a supervisor' });
+    }
     const directory = await ctx.services.directory.get(viewer.tenantId);
     if (!directory) throw new TRPCError({ code: 'FORBIDDEN', message: 'your tenant no longer exists' });
     const access: Access = { tenantId: viewer.tenantId, scope, agentKeys: agentKeysFor(viewer, scope, directory), directory };

@@ -16,6 +16,8 @@ export interface Membership {
   agent: { id: string; key: string } | null;
   /** Teams a supervisor is scoped to. */
   teamIds: string[];
+  /** Runs calibration and decides disputes (an analyst or supervisor given it; admins have it by role). */
+  qualityLead: boolean;
 }
 
 /**
@@ -29,6 +31,7 @@ export async function getMembership(db: Db, userId: string): Promise<Membership 
       name: users.name,
       tenantId: memberships.tenantId,
       role: memberships.role,
+      qualityLead: memberships.qualityLead,
       agentId: agents.id,
       agentKey: agents.key,
     })
@@ -53,6 +56,7 @@ export async function getMembership(db: Db, userId: string): Promise<Membership 
     role: row.role,
     agent: row.agentId && row.agentKey ? { id: row.agentId, key: row.agentKey } : null,
     teamIds: teamRows.map((t) => t.teamId),
+    qualityLead: row.role === 'admin' || row.qualityLead,
   };
 }
 
@@ -62,7 +66,7 @@ export async function getMembership(db: Db, userId: string): Promise<Membership 
  */
 export async function setMembership(
   db: Db,
-  input: { userId: string; tenantId: string; role: Role; agentKey?: string; teamKeys?: readonly string[] },
+  input: { userId: string; tenantId: string; role: Role; agentKey?: string; teamKeys?: readonly string[]; qualityLead?: boolean },
 ): Promise<void> {
   await withTenant(db, input.tenantId, async (tx) => {
     let agentId: string | null = null;
@@ -75,7 +79,9 @@ export async function setMembership(
       if (!agent) throw new Error(`no agent "${input.agentKey}" in this tenant`);
       agentId = agent.id;
     }
-    const row = { userId: input.userId, tenantId: input.tenantId, role: input.role, agentId };
+    if (input.qualityLead && input.role !== 'analyst' && input.role !== 'supervisor')
+      throw new Error('only an analyst or a supervisor can be made a quality lead');
+    const row = { userId: input.userId, tenantId: input.tenantId, role: input.role, agentId, qualityLead: input.qualityLead ?? false };
     await tx.insert(memberships).values(row).onConflictDoUpdate({ target: memberships.userId, set: row });
     await tx.delete(supervisorTeams).where(eq(supervisorTeams.userId, input.userId));
     if (input.role === 'supervisor' && input.teamKeys?.length) {
@@ -87,4 +93,32 @@ export async function setMembership(
       await tx.insert(supervisorTeams).values(teamRows.map((t) => ({ tenantId: input.tenantId, userId: input.userId, teamId: t.id })));
     }
   });
+}
+
+/** Members of a tenant with one of `roles`, by name: who can be asked to take part (calibration). */
+export async function listMembers(
+  db: Db,
+  tenantId: string,
+  roles: readonly Role[],
+): Promise<{ userId: string; name: string; role: Role; qualityLead: boolean }[]> {
+  const rows = await withTenant(db, tenantId, (tx) =>
+    tx
+      .select({ userId: memberships.userId, role: memberships.role, qualityLead: memberships.qualityLead })
+      .from(memberships)
+      .where(and(eq(memberships.tenantId, tenantId), inArray(memberships.role, [...roles]))),
+  );
+  if (rows.length === 0) return [];
+  // Users are not a tenant's rows: their names are read as getMembership reads them.
+  const names = await db
+    .select({ id: users.id, name: users.name })
+    .from(users)
+    .where(
+      inArray(
+        users.id,
+        rows.map((r) => r.userId),
+      ),
+    );
+  return rows
+    .map((r) => ({ ...r, name: names.find((n) => n.id === r.userId)?.name ?? r.userId, qualityLead: r.role === 'admin' || r.qualityLead }))
+    .sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -5,7 +5,7 @@ export { createTenant, getTenantBySlug, listTenantTimezones } from './tenants.ts
 export { createApiKey, verifyApiKey } from './api-keys.ts';
 export { seedTenant } from './center-config.ts';
 export { getDirectory, type Directory } from './directory.ts';
-export { getMembership, setMembership, type Membership, type Role } from './access.ts';
+export { getMembership, listMembers, setMembership, type Membership, type Role } from './access.ts';
 export { listAlertRules, saveAlertRule, deleteAlertRule, type AlertRule } from './alert-rules.ts';
 export { recordAudit } from './audit.ts';
 export {
@@ -61,7 +61,13 @@ export {
 export { seedSchedulingDefaults } from './schedule-seed.ts';
 export type { ScheduleSummary } from './schema.ts';
 export {
+  acknowledgeEvaluation,
   countReviewsSince,
+  decideDispute,
+  listDisputes,
+  machineHumanPairs,
+  markOpenDisputes,
+  raiseDisputes,
   EvaluationStateError,
   finalizeEvaluation,
   getFormVersion,
@@ -73,12 +79,24 @@ export {
   getEvaluationWithAnswers,
   latestFormVersion,
   listEvaluationPlans,
+  listForms,
+  listFormVersions,
   listEvaluations,
   saveEvaluationPlan,
+  saveFormVersion,
   storeEvaluations,
   type AnswerReview,
+  type DisputeRow,
   type EvaluationFilter,
   type EvaluationPlanRow,
   type EvaluationRow,
   type NewEvaluation,
 } from './quality.ts';
+export {
+  CalibrationStateError,
+  closeCalibrationSession,
+  createCalibrationSession,
+  getCalibrationSession,
+  listCalibrationSessions,
+  saveCalibrationAnswers,
+} from './calibration.ts';

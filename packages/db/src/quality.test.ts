@@ -3,8 +3,14 @@ import { and, eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { seedTenant } from './center-config.ts';
 import {
+  acknowledgeEvaluation,
   countReviewsSince,
+  decideDispute,
   ensureBuiltInForm,
+  listDisputes,
+  machineHumanPairs,
+  markOpenDisputes,
+  raiseDisputes,
   EvaluationStateError,
   finalizeEvaluation,
   qualityTrends,
@@ -185,6 +191,79 @@ describeEngines('quality', (ctx) => {
       [1, 'greeting', 1, 0],
     ]);
     expect((await qualityTrends(ctx.db, tenantId, bounds, { agentKeys: ['someone-else'] })).scores).toEqual([]);
+  });
+
+  it('disputes: the agent disputes answers of a released evaluation (never an N/A one), a lead upholds or changes, the score follows', async () => {
+    const tenantId = await seed('quality-disputes');
+    const form = await ensureBuiltInForm(ctx.db, tenantId, { key: 'standard', name: 'Standard', definition });
+    const base = evaluation(form.id, 'i-1');
+    await storeEvaluations(
+      ctx.db,
+      tenantId,
+      [{ ...base, answers: [...base.answers.map((a) => ({ ...a, needsReview: false })), { ...base.answers[0]!, questionId: 'hold', machineAnswer: 'na' }] }],
+      new Date(),
+    );
+    const [row] = await listEvaluations(ctx.db, tenantId, {});
+    const user = await reviewer();
+    const answered = new Map([
+      ['greeting', 'yes'],
+      ['empathy', 'no'],
+      ['hold', 'na'],
+    ]);
+    // Not released yet: the agent cannot dispute (nor acknowledge) it.
+    expect(await raiseDisputes(ctx.db, tenantId, user, 'agent-1', row!.id, [{ questionId: 'empathy', comment: 'I did say sorry' }])).toBeNull();
+    await finalizeEvaluation(ctx.db, tenantId, user, row!.id, { answered, score: 50, failedCritical: false, release: true });
+    expect(await acknowledgeEvaluation(ctx.db, tenantId, 'someone-else', row!.id)).toBeNull();
+    expect((await acknowledgeEvaluation(ctx.db, tenantId, 'agent-1', row!.id))!.acknowledgedAt).not.toBeNull();
+
+    await expect(raiseDisputes(ctx.db, tenantId, user, 'agent-1', row!.id, [{ questionId: 'hold', comment: 'x' }])).rejects.toThrow(/N\/A/);
+    expect(await raiseDisputes(ctx.db, tenantId, user, 'someone-else', row!.id, [{ questionId: 'empathy', comment: 'x' }])).toBeNull();
+    const [dispute] = (await raiseDisputes(ctx.db, tenantId, user, 'agent-1', row!.id, [{ questionId: 'empathy', comment: 'I did say sorry' }]))!;
+    expect(dispute).toMatchObject({ status: 'open', answerBefore: 'no' });
+    await expect(raiseDisputes(ctx.db, tenantId, user, 'agent-1', row!.id, [{ questionId: 'empathy', comment: 'again' }])).rejects.toThrow(/disputed already/);
+    expect((await getEvaluationWithAnswers(ctx.db, tenantId, row!.id))!.status).toBe('disputed');
+    expect(await markOpenDisputes(ctx.db, tenantId, row!.id, 'reminded')).toBe(1);
+
+    const rescored: ReadonlyMap<string, string>[] = [];
+    const decided = await decideDispute(ctx.db, tenantId, user, dispute!.id, { answer: 'yes', note: 'turn 5 acknowledges it' }, (answers) => {
+      rescored.push(answers);
+      return { score: 100, failedCritical: false };
+    });
+    expect(decided!.dispute).toMatchObject({ status: 'changed', answerBefore: 'no', answerAfter: 'yes', decidedBy: user });
+    expect(decided!.evaluation).toMatchObject({ status: 'released', score: 100 });
+    expect(rescored[0]!.get('empathy')).toBe('yes');
+    const after = (await getEvaluationWithAnswers(ctx.db, tenantId, row!.id))!;
+    expect(after.answers.find((a) => a.questionId === 'empathy')).toMatchObject({
+      machineAnswer: 'no',
+      finalAnswer: 'yes',
+      overrideReason: 'dispute: turn 5 acknowledges it',
+    });
+    await expect(decideDispute(ctx.db, tenantId, user, dispute!.id, { answer: null, note: 'x' }, () => ({ score: 0, failedCritical: true }))).rejects.toThrow(
+      /decided already/,
+    );
+    expect(await markOpenDisputes(ctx.db, tenantId, row!.id, 'escalated')).toBe(0);
+    const listed = await listDisputes(ctx.db, tenantId, { agentKeys: ['agent-1'] });
+    expect(listed.map((d) => [d.status, d.remindedAt !== null, d.escalatedAt])).toEqual([['changed', true, null]]);
+    expect(await listDisputes(ctx.db, tenantId, { statuses: ['open'] })).toEqual([]);
+  });
+
+  it('pairs automatic answers with the answers people gave, per period and question', async () => {
+    const tenantId = await seed('quality-pairs');
+    const form = await ensureBuiltInForm(ctx.db, tenantId, { key: 'standard', name: 'Standard', definition });
+    await storeEvaluations(ctx.db, tenantId, [evaluation(form.id, 'i-1', 'unsure')], new Date());
+    const [row] = await listEvaluations(ctx.db, tenantId, {});
+    const user = await reviewer();
+    await reviewAnswers(ctx.db, tenantId, user, row!.id, [{ questionId: 'empathy', answer: 'yes', reason: 'it was there' }]);
+    const bounds = [new Date('2026-11-30T00:00:00Z'), new Date('2026-12-07T00:00:00Z')];
+    // In review: not counted until finalized.
+    expect(await machineHumanPairs(ctx.db, tenantId, bounds)).toEqual([]);
+    const answered = new Map([
+      ['greeting', 'yes'],
+      ['empathy', 'yes'],
+    ]);
+    await finalizeEvaluation(ctx.db, tenantId, user, row!.id, { answered, score: 100, failedCritical: false, release: false });
+    // The greeting stood as the machine's sure answer, nobody confirmed it: only the empathy pair counts.
+    expect(await machineHumanPairs(ctx.db, tenantId, bounds)).toEqual([{ period: 0, questionId: 'empathy', machine: 'no', human: 'yes', n: 1 }]);
   });
 
   it('keeps tenants apart', async () => {

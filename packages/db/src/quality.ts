@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, getTableColumns, gte, inArray, lt, max, sql } from 'drizzle-orm';
 import { audit } from './audit.ts';
 import type { Db } from './client.ts';
-import { evaluationAnswers, evaluationCursors, evaluationPlans, evaluations, qualityForms } from './schema.ts';
+import { evaluationAnswers, evaluationCursors, evaluationDisputes, evaluationPlans, evaluations, qualityForms } from './schema.ts';
 import { withTenant, type Tx } from './tenancy.ts';
 
 /**
@@ -77,6 +77,51 @@ export function getFormVersion(db: Db, tenantId: string, id: string): Promise<Qu
       .where(and(eq(qualityForms.tenantId, tenantId), eq(qualityForms.id, id)));
     return row ?? null;
   });
+}
+
+/** A form version without its definition, and whether an evaluation uses it (then the database keeps it frozen). */
+type FormVersionSummary = Pick<QualityFormRow, 'id' | 'key' | 'version' | 'name' | 'builtIn' | 'createdAt'> & { used: boolean };
+
+const versionSummary = {
+  id: qualityForms.id,
+  key: qualityForms.key,
+  version: qualityForms.version,
+  name: qualityForms.name,
+  builtIn: qualityForms.builtIn,
+  createdAt: qualityForms.createdAt,
+};
+
+// The outer row's columns are spelled out: drizzle leaves a column of the selected table unqualified in a select's
+// sql, which a subquery would then read as its own.
+const sameKey = sql`v.tenant_id = quality_forms.tenant_id and v.key = quality_forms.key`;
+
+/** Each form's latest version by key, with how many versions it has and whether an evaluation uses any of them. */
+export function listForms(db: Db, tenantId: string): Promise<(FormVersionSummary & { versions: number })[]> {
+  return withTenant(db, tenantId, (tx) =>
+    tx
+      .selectDistinctOn([qualityForms.key], {
+        ...versionSummary,
+        versions: sql<number>`(select count(*)::int from quality_forms v where ${sameKey})`,
+        used: sql<boolean>`exists (select 1 from quality_forms v join evaluations e on e.tenant_id = v.tenant_id and e.form_id = v.id where ${sameKey})`,
+      })
+      .from(qualityForms)
+      .where(eq(qualityForms.tenantId, tenantId))
+      .orderBy(qualityForms.key, desc(qualityForms.version)),
+  );
+}
+
+/** Every version of a form, latest first; empty when the key has none. */
+export function listFormVersions(db: Db, tenantId: string, key: string): Promise<FormVersionSummary[]> {
+  return withTenant(db, tenantId, (tx) =>
+    tx
+      .select({
+        ...versionSummary,
+        used: sql<boolean>`exists (select 1 from evaluations e where e.tenant_id = quality_forms.tenant_id and e.form_id = quality_forms.id)`,
+      })
+      .from(qualityForms)
+      .where(and(eq(qualityForms.tenantId, tenantId), eq(qualityForms.key, key)))
+      .orderBy(desc(qualityForms.version)),
+  );
 }
 
 // ── plans ────────────────────────────────────────────────────────────────────
@@ -279,7 +324,13 @@ export interface AnswerReview {
  * overriding keeps both with the reason; questions no rule answered get their first answer. An evaluation an analyst
  * touches goes to review. Null when there is no such evaluation.
  */
-export function reviewAnswers(db: Db, tenantId: string, userId: string, evaluationId: string, reviews: readonly AnswerReview[]): Promise<EvaluationRow | null> {
+export function reviewAnswers(
+  db: Db,
+  tenantId: string,
+  userId: string | null,
+  evaluationId: string,
+  reviews: readonly AnswerReview[],
+): Promise<EvaluationRow | null> {
   return withTenant(db, tenantId, async (tx) => {
     const row = await lockEvaluation(tx, tenantId, evaluationId);
     if (!row) return null;
@@ -317,7 +368,7 @@ export function reviewAnswers(db: Db, tenantId: string, userId: string, evaluati
 export function finalizeEvaluation(
   db: Db,
   tenantId: string,
-  userId: string,
+  userId: string | null,
   evaluationId: string,
   scored: { answered: ReadonlyMap<string, string>; score: number | null; failedCritical: boolean; release: boolean },
 ): Promise<EvaluationRow | null> {
@@ -352,7 +403,7 @@ export function finalizeEvaluation(
 }
 
 /** Releases a finalized evaluation to its agent. */
-export function releaseEvaluation(db: Db, tenantId: string, userId: string, evaluationId: string): Promise<EvaluationRow | null> {
+export function releaseEvaluation(db: Db, tenantId: string, userId: string | null, evaluationId: string): Promise<EvaluationRow | null> {
   return withTenant(db, tenantId, async (tx) => {
     const row = await lockEvaluation(tx, tenantId, evaluationId);
     if (!row) return null;
@@ -389,6 +440,10 @@ export interface QuestionTrendRow {
   failed: number;
 }
 
+/** Which of the periods `bounds` delimits an evaluation's interaction ended in (0 for the first). */
+const periodOf = (bounds: readonly Date[]) =>
+  sql<number>`(width_bucket(${evaluations.interactionEndedAt}, ${`{${bounds.map((b) => b.toISOString()).join(',')}}`}::timestamptz[]) - 1)::int`;
+
 /**
  * Scores and question outcomes per period, agent and queue: `bounds` are the periods' starts and the last one's end,
  * reckoned by the caller in the tenant's calendar. Final answers count (the machine's when sure or accepted).
@@ -401,7 +456,7 @@ export function qualityTrends(
 ): Promise<{ scores: QualityTrendRow[]; questions: QuestionTrendRow[] }> {
   return withTenant(db, tenantId, async (tx) => {
     const where = evaluationsWhere(tenantId, { ...filter, from: bounds[0], to: bounds[bounds.length - 1] });
-    const period = sql<number>`(width_bucket(${evaluations.interactionEndedAt}, ${`{${bounds.map((b) => b.toISOString()).join(',')}}`}::timestamptz[]) - 1)::int`;
+    const period = periodOf(bounds);
     const scores = await tx
       .select({
         period,
@@ -427,5 +482,217 @@ export function qualityTrends(
       .where(where)
       .groupBy(sql`1`, evaluationAnswers.questionId);
     return { scores, questions };
+  });
+}
+
+/**
+ * Automatic answers beside the final answers a person gave or confirmed, counted per period (of `bounds`, reckoned
+ * by the caller in the tenant's calendar), question and pair: what machine–human agreement is measured on.
+ */
+export function machineHumanPairs(db: Db, tenantId: string, bounds: readonly Date[]) {
+  return withTenant(db, tenantId, (tx) =>
+    tx
+      .select({
+        period: periodOf(bounds),
+        questionId: evaluationAnswers.questionId,
+        machine: sql<string>`${evaluationAnswers.machineAnswer}`,
+        human: sql<string>`${evaluationAnswers.finalAnswer}`,
+        n: sql<number>`count(*)::int`,
+      })
+      .from(evaluationAnswers)
+      .innerJoin(evaluations, and(eq(evaluations.tenantId, evaluationAnswers.tenantId), eq(evaluations.id, evaluationAnswers.evaluationId)))
+      .where(
+        and(
+          eq(evaluationAnswers.tenantId, tenantId),
+          inArray(evaluations.status, ['finalized', 'released', 'disputed']),
+          sql`${evaluationAnswers.answeredBy} is not null and ${evaluationAnswers.machineAnswer} is not null and ${evaluationAnswers.finalAnswer} is not null`,
+          gte(evaluations.interactionEndedAt, bounds[0]!),
+          lt(evaluations.interactionEndedAt, bounds[bounds.length - 1]!),
+        ),
+      )
+      .groupBy(sql`1`, evaluationAnswers.questionId, evaluationAnswers.machineAnswer, evaluationAnswers.finalAnswer),
+  );
+}
+
+// ── disputes ─────────────────────────────────────────────────────────────────
+
+export type DisputeRow = typeof evaluationDisputes.$inferSelect;
+
+/** The agent read a released evaluation. Null when it is not theirs or not released. */
+export function acknowledgeEvaluation(db: Db, tenantId: string, agentKey: string, evaluationId: string): Promise<EvaluationRow | null> {
+  return withTenant(db, tenantId, async (tx) => {
+    const [row] = await tx
+      .update(evaluations)
+      .set({ acknowledgedAt: sql`coalesce(${evaluations.acknowledgedAt}, now())` })
+      .where(
+        and(
+          eq(evaluations.tenantId, tenantId),
+          eq(evaluations.id, evaluationId),
+          eq(evaluations.agentKey, agentKey),
+          inArray(evaluations.status, ['released', 'disputed']),
+        ),
+      )
+      .returning();
+    return row ?? null;
+  });
+}
+
+/**
+ * An agent disputes answers of their released evaluation, each with a comment: the evaluation is disputed until a
+ * quality lead decides every open dispute. A question answered N/A, one disputed already and still open, or one
+ * the form did not ask, cannot be disputed. Null when the evaluation is not the agent's or not released.
+ */
+export function raiseDisputes(
+  db: Db,
+  tenantId: string,
+  userId: string | null,
+  agentKey: string,
+  evaluationId: string,
+  disputes: readonly { questionId: string; comment: string }[],
+): Promise<DisputeRow[] | null> {
+  return withTenant(db, tenantId, async (tx) => {
+    const row = await lockEvaluation(tx, tenantId, evaluationId);
+    if (!row || row.agentKey !== agentKey || !['released', 'disputed'].includes(row.status)) return null;
+    const answers = await tx
+      .select({ questionId: evaluationAnswers.questionId, finalAnswer: evaluationAnswers.finalAnswer })
+      .from(evaluationAnswers)
+      .where(and(eq(evaluationAnswers.tenantId, tenantId), eq(evaluationAnswers.evaluationId, evaluationId)));
+    const open = await tx
+      .select({ questionId: evaluationDisputes.questionId })
+      .from(evaluationDisputes)
+      .where(and(eq(evaluationDisputes.tenantId, tenantId), eq(evaluationDisputes.evaluationId, evaluationId), eq(evaluationDisputes.status, 'open')));
+    const values = disputes.map((d) => {
+      const answer = answers.find((a) => a.questionId === d.questionId)?.finalAnswer;
+      if (!answer) throw new EvaluationStateError(`${d.questionId} has no answer to dispute`);
+      if (answer === 'na') throw new EvaluationStateError(`${d.questionId} was answered N/A: there is nothing to dispute`);
+      if (open.some((o) => o.questionId === d.questionId)) throw new EvaluationStateError(`${d.questionId} is disputed already`);
+      return { tenantId, evaluationId, questionId: d.questionId, comment: d.comment, answerBefore: answer, raisedBy: userId };
+    });
+    const rows = await tx.insert(evaluationDisputes).values(values).returning();
+    await tx
+      .update(evaluations)
+      .set({ status: 'disputed', acknowledgedAt: sql`coalesce(${evaluations.acknowledgedAt}, now())` })
+      .where(and(eq(evaluations.tenantId, tenantId), eq(evaluations.id, evaluationId)));
+    for (const r of rows) await audit(tx, tenantId, userId, 'evaluation.dispute', 'evaluation_dispute', r.id);
+    return rows;
+  });
+}
+
+export function listDisputes(
+  db: Db,
+  tenantId: string,
+  filter: { statuses?: DisputeRow['status'][]; evaluationIds?: readonly string[]; agentKeys?: readonly string[] | null },
+): Promise<(DisputeRow & { agentKey: string; interactionEndedAt: Date })[]> {
+  return withTenant(db, tenantId, (tx) =>
+    tx
+      .select({ ...getTableColumns(evaluationDisputes), agentKey: evaluations.agentKey, interactionEndedAt: evaluations.interactionEndedAt })
+      .from(evaluationDisputes)
+      .innerJoin(evaluations, and(eq(evaluations.tenantId, evaluationDisputes.tenantId), eq(evaluations.id, evaluationDisputes.evaluationId)))
+      .where(
+        and(
+          eq(evaluationDisputes.tenantId, tenantId),
+          filter.statuses ? inArray(evaluationDisputes.status, filter.statuses) : undefined,
+          filter.evaluationIds ? inArray(evaluationDisputes.evaluationId, [...filter.evaluationIds]) : undefined,
+          filter.agentKeys ? anyOf(evaluations.agentKey, filter.agentKeys) : undefined,
+        ),
+      )
+      .orderBy(asc(evaluationDisputes.createdAt), asc(evaluationDisputes.id)),
+  );
+}
+
+/**
+ * A quality lead's decision on an open dispute: uphold the answer, or change it (the answer before stays on the
+ * dispute, the reason on the answer). The evaluation's score is made again from its final answers by `rescore`;
+ * once no dispute of it is open it is released again. Null when there is no such dispute.
+ */
+export function decideDispute(
+  db: Db,
+  tenantId: string,
+  userId: string | null,
+  disputeId: string,
+  decision: { answer: string | null; note: string },
+  rescore: (answers: ReadonlyMap<string, string>) => { score: number | null; failedCritical: boolean },
+): Promise<{ dispute: DisputeRow; evaluation: EvaluationRow } | null> {
+  return withTenant(db, tenantId, async (tx) => {
+    const [found] = await tx
+      .select()
+      .from(evaluationDisputes)
+      .where(and(eq(evaluationDisputes.tenantId, tenantId), eq(evaluationDisputes.id, disputeId)));
+    if (!found) return null;
+    await lockEvaluation(tx, tenantId, found.evaluationId);
+    const [dispute] = await tx
+      .select()
+      .from(evaluationDisputes)
+      .where(and(eq(evaluationDisputes.tenantId, tenantId), eq(evaluationDisputes.id, disputeId)))
+      .for('update');
+    if (dispute!.status !== 'open') throw new EvaluationStateError(`the dispute was decided already (${dispute!.status})`);
+    const changed = decision.answer !== null && decision.answer !== dispute!.answerBefore;
+    const at = new Date();
+    if (changed) {
+      await tx
+        .update(evaluationAnswers)
+        .set({ finalAnswer: decision.answer, overrideReason: `dispute: ${decision.note}`, answeredBy: userId, answeredAt: at })
+        .where(
+          and(
+            eq(evaluationAnswers.tenantId, tenantId),
+            eq(evaluationAnswers.evaluationId, dispute!.evaluationId),
+            eq(evaluationAnswers.questionId, dispute!.questionId),
+          ),
+        );
+    }
+    const [decided] = await tx
+      .update(evaluationDisputes)
+      .set({
+        status: changed ? 'changed' : 'upheld',
+        answerAfter: changed ? decision.answer : null,
+        decisionNote: decision.note,
+        decidedBy: userId,
+        decidedAt: at,
+      })
+      .where(and(eq(evaluationDisputes.tenantId, tenantId), eq(evaluationDisputes.id, disputeId)))
+      .returning();
+    const answers = await tx
+      .select({ questionId: evaluationAnswers.questionId, finalAnswer: evaluationAnswers.finalAnswer })
+      .from(evaluationAnswers)
+      .where(and(eq(evaluationAnswers.tenantId, tenantId), eq(evaluationAnswers.evaluationId, dispute!.evaluationId)));
+    const { score, failedCritical } = rescore(new Map(answers.flatMap((a) => (a.finalAnswer === null ? [] : [[a.questionId, a.finalAnswer] as const]))));
+    const [{ open }] = (await tx
+      .select({ open: sql<number>`count(*)::int` })
+      .from(evaluationDisputes)
+      .where(
+        and(eq(evaluationDisputes.tenantId, tenantId), eq(evaluationDisputes.evaluationId, dispute!.evaluationId), eq(evaluationDisputes.status, 'open')),
+      )) as [{ open: number }];
+    const [evaluation] = await tx
+      .update(evaluations)
+      .set({ score, failedCritical, status: open === 0 ? 'released' : 'disputed' })
+      .where(and(eq(evaluations.tenantId, tenantId), eq(evaluations.id, dispute!.evaluationId)))
+      .returning();
+    await audit(tx, tenantId, userId, changed ? 'evaluation.dispute_change' : 'evaluation.dispute_uphold', 'evaluation_dispute', disputeId);
+    return { dispute: decided!, evaluation: evaluation! };
+  });
+}
+
+/**
+ * What the dispute workflow's timers record on an evaluation's open disputes: the leads were reminded, or the
+ * disputes escalated. Returns how many disputes are still open.
+ */
+export function markOpenDisputes(db: Db, tenantId: string, evaluationId: string, mark: 'reminded' | 'escalated' | null): Promise<number> {
+  return withTenant(db, tenantId, async (tx) => {
+    const open = and(eq(evaluationDisputes.tenantId, tenantId), eq(evaluationDisputes.evaluationId, evaluationId), eq(evaluationDisputes.status, 'open'));
+    if (mark === 'reminded')
+      await tx
+        .update(evaluationDisputes)
+        .set({ remindedAt: sql`coalesce(${evaluationDisputes.remindedAt}, now())` })
+        .where(open);
+    if (mark === 'escalated')
+      await tx
+        .update(evaluationDisputes)
+        .set({ escalatedAt: sql`coalesce(${evaluationDisputes.escalatedAt}, now())` })
+        .where(open);
+    const [{ n }] = (await tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(evaluationDisputes)
+      .where(open)) as [{ n: number }];
+    return n;
   });
 }

@@ -288,6 +288,8 @@ export const memberships = pgTable(
     tenantId: tenantId(),
     role: role().notNull(),
     agentId: uuid(),
+    // Runs calibration sessions and decides disputes: given to an analyst or a supervisor (admins have it anyway).
+    qualityLead: boolean().notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [
@@ -928,6 +930,8 @@ export const evaluations = pgTable(
     finalizedBy: text().references(() => users.id, { onDelete: 'set null' }),
     finalizedAt: timestamp({ withTimezone: true }),
     releasedAt: timestamp({ withTimezone: true }),
+    // The agent read the released evaluation (disputing some questions or none).
+    acknowledgedAt: timestamp({ withTimezone: true }),
   },
   (t) => [
     tenantIsolation(t.tenantId),
@@ -977,4 +981,134 @@ export const evaluationCursors = pgTable(
     receivedUpTo: timestamp({ withTimezone: true, precision: 3 }).notNull(),
   },
   (t) => [tenantIsolation(t.tenantId)],
+);
+
+export const disputeStatus = pgEnum('dispute_status', ['open', 'upheld', 'changed']);
+
+/**
+ * An agent's dispute of one answer of a released evaluation, with their comment, and a quality lead's decision:
+ * upheld (the answer stands) or changed (to `answerAfter`). The answer before stays here as the history of the change.
+ */
+export const evaluationDisputes = pgTable(
+  'evaluation_disputes',
+  {
+    tenantId: tenantId(),
+    id: uuid().notNull().defaultRandom(),
+    evaluationId: uuid().notNull(),
+    questionId: text().notNull(),
+    comment: text().notNull(),
+    status: disputeStatus().notNull().default('open'),
+    answerBefore: text().notNull(),
+    answerAfter: text(),
+    decisionNote: text(),
+    raisedBy: text().references(() => users.id, { onDelete: 'set null' }),
+    decidedBy: text().references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    decidedAt: timestamp({ withTimezone: true }),
+    // Set by the dispute workflow's timers: the leads were reminded, then the dispute escalated to admins.
+    remindedAt: timestamp({ withTimezone: true }),
+    escalatedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    tenantIsolation(t.tenantId),
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({
+      name: 'evaluation_disputes_evaluation_fk',
+      columns: [t.tenantId, t.evaluationId],
+      foreignColumns: [evaluations.tenantId, evaluations.id],
+    }).onDelete('cascade'),
+    uniqueIndex('evaluation_disputes_one_open')
+      .on(t.tenantId, t.evaluationId, t.questionId)
+      .where(sql`${t.status} = 'open'`),
+    index('evaluation_disputes_status').on(t.tenantId, t.status, t.createdAt),
+  ],
+);
+
+export const calibrationStatus = pgEnum('calibration_status', ['open', 'closed']);
+
+/** A calibration session: a quality lead picks interactions and people; each scores them blind with one form version. */
+export const calibrationSessions = pgTable(
+  'calibration_sessions',
+  {
+    tenantId: tenantId(),
+    id: uuid().notNull().defaultRandom(),
+    name: text().notNull(),
+    formId: uuid().notNull(),
+    leadId: text().references(() => users.id, { onDelete: 'set null' }),
+    status: calibrationStatus().notNull().default('open'),
+    createdAt: createdAt(),
+    closedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    tenantIsolation(t.tenantId),
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({ name: 'calibration_sessions_form_fk', columns: [t.tenantId, t.formId], foreignColumns: [qualityForms.tenantId, qualityForms.id] }),
+  ],
+);
+
+/** The interactions of a session, in the order participants see them. */
+export const calibrationItems = pgTable(
+  'calibration_items',
+  {
+    tenantId: tenantId(),
+    sessionId: uuid().notNull(),
+    interactionId: text().notNull(),
+    position: smallint().notNull(),
+    agentKey: text().notNull(),
+    channel: text().notNull(),
+    interactionEndedAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [
+    tenantIsolation(t.tenantId),
+    primaryKey({ columns: [t.tenantId, t.sessionId, t.interactionId] }),
+    foreignKey({
+      name: 'calibration_items_session_fk',
+      columns: [t.tenantId, t.sessionId],
+      foreignColumns: [calibrationSessions.tenantId, calibrationSessions.id],
+    }).onDelete('cascade'),
+  ],
+);
+
+/** Who scores a session (the lead among them), and when each handed in their answers. */
+export const calibrationParticipants = pgTable(
+  'calibration_participants',
+  {
+    tenantId: tenantId(),
+    sessionId: uuid().notNull(),
+    userId: text()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    submittedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    tenantIsolation(t.tenantId),
+    primaryKey({ columns: [t.tenantId, t.sessionId, t.userId] }),
+    foreignKey({
+      name: 'calibration_participants_session_fk',
+      columns: [t.tenantId, t.sessionId],
+      foreignColumns: [calibrationSessions.tenantId, calibrationSessions.id],
+    }).onDelete('cascade'),
+  ],
+);
+
+/** One participant's answer to one question of one interaction of a session. */
+export const calibrationAnswers = pgTable(
+  'calibration_answers',
+  {
+    tenantId: tenantId(),
+    sessionId: uuid().notNull(),
+    userId: text().notNull(),
+    interactionId: text().notNull(),
+    questionId: text().notNull(),
+    answer: text().notNull(),
+  },
+  (t) => [
+    tenantIsolation(t.tenantId),
+    primaryKey({ columns: [t.tenantId, t.sessionId, t.userId, t.interactionId, t.questionId] }),
+    foreignKey({
+      name: 'calibration_answers_participant_fk',
+      columns: [t.tenantId, t.sessionId, t.userId],
+      foreignColumns: [calibrationParticipants.tenantId, calibrationParticipants.sessionId, calibrationParticipants.userId],
+    }).onDelete('cascade'),
+  ],
 );

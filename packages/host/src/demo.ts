@@ -63,6 +63,8 @@ export async function seedDemo(db: Db, auth: Auth, config: CenterConfig, dataDir
       tenantId,
       agentKey: agent?.id,
       teamKeys: person.role === 'supervisor' ? supervisedTeams : undefined,
+      // The demo's analyst runs calibration and decides disputes.
+      qualityLead: person.role === 'analyst',
     });
     users.push({ role: person.role, login: person.login, email, password, name });
   }

@@ -42,6 +42,7 @@ export async function startPlanningEngine(
       listRuns: (tenantId) => planning.listRuns(tenantId),
       startSchedule: (input) => planning.startSchedule(input),
       decideSchedule: (input) => planning.decideSchedule(input),
+      trackDisputes: (input) => planning.trackDisputes(input),
     },
     async ensureSchedules(demoTenantId) {
       for (const tenant of await listTenantTimezones(stores.db)) {

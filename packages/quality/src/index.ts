@@ -4,3 +4,4 @@ export * from './transcript.ts';
 export * from './phrases.ts';
 export * from './agreement.ts';
 export { standardForm } from './standard-form.ts';
+export * from './calibration.ts';

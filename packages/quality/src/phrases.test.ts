@@ -31,6 +31,25 @@ describe('phrase patterns', () => {
     expect(spans.map((s) => isNegated(text, s))).toEqual([true, false]);
   });
 
+  it('ends a question at its question mark, or at the end of a turn written with no punctuation', () => {
+    expect(words('[that|this] [ok|okay] ?', 'Booked for Friday. That okay? Great.')).toEqual(['That okay']);
+    expect(words('[that|this] [ok|okay] ?', 'booked for friday that okay')).toEqual(['that okay']);
+    expect(words('[that|this] [ok|okay] ?', 'That okay. Booked for Friday.')).toEqual([]);
+  });
+
+  it('keeps a gap of words in one sentence, and reads currency signs and decimal points inside it', () => {
+    expect(words('anyone ~ can', 'It would make anyone uneasy. Can I take your number?')).toEqual([]);
+    expect(words('anyone ~ can', 'anyone with a login can do it')).toEqual(['anyone with a login can']);
+    expect(words("there's ~ outstanding", "There's £642.18 outstanding.")).toEqual(["There's £642.18 outstanding"]);
+  });
+
+  it('takes no set phrase for a negation: "no worries", "oh no"', () => {
+    const negated = (text: string, pattern: string) => findPhrases(text, [compilePhrase(pattern)]).map((s) => isNegated(text, s));
+    expect(negated('no worries anything else i can do for you', 'anything else')).toEqual([false]);
+    expect(negated("oh no that's really stressful", "that's ~ stressful")).toEqual([false]);
+    expect(negated("That's not stressful at all.", "that's ~ stressful")).toEqual([true]);
+  });
+
   it('refuses patterns that cannot work, saying why', () => {
     expect(() => compilePhrase('[a|b')).toThrow(PhrasePatternError);
     expect(() => compilePhrase('a]')).toThrow('a ] without its [');
@@ -38,5 +57,6 @@ describe('phrase patterns', () => {
     expect(() => compilePhrase('[|]')).toThrow('an empty group');
     expect(() => compilePhrase('  ')).toThrow('an empty phrase');
     expect(() => compilePhrase('a[b|c]')).toThrow('mixes a group with a word');
+    expect(() => compilePhrase('okay ? now')).toThrow("? (a question's end) goes last");
   });
 });

@@ -109,6 +109,70 @@ describe('the standard form', () => {
     expect(answersOf(general).identity_verified).toBe('na');
   });
 
+  it('takes a bot’s verification, a secret or the contact details on file after a lookup key, and nothing less', () => {
+    const identity = (turns: Turn[], channel: ScoringInput['channel'] = 'chat') => answersOf(call([...turns, ...goodClose], { channel })).identity_verified;
+    const bot: Turn[] = [
+      ['bot', 'Please enter the 6-digit code we sent to your phone.'],
+      ['customer', '482913'],
+      ['bot', "Thanks, you're verified. Connecting you to an agent."],
+      ['agent', "Hi, I'm Tobi from PayNest. I can see the two debits at 10:02 and 10:03."],
+    ];
+    expect(identity(bot)).toBe('yes');
+    const keyOnly: Turn[] = [
+      ['agent', 'Hi, Mia at Parcelroo here. Tracking number?'],
+      ['customer', 'PR4410927AU'],
+      ['agent', 'It says left with neighbour at number fourteen.'],
+    ];
+    expect(identity(keyOnly)).toBe('no');
+    const keyAndMobile: Turn[] = [
+      ['agent', 'Sure, please tell me the booking ID.'],
+      ['customer', 'ZRB 22914'],
+      ['agent', 'And the registered mobile number?'],
+      ['customer', '98860 12345'],
+      ['agent', 'Thank you, verified. You have the Swift till Friday evening.'],
+    ];
+    expect(identity(keyAndMobile)).toBe('yes');
+    // An e-mail address alone is the key itself.
+    const emailOnly: Turn[] = [
+      ['agent', "What's the email on your account?"],
+      ['customer', 't.barnes@shaw.ca'],
+      ['agent', "I see you're on the Premium plan."],
+    ];
+    expect(identity(emailOnly)).toBe('no');
+    // The rest of the question qualifies it: "the postcode it was delivered to" reads nothing out.
+    const delivered: Turn[] = [
+      ['agent', 'Can I take your order number?'],
+      ['customer', '7714029'],
+      ['agent', 'And the postcode it was delivered to?'],
+      ['customer', 'G12 9LN'],
+      ['agent', 'Thank you. I can see the kettle, delivered on the third.'],
+    ];
+    expect(identity(delivered)).toBe('yes');
+    const wavedThrough: Turn[] = [
+      ['agent', 'Can I have the last four digits of your card?'],
+      ['customer', 'four four seven one'],
+      ['agent', "The card I've got ends four four one seven but that's close enough. I see a debit for five thousand rand."],
+    ];
+    expect(identity(wavedThrough)).toBe('no');
+    // A fault reported by address opens no record.
+    const byAddress: Turn[] = [
+      ['customer', "There's a power line down across our driveway."],
+      ['agent', "Stay inside. What's the address?"],
+      ['customer', '1440 Concession Road 6.'],
+      ['agent', "I've dispatched a crew, they should be there within the hour."],
+    ];
+    expect(identity(byAddress, 'voice')).toBe('na');
+  });
+
+  it('counts profanity abbreviated or spelt with doubled letters, and running down third parties', () => {
+    const agentSays = (text: string) => answersOf(call([...opening, ['agent', text], ...goodClose])).no_profanity;
+    expect(agentSays('ffs sorry, pulled up the wrong order.')).toBe('no');
+    expect(agentSays('Ag, those installers are useless, they do this every week.')).toBe('no');
+    expect(agentSays('Looks like our warehouse guys did a great job again, lol.')).toBe('no');
+    expect(agentSays("It's a city centre hotel on a Saturday. What did you expect, silence?")).toBe('no');
+    expect(agentSays('Our installers are fully trained, so it will be done right.')).toBe('yes');
+  });
+
   it('counts only the agent’s words for profanity, and abuse without swear words', () => {
     const customerSwears = call([
       ...opening,
@@ -121,6 +185,17 @@ describe('the standard form', () => {
     expect(answersOf(rude).no_profanity).toBe('no');
     const mild = call([...opening, ['agent', 'Damn, the system is down again.'], ...goodClose]);
     expect(answerOf(mild, 'no_profanity')).toMatchObject({ answer: 'no', evidence: [{ segment_index: 2, start: 0, end: 4 }] });
+  });
+
+  it('takes a request for time or a hold with its reason as announcing it, and not a bare "kindly hold the line"', () => {
+    const hold = (text: string) =>
+      answersOf(call([...opening, ['agent', text], ['agent', 'Thanks for waiting.'], ...goodClose], { holdsAfter: [2] })).hold_permission;
+    expect(hold('May I have 2-3 minutes to review your usage?')).toBe('yes');
+    expect(hold('Kindly allow me two minutes, I will check with the examination cell.')).toBe('yes');
+    expect(hold('please hold on let me check')).toBe('yes');
+    expect(hold('Is it ok if I leave you for a few minutes while I do that?')).toBe('yes');
+    expect(hold('Kindly hold the line.')).toBe('no');
+    expect(hold('Gimme a sec.')).toBe('no');
   });
 
   it('fails holds when one of two was not announced, citing that hold', () => {
@@ -153,6 +228,55 @@ describe('the standard form', () => {
     expect(answersOf(upset).empathy).toBe('no');
   });
 
+  it('acknowledges a feeling in words that share or name it, not in dismissive or stock ones', () => {
+    const empathy = (reply: string) =>
+      answersOf(call([...opening, ['customer', "It's been down a week now, I'm absolutely raging."], ['agent', reply], ...goodClose])).empathy;
+    expect(empathy("Aye, I'd be raging and all, a week's a joke.")).toBe('yes');
+    expect(empathy('Three weeks without it is really annoying, sorry.')).toBe('yes');
+    expect(empathy("I'm sorry you feel that way.")).toBe('no');
+    expect(empathy('Thank you for your patience.')).toBe('no');
+    // "Charged" is billing, not a feeling.
+    expect(answersOf(call([...opening, ['customer', 'Hi, I got charged twice this month.'], ...goodClose])).empathy).toBe('na');
+  });
+
+  it('takes a short check question after the outcome, or an answer to a question, but not a bare "Okay?"', () => {
+    const resolution = (turns: Turn[]) => answersOf(call([...opening, ...turns, ['agent', 'Anything else I can help with? Take care.']])).resolution_confirmed;
+    expect(resolution([['agent', "I've booked a special read for Friday, so we'll re-bill you on the actual usage. Sound alright?"]])).toBe('yes');
+    expect(resolution([['agent', "i've booked one for friday morning eight till one that okay"]])).toBe('yes');
+    expect(resolution([['agent', "I've booked a special read for Friday. Okay?"]])).toBe('no');
+    expect(resolution([['agent', "I've refreshed your line, kindly restart your phone and let me know if you have signal."]])).toBe('yes');
+    expect(
+      resolution([
+        ['customer', 'Can I renew my permit online?'],
+        ['agent', 'Yes, you can renew at ashbridge.gov.uk/permits. Does that answer your question?'],
+      ]),
+    ).toBe('yes');
+  });
+
+  it('needs the close with the offer of help or after it: thanks for waiting a turn before is not one', () => {
+    const closing = (turns: Turn[]) => answersOf(call([...opening, ...turns])).closing;
+    expect(
+      closing([
+        ['agent', 'Thank you for your patience, the line is fixed.'],
+        ['agent', 'Is there anything else I can help with?'],
+        ['customer', 'No, bye.'],
+      ]),
+    ).toBe('no');
+    expect(
+      closing([
+        ['agent', 'Thanks for calling Harbor, is there anything else I can help with?'],
+        ['customer', 'No, bye.'],
+      ]),
+    ).toBe('yes');
+    expect(
+      closing([
+        ['agent', 'Anything else I can help with?'],
+        ['customer', 'No thanks.'],
+        ['agent', 'Have a good arvo!'],
+      ]),
+    ).toBe('yes');
+  });
+
   it('needs both parts of resolution and of closing', () => {
     const noCheck = call([
       ...opening,
@@ -175,5 +299,15 @@ describe('the standard form', () => {
     expect(answersOf(late).greeting).toBe('no');
     expect(answersOf(call([['agent', 'Hi there, how can I help you today?'], ...goodClose])).greeting).toBe('no');
     expect(answersOf(call([['agent', 'good afternoon northwind bank dan speaking how can i help'], ...goodClose])).greeting).toBe('yes');
+    const noName: Turn[] = [
+      ['agent', 'hi there, how can i help you today?'],
+      ['customer', 'hi'],
+      ['agent', "I've sent a code to your number, can you type it in here?"],
+    ];
+    expect(answersOf(call([...noName, ...goodClose], { channel: 'chat' })).greeting).toBe('no');
+    expect(answersOf(call([['agent', 'Hello, student services.'], ['agent', 'It is, yeah, Lewis here.'], ...goodClose])).greeting).toBe('yes');
+    // A telephone answer is no greeting, however politely it offers help, nor is thanks for waiting.
+    expect(answersOf(call([['agent', 'Riverside Water, this is Angela, how may I help you?'], ...goodClose])).greeting).toBe('no');
+    expect(answersOf(call([['agent', "Thanks for holding, you're speaking with Euan, what can I do for you?"], ...goodClose])).greeting).toBe('no');
   });
 });

@@ -11,9 +11,26 @@ import {
   releaseQualityEvaluation,
   TrendInput,
 } from '../services/quality.ts';
+import {
+  AnswerInput as CalibrationAnswerInput,
+  answerSession,
+  closeSession,
+  CreateInput,
+  createSession,
+  getSession,
+  listSessions,
+  people,
+  sessionTranscript,
+  TranscriptInput,
+} from '../services/calibration.ts';
+import { acknowledge, AgreementInput, decide, DecideInput, dispute, DisputeInput, getMachineAgreement, listOpenDisputes } from '../services/quality-review.ts';
 import { authorized, router } from '../trpc.ts';
+import { qualityFormsRouter } from './quality-forms.ts';
+
+const self = { agent: 'self' } as const;
 
 export const qualityRouter = router({
+  forms: qualityFormsRouter,
   /** Evaluations waiting for an analyst, latest first. */
   queue: authorized(policies.quality)
     .input(z.object({ limit: z.int().min(1).max(1000).default(200) }))
@@ -24,8 +41,8 @@ export const qualityRouter = router({
     .input(EvaluationListInput)
     .query(({ ctx, input }) => listQualityEvaluations(ctx.services, ctx.access, input)),
 
-  /** One evaluation beside its transcript; reading it is audited. */
-  get: authorized(policies.quality)
+  /** One evaluation beside its transcript; reading it is audited. Agents read their own once released. */
+  get: authorized({ ...policies.quality, agent: 'self' })
     .input(z.object({ evaluationId: z.uuid() }))
     .query(({ ctx, input }) => getEvaluationView(ctx.services, ctx.access, ctx.viewer.userId, input.evaluationId)),
 
@@ -46,4 +63,53 @@ export const qualityRouter = router({
   trends: authorized(policies.quality)
     .input(TrendInput)
     .query(({ ctx, input }) => getQualityTrends(ctx.services, ctx.access, input)),
+
+  /** Machine–human agreement per question by week: which questions the automatic scorer can be trusted on. */
+  agreement: authorized(policies.quality)
+    .input(AgreementInput)
+    .query(({ ctx, input }) => getMachineAgreement(ctx.services, ctx.access, input)),
+
+  /** The agent's released evaluations. */
+  mine: authorized(self)
+    .input(z.object({}))
+    .query(({ ctx }) => listQualityEvaluations(ctx.services, ctx.access, { limit: 200 })),
+
+  acknowledge: authorized(self)
+    .input(z.object({ evaluationId: z.uuid() }))
+    .mutation(({ ctx, input }) => acknowledge(ctx.services, ctx.access, input.evaluationId)),
+
+  /** The agent disputes answers of a released evaluation, each with a comment. */
+  dispute: authorized(self)
+    .input(DisputeInput)
+    .mutation(({ ctx, input }) => dispute(ctx.services, ctx.access, ctx.viewer.userId, input)),
+
+  disputes: authorized(policies.quality)
+    .input(z.object({ status: z.enum(['open', 'decided']).default('open') }))
+    .query(({ ctx, input }) => listOpenDisputes(ctx.services, ctx.access, input)),
+
+  /** A quality lead upholds the disputed answer or changes it; the score follows. */
+  decideDispute: authorized(policies.quality, { qualityLead: true })
+    .input(DecideInput)
+    .mutation(({ ctx, input }) => decide(ctx.services, ctx.access, ctx.viewer.userId, input)),
+
+  calibration: router({
+    list: authorized(policies.quality).query(({ ctx }) => listSessions(ctx.services, ctx.access, ctx.viewer)),
+    /** Who can be asked to take part. */
+    people: authorized(policies.quality, { qualityLead: true }).query(({ ctx }) => people(ctx.services, ctx.access)),
+    create: authorized(policies.quality, { qualityLead: true })
+      .input(CreateInput)
+      .mutation(({ ctx, input }) => createSession(ctx.services, ctx.access, ctx.viewer, input)),
+    get: authorized(policies.quality)
+      .input(z.object({ sessionId: z.uuid() }))
+      .query(({ ctx, input }) => getSession(ctx.services, ctx.access, ctx.viewer, input.sessionId)),
+    transcript: authorized(policies.quality)
+      .input(TranscriptInput)
+      .query(({ ctx, input }) => sessionTranscript(ctx.services, ctx.access, ctx.viewer, input)),
+    answer: authorized(policies.quality)
+      .input(CalibrationAnswerInput)
+      .mutation(({ ctx, input }) => answerSession(ctx.services, ctx.access, ctx.viewer, input)),
+    close: authorized(policies.quality, { qualityLead: true })
+      .input(z.object({ sessionId: z.uuid() }))
+      .mutation(({ ctx, input }) => closeSession(ctx.services, ctx.access, ctx.viewer, input.sessionId)),
+  }),
 });

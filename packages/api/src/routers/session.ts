@@ -11,6 +11,7 @@ export const sessionRouter = router({
       userId: viewer.userId,
       name: viewer.name,
       role: viewer.role,
+      qualityLead: viewer.qualityLead,
       scope: access.scope,
       timezone: access.directory.timezone,
       teams,

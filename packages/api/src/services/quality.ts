@@ -4,6 +4,7 @@ import {
   finalizeEvaluation,
   getEvaluationWithAnswers,
   getFormVersion,
+  listDisputes,
   listEvaluations,
   qualityTrends,
   recordAudit,
@@ -11,6 +12,7 @@ import {
   reviewAnswers,
   type AnswerReview,
   type EvaluationFilter,
+  type DisputeRow,
   type EvaluationRow,
 } from '@switchboard/db';
 import { addLocalDays, localBuckets, localDateOf, localWeekStart } from '@switchboard/calendar';
@@ -28,12 +30,12 @@ import { canSeeAgent, notFound, type Access } from '../trpc.ts';
 
 const DAY_MS = 86_400_000;
 
-function refused(message: string): TRPCError {
+export function refused(message: string): TRPCError {
   return new TRPCError({ code: 'BAD_REQUEST', message });
 }
 
 /** Domain refusals from the store become CONFLICT with their message; anything else stays unexpected. */
-async function stateChecked<T>(work: () => Promise<T>): Promise<T> {
+export async function stateChecked<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
@@ -69,7 +71,7 @@ function agentKeysOf(access: Access, input: { agentKey?: string; teamKey?: strin
   return access.agentKeys === null ? null : [...access.agentKeys];
 }
 
-function describe(access: Access, row: EvaluationRow & { open?: number }) {
+export function describe(access: Access, row: EvaluationRow & { open?: number }) {
   const agent = access.directory.agents.find((a) => a.key === row.agentKey);
   return {
     id: row.id,
@@ -88,9 +90,26 @@ function describe(access: Access, row: EvaluationRow & { open?: number }) {
   };
 }
 
+export function describeDispute(d: DisputeRow) {
+  return {
+    id: d.id,
+    evaluationId: d.evaluationId,
+    questionId: d.questionId,
+    comment: d.comment,
+    status: d.status,
+    answerBefore: d.answerBefore,
+    answerAfter: d.answerAfter,
+    decisionNote: d.decisionNote,
+    createdAt: d.createdAt.toISOString(),
+    decidedAt: d.decidedAt?.toISOString() ?? null,
+    remindedAt: d.remindedAt?.toISOString() ?? null,
+    escalatedAt: d.escalatedAt?.toISOString() ?? null,
+  };
+}
+
 export async function listQualityEvaluations(services: ApiServices, access: Access, input: z.infer<typeof EvaluationListInput>) {
   const filter: EvaluationFilter = {
-    statuses: input.status ? [input.status] : undefined,
+    statuses: access.scope === 'self' ? releasedStatuses.filter((s) => !input.status || s === input.status) : input.status ? [input.status] : undefined,
     agentKeys: agentKeysOf(access, input),
     queueKeys: input.queueKey ? [input.queueKey] : undefined,
     failedQuestion: input.question,
@@ -102,9 +121,13 @@ export async function listQualityEvaluations(services: ApiServices, access: Acce
   return rows.map((r) => describe(access, r));
 }
 
-async function evaluationInScope(services: ApiServices, access: Access, id: string) {
+/** What an agent sees of their own evaluations: released ones, and those they dispute. */
+const releasedStatuses: EvaluationRow['status'][] = ['released', 'disputed'];
+
+export async function evaluationInScope(services: ApiServices, access: Access, id: string) {
   const evaluation = await getEvaluationWithAnswers(services.db, access.tenantId, id);
   if (!evaluation || !canSeeAgent(access, evaluation.agentKey)) throw notFound('evaluation');
+  if (access.scope === 'self' && !releasedStatuses.includes(evaluation.status)) throw notFound('evaluation');
   const formRow = (await getFormVersion(services.db, access.tenantId, evaluation.formId))!;
   return { evaluation, formRow, form: parseForm(formRow.definition) };
 }
@@ -137,6 +160,7 @@ export async function getEvaluationView(services: ApiServices, access: Access, v
       objectId: evaluation.interactionId,
     });
   }
+  const disputes = await listDisputes(services.db, access.tenantId, { evaluationIds: [evaluation.id] });
   const answers = new Map(evaluation.answers.map((a) => [a.questionId, a]));
   const now = standing(evaluation.answers);
   const { score, failedCritical, shown } = scoreAnswers(form, now);
@@ -170,6 +194,8 @@ export async function getEvaluationView(services: ApiServices, access: Access, v
     preview: { score, failedCritical },
     finalizedAt: evaluation.finalizedAt?.toISOString() ?? null,
     releasedAt: evaluation.releasedAt?.toISOString() ?? null,
+    acknowledgedAt: evaluation.acknowledgedAt?.toISOString() ?? null,
+    disputes: disputes.map(describeDispute),
     transcript: detail.segments,
     holds: detail.holds,
     transferred: detail.transferred,
@@ -234,17 +260,21 @@ export const TrendInput = z.object({
   by: z.enum(['agent', 'team', 'queue']).default('team'),
 });
 
+/** The starts of the last `weeks` tenant weeks (from Monday, this one included) and the end of this one. */
+export function weekBounds(services: ApiServices, access: Access, weeks: number): Date[] {
+  const timezone = access.directory.timezone;
+  const lastWeek = localWeekStart(localDateOf(services.now(), timezone), 1);
+  // The day after the last week starts a week of its own: its start is where the last one ends.
+  return localBuckets(addLocalDays(lastWeek, -7 * (weeks - 1)), addLocalDays(lastWeek, 7), 'week', timezone);
+}
+
 /**
  * Weekly scores (tenant weeks from Monday) overall and per agent, team or queue, and per question the share of
  * answers that failed: the questions failed most lead.
  */
 export async function getQualityTrends(services: ApiServices, access: Access, input: z.infer<typeof TrendInput>) {
   const timezone = access.directory.timezone;
-  const today = localDateOf(services.now(), timezone);
-  const lastWeek = localWeekStart(today, 1);
-  const firstWeek = addLocalDays(lastWeek, -7 * (input.weeks - 1));
-  // The weeks' starts and the end of the last: the day after it starts a week of its own.
-  const bounds = localBuckets(firstWeek, addLocalDays(lastWeek, 7), 'week', timezone);
+  const bounds = weekBounds(services, access, input.weeks);
   const starts = bounds.slice(0, -1);
   const { scores, questions } = await qualityTrends(services.db, access.tenantId, bounds, { agentKeys: agentKeysOf(access, {}) });
 

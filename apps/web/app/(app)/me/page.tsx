@@ -6,6 +6,7 @@ import { Figure } from '../../components/figure';
 import { formatCount, formatDuration, formatPercent } from '../../lib/format';
 import { useSession } from '../../lib/session';
 import { useTRPC } from '../../lib/trpc';
+import { MyEvaluations } from './my-evaluations';
 import { MySchedule } from './my-schedule';
 import { Swaps } from './swaps';
 import { TimeOff } from './time-off';
@@ -20,6 +21,7 @@ export default function MyDay() {
   const mine = isAgent && (
     <>
       <MySchedule />
+      <MyEvaluations />
       {schedule.data && (
         <>
           <TimeOff timezone={schedule.data.timezone} />

@@ -4,19 +4,22 @@ import { useQuery } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { Suspense } from 'react';
+import { Suspense, useState } from 'react';
 import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { SortableTable } from '../../components/sortable-table';
 import { chartAxis, chartGridStroke, chartTooltipStyle } from '../../lib/chart-theme';
 import { formatCount, formatDecimal, formatPercent } from '../../lib/format';
 import { useTRPC } from '../../lib/trpc';
-import { questionName, reviewReasons, statusLabels, type EvaluationSummary, type Trends } from './prepare';
+import { Calibration } from './calibration';
+import { agreementClass, answerLabel, questionName, reviewReasons, statusLabels, type EvaluationSummary, type Trends } from './prepare';
 import styles from './quality.module.css';
 
 const views = [
   { id: 'queue', label: 'Review queue' },
   { id: 'evaluations', label: 'Evaluations' },
   { id: 'trends', label: 'Trends' },
+  { id: 'disputes', label: 'Disputes' },
+  { id: 'calibration', label: 'Calibration' },
 ] as const;
 type View = (typeof views)[number]['id'];
 
@@ -50,6 +53,7 @@ function Quality() {
       <div className="page-head">
         <h1>Quality</h1>
         <span className="muted small">Every ended interaction is scored automatically; unsure answers and sampled evaluations wait for an analyst.</span>
+        <Link href="/quality/forms">Form designer</Link>
       </div>
       <div role="radiogroup" aria-label="View" className="segmented view-switch">
         {views.map((v) => (
@@ -61,6 +65,8 @@ function Quality() {
       {view === 'queue' && <ReviewQueue />}
       {view === 'evaluations' && <Evaluations filters={filters} onChange={(f) => go('evaluations', f)} />}
       {view === 'trends' && <TrendsView onDrill={(f) => go('evaluations', f)} />}
+      {view === 'disputes' && <Disputes />}
+      {view === 'calibration' && <Calibration />}
     </>
   );
 }
@@ -221,7 +227,132 @@ function TrendsView({ onDrill }: { onDrill: (f: Filters) => void }) {
           <GroupTable data={data} onDrill={onDrill} />
         </div>
       )}
+      <MachineAgreement weeks={weeks} />
     </>
+  );
+}
+
+/** Machine–human kappa per question, overall and by week: which questions the automatic scorer can be trusted on. */
+function MachineAgreement({ weeks }: { weeks: number }) {
+  const trpc = useTRPC();
+  const agreement = useQuery(trpc.quality.agreement.queryOptions({ weeks }));
+  const data = agreement.data;
+  return (
+    <div className="panel">
+      <h2>Can the automatic answers be trusted?</h2>
+      <p className="muted small">
+        Cohen’s kappa between the automatic answer and the answer a person gave or confirmed, on finalized evaluations. 0.8 and above: the rules can be trusted
+        on that question.
+      </p>
+      {agreement.error && (
+        <p className="error" role="alert">
+          {agreement.error.message}
+        </p>
+      )}
+      {data &&
+        (data.questions.length === 0 ? (
+          <p className="muted">No reviewed answers in these weeks yet.</p>
+        ) : (
+          <div className="table-wrap">
+            <table data-testid="machine-agreement">
+              <thead>
+                <tr>
+                  <th scope="col">Question</th>
+                  <th scope="col" className="num">
+                    Kappa
+                  </th>
+                  <th scope="col" className="num">
+                    Agreed
+                  </th>
+                  {data.weeks.map((w) => (
+                    <th key={w} scope="col" className="num">
+                      {w.slice(5)}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {data.questions.map((q) => (
+                  <tr key={q.id}>
+                    <th scope="row">{questionName(q.id)}</th>
+                    <td className={`num ${agreementClass(q.kappa, styles)}`}>{formatDecimal(q.kappa, 2)}</td>
+                    <td className="num" title={`${q.agreed} of ${q.pairs}`}>
+                      {formatPercent(q.pairs > 0 ? q.agreed / q.pairs : null)}
+                    </td>
+                    {q.weeks.map((w, i) => (
+                      <td key={i} className={`num ${agreementClass(w.kappa, styles)}`} title={`${w.agreed} of ${w.pairs} answers agreed`}>
+                        {w.pairs === 0 ? '—' : formatDecimal(w.kappa, 2)}
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ))}
+    </div>
+  );
+}
+
+/** Open disputes (and those decided lately) for the analysts and leads who decide them. */
+function Disputes() {
+  const trpc = useTRPC();
+  const [status, setStatus] = useState<'open' | 'decided'>('open');
+  const disputes = useQuery(trpc.quality.disputes.queryOptions({ status }));
+  return (
+    <div className="panel">
+      <div role="radiogroup" aria-label="Disputes" className="segmented">
+        {(['open', 'decided'] as const).map((s) => (
+          <button key={s} type="button" role="radio" aria-checked={status === s} className={status === s ? 'on' : ''} onClick={() => setStatus(s)}>
+            {s === 'open' ? 'Open' : 'Decided'}
+          </button>
+        ))}
+      </div>
+      {disputes.error && (
+        <p className="error" role="alert">
+          {disputes.error.message}
+        </p>
+      )}
+      {disputes.data &&
+        (disputes.data.length === 0 ? (
+          <p className="muted">{status === 'open' ? 'No dispute waits for a decision.' : 'No dispute has been decided yet.'}</p>
+        ) : (
+          <div className="table-wrap">
+            <table data-testid="disputes">
+              <thead>
+                <tr>
+                  <th scope="col">Raised</th>
+                  <th scope="col">Agent</th>
+                  <th scope="col">Question</th>
+                  <th scope="col">Comment</th>
+                  <th scope="col">{status === 'open' ? 'Waiting' : 'Decision'}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {disputes.data.map((d) => (
+                  <tr key={d.id}>
+                    <td>
+                      <Link href={`/quality/evaluations/${d.evaluationId}`}>{new Date(d.createdAt).toLocaleString()}</Link>
+                    </td>
+                    <td>{d.agent}</td>
+                    <td>{questionName(d.questionId)}</td>
+                    <td>{d.comment}</td>
+                    <td>
+                      {status === 'decided'
+                        ? `${d.status === 'changed' ? `changed to ${answerLabel(d.answerAfter)}` : 'upheld'}: ${d.decisionNote}`
+                        : d.escalatedAt
+                          ? 'escalated'
+                          : d.remindedAt
+                            ? 'leads reminded'
+                            : 'new'}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ))}
+    </div>
   );
 }
 

@@ -8,6 +8,7 @@ export type EvaluationView = Quality['get'];
 export type EvaluationSummary = Quality['list'][number];
 export type Trends = Quality['trends'];
 export type ViewQuestion = EvaluationView['sections'][number]['questions'][number];
+export type CalibrationView = Quality['calibration']['get'];
 type Evidence = ViewQuestion['evidence'][number];
 
 /** A run of a segment's text, marked when evidence of some question covers it. */
@@ -113,4 +114,13 @@ export function isOpen(q: ViewQuestion): boolean {
 /** An override must say why; accepting the machine's answer or a question no rule answered need not. */
 export function needsReason(q: Pick<ViewQuestion, 'machineAnswer'>, answer: string): boolean {
   return q.machineAnswer !== null && q.machineAnswer !== answer;
+}
+
+/**
+ * How far a kappa can be trusted, as a style: 0.8 and above is the target the automatic scorer and calibrated
+ * analysts are held to; 0.6–0.8 is substantial but short of it; below, the answers are not to be relied on.
+ */
+export function agreementClass(kappa: number | null, styles: Record<string, string>): string {
+  if (kappa === null) return '';
+  return kappa >= 0.8 ? (styles.agreeGood ?? '') : kappa >= 0.6 ? (styles.agreeWeak ?? '') : (styles.agreeBad ?? '');
 }
