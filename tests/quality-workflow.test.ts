@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decideDispute, getEvaluationCursor, getEvaluationWithAnswers, listDisputes, listEvaluations } from '@switchboard/db';
+import type { TelemetryEvent } from '@switchboard/contracts';
+import { decideDispute, getEvaluationCursor, getEvaluationWithAnswers, listDisputes, listEvaluations, saveEvaluationPlan } from '@switchboard/db';
 import { redactPii } from '@switchboard/ingest';
 import { scoreInteraction, standardForm } from '@switchboard/quality';
 import { getInteractionDetails } from '@switchboard/telemetry';
@@ -124,6 +125,72 @@ describe('evaluationWorkflow', () => {
     expect(second).toMatchObject({ interactions: 0, evaluations: 0 });
     expect(await listEvaluations(t.host.db.db, tenantId, { limit: 100 })).toHaveLength(transcripts.length);
     expect((await getEvaluationCursor(t.host.db.db, tenantId))!.getTime()).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it('targets a low survey, sent with the end or after the evaluation, and a customer who hung up on hold', async () => {
+    const { tenantId, apiKey } = await t.createTenant();
+    const db = t.host.db.db;
+    // Only the targets send anything to an analyst here: no random share, no weekly minimum.
+    await saveEvaluationPlan(db, tenantId, null, {
+      key: 'targets',
+      name: 'Targets only',
+      formKey: 'standard',
+      queueIds: [],
+      teamIds: [],
+      reviewPercent: 0,
+      minReviewsPerAgentWeek: 0,
+      targets: { csatAtMost: 2, endedOnHold: true },
+      active: true,
+    });
+    // Conversations the rules answer surely, so that no "unsure" comes first.
+    const sure = transcripts.filter(
+      (x) =>
+        x.holds.length === 0 &&
+        !scoreInteraction(standardForm, {
+          interaction_id: 'x',
+          channel: x.channel,
+          segments: x.segments.map((seg) => ({ ...seg, text: redactPii(seg.text) })),
+          holds: [],
+          metadata: {},
+        }).answers.some((a) => a.needsReview),
+    );
+    expect(sure.length).toBeGreaterThanOrEqual(3);
+    const [lowNow, lowLater, hungUp] = sure.map((x, n) => eventsOf(x, n, 60_000));
+    const idOf = (events: TelemetryEvent[]) => (events[0] as { interaction_id: string }).interaction_id;
+    const survey = (events: TelemetryEvent[], csat: number): TelemetryEvent => ({
+      event_id: randomUUID(),
+      schema_version: 1,
+      occurred_at: new Date().toISOString(),
+      sent_at: new Date().toISOString(),
+      source: 'survey',
+      type: 'survey.response',
+      interaction_id: idOf(events),
+      csat,
+    });
+    const end = hungUp!.find((e) => e.type === 'interaction.ended') as { occurred_at: string; agent_id: string };
+    const held: TelemetryEvent = {
+      ...(hungUp![0] as TelemetryEvent & { queue_id: string; channel: 'voice' | 'chat' }),
+      event_id: randomUUID(),
+      type: 'interaction.held',
+      agent_id: end.agent_id,
+      occurred_at: new Date(Date.parse(end.occurred_at) - 30_000).toISOString(),
+    } as TelemetryEvent;
+    await postAll(t.url, apiKey, [...lowNow!, survey(lowNow!, 1), ...lowLater!, ...hungUp!, held]);
+    await new Promise((r) => setTimeout(r, 2_500));
+    await evaluate(tenantId);
+    const reasons = async () =>
+      Object.fromEntries((await listEvaluations(db, tenantId, { limit: 100 })).map((e) => [e.interactionId, [e.status, e.reviewReason]]));
+    expect(await reasons()).toEqual({
+      [idOf(lowNow!)]: ['in_review', 'csat'],
+      [idOf(lowLater!)]: ['scored', null],
+      [idOf(hungUp!)]: ['in_review', 'ended_on_hold'],
+    });
+
+    // The survey of an interaction evaluated already arrives: the next tick sends it to an analyst.
+    await postAll(t.url, apiKey, [survey(lowLater!, 2)]);
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect((await evaluate(tenantId)).reviews).toBe(1);
+    expect((await reasons())[idOf(lowLater!)]).toEqual(['in_review', 'csat']);
   });
 
   it('reminds the quality leads of an open dispute, then escalates it, and ends when the last one is decided', async () => {

@@ -65,6 +65,7 @@ CREATE TABLE "evaluation_disputes" (
 );
 --> statement-breakpoint
 ALTER TABLE "evaluation_disputes" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
+ALTER TABLE "evaluation_plans" ADD COLUMN "team_ids" uuid[] DEFAULT '{}'::uuid[] NOT NULL;--> statement-breakpoint
 ALTER TABLE "evaluations" ADD COLUMN "acknowledged_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "memberships" ADD COLUMN "quality_lead" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "calibration_answers" ADD CONSTRAINT "calibration_answers_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   countReviewsSince,
   ensureBuiltInForm,
+  flagForReview,
   getDirectory,
   getEvaluationCursor,
   latestFormVersion,
@@ -15,7 +16,14 @@ import {
   type EvaluationPlanRow,
   type NewEvaluation,
 } from '@switchboard/db';
-import { getHandleTimeP90, getInteractionDetails, listEndedInteractions, type EndedInteraction } from '@switchboard/telemetry';
+import {
+  getHandleTimeP90,
+  getInteractionDetails,
+  listEndedInteractions,
+  listLowCsatSince,
+  type EndedInteraction,
+  type InteractionDetail,
+} from '@switchboard/telemetry';
 import { localDayStart, localWeekStart, localDateOf } from '@switchboard/calendar';
 import { parseForm, scoreInteraction, standardForm, type FormDefinition } from '@switchboard/quality';
 import type { ClickHouseClient } from '@clickhouse/client';
@@ -60,9 +68,10 @@ const DEFAULT_PLAN = {
   name: 'Every interaction, 2% to analysts',
   formKey: 'standard',
   queueIds: [],
+  teamIds: [],
   reviewPercent: 2,
   minReviewsPerAgentWeek: 1,
-  targets: { transfer: true, ahtAboveP90: true },
+  targets: { transfer: true, ahtAboveP90: true, csatAtMost: 2, endedOnHold: true },
   active: true,
 };
 
@@ -106,9 +115,21 @@ export function createQualityActivities(deps: { db: Db; telemetry: ClickHouseCli
         endedSince: new Date(at.getTime() - RECENT_MS),
         limit: BATCH,
       });
+      // Surveys stored in this window about interactions evaluated before: a low one makes them a target now.
+      const flagLowSurveys = async (from: Date, to: Date) => {
+        const csatPlans = plans.filter((p) => p.targets.csatAtMost !== undefined);
+        let flagged = 0;
+        for (const csatAtMost of new Set(csatPlans.map((p) => p.targets.csatAtMost!))) {
+          const low = await listLowCsatSince(deps.telemetry, { tenantId, after: from, upTo: to, csatAtMost });
+          const planIds = csatPlans.filter((p) => p.targets.csatAtMost === csatAtMost).map((p) => p.id);
+          flagged += await flagForReview(deps.db, tenantId, low, planIds, 'csat');
+        }
+        return flagged;
+      };
       if (interactions.length === 0) {
+        const flagged = await flagLowSurveys(after, through);
         await storeEvaluations(deps.db, tenantId, [], through);
-        return { interactions: 0, evaluations: 0, reviews: 0, through: through.toISOString(), full: false, seconds: idle };
+        return { interactions: 0, evaluations: 0, reviews: flagged, through: through.toISOString(), full: false, seconds: idle };
       }
       const earliest = Math.min(...interactions.map((i) => i.ended_at.getTime()));
       const [details, p90] = await Promise.all([
@@ -119,6 +140,7 @@ export function createQualityActivities(deps: { db: Db; telemetry: ClickHouseCli
       const weekStart = localDayStart(localWeekStart(localDateOf(at, directory.timezone), 1), directory.timezone);
       const reviewed = await countReviewsSince(deps.db, tenantId, weekStart);
       const queueIdOf = new Map(directory.queues.map((q) => [q.key, q.id]));
+      const teamIdOf = new Map(directory.agents.map((a) => [a.key, a.teamId]));
 
       const forms = new Map<string, { id: string; form: FormDefinition }>();
       const formOf = async (key: string) => {
@@ -134,13 +156,15 @@ export function createQualityActivities(deps: { db: Db; telemetry: ClickHouseCli
       const batch: NewEvaluation[] = [];
       for (const plan of plans) {
         const { id: formId, form } = await formOf(plan.formKey);
-        const covers = (i: EndedInteraction) => plan.queueIds.length === 0 || plan.queueIds.includes(queueIdOf.get(i.queue_id) ?? '');
+        const covers = (i: EndedInteraction) =>
+          (plan.queueIds.length === 0 || plan.queueIds.includes(queueIdOf.get(i.queue_id) ?? '')) &&
+          (plan.teamIds.length === 0 || plan.teamIds.includes(teamIdOf.get(i.agent_id) ?? ''));
         for (const [n, interaction] of interactions.filter(covers).entries()) {
           if (n % SCORE_SLICE === SCORE_SLICE - 1) {
             await new Promise((resolve) => setImmediate(resolve));
             Context.current().heartbeat();
           }
-          const detail = details.get(interaction.interaction_id) ?? { segments: [], holds: [], transferred: false };
+          const detail = details.get(interaction.interaction_id) ?? { segments: [], holds: [], transferred: false, endedOnHold: false, csat: null };
           const scored = scoreInteraction(form, {
             interaction_id: interaction.interaction_id,
             channel: channelOf(interaction.channel),
@@ -151,7 +175,7 @@ export function createQualityActivities(deps: { db: Db; telemetry: ClickHouseCli
           const reason = reviewReason(
             plan,
             interaction,
-            detail.transferred,
+            detail,
             p90,
             reviewed,
             scored.answers.some((a) => a.needsReview),
@@ -180,10 +204,11 @@ export function createQualityActivities(deps: { db: Db; telemetry: ClickHouseCli
       }
       const scored = performance.now();
       const stored = await storeEvaluations(deps.db, tenantId, batch, through);
+      const lateCsat = await flagLowSurveys(after, through);
       return {
         interactions: interactions.length,
         evaluations: stored,
-        reviews: batch.filter((b) => b.reviewReason !== null).length,
+        reviews: batch.filter((b) => b.reviewReason !== null).length + lateCsat,
         through: through.toISOString(),
         full: through.getTime() < upTo.getTime(),
         seconds: { read, score: (scored - started) / 1000 - read, store: (performance.now() - scored) / 1000 },
@@ -200,13 +225,16 @@ function channelOf(channel: string): 'voice' | 'chat' | 'email' | 'sms' | 'socia
 function reviewReason(
   plan: EvaluationPlanRow,
   interaction: EndedInteraction,
-  transferred: boolean,
+  detail: InteractionDetail,
   p90: ReadonlyMap<string, number>,
   reviewed: ReadonlyMap<string, number>,
   unsure: boolean,
 ): string | null {
   if (unsure) return 'unsure';
-  if (plan.targets.transfer && transferred) return 'transfer';
+  const { csatAtMost } = plan.targets;
+  if (csatAtMost !== undefined && detail.csat !== null && detail.csat <= csatAtMost) return 'csat';
+  if (plan.targets.endedOnHold && detail.endedOnHold) return 'ended_on_hold';
+  if (plan.targets.transfer && detail.transferred) return 'transfer';
   if (plan.targets.hold && interaction.hold_ms > 0) return 'hold';
   const limit = p90.get(interaction.queue_id);
   if (plan.targets.ahtAboveP90 && limit !== undefined && interaction.talk_ms + interaction.hold_ms > limit) return 'aht';

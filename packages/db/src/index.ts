@@ -70,6 +70,7 @@ export {
   raiseDisputes,
   EvaluationStateError,
   finalizeEvaluation,
+  flagForReview,
   getFormVersion,
   qualityTrends,
   releaseEvaluation,

@@ -276,6 +276,7 @@ describeEngines('quality', (ctx) => {
       name: 'All',
       formKey: 'standard',
       queueIds: [],
+      teamIds: [],
       reviewPercent: 2,
       minReviewsPerAgentWeek: 1,
       targets: { transfer: true },

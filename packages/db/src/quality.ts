@@ -132,7 +132,7 @@ export function listEvaluationPlans(db: Db, tenantId: string): Promise<Evaluatio
 
 export type EvaluationPlanInput = Pick<
   EvaluationPlanRow,
-  'key' | 'name' | 'formKey' | 'queueIds' | 'reviewPercent' | 'minReviewsPerAgentWeek' | 'targets' | 'active'
+  'key' | 'name' | 'formKey' | 'queueIds' | 'teamIds' | 'reviewPercent' | 'minReviewsPerAgentWeek' | 'targets' | 'active'
 >;
 
 /** Creates or replaces a plan by key. */
@@ -694,5 +694,28 @@ export function markOpenDisputes(db: Db, tenantId: string, evaluationId: string,
       .from(evaluationDisputes)
       .where(open)) as [{ n: number }];
     return n;
+  });
+}
+
+/**
+ * Sends evaluations the rules alone had settled to an analyst after all, with why (a low survey that came after the
+ * evaluation): only those of the given plans still standing as scored. Returns how many.
+ */
+export function flagForReview(db: Db, tenantId: string, interactionIds: readonly string[], planIds: readonly string[], reason: string): Promise<number> {
+  if (interactionIds.length === 0 || planIds.length === 0) return Promise.resolve(0);
+  return withTenant(db, tenantId, async (tx) => {
+    const rows = await tx
+      .update(evaluations)
+      .set({ status: 'in_review', reviewReason: reason })
+      .where(
+        and(
+          eq(evaluations.tenantId, tenantId),
+          inArray(evaluations.interactionId, [...interactionIds]),
+          inArray(evaluations.planId, [...planIds]),
+          eq(evaluations.status, 'scored'),
+        ),
+      )
+      .returning({ id: evaluations.id });
+    return rows.length;
   });
 }

@@ -874,7 +874,19 @@ export const qualityForms = pgTable(
 );
 
 /**
- * Which interactions a form evaluates: every ended interaction of the plan's queues (all when empty) is scored by
+ * Targeted conditions: an interaction meeting one goes to an analyst. A transfer, a hold, handle time above the
+ * queue's 90th percentile, a survey answered with CSAT at most `csatAtMost`, the customer gone while on hold.
+ */
+export interface EvaluationTargets {
+  transfer?: boolean;
+  hold?: boolean;
+  ahtAboveP90?: boolean;
+  csatAtMost?: number;
+  endedOnHold?: boolean;
+}
+
+/**
+ * Which interactions a form evaluates: every ended interaction of the plan's queues and teams (all when empty) is scored by
  * rules; `reviewPercent` of them at random, at least `minReviewsPerAgentWeek` an agent a week, and those meeting a
  * targeted condition go to an analyst as well as the unsure ones.
  */
@@ -890,10 +902,14 @@ export const evaluationPlans = pgTable(
       .array()
       .notNull()
       .default(sql`'{}'::uuid[]`),
+    // The agents' teams it covers (all when empty), beside the queues.
+    teamIds: uuid()
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
     reviewPercent: doublePrecision().notNull().default(2),
     minReviewsPerAgentWeek: smallint().notNull().default(1),
-    // Targeted conditions: { transfer?: true, hold?: true, ahtAboveP90?: true }.
-    targets: jsonb().$type<{ transfer?: boolean; hold?: boolean; ahtAboveP90?: boolean }>().notNull().default({}),
+    targets: jsonb().$type<EvaluationTargets>().notNull().default({}),
     active: boolean().notNull().default(true),
     updatedBy: text().references(() => users.id, { onDelete: 'set null' }),
     updatedAt: updatedAt(),

@@ -12,14 +12,18 @@ import { compilePhrase } from './phrases.ts';
 
 const sentiment = new Sentiment();
 
+// AFINN words that carry no feeling in a contact centre: "charged" is billing, not "emotionally charged"; "no" answers.
+const neutral = new Set(['charge', 'charged', 'charges', 'no']);
+
 /**
  * How negative a turn is — the sum of its negative words' AFINN valences (a negated positive word counts as
  * negative; positive words do not offset: "I'm kind of freaking out, like" is no calmer for "kind" and "like") —
  * and where those words are.
  */
+
 export function negativeWords(text: string): { score: number; spans: Span[] } {
   const result = sentiment.analyze(text);
-  const values = result.calculation.flatMap((entry) => Object.entries(entry));
+  const values = result.calculation.flatMap((entry) => Object.entries(entry)).filter(([word]) => !neutral.has(word));
   const negative = new Set(values.flatMap(([word, value]) => (value < 0 ? [word] : [])));
   const score = values.reduce((sum, [, value]) => sum + Math.min(0, value), 0);
   const spans: Span[] = [];
@@ -32,11 +36,12 @@ export function negativeWords(text: string): { score: number; spans: Span[] } {
 
 // Anatomy is a clinic's vocabulary, not abuse; obscenity's set would flag it.
 const clinical = new Set(['penis', 'vagina', 'sex', 'anal', 'anus']);
-// Mild profanity obscenity's set leaves out, British and American, which a quality form still counts.
+// Mild profanity obscenity's set leaves out, British and American, which a quality form still counts. Spelt as
+// obscenity sees the text: it collapses repeated letters other than b, e, o, l, s and g ("sodding" is read "soding").
 const mild = [
   'damn',
-  'dammit',
-  'goddamn',
+  'damit',
+  'godamn',
   'crap',
   'crappy',
   'bloody',
@@ -46,8 +51,8 @@ const mild = [
   'pissed',
   'bollocks',
   'sod off',
-  'sodding',
-  'effing',
+  'soding',
+  'efing',
   'frigging',
   'feck',
   'the hell',
@@ -58,6 +63,10 @@ const mild = [
   "for god's sake",
   "for christ's sake",
   'son of a b',
+  // Abbreviations stand for the words: "wtf", "ffs" (read "fs"), "stfu".
+  'wtf',
+  'fs',
+  'stfu',
 ];
 const profanity = (() => {
   const data = new DataSet<{ originalWord: string }>().addAll(englishDataset).removePhrasesIf((p) => clinical.has(p.metadata?.originalWord ?? ''));
@@ -81,6 +90,8 @@ const months = 'january|february|march|april|may|june|july|august|september|octo
 const ordinals =
   'first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty[- ](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|thirtieth|thirty[- ]first';
 const spokenDigits = String.raw`(?:(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|double \w+)[\s,-]+){3,}(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)`;
+// A code read out a character at a time: "K X 7 P 2 Q", "x y z one two three".
+const spelledCharacter = String.raw`(?:\p{L}|\d|zero|oh|one|two|three|four|five|six|seven|eight|nine)`;
 
 /**
  * Personal details as customers give them: numbers of four digits or more (not sums of money: "20 minutes" and
@@ -93,12 +104,18 @@ const identifierPatterns: RegExp[] = [
   new RegExp(String.raw`\b(?:${months}) (?:\d{1,2}(?:st|nd|rd|th)?|${ordinals})\b`, 'giu'),
   /\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b/giu,
   /\b[\w.+-]+@[\w-]+\.[\w.-]+\b/gu,
+  // An e-mail address as speech recognition writes it: "jake dot moreau at gmail dot com".
+  // (Bounded: a long run of "dot" words cannot make the engine retry it from every word.)
+  /\b[\p{L}\d_-]+(?: dot [\p{L}\d_-]+){0,3} at [\p{L}\d-]+(?: dot [\p{L}\d-]+){1,3}\b/giu,
   // What ingest's redaction leaves in place of an e-mail address, a phone or a card number.
   /\[(?:email|phone|card)\]/gu,
   new RegExp(String.raw`\b${spokenDigits}\b`, 'giu'),
+  new RegExp(String.raw`(?<![\p{L}\p{N}])(?:${spelledCharacter}[\s,-]+){4,}${spelledCharacter}(?![\p{L}\p{N}])`, 'giu'),
+  // Letters then digits: membership, booking and order codes ("CF20331", "KS-20931").
+  /\b[A-Z]{1,4}-?\d{3,}[A-Z\d]*\b/giu,
 ];
 const identifierPhrases = [
-  "[my|the] [date of birth|dob|birthday|postcode|post code|zip|zip code|address|account number|card number|sort code|member number|policy number|reference number|customer number|social security number|social|ssn|pin|password|passcode|security answer|maiden name|mothers maiden name|memorable word|first line] [is|was|it's|its]",
+  "[my|the] [date of birth|dob|birthday|postcode|post code|zip|zip code|address|account number|card number|sort code|member number|policy number|reference number|booking reference|reference|customer number|membership number|order number|confirmation number|confirmation code|tracking number|social security number|social|ssn|pin|password|passcode|security answer|maiden name|mothers maiden name|memorable word|first line] [is|was|it's|its]",
   'born [on|in]',
   "[it's|its|that's] [spelt|spelled]",
 ].map(compilePhrase);
@@ -122,13 +139,17 @@ const notNames = new Set([
   ...['there', 'sir', 'madam', 'maam', "ma'am", 'mate', 'folks', 'everyone', 'again', 'thanks', 'yes', 'yeah', 'ok', 'okay', 'um', 'uh', 'sorry'],
 ]);
 
+// Words that introduce the name before them: "Bethan speaking", "Declan here".
+const afterName = /[\p{L}'’-]+(?=[\s,.-]+(?:speaking|here)$)|[\p{L}'’-]+$/iu;
+
 /**
- * Whether the last word of a match could be a name (or a company's): not a common English word nor a department,
- * and capitalised when the text uses capitals at all (speech recognition that writes everything in lower case
- * cannot tell "Bayside Dental" from "lost property").
+ * Whether the last word of a match could be a name (or a company's) — or the word before a closing "speaking" or
+ * "here" — not a common English word nor a department ("type it in here"), and capitalised when the text uses
+ * capitals at all (speech recognition that writes everything in lower case cannot tell "Bayside Dental" from "lost
+ * property").
  */
 export function endsWithName(text: string, span: Span): boolean {
-  const word = /[\p{L}'’-]+$/u.exec(text.slice(span.start, span.end))?.[0];
+  const word = afterName.exec(text.slice(span.start, span.end))?.[0];
   if (word === undefined || notNames.has(word.toLowerCase().replace(/’/g, "'"))) return false;
   return text === text.toLowerCase() || /^\p{Lu}/u.test(word);
 }

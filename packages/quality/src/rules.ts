@@ -33,9 +33,9 @@ type Expectation =
   | {
       kind: 'present';
       signal: Signal;
-      /** It must come before the first of these (when that happens at all)… */
+      /** It must come before the first of these (when that happens at all; words later in its own sentence qualify it)… */
       before?: Signal;
-      /** …and after the first of these. */
+      /** …and after the first of these: in its turn (on other words) or a later one. */
       after?: Signal;
       /** The other side must answer it: a turn of these speakers next, with no refusal in it or in the asker's next turn. */
       answered?: { speakers: Speaker[]; refusals: string[] };
@@ -174,8 +174,18 @@ function turnsOf(input: ScoringInput, who: readonly Speaker[], scope: { firstTur
   return all;
 }
 
-function findSignal(input: ScoringInput, signal: Signal): Occurrence[] {
-  if (signal.kind === 'any') return signal.of.flatMap((s) => findSignal(input, s)).sort(order);
+/** Looks for signals in one interaction, each once: a rule may ask for the same one several times. */
+function signalFinder(input: ScoringInput): (signal: Signal) => Occurrence[] {
+  const seen = new Map<Signal, Occurrence[]>();
+  const find = (signal: Signal): Occurrence[] => {
+    let out = seen.get(signal);
+    if (!out) seen.set(signal, (out = signal.kind === 'any' ? signal.of.flatMap(find).sort(order) : findSignal(input, signal)));
+    return out;
+  };
+  return find;
+}
+
+function findSignal(input: ScoringInput, signal: Exclude<Signal, { kind: 'any' }>): Occurrence[] {
   const segments = turnsOf(input, signal.speakers, signal.kind === 'phrases' ? signal : {});
   const out: Occurrence[] = [];
   for (const i of segments) {
@@ -211,6 +221,17 @@ export interface AutoAnswer {
 const cite = (o: Occurrence): Evidence => ({ segment_index: o.segment, start: o.span.start, end: o.span.end });
 const wholeTurn = (input: ScoringInput, i: number): Evidence => ({ segment_index: i, start: 0, end: input.segments[i]!.text.length });
 const isBefore = (a: Occurrence, b: Occurrence) => order(a, b) < 0;
+/**
+ * `b` is in `a`'s turn or a later one, on other words: within one turn order does not matter ("thanks for calling,
+ * anything else?"), but the words `a` was found in cannot be `b` as well.
+ */
+const follows = (a: Occurrence, b: Occurrence) =>
+  b.segment > a.segment || (b.segment === a.segment && (b.span.start >= a.span.end || b.span.end <= a.span.start));
+const sentenceEnd = /[.!?…]/;
+/** Both in one turn with no sentence's end between them (text with no punctuation is one sentence). */
+const sameSentence = (input: ScoringInput, a: Occurrence, b: Occurrence) =>
+  a.segment === b.segment && !sentenceEnd.test(input.segments[a.segment]!.text.slice(Math.min(a.span.end, b.span.end), Math.max(a.span.start, b.span.start)));
+const firstSentence = (text: string) => text.slice(0, (/[.!?…](?=\s)/.exec(text)?.index ?? text.length) + 1);
 
 interface Outcome {
   pass: boolean;
@@ -218,20 +239,26 @@ interface Outcome {
   evidence: Evidence[];
 }
 
-function evaluate(input: ScoringInput, e: Expectation): Outcome {
+function evaluate(input: ScoringInput, e: Expectation, find: (signal: Signal) => Occurrence[]): Outcome {
   switch (e.kind) {
     case 'present': {
-      const anchor = e.before ? findSignal(input, e.before)[0] : undefined;
-      const trigger = e.after ? findSignal(input, e.after)[0] : undefined;
-      const found = findSignal(input, e.signal).filter((o) => !trigger || isBefore(trigger, o) || o.segment > trigger.segment);
+      const trigger = e.after ? find(e.after)[0] : undefined;
+      const found = find(e.signal).filter((o) => !trigger || follows(trigger, o));
+      // Words later in the signal's own sentence qualify it rather than follow it: "can you confirm the postcode it
+      // was delivered to?" asks for a postcode; it does not read out the delivery first.
+      const anchor = e.before ? find(e.before).find((a) => !found.some((o) => isBefore(o, a) && sameSentence(input, o, a))) : undefined;
       const inTime = found.filter((o) => !anchor || isBefore(o, anchor));
       const answered = (o: Occurrence) => {
         if (!e.answered) return { ok: true, reply: null as number | null };
         const reply = input.segments.findIndex((s, i) => i > o.segment && e.answered!.speakers.includes(s.speaker));
         if (reply < 0 || (anchor && reply > anchor.segment)) return { ok: false, reply: null };
-        // A refusal in the reply, or in the asker's next words ("that doesn't match what I have").
+        // A refusal in the reply, or in the first sentence of the asker's next words ("that doesn't match what I
+        // have"): what they say after that is about something else ("Thanks, verified. That charge isn't right.").
         const reaction = input.segments.findIndex((s, i) => i > reply && s.speaker === input.segments[o.segment]!.speaker);
-        const refused = [reply, reaction].some((i) => i >= 0 && findPhrases(input.segments[i]!.text, e.answered!.refusals.map(phrase)).length > 0);
+        const refusals = e.answered.refusals.map(phrase);
+        const refused =
+          findPhrases(input.segments[reply]!.text, refusals).length > 0 ||
+          (reaction >= 0 && findPhrases(firstSentence(input.segments[reaction]!.text), refusals).length > 0);
         return { ok: !refused, reply };
       };
       for (const o of inTime) {
@@ -244,24 +271,24 @@ function evaluate(input: ScoringInput, e: Expectation): Outcome {
       // Never said: the turns where it was due.
       const who = e.signal.kind === 'any' ? [...new Set(e.signal.of.flatMap((s) => (s.kind === 'any' ? [] : s.speakers)))] : e.signal.speakers;
       const due = turnsOf(input, who, e.signal.kind === 'phrases' ? e.signal : {}).filter(
-        (i) => (!anchor || i <= anchor.segment) && (!trigger || i > trigger.segment),
+        (i) => (!anchor || i <= anchor.segment) && (!trigger || i >= trigger.segment),
       );
       return { pass: false, confidence: 0.8, evidence: (due.length > 0 ? due.slice(0, 3) : []).map((i) => wholeTurn(input, i)) };
     }
     case 'absent': {
-      const found = findSignal(input, e.signal);
+      const found = find(e.signal);
       if (found.length > 0) return { pass: false, confidence: 0.95, evidence: found.map(cite) };
       const who = e.signal.kind === 'any' ? [...new Set(e.signal.of.flatMap((s) => (s.kind === 'any' ? [] : s.speakers)))] : e.signal.speakers;
       return { pass: true, confidence: 0.9, evidence: turnsOf(input, who).map((i) => wholeTurn(input, i)) };
     }
     case 'all': {
-      const parts = e.of.map((inner) => evaluate(input, inner));
+      const parts = e.of.map((inner) => evaluate(input, inner, find));
       const failed = parts.filter((p) => !p.pass);
       const counted = failed.length > 0 ? failed : parts;
       return { pass: failed.length === 0, confidence: Math.min(...counted.map((p) => p.confidence)), evidence: counted.flatMap((p) => p.evidence) };
     }
     case 'any': {
-      const parts = e.of.map((inner) => evaluate(input, inner));
+      const parts = e.of.map((inner) => evaluate(input, inner, find));
       const passed = parts.find((p) => p.pass);
       if (passed) return passed;
       return { pass: false, confidence: Math.min(...parts.map((p) => p.confidence)), evidence: parts.flatMap((p) => p.evidence) };
@@ -276,7 +303,7 @@ function evaluate(input: ScoringInput, e: Expectation): Outcome {
             .filter((i) => before.includes(i))
             .slice(-e.turnsBefore),
         );
-        const found = findSignal(input, e.signal).filter((o) => window.has(o.segment));
+        const found = find(e.signal).filter((o) => window.has(o.segment));
         if (found.length > 0) evidence.push(cite(found[0]!), { hold_index: h });
         else {
           pass = false;
@@ -309,13 +336,14 @@ export function answerByRule(input: ScoringInput, rule: AutoRule): AutoAnswer {
   const applies = rule.appliesWhen;
   if (applies?.channels && !applies.channels.includes(input.channel)) return { answer: 'na', confidence: 0.99, evidence: [] };
   if (applies?.holds !== undefined && applies.holds !== input.holds.length > 0) return { answer: 'na', confidence: 0.99, evidence: [] };
+  const find = signalFinder(input);
   let gate = 1;
   if (applies?.signal) {
-    const found = findSignal(input, applies.signal);
+    const found = find(applies.signal);
     if (found.length === 0) return { answer: 'na', confidence: 0.8, evidence: [] };
     gate = Math.max(...found.map((o) => o.strength));
   }
   if (!input.segments.some((s) => s.speaker === 'agent' && s.text.trim() !== '')) return { answer: 'na', confidence: 0, evidence: [] };
-  const outcome = evaluate(input, rule.expect);
+  const outcome = evaluate(input, rule.expect, find);
   return { answer: outcome.pass ? 'yes' : 'no', confidence: Math.min(outcome.confidence, gate === 1 ? 1 : gate + 0.05), evidence: outcome.evidence };
 }

@@ -19,10 +19,11 @@ const greetingWords: Signal = {
   firstTurns: 2,
   phrases: [
     salutations,
-    '[thank you|thanks|thankyou|thanks so much|thank you so much] for [calling|contacting|ringing|phoning|getting in touch|reaching out|choosing|chatting|your call|holding|waiting|your patience]',
-    "[welcome to|you have reached|you've reached|you're through to|you are through to|you're speaking [to|with]|you are speaking [to|with]|you're talking to|you're on to|you're onto]",
-    '[how|what] [can|may|could] I [help|assist|do for] [you|]',
-    'how [can|may] [we|I] help',
+    // Thanks for waiting ("thanks for holding") is not a welcome; "how can I help?" and "you're speaking with" are
+    // not salutations either, so a bare telephone answer ("Riverside Water, this is Angela, how may I help?") is no.
+    '[thank you|thanks|thankyou|thanks so much|thank you so much] for [calling|contacting|ringing|phoning|getting in touch|reaching out|choosing|chatting|your call]',
+    "[welcome to|you have reached|you've reached|you're through to|you are through to|you're on to|you're onto]",
+    'dear [customer|valued customer|sir|madam|member]',
   ],
 };
 
@@ -42,7 +43,7 @@ const introduction: Signal = {
         `^ ${salutations} *`,
       ],
     },
-    { kind: 'phrases', speakers: [...agent], firstTurns: 2, phrases: ['* [speaking|here] [,|how|what|who]?'], name: false, negatable: false },
+    { kind: 'phrases', speakers: [...agent], firstTurns: 2, phrases: ['* [speaking|here]'], name: true, negatable: false },
   ],
 };
 
@@ -53,7 +54,7 @@ const recordingNotice: Signal = {
   kind: 'phrases',
   speakers: [...companySide],
   phrases: [
-    '[call|calls|conversation|conversations|line|lines|chat|this] ~ [recorded|monitored|recording|monitoring|taped]',
+    "[call|calls|call's|conversation|conversations|line|lines|line's|chat|chat's|this] ~ [recorded|monitored|recording|monitoring|taped]",
     '[we|I] [record|monitor|may record|may monitor|will record|are recording|am recording] ~ [calls|call|conversation|conversations|this]',
     '[recorded|monitored|recording] [for|to] ~ [quality|training|security|compliance|monitoring|our records|record]',
     '[quality|training] and? [monitoring|training|quality]? purposes',
@@ -65,16 +66,17 @@ const accountDetails: Signal = {
   kind: 'phrases',
   speakers: [...agent],
   phrases: [
-    'your ~ [balance|last payment|bill|statement|payment|payments|transactions|transaction|direct debit|standing order|overdraft|credit limit|limit|policy|claim|order|parcel|booking|reservation|appointment|prescription|subscription|plan|contract|tariff|meter reading|usage|loan|mortgage|application|refund|account|flight|premium|excess|delivery|due date|certification|benefit|benefits|payment date|arrears|debt] [is|was|shows|has|went|came|will|are|were|says|expires|expired|renews|renewed|ends|ended|runs|ran|due|been|started|finished|cleared|left|arrived|dispatched|shipped]',
-    '[I can|I could|I] see [that|here|on|your|there|the|a|you|this|it|an|two|three|a couple] ~ [payment|payments|charge|charges|transaction|transactions|balance|order|booking|account|bill|policy|claim|appointment|plan|usage|direct debit|refund|parcel|delivery|cancellation|flight|reservation|renewal|premium|prescription|record|records|history|note|notes|meter|reading|debit|credit|pounds|dollars|euros|booked|ordered|paid|owe|#]',
-    "[I've|I have|I just|I've just|I've now|I have now] ~ [cancel-|update-|change-|chang-|block-|freeze|frozen|unblock-|reset|refund-|credit-|reissue-|rebook-|amend-|waive-|reverse-|process-|switch-|upgrade-|downgrade-|apply-|remove-|add-|moved|move] [your|the|that|this|it|a|an|you]",
+    'your ~ [balance|last payment|bill|statement|payment|payments|transactions|transaction|direct debit|standing order|overdraft|credit limit|limit|policy|claim|order|parcel|booking|reservation|appointment|prescription|subscription|plan|contract|tariff|meter reading|usage|loan|mortgage|application|refund|account|flight|premium|excess|delivery|due date|certification|benefit|benefits|payment date|arrears|debt|invoice|return|renewal|visit] [is|was|shows|has|went|came|will|are|were|says|expires|expired|renews|renewed|ends|ended|runs|ran|due|been|started|finished|cleared|left|arrived|dispatched|shipped]',
+    '[I can|I could|I] see [that|here|on|your|there|the|a|you|this|it|an|two|three|a couple|some|several|multiple|international|recent] ~ [payment|payments|charge|charges|transaction|transactions|balance|order|booking|account|bill|policy|claim|appointment|plan|usage|direct debit|refund|parcel|delivery|cancellation|flight|reservation|renewal|premium|prescription|record|records|history|note|notes|meter|reading|debit|credit|pounds|dollars|euros|booked|ordered|paid|owe|international|roaming|calls to|calls from|texts to|data usage|#]',
+    "[I've|I have|I just|I've just|I've now|I have now] ~ [cancel-|update-|change-|chang-|block-|freeze|frozen|unblock-|reset|refund-|credit-|reissue-|rebook-|amend-|waive-|reverse-|process-|switch-|upgrade-|downgrade-|apply-|remove-|add-|moved|move|link-|unlink-|reactivat-|deactivat-|restor-|reinstat-|lift-|disconnect-|reconnect-|suspend-] [your|the|that|this|it|a|an|you]",
     "[I've|I have|I've now|I] [got|found|pulled up|brought up|located|opened] [your|the] [account|details|record|records|file|order|booking|policy|profile|reservation|claim|checking|savings] [up|here|open|now|ending]?",
     "[I see|I can see|I've got|I have got|I've found|I found|I've pulled up|I've brought up|I'm looking at|I can see here] [the|your|a|an|two|three|that|it's|its|there's|you|you're|you've|you have|you are|permit|order|booking|account|policy|claim|payment|payments|reservation|ticket|case|parcel|prescription|request|appointment|refill|application|invoice|statement|bill|loan|card|flight|itinerary|charge|charges|transaction|transactions|#] *",
     "^ your [deposit|rent|tenancy|permit|membership|points|balance|licence|license|registration|results|result|prescription|prescriptions|medication|medicines|refill|order|parcel|shipment|booking|flight|itinerary|ticket|seat|claim|policy|premium|excess|cover|plan|contract|subscription|package|bundle|bill|invoice|statement|payment|instalment|direct debit|loan|mortgage|overdraft|limit|account|card|appointment|referral|application|case|request|complaint|refund|credit|fee|fine|penalty|arrears|debt|meter|reading|usage|tariff|allowance|data] [is|are|was|were|has|have|will|'s]",
-    'your * [and *]? [is|are|was|were|has been|have been] [due|ready|overdue|expired|approved|declined|cancelled|canceled|booked|pending|protected|delivered|dispatched|shipped|active|suspended|blocked|frozen|closed|open|paid|unpaid|outstanding|renewed|scheduled|on hold|in arrears]',
+    'your * [and your? *]? [is|are|was|were|has been|have been] [both|all|now|already]? [here|in]? [due|ready|overdue|expired|approved|declined|cancelled|canceled|booked|pending|protected|delivered|dispatched|shipped|active|suspended|blocked|frozen|closed|open|paid|unpaid|outstanding|renewed|scheduled|on hold|in arrears]',
     "[it was|it's been|it has been|that was|they were|it got|they've been|it's] [delivered|signed for|collected|dispatched|shipped|returned|picked up|left at|left with|out for delivery]",
     "[that's|this is|here's|I've got|there's] [the|your] ~ [account|claim|booking|order|policy|record|file|reservation|case|ticket|appointment|prescription|refill|sailing|flight|subscription|plan|contract] [for|from|on|with|at|ending]?",
-    'your last [purchase|payment|order|bill|visit|transaction|delivery|top up|top-up|statement|reading|appointment|claim|renewal]',
+    'your last [purchase|payment|order|bill|visit|transaction|delivery|top up|top-up|statement|reading|appointment|claim|renewal|invoice]',
+    '[last|previous|most recent] [visit|appointment|consultation|check-up|checkup]',
     "[that's|that is|it's|it is|that's now|it's now|that's been|it's been|all] [updated|changed|cancelled|canceled|removed|added|moved|switched|blocked|unblocked|closed|reset|amended|done|sorted|processed|refunded|credited]",
     "[I have|I've got|I see|I can see] your * ending",
     "[you are|you're] [currently]? on [the|our|a] ~ [plan|tariff|package|contract|rate|bundle]",
@@ -92,19 +94,41 @@ const accountDetails: Signal = {
   ],
 };
 
+/** The ways an agent asks for something: "can I take your X", "what's the X", "and your X?"; `between`: what may come before X. */
+const askingFor = (things: string, between = '~ ~') => [
+  `[can|could|may|what's|what is|what was|confirm|give|tell|need|take|have|get|grab|provide|pop|read|also|please|verify|check|just|share|send] ${between} ${things}`,
+  `^ [ok|okay|right|thanks|thank you|great|lovely|perfect]? [and|plus|also|then]? [your|the|the answer to your|his|her|their]? [-'s]? ${things}`,
+];
+
+/** What proves who the customer is, asked of them: things only they would know. */
+const secrets =
+  '[date of birth|dob|d.o.b|birth date|birthdate|security [question|questions|answer|answers|word|number|code|check|checks|details|pin]|memorable [word|information|date|answer|question]|last [four|4|two|three|six|2|3|6] [digits|numbers|of]|one time [code|passcode|password|pin]|one-time [code|passcode|pin|password]|otp|verification code|security code|passcode|[account|secret|support]? pin|pin number|password|social security|ssn|national insurance|ni number|social insurance number|maiden name|first school|first pet|place of birth|voice id|voiceprint]';
+
+/** Where the customer lives: a verifier, but also how faults, leaks and missed bins are reported, so no sign of a record. */
+const places =
+  '[postcode|post code|postal code|zip code|zip|eircode|pin code|address|home address|billing address|registered address|property address|service address|street address|delivery address|postal address|installation address|supply address|address on [the|your]? [account|file|record|policy]|first line of [your|the]? address]';
+
+/** A national identity or tax number, treated like a national insurance number. After "your" or "the": a member ID is a lookup key. */
+const nationalIds =
+  '[your|the|an|their|his|her] [id number|identity number|national id|national id number|national identity number|tax number|tax id|tax file number|tin|sin|pps|pps number|ssn|social insurance number|aadhaar|aadhaar number|pan|pan number]';
+
+/** Numbers that find a record but prove nothing about who is calling. */
+const lookupKeys =
+  '[[account|order|booking|policy|claim|reference|tracking|case|ticket|member|membership|customer|confirmation|reservation|invoice|player|user|meter|serial|registration|student|enrolment|enrollment|patient|hospital|supporter|permit|licence|license|application|contract|subscriber|loyalty|rewards|workspace|company|business|employer|rental|agreement|rental agreement|vehicle|unit|flat|apartment|property|device|imei|sim] [number|no|id|reference|ref|code]|unit|mprn|[name|surname|last name|full name|first name] on the [account|booking|reservation|order|policy|ticket|file]]';
+
 /**
  * The agent asking for something that verifies who the customer is. A lookup key alone — an account, order or
- * booking number, a name — finds a record but proves nothing, so it does not count; the e-mail or phone number held
- * on the record does.
+ * booking number, a name — finds a record but proves nothing, so it does not count.
  */
-const verificationRequest: Signal = {
+const secretRequest: Signal = {
   kind: 'phrases',
   speakers: [...agent],
   phrases: [
-    "[can|could|may|what's|what is|what was|confirm|give|tell|need|take|have|get|grab|provide|pop|read|also|please|verify|check|just] ~ ~ [date of birth|dob|d.o.b|birth date|birthdate|postcode|post code|postal code|zip code|zip|first line of [your|the]? address|security [question|questions|answer|answers|word|number|code|check|checks|details]|memorable [word|information|date|answer|question]|last [four|4|two|three|six|2|3|6] [digits|numbers|of]|one time [code|passcode|password|pin]|one-time [code|passcode|pin|password]|verification code|security code|passcode|pin|pin number|password|social security|ssn|national insurance|ni number|maiden name|first school|first pet|place of birth|voice id|voiceprint|address on [the|your]? [account|file|record]|email|e-mail|email address|mobile number on|phone number on]",
-    "^ [and|plus|also|ok|okay|right|thanks|thank you|great|lovely|perfect]? [your|the|the answer to your|the account holder's|the patient's|his|her|their]? [date of birth|dob|d.o.b|birth date|birthdate|postcode|post code|postal code|zip code|zip|first line of [your|the]? address|security [question|questions|answer|answers|word|number|code|check|checks|details]|memorable [word|information|date|answer|question]|last [four|4|two|three|six|2|3|6] [digits|numbers|of]|one time [code|passcode|password|pin]|one-time [code|passcode|pin|password]|verification code|security code|passcode|pin|pin number|password|social security|ssn|national insurance|ni number|maiden name|first school|first pet|place of birth|voice id|voiceprint|address on [the|your]? [account|file|record]]",
-    "[confirm|verify|check|give me|tell me|what is|what's] [your|the|the full|your full]? [address|home address|billing address|registered address|property address|service address|delivery address|postal address|installation address|supply address|address on the account|first line of the address]",
-    '[email|e-mail|email address|phone number|mobile number|contact number] [registered|associated|linked|we have|on] ~ [account|booking|order|file|record|policy|reservation]',
+    ...askingFor(secrets),
+    // However many words come between: "your 4-digit account PIN".
+    'your ~ [pin|passcode]',
+    nationalIds,
+    '[to|just to|so I can] [verify|identify] [you|your identity|the account holder]?',
     '[verify|confirm|check] [your|the] [identity|id|account holder|details]',
     '[verify|identify] you',
     'for [security|data protection|verification|gdpr|privacy] [purposes|reasons]?',
@@ -113,8 +137,90 @@ const verificationRequest: Signal = {
   ],
 };
 
-/** Account access of any kind: the agent's words above, or asking to verify the customer. */
-const accountAccess: Signal = { kind: 'any', of: [accountDetails, verificationRequest] };
+// Only a kind of address may come between: "what's the new address?" asks where to move the record, not to verify it.
+const placeKinds = '[full|delivery|billing|registered|home|property|service|supply|installation|postal|current|street]?';
+const placeRequest: Signal = {
+  kind: 'phrases',
+  speakers: [...agent],
+  phrases: [
+    ...askingFor(`${placeKinds} ${places}`, '[me|us]? [your|the]?'),
+    // One of several things asked for: "can I have the account number and service address?".
+    `and [your|the]? ${placeKinds} ${places}`,
+  ],
+};
+const verificationRequest: Signal = { kind: 'any', of: [secretRequest, placeRequest] };
+
+/** A place held on a record ("the postcode on the policy", "the delivery postcode"): a record is open. */
+const placeOnRecordRequest: Signal = {
+  kind: 'phrases',
+  speakers: [...agent],
+  phrases: [
+    `${places} [on|for|registered to|linked to|associated with|we have for|held on] [the|your|this|that] [account|policy|file|booking|order|record|reservation|card|parcel|delivery|claim|profile|licence|license|driving licence|driver's license|driver's licence]`,
+    '[delivery|billing|registered|postal] [postcode|post code|zip|zip code|address|eircode]',
+  ],
+};
+
+/** The e-mail or phone number held on the record: verifies only alongside another key (it is often the key itself). */
+const contactOnFileRequest: Signal = {
+  kind: 'phrases',
+  speakers: [...agent],
+  phrases: [
+    'registered [email|e-mail|email address|mobile|mobile number|phone|phone number|contact number|number]',
+    '[email|e-mail|email address|phone number|mobile number|contact number|number] [registered|associated|linked|we have|on] ~ [account|booking|order|file|record|policy|reservation|profile|it]',
+    "[email|e-mail|email address|phone number|mobile number|number] [you|you've|that you] ~ [ordered|booked|registered|signed up|used|gave us|log in|login|sign in|logged in|signed in]",
+  ],
+};
+
+/** The agent asking for a lookup key: a record is about to be opened. */
+const lookupRequest: Signal = {
+  kind: 'phrases',
+  speakers: [...agent],
+  phrases: [
+    askingFor(lookupKeys, '~')[0]!,
+    // Said short it must be a question ("Tracking number?"): "Your reference number is…" gives one out.
+    `^ [ok|okay|right|and|so]? [your|the]? ${lookupKeys} [please|sir|ma'am|maam|madam|then]? ?`,
+  ],
+};
+
+/** A lookup key asked for, or given unasked ("my account number's 60021847"); an e-mail address or login can be one. */
+const lookupKey: Signal = {
+  kind: 'any',
+  of: [
+    lookupRequest,
+    { kind: 'phrases', speakers: [...agent], phrases: askingFor('[email|e-mail|email address|username|user name|url|workspace url]', '[me|us]? [your|the]?') },
+    { kind: 'phrases', speakers: ['customer'], phrases: [lookupKeys] },
+    placeRequest,
+  ],
+};
+
+/** The agent saying the customer passed ("Thanks, verified", "that all matches"): a record was checked. */
+const verifiedStatement: Signal = {
+  kind: 'phrases',
+  speakers: [...agent],
+  phrases: [
+    "[you're|you are|you've been|that's you|your account is|your details are|the details are|thanks|thank you|all] verified",
+    '^ [thanks|thank you|great|perfect|lovely|ok|okay|right]? [that|it|that all|it all|all] matches',
+  ],
+};
+
+/** The company's bot or IVR saying it has verified the customer (a one-time code, a voice match, a signed-in app). */
+const companyVerified: Signal = {
+  kind: 'phrases',
+  speakers: ['bot'],
+  phrases: [
+    "[you're|you are|you've been|you have been|you're now|you are now|identity has been|voice has been|caller] [successfully]? [verified|authenticated|validated]",
+    "[you're|you are|you're now] [signed|logged] in",
+  ],
+};
+
+/**
+ * Account access of any kind: the agent's words above, asking for a lookup key or a secret, or the bot's verification.
+ * Asking for an address or postcode alone is not: faults and missed bins are reported by location.
+ */
+const accountAccess: Signal = {
+  kind: 'any',
+  of: [accountDetails, lookupRequest, secretRequest, placeOnRecordRequest, contactOnFileRequest, verifiedStatement, companyVerified],
+};
 
 /** The customer not giving what was asked, or the agent finding it does not match. */
 const refusals = [
@@ -125,6 +231,10 @@ const refusals = [
   "[can't|cannot|couldn't|could not|unable to|not able to] [verify|confirm|match|find a match|validate]",
   "not [what I have|what we have|what I've got|what we've got|a match|matching|the same|right|correct]",
   "[I have|I've got|I've|we have|that's|it's|that is|it is|got] [a|an]? [different|wrong|another|other] [amount|number|date|answer|one|name|postcode|address|figure|pin|code]",
+  "[is|was|are|were|that's|it's|looks|seems] [different|wrong|incorrect]",
+  "[not|won't|will not|never] [giving|give|sharing|share|telling|tell|saying|say|disclose|disclosing] [that|it|this|you|out|my]",
+  // The agent waving a mismatch through.
+  '[close enough|near enough|let it slide|let that slide|let you off]',
 ];
 
 const distress: Signal = {
@@ -132,14 +242,25 @@ const distress: Signal = {
   speakers: ['customer'],
   atMost: -3,
   phrases: [
-    '[frustrat-|annoy-|infuriat-|aggravat-|exasperat-|irritat-|upset|angry|furious|livid|fuming|worr-|anxious|nervous|scared|frightened|terrified|panick-|panic|stress-|distress-|concern-|disappoint-|gutted|devastated|desperate|upsetting|ridiculous|unacceptable|outrageous|appalling|disgrace-|shocking|freak-|freaking out|shaking|shaken|in bits|in tears|crying|beside myself|heartbroken|nightmare|shambles|sick and tired|rubbish|useless|pathetic|terrible|awful|horrible|disgusting|ugh|argh|grr]',
-    "[fed up|sick of|had enough|at the end of my tether|at my wits end|not good enough|waste of [my]? time|can't believe|cannot believe|unbelievable|joke]",
+    '[frustrat-|annoy-|infuriat-|aggravat-|exasperat-|irritat-|upset|angry|furious|livid|fuming|raging|seething|worr-|anxious|nervous|tense|tensed|scared|scary|frightened|frightening|terrified|terrifying|panick-|panic|stress-|distress-|distraught|concern-|disappoint-|gutted|devastated|desperate|upsetting|miserable|ridiculous|unacceptable|outrageous|appalling|disgrace-|shocking|freak-|freaking out|shaking|shaken|crying|heartbroken|nightmare|shambles|sick and tired|rubbish|useless|pathetic|terrible|awful|horrible|disgusting|ugh|argh|grr]',
+    "[fed up|sick of|had enough|at the end of my tether|at my wits' end|not good enough|waste of [my]? time|can't believe|cannot believe|unbelievable|joke|worried sick|on edge|losing sleep|can't sleep]",
+    // Feelings in idiom, British and beyond: "cheesed off", "it's doing my head in", "we're in a real state".
+    '[cheesed|hacked|ticked|brassed|pissed] off',
+    '[doing my head in|driving me [mad|crazy|nuts|insane|up the wall|round the bend]|scunnered]',
+    "[I'm|I am|im|we're|we are|I was|we were|she's|he's] [honestly|really|just|completely|absolutely|a bit|so]? [in bits|in tears|in pieces|in a state|in a real state|beside myself]",
+    // Taking offence at the agent: "wow ok. rude."
+    '^ rude',
+    "[how|that was|that is|that's|so|very|bit|quite|really|pretty|bloody] rude",
     "[this is|it's|that's] the [second|third|fourth|fifth|sixth|2nd|3rd|4th|5th] time",
     '[been waiting|waited|waiting] [for]? [ages|hours|weeks|days|months|forever|so long|too long]',
-    '[no one|nobody|noone] [has|is|will|ever]? [help-|call-|listen-|get-|sort-|fix-|answer-|respond-]',
+    '[no one|nobody|noone] [has|is|will|ever]? [help-|call-|listen-|get-|sort-|fix-|answer-|respond-|repl-]',
     '[what am I supposed to|what do I do|what should I do|what am I going to do]',
   ],
 };
+
+/** Words for how a situation feels, as an agent names it back: "that's really stressful", "a scary spot to be in". */
+const feelingWords =
+  '[frustrating|annoying|worrying|stressful|upsetting|awful|horrible|scary|concerning|infuriating|worrisome|unsettling|alarming|distressing|frightening|nerve-wracking|nerve wracking|miserable|heartbreaking|disappointing|terrible|maddening]';
 
 const acknowledgement: Signal = {
   kind: 'any',
@@ -149,23 +270,46 @@ const acknowledgement: Signal = {
       speakers: [...agent],
       phrases: [
         "[sorry|apologi-|my apologies] [to hear|to learn|about that|about this|that this|that that|that you|that it|you've|you have|you had|you're|you are|if]",
-        "[I'm|I am|im|we're|so|really|very] sorry [it|it's|its|this|this has|that|that's|you|you're|your|to|about] ~ [happened|happening|not|hasn't|didn't|been|going|had|having|dealing|experienc-|put|left|feel-|worr-|frustrat-|upset-|stress-|lost|stolen|waiting|struggl-|affected|caught|through]",
+        // Not "I'm sorry you feel that way", which dismisses the feeling.
+        "[I'm|I am|im|we're|so|really|very] sorry [it|it's|its|this|this has|that|that's|you|you're|your|to|about] ~ [happened|happening|not|hasn't|didn't|been|going|had|having|dealing|experienc-|put|left|feeling|worr-|frustrat-|upset-|stress-|lost|stolen|waiting|struggl-|affected|caught|through]",
         '[sorry|apologi-|my apologies] [for|about] [the|all the|this|that|your]? [frustrat-|hassle|confusion|worry|stress|upset|experience|problem|problems|issue|issues|situation|mix-up|mixup|mix up|error|mistake|disruption|difficult-|bother|mess|distress|anxiety|shock|loss]',
         "[I'm|I am|im|we're|we are] [so|really|very|truly|terribly|awfully|incredibly|genuinely] sorry",
         '[I|I can|I completely|I totally|I fully|I absolutely|I do|I really|we|I can really|I can totally|I can only] [understand|appreciate|imagine] ~ [how|why|that|your|it|this|the|you|what]',
         "[I can|I] [see|hear|tell] [why|how|that you|you're|you are] ~ [worried|frustrated|upset|stressed|annoyed|concerned|anxious|scared|shaken|angry|distressed]?",
         "[completely|totally|absolutely|fully|that's|that is|very|perfectly|entirely|quite] understand-",
         "[that|this|it] [must|must've|would|sounds|does sound|is|has been|must have|can be|would be] ~ [frustrating|annoying|worrying|stressful|upsetting|difficult|hard|awful|horrible|scary|concerning|inconvenient|infuriating|worrisome|tough|rough|unsettling|alarming|distressing|a worry|a pain|a nightmare|a hassle|not ideal|not good|unacceptable]",
-        "[I'd|I would] [be|feel] ~ [frustrated|annoyed|worried|upset|concerned|the same|stressed] too?",
+        // Sharing the feeling: "I'd be fuming too", "I'd also be frustrated", "I'd be raging and all".
+        "[I'd|I would] [be|feel] ~ [frustrated|annoyed|worried|upset|concerned|the same|stressed|livid|fuming|raging|furious|angry|gutted|cranky|cross|scared|nervous|anxious|at my wits' end|fed up|devastated|heartbroken] too?",
+        "[I'd|I would] [be|feel] [bloody|really|so|pretty|absolutely|well|just|properly]? * [too|as well|and all]",
+        "[I'd|I would] also [be|feel]",
         "[you|you're] [must|must be|must've been|must have been|sound|seem] ~ [worried|frustrated|upset|stressed|anxious|concerned|annoyed|scared]",
-        "[I hear you|I know how|I know it|I know that|I get it|I get that|fair enough|quite right|you're right|that's not [right|fair|on|ok|okay|good enough|acceptable]]",
-        '[I|I totally|I completely|I really|I fully|I absolutely|I do] [get it|get that|get you|hear you|feel you|know the feeling]',
-        "[that's|thats|that is|it's|its|it is|that sounds|that must be|this is|that would be|that has been|that's been|that must have been|what a|how] ~ [frustrating|annoying|worrying|stressful|upsetting|difficult|hard|awful|horrible|scary|concerning|inconvenient|infuriating|worrisome|tough|rough|unsettling|alarming|distressing|frightening|nerve-wracking|nerve wracking|a worry|a pain|a nightmare|a hassle|not ideal|not good|unacceptable|terrible|disappointing|horrible|shock|a shock|a lot to deal with|a lot to take in]",
+        "[I hear you|I know how|I know it|I know that|fair enough|quite right|you're right]",
+        '^ [yeah|oh|look|honestly|okay|ok|well]? [I|I totally|I completely|I really|I fully|I absolutely|I do] [get it|get that|get you|hear you|feel you|know the feeling]',
+        `[that's|thats|that is|it's|its|it is|that sounds|that must be|this is|that would be|that has been|that's been|that must have been|what a|how] ~ [${feelingWords.slice(1, -1)}|difficult|hard|tough|rough|inconvenient|a worry|a pain|a nightmare|a hassle|not ideal|not good|unacceptable|shock|a shock|a lot to deal with|a lot to take in]`,
+        "[is|-'s|been] [way|far|much|definitely]? too long",
+        '[natural|normal|understandable|fair|reasonable] [thing]? to [be|feel|get]',
+        '[lots of|a lot of|plenty of|loads of|many] [people|folks|customers|patients|callers] [get|feel|are|worry]',
+        "[that's|that is|it's|it is] ~ [joke|ridiculous|out of order|disgrace|shocking|outrageous]",
         "[rest assured|I'll make sure|I will make sure|let me make sure|I'm here to help|I am here to help|we'll get this sorted|let's get this sorted|I'll get this sorted|I'll sort this|let me sort this|we'll sort this]",
-        '[thank you|thanks] for [your patience|bearing with|being patient|understanding]',
       ],
     },
-    { kind: 'phrases', speakers: [...agent], negatable: false, phrases: ["[don't|do not|dont] [worry|panic|be alarmed]", 'no need to [worry|panic]'] },
+    // Negative words that are the point, not a negation of it.
+    {
+      kind: 'phrases',
+      speakers: [...agent],
+      negatable: false,
+      phrases: [
+        "[don't|do not|dont] [worry|panic|be alarmed]",
+        'no need to [worry|panic]',
+        "[don't|do not|dont] feel [bad|stupid|silly|embarrassed|guilty|daft]",
+        "[you're|you are] not alone",
+        // The situation named with a feeling word, whatever the subject: "three times when you were home is really
+        // annoying", "ten days out with no passport is really nerve-wracking" (a "no" there negates nothing).
+        `[is|was|are|were|sounds|seems|-'s] [really|so|very|incredibly|genuinely|super|truly|absolutely|properly|quite|pretty|such]? ${feelingWords}`,
+        `[a|an|such a] [really|so|very|incredibly|genuinely|truly|properly|pretty]? [${feelingWords.slice(1, -1)}|difficult|tough|rough|hard] [time|spot|situation|position|place|thing|week|day|experience|one]`,
+        "[that's not|thats not|that is not|that isn't|it's not|it is not|it isn't] [right|fair|on|ok|okay|good enough|acceptable]",
+      ],
+    },
   ],
 };
 
@@ -183,7 +327,15 @@ const holdAnnouncement: Signal = {
         '[are you|you] [ok|okay|alright|happy|fine] [to|with] [hold|holding|a hold|a quick hold|me putting]',
         '[put|place|pop|placing|putting] you on ~ hold ~ [while|whilst|so|to|as|and|because|cause|for me to]',
         '[hold|holding|on hold] ~ [while|whilst|so I can|so that I can|as I|to check|to look|to find|to speak|to confirm|to get]',
-        '[bear with me|hold on|hang on|one moment|one sec|one second|just a moment|just a second|give me a [moment|minute|second|sec|few minutes]|a moment|a minute] ~ [while|whilst|as|so] I',
+        '[bear with me|hold on|hang on|hang tight|hold tight|sit tight|stay on the line|stay connected|one moment|one sec|one second|just a moment|just a second|give me a [moment|minute|second|sec|few minutes]|a moment|a minute] ~ [while|whilst|as|so] I',
+        // Asking for time: "may I have 2-3 minutes to review your usage?", "can you give me a couple of mins?".
+        '[can|could|may|mind if|would you mind if|do you mind if|is it ok if|is it okay if|is it alright if] I [take|have|grab|get] [a|another|a few|a couple of|couple of|about|just]? ~ [minutes|mins|minute|moment|moments|seconds|secs|tick]',
+        '[can|could|would] you give me ~ [minutes|mins|minute|moment|moments|second|seconds|sec|secs|tick]',
+        '[can|could|may|mind if|would you mind if|do you mind if|is it ok if|is it okay if|is it alright if] I [leave you|step away|step out|nip away|pop away]',
+        // Telling the customer to wait, with what for: "kindly allow me two minutes, I will check", "give me a tick to check".
+        "[give|allow|gimme] me ~ [minutes|mins|minute|moment|second|seconds|sec|secs|tick] [to|while|whilst|so|as|I will|I'll|I am|I'm|and I'll|and I will]",
+        "[hold on|hold the line|be on hold|please hold|kindly hold|hold] [sir|ma'am|madam|please]? [let me|I'm|I am|I'll|I will|while|whilst|as|so I can] ~ [check|checking|call|calling|look|looking|speak|speaking|find|confirm|ask|asking|see|contact|contacting|get|getting|pull|review|reviewing]",
+        "[check|chase|speak|ask|look|find|confirm|call|contact|get|sort] ~ ~ [I'll|I will] be [right]? back",
         "[I'm going to|I'll|I will|I am going to|let me|I need to|I'm just going to|I'll just|I'm gonna|gonna|going to] [quickly|just]? [check|look|find out|speak|ask|confirm|see|pull|get|grab|transfer|have a look|go] ~ [hold|bear with me|one moment|a moment|a minute|a sec|a second]",
       ],
     },
@@ -195,16 +347,16 @@ const outcome: Signal = {
   kind: 'phrases',
   speakers: [...agent],
   phrases: [
-    "[-'s|-s] [been]? [removed|corrected|fixed|sorted|updated|changed|cancelled|canceled|booked|sent|added|applied|reset|renewed|refunded|credited|processed|approved|scheduled|arranged|logged|raised|lodged|done|extended|waived|reversed|restored|replaced|activated|unblocked|moved|reduced|lowered|increased|confirmed]",
+    "[-'s|-s] [been]? [removed|corrected|fixed|sorted|updated|changed|cancelled|canceled|booked|sent|added|applied|reset|renewed|refunded|credited|processed|approved|scheduled|arranged|logged|raised|lodged|done|extended|waived|reversed|restored|replaced|activated|unblocked|moved|reduced|lowered|increased|confirmed|lifted|released|unlocked|reinstated|frozen|paused|resolved|cleared|registered|filed|dispatched|shipped|linked|unlinked]",
     "^ [done|all done|sorted|all sorted|that's done|right that's done|okay done|ok done|perfect done]",
     "[I've|I have|we've|we have|I just|I've just|I have just|I went ahead and|I've gone ahead and|I've now|I have now|I've also|I have also] ~ [-ed|sent|put in|set up|made|done|given|paid|found|sent out|put through|put a|put the]",
     "[that's|that is|it's|it is|thats|its|that has|it has|this has|they've|they have|you're|you are|you've been|is now|are now|has been|have been|will be|it'll be|that'll be|all|now|got|gets|getting|being|is|are|was|were] ~ [-ed|done|set up|put in|sent|paid|sorted|all set|good to go|on its way|on the way|in place|in hand|underway|lined up|coming|sent out|gone through]",
-    "[you'll|you will|you should|you shall|you'd|you would|you'll now|you will now|you can now|you'll also|you will also] [receive|get|see|be getting|be receiving|hear|have|be able to|need to|want to|be contacted|be sent|be charged|be refunded|be credited|notice|find|start|stop|keep|pay|go]",
+    "[you'll|you will|you should|you shall|you'd|you would|you'll now|you will now|you can now|you'll also|you will also|you won't|you will not] [receive|get|see|be getting|be receiving|hear|have|be able to|need to|want to|be contacted|be sent|be charged|be refunded|be credited|notice|find|start|stop|keep|pay|go]",
     '[within|in the next|in about|in around|over the next|by] ~ [day|days|hours|working days|business days|minutes|weeks|week|tomorrow|monday|tuesday|wednesday|thursday|friday|end of]',
     '[the|your] next [step|steps] [is|are|will be|would be]?',
     "[what|here's what] [will|is going to|happens|is gonna] [happen|next]?",
     "[someone|somebody|an engineer|a technician|a specialist|the team|a colleague|our team|a manager|a supervisor|the courier|the driver|a nurse|the doctor|we|they|he|she|the tech] [will|'ll|should|is going to|are going to|is gonna] ~ [call|contact|be in touch|visit|get back|email|text|come|arrive|ring|review|look into|send|deliver|collect|follow up|be there|have|sort]",
-    "[should|will|it'll|that'll|they'll|it's going to|it is going to] [arrive|be with you|reach you|show up|appear|be delivered|be credited|be back|be sorted|come through|be processed|be fixed|be restored|drop|update|clear|go through|go out|ship|be released|be available|land|kick in|take effect|start|come off|go back]",
+    "[should|will|it'll|that'll|they'll|it's going to|it is going to] [arrive|be ready|be with you|reach you|show up|appear|be delivered|be credited|be back|be sorted|come through|be processed|be fixed|be restored|drop|update|clear|go through|go out|ship|be released|be available|land|kick in|take effect|start|come off|go back]",
     '[coming|arriving|heading|on its way|on the way] [to you|out to you|your way|over|round|out|tomorrow|today|on|between|this|next]',
     'confirmation [email|text|number|letter|message|sms|code]',
     '[keep an eye|look out] [out]? for',
@@ -213,6 +365,11 @@ const outcome: Signal = {
     "[to|you can|you just need to|all you need to do is|you'll need to|you will need to|you need to|just|you'd need to|you would need to] [go to|log in|log into|visit|click|tap|select|call|ring|bring|send|fill|take|pop|head|book|apply|use|filter|enter|upload|download|come in|contact]",
     '[to recap|to summarise|to summarize|in summary|in short|just to confirm|so just to confirm|so to confirm|just to recap|so to recap]',
     '^ so *',
+    // A direct answer to the customer's question: "Yes, you can renew online", "No, it can't be reserved".
+    "^ [yes|no|yeah|yep|aye|nope|unfortunately|sadly|I'm afraid] ~ [can|can't|cannot|will|won't|do|don't|does|doesn't|is|isn't|are|aren't|need|needs|needn't|have|has|should|must|there's|it's|that's|they're|you're|we're]",
+    '^ [only if|only when|not unless|as long as] *',
+    // Instructions, on a how-to question: "Log in to the router, then go to Wireless".
+    '^ [sure|okay|ok|right|so|first|just|simply|then|please]? [log in|log into|sign in|sign out|go to|head to|click|tap|select|open|visit|restart|reboot|unplug|enter|type|press|download|install|navigate to]',
   ],
 };
 
@@ -237,8 +394,25 @@ const resolutionCheck: Signal = {
     '[does|would|will] [that|this|it] [sound|sounds] [good|ok|okay|alright|fair|all right|manageable|reasonable|right|fine]',
     '[happy|good|okay|ok] with that',
     '[any|do you have any|have you got any|got any] [other]? [questions|question|queries|query] [about|on|regarding] [that|this|it]',
-    "[you|you're|you are] all [set|sorted|good] [right|yeah|then]",
+    "[you|you're|you are|we're|we are] [all set|all sorted|all good|set|sorted|good] [right|yeah|then]",
+    '[give|get|got] you what you [need|needed|want|wanted|were after|were looking for]',
     '[all|everything] [ok|okay|good|sorted|clear] [now|then]?',
+    '[all|everything] [ok|okay|alright|all right|good|fine] with [that|this]',
+    // Checks said short, as questions: "Sound good?", "That alright?", "We good?", "you got all that".
+    // "Sounds good" alone acknowledges the customer; "Sound good?" asks them.
+    '[sound|look|seem] [good|ok|okay|alright|all right|fair|right|fine|reasonable|better] [to you|for you]? ?',
+    '[sounds|looks|seems] [good|ok|okay|alright|all right|fair|right|fine|reasonable|better] [to you|for you] ?',
+    '[that|this|that all|all that] [ok|okay|alright|all right|good|fine|clear|suitable|useful|helpful|better|fair] [for you|with you|by you|to you]? ?',
+    '[that|this] [work|works|suit|suits|help|helps] [for you]? ?',
+    // Not "you're all set", a statement, which speech recognition writes with no question mark either.
+    '[we|you] [good|ok|okay|alright|all right|sorted|all good|happy|clear] [now|then|there|with that]? ?',
+    "[you|you've] [got|get|follow|understood] ~ [that|all that|everything|me] ?",
+    '[do|did] you [understand|follow|get] ~ [that|this|all that|everything|all of that]',
+    '[is|was] [that|this|it|everything|all of that] [suitable|useful|helpful|convenient|clear|right for you|okay for you|fine for you]',
+    'try [it|that]? again [now]? ?',
+    // Asking the customer to test the fix and report back.
+    'let me know [if|whether|once|when] [it|that|this|everything|you|the *] ~ [work|works|worked|working|arrived|arrives|comes through|come through|goes through|went through|signal|service|see it|can see|received|get it|got it|connects|connected|loads|loaded|back on|fixed|sorted|helps|helped]',
+    '[check|try|test|look|refresh|restart|reboot] ~ [and|then] [confirm|let me know|tell me|see if|check if]',
   ],
 };
 
@@ -265,7 +439,11 @@ const politeClose: Signal = {
   phrases: [
     '[thank you|thanks|cheers|thankyou|ty|thx|ta|many thanks]',
     'have a ~ [day|evening|afternoon|morning|weekend|night|one|week|rest|trip|flight|holiday|holidays|wedding|time|birthday|christmas|journey|stay|meal|game|match|break|visit]',
-    "[take care|mind yourself|mind how you go|look after yourself|all the best|best wishes|good luck|safe travels|safe trip|safe journey|stay safe|be well|congratulations|congrats|enjoy|happy holidays|merry christmas|pleasure speaking|pleasure talking|nice speaking|nice talking|lovely speaking|great speaking|lovely talking|you're welcome|you are welcome|my pleasure|glad I could help|glad to help|happy to help|have a good one|have a nice one|keep well|god bless]",
+    // Any good wish: "have a good crossing", "have a lekker weekend", "hope the rest of your trip goes smoothly".
+    'have a [good|great|nice|lovely|wonderful|safe|pleasant|brilliant|fantastic|super|ripper|lekker|blessed|grand] *',
+    'hope [the rest of]? ~ [goes|go|went|is|are|gets|get|feel|feels] ~ [well|better|smoothly|soon|great|okay|ok|fine]',
+    'safe [travels|trip|journey|flight|drive|crossing|home]',
+    "[take care|mind yourself|mind how you go|look after yourself|all the best|best wishes|good luck|stay safe|be well|congratulations|congrats|enjoy|happy holidays|merry christmas|pleasure speaking|pleasure talking|nice speaking|nice talking|lovely speaking|great speaking|lovely talking|you're welcome|you are welcome|my pleasure|glad I could help|glad to help|happy to help|have a good one|have a nice one|keep well|god bless]",
   ],
 };
 
@@ -296,7 +474,8 @@ const condescension: Signal = {
     "[it's|it is|its|that's|that is] [really|honestly|seriously|just]? not [that|so|very|exactly] [hard|difficult|complicated|complex]",
     '[this|that|it] is [very|really|pretty|super|just]? [basic|obvious|common sense|simple stuff]',
     'read the [label|instructions|box|manual|email|website|screen|terms|faq|sign|message|notes] [before|first|properly|next time|carefully]',
-    "[or maybe not|if you bothered|if you had bothered|if you'd bothered|try reading|try listening]",
+    "[or maybe not|if you bothered|if you had bothered|if you'd bothered|try reading|try listening|what did you expect|what do you expect|what were you expecting]",
+    '[have|did|do] you [actually|even] [gone and|tried|try|bother|bothered|read|look|looked|check|checked|listen|listened]',
     "[not rocket science|are you [actually|even|really]? [reading|listening]|how many times|I [already|just] told you|I've [already|just] told you|pay attention|it's not that [hard|difficult]|like I [said|told you] ~ [already|before|twice]|I'm not going to [explain|repeat|say] ~ again|read the [instructions|box|manual|email|website]]",
   ],
 };
@@ -311,6 +490,10 @@ const abuse: Signal = {
       speakers: [...agent],
       phrases: [
         '[idiot|idiots|moron|morons|imbecile|imbeciles|muppet|muppets|numpty|numpties|plonker|plonkers|twit|twits|dimwit|dimwits|halfwit|cretin|cretins|clowns|useless lot|bunch of clowns]',
+        // Running down third parties: "those installers are useless".
+        "[they're|they are|they were|they've been|those * are|these * are|those * were|that lot are|that lot were] [so|completely|totally|absolutely|just|really|bloody|pretty|utterly]? [useless|hopeless|incompetent|clueless|pathetic|a joke|a shambles]",
+        // Sarcastic praise: "great job losing it", "our warehouse did a great job again".
+        '[great|good|brilliant|fantastic|fine|nice|stellar|wonderful] job [again|as usual|as always|losing|breaking|messing|ruining]',
       ],
     },
   ],
@@ -362,7 +545,22 @@ const standardFormDefinition = {
           weight: 12.5,
           auto: {
             appliesWhen: { signal: accountAccess },
-            expect: { kind: 'present', signal: verificationRequest, before: accountDetails, answered: { speakers: ['customer'], refusals } },
+            expect: {
+              kind: 'any',
+              of: [
+                { kind: 'present', signal: verificationRequest, before: accountDetails, answered: { speakers: ['customer'], refusals } },
+                // The contact details on file after a key ("the booking ID… and the registered mobile"): after it, so
+                // one e-mail address cannot be both.
+                {
+                  kind: 'all',
+                  of: [
+                    { kind: 'present', signal: lookupKey },
+                    { kind: 'present', signal: contactOnFileRequest, after: lookupKey, before: accountDetails, answered: { speakers: ['customer'], refusals } },
+                  ],
+                },
+                { kind: 'present', signal: companyVerified, before: accountDetails },
+              ],
+            },
           },
         },
       ],
@@ -423,7 +621,8 @@ const standardFormDefinition = {
               kind: 'all',
               of: [
                 { kind: 'present', signal: offerHelp },
-                { kind: 'present', signal: politeClose },
+                // The close comes with the offer or after it: thanks a turn before ("thanks for your patience") is not it.
+                { kind: 'present', signal: politeClose, after: offerHelp },
               ],
             },
           },

@@ -23,7 +23,19 @@ import {
   sessionTranscript,
   TranscriptInput,
 } from '../services/calibration.ts';
-import { acknowledge, AgreementInput, decide, DecideInput, dispute, DisputeInput, getMachineAgreement, listOpenDisputes } from '../services/quality-review.ts';
+import {
+  acknowledge,
+  AgreementInput,
+  decide,
+  DecideInput,
+  dispute,
+  DisputeInput,
+  getMachineAgreement,
+  listOpenDisputes,
+  listPlans,
+  PlanInput,
+  savePlan,
+} from '../services/quality-review.ts';
 import { authorized, router } from '../trpc.ts';
 import { qualityFormsRouter } from './quality-forms.ts';
 
@@ -91,6 +103,14 @@ export const qualityRouter = router({
   decideDispute: authorized(policies.quality, { qualityLead: true })
     .input(DecideInput)
     .mutation(({ ctx, input }) => decide(ctx.services, ctx.access, ctx.viewer.userId, input)),
+
+  plans: router({
+    list: authorized(policies.quality).query(({ ctx }) => listPlans(ctx.services, ctx.access)),
+    /** Plans are tenant-wide: analysts and admins change them, supervisors read them. */
+    save: authorized({ admin: 'tenant', analyst: 'tenant' })
+      .input(PlanInput)
+      .mutation(({ ctx, input }) => savePlan(ctx.services, ctx.access, ctx.viewer.userId, input)),
+  }),
 
   calibration: router({
     list: authorized(policies.quality).query(({ ctx }) => listSessions(ctx.services, ctx.access, ctx.viewer)),

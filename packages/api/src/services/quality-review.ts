@@ -1,4 +1,13 @@
-import { acknowledgeEvaluation, decideDispute, listDisputes, machineHumanPairs, raiseDisputes } from '@switchboard/db';
+import {
+  acknowledgeEvaluation,
+  decideDispute,
+  latestFormVersion,
+  listDisputes,
+  listEvaluationPlans,
+  machineHumanPairs,
+  raiseDisputes,
+  saveEvaluationPlan,
+} from '@switchboard/db';
 import { localDateOf } from '@switchboard/calendar';
 import { answerValues, cohensKappa, scoreAnswers } from '@switchboard/quality';
 import { z } from 'zod';
@@ -101,4 +110,54 @@ export async function getMachineAgreement(services: ApiServices, access: Access,
       return { id, ...kappaOf(mine), weeks: bounds.slice(0, -1).map((_, i) => kappaOf(mine.filter((p) => p.period === i))) };
     }),
   };
+}
+
+export const PlanInput = z.object({
+  key: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'lower-case letters, digits and -, starting with a letter'),
+  name: z.string().trim().min(1).max(120),
+  formKey: z.string().min(1).max(64),
+  queueIds: z.array(z.uuid()).max(500),
+  teamIds: z.array(z.uuid()).max(500),
+  reviewPercent: z.number().min(0).max(100),
+  minReviewsPerAgentWeek: z.int().min(0).max(50),
+  targets: z.object({
+    transfer: z.boolean().optional(),
+    hold: z.boolean().optional(),
+    ahtAboveP90: z.boolean().optional(),
+    csatAtMost: z.int().min(1).max(5).optional(),
+    endedOnHold: z.boolean().optional(),
+  }),
+  active: z.boolean(),
+});
+
+/** The tenant's evaluation plans, with the names of the queues and teams they cover. */
+export async function listPlans(services: ApiServices, access: Access) {
+  const plans = await listEvaluationPlans(services.db, access.tenantId);
+  return plans.map((p) => ({
+    key: p.key,
+    name: p.name,
+    formKey: p.formKey,
+    queueIds: p.queueIds,
+    teamIds: p.teamIds,
+    queues: access.directory.queues.filter((q) => p.queueIds.includes(q.id)).map((q) => q.name),
+    teams: access.directory.teams.filter((t) => p.teamIds.includes(t.id)).map((t) => t.name),
+    reviewPercent: p.reviewPercent,
+    minReviewsPerAgentWeek: p.minReviewsPerAgentWeek,
+    targets: p.targets,
+    active: p.active,
+    updatedAt: p.updatedAt.toISOString(),
+  }));
+}
+
+/** Creates or replaces a plan; its queues, teams and form must be the tenant's. Applies from the next tick on. */
+export async function savePlan(services: ApiServices, access: Access, userId: string, input: z.infer<typeof PlanInput>) {
+  const unknownQueue = input.queueIds.find((id) => !access.directory.queues.some((q) => q.id === id));
+  if (unknownQueue) throw refused(`queue ${unknownQueue} is not one of this tenant's`);
+  const unknownTeam = input.teamIds.find((id) => !access.directory.teams.some((t) => t.id === id));
+  if (unknownTeam) throw refused(`team ${unknownTeam} is not one of this tenant's`);
+  if (!(await latestFormVersion(services.db, access.tenantId, input.formKey)))
+    throw refused(`there is no form "${input.formKey}": save it in the form designer first`);
+  const targets = Object.fromEntries(Object.entries(input.targets).filter(([, v]) => v !== undefined && v !== false));
+  const row = await saveEvaluationPlan(services.db, access.tenantId, userId, { ...input, targets });
+  return { key: row.key };
 }

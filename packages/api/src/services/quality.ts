@@ -321,8 +321,8 @@ export async function getQualityTrends(services: ApiServices, access: Access, in
     /** What the viewer may filter evaluations by. */
     scope: {
       agents: agentsInScope.map((a) => ({ key: a.key, name: a.displayName })),
-      teams: access.directory.teams.filter((t) => agentsInScope.some((a) => a.teamKey === t.key)).map((t) => ({ key: t.key, name: t.name })),
-      queues: access.directory.queues.map((q) => ({ key: q.key, name: q.name })),
+      teams: access.directory.teams.filter((t) => agentsInScope.some((a) => a.teamKey === t.key)).map((t) => ({ id: t.id, key: t.key, name: t.name })),
+      queues: access.directory.queues.map((q) => ({ id: q.id, key: q.key, name: q.name })),
     },
     weeks: starts.map((s, i) => ({ start: localDateOf(s, timezone), from: s.toISOString(), to: bounds[i + 1]!.toISOString() })),
     overall: overall.map(week),

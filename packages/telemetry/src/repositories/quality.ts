@@ -63,6 +63,8 @@ const DetailRow = z.object({
   start_ms: z.coerce.number(),
   end_ms: z.coerce.number(),
   text: z.string(),
+  // 0: no CSAT answer (the events table keeps absent numbers as 0).
+  csat: z.coerce.number(),
 });
 
 export interface InteractionDetail {
@@ -70,6 +72,10 @@ export interface InteractionDetail {
   /** Holds as offsets from the answer, like the transcript's. */
   holds: { start_ms: number; end_ms: number }[];
   transferred: boolean;
+  /** The conversation ended while the customer was on hold (held, never resumed): they hung up waiting. */
+  endedOnHold: boolean;
+  /** The lowest CSAT a survey of the interaction gave so far; null without one. */
+  csat: number | null;
 }
 
 /** Transcripts, holds and transfers of the given interactions, whose events happened since `since`. */
@@ -82,10 +88,10 @@ export async function getInteractionDetails(
   const rows = await queryRows(
     client,
     DetailRow,
-    `SELECT interaction_id, type, occurred_at, segment_index, speaker, start_ms, end_ms, text
+    `SELECT interaction_id, type, occurred_at, segment_index, speaker, start_ms, end_ms, text, csat
        FROM events
       WHERE tenant_id = {tenantId:String} AND occurred_at >= {since:DateTime64(3)} AND interaction_id IN {ids:Array(String)}
-        AND type IN ('transcript.segment', 'interaction.answered', 'interaction.held', 'interaction.resumed', 'interaction.transferred')
+        AND type IN ('transcript.segment', 'interaction.answered', 'interaction.held', 'interaction.resumed', 'interaction.transferred', 'survey.response')
       ORDER BY interaction_id, occurred_at, segment_index
       LIMIT 1 BY event_id`,
     { tenantId: params.tenantId, since: toChDateTime(params.since), ids: [...params.interactionIds] },
@@ -111,6 +117,8 @@ export async function getInteractionDetails(
         .map((e) => ({ speaker: e.speaker as 'agent' | 'customer' | 'bot', start_ms: e.start_ms, end_ms: e.end_ms, text: e.text })),
       holds,
       transferred: events.some((e) => e.type === 'interaction.transferred'),
+      endedOnHold: heldAt !== null,
+      csat: events.reduce<number | null>((low, e) => (e.type === 'survey.response' && e.csat > 0 ? Math.min(low ?? e.csat, e.csat) : low), null),
     });
   }
   return out;
@@ -130,4 +138,20 @@ export async function getHandleTimeP90(client: ClickHouseClient, params: { tenan
     { tenantId: params.tenantId, from: toChDateTime(new Date(params.to.getTime() - 7 * 86_400_000)), to: toChDateTime(params.to) },
   );
   return new Map(rows.map((r) => [r.queue_id, r.p90]));
+}
+
+/**
+ * Interactions a survey stored in (after, upTo] rated at most `csatAtMost`: a survey usually comes after the
+ * interaction was evaluated, and makes it a target then.
+ */
+export async function listLowCsatSince(client: ClickHouseClient, params: { tenantId: string; after: Date; upTo: Date; csatAtMost: number }): Promise<string[]> {
+  const rows = await queryRows(
+    client,
+    z.object({ interaction_id: z.string() }),
+    `SELECT DISTINCT interaction_id FROM events
+      WHERE tenant_id = {tenantId:String} AND type = 'survey.response' AND csat > 0 AND csat <= {csatAtMost:UInt8}
+        AND received_at > {after:DateTime64(3)} AND received_at <= {upTo:DateTime64(3)}`,
+    { tenantId: params.tenantId, after: toChDateTime(params.after), upTo: toChDateTime(params.upTo), csatAtMost: params.csatAtMost },
+  );
+  return rows.map((r) => r.interaction_id);
 }

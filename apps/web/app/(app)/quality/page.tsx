@@ -11,6 +11,7 @@ import { chartAxis, chartGridStroke, chartTooltipStyle } from '../../lib/chart-t
 import { formatCount, formatDecimal, formatPercent } from '../../lib/format';
 import { useTRPC } from '../../lib/trpc';
 import { Calibration } from './calibration';
+import { Plans } from './plans';
 import { agreementClass, answerLabel, questionName, reviewReasons, statusLabels, type EvaluationSummary, type Trends } from './prepare';
 import styles from './quality.module.css';
 
@@ -20,6 +21,7 @@ const views = [
   { id: 'trends', label: 'Trends' },
   { id: 'disputes', label: 'Disputes' },
   { id: 'calibration', label: 'Calibration' },
+  { id: 'plans', label: 'Plans' },
 ] as const;
 type View = (typeof views)[number]['id'];
 
@@ -67,6 +69,7 @@ function Quality() {
       {view === 'trends' && <TrendsView onDrill={(f) => go('evaluations', f)} />}
       {view === 'disputes' && <Disputes />}
       {view === 'calibration' && <Calibration />}
+      {view === 'plans' && <Plans />}
     </>
   );
 }

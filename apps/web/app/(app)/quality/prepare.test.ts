@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agreementClass, describeEvidence, interleave, needsReason, piecesOf } from './prepare';
+import { agreementClass, describeEvidence, describeTargets, interleave, needsReason, piecesOf } from './prepare';
 
 describe('piecesOf', () => {
   it('cuts a segment at every evidence boundary and names the questions covering each run', () => {
@@ -64,5 +64,12 @@ describe('agreementClass', () => {
   const styles = { agreeGood: 'g', agreeWeak: 'w', agreeBad: 'b' };
   it('holds kappa to 0.8, calls 0.6–0.8 weak and below that bad', () => {
     expect([0.8, 0.79, 0.6, 0.59, null].map((k) => agreementClass(k, styles))).toEqual(['g', 'w', 'w', 'b', '']);
+  });
+});
+
+describe('describeTargets', () => {
+  it('names each targeted condition, or none', () => {
+    expect(describeTargets({ transfer: true, csatAtMost: 2, endedOnHold: true })).toBe('transfers, hung up on hold, CSAT ≤ 2');
+    expect(describeTargets({})).toBe('none');
   });
 });

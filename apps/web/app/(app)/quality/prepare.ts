@@ -9,6 +9,7 @@ export type EvaluationSummary = Quality['list'][number];
 export type Trends = Quality['trends'];
 export type ViewQuestion = EvaluationView['sections'][number]['questions'][number];
 export type CalibrationView = Quality['calibration']['get'];
+export type Plan = Quality['plans']['list'][number];
 type Evidence = ViewQuestion['evidence'][number];
 
 /** A run of a segment's text, marked when evidence of some question covers it. */
@@ -88,6 +89,8 @@ export const answerLabel = (value: string | null): string => (value === null ? '
 
 export const reviewReasons: Record<string, string> = {
   unsure: 'Rules unsure',
+  csat: 'Low survey',
+  ended_on_hold: 'Hung up on hold',
   transfer: 'Transferred',
   hold: 'Had a hold',
   aht: 'Handle time above p90',
@@ -123,4 +126,16 @@ export function needsReason(q: Pick<ViewQuestion, 'machineAnswer'>, answer: stri
 export function agreementClass(kappa: number | null, styles: Record<string, string>): string {
   if (kappa === null) return '';
   return kappa >= 0.8 ? (styles.agreeGood ?? '') : kappa >= 0.6 ? (styles.agreeWeak ?? '') : (styles.agreeBad ?? '');
+}
+
+/** A plan's targeted conditions in words. */
+export function describeTargets(targets: Plan['targets']): string {
+  const parts = [
+    targets.transfer && 'transfers',
+    targets.hold && 'holds',
+    targets.endedOnHold && 'hung up on hold',
+    targets.ahtAboveP90 && 'handle time above p90',
+    targets.csatAtMost !== undefined && `CSAT ≤ ${targets.csatAtMost}`,
+  ].filter((p): p is string => typeof p === 'string');
+  return parts.length > 0 ? parts.join(', ') : 'none';
 }
