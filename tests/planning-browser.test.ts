@@ -7,7 +7,7 @@ import { SIGN_IN_LIMIT } from '@switchboard/api';
 import type { TelemetryEvent } from '@switchboard/contracts';
 import { getStaffingWaterfall, StaffingPolicy } from '@switchboard/planning';
 import { demoCenter, simulate } from '@switchboard/simulator';
-import { launchChromium, screenshot, SignInPacer, signInThroughForm, type Browser } from './support/browser.ts';
+import { launchChromium, screenshot, SignInPacer, signInThroughForm, type Browser, pageQuery } from './support/browser.ts';
 import { postAll } from './support/events.ts';
 import { findTemporalCli } from './support/temporal.ts';
 import { repoRoot, tempDataDir } from './support/host.ts';
@@ -72,19 +72,6 @@ const num = (shown: string | null): number => {
   if (!Number.isFinite(n) || (shown ?? '').trim() === '') throw new Error(`not a number: ${JSON.stringify(shown)}`);
   return n;
 };
-
-/** A tRPC query as the signed-in page makes it, for the numbers behind what the screen shows. */
-async function query<T>(p: Page, procedure: string, input: unknown): Promise<T> {
-  const body = await p.evaluate(
-    async (path) => {
-      const res = await fetch(path);
-      return { status: res.status, json: (await res.json()) as unknown };
-    },
-    `/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`,
-  );
-  expect(body.status, JSON.stringify(body.json)).toBe(200);
-  return (body.json as { result: { data: T } }).result.data;
-}
 
 /** A full-page screenshot from the top (the sticky header is drawn mid-page otherwise), pointer off the charts. */
 async function shot(p: Page, name: string): Promise<void> {
@@ -207,10 +194,10 @@ describe('the planner', () => {
       await ui(() => forecastRun.getByTestId('run-status').textContent(), RUN_TIMEOUT_MS).toBe('completed');
 
       // Its link opens the workflow in the Temporal Web UI.
-      const overview = await query<OverviewAnswer>(p, 'planning.overview', undefined);
+      const overview = await pageQuery<OverviewAnswer>(p, 'planning.overview', undefined);
       expect(overview.engine).toMatchObject({ configured: true, uiUrl: TEMPORAL_UI_URL });
       expect(overview.versions[0]?.start_date).toBe(startDate);
-      const runs = await query<{ workflowId: string; type: string }[]>(p, 'planning.runs', undefined);
+      const runs = await pageQuery<{ workflowId: string; type: string }[]>(p, 'planning.runs', undefined);
       const workflowId = runs.find((r) => r.type === 'forecastWorkflow' && r.workflowId.endsWith(`:${startDate}`))!.workflowId;
       expect(await forecastRun.getByRole('link').getAttribute('href')).toBe(
         `${TEMPORAL_UI_URL}/namespaces/${overview.engine.namespace}/workflows/${encodeURIComponent(workflowId)}`,
@@ -225,9 +212,9 @@ describe('the planner', () => {
   it('sees forecast vs actual for a queue, with the method and its accuracy', async () => {
     const p = page();
     await openQueueDay(p, 'Forecast vs actual');
-    const overview = await query<OverviewAnswer>(p, 'planning.overview', undefined);
+    const overview = await pageQuery<OverviewAnswer>(p, 'planning.overview', undefined);
     const versionId = overview.versions[0]!.version_id;
-    const forecast = await query<ForecastAnswer>(p, 'planning.forecast', { versionId, queueKey: queue.id, date: comparedDay, days: 1 });
+    const forecast = await pageQuery<ForecastAnswer>(p, 'planning.forecast', { versionId, queueKey: queue.id, date: comparedDay, days: 1 });
     expect(forecast.intervals.length).toBe(96);
 
     // Every interval of a past day has its actual, and they add up to the contacts posted that day.
@@ -273,8 +260,8 @@ describe('the planner', () => {
   it('explains a staffing number with its waterfall, computed as the stored one was', async () => {
     const p = page();
     await openQueueDay(p, 'Staffing & what-if');
-    const overview = await query<OverviewAnswer>(p, 'planning.overview', undefined);
-    const staffing = await query<StaffingAnswer>(p, 'planning.staffing', {
+    const overview = await pageQuery<OverviewAnswer>(p, 'planning.overview', undefined);
+    const staffing = await pageQuery<StaffingAnswer>(p, 'planning.staffing', {
       versionId: overview.staffingVersions[0]!.version_id,
       queueKey: queue.id,
       date: comparedDay,
@@ -310,8 +297,8 @@ describe('the planner', () => {
 
   it('changes a what-if and sees the day recomputed at once, without asking the server', async () => {
     const p = page();
-    const overview = await query<OverviewAnswer>(p, 'planning.overview', undefined);
-    const staffing = await query<StaffingAnswer>(p, 'planning.staffing', {
+    const overview = await pageQuery<OverviewAnswer>(p, 'planning.overview', undefined);
+    const staffing = await pageQuery<StaffingAnswer>(p, 'planning.staffing', {
       versionId: overview.staffingVersions[0]!.version_id,
       queueKey: queue.id,
       date: comparedDay,
@@ -535,10 +522,10 @@ describe('schedules', () => {
       await ui(() => voice().locator('[data-testid="version"][data-status="draft"]').count(), RUN_TIMEOUT_MS).toBe(1);
       await ui(() => p.getByTestId('schedule').getAttribute('data-status')).toBe('draft');
 
-      const overview = await query<SchedulesOverviewAnswer>(p, 'schedules.overview', { weekStart: thisMonday() });
+      const overview = await pageQuery<SchedulesOverviewAnswer>(p, 'schedules.overview', { weekStart: thisMonday() });
       voiceId = overview.groups.find((g) => g.key === 'voice')!.id;
       draftId = overview.schedules.find((s) => s.groupId === voiceId && s.status === 'draft')!.id;
-      const view = await query<ScheduleGetAnswer>(p, 'schedules.get', { scheduleId: draftId });
+      const view = await pageQuery<ScheduleGetAnswer>(p, 'schedules.get', { scheduleId: draftId });
       expect(view.activities.length).toBeGreaterThan(0);
       await expectTiles(p, view.schedule.summary.figures);
 
@@ -554,7 +541,7 @@ describe('schedules', () => {
 
   it('the planner moves a break, sees coverage and figures change before saving, saves and approves', async () => {
     const p = page();
-    const view = await query<ScheduleGetAnswer>(p, 'schedules.get', { scheduleId: draftId });
+    const view = await pageQuery<ScheduleGetAnswer>(p, 'schedules.get', { scheduleId: draftId });
     // A shift whose first break has room to move.
     const movable = new Set(view.templates.filter((t) => t.breaks.some((b) => b.latestOffsetMin > b.earliestOffsetMin)).map((t) => t.id));
     const shift = view.activities.find((a) => a.templateId && movable.has(a.templateId))!;
@@ -580,7 +567,7 @@ describe('schedules', () => {
     await ui(() => p.getByTestId('schedule').getAttribute('data-revision')).toBe(String(view.schedule.revision + 1));
     expect(await p.getByTestId('day-editor').count()).toBe(0);
     // What the browser computed before saving is what the server saved.
-    const saved = await query<ScheduleGetAnswer>(p, 'schedules.get', { scheduleId: draftId });
+    const saved = await pageQuery<ScheduleGetAnswer>(p, 'schedules.get', { scheduleId: draftId });
     await ui(() => tileTexts(p)).toEqual(previewTiles);
     await expectTiles(p, saved.schedule.summary.figures);
 
@@ -602,7 +589,7 @@ describe('schedules', () => {
     await ui(() => days.count()).toBe(14);
     expect(await text(days.first())).toMatch(/^Mon/);
     // The countdown names the next published activity, or says there is none left (late on a Sunday).
-    const mine = await query<{ activities: { start: string }[] }>(p, 'me.schedule', {});
+    const mine = await pageQuery<{ activities: { start: string }[] }>(p, 'me.schedule', {});
     const upcoming = mine.activities.some((a) => Date.parse(a.start) > Date.now());
     await ui(() => text(p.getByTestId('next-activity'))).toMatch(upcoming ? / in \d/ : /^Nothing more is published/);
     const banner = p.getByTestId('acknowledge-banner');
@@ -613,7 +600,7 @@ describe('schedules', () => {
 
     await banner.getByRole('button', { name: 'Acknowledge' }).click();
     await ui(() => banner.count()).toBe(0);
-    const schedule = await query<{ toAcknowledge: unknown[] }>(p, 'me.schedule', {});
+    const schedule = await pageQuery<{ toAcknowledge: unknown[] }>(p, 'me.schedule', {});
     expect(schedule.toAcknowledge).toEqual([]);
 
     // A whole day off a week ahead: the answer on screen is the one stored.
@@ -622,7 +609,7 @@ describe('schedules', () => {
     await form.getByRole('button', { name: 'Request time off' }).click();
     const answer = p.getByTestId('time-off-answer');
     await answer.waitFor({ timeout: UI_TIMEOUT_MS });
-    const list = await query<TimeOffListAnswer>(p, 'me.timeOff.list', undefined);
+    const list = await pageQuery<TimeOffListAnswer>(p, 'me.timeOff.list', undefined);
     expect(list.requests.length).toBe(1);
     expect(await answer.getAttribute('data-status')).toBe(list.requests[0]!.status);
     expect(await text(answer)).toContain(list.requests[0]!.decisionNote ?? '');
@@ -637,9 +624,9 @@ describe('schedules', () => {
     await p.setViewportSize({ width: 1280, height: 720 });
     expect(await signInThroughForm(p, url, users.planner, pacer)).toBe(200);
     await p.waitForURL((u) => u.pathname === '/planning', { timeout: UI_TIMEOUT_MS });
-    const overview = await query<SchedulesOverviewAnswer>(p, 'schedules.overview', { weekStart: thisMonday() });
+    const overview = await pageQuery<SchedulesOverviewAnswer>(p, 'schedules.overview', { weekStart: thisMonday() });
     const publishedId = overview.schedules.find((s) => s.groupId === voiceId && s.status === 'published')!.id;
-    const view = await query<ScheduleGetAnswer>(p, 'schedules.get', { scheduleId: publishedId });
+    const view = await pageQuery<ScheduleGetAnswer>(p, 'schedules.get', { scheduleId: publishedId });
     const idOf = (login: string) => view.agents.find((a) => a.key === demoCenter.agents[login === 'agent' ? 0 : 1]!.id)!.id;
     const span = (agentId: string, date: string) => {
       const mine = view.activities.filter((a) => a.agentId === agentId && a.shiftDate === date);
@@ -709,9 +696,9 @@ describe('schedules', () => {
     // The swap is a new published version; the one before is superseded, and the compare view shows the trade.
     await ui(() => voice().locator('[data-testid="version"][data-status="superseded"]').count()).toBe(1);
     await voice().locator('[data-testid="version"][data-status="published"]').click();
-    const after = await query<SchedulesOverviewAnswer>(p, 'schedules.overview', { weekStart: thisMonday() });
+    const after = await pageQuery<SchedulesOverviewAnswer>(p, 'schedules.overview', { weekStart: thisMonday() });
     const newId = after.schedules.find((s) => s.groupId === voiceId && s.status === 'published')!.id;
-    const diff = await query<{ changes: { agent: string; date: string }[] }>(p, 'schedules.diff', { fromId: publishedId, toId: newId });
+    const diff = await pageQuery<{ changes: { agent: string; date: string }[] }>(p, 'schedules.diff', { fromId: publishedId, toId: newId });
     const compare = p.getByTestId('compare');
     await compare.getByTestId('compare-summary').waitFor({ timeout: UI_TIMEOUT_MS });
     expect(await text(compare.getByTestId('compare-summary'))).toMatch(new RegExp(`^${diff.changes.length} agent-day`));
@@ -758,7 +745,7 @@ describe('schedule setup', () => {
     await p.waitForURL((u) => u.pathname === '/planning', { timeout: UI_TIMEOUT_MS });
     await openSetup(p);
     expect(await p.getByTestId('read-only').count()).toBe(0);
-    const before = await query<SetupAnswer>(p, 'schedules.setup.get', undefined);
+    const before = await pageQuery<SetupAnswer>(p, 'schedules.setup.get', undefined);
 
     // A shift template's first break may start a quarter of an hour later; the paid hours follow the paid flags live.
     const template = before.templates.find((t) => t.name === fullDay)!;
@@ -783,7 +770,7 @@ describe('schedule setup', () => {
     await p.reload();
     await p.getByRole('radio', { name: 'Shift templates' }).click();
     await ui(() => text(row.getByTestId('template-breaks'))).toContain(breakWindow);
-    const saved = await query<SetupAnswer>(p, 'schedules.setup.get', undefined);
+    const saved = await pageQuery<SetupAnswer>(p, 'schedules.setup.get', undefined);
     expect(saved.templates.find((t) => t.id === template.id)!.breaks).toEqual([{ ...first, latestOffsetMin: latest }, ...template.breaks.slice(1)]);
 
     // 45 h in five days is more than the longest shift can give: the API says so, and the form keeps what was typed.
@@ -803,7 +790,7 @@ describe('schedule setup', () => {
     );
     expect(await contract.getByLabel('Min paid hours a week').inputValue()).toBe('45');
     expect(await contract.getByLabel('Name', { exact: true }).inputValue()).toBe('Long weeks');
-    expect((await query<SetupAnswer>(p, 'schedules.setup.get', undefined)).contracts.map((c) => c.name)).not.toContain('Long weeks');
+    expect((await pageQuery<SetupAnswer>(p, 'schedules.setup.get', undefined)).contracts.map((c) => c.name)).not.toContain('Long weeks');
 
     // One agent's preferred start band, found with the filter and opened from the keyboard.
     const agentId = saved.agents.find((a) => a.key === firstAgent.id)!.id;
@@ -822,7 +809,7 @@ describe('schedule setup', () => {
     await panel.getByRole('button', { name: 'Save rules' }).click();
     await ui(() => panel.count()).toBe(0);
     await ui(() => text(agentRow.getByTestId('agent-start-band'))).toBe(`${from}–${to}`);
-    const after = (await query<SetupAnswer>(p, 'schedules.setup.get', undefined)).rules.find((r) => r.agentId === agentId)!;
+    const after = (await pageQuery<SetupAnswer>(p, 'schedules.setup.get', undefined)).rules.find((r) => r.agentId === agentId)!;
     const minutes = (clock: string) => Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3));
     expect(after).toEqual({
       ...rules,

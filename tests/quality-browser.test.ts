@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIGN_IN_LIMIT } from '@switchboard/api';
 import { scoreAnswers, standardForm } from '@switchboard/quality';
 import { demoCenter } from '@switchboard/simulator';
-import { launchChromium, screenshot, SignInPacer, signInThroughForm, type Browser } from './support/browser.ts';
+import { launchChromium, screenshot, SignInPacer, signInThroughForm, type Browser, pageQuery } from './support/browser.ts';
 import { postAll } from './support/events.ts';
 import { repoRoot, tempDataDir } from './support/host.ts';
 import { labelledEvents, labelledTranscripts } from './support/quality.ts';
@@ -77,18 +77,6 @@ interface View extends Summary {
   preview: { score: number | null; failedCritical: boolean };
 }
 
-async function query<T>(p: Page, procedure: string, input: unknown): Promise<T> {
-  const body = await p.evaluate(
-    async (address) => {
-      const res = await fetch(address);
-      return { status: res.status, json: (await res.json()) as unknown };
-    },
-    `/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`,
-  );
-  expect(body.status, JSON.stringify(body.json)).toBe(200);
-  return (body.json as { result: { data: T } }).result.data;
-}
-
 async function shot(p: Page, name: string): Promise<void> {
   await p.mouse.move(0, 0);
   await screenshot(p, name);
@@ -141,14 +129,14 @@ describe('the analyst', () => {
     await p.waitForURL((u) => u.pathname !== '/sign-in', { timeout: UI_TIMEOUT_MS });
     const ours = new Set(sent.values());
     await ui(async () => {
-      evaluations = (await query<Summary[]>(p, 'quality.list', { limit: 1000 })).filter((e) => ours.has(e.interactionId));
+      evaluations = (await pageQuery<Summary[]>(p, 'quality.list', { limit: 1000 })).filter((e) => ours.has(e.interactionId));
       return evaluations.length;
     }, EVALUATED_TIMEOUT_MS).toBe(transcripts.length);
 
     await p.goto(`${url}/quality`);
     const queue = p.getByTestId('review-queue');
     await queue.waitFor({ timeout: UI_TIMEOUT_MS });
-    const waiting = (await query<Summary[]>(p, 'quality.queue', {})).length;
+    const waiting = (await pageQuery<Summary[]>(p, 'quality.queue', {})).length;
     expect(waiting).toBeGreaterThan(0);
     await ui(() => queue.locator('tbody tr').count()).toBe(waiting);
     await shot(p, 'quality-review-queue');
@@ -157,7 +145,9 @@ describe('the analyst', () => {
   it('follows an answer to its evidence, overrides one with a reason, accepts the rest, finalizes and releases', async () => {
     const p = page();
     // A conversation of the agent member whose greeting the rules answered from words in the transcript.
-    const views = await Promise.all(evaluations.filter((e) => e.agentKey === agentMember.id).map((e) => query<View>(p, 'quality.get', { evaluationId: e.id })));
+    const views = await Promise.all(
+      evaluations.filter((e) => e.agentKey === agentMember.id).map((e) => pageQuery<View>(p, 'quality.get', { evaluationId: e.id })),
+    );
     const view = views.find((v) => {
       const greeting = v.sections[0]!.questions.find((q) => q.id === 'greeting');
       return greeting?.evidence.some((e) => 'segment_index' in e) && ['in_review', 'scored'].includes(v.status);
@@ -210,7 +200,7 @@ describe('the analyst', () => {
     await p.getByRole('button', { name: 'Finalize and release to agent' }).click();
     await ui(() => p.getByTestId('evaluation-status').textContent()).toBe('Released');
 
-    const released = await query<View>(p, 'quality.get', { evaluationId: view.id });
+    const released = await pageQuery<View>(p, 'quality.get', { evaluationId: view.id });
     expect(released.status).toBe('released');
     const finalClosing = released.sections.flatMap((s) => s.questions).find((q) => q.id === 'closing')!;
     expect(finalClosing).toMatchObject({
@@ -219,7 +209,7 @@ describe('the analyst', () => {
       overrideReason: 'offered more help but did not say goodbye',
     });
     for (const q of released.sections.flatMap((s) => s.questions)) expect(q.finalAnswer, q.id).not.toBeNull();
-    const summary = (await query<Summary[]>(p, 'quality.list', { status: 'released' })).find((e) => e.id === view.id) as Summary & { score: number | null };
+    const summary = (await pageQuery<Summary[]>(p, 'quality.list', { status: 'released' })).find((e) => e.id === view.id) as Summary & { score: number | null };
     expect(summary.score).toBe(released.preview.score);
     expect(await p.getByRole('button', { name: 'Override' }).count()).toBe(0);
   });
@@ -231,14 +221,14 @@ describe('the analyst', () => {
     await failed.waitFor({ timeout: UI_TIMEOUT_MS });
     await p.getByTestId('score-chart').getByRole('application').waitFor({ timeout: UI_TIMEOUT_MS });
     await shot(p, 'quality-trends');
-    const trends = await query<{ questions: { id: string; failed: number }[] }>(p, 'quality.trends', { weeks: 8, by: 'team' });
+    const trends = await pageQuery<{ questions: { id: string; failed: number }[] }>(p, 'quality.trends', { weeks: 8, by: 'team' });
     const worst = trends.questions[0]!;
     expect(worst.failed).toBeGreaterThan(0);
     await failed.getByRole('link').first().click();
     await p.waitForURL((u) => u.searchParams.get('view') === 'evaluations' && u.searchParams.get('question') === worst.id, { timeout: UI_TIMEOUT_MS });
     const table = p.getByTestId('evaluations');
     await table.waitFor({ timeout: UI_TIMEOUT_MS });
-    const behind = await query<Summary[]>(p, 'quality.list', { question: worst.id });
+    const behind = await pageQuery<Summary[]>(p, 'quality.list', { question: worst.id });
     expect(behind.length).toBe(Math.min(worst.failed, 200));
     await ui(() => table.locator('tbody tr').count()).toBe(behind.length);
   });
@@ -270,7 +260,7 @@ describe('disputes', () => {
     expect(await p.getByTestId('dispute-greeting').getAttribute('data-status')).toBe('open');
     await ui(() => p.getByTestId('evaluation-status').textContent()).toBe('Disputed');
     // A question answered N/A offers no dispute.
-    const view = await query<View>(p, 'quality.get', { evaluationId: releasedId });
+    const view = await pageQuery<View>(p, 'quality.get', { evaluationId: releasedId });
     const na = view.sections.flatMap((s) => s.questions).find((q) => q.finalAnswer === 'na');
     if (na) expect(await p.getByTestId(`answer-${na.id}`).getByRole('button', { name: 'Dispute this answer' }).count()).toBe(0);
     await shot(p, 'quality-dispute');
@@ -285,7 +275,7 @@ describe('disputes', () => {
     await table.waitFor({ timeout: UI_TIMEOUT_MS });
     await table.getByRole('link').first().click();
     await p.waitForURL((u) => u.pathname === `/quality/evaluations/${releasedId}`, { timeout: UI_TIMEOUT_MS });
-    const before = await query<View>(p, 'quality.get', { evaluationId: releasedId });
+    const before = await pageQuery<View>(p, 'quality.get', { evaluationId: releasedId });
     const greeting = before.sections.flatMap((s) => s.questions).find((q) => q.id === 'greeting')!;
     const other = greeting.finalAnswer === 'yes' ? 'No' : 'Yes';
     const decide = p.getByRole('form', { name: 'Decide the dispute of Greeting' });
@@ -294,12 +284,12 @@ describe('disputes', () => {
     await decide.getByRole('button', { name: 'Decide' }).click();
     await ui(() => p.getByTestId('dispute-decision').textContent()).toContain('listened again');
     await ui(() => p.getByTestId('evaluation-status').textContent()).toBe('Released');
-    const after = await query<View>(p, 'quality.get', { evaluationId: releasedId });
+    const after = await pageQuery<View>(p, 'quality.get', { evaluationId: releasedId });
     expect(after.sections.flatMap((s) => s.questions).find((q) => q.id === 'greeting')!.finalAnswer).toBe(other.toLowerCase());
     const answers = new Map(after.sections.flatMap((s) => s.questions).map((q) => [q.id, q.finalAnswer!] as const));
     const { score, failedCritical } = scoreAnswers(standardForm, answers);
     expect(after.preview).toEqual({ score, failedCritical });
-    const listed = (await query<(Summary & { score: number | null })[]>(p, 'quality.list', { status: 'released' })).find((e) => e.id === releasedId)!;
+    const listed = (await pageQuery<(Summary & { score: number | null })[]>(p, 'quality.list', { status: 'released' })).find((e) => e.id === releasedId)!;
     expect(listed.score).toBe(score);
     await shot(p, 'quality-dispute-decided');
   });
@@ -348,7 +338,7 @@ describe('calibration', () => {
     await p.goto(`${url}/quality/calibration/${sessionId}`);
     await answerAll('No');
     // Blind: while open the supervisor sees nobody's answers but their own.
-    const open = await query<{ mine: unknown[]; results: unknown }>(p, 'quality.calibration.get', { sessionId });
+    const open = await pageQuery<{ mine: unknown[]; results: unknown }>(p, 'quality.calibration.get', { sessionId });
     expect(open.results).toBeNull();
     expect(open.mine.length).toBe(16);
 
@@ -361,7 +351,7 @@ describe('calibration', () => {
     await raters.waitFor({ timeout: UI_TIMEOUT_MS });
     // The supervisor differs from the lead on closing in both interactions: 2 of 16 answers.
     await ui(() => raters.getByRole('row', { name: /Sam Supervisor/ }).textContent()).toContain('12.5%');
-    const results = await query<{ results: { questions: { id: string; kappa: number | null; method: string }[] } }>(p, 'quality.calibration.get', {
+    const results = await pageQuery<{ results: { questions: { id: string; kappa: number | null; method: string }[] } }>(p, 'quality.calibration.get', {
       sessionId,
     });
     expect(results.results.questions.find((q) => q.id === 'closing')).toMatchObject({ kappa: 0, method: 'cohen' });
@@ -376,7 +366,7 @@ describe('other roles', () => {
     expect(await signInThroughForm(p, url, users.supervisor, pacer)).toBe(200);
     await p.goto(`${url}/quality?view=evaluations`);
     await p.getByTestId('evaluations').waitFor({ timeout: UI_TIMEOUT_MS });
-    const listed = await query<Summary[]>(p, 'quality.list', { limit: 1000 });
+    const listed = await pageQuery<Summary[]>(p, 'quality.list', { limit: 1000 });
     const ours = listed.filter((e) => [...sent.values()].includes(e.interactionId));
     expect(ours.length).toBeGreaterThan(0);
     expect(ours.every((e) => inScope.some((a) => a.id === e.agentKey))).toBe(true);

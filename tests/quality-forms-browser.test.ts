@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIGN_IN_LIMIT } from '@switchboard/api';
-import { launchChromium, screenshot, SignInPacer, signInThroughForm, type Browser } from './support/browser.ts';
+import { launchChromium, screenshot, SignInPacer, signInThroughForm, type Browser, pageQuery } from './support/browser.ts';
 import { repoRoot, tempDataDir } from './support/host.ts';
 import { freePort, spawnHost, stopHost, waitReady, type SpawnedHost } from './support/spawn-host.ts';
 
@@ -34,18 +34,6 @@ const pageErrors: string[] = [];
 
 const page = (): Page => browser!.page;
 const ui = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: UI_TIMEOUT_MS });
-
-async function query<T>(p: Page, procedure: string, input: unknown): Promise<T> {
-  const body = await p.evaluate(
-    async (address) => {
-      const res = await fetch(address);
-      return { status: res.status, json: (await res.json()) as unknown };
-    },
-    `/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`,
-  );
-  expect(body.status, JSON.stringify(body.json)).toBe(200);
-  return (body.json as { result: { data: T } }).result.data;
-}
 
 beforeAll(async () => {
   if (!existsSync(path.join(repoRoot, 'apps/web/.next/BUILD_ID'))) {
@@ -87,7 +75,7 @@ describe('the analyst designing a form', () => {
     await p.getByRole('button', { name: 'Save as new version' }).click();
     const problems = p.getByRole('alert').filter({ hasText: 'The form was not saved' });
     await ui(() => problems.getByRole('listitem').allTextContents()).toEqual(['weights add up to 107.5, not 100']);
-    expect((await query<FormView>(p, 'quality.forms.get', { key: 'standard' })).version).toBe(1);
+    expect((await pageQuery<FormView>(p, 'quality.forms.get', { key: 'standard' })).version).toBe(1);
   });
 
   it('puts the weight right, edits a question’s guidance, saves version 2 and tries it on a transcript', async () => {
@@ -103,7 +91,7 @@ describe('the analyst designing a form', () => {
     await ui(() => p.getByTestId('form-saved').textContent()).toBe('Saved as version 2.');
     await ui(() => p.getByTestId('form-version').inputValue()).toBe('2');
     expect(await p.getByRole('alert').filter({ hasText: 'The form was not saved' }).count()).toBe(0);
-    const saved = await query<FormView>(p, 'quality.forms.get', { key: 'standard' });
+    const saved = await pageQuery<FormView>(p, 'quality.forms.get', { key: 'standard' });
     expect(saved.versions.map((v) => v.version)).toEqual([2, 1]);
     const questions = saved.definition.sections.flatMap((s) => s.questions);
     expect(questions.find((q) => q.id === 'empathy')!.guidance).toBe(guidance);

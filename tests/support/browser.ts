@@ -101,3 +101,16 @@ export async function signInThroughForm(page: Page, url: string, user: { email: 
   pacer.attempted();
   return res.status();
 }
+
+/** A tRPC query as the signed-in page makes it (its cookies), for the numbers behind what the screen shows. */
+export async function pageQuery<T>(page: Page, procedure: string, input: unknown): Promise<T> {
+  const body = await page.evaluate(
+    async (address) => {
+      const res = await fetch(address);
+      return { status: res.status, json: (await res.json()) as unknown };
+    },
+    `/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`,
+  );
+  if (body.status !== 200) throw new Error(`${procedure} answered ${body.status}: ${JSON.stringify(body.json)}`);
+  return (body.json as { result: { data: T } }).result.data;
+}
