@@ -5,8 +5,10 @@ import type { ColumnDef } from '@tanstack/react-table';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { Suspense, useState } from 'react';
-import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, CartesianGrid, ComposedChart, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { ExportButtons } from '../../components/export-buttons';
 import { SortableTable } from '../../components/sortable-table';
+import type { ExportColumn } from '../../lib/export';
 import { chartAxis, chartGridStroke, chartTooltipStyle } from '../../lib/chart-theme';
 import { formatCount, formatDecimal, formatPercent } from '../../lib/format';
 import { useTRPC } from '../../lib/trpc';
@@ -100,9 +102,28 @@ const columns: ColumnDef<EvaluationSummary, unknown>[] = [
   },
 ];
 
+const exportColumns: ExportColumn<EvaluationSummary>[] = [
+  { header: 'evaluation_id', kind: 'text', value: (r) => r.id },
+  { header: 'interaction_id', kind: 'text', value: (r) => r.interactionId },
+  { header: 'ended_at', kind: 'text', value: (r) => r.endedAt },
+  { header: 'agent', kind: 'text', value: (r) => r.agent },
+  { header: 'team', kind: 'text', value: (r) => r.team },
+  { header: 'queue', kind: 'text', value: (r) => r.queue },
+  { header: 'channel', kind: 'text', value: (r) => r.channel },
+  { header: 'status', kind: 'text', value: (r) => r.status },
+  { header: 'review_reason', kind: 'text', value: (r) => r.reviewReason },
+  { header: 'score', kind: 'number', value: (r) => r.score },
+  { header: 'failed_critical', kind: 'text', value: (r) => String(r.failedCritical) },
+];
+
 function EvaluationTable({ rows, testId, empty }: { rows: EvaluationSummary[]; testId: string; empty: string }) {
   if (rows.length === 0) return <p className="muted">{empty}</p>;
-  return <SortableTable data={rows} columns={columns} rowKey={(r) => r.id} testId={testId} caption="Evaluations" />;
+  return (
+    <>
+      <ExportButtons columns={exportColumns} rows={rows} filename={testId} label="evaluations" />
+      <SortableTable data={rows} columns={columns} rowKey={(r) => r.id} testId={testId} caption="Evaluations" />
+    </>
+  );
 }
 
 function ReviewQueue() {
@@ -401,8 +422,18 @@ function FailedQuestions({ data, onDrill }: { data: Trends; onDrill: (f: Filters
               >
                 {questionName(q.id)}
               </a>
-              <span className={styles.bar} style={{ width: `${Math.max(1, (q.failRate ?? 0) * 100)}%` }} aria-hidden="true" />
-              <span className="num" title={`${q.failed} of ${q.answered} answers`}>
+              <span className={styles.barCell}>
+                <span className={styles.bar} style={{ width: `${Math.max(1, (q.failRate ?? 0) * 100)}%` }} aria-hidden="true" />
+                <span className={styles.spark} aria-hidden="true">
+                  <ResponsiveContainer width="100%" height="100%">
+                    <LineChart data={q.weeks.map((rate, i) => ({ i, rate }))}>
+                      <YAxis hide domain={[0, 1]} />
+                      <Line dataKey="rate" stroke="#f85149" dot={false} strokeWidth={1.5} connectNulls={false} isAnimationActive={false} />
+                    </LineChart>
+                  </ResponsiveContainer>
+                </span>
+              </span>
+              <span className="num" title={`${q.failed} of ${q.answered} answers; by week: ${q.weeks.map((w) => formatPercent(w, 0)).join(' · ')}`}>
                 {formatPercent(q.failRate)}
               </span>
             </li>
