@@ -467,7 +467,7 @@ class Day {
     const disposition = transfer ? 'transferred' : dispositions[pickWeighted(c.rng, dispositionWeights)]!;
     if (transfer) this.#emitTransferred(c, agent, transfer.config.id);
     this.#emitEnded(c, agent, disposition);
-    if (queue.config.channel === 'voice' || queue.config.channel === 'chat') this.#emitTranscript(c, agent);
+    if (queue.config.channel === 'voice' || queue.config.channel === 'chat') this.#emitTranscript(c, agent, transfer !== null);
 
     const speed = agent.model.speed.get(queue.index) ?? 1;
     const wrapMs = transfer ? lognormal(c.rng, 8000, 0.5) : lognormal(c.rng, traffic.wrapup.median_s * 1000 * speed, traffic.wrapup.sigma);
@@ -901,46 +901,47 @@ class Day {
 
   /**
    * Post-call transcription: the segments arrive when the conversation ends, with offsets
-   * from the answer. Utterances share the talk time evenly and skip the holds.
+   * from the answer. Each talk phase shares its time evenly among its utterances, so what
+   * is said before a hold ends as the hold starts.
    */
-  #emitTranscript(c: Contact, agent: AgentRuntime): void {
-    const lines = createConversation(c.rng, c.queue.model.config.channel, c.topic, agent.model.firstName);
-    const first = c.segments;
-    c.segments += lines.length;
-    const slice = c.talkMs / lines.length;
-    const toOffset = (talkOffset: number): number => {
-      let wall = 0;
-      let talked = 0;
-      for (let i = 0; i < c.phases.length; i += 2) {
-        const talk = c.phases[i]!;
-        if (talkOffset <= talked + talk) return Math.round(wall + talkOffset - talked);
-        talked += talk;
-        wall += talk + (c.phases[i + 1] ?? 0);
-      }
-      return Math.round(wall);
-    };
+  #emitTranscript(c: Contact, agent: AgentRuntime, transfer: boolean): void {
+    const phases = createConversation(c.rng, {
+      channel: c.queue.model.config.channel,
+      topic: c.topic,
+      agentName: agent.model.firstName,
+      style: agent.model.style,
+      holds: (c.phases.length - 1) / 2,
+      transfer,
+    });
     const agentId = agent.model.config.id;
     const source = this.#mediaSource(c);
-    lines.forEach((line, i) => {
-      const id = this.#id();
-      if (id === null) return;
-      const at = this.#at();
-      const e: EventOf<'transcript.segment'> = {
-        event_id: id,
-        type: 'transcript.segment',
-        schema_version: SCHEMA_VERSION,
-        occurred_at: at,
-        sent_at: at,
-        source,
-        interaction_id: c.id,
-        segment_index: first + i,
-        speaker: line.speaker,
-        start_ms: toOffset(i * slice + Math.min(1000, slice * 0.1)),
-        end_ms: toOffset((i + 1) * slice),
-        text: line.text,
-      };
-      if (line.speaker === 'agent') e.agent_id = agentId;
-      this.sim.out.push(e);
+    let wall = 0;
+    phases.forEach((lines, p) => {
+      const talk = c.phases[2 * p]!;
+      const slice = talk / lines.length;
+      for (const [i, line] of lines.entries()) {
+        const index = c.segments++;
+        const id = this.#id();
+        if (id === null) continue;
+        const at = this.#at();
+        const e: EventOf<'transcript.segment'> = {
+          event_id: id,
+          type: 'transcript.segment',
+          schema_version: SCHEMA_VERSION,
+          occurred_at: at,
+          sent_at: at,
+          source,
+          interaction_id: c.id,
+          segment_index: index,
+          speaker: line.speaker,
+          start_ms: Math.round(wall + i * slice + Math.min(1000, slice * 0.1)),
+          end_ms: Math.round(wall + (i + 1) * slice),
+          text: line.text,
+        };
+        if (line.speaker === 'agent') e.agent_id = agentId;
+        this.sim.out.push(e);
+      }
+      wall += talk + (c.phases[2 * p + 1] ?? 0);
     });
   }
 

@@ -1,4 +1,5 @@
 import type { AgentConfig, CenterConfig, IntentConfig, QueueConfig } from '@switchboard/contracts';
+import { createAgentStyle, type AgentStyle } from './content.ts';
 import type { IntentTraffic, QueueTraffic, TrafficConfig } from './traffic.ts';
 
 /** The center and its traffic resolved once into the lookups the simulation needs. */
@@ -36,6 +37,8 @@ export interface AgentModel {
   queues: QueueModel[];
   /** Handle-time multiplier per queue index: proficiency 5 works ~16% faster than 3, 1 ~16% slower. */
   speed: Map<number, number>;
+  /** What the agent tends to let slip in a conversation, for the transcripts. */
+  style: AgentStyle;
 }
 
 const channelPriority = { voice: 30, chat: 20, sms: 20, social: 15, email: 10 } as const;
@@ -79,6 +82,7 @@ export function createCenterModel(center: CenterConfig, traffic: TrafficConfig, 
       skillIds: config.skills.map((s) => s.skill_id),
       queues: agentQueues,
       speed: new Map(agentQueues.map((q) => [q.index, 1 + 0.08 * (3 - proficiency.get(q.config.skill_id)!)])),
+      style: createAgentStyle(config.id),
     };
   });
   return { timezone: center.timezone, queues, agents };

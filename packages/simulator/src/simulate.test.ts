@@ -346,7 +346,7 @@ describe.each(scenarios)('simulate: a weekday and a weekend day of $name', ({ op
 describe('simulate: what the demo center produces', () => {
   const demoEvents: TelemetryEvent[] = [];
   beforeAll(() => {
-    demoEvents.push(...simulate({ seed: 11, start, end }));
+    for (const e of simulate({ seed: 11, start, end })) demoEvents.push(e);
   });
 
   it('covers the behaviours a wallboard needs', () => {
@@ -377,6 +377,63 @@ describe('simulate: what the demo center produces', () => {
     expect(texts.some((t) => /\b\d{4} \d{4} \d{4} \d{4}\b/.test(t))).toBe(true);
     expect(texts.some((t) => /@example\.com/.test(t))).toBe(true);
     expect(texts.some((t) => /555[- ]\d{4}/.test(t))).toBe(true);
+  });
+
+  it('writes transcripts whose quality varies by call and by agent', () => {
+    interface Leg {
+      agentId: string;
+      channel: Channel;
+      answeredAt: number;
+      heldAt: number;
+      holds: { start_ms: number; end_ms: number }[];
+      segments: { speaker: string; start_ms: number; end_ms: number; text: string }[];
+    }
+    const legs: Leg[] = [];
+    const current = new Map<string, Leg>();
+    for (const e of demoEvents) {
+      const t = Date.parse(e.occurred_at);
+      if (e.type === 'interaction.answered') {
+        const leg = { agentId: e.agent_id, channel: e.channel, answeredAt: t, heldAt: 0, holds: [], segments: [] };
+        legs.push(leg);
+        current.set(e.interaction_id, leg);
+      } else if (e.type === 'interaction.held') current.get(e.interaction_id)!.heldAt = t;
+      else if (e.type === 'interaction.resumed') {
+        const leg = current.get(e.interaction_id)!;
+        leg.holds.push({ start_ms: leg.heldAt - leg.answeredAt, end_ms: t - leg.answeredAt });
+      } else if (e.type === 'transcript.segment') current.get(e.interaction_id)!.segments.push(e);
+    }
+    const transcribed = legs.filter((l) => l.segments.length > 0);
+    expect(transcribed.length).toBeGreaterThan(4000);
+
+    // Segments follow each other and keep out of the holds.
+    for (const { segments, holds } of transcribed) {
+      segments.forEach((s, i) => {
+        expect(s.start_ms).toBeGreaterThanOrEqual(i === 0 ? 0 : segments[i - 1]!.end_ms);
+        expect(s.end_ms).toBeGreaterThanOrEqual(s.start_ms);
+        expect(holds.every((h) => s.end_ms <= h.start_ms || s.start_ms >= h.end_ms)).toBe(true);
+      });
+    }
+
+    const voice = transcribed.filter((l) => l.channel === 'voice');
+    const noticed = (l: Leg) => l.segments.some((s) => s.speaker === 'agent' && /recorded|monitored/.test(s.text));
+    const noticeShare = voice.filter(noticed).length / voice.length;
+    expect(noticeShare).toBeGreaterThan(0.75);
+    expect(noticeShare).toBeLessThan(0.98);
+
+    // Most holds are announced in the last two turns before them.
+    const holds = voice.flatMap((l) => l.holds.map((h) => l.segments.filter((s) => s.end_ms <= h.start_ms).slice(-2)));
+    const announced = holds.filter((turns) => turns.some((s) => s.speaker === 'agent' && /on (a short )?hold|holding for|moment/.test(s.text))).length;
+    expect(holds.length).toBeGreaterThan(500);
+    expect(announced / holds.length).toBeGreaterThan(0.75);
+    expect(announced / holds.length).toBeLessThan(0.98);
+
+    // Each agent keeps their habits: some always give the notice, others often forget it.
+    const byAgent = new Map<string, Leg[]>();
+    for (const l of voice) byAgent.set(l.agentId, [...(byAgent.get(l.agentId) ?? []), l]);
+    const shares = [...byAgent.values()].filter((l) => l.length >= 30).map((l) => l.filter(noticed).length / l.length);
+    expect(shares.length).toBeGreaterThan(30);
+    expect(Math.max(...shares)).toBeGreaterThan(0.97);
+    expect(Math.min(...shares)).toBeLessThan(0.8);
   });
 
   it('has a weekday of 6–10k contacts and a much thinner weekend day', () => {
