@@ -245,6 +245,8 @@ describeEngines('quality', (ctx) => {
     const listed = await listDisputes(ctx.db, tenantId, { agentKeys: ['agent-1'] });
     expect(listed.map((d) => [d.status, d.remindedAt !== null, d.escalatedAt])).toEqual([['changed', true, null]]);
     expect(await listDisputes(ctx.db, tenantId, { statuses: ['open'] })).toEqual([]);
+    expect((await listDisputes(ctx.db, tenantId, { ids: [dispute!.id] })).map((d) => d.id)).toEqual([dispute!.id]);
+    expect(await listDisputes(ctx.db, tenantId, { ids: [randomUUID()] })).toEqual([]);
   });
 
   it('pairs automatic answers with the answers people gave, per period and question', async () => {

@@ -581,7 +581,7 @@ export function raiseDisputes(
 export function listDisputes(
   db: Db,
   tenantId: string,
-  filter: { statuses?: DisputeRow['status'][]; evaluationIds?: readonly string[]; agentKeys?: readonly string[] | null },
+  filter: { ids?: readonly string[]; statuses?: DisputeRow['status'][]; evaluationIds?: readonly string[]; agentKeys?: readonly string[] | null },
 ): Promise<(DisputeRow & { agentKey: string; interactionEndedAt: Date })[]> {
   return withTenant(db, tenantId, (tx) =>
     tx
@@ -591,6 +591,7 @@ export function listDisputes(
       .where(
         and(
           eq(evaluationDisputes.tenantId, tenantId),
+          filter.ids ? inArray(evaluationDisputes.id, [...filter.ids]) : undefined,
           filter.statuses ? inArray(evaluationDisputes.status, filter.statuses) : undefined,
           filter.evaluationIds ? inArray(evaluationDisputes.evaluationId, [...filter.evaluationIds]) : undefined,
           filter.agentKeys ? anyOf(evaluations.agentKey, filter.agentKeys) : undefined,

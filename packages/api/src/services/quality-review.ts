@@ -70,9 +70,10 @@ export const DecideInput = z.object({
 });
 
 export async function decide(services: ApiServices, access: Access, userId: string, input: z.infer<typeof DecideInput>) {
-  const [found] = (await listDisputes(services.db, access.tenantId, { agentKeys: access.agentKeys === null ? null : [...access.agentKeys] })).filter(
-    (d) => d.id === input.disputeId,
-  );
+  const [found] = await listDisputes(services.db, access.tenantId, {
+    ids: [input.disputeId],
+    agentKeys: access.agentKeys === null ? null : [...access.agentKeys],
+  });
   if (!found) throw notFound('dispute');
   const { form } = await evaluationInScope(services, access, found.evaluationId);
   const question = form.sections.flatMap((s) => s.questions).find((q) => q.id === found.questionId);
