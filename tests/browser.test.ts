@@ -162,7 +162,7 @@ async function actAs(role: Role): Promise<void> {
 }
 
 const personas: { role: Role; home: string; nav: string[] }[] = [
-  { role: 'supervisor', home: '/wallboard', nav: ['Wallboard', 'Reports', 'Self-service', 'Planning', 'Schedules'] },
+  { role: 'supervisor', home: '/wallboard', nav: ['Wallboard', 'Reports', 'Self-service', 'Planning', 'Schedules', 'Quality'] },
   { role: 'admin', home: '/wallboard', nav: ['Wallboard', 'Reports', 'Self-service', 'Planning', 'Schedules', 'Quality', 'Ingest status'] },
   { role: 'planner', home: '/planning', nav: ['Reports', 'Self-service', 'Planning', 'Schedules'] },
   { role: 'analyst', home: '/quality', nav: ['Reports', 'Self-service', 'Quality'] },
