@@ -25,16 +25,18 @@ import {
   type InteractionDetail,
 } from '@switchboard/telemetry';
 import { localDayStart, localWeekStart, localDateOf } from '@switchboard/calendar';
-import { parseForm, scoreInteraction, standardForm, type FormDefinition } from '@switchboard/quality';
+import { parseForm, standardForm, type FormDefinition, type ScoringInput } from '@switchboard/quality';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { parseInput, permanent } from './activity-input.ts';
+import type { MathPool } from './math/pool.ts';
 
 /**
  * The evaluation workflow's activity: every interaction that ended since the tenant's cursor is scored by the forms
  * of the plans that cover its queue, and those a person should see are marked with why — the rules were unsure, a
  * targeted condition (a transfer, a hold, handle time above the queue's 90th percentile), the agent's weekly
- * minimum, or the random share. Evaluations and the cursor are stored in one transaction, so a retried batch stores
- * nothing twice and skips nothing. Arguments are the tenant id only.
+ * minimum, or the random share. The math pool's scoring threads score the batch in chunks, each stored as it comes
+ * back; the cursor moves once all are stored. A retried batch stores nothing twice (one evaluation per interaction
+ * and form) and skips nothing. Arguments are the tenant id only.
  */
 
 export interface EvaluationTickResult {
@@ -60,8 +62,8 @@ const FIRST_LOOK_BACK_MS = 5 * 60_000;
  * not evaluated: scoring weeks of them at once would hold up the host's ingest for nothing anyone asked for.
  */
 const RECENT_MS = 60 * 60_000;
-/** Interactions scored between yields to the event loop: the host serves ingest while a batch is scored. */
-const SCORE_SLICE = 50;
+/** Interactions the math pool scores at a time: small enough that storing one overlaps scoring the next. */
+const SCORE_CHUNK = 200;
 
 const DEFAULT_PLAN = {
   key: 'all-interactions',
@@ -83,7 +85,7 @@ function draw(interactionId: string, planKey: string): number {
   return (createHash('sha256').update(`${planKey}\u0000${interactionId}`).digest().readUInt32BE(0) / 2 ** 32) * 100;
 }
 
-export function createQualityActivities(deps: { db: Db; telemetry: ClickHouseClient; now?: () => Date }) {
+export function createQualityActivities(deps: { db: Db; telemetry: ClickHouseClient; math: MathPool; now?: () => Date }) {
   const now = deps.now ?? (() => new Date());
 
   return {
@@ -152,68 +154,90 @@ export function createQualityActivities(deps: { db: Db; telemetry: ClickHouseCli
         return forms.get(key)!;
       };
 
+      const detailOf = (i: EndedInteraction) => details.get(i.interaction_id) ?? noDetail;
       const read = (performance.now() - started) / 1000;
-      const batch: NewEvaluation[] = [];
+      let stored = 0;
+      let reviews = 0;
+      let scoring = 0;
       for (const plan of plans) {
         const { id: formId, form } = await formOf(plan.formKey);
         const covers = (i: EndedInteraction) =>
           (plan.queueIds.length === 0 || plan.queueIds.includes(queueIdOf.get(i.queue_id) ?? '')) &&
           (plan.teamIds.length === 0 || plan.teamIds.includes(teamIdOf.get(i.agent_id) ?? ''));
-        for (const [n, interaction] of interactions.filter(covers).entries()) {
-          if (n % SCORE_SLICE === SCORE_SLICE - 1) {
-            await new Promise((resolve) => setImmediate(resolve));
-            Context.current().heartbeat();
-          }
-          const detail = details.get(interaction.interaction_id) ?? { segments: [], holds: [], transferred: false, endedOnHold: false, csat: null };
-          const scored = scoreInteraction(form, {
-            interaction_id: interaction.interaction_id,
-            channel: channelOf(interaction.channel),
-            segments: detail.segments,
-            holds: detail.holds,
-            metadata: { talk_s: interaction.talk_ms / 1000, transfers: detail.transferred ? 1 : 0 },
+        const chunks = chunksOf(interactions.filter(covers), SCORE_CHUNK);
+        // Every chunk goes to the math pool's threads at once; each is stored as it comes back, while the threads score
+        // the next. A retry after a partial store skips what is there (one evaluation per interaction and form).
+        const pending = chunks.map((chunk) => deps.math.scoreBatch({ form, interactions: chunk.map((i) => scoringInputOf(i, detailOf(i))) }));
+        for (const p of pending) p.catch(() => undefined);
+        for (const [k, chunk] of chunks.entries()) {
+          const waited = performance.now();
+          const scored = await pending[k]!;
+          scoring += performance.now() - waited;
+          Context.current().heartbeat();
+          const batch = chunk.map((interaction, n): NewEvaluation => {
+            const { answers, score, failedCritical } = scored[n]!;
+            const reason = reviewReason(
+              plan,
+              interaction,
+              detailOf(interaction),
+              p90,
+              reviewed,
+              answers.some((a) => a.needsReview),
+            );
+            if (reason !== null) reviewed.set(interaction.agent_id, (reviewed.get(interaction.agent_id) ?? 0) + 1);
+            return {
+              interactionId: interaction.interaction_id,
+              agentKey: interaction.agent_id,
+              queueKey: interaction.queue_id,
+              channel: interaction.channel,
+              formId,
+              planId: plan.id,
+              reviewReason: reason,
+              score,
+              failedCritical,
+              interactionEndedAt: interaction.ended_at,
+              answers: answers.map((a) => ({
+                questionId: a.question,
+                machineAnswer: a.answer,
+                confidence: a.confidence,
+                evidence: a.evidence,
+                needsReview: a.needsReview,
+              })),
+            };
           });
-          const reason = reviewReason(
-            plan,
-            interaction,
-            detail,
-            p90,
-            reviewed,
-            scored.answers.some((a) => a.needsReview),
-          );
-          if (reason !== null) reviewed.set(interaction.agent_id, (reviewed.get(interaction.agent_id) ?? 0) + 1);
-          batch.push({
-            interactionId: interaction.interaction_id,
-            agentKey: interaction.agent_id,
-            queueKey: interaction.queue_id,
-            channel: interaction.channel,
-            formId,
-            planId: plan.id,
-            reviewReason: reason,
-            score: scored.score,
-            failedCritical: scored.failedCritical,
-            interactionEndedAt: interaction.ended_at,
-            answers: scored.answers.map((a) => ({
-              questionId: a.question,
-              machineAnswer: a.answer,
-              confidence: a.confidence,
-              evidence: a.evidence,
-              needsReview: a.needsReview,
-            })),
-          });
+          stored += await storeEvaluations(deps.db, tenantId, batch, null);
+          reviews += batch.filter((b) => b.reviewReason !== null).length;
         }
       }
-      const scored = performance.now();
-      const stored = await storeEvaluations(deps.db, tenantId, batch, through);
+      await storeEvaluations(deps.db, tenantId, [], through);
       const lateCsat = await flagLowSurveys(after, through);
+      const total = (performance.now() - started) / 1000;
       return {
         interactions: interactions.length,
         evaluations: stored,
-        reviews: batch.filter((b) => b.reviewReason !== null).length + lateCsat,
+        reviews: reviews + lateCsat,
         through: through.toISOString(),
         full: through.getTime() < upTo.getTime(),
-        seconds: { read, score: (scored - started) / 1000 - read, store: (performance.now() - scored) / 1000 },
+        // Scoring is the time spent waiting for the threads; storing overlaps it and is the rest.
+        seconds: { read, score: scoring / 1000, store: total - read - scoring / 1000 },
       };
     },
+  };
+}
+
+const noDetail: InteractionDetail = { segments: [], holds: [], transferred: false, endedOnHold: false, csat: null };
+
+function chunksOf<T>(items: readonly T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, k) => items.slice(k * size, (k + 1) * size));
+}
+
+function scoringInputOf(interaction: EndedInteraction, detail: InteractionDetail): ScoringInput {
+  return {
+    interaction_id: interaction.interaction_id,
+    channel: channelOf(interaction.channel),
+    segments: detail.segments,
+    holds: detail.holds,
+    metadata: { talk_s: interaction.talk_ms / 1000, transfers: detail.transferred ? 1 : 0 },
   };
 }
 

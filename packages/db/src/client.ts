@@ -6,6 +6,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { Assume } from 'drizzle-orm/utils';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
+import { VACUUM_EVERY_MS, vacuumGrownTables } from './maintenance.ts';
 import * as schema from './schema.ts';
 
 type Schema = typeof schema;
@@ -57,5 +58,21 @@ export async function createDb(options: DbOptions): Promise<DbHandle> {
   if (dataDir !== MEMORY) mkdirSync(dataDir, { recursive: true });
   // create() waits until the database is open, so a broken data directory fails here.
   const client = await PGlite.create(dataDir);
-  return { kind: 'pglite', client, db: drizzlePglite({ client, ...drizzleConfig }), close: () => client.close() };
+  // PostgreSQL's autovacuum, which PGlite lacks; a run still going when the next is due is not doubled.
+  let vacuuming: Promise<unknown> | null = null;
+  const timer = setInterval(() => {
+    vacuuming ??= vacuumGrownTables(client)
+      .catch((error: unknown) => console.warn(`pglite: vacuum failed: ${(error as Error).message}`))
+      .finally(() => (vacuuming = null));
+  }, VACUUM_EVERY_MS).unref();
+  return {
+    kind: 'pglite',
+    client,
+    db: drizzlePglite({ client, ...drizzleConfig }),
+    close: async () => {
+      clearInterval(timer);
+      await vacuuming;
+      await client.close();
+    },
+  };
 }

@@ -173,44 +173,62 @@ export interface NewEvaluation {
 }
 
 /**
- * Stores a batch of machine evaluations and moves the tenant's cursor, in one transaction: a batch retried after a
- * crash stores nothing twice (one evaluation per interaction and form version) and the cursor never runs ahead of
- * what was stored. Returns how many were new.
+ * Stores a batch of machine evaluations and moves the tenant's cursor (when given), in one transaction: a batch
+ * retried after a crash stores nothing twice (one evaluation per interaction and form version) and the cursor never
+ * runs ahead of what was stored. Returns how many were new.
  */
-export function storeEvaluations(db: Db, tenantId: string, batch: readonly NewEvaluation[], cursor: Date): Promise<number> {
+export function storeEvaluations(db: Db, tenantId: string, batch: readonly NewEvaluation[], cursor: Date | null): Promise<number> {
   return withTenant(db, tenantId, async (tx) => {
-    let stored = 0;
-    // Chunks keep each statement under Postgres's 65,535 bound parameters (8 answers × 7 columns an evaluation).
-    for (let i = 0; i < batch.length; i += 500) {
-      const chunk = batch.slice(i, i + 500);
-      const rows = await tx
-        .insert(evaluations)
-        .values(
-          chunk.map(({ answers: _answers, ...e }) => ({
-            ...e,
-            tenantId,
-            status: e.reviewReason === null ? ('scored' as const) : ('in_review' as const),
-          })),
-        )
-        .onConflictDoNothing({ target: [evaluations.tenantId, evaluations.interactionId, evaluations.formId] })
-        .returning({ id: evaluations.id, interactionId: evaluations.interactionId, formId: evaluations.formId });
-      const byKey = new Map(chunk.map((e) => [`${e.interactionId}\u0000${e.formId}`, e]));
-      const answers = rows.flatMap((r) =>
-        byKey.get(`${r.interactionId}\u0000${r.formId}`)!.answers.map((a) => ({
-          tenantId,
-          evaluationId: r.id,
-          questionId: a.questionId,
-          machineAnswer: a.machineAnswer,
-          confidence: a.confidence,
-          evidence: a.evidence,
-          needsReview: a.needsReview,
-          // A sure machine answer stands until a person changes it.
-          finalAnswer: a.needsReview ? null : a.machineAnswer,
-        })),
-      );
-      if (answers.length > 0) await tx.insert(evaluationAnswers).values(answers);
-      stored += rows.length;
-    }
+    // Rows go as one JSON document a statement rather than as tens of thousands of bound values: building and
+    // binding those took longer than the database took to store them.
+    const rows =
+      batch.length === 0
+        ? []
+        : (
+            await tx.execute<{ id: string; interaction_id: string; form_id: string }>(sql`
+              insert into ${evaluations} (tenant_id, interaction_id, agent_key, queue_key, channel, form_id, plan_id, review_reason, status, score, failed_critical, interaction_ended_at)
+              select ${tenantId}, e.interaction_id, e.agent_key, e.queue_key, e.channel, e.form_id, e.plan_id, e.review_reason,
+                     (case when e.review_reason is null then 'scored' else 'in_review' end)::evaluation_status, e.score, e.failed_critical, e.interaction_ended_at
+                from jsonb_to_recordset(${JSON.stringify(
+                  batch.map((e) => ({
+                    interaction_id: e.interactionId,
+                    agent_key: e.agentKey,
+                    queue_key: e.queueKey,
+                    channel: e.channel,
+                    form_id: e.formId,
+                    plan_id: e.planId,
+                    review_reason: e.reviewReason,
+                    score: e.score,
+                    failed_critical: e.failedCritical,
+                    interaction_ended_at: e.interactionEndedAt.toISOString(),
+                  })),
+                )}::jsonb)
+                  as e(interaction_id text, agent_key text, queue_key text, channel text, form_id uuid, plan_id uuid, review_reason text,
+                       score double precision, failed_critical boolean, interaction_ended_at timestamptz)
+              on conflict (tenant_id, interaction_id, form_id) do nothing
+              returning id, interaction_id, form_id`)
+          ).rows;
+    const byKey = new Map(batch.map((e) => [`${e.interactionId}\u0000${e.formId}`, e]));
+    const answers = rows.flatMap((r) =>
+      byKey.get(`${r.interaction_id}\u0000${r.form_id}`)!.answers.map((a) => ({
+        evaluation_id: r.id,
+        question_id: a.questionId,
+        machine_answer: a.machineAnswer,
+        confidence: a.confidence,
+        evidence: a.evidence,
+        needs_review: a.needsReview,
+        // A sure machine answer stands until a person changes it.
+        final_answer: a.needsReview ? null : a.machineAnswer,
+      })),
+    );
+    if (answers.length > 0)
+      await tx.execute(sql`
+        insert into ${evaluationAnswers} (tenant_id, evaluation_id, question_id, machine_answer, confidence, evidence, needs_review, final_answer)
+        select ${tenantId}, a.evaluation_id, a.question_id, a.machine_answer, a.confidence, coalesce(a.evidence, '[]'), a.needs_review, a.final_answer
+          from jsonb_to_recordset(${JSON.stringify(answers)}::jsonb)
+            as a(evaluation_id uuid, question_id text, machine_answer text, confidence double precision, evidence jsonb, needs_review boolean, final_answer text)`);
+    const stored = rows.length;
+    if (cursor === null) return stored;
     await tx
       .insert(evaluationCursors)
       .values({ tenantId, receivedUpTo: cursor })

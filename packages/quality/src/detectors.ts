@@ -77,14 +77,36 @@ const profanity = (() => {
 /** A word with letters masked by asterisks ("f***", "sh*tty"): transcription services and people censor swearing so. */
 const masked = /[\p{L}]+\*+[\p{L}*]*|\b[\p{L}]\*{2,}/gu;
 
-export function findProfanity(text: string): Span[] {
-  return [
-    ...profanity.getAllMatches(text, true).map((m) => ({ start: m.startIndex, end: m.endIndex + 1 })),
-    ...[...text.matchAll(masked)].map((m) => ({ start: m.index, end: m.index + m[0].length })),
+// Between two turns searched as one text: two different characters, which no pattern's single wildcard can span and
+// the duplicate-collapsing transformer leaves apart.
+const turnBreak = '\n|\n';
+
+/**
+ * Profanity in each of several turns. They are searched as one text, as the matcher runs each of its ~150 patterns
+ * over whatever it is given: once per conversation instead of once per turn.
+ */
+export function findProfanityIn(texts: readonly string[]): Span[][] {
+  const starts: number[] = [];
+  let joined = '';
+  for (const text of texts) {
+    starts.push(joined.length + (joined === '' ? 0 : turnBreak.length));
+    joined += (joined === '' ? '' : turnBreak) + text;
+  }
+  const spans = [
+    ...profanity.getAllMatches(joined, true).map((m) => ({ start: m.startIndex, end: m.endIndex + 1 })),
+    ...[...joined.matchAll(masked)].map((m) => ({ start: m.index, end: m.index + m[0].length })),
   ]
     .sort((a, b) => a.start - b.start)
     .filter((s, i, all) => !all.slice(0, i).some((o) => s.start < o.end && o.start < s.end));
+  const out = texts.map((): Span[] => []);
+  for (const span of spans) {
+    const turn = starts.findLastIndex((start) => start <= span.start);
+    if (span.end <= starts[turn]! + texts[turn]!.length) out[turn]!.push({ start: span.start - starts[turn]!, end: span.end - starts[turn]! });
+  }
+  return out;
 }
+
+export const findProfanity = (text: string): Span[] => findProfanityIn([text])[0]!;
 
 const months = 'january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec';
 const ordinals =

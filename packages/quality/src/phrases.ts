@@ -126,42 +126,41 @@ function sequence(pattern: string): string {
 export interface CompiledPhrase {
   pattern: string;
   regex: RegExp;
-  /** Words the text must hold (one of each alternation, in its plain form) for the phrase to have a chance: most turns skip the regex. */
-  required: RegExp[];
+  /** Words the text must hold for the phrase to have a chance (all of them), so most turns skip the regex. */
+  required: Need[];
 }
+
+/**
+ * A word a phrase cannot match without: a plain word is looked up among the starts of the turn's words (a set built
+ * once per turn, so hundreds of phrases cost a few lookups each); a suffix, or a word with punctuation inside, is
+ * searched for; a group needs all the words of one of its alternatives.
+ */
+type Need = { word: string } | { search: RegExp } | { anyOf: Need[][] };
 
 // Lower case without apostrophes ("you’re" is "youre") or underscores, which \b would take for letters.
 const plain = (text: string) => text.toLowerCase().replace(/['’]/g, '').replace(/_/g, ' ');
 
 /**
- * What a token needs the plain text to hold, as regex sources (one of them), or null when it matches without any
- * (a wildcard, a number). A word must start where a word starts; its end is left open, as an apostrophe the plain
+ * What a token needs the plain text to hold, or null when it can match without any word (a wildcard, a number, a
+ * group that may be empty). A word must start where a word starts; its end is left open, as an apostrophe the plain
  * text drops may follow it ("you" in "you're").
  */
-function literalsOfToken(token: string): string[] | null {
-  const bare = token.endsWith('?') && token.length > 1 ? token.slice(0, -1) : token;
-  if (bare.startsWith('[') && bare.endsWith(']')) {
-    const alternatives = splitAlternatives(bare.slice(1, -1));
-    if (alternatives.some((a) => a.trim() === '')) return null;
-    const firsts = alternatives.map((a) => requiredLiterals(a)[0] ?? null);
-    return firsts.some((f) => f === null) ? null : [...new Set(firsts.flat() as string[])];
+function needOfToken(token: string): Need | null {
+  if (token.endsWith('?') && token.length > 1) return null;
+  if (token.startsWith('[') && token.endsWith(']')) {
+    const alternatives = splitAlternatives(token.slice(1, -1)).map(needsOf);
+    return alternatives.some((needs) => needs.length === 0) ? null : { anyOf: alternatives };
   }
-  if (bare === '*' || bare === '#' || bare === '~' || bare === '^' || bare === '?') return null;
-  const suffix = bare.startsWith('-');
-  const word = plain(suffix ? bare.slice(1) : bare.endsWith('-') ? bare.slice(0, -1) : bare);
+  if (token === '*' || token === '#' || token === '~' || token === '^' || token === '?') return null;
+  const suffix = token.startsWith('-');
+  const word = plain(suffix ? token.slice(1) : token.endsWith('-') ? token.slice(0, -1) : token);
   if (word === '') return null;
+  if (!suffix && /^[a-z0-9]+$/.test(word)) return { word };
   const literal = word.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  return [suffix || !/^\w/.test(word) ? literal : String.raw`\b${literal}`];
+  return { search: new RegExp(suffix || !/^\w/.test(word) ? literal : String.raw`\b${literal}`) };
 }
 
-/** For each word of a pattern that must be there, what one of which the plain text then holds. */
-function requiredLiterals(pattern: string): string[][] {
-  return tokenize(pattern).flatMap((token) => {
-    if (token.endsWith('?') && token.length > 1) return [];
-    const literals = literalsOfToken(token);
-    return literals === null ? [] : [literals];
-  });
-}
+const needsOf = (pattern: string): Need[] => tokenize(pattern).flatMap((token) => needOfToken(token) ?? []);
 
 export function compilePhrase(pattern: string): CompiledPhrase {
   const source = sequence(pattern);
@@ -172,9 +171,7 @@ export function compilePhrase(pattern: string): CompiledPhrase {
     throw new PhrasePatternError(`"${pattern}": ${(error as Error).message}`);
   }
   if (regex.test('')) throw new PhrasePatternError(`"${pattern}" matches nothing at all, so it would match everywhere`);
-  // One alternation per word that must be there: a single search where a phrase offers dozens of words.
-  const required = requiredLiterals(pattern).map((literals) => new RegExp(literals.join('|')));
-  return { pattern, regex, required };
+  return { pattern, regex, required: needsOf(pattern) };
 }
 
 export interface Span {
@@ -182,19 +179,41 @@ export interface Span {
   end: number;
 }
 
-/** Every non-overlapping match of any of the phrases in `text`, in text order. */
-let lastText = '';
-let lastPlain = '';
+/** A turn as the prefilter reads it: its plain form and every start of each of its words. */
+interface TurnIndex {
+  plain: string;
+  starts: Set<string>;
+}
 
-export function findPhrases(text: string, phrases: readonly CompiledPhrase[]): Span[] {
-  const found: Span[] = [];
-  // Callers ask about one turn many times in a row: its plain form is kept for the next call.
-  if (text !== lastText) {
-    lastText = text;
-    lastPlain = plain(text);
+function indexOf(text: string): TurnIndex {
+  const p = plain(text);
+  const starts = new Set<string>();
+  for (const word of p.match(/[a-z0-9]+/g) ?? []) for (let n = 1; n <= word.length; n++) starts.add(word.slice(0, n));
+  return { plain: p, starts };
+}
+
+// Every phrase of every question asks about the same few turns: their indexes are kept for the conversation's
+// scoring (and dropped wholesale once many conversations have passed).
+const indexes = new Map<string, TurnIndex>();
+const turnIndex = (text: string) => {
+  let index = indexes.get(text);
+  if (!index) {
+    if (indexes.size >= 1_000) indexes.clear();
+    indexes.set(text, (index = indexOf(text)));
   }
-  for (const { regex, required } of phrases) {
-    if (!required.every((literals) => literals.test(lastPlain))) continue;
+  return index;
+};
+
+const holds = (need: Need, turn: TurnIndex): boolean =>
+  'word' in need ? turn.starts.has(need.word) : 'search' in need ? need.search.test(turn.plain) : need.anyOf.some((all) => all.every((n) => holds(n, turn)));
+
+/** Every match of each of the phrases in `text`, phrase by phrase (matches of different phrases may overlap). */
+export function matchPhrases(text: string, phrases: readonly CompiledPhrase[]): Span[] {
+  const found: Span[] = [];
+  const turn = turnIndex(text);
+  for (const phrase of phrases) {
+    if (!phrase.required.every((need) => holds(need, turn))) continue;
+    const { regex } = phrase;
     regex.lastIndex = 0;
     for (const m of text.matchAll(regex)) {
       let end = m.index + m[0].length;
@@ -203,8 +222,11 @@ export function findPhrases(text: string, phrases: readonly CompiledPhrase[]): S
       found.push({ start: m.index, end });
     }
   }
-  return withoutOverlaps(found);
+  return found;
 }
+
+/** Every non-overlapping match of any of the phrases in `text`, in text order. */
+export const findPhrases = (text: string, phrases: readonly CompiledPhrase[]): Span[] => withoutOverlaps(matchPhrases(text, phrases));
 
 /** Spans in text order, each dropped that overlaps an earlier (or, at the same start, a longer) one. */
 export function withoutOverlaps(spans: readonly Span[]): Span[] {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { endsWithName, findIdentifiers, findProfanity, negativeWords } from './detectors.ts';
-import { compilePhrase, findPhrases, isNegated, PhrasePatternError, withoutOverlaps, type CompiledPhrase, type Span } from './phrases.ts';
+import { endsWithName, findIdentifiers, findProfanityIn, negativeWords } from './detectors.ts';
+import { compilePhrase, findPhrases, isNegated, matchPhrases, PhrasePatternError, withoutOverlaps, type CompiledPhrase, type Span } from './phrases.ts';
 import { speakers, type Evidence, type ScoringInput, type Speaker } from './transcript.ts';
 
 /**
@@ -158,12 +158,20 @@ interface Occurrence {
 
 const order = (a: Occurrence, b: Occurrence) => a.segment - b.segment || a.span.start - b.span.start;
 
-/** Compiling each phrase once per process: forms are few, interactions many. */
+/** Compiling each phrase once per process, and each list once: forms are few, interactions many. */
 const compiled = new Map<string, CompiledPhrase>();
-const phrase = (p: string) => {
-  let c = compiled.get(p);
-  if (!c) compiled.set(p, (c = compilePhrase(p)));
-  return c;
+const lists = new WeakMap<readonly string[], CompiledPhrase[]>();
+const phrases = (list: readonly string[]): CompiledPhrase[] => {
+  let out = lists.get(list);
+  if (!out) {
+    out = list.map((p) => {
+      let c = compiled.get(p);
+      if (!c) compiled.set(p, (c = compilePhrase(p)));
+      return c;
+    });
+    lists.set(list, out);
+  }
+  return out;
 };
 
 /** Indices of the segments by these speakers, narrowed to their first or last turns. */
@@ -188,21 +196,25 @@ function signalFinder(input: ScoringInput): (signal: Signal) => Occurrence[] {
 function findSignal(input: ScoringInput, signal: Exclude<Signal, { kind: 'any' }>): Occurrence[] {
   const segments = turnsOf(input, signal.speakers, signal.kind === 'phrases' ? signal : {});
   const out: Occurrence[] = [];
+  if (signal.kind === 'profanity') {
+    findProfanityIn(segments.map((i) => input.segments[i]!.text)).forEach((spans, n) => {
+      for (const span of spans) out.push({ segment: segments[n]!, span, strength: 1 });
+    });
+    return out;
+  }
   for (const i of segments) {
     const text = input.segments[i]!.text;
     if (signal.kind === 'phrases') {
       // Each phrase's matches are judged (negation, name) before overlapping ones are merged, so a match that fails
       // its test cannot hide one that passes ("Hi, this" is no name; "this is Melissa" is).
-      const kept = signal.phrases.flatMap((p) =>
-        findPhrases(text, [phrase(p)]).filter((span) => (signal.negatable === false || !isNegated(text, span)) && (!signal.name || endsWithName(text, span))),
+      const kept = matchPhrases(text, phrases(signal.phrases)).filter(
+        (span) => (signal.negatable === false || !isNegated(text, span)) && (!signal.name || endsWithName(text, span)),
       );
       for (const span of withoutOverlaps(kept)) out.push({ segment: i, span, strength: 1 });
     } else if (signal.kind === 'identifier') {
       for (const span of findIdentifiers(text)) out.push({ segment: i, span, strength: 1 });
-    } else if (signal.kind === 'profanity') {
-      for (const span of findProfanity(text)) out.push({ segment: i, span, strength: 1 });
     } else {
-      const extra = findPhrases(text, (signal.phrases ?? []).map(phrase)).filter((span) => !isNegated(text, span));
+      const extra = findPhrases(text, phrases(signal.phrases ?? [])).filter((span) => !isNegated(text, span));
       for (const span of extra) out.push({ segment: i, span, strength: 1 });
       const { score, spans } = negativeWords(text);
       // A turn at the threshold is a weaker sign than one well past it.
@@ -255,7 +267,7 @@ function evaluate(input: ScoringInput, e: Expectation, find: (signal: Signal) =>
         // A refusal in the reply, or in the first sentence of the asker's next words ("that doesn't match what I
         // have"): what they say after that is about something else ("Thanks, verified. That charge isn't right.").
         const reaction = input.segments.findIndex((s, i) => i > reply && s.speaker === input.segments[o.segment]!.speaker);
-        const refusals = e.answered.refusals.map(phrase);
+        const refusals = phrases(e.answered.refusals);
         const refused =
           findPhrases(input.segments[reply]!.text, refusals).length > 0 ||
           (reaction >= 0 && findPhrases(firstSentence(input.segments[reaction]!.text), refusals).length > 0);

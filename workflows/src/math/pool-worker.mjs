@@ -7,5 +7,6 @@ register();
 const { forecastQueue } = await import('./forecast-queue.ts');
 const { staffQueue } = await import('./staff-queue.ts');
 const { scheduleWeek } = await import('./schedule-week.ts');
+const { scoreBatch } = await import('./score-batch.ts');
 
-export { forecastQueue, staffQueue, scheduleWeek };
+export { forecastQueue, staffQueue, scheduleWeek, scoreBatch };
