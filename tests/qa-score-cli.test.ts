@@ -109,12 +109,30 @@ describe('npm run qa-score', () => {
     const floors: Record<string, number> = {
       greeting: 0.95,
       recording_disclosure: 0.99,
-      identity_verified: 0.64,
+      identity_verified: 0.68,
       empathy: 0.75,
       hold_permission: 0.91,
       resolution_confirmed: 0.8,
       closing: 0.92,
       no_profanity: 0.86,
+    };
+    for (const q of questions) expect(kappa[q], q).toBeGreaterThanOrEqual(floors[q]!);
+  });
+
+  it('agrees with people on holdout5 (100, written without reading the scorer or the other sets), measured once unseen: the floors are those figures', () => {
+    const kappa = scoreFiles(['holdout5']);
+    // Unseen: greeting 1, recording 0.96, identity 0.74, empathy 0.74, hold 0.84, resolution 0.78, closing 0.78,
+    // profanity 0.83. Identity, empathy, resolution and closing are short of the 0.8 target on conversations the rules
+    // never saw.
+    const floors: Record<string, number> = {
+      greeting: 0.99,
+      recording_disclosure: 0.95,
+      identity_verified: 0.73,
+      empathy: 0.73,
+      hold_permission: 0.84,
+      resolution_confirmed: 0.78,
+      closing: 0.77,
+      no_profanity: 0.82,
     };
     for (const q of questions) expect(kappa[q], q).toBeGreaterThanOrEqual(floors[q]!);
   });

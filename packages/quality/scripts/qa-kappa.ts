@@ -8,21 +8,50 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { cohensKappa, parseForm, ScoringInput, scoreInteraction, type FormDefinition } from '../src/index.ts';
+import { cohensKappa, FormInvalidError, parseForm, ScoringInput, scoreInteraction, type FormDefinition } from '../src/index.ts';
 import { standardForm } from '../src/standard-form.ts';
 
-const { values } = parseArgs({ options: { input: { type: 'string' }, form: { type: 'string', default: 'standard' }, verbose: { type: 'boolean' } } });
-if (!values.input) {
-  process.stderr.write('Usage: npm run -s qa-kappa -- --input LABELLED.jsonl [--form standard|FORM.json] [--verbose]\n');
+const usage = `Usage: npm run -s qa-kappa -- --input LABELLED.jsonl [--form standard|FORM.json] [--verbose]
+
+  --input FILE   qa-score input lines, each with "labels": {question id: "yes"|"no"|"na"}
+  --form F       "standard" (the default) or a form definition in a JSON file
+  --verbose      list every disagreement on stderr
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
   process.exit(2);
 }
-const form: FormDefinition = values.form === 'standard' ? standardForm : parseForm(JSON.parse(readFileSync(values.form, 'utf8')));
+
+const { values } = (() => {
+  try {
+    return parseArgs({
+      options: { input: { type: 'string' }, form: { type: 'string', default: 'standard' }, verbose: { type: 'boolean' }, help: { type: 'boolean' } },
+    });
+  } catch (error) {
+    return fail(`${(error as Error).message}\n\n${usage}`);
+  }
+})();
+if (values.help) {
+  process.stdout.write(usage);
+  process.exit(0);
+}
+if (!values.input) fail(`--input is required\n\n${usage}`);
+const input = values.input;
+let form: FormDefinition = standardForm;
+if (values.form !== 'standard') {
+  try {
+    form = parseForm(JSON.parse(readFileSync(values.form, 'utf8')));
+  } catch (error) {
+    fail(`${values.form}: ${error instanceof FormInvalidError ? error.problems.join('\n  ') : (error as Error).message}`);
+  }
+}
 const Labelled = ScoringInput.and(z.object({ labels: z.record(z.string(), z.enum(['yes', 'no', 'na'])) }));
 
 const human = new Map<string, string[]>();
 const machine = new Map<string, string[]>();
 const misses: string[] = [];
-readFileSync(values.input, 'utf8')
+readFileSync(input, 'utf8')
   .split('\n')
   .forEach((text, i) => {
     if (text.trim() === '') return;

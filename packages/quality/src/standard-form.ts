@@ -125,6 +125,9 @@ const secretRequest: Signal = {
   speakers: [...agent],
   phrases: [
     ...askingFor(secrets),
+    // One of several things asked for: "account number and last four of your Social?" (not "expiry and the security
+    // code?", a card payment's, or "enter the code, your date of birth and zip code", instructions).
+    'and [the|your]? last [four|4|two|three|six|2|3|6] [digits|numbers|of] ~ ?',
     // However many words come between: "your 4-digit account PIN".
     'your ~ [pin|passcode]',
     nationalIds,
@@ -149,6 +152,13 @@ const placeRequest: Signal = {
   ],
 };
 const verificationRequest: Signal = { kind: 'any', of: [secretRequest, placeRequest] };
+
+/** A verifier the customer gives unasked: "my policy is B R T 440291 and my date of birth is the sixth of July". */
+const volunteeredVerifier: Signal = {
+  kind: 'phrases',
+  speakers: ['customer'],
+  phrases: [`[my|her|his|our|the] ${secrets} [is|'s|was|are|would be]`, "[I was|I'm|I am|she was|he was] born [on|in]"],
+};
 
 /** A place held on a record ("the postcode on the policy", "the delivery postcode"): a record is open. */
 const placeOnRecordRequest: Signal = {
@@ -559,6 +569,7 @@ const standardFormDefinition = {
                   ],
                 },
                 { kind: 'present', signal: companyVerified, before: accountDetails },
+                { kind: 'present', signal: volunteeredVerifier, before: accountDetails },
               ],
             },
           },
