@@ -6,10 +6,9 @@
  * classes), the share answered alike and the disagreements by kind; the last line on stdout is one JSON object.
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { cohensKappa, FormInvalidError, parseForm, ScoringInput, scoreInteraction, type FormDefinition } from '../src/index.ts';
-import { standardForm } from '../src/standard-form.ts';
+import { cohensKappa, ScoringInput, scoreInteraction } from '../src/index.ts';
+import { readCommandLine } from './command-line.ts';
 
 const usage = `Usage: npm run -s qa-kappa -- --input LABELLED.jsonl [--form standard|FORM.json] [--verbose]
 
@@ -18,34 +17,7 @@ const usage = `Usage: npm run -s qa-kappa -- --input LABELLED.jsonl [--form stan
   --verbose      list every disagreement on stderr
 `;
 
-function fail(message: string): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(2);
-}
-
-const { values } = (() => {
-  try {
-    return parseArgs({
-      options: { input: { type: 'string' }, form: { type: 'string', default: 'standard' }, verbose: { type: 'boolean' }, help: { type: 'boolean' } },
-    });
-  } catch (error) {
-    return fail(`${(error as Error).message}\n\n${usage}`);
-  }
-})();
-if (values.help) {
-  process.stdout.write(usage);
-  process.exit(0);
-}
-if (!values.input) fail(`--input is required\n\n${usage}`);
-const input = values.input;
-let form: FormDefinition = standardForm;
-if (values.form !== 'standard') {
-  try {
-    form = parseForm(JSON.parse(readFileSync(values.form, 'utf8')));
-  } catch (error) {
-    fail(`${values.form}: ${error instanceof FormInvalidError ? error.problems.join('\n  ') : (error as Error).message}`);
-  }
-}
+const { input, form, verbose } = readCommandLine(usage, { verbose: true });
 const Labelled = ScoringInput.and(z.object({ labels: z.record(z.string(), z.enum(['yes', 'no', 'na'])) }));
 
 const human = new Map<string, string[]>();
@@ -87,7 +59,7 @@ for (const row of table)
   process.stderr.write(
     `${row.question.padEnd(22)} kappa ${String(row.kappa).padStart(6)}  agree ${row.agreement}  n ${row.n}  ${JSON.stringify(row.disagreements)}\n`,
   );
-if (values.verbose) for (const miss of misses) process.stderr.write(`  ${miss}\n`);
+if (verbose) for (const miss of misses) process.stderr.write(`  ${miss}\n`);
 process.stdout.write(
   `${JSON.stringify({ kappa: Object.fromEntries(table.map((r) => [r.question, r.kappa])), min_kappa: Math.min(...table.map((r) => r.kappa ?? 1)) })}\n`,
 );

@@ -6,11 +6,10 @@
  * segment's text, end exclusive; a hold as its index). Lines that cannot be read are named on stderr and the exit
  * status is 1; the others are still scored.
  */
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
-import { FormInvalidError, parseForm, ScoringInput, scoreInteraction, type FormDefinition } from '../src/index.ts';
-import { standardForm } from '../src/standard-form.ts';
+import { ScoringInput, scoreInteraction } from '../src/index.ts';
+import { fail, readCommandLine } from './command-line.ts';
 
 const usage = `Usage: npm run -s qa-score -- --input FILE.jsonl [--form standard|FORM.json]
 
@@ -19,37 +18,11 @@ const usage = `Usage: npm run -s qa-score -- --input FILE.jsonl [--form standard
   --form F       "standard" (the default) or a form definition in a JSON file
 `;
 
-function fail(message: string): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(2);
-}
-
-const { values } = (() => {
-  try {
-    return parseArgs({ options: { input: { type: 'string' }, form: { type: 'string', default: 'standard' }, help: { type: 'boolean' } } });
-  } catch (error) {
-    return fail(`${(error as Error).message}\n\n${usage}`);
-  }
-})();
-if (values.help) {
-  process.stdout.write(usage);
-  process.exit(0);
-}
-if (!values.input) fail(`--input is required\n\n${usage}`);
-
-let form: FormDefinition = standardForm;
-if (values.form !== 'standard') {
-  try {
-    form = parseForm(JSON.parse(readFileSync(values.form, 'utf8')));
-  } catch (error) {
-    if (error instanceof FormInvalidError) fail(`${values.form}: ${error.problems.join('\n  ')}`);
-    fail(`${values.form}: ${(error as Error).message}`);
-  }
-}
+const { input, form } = readCommandLine(usage);
 
 let bad = 0;
 let line = 0;
-const lines = createInterface({ input: values.input === '-' ? process.stdin : createReadStream(values.input), crlfDelay: Infinity });
+const lines = createInterface({ input: input === '-' ? process.stdin : createReadStream(input), crlfDelay: Infinity });
 try {
   for await (const text of lines) {
     line++;
@@ -75,7 +48,7 @@ try {
     );
   }
 } catch (error) {
-  fail(`${values.input}: ${(error as Error).message}`);
+  fail(`${input}: ${(error as Error).message}`);
 }
 if (bad > 0) {
   process.stderr.write(`${bad} of ${line} lines could not be scored\n`);
