@@ -137,6 +137,23 @@ describe('npm run qa-score', () => {
     for (const q of questions) expect(kappa[q], q).toBeGreaterThanOrEqual(floors[q]!);
   });
 
+  it('agrees with people on holdout6 (100, written without reading the scorer or the other sets), measured once unseen: the floors are those figures', () => {
+    const kappa = scoreFiles(['holdout6']);
+    // Unseen: greeting 0.87, recording 0.97, identity 0.44, empathy 0.86, hold 0.98, resolution 0.76, closing 0.67,
+    // profanity 0.93. Identity, resolution and closing are short of the 0.8 target on conversations the rules never saw.
+    const floors: Record<string, number> = {
+      greeting: 0.86,
+      recording_disclosure: 0.96,
+      identity_verified: 0.43,
+      empathy: 0.86,
+      hold_permission: 0.98,
+      resolution_confirmed: 0.76,
+      closing: 0.66,
+      no_profanity: 0.92,
+    };
+    for (const q of questions) expect(kappa[q], q).toBeGreaterThanOrEqual(floors[q]!);
+  });
+
   it('names each line it cannot read, still scores the others, and exits 1', () => {
     const good = readFileSync(path.join(repoRoot, 'packages/quality/test/labelled/dev.jsonl'), 'utf8').split('\n')[0]!;
     const file = path.join(work, 'mixed.jsonl');
