@@ -106,7 +106,7 @@ const secrets =
 
 /** Where the customer lives: a verifier, but also how faults, leaks and missed bins are reported, so no sign of a record. */
 const places =
-  '[postcode|post code|postal code|zip code|zip|eircode|pin code|address|home address|billing address|registered address|property address|service address|street address|delivery address|postal address|installation address|supply address|address on [the|your]? [account|file|record|policy]|first line of [your|the]? address]';
+  '[postcode|post code|postal code|zip code|zip|eircode|pin code|address|home address|billing address|registered address|property address|service address|street address|delivery address|postal address|installation address|supply address|install address|address on [the|your]? [account|file|record|policy]|first line of [your|the]? address]';
 
 /** A national identity or tax number, treated like a national insurance number. After "your" or "the": a member ID is a lookup key. */
 const nationalIds =
@@ -462,6 +462,7 @@ const offerHelp: Signal = {
     '[any|are there any|do you have any|have you got any|got any] [other|more|further] [questions|queries|issues|concerns|problems|question|query|issue|concern|problem]',
     '[anything|something] [more|further] [I|we] [can|could]',
     '[help|assist] [you]? [further|with anything further]',
+    '[any other thing|any other things|any other bits|any other bit|anything further|anything more]',
   ],
 };
 
@@ -480,6 +481,10 @@ const politeClose: Signal = {
     // Wishes for what the customer does next: "drive carefully", "stay warm", "feel better soon", "happy moving!",
     // "hope you catch them next time".
     '[drive|travel|fly|ride|get home] [safe|safely|carefully]',
+    'have [the|a] [best|greatest|loveliest|nicest|most] *',
+    'take [good|great|real] care',
+    // Farewells that are thanks or a wish in their own words: "go well", "talk soon", "kia kaha", "hamba kahle".
+    '[go well|talk soon|speak soon|chat soon|catch you later|see you soon|best of luck|fair winds|hamba kahle|kia kaha|go raibh maith agat|sharp sharp|ka kite|haere ra|sláinte|slainte|ta ra|tara]',
     '[stay|keep] [warm|safe|dry|cool|well|healthy|cosy|cozy]',
     '[feel|get] better [soon]?',
     '^ happy *',
