@@ -110,7 +110,7 @@ const places =
 
 /** A national identity or tax number, treated like a national insurance number. After "your" or "the": a member ID is a lookup key. */
 const nationalIds =
-  '[your|the|an|their|his|her] [id number|identity number|national id|national id number|national identity number|tax number|tax id|tax file number|tin|sin|pps|pps number|ssn|social insurance number|aadhaar|aadhaar number|pan|pan number]';
+  '[your|the|an|their|his|her] [own]? [id number|business number|company number|vat number|abn|ein|identity number|national id|national id number|national identity number|tax number|tax id|tax file number|tin|sin|pps|pps number|ssn|social insurance number|aadhaar|aadhaar number|pan|pan number]';
 
 /** Numbers that find a record but prove nothing about who is calling. */
 const lookupKeys =
@@ -169,6 +169,8 @@ const placeOnRecordRequest: Signal = {
   phrases: [
     `${places} [on|for|registered to|linked to|associated with|we have for|held on] [the|your|this|that] [account|policy|file|booking|order|record|reservation|card|parcel|delivery|claim|profile|licence|license|driving licence|driver's license|driver's licence]`,
     '[delivery|billing|registered|postal] [postcode|post code|zip|zip code|address|eircode]',
+    // Asked to confirm, a place is checked against what is held: "can you confirm the first line of your address?".
+    `confirm [your|the] ~ ${places}`,
   ],
 };
 
@@ -201,6 +203,8 @@ const lookupKey: Signal = {
     lookupRequest,
     { kind: 'phrases', speakers: [...agent], phrases: askingFor('[email|e-mail|email address|username|user name|url|workspace url]', '[me|us]? [your|the]?') },
     { kind: 'phrases', speakers: ['customer'], phrases: [lookupKeys] },
+    // A reference given as it is written, without saying what it is: "it's for ML-22871".
+    { kind: 'identifier', speakers: ['customer'] },
     placeRequest,
   ],
 };
