@@ -304,7 +304,7 @@ const acknowledgement: Signal = {
         // What anyone would feel: "that'd drive anyone up the wall", "would have anyone raging".
         "[would|that'd|it'd|that would|it would|that'll|would've|would have] [drive|make|have|get|put|send] [anyone|anybody|everyone|you|me|any of us]",
         "[the last thing you|not what you|not what anyone|not what you'd|not what you would] [need|needed|want|wanted|expect|expected]",
-        '^ [ag|aw|ah|oh]? [shame|what a shame|no way]',
+        '^ [ag|aw|ah|oh]? [shame|what a shame]',
         '^ [oh|ah|aw|yeah|look|honestly]? [totally|completely|absolutely|fully|honestly|really] [get|understand|hear] [it|that|you|this]',
         "[completely|totally|absolutely|fully|that's|that is|very|perfectly|entirely|quite] understand-",
         "[that|this|it] [must|must've|would|sounds|does sound|is|has been|must have|can be|would be] ~ [frustrating|annoying|worrying|stressful|upsetting|difficult|hard|awful|horrible|scary|concerning|inconvenient|infuriating|worrisome|tough|rough|unsettling|alarming|distressing|a worry|a pain|a nightmare|a hassle|not ideal|not good|unacceptable]",
