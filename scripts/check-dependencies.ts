@@ -41,6 +41,7 @@ const allowed: Record<string, readonly string[] | 'any-package'> = {
     '@switchboard/contracts',
     '@switchboard/calendar',
     '@switchboard/kpis',
+    '@switchboard/planning',
     '@switchboard/telemetry',
     '@switchboard/db',
     '@switchboard/ingest',

@@ -23,5 +23,8 @@ export function createSharedLoader<T>(load: (key: string) => Promise<T | null>, 
     delete(key: string): void {
       cache.delete(key);
     },
+    clear(): void {
+      cache.clear();
+    },
   };
 }

@@ -1,7 +1,7 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from './client.ts';
 import type { roles } from './schema.ts';
-import { agents, memberships, supervisorTeams, teams, users } from './schema.ts';
+import { agents, memberships, supervisorTeams, teams, tenants, users } from './schema.ts';
 import { withTenant } from './tenancy.ts';
 
 export type Role = (typeof roles)[number];
@@ -21,7 +21,7 @@ export interface Membership {
 }
 
 /**
- * The signed-in user's membership. The first read runs outside any tenant (it is what tells
+ * The signed-in user's membership (none while their tenant is disabled). The first read runs outside any tenant (it is what tells
  * which tenant the user belongs to); the rest runs inside that tenant.
  */
 export async function getMembership(db: Db, userId: string): Promise<Membership | null> {
@@ -37,6 +37,7 @@ export async function getMembership(db: Db, userId: string): Promise<Membership 
     })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
+    .innerJoin(tenants, and(eq(tenants.id, memberships.tenantId), isNull(tenants.disabledAt)))
     .leftJoin(agents, and(eq(agents.tenantId, memberships.tenantId), eq(agents.id, memberships.agentId)))
     .where(eq(memberships.userId, userId));
   if (!row) return null;

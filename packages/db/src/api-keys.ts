@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from './client.ts';
-import { apiKeys } from './schema.ts';
+import { apiKeys, tenants } from './schema.ts';
 import { withTenant } from './tenancy.ts';
 
 /**
@@ -53,7 +53,8 @@ export async function createApiKey(db: Db, tenantId: string, name: string): Prom
 }
 
 /**
- * The tenant a key belongs to, or null for a malformed, unknown, wrong or revoked key.
+ * The tenant a key belongs to, or null for a malformed, unknown, wrong or revoked key, or one
+ * of a disabled tenant.
  * Runs outside any tenant: finding the tenant is what it is for.
  */
 export async function verifyApiKey(db: Db, key: string): Promise<{ tenantId: string; keyId: string } | null> {
@@ -63,7 +64,8 @@ export async function verifyApiKey(db: Db, key: string): Promise<{ tenantId: str
   const [row] = await db
     .select({ id: apiKeys.id, tenantId: apiKeys.tenantId, secretHash: apiKeys.secretHash, lastUsedAt: apiKeys.lastUsedAt })
     .from(apiKeys)
-    .where(and(eq(apiKeys.prefix, prefix), isNull(apiKeys.revokedAt)));
+    .innerJoin(tenants, eq(tenants.id, apiKeys.tenantId))
+    .where(and(eq(apiKeys.prefix, prefix), isNull(apiKeys.revokedAt), isNull(tenants.disabledAt)));
   if (!row || !timingSafeEqual(hashSecret(secret), Buffer.from(row.secretHash, 'hex'))) return null;
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
     await db

@@ -1,7 +1,16 @@
 export { createDb, type Db, type DbHandle } from './client.ts';
 export { migrateDb } from './migrate.ts';
 export * as schema from './schema.ts';
-export { createTenant, getTenantBySlug, listTenantTimezones } from './tenants.ts';
+export {
+  createTenant,
+  getTenantBySlug,
+  listTenants,
+  listTenantTimezones,
+  provisionTenant,
+  setTenantDisabled,
+  userExists,
+  type TenantSummary,
+} from './tenants.ts';
 export { createApiKey, verifyApiKey } from './api-keys.ts';
 export { seedTenant } from './center-config.ts';
 export { getDirectory, type Directory } from './directory.ts';

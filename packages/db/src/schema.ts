@@ -69,9 +69,13 @@ export const tenants = pgTable(
     name: text().notNull(),
     timezone: text().notNull().default('UTC'),
     retentionDays: integer().notNull().default(DEFAULT_RETENTION_DAYS),
+    // 0 = Sunday … 6 = Saturday: the first day of the tenant's planning and reporting weeks.
+    weekStart: smallint().notNull().default(1),
+    // A disabled tenant's keys, sessions and sign-ins are refused; its data is kept.
+    disabledAt: timestamp({ withTimezone: true }),
     createdAt: createdAt(),
   },
-  (t) => [tenantIsolation(t.id)],
+  (t) => [tenantIsolation(t.id), check('tenants_week_start_check', sql`${t.weekStart} between 0 and 6`)],
 );
 
 const tenantId = () =>

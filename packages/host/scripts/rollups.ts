@@ -10,10 +10,10 @@
  */
 import { parseArgs } from 'node:util';
 import {
+  callOperator,
   DataDirLockedError,
   loadHostEnv,
   lockDataDir,
-  readOperatorFile,
   resolveTenantId,
   RollupWindow,
   runRollupCommand,
@@ -31,21 +31,10 @@ function fail(message: string, code: number): never {
 }
 
 async function viaHost(dataDir: string, window: RollupWindow): Promise<RollupReport | undefined> {
-  const operator = readOperatorFile(dataDir);
-  if (!operator) return undefined;
-  let res: Response;
-  try {
-    res = await fetch(`${operator.url}/api/operator/rollups/${command}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${operator.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(window),
-    });
-  } catch {
-    return undefined;
-  }
-  const body = (await res.json()) as RollupReport & { message?: string };
-  if (!res.ok) fail(body.message ?? `the host answered ${res.status}`, res.status === 404 || res.status === 400 ? 2 : 1);
-  return body;
+  const answer = await callOperator(dataDir, `rollups/${command}`, window);
+  if (!answer) return undefined;
+  if (answer.status !== 200) fail(String(answer.body.message ?? `the host answered ${answer.status}`), answer.status === 404 || answer.status === 400 ? 2 : 1);
+  return answer.body as unknown as RollupReport;
 }
 
 async function direct(window: RollupWindow): Promise<RollupReport> {

@@ -14,7 +14,7 @@ describe('createApiKeyAuthenticator', () => {
     const authenticate = createApiKeyAuthenticator(async (key) => {
       checked.push(key);
       return key === 'good' ? { tenantId: 't1' } : null;
-    });
+    }).get;
     expect(await Promise.all([authenticate('good'), authenticate('good'), authenticate('bad')])).toEqual([{ tenantId: 't1' }, { tenantId: 't1' }, null]);
     expect(await authenticate('bad')).toBeNull();
     expect(checked).toEqual(['good', 'bad']);
@@ -28,9 +28,19 @@ describe('createApiKeyAuthenticator', () => {
     const authenticate = createApiKeyAuthenticator(async () => {
       if (++calls === 1) throw new Error('postgres down');
       return { tenantId: 't1' };
-    });
+    }).get;
     await expect(authenticate('k')).rejects.toThrow('postgres down');
     expect(await authenticate('k')).toEqual({ tenantId: 't1' });
     expect(calls).toBe(2);
+  });
+
+  it('checks again after clear, so a change this process made applies at once', async () => {
+    let tenant: string | null = 't1';
+    const keys = createApiKeyAuthenticator(async () => (tenant ? { tenantId: tenant } : null));
+    expect(await keys.get('k')).toEqual({ tenantId: 't1' });
+    tenant = null;
+    expect(await keys.get('k')).toEqual({ tenantId: 't1' });
+    keys.clear();
+    expect(await keys.get('k')).toBeNull();
   });
 });

@@ -31,7 +31,7 @@ export interface Host {
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
 /** Set by the host from the socket, replacing any client value: sign-in rate limits key on it. */
-const CLIENT_IP_HEADER = 'x-switchboard-client-ip';
+export const CLIENT_IP_HEADER = 'x-switchboard-client-ip';
 
 /**
  * The host process: owns the embedded stores (locking the data directory), migrates
@@ -78,7 +78,8 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
     // line ahead of every insert's step, and ingest need not wait for it.
     await rollups.prepare();
     rollups.recover().catch((error: unknown) => log(`rollups: recovery failed (an operator can run npm run repair:rollups): ${(error as Error).message}`));
-    const authenticate = createApiKeyAuthenticator((key) => verifyApiKey(dbHandle.db, key));
+    const apiKeys = createApiKeyAuthenticator((key) => verifyApiKey(dbHandle.db, key));
+    const authenticate = apiKeys.get;
     const ingest = new IngestService({ store: telemetry, authenticate, observer: rollups });
     const recovered = await ingest.recoverIdempotencyKeys();
     if (recovered > 0) log(`ingest: recovered ${recovered} idempotency keys`);
@@ -158,13 +159,6 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
     const url = `http://${env.HOST}:${port}`;
     const publicUrl = env.SWITCHBOARD_PUBLIC_URL?.replace(/\/$/, '') ?? url;
     const origins = [...new Set([new URL(publicUrl).origin, ...loopbackOrigins(env.HOST, port)])];
-    if (env.embedded) {
-      started.operator = createOperatorHandler({
-        token: writeOperatorFile(env.dataDir, url),
-        rollups: rollupBuilder,
-        db: dbHandle.db,
-      });
-    }
     const auth = createAuth({
       db: dbHandle.db,
       secret: env.BETTER_AUTH_SECRET ?? readOrCreateSecret(env.dataDir),
@@ -172,6 +166,16 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
       trustedOrigins: origins,
       clientIpHeader: CLIENT_IP_HEADER,
     });
+    if (env.embedded) {
+      started.operator = createOperatorHandler({
+        token: writeOperatorFile(env.dataDir, url),
+        rollups: rollupBuilder,
+        db: dbHandle.db,
+        auth,
+        // A tenant disabled here is refused from its next request, not a minute later.
+        afterTenantChange: apiKeys.clear,
+      });
+    }
     let demoTenantId: string | null = null;
     if (env.SWITCHBOARD_SEED_DEMO) {
       if (!options.demoCenter) throw new Error('SWITCHBOARD_SEED_DEMO is on but no demo center configuration was given');
@@ -221,7 +225,8 @@ function loopbackOrigins(host: string, port: number): string[] {
 }
 
 /** Embedded mode keeps its cookie-signing secret beside the data it protects. */
-function readOrCreateSecret(dataDir: string): string {
+/** The sign-in cookies' signing secret of a data directory (made at first start). */
+export function readOrCreateSecret(dataDir: string): string {
   const file = path.join(dataDir, 'auth-secret');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   const secret = randomBytes(32).toString('hex');

@@ -3,3 +3,5 @@ export * from './lock.ts';
 export * from './host.ts';
 export * from './status.ts';
 export * from './operator.ts';
+export * from './provisioning.ts';
+export * from './operator-client.ts';

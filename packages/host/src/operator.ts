@@ -3,12 +3,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { z } from 'zod';
-import { getTenantBySlug, type Db } from '@switchboard/db';
 import { sendJson } from '@switchboard/ingest';
 import { INTERVAL_MS, type RollupBuilder, type RollupMismatch, type RollupScope } from '@switchboard/telemetry';
+import { invalidInput, resolveTenantId, tenantActions, type OperatorAnswer, type ProvisioningStores } from './provisioning.ts';
 
 /**
- * Operator commands (`npm run check:rollups`, `repair:rollups`) while a host runs go
+ * Operator commands (`npm run check:rollups`, `repair:rollups`, `admin`) while a host runs go
  * through it, so nothing opens its data directory beside it. The host writes its URL
  * and a token made at start into `<data dir>/operator.json` (readable by its owner only);
  * the commands present the token.
@@ -56,16 +56,37 @@ export interface RollupReport {
   remaining?: RollupMismatch[];
 }
 
-export function createOperatorHandler(deps: { token: string; rollups: RollupBuilder; db: Db }) {
+interface OperatorDeps extends ProvisioningStores {
+  token: string;
+  rollups: RollupBuilder;
+}
+
+/** Each operator action: its JSON body in, status and JSON out. */
+const operatorActions: Record<string, (deps: OperatorDeps, body: unknown) => Promise<OperatorAnswer>> = {
+  'rollups/check': (deps, body) => rollupAction(deps, body, 'check'),
+  'rollups/repair': (deps, body) => rollupAction(deps, body, 'repair'),
+  ...tenantActions,
+};
+
+async function rollupAction(deps: OperatorDeps, body: unknown, command: 'check' | 'repair'): Promise<OperatorAnswer> {
+  const window = RollupWindow.safeParse(body);
+  if (!window.success) return invalidInput(window.error);
+  const tenantId = window.data.tenant ? await resolveTenantId(deps.db, window.data.tenant) : undefined;
+  if (window.data.tenant && !tenantId) return { status: 404, body: { error: 'tenant_not_found', message: `no tenant ${window.data.tenant}` } };
+  return { status: 200, body: { ...(await runRollupCommand(deps.rollups, command, toScope(window.data, tenantId))) } };
+}
+
+export function createOperatorHandler(deps: OperatorDeps) {
   const expected = Buffer.from(deps.token);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const presented = Buffer.from((req.headers.authorization ?? '').replace(/^Bearer /, ''));
     if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
       return sendJson(res, 401, { error: 'unauthorized', message: 'operator commands need the token in <data dir>/operator.json' });
     }
-    const action = (req.url ?? '').split('?')[0]!.slice(OPERATOR_PATH.length);
-    if (req.method !== 'POST' || !['rollups/check', 'rollups/repair'].includes(action)) {
-      return sendJson(res, 404, { error: 'not_found', message: 'POST rollups/check or rollups/repair' });
+    const name = (req.url ?? '').split('?')[0]!.slice(OPERATOR_PATH.length);
+    const action = Object.hasOwn(operatorActions, name) ? operatorActions[name] : undefined;
+    if (req.method !== 'POST' || !action) {
+      return sendJson(res, 404, { error: 'not_found', message: `POST one of ${Object.keys(operatorActions).join(', ')}` });
     }
     const chunks: Buffer[] = [];
     for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
@@ -75,18 +96,9 @@ export function createOperatorHandler(deps: { token: string; rollups: RollupBuil
     } catch {
       return sendJson(res, 400, { error: 'malformed_body', message: 'send a JSON object' });
     }
-    const window = RollupWindow.safeParse(body);
-    if (!window.success)
-      return sendJson(res, 400, { error: 'invalid_input', message: window.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
-    const tenantId = window.data.tenant ? await resolveTenantId(deps.db, window.data.tenant) : undefined;
-    if (window.data.tenant && !tenantId) return sendJson(res, 404, { error: 'tenant_not_found', message: `no tenant ${window.data.tenant}` });
-    sendJson(res, 200, await runRollupCommand(deps.rollups, action === 'rollups/repair' ? 'repair' : 'check', toScope(window.data, tenantId)));
+    const answer = await action(deps, body);
+    sendJson(res, answer.status, answer.body);
   };
-}
-
-/** Operators name a tenant by id or by slug. */
-export async function resolveTenantId(db: Db, idOrSlug: string): Promise<string | undefined> {
-  return z.uuid().safeParse(idOrSlug).success ? idOrSlug : (await getTenantBySlug(db, idOrSlug))?.id;
 }
 
 export async function runRollupCommand(rollups: RollupBuilder, command: 'check' | 'repair', scope: RollupScope): Promise<RollupReport> {

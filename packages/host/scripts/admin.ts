@@ -1,0 +1,154 @@
+/**
+ * npm run -s admin -- tenant create --name NAME --time-zone ZONE --admin-email EMAIL
+ *                                   [--slug SLUG] [--week-start mon|sun|…] [--holidays CC[-REGION]] [--admin-name NAME] [--json]
+ * npm run -s admin -- tenant list [--json]
+ * npm run -s admin -- tenant disable|enable TENANT     (id or slug)
+ *
+ * Provisioning for operators. Through the running host when there is one; otherwise it
+ * opens Postgres itself (taking the host's lock in embedded mode). Exit code 2 for bad
+ * options or input, 1 when the request is refused (a taken slug or e-mail, no such tenant).
+ */
+import { parseArgs } from 'node:util';
+import type { TenantSummary } from '@switchboard/db';
+import { callOperator, DataDirLockedError, loadHostEnv, tenantActions, withOperatorDb, type OperatorAnswer, type ProvisionedTenant } from '@switchboard/host';
+
+const usage = `usage:
+  admin tenant create --name NAME --time-zone ZONE --admin-email EMAIL [--slug SLUG] [--week-start DAY] [--holidays CC[-REGION]] [--admin-name NAME] [--json]
+  admin tenant list [--json]
+  admin tenant disable|enable TENANT`;
+
+function fail(message: string, code: number): never {
+  console.error(`admin: ${message}`);
+  process.exit(code);
+}
+
+const weekdays = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+/** Runs an action through the running host, or on the stores when no host runs. */
+async function run(action: string, body: unknown): Promise<OperatorAnswer> {
+  const env = loadHostEnv();
+  const viaHost = env.embedded ? await callOperator(env.dataDir, action, body) : undefined;
+  if (viaHost) return viaHost;
+  try {
+    return await withOperatorDb(env, (stores) => tenantActions[action]!(stores, body));
+  } catch (error) {
+    if (error instanceof DataDirLockedError) fail(`${error.message} (its operator address in operator.json did not answer)`, 1);
+    throw error;
+  }
+}
+
+/** The CLI's option for each field of a request body. */
+const optionOf: Record<string, string> = { timeZone: '--time-zone', weekStart: '--week-start', adminEmail: '--admin-email', adminName: '--admin-name' };
+
+function check(answer: OperatorAnswer): Record<string, unknown> {
+  if (answer.status === 200) return answer.body;
+  const issues = answer.body.issues as { path: string; message: string }[] | undefined;
+  const message = issues
+    ? issues.map((i) => `${optionOf[i.path] ?? `--${i.path}`}: ${i.message}`).join('\n  ')
+    : String(answer.body.message ?? `refused (${answer.status})`);
+  fail(message, answer.status === 400 ? 2 : 1);
+}
+
+/** A date from the host (JSON text) or from the stores (a Date), as YYYY-MM-DD. */
+const day = (value: Date | string) => new Date(value).toISOString().slice(0, 10);
+
+function printTable(rows: string[][]): void {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  for (const row of rows)
+    console.log(
+      row
+        .map((cell, c) => cell.padEnd(widths[c]!))
+        .join('  ')
+        .trimEnd(),
+    );
+}
+
+async function main(): Promise<void> {
+  const [noun, verb, ...rest] = process.argv.slice(2);
+  if (noun === '--help' || noun === '-h') {
+    console.log(usage);
+    return;
+  }
+  if (noun !== 'tenant' || !verb) fail(usage, 2);
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        name: { type: 'string' },
+        slug: { type: 'string' },
+        'time-zone': { type: 'string' },
+        'week-start': { type: 'string' },
+        holidays: { type: 'string' },
+        'admin-email': { type: 'string' },
+        'admin-name': { type: 'string' },
+        json: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    fail(`${(error as Error).message}\n${usage}`, 2);
+  }
+  const { values, positionals } = parsed;
+  switch (verb) {
+    case 'create': {
+      if (positionals.length > 0) fail(`unexpected ${positionals.join(' ')}\n${usage}`, 2);
+      const body = check(
+        await run('tenants/create', {
+          name: values.name,
+          slug: values.slug,
+          timeZone: values['time-zone'],
+          weekStart: values['week-start'],
+          holidays: values.holidays,
+          adminEmail: values['admin-email'],
+          adminName: values['admin-name'],
+        }),
+      ) as unknown as ProvisionedTenant;
+      if (values.json) {
+        console.log(JSON.stringify(body));
+        return;
+      }
+      const t = body.tenant;
+      console.log(
+        `created tenant ${t.slug} (${t.name}): ${t.timezone}, weeks from ${weekdays[t.weekStart]}, ${t.holidayRegion ? `${t.holidayRegion} public holidays` : 'no holiday calendar'}`,
+      );
+      console.log(`first administrator: ${body.admin.email}`);
+      console.log(`  password (shown once; change it after signing in): ${body.admin.password}`);
+      console.log(`ingest API key (shown once): ${body.apiKey}`);
+      return;
+    }
+    case 'list': {
+      const { tenants } = check(await run('tenants/list', {})) as { tenants: TenantSummary[] };
+      if (values.json) {
+        console.log(JSON.stringify(tenants));
+        return;
+      }
+      printTable([
+        ['SLUG', 'NAME', 'TIME ZONE', 'WEEK', 'PEOPLE', 'KEYS', 'STATUS', 'CREATED'],
+        ...tenants.map((t) => [
+          t.slug,
+          t.name,
+          t.timezone,
+          weekdays[t.weekStart]!.slice(0, 3),
+          String(t.members),
+          String(t.activeKeys),
+          t.disabledAt ? `disabled ${day(t.disabledAt)}` : 'active',
+          day(t.createdAt),
+        ]),
+      ]);
+      return;
+    }
+    case 'disable':
+    case 'enable': {
+      const [tenant, ...extra] = positionals;
+      if (!tenant || extra.length > 0) fail(`name one tenant (id or slug)\n${usage}`, 2);
+      const { changed } = check(await run(`tenants/${verb}`, { tenant })) as { changed: boolean };
+      console.log(changed ? `${tenant}: ${verb}d` : `${tenant} was already ${verb}d`);
+      return;
+    }
+    default:
+      fail(`unknown command tenant ${verb}\n${usage}`, 2);
+  }
+}
+
+await main();

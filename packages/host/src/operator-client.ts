@@ -1,0 +1,52 @@
+import { createAuth, type Auth } from '@switchboard/api';
+import { createDb, migrateDb, type Db } from '@switchboard/db';
+import type { HostEnv } from './env.ts';
+import { CLIENT_IP_HEADER, readOrCreateSecret } from './host.ts';
+import { lockDataDir } from './lock.ts';
+import { readOperatorFile } from './operator.ts';
+
+/**
+ * Sends an operator action to the running host of the data directory; undefined when no
+ * host answers there (none runs, or operator.json is left from one that stopped).
+ */
+export async function callOperator(dataDir: string, action: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> } | undefined> {
+  const operator = readOperatorFile(dataDir);
+  if (!operator) return undefined;
+  let res: Response;
+  try {
+    res = await fetch(`${operator.url}/api/operator/${action}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${operator.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    return undefined;
+  }
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/**
+ * Opens Postgres (migrated) and the sign-in library for an operator command while no host
+ * runs: with embedded stores it takes the host's lock first, so no host starts meanwhile.
+ */
+export async function withOperatorDb<T>(env: HostEnv, work: (stores: { db: Db; auth: Auth }) => Promise<T>): Promise<T> {
+  const release = env.embedded ? lockDataDir(env.dataDir) : () => undefined;
+  try {
+    const handle = await createDb({ databaseUrl: env.DATABASE_URL, dataDir: env.dataDir });
+    try {
+      await migrateDb(handle);
+      const auth = createAuth({
+        db: handle.db,
+        secret: env.BETTER_AUTH_SECRET ?? readOrCreateSecret(env.dataDir),
+        baseURL: env.SWITCHBOARD_PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`,
+        trustedOrigins: [],
+        clientIpHeader: CLIENT_IP_HEADER,
+      });
+      return await work({ db: handle.db, auth });
+    } finally {
+      await handle.close();
+    }
+  } finally {
+    release();
+  }
+}

@@ -1,0 +1,191 @@
+import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ndjson, post, sampleInteraction } from './support/events.ts';
+import { repoRoot, tempDataDir } from './support/host.ts';
+import { freePort, spawnHost, stopHost, waitReady, type SpawnedHost } from './support/spawn-host.ts';
+
+/**
+ * `npm run -s admin -- tenant …` as an operator runs it: on an empty data directory with no
+ * host (it opens the stores itself), then beside a running host (through it), and the tenant
+ * it made signs in and sends events with the key it printed.
+ */
+
+const run = promisify(execFile);
+const dataDir = tempDataDir('admin');
+let host: SpawnedHost | undefined;
+afterAll(async () => {
+  if (host) await stopHost(host);
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function admin(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'packages/host/scripts/admin.ts'), ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, SWITCHBOARD_DATA_DIR: dataDir },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+interface Created {
+  tenant: { id: string; slug: string; timezone: string; weekStart: number; holidayRegion: string | null };
+  admin: { email: string; password: string };
+  apiKey: string;
+}
+
+interface Listed {
+  slug: string;
+  weekStart: number;
+  members: number;
+  activeKeys: number;
+  disabledAt: string | null;
+}
+
+const cookieHeader = (res: Response) =>
+  res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+
+async function signIn(url: string, email: string, password: string): Promise<Response> {
+  return fetch(`${url}/api/auth/sign-in/email`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: url },
+    body: JSON.stringify({ email, password }),
+  });
+}
+
+const sendEvents = (url: string, key: string) => post(url, key, ndjson(sampleInteraction(new Date())));
+
+let first: Created;
+
+describe('admin tenant commands with no host running', () => {
+  it('creates a tenant with its first administrator and an API key, printing the secrets once', async () => {
+    const out = await admin(
+      'tenant',
+      'create',
+      '--name',
+      'Acme Care (Scotland)',
+      '--time-zone',
+      'Europe/London',
+      '--week-start',
+      'sun',
+      '--holidays',
+      'gb-sct',
+      '--admin-email',
+      'ada@acme.test',
+    );
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toContain('created tenant acme-care-scotland (Acme Care (Scotland)): Europe/London, weeks from Sunday, GB-SCT public holidays');
+    const password = /password \(shown once[^)]*\): (\S+)/.exec(out.stdout)?.[1];
+    const key = /ingest API key \(shown once\): (sbk_\S+)/.exec(out.stdout)?.[1];
+    expect(password).toMatch(/^.{16}$/);
+    expect(key).toMatch(/^sbk_[0-9A-Za-z]{8}_[0-9A-Za-z]{43}$/);
+    first = {
+      tenant: { id: '', slug: 'acme-care-scotland', timezone: 'Europe/London', weekStart: 0, holidayRegion: 'GB-SCT' },
+      admin: { email: 'ada@acme.test', password: password! },
+      apiKey: key!,
+    };
+  });
+
+  it('lists every problem of a bad request by its option, exit 2, and creates nothing', async () => {
+    const out = await admin(
+      'tenant',
+      'create',
+      '--name',
+      'Bad',
+      '--time-zone',
+      'Europe/Lndn',
+      '--week-start',
+      'funday',
+      '--holidays',
+      'XX',
+      '--admin-email',
+      'nope',
+    );
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain('--time-zone: not an IANA time zone');
+    expect(out.stderr).toContain('--week-start: "funday" is not a weekday');
+    expect(out.stderr).toContain('--holidays: "XX" is not a country');
+    expect(out.stderr).toContain('--admin-email: give the first administrator an e-mail address');
+    expect((await admin('tenant', 'frobnicate')).code).toBe(2);
+    expect((await admin('tenant', 'create', '--colour', 'red')).stderr).toContain("Unknown option '--colour'");
+  });
+
+  it('refuses a taken slug and an e-mail that already has an account (exit 1)', async () => {
+    const slug = await admin('tenant', 'create', '--name', 'Acme Care (Scotland)', '--time-zone', 'UTC', '--admin-email', 'other@acme.test');
+    expect(slug.code).toBe(1);
+    expect(slug.stderr).toContain('a tenant "acme-care-scotland" exists already; choose another --slug');
+    const email = await admin('tenant', 'create', '--name', 'Second', '--time-zone', 'UTC', '--admin-email', 'ADA@acme.test');
+    expect(email.code).toBe(1);
+    expect(email.stderr).toContain('ADA@acme.test already has an account');
+    const listed = JSON.parse((await admin('tenant', 'list', '--json')).stdout) as Listed[];
+    expect(listed.map((t) => t.slug)).toEqual(['acme-care-scotland']);
+  });
+});
+
+describe('admin tenant commands beside a running host', () => {
+  it('go through the host; the new tenant signs in and sends events with its own key', async () => {
+    host = spawnHost(dataDir, await freePort(), { SWITCHBOARD_SEED_DEMO: '0' });
+    await waitReady(host);
+
+    const created = await admin(
+      'tenant',
+      'create',
+      '--name',
+      'Beta Support',
+      '--time-zone',
+      'Asia/Jerusalem',
+      '--week-start',
+      '0',
+      '--admin-email',
+      'bo@beta.test',
+      '--json',
+    );
+    expect(created.code, created.stderr).toBe(0);
+    const beta = JSON.parse(created.stdout) as Created;
+    expect(beta.tenant).toMatchObject({ slug: 'beta-support', timezone: 'Asia/Jerusalem', weekStart: 0, holidayRegion: null });
+
+    for (const t of [first, beta]) {
+      const signedIn = await signIn(host.url, t.admin.email, t.admin.password);
+      expect(signedIn.status).toBe(200);
+      const me = await fetch(`${host.url}/api/trpc/session.me`, { headers: { cookie: cookieHeader(signedIn) } });
+      expect(me.status).toBe(200);
+      expect(JSON.stringify(await me.json())).toContain('"role":"admin"');
+      expect((await sendEvents(host.url, t.apiKey)).status).toBe(200);
+    }
+    expect((await signIn(host.url, first.admin.email, 'not the password')).status).toBe(401);
+
+    const listed = JSON.parse((await admin('tenant', 'list', '--json')).stdout) as Listed[];
+    expect(listed.map((t) => [t.slug, t.weekStart, t.members, t.activeKeys, t.disabledAt])).toEqual([
+      ['acme-care-scotland', 0, 1, 1, null],
+      ['beta-support', 0, 1, 1, null],
+    ]);
+  });
+
+  it('disables a tenant: its key is refused from the next request and its people are signed out; enabling restores both', async () => {
+    const signedIn = await signIn(host!.url, first.admin.email, first.admin.password);
+    const cookie = cookieHeader(signedIn);
+    const disabled = await admin('tenant', 'disable', 'acme-care-scotland');
+    expect(disabled.code, disabled.stderr).toBe(0);
+    expect(disabled.stdout).toContain('acme-care-scotland: disabled');
+    expect((await admin('tenant', 'disable', 'acme-care-scotland')).stdout).toContain('was already disabled');
+
+    expect((await sendEvents(host!.url, first.apiKey)).status).toBe(401);
+    // Memberships are cached for 5 s.
+    await expect.poll(async () => (await fetch(`${host!.url}/api/trpc/session.me`, { headers: { cookie } })).status, { timeout: 10_000 }).toBe(401);
+    const listed = JSON.parse((await admin('tenant', 'list', '--json')).stdout) as Listed[];
+    expect(listed.find((t) => t.slug === 'acme-care-scotland')?.disabledAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+
+    expect((await admin('tenant', 'enable', 'acme-care-scotland')).stdout).toContain('acme-care-scotland: enabled');
+    expect((await sendEvents(host!.url, first.apiKey)).status).toBe(200);
+    expect((await admin('tenant', 'disable', 'no-such-tenant')).code).toBe(1);
+  });
+});
