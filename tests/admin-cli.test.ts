@@ -1,8 +1,10 @@
 import { execFile } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { centerConfigToCsv, centerLists } from '@switchboard/contracts';
+import { demoCenter } from '@switchboard/simulator';
 import { ndjson, post, sampleInteraction } from './support/events.ts';
 import { repoRoot, tempDataDir } from './support/host.ts';
 import { freePort, spawnHost, stopHost, waitReady, type SpawnedHost } from './support/spawn-host.ts';
@@ -129,6 +131,59 @@ describe('admin tenant commands with no host running', () => {
     const listed = JSON.parse((await admin('tenant', 'list', '--json')).stdout) as Listed[];
     expect(listed.map((t) => t.slug)).toEqual(['acme-care-scotland']);
   });
+
+  it('imports a center from CSV files after a dry run, and exports files that import back as no change', async () => {
+    const dir = path.join(dataDir, 'import');
+    mkdirSync(dir);
+    const files = centerConfigToCsv(demoCenter);
+    for (const list of centerLists) writeFileSync(path.join(dir, `${list}.csv`), files[list]);
+    const items = centerLists.reduce((n, list) => n + demoCenter[list].length, 0);
+
+    const dry = await admin('config', 'import', '--tenant', 'acme-care-scotland', '--dry-run', dir);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain(`+ agent ${demoCenter.agents[0]!.id} "${demoCenter.agents[0]!.display_name}"`);
+    expect(dry.stdout).toContain(`${items} added, 0 changed, 0 unchanged`);
+    expect(dry.stdout).toContain('dry run: nothing was changed');
+    expect(JSON.parse((await admin('config', 'export', '--tenant', 'acme-care-scotland')).stdout)).toMatchObject({ timezone: 'Europe/London', agents: [] });
+
+    const applied = await admin('config', 'import', '--tenant', 'acme-care-scotland', dir);
+    expect(applied.stdout).toContain('applied.');
+    const again = await admin('config', 'import', '--tenant', 'acme-care-scotland', '--dry-run', path.join(dir, 'agents.csv'));
+    expect(again.stdout).toContain(`0 added, 0 changed, ${demoCenter.agents.length} unchanged`);
+
+    const out = path.join(dataDir, 'export');
+    expect((await admin('config', 'export', '--tenant', 'acme-care-scotland', '--format', 'csv', '--out', out)).code).toBe(0);
+    for (const list of centerLists) expect(readFileSync(path.join(out, `${list}.csv`), 'utf8').split('\n')[0], list).toBe(files[list].split('\n')[0]);
+    // What was exported imports back as no change at all.
+    expect((await admin('config', 'import', '--tenant', 'acme-care-scotland', '--dry-run', out)).stdout).toContain(`0 added, 0 changed, ${items} unchanged`);
+  });
+
+  it('refuses an import with every problem by file, row and column, and changes nothing', async () => {
+    const dir = path.join(dataDir, 'bad');
+    mkdirSync(dir);
+    const header = 'agent_id,display_name,team_id,skills,chat_concurrency,shift_start,shift_length_minutes,shift_weekdays,breaks';
+    const agent = demoCenter.agents[0]!;
+    writeFileSync(
+      path.join(dir, 'agents.csv'),
+      `${header}\n${agent.id},Renamed,no-such-team,${agent.skills[0]!.skill_id}:9,1,25:00,510,Mon-Fri,\nnew-agent,,${agent.team_id},${agent.skills[0]!.skill_id}:3,x,07:00,510,Funday,lunch@900+30\n`,
+    );
+    const out = await admin('config', 'import', '--tenant', 'acme-care-scotland', dir);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain('the import was refused: 7 problem(s), nothing was changed');
+    for (const line of [
+      'agents.csv, row 2, team_id: unknown team "no-such-team"',
+      'agents.csv, row 2, skills: ',
+      'agents.csv, row 2, shift_start: "25:00" is not a time of day',
+      'agents.csv, row 3, display_name: required',
+      'agents.csv, row 3, chat_concurrency: "x" is not a whole number',
+      'agents.csv, row 3, shift_weekdays: "Funday"',
+      'agents.csv, row 3, breaks: lunch from minute 900 to 930 ends after the 510-minute shift',
+    ])
+      expect(out.stderr).toContain(line);
+    const stored = JSON.parse((await admin('config', 'export', '--tenant', 'acme-care-scotland')).stdout) as typeof demoCenter;
+    expect(stored.agents.find((a) => a.id === agent.id)?.display_name).toBe(agent.display_name);
+    expect(stored.agents.some((a) => a.id === 'new-agent')).toBe(false);
+  });
 });
 
 describe('admin tenant commands beside a running host', () => {
@@ -162,6 +217,17 @@ describe('admin tenant commands beside a running host', () => {
       expect((await sendEvents(host.url, t.apiKey)).status).toBe(200);
     }
     expect((await signIn(host.url, first.admin.email, 'not the password')).status).toBe(401);
+
+    // A JSON import through the host: one queue's target changed, shown and applied.
+    const config = structuredClone(demoCenter);
+    config.timezone = 'Europe/London';
+    config.queues[0]!.sl_target = 0.95;
+    const file = path.join(dataDir, 'center.json');
+    writeFileSync(file, JSON.stringify(config));
+    const imported = await admin('config', 'import', '--tenant', first.tenant.slug, file);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stdout).toContain(`~ queue ${config.queues[0]!.id}: sl_target ${demoCenter.queues[0]!.sl_target} → 0.95`);
+    expect(imported.stdout).toContain('0 added, 1 changed');
 
     const listed = JSON.parse((await admin('tenant', 'list', '--json')).stdout) as Listed[];
     expect(listed.map((t) => [t.slug, t.weekStart, t.members, t.activeKeys, t.disabledAt])).toEqual([

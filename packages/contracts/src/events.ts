@@ -160,7 +160,7 @@ const BotSessionEnded = event('bot.session_ended', 'A self-service session ended
 
 const TranscriptSegment = event(
   'transcript.segment',
-  'One utterance. Switchboard redacts PII-looking strings (card numbers, emails, phone numbers) before storage.',
+  'One utterance. Switchboard replaces PII-looking strings before storage with a typed placeholder: [card], [cvv], [expiry], [ssn], [iban], [email], [phone].',
   {
     interaction_id: Id,
     segment_index: z.number().int().min(0).max(100_000),

@@ -2,7 +2,8 @@ import { eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { getCenterConfig, seedTenant } from './center-config.ts';
 import type { Db } from './client.ts';
-import { agents, agentSkills, bots, intents, queues, skills, teams, tenants } from './schema.ts';
+import { agents, agentSkills, auditLog, bots, intents, queues, skills, teams, tenants } from './schema.ts';
+import { withTenant } from './tenancy.ts';
 import { buildCenterConfig } from '../test/center-config.ts';
 import { describeEngines } from '../test/engines.ts';
 import { createTenant, getTenantBySlug } from './tenants.ts';
@@ -35,6 +36,14 @@ describeEngines('center config', (ctx) => {
     const tenantId = ctx.cleanUp(await seedTenant(ctx.db, { slug, name: 'Seeded', config }));
     expect(await getTenantBySlug(ctx.db, slug)).toMatchObject({ id: tenantId, name: 'Seeded', timezone: 'Europe/Berlin' });
     expect(await getCenterConfig(ctx.db, tenantId)).toEqual(config);
+  });
+
+  it('records an audited import in the same transaction, and nothing without audit', async () => {
+    const slug = ctx.slug('audited');
+    const tenantId = ctx.cleanUp(await seedTenant(ctx.db, { slug, name: 'Audited', config: buildCenterConfig() }));
+    await seedTenant(ctx.db, { slug, name: 'Audited', config: buildCenterConfig(), audit: { action: 'center_config.import', userId: null } });
+    const rows = await withTenant(ctx.db, tenantId, (tx) => tx.select().from(auditLog).where(eq(auditLog.tenantId, tenantId)));
+    expect(rows.map((r) => [r.action, r.objectType, r.objectId, r.userId])).toEqual([['center_config.import', 'center_config', tenantId, null]]);
   });
 
   it('changes nothing when seeded twice', async () => {

@@ -3,6 +3,7 @@ import { and, eq, getTableColumns, or, sql, type SQL } from 'drizzle-orm';
 import { CasingCache } from 'drizzle-orm/casing';
 import type { PgColumn, PgTable, PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Db } from './client.ts';
+import { audit } from './audit.ts';
 import { agents, agentSkills, bots, intents, queues, skills, teams, tenants } from './schema.ts';
 import { enterTenant, withTenant, type Tx } from './tenancy.ts';
 
@@ -92,8 +93,12 @@ async function selectIdsByKey(tx: Tx, table: typeof skills | typeof teams | type
  * the tenant id. Running it again with the same config changes nothing. It never deletes
  * skills, teams, agents, queues, bots or intents missing from the config (other data will
  * point at them); an agent's skill set, though, is replaced, as it is part of the agent.
+ * With `audit`, the change is recorded in the same transaction.
  */
-export async function seedTenant(db: Db, input: { slug: string; name: string; config: CenterConfig }): Promise<string> {
+export async function seedTenant(
+  db: Db,
+  input: { slug: string; name: string; config: CenterConfig; audit?: { action: string; userId: string | null } },
+): Promise<string> {
   const config = SeedableCenterConfig.parse(input.config);
   return db.transaction(async (tx) => {
     const tenantRow = { slug: input.slug, name: input.name, timezone: config.timezone };
@@ -184,6 +189,7 @@ export async function seedTenant(db: Db, input: { slug: string; name: string; co
         .values(rows)
         .onConflictDoUpdate({ target: [intents.tenantId, intents.key], ...updateChanged(intents, ['botId', 'label', 'queueId']) });
     }
+    if (input.audit) await audit(tx, tenantId, input.audit.userId, input.audit.action, 'center_config', tenantId);
     return tenantId;
   });
 }

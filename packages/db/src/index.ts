@@ -3,16 +3,18 @@ export { migrateDb } from './migrate.ts';
 export * as schema from './schema.ts';
 export {
   createTenant,
+  getTenantById,
   getTenantBySlug,
   listTenants,
   listTenantTimezones,
   provisionTenant,
   setTenantDisabled,
   userExists,
+  type Tenant,
   type TenantSummary,
 } from './tenants.ts';
 export { createApiKey, verifyApiKey } from './api-keys.ts';
-export { seedTenant } from './center-config.ts';
+export { getCenterConfig, seedTenant } from './center-config.ts';
 export { getDirectory, type Directory } from './directory.ts';
 export { getMembership, listMembers, setMembership, type Membership, type Role } from './access.ts';
 export { listAlertRules, saveAlertRule, deleteAlertRule, type AlertRule } from './alert-rules.ts';

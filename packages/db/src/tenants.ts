@@ -17,6 +17,11 @@ export async function getTenantBySlug(db: Db, slug: string): Promise<Tenant | nu
   return tenant ?? null;
 }
 
+export async function getTenantById(db: Db, id: string): Promise<Tenant | null> {
+  const [tenant] = await db.select().from(tenants).where(eq(tenants.id, id));
+  return tenant ?? null;
+}
+
 /**
  * Creates a tenant with its settings in one transaction, audited as an operator's act (no
  * user). Null when the slug is taken.

@@ -3,19 +3,26 @@
  *                                   [--slug SLUG] [--week-start mon|sun|…] [--holidays CC[-REGION]] [--admin-name NAME] [--json]
  * npm run -s admin -- tenant list [--json]
  * npm run -s admin -- tenant disable|enable TENANT     (id or slug)
+ * npm run -s admin -- config export --tenant TENANT [--format json|csv] [--out DIR]
+ * npm run -s admin -- config import --tenant TENANT [--dry-run] PATH…  (config.json, or CSV files or a directory of them)
  *
  * Provisioning for operators. Through the running host when there is one; otherwise it
  * opens Postgres itself (taking the host's lock in embedded mode). Exit code 2 for bad
  * options or input, 1 when the request is refused (a taken slug or e-mail, no such tenant).
  */
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { centerLists, formatImportProblem, type CenterList, type ImportProblem } from '@switchboard/contracts';
 import type { TenantSummary } from '@switchboard/db';
-import { callOperator, DataDirLockedError, loadHostEnv, tenantActions, withOperatorDb, type OperatorAnswer, type ProvisionedTenant } from '@switchboard/host';
+import { adminActions, callOperator, DataDirLockedError, loadHostEnv, withOperatorDb, type OperatorAnswer, type ProvisionedTenant } from '@switchboard/host';
 
 const usage = `usage:
   admin tenant create --name NAME --time-zone ZONE --admin-email EMAIL [--slug SLUG] [--week-start DAY] [--holidays CC[-REGION]] [--admin-name NAME] [--json]
   admin tenant list [--json]
-  admin tenant disable|enable TENANT`;
+  admin tenant disable|enable TENANT
+  admin config export --tenant TENANT [--format json|csv] [--out DIR]
+  admin config import --tenant TENANT [--dry-run] PATH...   (a .json file, or CSV files or a directory of them; see docs/center-import.md)`;
 
 function fail(message: string, code: number): never {
   console.error(`admin: ${message}`);
@@ -30,7 +37,7 @@ async function run(action: string, body: unknown): Promise<OperatorAnswer> {
   const viaHost = env.embedded ? await callOperator(env.dataDir, action, body) : undefined;
   if (viaHost) return viaHost;
   try {
-    return await withOperatorDb(env, (stores) => tenantActions[action]!(stores, body));
+    return await withOperatorDb(env, (stores) => adminActions[action]!(stores, body));
   } catch (error) {
     if (error instanceof DataDirLockedError) fail(`${error.message} (its operator address in operator.json did not answer)`, 1);
     throw error;
@@ -42,6 +49,8 @@ const optionOf: Record<string, string> = { timeZone: '--time-zone', weekStart: '
 
 function check(answer: OperatorAnswer): Record<string, unknown> {
   if (answer.status === 200) return answer.body;
+  const problems = answer.body.problems as ImportProblem[] | undefined;
+  if (problems) fail(`${String(answer.body.message)}:\n  ${problems.map(formatImportProblem).join('\n  ')}`, 2);
   const issues = answer.body.issues as { path: string; message: string }[] | undefined;
   const message = issues
     ? issues.map((i) => `${optionOf[i.path] ?? `--${i.path}`}: ${i.message}`).join('\n  ')
@@ -69,7 +78,7 @@ async function main(): Promise<void> {
     console.log(usage);
     return;
   }
-  if (noun !== 'tenant' || !verb) fail(usage, 2);
+  if ((noun !== 'tenant' && noun !== 'config') || !verb) fail(usage, 2);
   let parsed;
   try {
     parsed = parseArgs({
@@ -84,12 +93,17 @@ async function main(): Promise<void> {
         'admin-email': { type: 'string' },
         'admin-name': { type: 'string' },
         json: { type: 'boolean' },
+        tenant: { type: 'string' },
+        format: { type: 'string' },
+        out: { type: 'string' },
+        'dry-run': { type: 'boolean' },
       },
     });
   } catch (error) {
     fail(`${(error as Error).message}\n${usage}`, 2);
   }
   const { values, positionals } = parsed;
+  if (noun === 'config') return configCommand(verb, values, positionals);
   switch (verb) {
     case 'create': {
       if (positionals.length > 0) fail(`unexpected ${positionals.join(' ')}\n${usage}`, 2);
@@ -149,6 +163,67 @@ async function main(): Promise<void> {
     default:
       fail(`unknown command tenant ${verb}\n${usage}`, 2);
   }
+}
+
+/** The CSV list a file holds, from its name (`agents.csv`, `Agents export.csv` → agents). */
+function listOfFile(file: string): CenterList | undefined {
+  const name = path.basename(file).toLowerCase();
+  return centerLists.find((list) => name.startsWith(list) && name.endsWith('.csv'));
+}
+
+/** The import's body from its paths: one JSON file, or CSV files and directories holding them. */
+function readImport(paths: readonly string[]): { json: unknown } | { csv: Partial<Record<CenterList, string>> } {
+  if (paths.length === 0) fail(`name the files to import\n${usage}`, 2);
+  for (const p of paths) if (!existsSync(p)) fail(`${p}: no such file or directory`, 2);
+  if (paths.length === 1 && paths[0]!.toLowerCase().endsWith('.json')) {
+    try {
+      return { json: JSON.parse(readFileSync(paths[0]!, 'utf8')) };
+    } catch (error) {
+      fail(`${paths[0]}: not JSON (${(error as Error).message})`, 2);
+    }
+  }
+  const files = paths.flatMap((p) => (statSync(p).isDirectory() ? readdirSync(p).map((f) => path.join(p, f)) : [p]));
+  const csv: Partial<Record<CenterList, string>> = {};
+  for (const file of files) {
+    const list = listOfFile(file);
+    if (!list) {
+      if (paths.includes(file)) fail(`${file}: not one of ${centerLists.map((l) => `${l}.csv`).join(', ')} or a .json file`, 2);
+      continue;
+    }
+    if (csv[list] !== undefined) fail(`two files for ${list}: name one per list`, 2);
+    csv[list] = readFileSync(file, 'utf8');
+  }
+  if (Object.keys(csv).length === 0) fail(`no ${centerLists.map((l) => `${l}.csv`).join(', ')} in ${paths.join(', ')}`, 2);
+  return { csv };
+}
+
+async function configCommand(
+  verb: string,
+  values: { tenant?: string; format?: string; out?: string; 'dry-run'?: boolean },
+  positionals: string[],
+): Promise<void> {
+  if (!values.tenant) fail(`name the tenant with --tenant (id or slug)\n${usage}`, 2);
+  if (verb === 'export') {
+    const format = values.format ?? 'json';
+    if (format !== 'json' && format !== 'csv') fail(`--format is json or csv, not ${format}`, 2);
+    if (format === 'csv' && !values.out) fail('--format csv writes one file per list: give a directory with --out', 2);
+    const body = check(await run('config/export', { tenant: values.tenant })) as { config: unknown; csv: Record<CenterList, string> };
+    if (format === 'json') {
+      const text = `${JSON.stringify(body.config, null, 2)}\n`;
+      if (values.out) writeFileSync(values.out, text);
+      else process.stdout.write(text);
+      return;
+    }
+    mkdirSync(values.out!, { recursive: true });
+    for (const list of centerLists) writeFileSync(path.join(values.out!, `${list}.csv`), body.csv[list]);
+    console.log(`wrote ${centerLists.map((l) => `${l}.csv`).join(', ')} to ${values.out}`);
+    return;
+  }
+  if (verb !== 'import') fail(`unknown command config ${verb}\n${usage}`, 2);
+  const dryRun = values['dry-run'] ?? false;
+  const body = check(await run('config/import', { tenant: values.tenant, dryRun, ...readImport(positionals) })) as { applied: boolean; diff: string };
+  console.log(body.diff);
+  console.log(body.applied ? 'applied.' : 'dry run: nothing was changed (run again without --dry-run to apply).');
 }
 
 await main();

@@ -14,7 +14,7 @@ import {
   DataDirLockedError,
   loadHostEnv,
   lockDataDir,
-  resolveTenantId,
+  resolveTenant,
   RollupWindow,
   runRollupCommand,
   toScope,
@@ -44,7 +44,7 @@ async function direct(window: RollupWindow): Promise<RollupReport> {
   const telemetry = createTelemetryStore({ url: env.CLICKHOUSE_URL, dataDir: env.dataDir });
   const db = window.tenant || !env.embedded ? await createDb({ databaseUrl: env.DATABASE_URL, dataDir: env.dataDir }) : undefined;
   try {
-    const tenantId = window.tenant ? await resolveTenantId(db!.db, window.tenant) : undefined;
+    const tenantId = window.tenant ? (await resolveTenant(db!.db, window.tenant))?.id : undefined;
     if (window.tenant && !tenantId) fail(`no tenant ${window.tenant}`, 2);
     const rollups = new RollupBuilder({
       client: telemetry.client,

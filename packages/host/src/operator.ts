@@ -5,7 +5,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { sendJson } from '@switchboard/ingest';
 import { INTERVAL_MS, type RollupBuilder, type RollupMismatch, type RollupScope } from '@switchboard/telemetry';
-import { invalidInput, resolveTenantId, tenantActions, type OperatorAnswer, type ProvisioningStores } from './provisioning.ts';
+import { configActions } from './center-admin.ts';
+import { invalidInput, resolveTenant, tenantActions, tenantNotFound, type OperatorAnswer, type ProvisioningStores } from './provisioning.ts';
 
 /**
  * Operator commands (`npm run check:rollups`, `repair:rollups`, `admin`) while a host runs go
@@ -61,19 +62,22 @@ interface OperatorDeps extends ProvisioningStores {
   rollups: RollupBuilder;
 }
 
+/** The actions of `npm run -s admin`, which need Postgres and sign-in only: the CLI runs them itself when no host runs. */
+export const adminActions: Record<string, (stores: ProvisioningStores, body: unknown) => Promise<OperatorAnswer>> = { ...tenantActions, ...configActions };
+
 /** Each operator action: its JSON body in, status and JSON out. */
 const operatorActions: Record<string, (deps: OperatorDeps, body: unknown) => Promise<OperatorAnswer>> = {
   'rollups/check': (deps, body) => rollupAction(deps, body, 'check'),
   'rollups/repair': (deps, body) => rollupAction(deps, body, 'repair'),
-  ...tenantActions,
+  ...adminActions,
 };
 
 async function rollupAction(deps: OperatorDeps, body: unknown, command: 'check' | 'repair'): Promise<OperatorAnswer> {
   const window = RollupWindow.safeParse(body);
   if (!window.success) return invalidInput(window.error);
-  const tenantId = window.data.tenant ? await resolveTenantId(deps.db, window.data.tenant) : undefined;
-  if (window.data.tenant && !tenantId) return { status: 404, body: { error: 'tenant_not_found', message: `no tenant ${window.data.tenant}` } };
-  return { status: 200, body: { ...(await runRollupCommand(deps.rollups, command, toScope(window.data, tenantId))) } };
+  const tenant = window.data.tenant ? await resolveTenant(deps.db, window.data.tenant) : undefined;
+  if (window.data.tenant && !tenant) return tenantNotFound(window.data.tenant);
+  return { status: 200, body: { ...(await runRollupCommand(deps.rollups, command, toScope(window.data, tenant?.id))) } };
 }
 
 export function createOperatorHandler(deps: OperatorDeps) {

@@ -2,7 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { ensureMember, type Auth } from '@switchboard/api';
 import { isTimeZone } from '@switchboard/calendar';
-import { createApiKey, getTenantBySlug, listTenants, provisionTenant, setTenantDisabled, userExists, type Db } from '@switchboard/db';
+import {
+  createApiKey,
+  getTenantById,
+  getTenantBySlug,
+  listTenants,
+  provisionTenant,
+  setTenantDisabled,
+  userExists,
+  type Db,
+  type Tenant,
+} from '@switchboard/db';
 import { HolidayRegionCode } from '@switchboard/planning';
 
 /**
@@ -126,19 +136,23 @@ export function invalidInput(error: z.ZodError): OperatorAnswer {
   return { status: 400, body: { error: 'invalid_input', message: issues.map((i) => `${i.path || 'input'}: ${i.message}`).join('; '), issues } };
 }
 
-const TenantRef = z.object({ tenant: z.string().min(1).max(200) });
+/** The body of an action on one tenant. */
+export const TenantRef = z.object({ tenant: z.string().min(1).max(200) });
 
 /** Operators name a tenant by id or by slug. */
-export async function resolveTenantId(db: Db, idOrSlug: string): Promise<string | undefined> {
-  return z.uuid().safeParse(idOrSlug).success ? idOrSlug : (await getTenantBySlug(db, idOrSlug))?.id;
+export async function resolveTenant(db: Db, idOrSlug: string): Promise<Tenant | null> {
+  return z.uuid().safeParse(idOrSlug).success ? getTenantById(db, idOrSlug) : getTenantBySlug(db, idOrSlug);
 }
+
+/** The 404 of an action naming a tenant that does not exist. */
+export const tenantNotFound = (name: string): OperatorAnswer => ({ status: 404, body: { error: 'tenant_not_found', message: `no tenant ${name}` } });
 
 async function setTenantState(stores: ProvisioningStores, body: unknown, disabled: boolean): Promise<OperatorAnswer> {
   const ref = TenantRef.safeParse(body);
   if (!ref.success) return invalidInput(ref.error);
-  const tenantId = await resolveTenantId(stores.db, ref.data.tenant);
-  if (!tenantId) return { status: 404, body: { error: 'tenant_not_found', message: `no tenant ${ref.data.tenant}` } };
-  const changed = await setTenantDisabled(stores.db, tenantId, disabled);
+  const tenant = await resolveTenant(stores.db, ref.data.tenant);
+  if (!tenant) return tenantNotFound(ref.data.tenant);
+  const changed = await setTenantDisabled(stores.db, tenant.id, disabled);
   stores.afterTenantChange?.();
   return { status: 200, body: { changed } };
 }

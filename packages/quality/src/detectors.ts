@@ -129,8 +129,8 @@ const identifierPatterns: RegExp[] = [
   // An e-mail address as speech recognition writes it: "jake dot moreau at gmail dot com".
   // (Bounded: a long run of "dot" words cannot make the engine retry it from every word.)
   /\b[\p{L}\d_-]+(?: dot [\p{L}\d_-]+){0,3} at [\p{L}\d-]+(?: dot [\p{L}\d-]+){1,3}\b/giu,
-  // What ingest's redaction leaves in place of an e-mail address, a phone or a card number.
-  /\[(?:email|phone|card)\]/gu,
+  // What ingest's redaction leaves in place of an identifier the customer gave.
+  /\[(?:email|phone|card|ssn|iban|cvv|expiry)\]/gu,
   new RegExp(String.raw`\b${spokenDigits}\b`, 'giu'),
   new RegExp(String.raw`(?<![\p{L}\p{N}])(?:${spelledCharacter}[\s,-]+){4,}${spelledCharacter}(?![\p{L}\p{N}])`, 'giu'),
   // Letters then digits: membership, booking and order codes ("CF20331", "KS-20931").
