@@ -101,6 +101,8 @@ interface Fixture {
   newDraftA(): Promise<string>;
   newPendingTimeOffA(): Promise<string>;
   newOwnTimeOffA(): Promise<string>;
+  /** A fresh ingest API key of tenant A. */
+  newApiKeyA(): Promise<string>;
   /** A fresh evaluation of an interaction the agent member (or another agent) handled, every answer given, in review or finalized. */
   newEvaluationA(options?: { finalized?: boolean; released?: boolean; agentKey?: string }): Promise<string>;
   /** An open dispute of a released evaluation of the agent member. */
@@ -277,6 +279,21 @@ const sampleInputs: Record<string, (f: Fixture) => unknown> = {
   'me.swaps.request': (f) => ({ colleagueKey: f.teammateKey, myDate: SWAP_DATE, theirDate: SWAP_DATE }),
   'me.swaps.answer': async (f) => ({ id: await f.newSwapAskedOfAgentA(), accept: false }),
   'me.swaps.cancel': async (f) => ({ id: await f.newOwnSwapA() }),
+  // Without the web API's accounts, people procedures stop at their precondition after the policy: no one is changed.
+  'admin.directory': () => undefined,
+  'admin.audit': () => ({ from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() }),
+  'admin.setAuditRetention': () => ({ days: 730 }),
+  'session.recordExport': () => ({ what: 'evaluations', format: 'csv', rows: 12 }),
+  'admin.people': () => undefined,
+  'admin.invite': () => ({ email: `invited-${randomUUID().slice(0, 8)}@matrix.test`, name: 'Invited', role: 'planner' }),
+  'admin.updatePerson': (f) => ({ userId: f.usersA.planner, role: 'planner' }),
+  'admin.deactivate': (f) => ({ userId: f.usersA.planner }),
+  'admin.activate': (f) => ({ userId: f.usersA.planner }),
+  'admin.resetPassword': (f) => ({ userId: f.usersA.planner }),
+  'admin.apiKeys': () => undefined,
+  'admin.createApiKey': () => ({ name: 'matrix sender' }),
+  'admin.rotateApiKey': async (f) => ({ keyId: await f.newApiKeyA(), overlapHours: 1 }),
+  'admin.revokeApiKey': async (f) => ({ keyId: await f.newApiKeyA() }),
 };
 
 // Lazy routers only show up in `procedures` once loaded; load them so none escapes the matrix.
@@ -408,6 +425,7 @@ describe.each(engines)('[%s]', (engine) => {
       newDraftA: async () => (await draftOf()).id,
       newPendingTimeOffA: async () => (await timeOff('pending')).id,
       newOwnTimeOffA: async () => (await timeOff('approved')).id,
+      newApiKeyA: async () => (await createApiKey(db, tenantA, 'matrix')).id,
       newSwapAskedOfAgentA: async () => (await swap(teammateId, agentId)).id,
       newOwnSwapA: async () => (await swap(agentId, teammateId)).id,
       async newAcceptedSwapA() {

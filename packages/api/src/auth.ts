@@ -1,6 +1,8 @@
 import { betterAuth } from 'better-auth';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { schema, type Db } from '@switchboard/db';
+import { queuePasswordMail } from './password-mail.ts';
+import { ACCOUNT_LOCKOUT, accountLockout } from './account-lockout.ts';
 
 export interface AuthOptions {
   db: Db;
@@ -12,6 +14,8 @@ export interface AuthOptions {
   trustedOrigins: string[];
   /** Header the host sets to the socket's address, replacing any client value: rate limits key on it. */
   clientIpHeader: string;
+  /** How long repeated failed sign-ins lock an account (SWITCHBOARD_ACCOUNT_LOCK_S); 15 minutes by default. */
+  accountLockSeconds?: number;
 }
 
 /**
@@ -23,7 +27,8 @@ export const SIGN_IN_LIMIT = { window: 60, max: 20 } as const;
 
 /**
  * better-auth over the drizzle schema: email and password, sessions in Postgres,
- * sign-in rate limiting in Postgres (shared by every web process), no self sign-up
+ * sign-in rate limiting per address and lock-out per account in Postgres (shared by every
+ * web process), no self sign-up
  * (members are created by the seed or an admin).
  */
 export function createAuth(options: AuthOptions) {
@@ -42,7 +47,15 @@ export function createAuth(options: AuthOptions) {
         rateLimit: schema.rateLimits,
       },
     }),
-    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 12 },
+    emailAndPassword: {
+      enabled: true,
+      disableSignUp: true,
+      minPasswordLength: 12,
+      // Invitations and password resets are both a one-time link to set a password (a day to use it).
+      resetPasswordTokenExpiresIn: 24 * 60 * 60,
+      revokeSessionsOnPasswordReset: true,
+      sendResetPassword: ({ user, url }) => queuePasswordMail(options.db, user, url),
+    },
     // The signed cookie cache spares a Postgres read per request (the wallboard polls every
     // 2 s); a session revoked elsewhere stops working within its 25 s plus the API's
     // SESSION_MEMO_MS (context.ts): 30 s.
@@ -54,6 +67,7 @@ export function createAuth(options: AuthOptions) {
       max: 300,
       customRules: { '/sign-in/email': SIGN_IN_LIMIT },
     },
+    plugins: [accountLockout(options.db, { ...ACCOUNT_LOCKOUT, lockS: options.accountLockSeconds ?? ACCOUNT_LOCKOUT.lockS })],
     advanced: {
       // Explicit: better-auth otherwise skips its origin and CSRF checks when NODE_ENV=test or TEST is set.
       disableOriginCheck: false,
@@ -83,5 +97,12 @@ export async function ensurePasswordUser(auth: Auth, input: { email: string; nam
     accountId: user.id,
     password: await ctx.password.hash(input.password),
   });
+  return user.id;
+}
+
+/** Creates a user with no password yet: they choose one from the invitation link. Returns the id. */
+export async function createInvitedUser(auth: Auth, input: { email: string; name: string }): Promise<string> {
+  const ctx = await auth.$context;
+  const user = await ctx.internalAdapter.createUser({ email: input.email.toLowerCase(), name: input.name, emailVerified: false }, { method: 'admin' });
   return user.id;
 }

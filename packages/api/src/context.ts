@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { TelemetryStore } from '@switchboard/telemetry';
 import type { Db, Membership } from '@switchboard/db';
 import type { Auth } from './auth.ts';
+import type { Accounts } from './services/admin.ts';
 import type { DirectoryCache } from './directory-cache.ts';
 import type { PlanningRunner } from './planning-runner.ts';
 import type { LiveCache } from './services.ts';
@@ -24,12 +25,16 @@ export interface ApiServices {
    * republishes a week (a swap, time off), and as a mend for a snapshot a crash left unwritten.
    */
   snapshotSchedules(tenantId: string): Promise<void>;
+  /** Called after an API key is revoked: the host forgets the keys it has checked, so ingest refuses it at once. */
+  apiKeysChanged(): void;
 }
 
 export interface Context {
   services: ApiServices;
   /** The signed-in member, or null for an anonymous request or a user with no membership. */
   viewer: Membership | null;
+  /** Sign-in and the membership cache, for the procedures that change people (the web API has them). */
+  accounts?: Accounts | undefined;
 }
 
 /** How long the user id verified for a Cookie header is reused without checking its signatures again. */

@@ -19,13 +19,16 @@ function toFetchHeaders(headers: IncomingHttpHeaders): Headers {
 
 /** tRPC over Node HTTP: resolves the viewer from the session cookie for every request. */
 export function createTrpcHandler(deps: { auth: Auth; services: ApiServices }): RequestListener {
-  const resolveViewer = createViewerResolver(deps.auth, createMembershipCache(deps.services.db));
+  const memberships = createMembershipCache(deps.services.db);
+  const resolveViewer = createViewerResolver(deps.auth, memberships.get);
+  const accounts = { auth: deps.auth, forget: memberships.delete };
   return createHTTPHandler({
     router: appRouter,
     basePath: TRPC_BASE_PATH,
     allowMethodOverride: false,
     createContext: async ({ req, res }) => ({
       services: deps.services,
+      accounts,
       viewer: await resolveViewer(toFetchHeaders(req.headers), (cookies) => res.appendHeader('set-cookie', cookies)),
     }),
     onError({ error, path }) {

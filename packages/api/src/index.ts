@@ -10,3 +10,4 @@ export { roles, type ProcedureMeta } from './policy.ts';
 export type { Wallboard, WallboardQueue, WallboardAgent } from './services/wallboard.ts';
 export type { Report, ReportColumn, ReportRow, ReportPoint, ReportDimension } from './services/reports.ts';
 export type { PlanningRunner } from './planning-runner.ts';
+export { checkOutboundUrl, fetchOutbound, OutboundError, parseOutboundAllowHosts } from './outbound-url.ts';

@@ -28,6 +28,8 @@ export const policies = {
   /** Forecasts and requirements are queue-level: supervisors read them too. */
   planningViewers: { admin: 'tenant', supervisor: 'teams', planner: 'tenant' },
   planners: { admin: 'tenant', planner: 'tenant' },
+  /** Tenant administration: people, keys, the audit trail. */
+  admins: { admin: 'tenant' },
   /** Evaluations: analysts tenant-wide, supervisors their teams' agents. */
   quality: { admin: 'tenant', analyst: 'tenant', supervisor: 'teams' },
 } as const satisfies Record<string, Policy>;

@@ -1,3 +1,4 @@
+import { adminRouter } from './routers/admin.ts';
 import { agentsRouter } from './routers/agents.ts';
 import { meRouter } from './routers/me.ts';
 import { planningRouter } from './routers/planning.ts';
@@ -18,6 +19,7 @@ export const appRouter = router({
   schedules: schedulesRouter,
   quality: qualityRouter,
   me: meRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;

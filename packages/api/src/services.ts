@@ -96,6 +96,7 @@ export function createApiServices(deps: {
   liveMaxAgeMs?: number;
   planning?: PlanningRunner | null;
   snapshotSchedules: (tenantId: string) => Promise<void>;
+  apiKeysChanged?: () => void;
 }): ApiServices {
   return {
     db: deps.db,
@@ -108,5 +109,6 @@ export function createApiServices(deps: {
     now: deps.now ?? (() => new Date()),
     planning: deps.planning ?? null,
     snapshotSchedules: deps.snapshotSchedules,
+    apiKeysChanged: deps.apiKeysChanged ?? (() => undefined),
   };
 }

@@ -5,3 +5,4 @@ export * from './center-import.ts';
 export * from './examples.ts';
 export * from './validate.ts';
 export * from './schedule.ts';
+export * from './history-import.ts';

@@ -2,6 +2,7 @@ import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from './client.ts';
 import type { roles } from './schema.ts';
 import { agents, memberships, supervisorTeams, teams, tenants, users } from './schema.ts';
+import { audit } from './audit.ts';
 import { withTenant } from './tenancy.ts';
 
 export type Role = (typeof roles)[number];
@@ -21,7 +22,7 @@ export interface Membership {
 }
 
 /**
- * The signed-in user's membership (none while their tenant is disabled). The first read runs outside any tenant (it is what tells
+ * The signed-in user's membership (none while they are deactivated or their tenant is disabled). The first read runs outside any tenant (it is what tells
  * which tenant the user belongs to); the rest runs inside that tenant.
  */
 export async function getMembership(db: Db, userId: string): Promise<Membership | null> {
@@ -39,7 +40,7 @@ export async function getMembership(db: Db, userId: string): Promise<Membership 
     .innerJoin(users, eq(users.id, memberships.userId))
     .innerJoin(tenants, and(eq(tenants.id, memberships.tenantId), isNull(tenants.disabledAt)))
     .leftJoin(agents, and(eq(agents.tenantId, memberships.tenantId), eq(agents.id, memberships.agentId)))
-    .where(eq(memberships.userId, userId));
+    .where(and(eq(memberships.userId, userId), isNull(memberships.deactivatedAt)));
   if (!row) return null;
   const teamRows =
     row.role === 'supervisor'
@@ -63,13 +64,23 @@ export async function getMembership(db: Db, userId: string): Promise<Membership 
 
 /**
  * Gives a user a role in a tenant (replacing any earlier one). `agentKey` links an agent
- * user to their agent; `teamKeys` scopes a supervisor.
+ * user to their agent; `teamKeys` scopes a supervisor. With `change`, audited in the same
+ * transaction. A deactivated member stays deactivated.
  */
 export async function setMembership(
   db: Db,
-  input: { userId: string; tenantId: string; role: Role; agentKey?: string; teamKeys?: readonly string[]; qualityLead?: boolean },
+  input: {
+    userId: string;
+    tenantId: string;
+    role: Role;
+    agentKey?: string | undefined;
+    teamKeys?: readonly string[] | undefined;
+    qualityLead?: boolean | undefined;
+  },
+  change?: { actorId: string; action: string },
 ): Promise<void> {
   await withTenant(db, input.tenantId, async (tx) => {
+    if (change) await audit(tx, input.tenantId, change.actorId, change.action, 'user', input.userId);
     let agentId: string | null = null;
     if (input.role === 'agent') {
       if (!input.agentKey) throw new Error('a member with role agent needs agentKey');

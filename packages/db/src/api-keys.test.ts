@@ -37,7 +37,7 @@ describeEngines('api keys', (ctx) => {
     const tenantId = await newTenant();
     const { id, key } = await createApiKey(ctx.db, tenantId, 'ingest');
     expect(key).toMatch(/^sbk_[0-9A-Za-z]{8}_[0-9A-Za-z]{43}$/);
-    expect(await verifyApiKey(ctx.db, key)).toEqual({ tenantId, keyId: id });
+    expect(await verifyApiKey(ctx.db, key)).toEqual({ tenantId, keyId: id, scopes: ['ingest'] });
     const [row] = await ctx.db.select().from(apiKeys).where(eq(apiKeys.id, id));
     expect(row?.lastUsedAt).toBeInstanceOf(Date);
   });

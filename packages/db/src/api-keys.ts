@@ -1,8 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { audit } from './audit.ts';
 import type { Db } from './client.ts';
 import { apiKeys, tenants } from './schema.ts';
-import { withTenant } from './tenancy.ts';
+import { withTenant, type Tx } from './tenancy.ts';
 
 /**
  * Tenant API keys look like `sbk_<prefix>_<secret>`: the prefix is public and finds the
@@ -35,37 +36,115 @@ function hashSecret(secret: string): Buffer {
   return createHash('sha256').update(secret).digest();
 }
 
-/** Creates a key for the tenant. The returned `key` is shown once; it cannot be recovered. */
-export async function createApiKey(db: Db, tenantId: string, name: string): Promise<{ id: string; key: string }> {
+/** What a key may be used for: `ingest` (sending events) today. */
+export const apiKeyScopes = ['ingest'] as const;
+export type ApiKeyScope = (typeof apiKeyScopes)[number];
+
+async function insertKey(tx: Tx, tenantId: string, values: { name: string; scopes: readonly string[]; createdBy: string | null }) {
   // A prefix collision (about 1 in 10^14 per key) just draws again.
   for (;;) {
     const prefix = randomBase62(PREFIX_LENGTH);
     const secret = randomBase62(SECRET_LENGTH);
-    const [row] = await withTenant(db, tenantId, (tx) =>
-      tx
-        .insert(apiKeys)
-        .values({ tenantId, name, prefix, secretHash: hashSecret(secret).toString('hex') })
-        .onConflictDoNothing({ target: apiKeys.prefix })
-        .returning({ id: apiKeys.id }),
-    );
+    const [row] = await tx
+      .insert(apiKeys)
+      .values({ tenantId, ...values, scopes: [...values.scopes], prefix, secretHash: hashSecret(secret).toString('hex') })
+      .onConflictDoNothing({ target: apiKeys.prefix })
+      .returning({ id: apiKeys.id });
     if (row) return { id: row.id, key: `sbk_${prefix}_${secret}` };
   }
 }
 
 /**
- * The tenant a key belongs to, or null for a malformed, unknown, wrong or revoked key, or one
- * of a disabled tenant.
+ * Creates a key for the tenant, audited (by `createdBy`, or as an operator's act). The
+ * returned `key` is shown once; it cannot be recovered.
+ */
+export async function createApiKey(
+  db: Db,
+  tenantId: string,
+  name: string,
+  options: { scopes?: readonly ApiKeyScope[]; createdBy?: string } = {},
+): Promise<{ id: string; key: string }> {
+  const createdBy = options.createdBy ?? null;
+  return withTenant(db, tenantId, async (tx) => {
+    const created = await insertKey(tx, tenantId, { name, scopes: options.scopes ?? ['ingest'], createdBy });
+    await audit(tx, tenantId, createdBy, 'api_key.create', 'api_key', created.id);
+    return created;
+  });
+}
+
+/**
+ * Replaces a key with a new one of the same name and scopes; the old one keeps working for
+ * `overlapMs` so senders can switch over. Null when there is no such live key.
+ */
+export async function rotateApiKey(db: Db, tenantId: string, actorId: string, keyId: string, overlapMs: number): Promise<{ id: string; key: string } | null> {
+  return withTenant(db, tenantId, async (tx) => {
+    const [old] = await tx
+      .select()
+      .from(apiKeys)
+      .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, keyId), live()))
+      .for('update');
+    if (!old) return null;
+    const created = await insertKey(tx, tenantId, { name: old.name, scopes: old.scopes, createdBy: actorId });
+    const until = new Date(Date.now() + overlapMs);
+    await tx
+      .update(apiKeys)
+      .set({ expiresAt: old.expiresAt && old.expiresAt < until ? old.expiresAt : until })
+      .where(eq(apiKeys.id, old.id));
+    await audit(tx, tenantId, actorId, 'api_key.rotate', 'api_key', old.id);
+    return created;
+  });
+}
+
+export interface ApiKeyRow {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: string[];
+  createdAt: Date;
+  createdBy: string | null;
+  lastUsedAt: Date | null;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+}
+
+/** The tenant's keys, newest first: never their secrets. */
+export function listApiKeys(db: Db, tenantId: string): Promise<ApiKeyRow[]> {
+  return withTenant(db, tenantId, (tx) =>
+    tx
+      .select({
+        id: apiKeys.id,
+        name: apiKeys.name,
+        prefix: apiKeys.prefix,
+        scopes: apiKeys.scopes,
+        createdAt: apiKeys.createdAt,
+        createdBy: apiKeys.createdBy,
+        lastUsedAt: apiKeys.lastUsedAt,
+        expiresAt: apiKeys.expiresAt,
+        revokedAt: apiKeys.revokedAt,
+      })
+      .from(apiKeys)
+      .where(eq(apiKeys.tenantId, tenantId))
+      .orderBy(desc(apiKeys.createdAt)),
+  );
+}
+
+/** Not revoked and, if rotated, still within its overlap. */
+const live = () => and(isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, sql`now()`)));
+
+/**
+ * The tenant and scopes of a key, or null for a malformed, unknown, wrong, revoked or
+ * expired (rotated) key, or one of a disabled tenant.
  * Runs outside any tenant: finding the tenant is what it is for.
  */
-export async function verifyApiKey(db: Db, key: string): Promise<{ tenantId: string; keyId: string } | null> {
+export async function verifyApiKey(db: Db, key: string): Promise<{ tenantId: string; keyId: string; scopes: string[] } | null> {
   const match = KEY_PATTERN.exec(key);
   if (!match) return null;
   const [, prefix = '', secret = ''] = match;
   const [row] = await db
-    .select({ id: apiKeys.id, tenantId: apiKeys.tenantId, secretHash: apiKeys.secretHash, lastUsedAt: apiKeys.lastUsedAt })
+    .select({ id: apiKeys.id, tenantId: apiKeys.tenantId, secretHash: apiKeys.secretHash, lastUsedAt: apiKeys.lastUsedAt, scopes: apiKeys.scopes })
     .from(apiKeys)
     .innerJoin(tenants, eq(tenants.id, apiKeys.tenantId))
-    .where(and(eq(apiKeys.prefix, prefix), isNull(apiKeys.revokedAt), isNull(tenants.disabledAt)));
+    .where(and(eq(apiKeys.prefix, prefix), live(), isNull(tenants.disabledAt)));
   if (!row || !timingSafeEqual(hashSecret(secret), Buffer.from(row.secretHash, 'hex'))) return null;
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
     await db
@@ -73,17 +152,18 @@ export async function verifyApiKey(db: Db, key: string): Promise<{ tenantId: str
       .set({ lastUsedAt: sql`now()` })
       .where(eq(apiKeys.id, row.id));
   }
-  return { tenantId: row.tenantId, keyId: row.id };
+  return { tenantId: row.tenantId, keyId: row.id, scopes: row.scopes };
 }
 
-/** Revokes one of the tenant's keys; false when the tenant has no such active key. */
-export async function revokeApiKey(db: Db, tenantId: string, keyId: string): Promise<boolean> {
-  const revoked = await withTenant(db, tenantId, (tx) =>
-    tx
+/** Revokes one of the tenant's keys, audited; false when the tenant has no such key not revoked yet. */
+export async function revokeApiKey(db: Db, tenantId: string, keyId: string, actorId: string | null = null): Promise<boolean> {
+  return withTenant(db, tenantId, async (tx) => {
+    const revoked = await tx
       .update(apiKeys)
       .set({ revokedAt: sql`now()` })
       .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt)))
-      .returning({ id: apiKeys.id }),
-  );
-  return revoked.length > 0;
+      .returning({ id: apiKeys.id });
+    if (revoked.length > 0) await audit(tx, tenantId, actorId, 'api_key.revoke', 'api_key', keyId);
+    return revoked.length > 0;
+  });
 }

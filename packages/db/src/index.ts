@@ -8,17 +8,20 @@ export {
   listTenants,
   listTenantTimezones,
   provisionTenant,
+  setAuditRetention,
   setTenantDisabled,
   userExists,
   type Tenant,
   type TenantSummary,
 } from './tenants.ts';
-export { createApiKey, verifyApiKey } from './api-keys.ts';
+export { apiKeyScopes, createApiKey, listApiKeys, revokeApiKey, rotateApiKey, verifyApiKey } from './api-keys.ts';
+export { listPeople, PeopleRuleError, setPersonDeactivated, updatePerson } from './people.ts';
+export { getAccountStatus, queueMail, takeOutbox } from './outbox.ts';
 export { getCenterConfig, seedTenant } from './center-config.ts';
 export { getDirectory, type Directory } from './directory.ts';
 export { getMembership, listMembers, setMembership, type Membership, type Role } from './access.ts';
 export { listAlertRules, saveAlertRule, deleteAlertRule, type AlertRule } from './alert-rules.ts';
-export { recordAudit } from './audit.ts';
+export { listAudit, purgeExpiredAudit, recordAudit } from './audit.ts';
 export {
   listSpecialDays,
   saveSpecialDay,

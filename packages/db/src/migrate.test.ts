@@ -37,6 +37,7 @@ describeEngines('migrateDb', (ctx) => {
       'forecast_overrides',
       'forecast_settings',
       'intents',
+      'mail_outbox',
       'memberships',
       'planning_group_queues',
       'planning_groups',

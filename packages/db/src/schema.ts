@@ -73,6 +73,8 @@ export const tenants = pgTable(
     weekStart: smallint().notNull().default(1),
     // A disabled tenant's keys, sessions and sign-ins are refused; its data is kept.
     disabledAt: timestamp({ withTimezone: true }),
+    // How long the audit trail is kept (two years unless the tenant's policy says otherwise).
+    auditRetentionDays: integer().notNull().default(730),
     createdAt: createdAt(),
   },
   (t) => [tenantIsolation(t.id), check('tenants_week_start_check', sql`${t.weekStart} between 0 and 6`)],
@@ -93,8 +95,16 @@ export const apiKeys = pgTable(
     prefix: text().notNull().unique(),
     // sha256 hex of the secret part; the key itself is never stored.
     secretHash: text().notNull(),
+    // What the key may do: `ingest` today (sending events); room for more.
+    scopes: text()
+      .array()
+      .notNull()
+      .default(sql`array['ingest']::text[]`),
+    createdBy: text().references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     lastUsedAt: timestamp({ withTimezone: true }),
+    // Set when the key is rotated: it keeps working until then, so senders can switch over.
+    expiresAt: timestamp({ withTimezone: true }),
     revokedAt: timestamp({ withTimezone: true }),
   },
   (t) => [tenantIsolation(t.tenantId)],
@@ -294,6 +304,8 @@ export const memberships = pgTable(
     agentId: uuid(),
     // Runs calibration sessions and decides disputes: given to an analyst or a supervisor (admins have it anyway).
     qualityLead: boolean().notNull().default(false),
+    // A deactivated member keeps their history but is refused from their next request.
+    deactivatedAt: timestamp({ withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [
@@ -317,6 +329,31 @@ export const supervisorTeams = pgTable(
     tenantIsolation(t.tenantId),
     primaryKey({ columns: [t.tenantId, t.userId, t.teamId] }),
     foreignKey({ name: 'supervisor_teams_team_fk', columns: [t.tenantId, t.teamId], foreignColumns: [teams.tenantId, teams.id] }).onDelete('cascade'),
+  ],
+);
+
+/**
+ * Mail the product would send (invitations, password resets). Kept here, for an operator to
+ * read with `npm run -s admin -- outbox`, when no mail server is configured: links carry
+ * one-time tokens, so they never go to the log. Not a tenant's table: sign-in writes it.
+ */
+export const mailOutbox = pgTable(
+  'mail_outbox',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    tenantId: uuid().references(() => tenants.id, { onDelete: 'cascade' }),
+    recipient: text().notNull(),
+    kind: text().notNull(),
+    subject: text().notNull(),
+    body: text().notNull(),
+    createdAt: createdAt(),
+    // When an operator read it (or a mail server took it).
+    deliveredAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    index('mail_outbox_undelivered_idx')
+      .on(t.createdAt)
+      .where(sql`${t.deliveredAt} is null`),
   ],
 );
 

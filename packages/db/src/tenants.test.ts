@@ -55,7 +55,7 @@ describeEngines('tenant provisioning', (ctx) => {
     expect((await verifyApiKey(ctx.db, key))?.tenantId).toBe(tenant.id);
     expect((await getMembership(ctx.db, userId))?.role).toBe('supervisor');
     const audit = await withTenant(ctx.db, tenant.id, (tx) => tx.select().from(auditLog).where(eq(auditLog.tenantId, tenant.id)));
-    expect(audit.map((a) => a.action).sort()).toEqual(['tenant.create', 'tenant.disable', 'tenant.enable']);
+    expect(audit.map((a) => a.action).sort()).toEqual(['api_key.create', 'tenant.create', 'tenant.disable', 'tenant.enable']);
     expect(await setTenantDisabled(ctx.db, randomUUID(), true)).toBe(false);
   });
 

@@ -119,3 +119,12 @@ export async function userExists(db: Db, email: string): Promise<boolean> {
     .where(sql`lower(${users.email}) = ${email.toLowerCase()}`);
   return row !== undefined;
 }
+
+/** Sets how long the tenant's audit trail is kept, audited by the admin who set it. */
+export async function setAuditRetention(db: Db, tenantId: string, actorId: string, days: number): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.update(tenants).set({ auditRetentionDays: days }).where(eq(tenants.id, tenantId));
+    await enterTenant(tx, tenantId);
+    await audit(tx, tenantId, actorId, 'audit_retention.set', 'tenant', tenantId);
+  });
+}

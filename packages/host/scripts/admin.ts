@@ -3,8 +3,10 @@
  *                                   [--slug SLUG] [--week-start mon|sun|…] [--holidays CC[-REGION]] [--admin-name NAME] [--json]
  * npm run -s admin -- tenant list [--json]
  * npm run -s admin -- tenant disable|enable TENANT     (id or slug)
+ * npm run -s admin -- outbox [--tenant TENANT]      (mail waiting for delivery: invitations, password resets)
  * npm run -s admin -- config export --tenant TENANT [--format json|csv] [--out DIR]
  * npm run -s admin -- config import --tenant TENANT [--dry-run] PATH…  (config.json, or CSV files or a directory of them)
+ * npm run -s admin -- history import --tenant TENANT [--dry-run] FILE.csv   (interval history from the previous system)
  *
  * Provisioning for operators. Through the running host when there is one; otherwise it
  * opens Postgres itself (taking the host's lock in embedded mode). Exit code 2 for bad
@@ -15,14 +17,25 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { centerLists, formatImportProblem, type CenterList, type ImportProblem } from '@switchboard/contracts';
 import type { TenantSummary } from '@switchboard/db';
-import { adminActions, callOperator, DataDirLockedError, loadHostEnv, withOperatorDb, type OperatorAnswer, type ProvisionedTenant } from '@switchboard/host';
+import {
+  adminActions,
+  callOperator,
+  DataDirLockedError,
+  loadHostEnv,
+  telemetryActions,
+  withOperatorDb,
+  type OperatorAnswer,
+  type ProvisionedTenant,
+} from '@switchboard/host';
 
 const usage = `usage:
   admin tenant create --name NAME --time-zone ZONE --admin-email EMAIL [--slug SLUG] [--week-start DAY] [--holidays CC[-REGION]] [--admin-name NAME] [--json]
   admin tenant list [--json]
   admin tenant disable|enable TENANT
+  admin outbox [--tenant TENANT]
   admin config export --tenant TENANT [--format json|csv] [--out DIR]
-  admin config import --tenant TENANT [--dry-run] PATH...   (a .json file, or CSV files or a directory of them; see docs/center-import.md)`;
+  admin config import --tenant TENANT [--dry-run] PATH...   (a .json file, or CSV files or a directory of them; see docs/center-import.md)
+  admin history import --tenant TENANT [--dry-run] FILE.csv   (interval history; see docs/center-import.md, Importing history)`;
 
 function fail(message: string, code: number): never {
   console.error(`admin: ${message}`);
@@ -37,7 +50,7 @@ async function run(action: string, body: unknown): Promise<OperatorAnswer> {
   const viaHost = env.embedded ? await callOperator(env.dataDir, action, body) : undefined;
   if (viaHost) return viaHost;
   try {
-    return await withOperatorDb(env, (stores) => adminActions[action]!(stores, body));
+    return await withOperatorDb(env, (stores) => adminActions[action]!(stores, body), { telemetry: telemetryActions.has(action) });
   } catch (error) {
     if (error instanceof DataDirLockedError) fail(`${error.message} (its operator address in operator.json did not answer)`, 1);
     throw error;
@@ -78,7 +91,8 @@ async function main(): Promise<void> {
     console.log(usage);
     return;
   }
-  if ((noun !== 'tenant' && noun !== 'config') || !verb) fail(usage, 2);
+  if (noun === 'outbox') return outboxCommand(process.argv.slice(3));
+  if ((noun !== 'tenant' && noun !== 'config' && noun !== 'history') || !verb) fail(usage, 2);
   let parsed;
   try {
     parsed = parseArgs({
@@ -104,6 +118,7 @@ async function main(): Promise<void> {
   }
   const { values, positionals } = parsed;
   if (noun === 'config') return configCommand(verb, values, positionals);
+  if (noun === 'history') return historyCommand(verb, values, positionals);
   switch (verb) {
     case 'create': {
       if (positionals.length > 0) fail(`unexpected ${positionals.join(' ')}\n${usage}`, 2);
@@ -165,6 +180,22 @@ async function main(): Promise<void> {
   }
 }
 
+/**
+ * Prints the mail waiting for delivery (an invitation or reset link is as good as a password:
+ * it is shown here, never logged) and marks it delivered.
+ */
+async function outboxCommand(args: string[]): Promise<void> {
+  let tenant: string | undefined;
+  try {
+    ({ tenant } = parseArgs({ args, options: { tenant: { type: 'string' } } }).values);
+  } catch (error) {
+    fail(`${(error as Error).message}\n${usage}`, 2);
+  }
+  const { mail } = check(await run('outbox/take', { tenant })) as { mail: { to: string; subject: string; body: string; createdAt: string }[] };
+  if (mail.length === 0) console.log('the outbox is empty');
+  for (const m of mail) console.log(`To: ${m.to}\nDate: ${new Date(m.createdAt).toISOString()}\nSubject: ${m.subject}\n\n${m.body}\n${'-'.repeat(72)}`);
+}
+
 /** The CSV list a file holds, from its name (`agents.csv`, `Agents export.csv` → agents). */
 function listOfFile(file: string): CenterList | undefined {
   const name = path.basename(file).toLowerCase();
@@ -224,6 +255,46 @@ async function configCommand(
   const body = check(await run('config/import', { tenant: values.tenant, dryRun, ...readImport(positionals) })) as { applied: boolean; diff: string };
   console.log(body.diff);
   console.log(body.applied ? 'applied.' : 'dry run: nothing was changed (run again without --dry-run to apply).');
+}
+
+interface ImportedQueue {
+  queue: string;
+  intervalMinutes: number;
+  rows: number;
+  intervals: number;
+  fromDate: string;
+  toDate: string;
+  offered: number;
+  repeatedLocalTimes: number;
+  liveFrom: string | null;
+  unused: number;
+}
+
+/** Reads the history file here and sends its text: the host never opens paths. */
+async function historyCommand(verb: string, values: { tenant?: string; 'dry-run'?: boolean }, positionals: string[]): Promise<void> {
+  if (verb !== 'import') fail(`unknown command history ${verb}\n${usage}`, 2);
+  if (!values.tenant) fail(`name the tenant with --tenant (id or slug)\n${usage}`, 2);
+  const [file, ...extra] = positionals;
+  if (!file || extra.length > 0) fail(`name one CSV file to import\n${usage}`, 2);
+  if (!existsSync(file) || statSync(file).isDirectory()) fail(`${file}: no such file`, 2);
+  const request = { tenant: values.tenant, file: path.basename(file), csv: readFileSync(file, 'utf8'), dryRun: values['dry-run'] ?? false };
+  const body = check(await run('history/import', request)) as { applied: boolean; importId?: string; timezone: string; queues: ImportedQueue[] };
+  printTable([
+    ['QUEUE', 'INTERVAL', 'INTERVALS', 'FROM', 'TO', 'OFFERED'],
+    ...body.queues.map((q) => [q.queue, `${q.intervalMinutes} min`, String(q.rows), q.fromDate, q.toDate, String(q.offered)]),
+  ]);
+  for (const q of body.queues) {
+    if (q.repeatedLocalTimes > 0)
+      console.log(`${q.queue}: ${q.repeatedLocalTimes} local time(s) in a repeated hour (clocks going back) read as its first occurrence`);
+    if (q.unused > 0)
+      console.log(`${q.queue}: live data starts ${q.liveFrom}; the ${q.unused} imported 15-minute intervals from then on are kept but not used`);
+  }
+  const intervals = body.queues.reduce((n, q) => n + q.intervals, 0);
+  console.log(
+    body.applied
+      ? `stored ${intervals} 15-minute intervals (dates in ${body.timezone}; import ${body.importId}).`
+      : `dry run: nothing was stored (dates in ${body.timezone}; run again without --dry-run to import).`,
+  );
 }
 
 await main();

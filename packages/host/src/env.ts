@@ -1,9 +1,25 @@
+import { parseOutboundAllowHosts } from '@switchboard/api';
 import { isTimeZone } from '@switchboard/calendar';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseTrustedProxies } from './client-address.ts';
 
 const Flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+
+/** A comma-separated list read by `parse`, whose thrown sentence names the wrong entry. */
+const List = <T>(parse: (text: string) => T) =>
+  z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      try {
+        return parse(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    });
 
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -41,6 +57,17 @@ const Env = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   /** Names this process's rollup progress record with servers (stable across restarts); the machine's name by default. */
   SWITCHBOARD_INSTANCE: z.string().min(1).max(200).default(hostname()),
+  /** Proxies (addresses or CIDRs) whose X-Forwarded-For names the client, for sign-in limits; none by default. */
+  SWITCHBOARD_TRUSTED_PROXIES: List(parseTrustedProxies),
+  /** Hosts (`name` or `name:port`) that URLs typed by tenant admins may reach over http or at private addresses: checkOutboundUrl's allowHosts. */
+  SWITCHBOARD_OUTBOUND_ALLOW_HOSTS: List(parseOutboundAllowHosts),
+  /** How long repeated failed sign-ins lock an account, in seconds. */
+  SWITCHBOARD_ACCOUNT_LOCK_S: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60 * 60)
+    .default(15 * 60),
 });
 
 export type HostEnv = z.infer<typeof Env> & { dataDir: string; embedded: boolean };

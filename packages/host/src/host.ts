@@ -3,11 +3,12 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { checkRequestOrigin, createAuth, createAuthHandler, createApiServices, createTrpcHandler, TRPC_BASE_PATH, type Auth } from '@switchboard/api';
-import { createDb, listTenantTimezones, migrateDb, verifyApiKey, withAdvisoryLocks, type DbHandle } from '@switchboard/db';
+import { createDb, listTenantTimezones, migrateDb, purgeExpiredAudit, verifyApiKey, withAdvisoryLocks, type DbHandle } from '@switchboard/db';
 import { IngestService, sendJson } from '@switchboard/ingest';
 import type { CenterConfig } from '@switchboard/contracts';
 import { createTelemetryStore, getMergeMilliseconds, migrateTelemetry, RollupBuilder, type TelemetryStore } from '@switchboard/telemetry';
 import { createApiKeyAuthenticator } from './api-keys.ts';
+import { clientAddress } from './client-address.ts';
 import type { HostEnv } from './env.ts';
 import { lockDataDir } from './lock.ts';
 import { seedDemo } from './demo.ts';
@@ -30,8 +31,9 @@ export interface Host {
 }
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
-/** Set by the host from the socket, replacing any client value: sign-in rate limits key on it. */
+/** Set by the host from the socket (or a trusted proxy's X-Forwarded-For), replacing any client value: sign-in rate limits key on it. */
 export const CLIENT_IP_HEADER = 'x-switchboard-client-ip';
+const AUDIT_PURGE_EVERY_MS = 3_600_000;
 
 /**
  * The host process: owns the embedded stores (locking the data directory), migrates
@@ -78,7 +80,11 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
     // line ahead of every insert's step, and ingest need not wait for it.
     await rollups.prepare();
     rollups.recover().catch((error: unknown) => log(`rollups: recovery failed (an operator can run npm run repair:rollups): ${(error as Error).message}`));
-    const apiKeys = createApiKeyAuthenticator((key) => verifyApiKey(dbHandle.db, key));
+    const apiKeys = createApiKeyAuthenticator(async (key) => {
+      const found = await verifyApiKey(dbHandle.db, key);
+      // Ingest takes keys with the ingest scope only.
+      return found?.scopes.includes('ingest') ? found : null;
+    });
     const authenticate = apiKeys.get;
     const ingest = new IngestService({ store: telemetry, authenticate, observer: rollups });
     const recovered = await ingest.recoverIdempotencyKeys();
@@ -98,6 +104,7 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
       ...schedulingStores,
       planning: planning?.runner ?? null,
       snapshotSchedules: (tenantId) => syncScheduleSnapshots(schedulingStores, tenantId),
+      apiKeysChanged: apiKeys.clear,
     });
     const status = createStatusHandler({ telemetry, ingest, authenticate, directory: services.directory });
     // Created once the port is known: better-auth checks request origins against the URL.
@@ -123,7 +130,7 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
       if (signedInApi && !api)
         return sendJson(res, 503, { error: 'starting', message: 'Switchboard is starting; try again in a moment' }, { 'retry-after': '1' });
       if (pathname?.startsWith('/api/auth/') && api) {
-        req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? '';
+        req.headers[CLIENT_IP_HEADER] = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], env.SWITCHBOARD_TRUSTED_PROXIES);
         return api.authHandler(req, res);
       }
       if (pathname?.startsWith(TRPC_BASE_PATH) && api) {
@@ -165,6 +172,7 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
       baseURL: publicUrl,
       trustedOrigins: origins,
       clientIpHeader: CLIENT_IP_HEADER,
+      accountLockSeconds: env.SWITCHBOARD_ACCOUNT_LOCK_S,
     });
     if (env.embedded) {
       started.operator = createOperatorHandler({
@@ -172,6 +180,7 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
         rollups: rollupBuilder,
         db: dbHandle.db,
         auth,
+        telemetry: telemetry.client,
         // A tenant disabled here is refused from its next request, not a minute later.
         afterTenantChange: apiKeys.clear,
       });
@@ -184,6 +193,11 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
     await planning?.ensureSchedules(demoTenantId);
     // A crash between publishing a week in Postgres and writing its ClickHouse snapshot is mended here.
     for (const tenant of await listTenantTimezones(dbHandle.db)) await syncScheduleSnapshots(schedulingStores, tenant.id);
+    // Each tenant's audit trail is kept for its retention period, then purged (hourly; idempotent beside other processes).
+    const purgeAudit = () =>
+      void purgeExpiredAudit(dbHandle.db).catch((error: unknown) => log(`audit: purge failed (it is retried in an hour): ${(error as Error).message}`));
+    purgeAudit();
+    const auditTimer = setInterval(purgeAudit, AUDIT_PURGE_EVERY_MS).unref();
     // From here the host answers everything; /api/health said "starting" until now.
     started.api = { authHandler: createAuthHandler(auth), trpc: createTrpcHandler({ auth, services }), origins };
 
@@ -198,6 +212,7 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
       auth,
       planning,
       async stop() {
+        clearInterval(auditTimer);
         await new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await stores.planning?.stop();

@@ -1,6 +1,9 @@
-import { createAuth, type Auth } from '@switchboard/api';
-import { createDb, migrateDb, type Db } from '@switchboard/db';
+import path from 'node:path';
+import { createAuth } from '@switchboard/api';
+import { createDb, migrateDb } from '@switchboard/db';
+import { createTelemetryStore, migrateTelemetry } from '@switchboard/telemetry';
 import type { HostEnv } from './env.ts';
+import type { AdminStores } from './history-import.ts';
 import { CLIENT_IP_HEADER, readOrCreateSecret } from './host.ts';
 import { lockDataDir } from './lock.ts';
 import { readOperatorFile } from './operator.ts';
@@ -25,11 +28,14 @@ export async function callOperator(dataDir: string, action: string, body: unknow
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
+const clickhouseMigrations = path.resolve(import.meta.dirname, '../../../migrations/clickhouse');
+
 /**
  * Opens Postgres (migrated) and the sign-in library for an operator command while no host
- * runs: with embedded stores it takes the host's lock first, so no host starts meanwhile.
+ * runs, and with `telemetry` ClickHouse (migrated) too: with embedded stores it takes the
+ * host's lock first, so no host starts meanwhile.
  */
-export async function withOperatorDb<T>(env: HostEnv, work: (stores: { db: Db; auth: Auth }) => Promise<T>): Promise<T> {
+export async function withOperatorDb<T>(env: HostEnv, work: (stores: AdminStores) => Promise<T>, options: { telemetry?: boolean } = {}): Promise<T> {
   const release = env.embedded ? lockDataDir(env.dataDir) : () => undefined;
   try {
     const handle = await createDb({ databaseUrl: env.DATABASE_URL, dataDir: env.dataDir });
@@ -42,7 +48,14 @@ export async function withOperatorDb<T>(env: HostEnv, work: (stores: { db: Db; a
         trustedOrigins: [],
         clientIpHeader: CLIENT_IP_HEADER,
       });
-      return await work({ db: handle.db, auth });
+      if (!options.telemetry) return await work({ db: handle.db, auth });
+      const telemetry = createTelemetryStore({ url: env.CLICKHOUSE_URL, dataDir: env.dataDir });
+      try {
+        await migrateTelemetry(telemetry.client, clickhouseMigrations);
+        return await work({ db: handle.db, auth, telemetry: telemetry.client });
+      } finally {
+        await telemetry.close();
+      }
     } finally {
       await handle.close();
     }

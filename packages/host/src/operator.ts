@@ -4,8 +4,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { z } from 'zod';
 import { sendJson } from '@switchboard/ingest';
-import { INTERVAL_MS, type RollupBuilder, type RollupMismatch, type RollupScope } from '@switchboard/telemetry';
+import { INTERVAL_MS, type RollupBuilder, type RollupMismatch, type RollupScope, type TelemetryStore } from '@switchboard/telemetry';
 import { configActions } from './center-admin.ts';
+import { historyActions, type AdminStores } from './history-import.ts';
 import { invalidInput, resolveTenant, tenantActions, tenantNotFound, type OperatorAnswer, type ProvisioningStores } from './provisioning.ts';
 
 /**
@@ -60,10 +61,18 @@ export interface RollupReport {
 interface OperatorDeps extends ProvisioningStores {
   token: string;
   rollups: RollupBuilder;
+  telemetry: TelemetryStore['client'];
 }
 
-/** The actions of `npm run -s admin`, which need Postgres and sign-in only: the CLI runs them itself when no host runs. */
-export const adminActions: Record<string, (stores: ProvisioningStores, body: unknown) => Promise<OperatorAnswer>> = { ...tenantActions, ...configActions };
+/** The actions of `npm run -s admin`, on Postgres and sign-in (and ClickHouse, see telemetryActions): the CLI runs them itself when no host runs. */
+export const adminActions: Record<string, (stores: AdminStores, body: unknown) => Promise<OperatorAnswer>> = {
+  ...tenantActions,
+  ...configActions,
+  ...historyActions,
+};
+
+/** The admin actions that need ClickHouse as well: for these the CLI opens it beside Postgres. */
+export const telemetryActions: ReadonlySet<string> = new Set(Object.keys(historyActions));
 
 /** Each operator action: its JSON body in, status and JSON out. */
 const operatorActions: Record<string, (deps: OperatorDeps, body: unknown) => Promise<OperatorAnswer>> = {

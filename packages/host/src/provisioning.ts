@@ -9,6 +9,7 @@ import {
   listTenants,
   provisionTenant,
   setTenantDisabled,
+  takeOutbox,
   userExists,
   type Db,
   type Tenant,
@@ -172,4 +173,12 @@ export const tenantActions: Record<string, (stores: ProvisioningStores, body: un
   },
   'tenants/disable': (stores, body) => setTenantState(stores, body, true),
   'tenants/enable': (stores, body) => setTenantState(stores, body, false),
+  'outbox/take': async (stores, body) => {
+    const ref = TenantRef.partial().safeParse(body);
+    if (!ref.success) return invalidInput(ref.error);
+    const tenant = ref.data.tenant ? await resolveTenant(stores.db, ref.data.tenant) : undefined;
+    if (tenant === null) return tenantNotFound(ref.data.tenant!);
+    const mail = await takeOutbox(stores.db, tenant?.id);
+    return { status: 200, body: { mail: mail.map((m) => ({ to: m.recipient, kind: m.kind, subject: m.subject, body: m.body, createdAt: m.createdAt })) } };
+  },
 };

@@ -15,6 +15,7 @@ const nav: { href: string; label: string; roles: readonly Role[] }[] = [
   { href: '/quality', label: 'Quality', roles: ['admin', 'supervisor', 'analyst'] },
   { href: '/me', label: 'My day', roles: ['agent'] },
   { href: '/ingest', label: 'Ingest status', roles: ['admin'] },
+  { href: '/admin', label: 'Administration', roles: ['admin'] },
 ];
 
 /** The signed-in shell: navigation for the member's persona, who they are, sign out. */

@@ -32,8 +32,11 @@ export default function SignIn() {
         router.replace(nextPath());
         return;
       }
-      if (res.status === 429) setError('Too many attempts. Wait a minute, then try again.');
-      else if (res.status === 401) setError('Wrong email or password.');
+      if (res.status === 429) {
+        // The account's lock-out says how long; the per-address limit says nothing.
+        const body = (await res.json().catch(() => null)) as { message?: string } | null;
+        setError(body?.message ?? 'Too many attempts. Wait a minute, then try again.');
+      } else if (res.status === 401) setError('Wrong email or password.');
       else setError(`Sign-in failed (${res.status}). Try again.`);
     } catch {
       setError('The server cannot be reached. Is Switchboard running?');

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { recordAudit } from '@switchboard/db';
 import { router, authorized } from '../trpc.ts';
 import { policies } from '../policy.ts';
 
@@ -18,4 +20,21 @@ export const sessionRouter = router({
       agent: agent ? { key: agent.key, name: agent.displayName, team: agent.teamName } : null,
     };
   }),
+
+  /**
+   * Records an export in the audit trail: exports are made in the browser from data already
+   * shown, so the page reports them. `what` names the table (never its content).
+   */
+  recordExport: authorized(policies.everyMember)
+    .input(z.object({ what: z.string().trim().min(1).max(100), format: z.enum(['csv', 'arrow']), rows: z.int().min(0) }))
+    .mutation(async ({ ctx, input }) => {
+      await recordAudit(ctx.services.db, {
+        tenantId: ctx.viewer.tenantId,
+        userId: ctx.viewer.userId,
+        action: `export.${input.format}`,
+        objectType: 'export',
+        objectId: `${input.what} (${input.rows} rows)`,
+      });
+      return { ok: true };
+    }),
 });

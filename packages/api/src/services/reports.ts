@@ -12,7 +12,16 @@ import {
   type QueueSums,
   type SurveySums,
 } from '@switchboard/kpis';
-import { getAgentReport, getAgentStateReport, getQueueReport, getSurveySums, reportGrains, type DrillMetric, type ReportGrain } from '@switchboard/telemetry';
+import {
+  getAgentReport,
+  getAgentStateReport,
+  getImportedQueueReport,
+  getQueueReport,
+  getSurveySums,
+  reportGrains,
+  type DrillMetric,
+  type ReportGrain,
+} from '@switchboard/telemetry';
 import { z } from 'zod';
 import type { ApiServices } from '../context.ts';
 import type { Access } from '../trpc.ts';
@@ -59,12 +68,15 @@ export interface ReportRow {
   label: string;
   kpis: Kpis;
   previous?: Kpis;
+  /** 15-minute intervals of imported history in the row's figures (absent when none), so screens can mark them. */
+  importedIntervals?: number;
 }
 
 export interface ReportPoint {
   bucket: string;
   kpis: Kpis;
   previous?: Kpis;
+  importedIntervals?: number;
 }
 
 export interface Report {
@@ -116,15 +128,29 @@ const agentColumns: ReportColumn[] = [
   column(surveyKpis.csat),
 ];
 
+/** Imported history of queues (before each one's live data): volumes only. */
+interface ImportedSums {
+  intervals: number;
+  offered: number;
+  answered: number;
+  abandoned: number;
+}
+
 /** Everything a row of any dimension is computed from. */
 interface Sums {
   queue: QueueSums;
   states: AgentStateSums;
   survey: SurveySums;
+  imported: ImportedSums;
 }
 
 function emptySums(): Sums {
-  return { queue: emptyQueueSums(), states: {}, survey: { csat_responses: 0, csat_satisfied: 0, csat_sum: 0 } };
+  return {
+    queue: emptyQueueSums(),
+    states: {},
+    survey: { csat_responses: 0, csat_satisfied: 0, csat_sum: 0 },
+    imported: { intervals: 0, offered: 0, answered: 0, abandoned: 0 },
+  };
 }
 
 function addSums(a: Sums, b: Partial<Sums>): Sums {
@@ -137,13 +163,35 @@ function addSums(a: Sums, b: Partial<Sums>): Sums {
         csat_sum: a.survey.csat_sum + b.survey.csat_sum,
       }
     : a.survey;
-  return { queue: b.queue ? addQueueSums(a.queue, b.queue) : a.queue, states, survey };
+  const imported = b.imported
+    ? {
+        intervals: a.imported.intervals + b.imported.intervals,
+        offered: a.imported.offered + b.imported.offered,
+        answered: a.imported.answered + b.imported.answered,
+        abandoned: a.imported.abandoned + b.imported.abandoned,
+      }
+    : a.imported;
+  return { queue: b.queue ? addQueueSums(a.queue, b.queue) : a.queue, states, survey, imported };
 }
+
+/**
+ * Imported history has volumes only: it counts in these columns, and every other KPI (service
+ * level, waits, handle time) is computed from live data alone rather than diluted by contacts
+ * without waits or handle times.
+ */
+const importedVolumeKpis = new Set(['offered', 'answered', 'abandoned']);
 
 function computeKpis(columns: ReportColumn[], sums: Sums): Kpis {
   const out: Kpis = {};
+  const { offered, answered, abandoned } = sums.imported;
+  const withImported = {
+    ...sums.queue,
+    offered: sums.queue.offered + offered,
+    answered: sums.queue.answered + answered,
+    abandoned: sums.queue.abandoned + abandoned,
+  };
   for (const c of columns) {
-    if (c.id in queueKpis) out[c.id] = queueKpis[c.id as keyof typeof queueKpis].compute(sums.queue);
+    if (c.id in queueKpis) out[c.id] = queueKpis[c.id as keyof typeof queueKpis].compute(importedVolumeKpis.has(c.id) ? withImported : sums.queue);
     else if (c.id in agentKpis) out[c.id] = agentKpis[c.id as keyof typeof agentKpis].compute(sums.states);
     else if (c.id in surveyKpis) out[c.id] = surveyKpis[c.id as keyof typeof surveyKpis].compute(sums.survey);
   }
@@ -183,13 +231,23 @@ async function accumulate(
   if (input.dimension === 'queue' || input.dimension === 'channel') {
     const queues = new Map(directory.queues.map((q) => [q.key, q]));
     const keyOf = (queueId: string, channel: string) => (input.dimension === 'queue' ? queueId : channel);
-    const [rows, surveys] = await Promise.all([getQueueReport(services.telemetry, params), getSurveySums(services.telemetry, params)]);
+    const [rows, imported, surveys] = await Promise.all([
+      getQueueReport(services.telemetry, params),
+      getImportedQueueReport(services.telemetry, params),
+      getSurveySums(services.telemetry, params),
+    ]);
     for (const r of rows) {
       const key = keyOf(r.queue_id, r.channel);
       if (wanted && !wanted.has(key)) continue;
       // A queue that sends events but is not configured is still reported, at the shortest threshold.
       const thresholdS = queues.get(r.queue_id)?.slThresholdS ?? 10;
       accOf(r).add(key, r.bucket, { queue: applyServiceLevelThreshold(r.sums, thresholdS) });
+    }
+    for (const { previous, bucket, queue_id, ...volumes } of imported) {
+      // Imported rows carry no channel: the queue's own.
+      const key = keyOf(queue_id, queues.get(queue_id)?.channel ?? '');
+      if (wanted && !wanted.has(key)) continue;
+      accOf({ previous }).add(key, bucket, { imported: volumes });
     }
     for (const s of surveys) {
       const channel = queues.get(s.queue_id)?.channel ?? '';
@@ -250,7 +308,8 @@ function labelOf(access: Access, dimension: ReportDimension, key: string): strin
 /**
  * A historical report by queue, channel, team or agent over whole local days, with its
  * totals, a series per bucket for the chart and, when asked, the same days a week earlier.
- * Totals are the KPI formulas applied to summed parts, so they equal their drill-downs.
+ * Totals are the KPI formulas applied to summed parts, so they equal their drill-downs, except
+ * for imported history (counted in `importedIntervals`), which has no events behind it.
  */
 export function getReport(services: ApiServices, access: Access, input: ReportInput): Promise<Report> {
   // Viewers of a tenant asking for the same report share one computation; the scope is
@@ -276,6 +335,7 @@ async function computeReport(services: ApiServices, access: Access, input: Repor
   }
   const withPrevious = (kpis: Kpis, sums: Sums | undefined): { kpis: Kpis; previous?: Kpis } =>
     previous ? { kpis, previous: computeKpis(columns, sums ?? emptySums()) } : { kpis };
+  const importedIn = (sums: Sums | undefined) => (sums && sums.imported.intervals > 0 ? { importedIntervals: sums.imported.intervals } : {});
 
   const keys = [...new Set([...current.byKey.keys(), ...(previous?.byKey.keys() ?? [])])].sort();
   return {
@@ -289,13 +349,15 @@ async function computeReport(services: ApiServices, access: Access, input: Repor
       key,
       label: labelOf(access, input.dimension, key),
       ...withPrevious(computeKpis(columns, current.byKey.get(key) ?? emptySums()), previous?.byKey.get(key)),
+      ...importedIn(current.byKey.get(key)),
     })),
-    total: { key: '', label: 'Total', ...withPrevious(computeKpis(columns, current.total), previous?.total) },
+    total: { key: '', label: 'Total', ...withPrevious(computeKpis(columns, current.total), previous?.total), ...importedIn(current.total) },
     series: localBuckets(input.from, input.to, input.grain, timezone)
       .map((start) => start.toISOString())
       .map((bucket) => ({
         bucket,
         ...withPrevious(computeKpis(columns, current.byBucket.get(bucket) ?? emptySums()), previousByBucket.get(bucket)),
+        ...importedIn(current.byBucket.get(bucket)),
       })),
   };
 }

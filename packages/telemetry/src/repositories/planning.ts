@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ClickHouseClient } from '@clickhouse/client';
+import type { HistoryInterval } from '@switchboard/contracts';
 import { ChDateTime, queryRows, UInt64 } from './rows.ts';
 
 /**
@@ -25,13 +26,33 @@ const Float = z.union([z.number(), z.string()]).transform(Number);
 
 export const IntervalActual = z.object({
   interval_start: ChDateTime,
-  offered: UInt64,
-  handled: UInt64,
-  handle_ms_sum: UInt64,
+  // Numbers, not counts: imported history spreads a 30- or 60-minute row over its 15-minute intervals.
+  offered: Float,
+  handled: Float,
+  handle_ms_sum: Float,
 });
 export type IntervalActual = z.infer<typeof IntervalActual>;
 
-/** Offered contacts and handle time per 15-minute interval of one queue, from the rollup. */
+/**
+ * The instant a queue's live data begins, for reading its imported history: the start of its
+ * first `queue_interval_15m` row, or `{to}` when it has none before the last imported interval
+ * (the bound keeps a tenant without imports from scanning its whole rollup).
+ */
+const FIRST_LIVE_SQL = `ifNull((
+  SELECT minOrNull(interval_start) FROM queue_interval_15m
+   WHERE tenant_id = {tenantId:String} AND queue_id = {queueId:String} AND interval_start < {to:DateTime('UTC')}
+     AND interval_start <= (SELECT max(interval_start) FROM imported_queue_interval_15m
+                             WHERE tenant_id = {tenantId:String} AND queue_id = {queueId:String})
+), {to:DateTime('UTC')})`;
+
+/**
+ * Offered contacts and handle time per 15-minute interval of one queue: the rollup, and before
+ * the queue's first live interval its imported history (migrations/clickhouse/0016), answered
+ * standing in for handled. Imported rows from the first live interval on are never read, even
+ * where live has no row: filling each interval live lacks would add the old system's contacts
+ * to every quiet live interval of an import that overlaps live data. So every interval comes
+ * from one source, and a queue's history switches from imported to live exactly once.
+ */
 export function getQueueIntervalActuals(
   client: ClickHouseClient,
   params: { tenantId: string; queueId: string; from: Date; to: Date },
@@ -39,15 +60,62 @@ export function getQueueIntervalActuals(
   return queryRows(
     client,
     IntervalActual,
-    `SELECT interval_start, sum(offered) AS offered, sum(handled) AS handled,
-            ${HANDLE_MS_SUM} AS handle_ms_sum
-       FROM queue_interval_15m
-      WHERE tenant_id = {tenantId:String} AND queue_id = {queueId:String}
-        AND interval_start >= {from:DateTime('UTC')} AND interval_start < {to:DateTime('UTC')}
-      GROUP BY interval_start
+    `SELECT interval_start, offered, handled, handle_ms_sum FROM (
+       SELECT interval_start, toFloat64(sum(offered)) AS offered, toFloat64(sum(handled)) AS handled,
+              toFloat64(${HANDLE_MS_SUM}) AS handle_ms_sum
+         FROM queue_interval_15m
+        WHERE tenant_id = {tenantId:String} AND queue_id = {queueId:String}
+          AND interval_start >= {from:DateTime('UTC')} AND interval_start < {to:DateTime('UTC')}
+        GROUP BY interval_start
+       UNION ALL
+       SELECT interval_start, offered, answered AS handled, handle_ms_sum
+         FROM imported_queue_interval_15m FINAL
+        WHERE tenant_id = {tenantId:String} AND queue_id = {queueId:String}
+          AND interval_start >= {from:DateTime('UTC')} AND interval_start < {to:DateTime('UTC')}
+          AND interval_start < ${FIRST_LIVE_SQL})
       ORDER BY interval_start`,
     { tenantId: params.tenantId, queueId: params.queueId, from: toChDateTimeText(params.from), to: toChDateTimeText(params.to) },
   );
+}
+
+/** Rows per insert: an import of years of 15-minute intervals goes in several. */
+const IMPORT_CHUNK_ROWS = 50_000;
+
+/**
+ * Stores imported history (parseHistoryCsv's intervals) under one import id and time: an
+ * interval imported before is replaced (ReplacingMergeTree on imported_at, read with FINAL).
+ */
+export async function writeImportedHistory(
+  client: ClickHouseClient,
+  params: { tenantId: string; importId: string; importedAt: Date; intervals: readonly HistoryInterval[] },
+): Promise<void> {
+  const base = { tenant_id: params.tenantId, import_id: params.importId, imported_at: toChDateTime64Text(params.importedAt) };
+  for (let i = 0; i < params.intervals.length; i += IMPORT_CHUNK_ROWS) {
+    await client.insert({
+      table: 'imported_queue_interval_15m',
+      values: params.intervals.slice(i, i + IMPORT_CHUNK_ROWS).map((r) => ({ ...base, ...r, interval_start: toChDateTimeText(r.interval_start) })),
+      format: 'JSONEachRow',
+    });
+  }
+}
+
+/**
+ * The first live interval (ISO) of each of `queueIds` that has one up to `until`: imported
+ * history from there on is not read (see getQueueIntervalActuals).
+ */
+export async function getFirstLiveIntervals(
+  client: ClickHouseClient,
+  params: { tenantId: string; queueIds: readonly string[]; until: Date },
+): Promise<Map<string, string>> {
+  const rows = await queryRows(
+    client,
+    z.object({ queue_id: z.string(), first_live: ChDateTime }),
+    `SELECT queue_id, min(interval_start) AS first_live FROM queue_interval_15m
+      WHERE tenant_id = {tenantId:String} AND queue_id IN {queueIds:Array(String)} AND interval_start <= {until:DateTime('UTC')}
+      GROUP BY queue_id`,
+    { tenantId: params.tenantId, queueIds: params.queueIds, until: toChDateTimeText(params.until) },
+  );
+  return new Map(rows.map((r) => [r.queue_id, r.first_live]));
 }
 
 // ── forecast versions ────────────────────────────────────────────────────────

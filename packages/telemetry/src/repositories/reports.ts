@@ -124,6 +124,46 @@ export async function getQueueReport(client: ClickHouseClient, params: ReportWin
   return withBuckets(params, rows);
 }
 
+const ImportedQueueRow = z.object({
+  previous: UInt64,
+  bucket_key: z.string(),
+  queue_id: z.string(),
+  intervals: UInt64,
+  offered: z.number(),
+  answered: z.number(),
+  abandoned: z.number(),
+});
+export type ImportedQueueRow = ReturnType<typeof withBuckets<z.infer<typeof ImportedQueueRow>>>[number];
+
+/**
+ * Imported history (migrations/clickhouse/0016) per bucket and queue: its volumes and how many
+ * 15-minute intervals, only before each queue's first live interval, the rule of
+ * getQueueIntervalActuals, so a report takes every interval from one source.
+ */
+export async function getImportedQueueReport(client: ClickHouseClient, params: ReportWindow): Promise<ImportedQueueRow[]> {
+  const rows = await queryRows(
+    client,
+    ImportedQueueRow,
+    `SELECT previous, ${bucketKeySql[params.grain]} AS bucket_key, queue_id, count() AS intervals,
+            sum(offered) AS offered, sum(answered) AS answered, sum(abandoned) AS abandoned
+       FROM (
+         SELECT h.interval_start AS interval_start, h.queue_id AS queue_id, h.offered AS offered, h.answered AS answered, h.abandoned AS abandoned
+           FROM (SELECT * FROM imported_queue_interval_15m FINAL WHERE ${intervalWindows.where}) AS h
+           -- Bounded by the last imported interval: a tenant without imports scans none of its rollup.
+           LEFT JOIN (SELECT queue_id, min(interval_start) AS first_live FROM queue_interval_15m
+                       WHERE tenant_id = {tenantId:String}
+                         AND interval_start <= (SELECT max(interval_start) FROM imported_queue_interval_15m WHERE tenant_id = {tenantId:String})
+                       GROUP BY queue_id) AS l ON l.queue_id = h.queue_id
+          WHERE l.first_live IS NULL OR h.interval_start < l.first_live)
+       ${intervalWindows.join}
+      GROUP BY previous, bucket_key, queue_id
+      ORDER BY previous, bucket_key, queue_id
+      SETTINGS join_use_nulls = 1`,
+    reportParams(params),
+  );
+  return withBuckets(params, rows);
+}
+
 const AgentReportRow = z.object({
   previous: UInt64,
   bucket_key: z.string(),

@@ -114,6 +114,16 @@ export default function ReportsPage() {
 
 type OnDrill = (column: ReportColumn, window: { from: string; to: string }, keys: string[] | undefined, what: string) => void;
 
+/** Imported history counts in offered, answered and abandoned but has no events to drill into: say where a figure holds some. */
+function Imported({ intervals }: { intervals: number | undefined }) {
+  if (!intervals) return null;
+  return (
+    <span className="pill muted" title={`${intervals} quarter-hours of history imported from the previous system: volumes only, no interactions behind them`}>
+      imported
+    </span>
+  );
+}
+
 function kpiCell(column: ReportColumn, kpis: Record<string, number | null>, previous: Record<string, number | null> | undefined, drill: (() => void) | null) {
   const value = kpis[column.id] ?? null;
   const text = formatKpi(column.unit, value);
@@ -151,7 +161,15 @@ function ReportView({
   const dimensionLabel = dimensions.find((d) => d.id === data.dimension)?.label ?? '';
 
   const rowColumns: ColumnDef<ReportRow, unknown>[] = [
-    { accessorKey: 'label', header: dimensionLabel },
+    {
+      accessorKey: 'label',
+      header: dimensionLabel,
+      cell: ({ row }) => (
+        <>
+          {row.original.label} <Imported intervals={row.original.importedIntervals} />
+        </>
+      ),
+    },
     ...data.columns.map((c): ColumnDef<ReportRow, unknown> => ({
       id: c.id,
       accessorFn: (r) => r.kpis[c.id] ?? -Infinity,
@@ -163,7 +181,15 @@ function ReportView({
   ];
   const buckets = data.series.map((p, i) => ({ ...p, to: data.series[i + 1]?.bucket ?? data.window.to }));
   const intervalColumns: ColumnDef<(typeof buckets)[number], unknown>[] = [
-    { accessorKey: 'bucket', header: 'Interval', cell: ({ row }) => formatBucket(row.original.bucket, data.grain, data.timezone) },
+    {
+      accessorKey: 'bucket',
+      header: 'Interval',
+      cell: ({ row }) => (
+        <>
+          {formatBucket(row.original.bucket, data.grain, data.timezone)} <Imported intervals={row.original.importedIntervals} />
+        </>
+      ),
+    },
     ...data.columns.map((c): ColumnDef<(typeof buckets)[number], unknown> => ({
       id: c.id,
       accessorFn: (r) => r.kpis[c.id] ?? -Infinity,

@@ -1,0 +1,94 @@
+import { TRPCError } from '@trpc/server';
+import { policies } from '../policy.ts';
+import {
+  AuditInput,
+  CreateKeyInput,
+  createKey,
+  InviteInput,
+  invitePerson,
+  KeyRef,
+  listAuditView,
+  listKeysView,
+  listPeopleView,
+  PersonRef,
+  resetPassword,
+  RetentionInput,
+  revokeKey,
+  RotateKeyInput,
+  rotateKey,
+  setPersonActive,
+  setRetention,
+  UpdatePersonInput,
+  updatePersonView,
+  type Accounts,
+} from '../services/admin.ts';
+import { authorized, router } from '../trpc.ts';
+
+/** Invitations and session caches live in the web process: a caller without them cannot change people. */
+function accountsOf(ctx: { accounts?: Accounts | undefined }): Accounts {
+  if (!ctx.accounts) throw new TRPCError({ code: 'PRECONDITION_FAILED', message: 'people can only be changed through the web API' });
+  return ctx.accounts;
+}
+
+/** Tenant administration: people and API keys. Tenant admins only. */
+export const adminRouter = router({
+  /** The agents and teams a person can be linked to or scoped to. */
+  directory: authorized(policies.admins).query(({ ctx }) => ({
+    agents: ctx.access.directory.agents.map((a) => ({ key: a.key, name: a.displayName, team: a.teamName })),
+    teams: ctx.access.directory.teams.map((t) => ({ key: t.key, name: t.name })),
+  })),
+
+  /** Everyone in the tenant with their role, scope, whether they still have to accept their invitation, and when last seen. */
+  people: authorized(policies.admins).query(({ ctx }) => listPeopleView(ctx.services, ctx.access)),
+
+  /** Adds a person and sends them a one-time link to choose a password (into the outbox without a mail server). */
+  invite: authorized(policies.admins)
+    .input(InviteInput)
+    .mutation(({ ctx, input }) => invitePerson(ctx.services, accountsOf(ctx), ctx.access, ctx.viewer.userId, input)),
+
+  /** Changes a person's role, agent, supervised teams or quality-lead permission; applies on their next request. */
+  updatePerson: authorized(policies.admins)
+    .input(UpdatePersonInput)
+    .mutation(({ ctx, input }) => updatePersonView(ctx.services, accountsOf(ctx), ctx.access, ctx.viewer.userId, input)),
+
+  /** Deactivates a person (their sessions end; refused from their next request); their history stays. */
+  deactivate: authorized(policies.admins)
+    .input(PersonRef)
+    .mutation(({ ctx, input }) => setPersonActive(ctx.services, accountsOf(ctx), ctx.access, ctx.viewer.userId, input.userId, false)),
+
+  activate: authorized(policies.admins)
+    .input(PersonRef)
+    .mutation(({ ctx, input }) => setPersonActive(ctx.services, accountsOf(ctx), ctx.access, ctx.viewer.userId, input.userId, true)),
+
+  /** Sends the person a one-time link to choose a new password. */
+  resetPassword: authorized(policies.admins)
+    .input(PersonRef)
+    .mutation(({ ctx, input }) => resetPassword(ctx.services, accountsOf(ctx), ctx.access, ctx.viewer.userId, input.userId)),
+
+  /** The tenant's API keys: name, prefix, scopes, who made it, last use, rotation and revocation. Never a secret. */
+  apiKeys: authorized(policies.admins).query(({ ctx }) => listKeysView(ctx.services, ctx.access)),
+
+  /** A new key, in the answer once. */
+  createApiKey: authorized(policies.admins)
+    .input(CreateKeyInput)
+    .mutation(({ ctx, input }) => createKey(ctx.services, ctx.access, ctx.viewer.userId, input)),
+
+  /** A new key replacing one that keeps working for the overlap. */
+  rotateApiKey: authorized(policies.admins)
+    .input(RotateKeyInput)
+    .mutation(({ ctx, input }) => rotateKey(ctx.services, ctx.access, ctx.viewer.userId, input)),
+
+  /** The audit trail: who did what to which object and when, filtered, a page at a time. */
+  audit: authorized(policies.admins)
+    .input(AuditInput)
+    .query(({ ctx, input }) => listAuditView(ctx.services, ctx.access, input)),
+
+  /** How long the trail is kept; older entries are purged hourly. */
+  setAuditRetention: authorized(policies.admins)
+    .input(RetentionInput)
+    .mutation(({ ctx, input }) => setRetention(ctx.services, ctx.access, ctx.viewer.userId, input)),
+
+  revokeApiKey: authorized(policies.admins)
+    .input(KeyRef)
+    .mutation(({ ctx, input }) => revokeKey(ctx.services, ctx.access, ctx.viewer.userId, input.keyId)),
+});

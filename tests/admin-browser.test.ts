@@ -1,0 +1,133 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SIGN_IN_LIMIT } from '@switchboard/api';
+import { centerConfigToCsv, centerLists } from '@switchboard/contracts';
+import { demoCenter } from '@switchboard/simulator';
+import { ndjson, post, sampleInteraction } from './support/events.ts';
+import { launchChromium, screenshot, SignInPacer, signInThroughForm, type Browser } from './support/browser.ts';
+import { repoRoot, tempDataDir } from './support/host.ts';
+import { freePort, spawnHost, stopHost, waitReady, type SpawnedHost } from './support/spawn-host.ts';
+
+/**
+ * A center onboards itself from an empty data directory: the operator creates the tenant
+ * and imports its configuration from the command line; its first administrator signs in
+ * with the printed password, invites an agent (who sets a password from the link the
+ * operator reads in the outbox), makes an API key, and sees the events sent with it.
+ */
+
+const run = promisify(execFile);
+const UI_TIMEOUT_MS = 30_000;
+const dataDir = tempDataDir('admin-browser');
+const pacer = new SignInPacer(SIGN_IN_LIMIT);
+let host: SpawnedHost | undefined;
+let browser: Browser | undefined;
+let created: { tenant: { slug: string }; admin: { email: string; password: string } };
+const pageErrors: string[] = [];
+const agent = demoCenter.agents[0]!;
+const agentEmail = 'alex.agent@northwind.test';
+
+const page = (): Page => browser!.page;
+const ui = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: UI_TIMEOUT_MS });
+
+async function admin(...args: string[]): Promise<string> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'packages/host/scripts/admin.ts'), ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, SWITCHBOARD_DATA_DIR: dataDir },
+  });
+  return stdout;
+}
+
+beforeAll(async () => {
+  if (!existsSync(path.join(repoRoot, 'apps/web/.next/BUILD_ID'))) {
+    throw new Error('the web app is not built: run `npx turbo run build --filter=@switchboard/web` (or `bash scripts/setup.sh`) first');
+  }
+  created = JSON.parse(
+    await admin('tenant', 'create', '--name', 'Northwind Care', '--time-zone', demoCenter.timezone, '--admin-email', 'ada@northwind.test', '--json'),
+  ) as typeof created;
+  const files = path.join(dataDir, 'center');
+  mkdirSync(files);
+  const csv = centerConfigToCsv(demoCenter);
+  for (const list of centerLists) writeFileSync(path.join(files, `${list}.csv`), csv[list]);
+  expect(await admin('config', 'import', '--tenant', created.tenant.slug, files)).toContain('applied.');
+
+  host = spawnHost(dataDir, await freePort(), { SWITCHBOARD_WEB: '1', SWITCHBOARD_SEED_DEMO: '0' });
+  await waitReady(host);
+  browser = await launchChromium();
+  page().on('pageerror', (error) => pageErrors.push(error.message));
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (host) await stopHost(host);
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('a center onboarding itself', () => {
+  it('the first administrator signs in with the password the operator was given and finds the people screen', async () => {
+    const p = page();
+    expect(await signInThroughForm(p, host!.url, created.admin, pacer)).toBe(200);
+    await p.getByRole('link', { name: 'Administration' }).click();
+    await ui(() => p.getByTestId('people').innerText()).toContain('ada@northwind.test');
+    expect(await p.getByTestId('people').innerText()).toMatch(/admin\s+active/);
+    await screenshot(p, 'admin-people');
+  });
+
+  it('invites an agent linked to their agent; the link from the outbox lets them choose a password and sign in', async () => {
+    const p = page();
+    await p.getByRole('button', { name: 'Invite someone' }).click();
+    const form = p.getByRole('form', { name: 'Invite someone' });
+    await form.getByLabel('Name').fill(agent.display_name);
+    await form.getByLabel('E-mail').fill(agentEmail);
+    await form.getByLabel('Role').selectOption('agent');
+    await form.locator('select[name=agentKey]').selectOption(agent.id);
+    await form.getByRole('button', { name: 'Send invitation' }).click();
+    await ui(() => p.getByRole('status').first().innerText()).toContain('Invited');
+    await ui(() => p.getByTestId('people').innerText()).toMatch(new RegExp(`${agentEmail}\\s+agent\\s+agent ${agent.id}\\s+invited`));
+    await screenshot(p, 'admin-invited');
+
+    const outbox = await admin('outbox', '--tenant', created.tenant.slug);
+    expect(outbox).toContain(`To: ${agentEmail}`);
+    expect(outbox).toContain('Subject: You are invited to Switchboard');
+    const link = /https?:\/\/\S+reset-password\S+/.exec(outbox)![0];
+    expect(await admin('outbox', '--tenant', created.tenant.slug)).toContain('the outbox is empty');
+
+    const invitee = await browser!.context.newPage();
+    try {
+      await invitee.goto(link, { waitUntil: 'networkidle' });
+      expect(new URL(invitee.url()).pathname).toBe('/set-password');
+      await invitee.getByLabel('New password').fill('a long new agent password');
+      await invitee.getByLabel('The same again').fill('a long new agent password');
+      await invitee.getByRole('button', { name: 'Set password' }).click();
+      await expect.poll(() => invitee.getByRole('heading').first().innerText(), { timeout: UI_TIMEOUT_MS }).toBe('Your password is set');
+      await screenshot(invitee, 'admin-invitee-password-set');
+    } finally {
+      await invitee.close();
+    }
+    await ui(() => p.reload().then(() => p.getByTestId('people').innerText())).toMatch(new RegExp(`${agentEmail}\\s+agent\\s+agent ${agent.id}\\s+active`));
+  });
+
+  it('makes an API key shown once; events sent with it are seen on the ingest status page', async () => {
+    const p = page();
+    await p.getByLabel('New key for').fill('Northwind ACD connector');
+    await p.getByRole('button', { name: 'Create key' }).click();
+    const key = (await p.getByTestId('new-key').locator('code').innerText()).trim();
+    expect(key).toMatch(/^sbk_[0-9A-Za-z]{8}_[0-9A-Za-z]{43}$/);
+    await ui(() => p.getByTestId('api-keys').innerText()).toContain('Northwind ACD connector');
+    expect(await p.getByTestId('api-keys').innerText()).not.toContain(key.slice(13));
+    await screenshot(p, 'admin-api-key');
+
+    const events = sampleInteraction(new Date(), { queue_id: demoCenter.queues[0]!.id });
+    expect((await post(host!.url, key, ndjson(events))).status).toBe(200);
+    await p.goto(`${host!.url}/ingest`, { waitUntil: 'networkidle' });
+    await p.getByPlaceholder(/Tenant API key/).fill(key);
+    await p.getByRole('button', { name: 'Show live data' }).click();
+    await ui(() => p.getByTestId('events-today').innerText()).toBe(String(events.length));
+    await ui(() => p.getByTestId('queues').innerText()).toContain(demoCenter.queues[0]!.id);
+    await screenshot(p, 'admin-events-seen');
+    expect(pageErrors).toEqual([]);
+  });
+});
