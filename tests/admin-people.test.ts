@@ -4,6 +4,7 @@ import { ensureMember } from '@switchboard/api';
 import { seedTenant, takeOutbox } from '@switchboard/db';
 import { demoCenter } from '@switchboard/simulator';
 import { ndjson, post, sampleInteraction } from './support/events.ts';
+import { callApi, cookieOf, signIn as signInOver } from './support/api-client.ts';
 import { startTestHost, type TestHost } from './support/host.ts';
 
 /**
@@ -19,32 +20,8 @@ const adminEmail = `admin-${randomUUID().slice(0, 8)}@people.test`;
 const adminPassword = `pw-${randomBytes(12).toString('hex')}`;
 let adminUserId: string;
 
-const cookieOf = (res: Response) =>
-  res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-
-async function signIn(email: string, password: string): Promise<Response> {
-  return fetch(`${t.url}/api/auth/sign-in/email`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: t.url },
-    body: JSON.stringify({ email, password }),
-  });
-}
-
-async function trpc(cookie: string, path: string, input?: unknown): Promise<{ status: number; data: unknown; message?: string }> {
-  const mutation = input !== undefined && !['admin.people', 'admin.apiKeys', 'session.me'].includes(path);
-  const res = mutation
-    ? await fetch(`${t.url}/api/trpc/${path}`, {
-        method: 'POST',
-        headers: { cookie, origin: t.url, 'content-type': 'application/json' },
-        body: JSON.stringify(input),
-      })
-    : await fetch(`${t.url}/api/trpc/${path}`, { headers: { cookie } });
-  const body = (await res.json()) as { result?: { data: unknown }; error?: { message: string } };
-  return { status: res.status, data: body.result?.data, message: body.error?.message };
-}
+const signIn = (email: string, password: string) => signInOver(t.url, email, password);
+const trpc = (cookie: string, path: string, input?: unknown) => callApi(t.url, cookie, path, input);
 
 /** The invitation or reset link in the newest mail to `email`: follow it, choose a password. */
 async function acceptLink(email: string, password: string, kind: 'invitation' | 'password_reset'): Promise<void> {
@@ -179,10 +156,9 @@ describe('API keys', () => {
 describe('audit trail', () => {
   const window = () => ({ from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() });
   type Page = { entries: { action: string; userName: string | null; objectType: string; objectId: string }[]; more: boolean; retentionDays: number };
-  const audit = async (filter: Record<string, unknown> = {}) =>
-    (await fetch(`${t.url}/api/trpc/admin.audit?input=${encodeURIComponent(JSON.stringify({ ...window(), ...filter }))}`, { headers: { cookie: admin } }).then(
-      (r) => r.json(),
-    )) as { result?: { data: Page }; error?: { message: string } };
+  const audit = async (filter: Record<string, unknown> = {}) => ({
+    result: { data: (await callApi(t.url, admin, 'admin.audit', { ...window(), ...filter }, { query: true })).data as Page },
+  });
 
   it('shows who did what to which object, filtered; exports are recorded too', async () => {
     const page = (await audit()).result!.data;

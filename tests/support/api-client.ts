@@ -1,0 +1,35 @@
+/** The web API as a browser calls it: sign in over HTTP, then tRPC queries and mutations with the session cookie. */
+
+export const cookieOf = (res: Response): string =>
+  res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+
+export function signIn(url: string, email: string, password: string): Promise<Response> {
+  return fetch(`${url}/api/auth/sign-in/email`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: url },
+    body: JSON.stringify({ email, password }),
+  });
+}
+
+/** A query without input (GET) or a mutation (POST); `query` sends the input as a GET query instead. */
+export async function callApi(
+  url: string,
+  cookie: string,
+  path: string,
+  input?: unknown,
+  options: { query?: boolean } = {},
+): Promise<{ status: number; data: unknown; message?: string }> {
+  const res =
+    input === undefined || options.query
+      ? await fetch(`${url}/api/trpc/${path}${input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`}`, { headers: { cookie } })
+      : await fetch(`${url}/api/trpc/${path}`, {
+          method: 'POST',
+          headers: { cookie, origin: url, 'content-type': 'application/json' },
+          body: JSON.stringify(input),
+        });
+  const body = (await res.json()) as { result?: { data: unknown }; error?: { message: string } };
+  return { status: res.status, data: body.result?.data, ...(body.error ? { message: body.error.message } : {}) };
+}
