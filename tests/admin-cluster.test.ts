@@ -44,7 +44,14 @@ describe.skipIf(!databaseUrl)('people changes across processes (cluster mode)', 
     const auth = createAuth({ db: db.db, secret, baseURL: hosts[0]!.url, trustedOrigins: [], clientIpHeader: 'x-test-client' });
     tenantId = await seedTenant(db.db, { slug: `cluster-${randomUUID().slice(0, 8)}`, name: 'Cluster tenant', config: demoCenter });
     await ensureMember(auth, db.db, { email: adminEmail, name: 'Ada Admin', password, role: 'admin', tenantId });
-    personId = await ensureMember(auth, db.db, { email: personEmail, name: 'Sam Supervisor', password, role: 'supervisor', tenantId, teamKeys: [demoCenter.teams[0]!.id] });
+    personId = await ensureMember(auth, db.db, {
+      email: personEmail,
+      name: 'Sam Supervisor',
+      password,
+      role: 'supervisor',
+      tenantId,
+      teamKeys: [demoCenter.teams[0]!.id],
+    });
   }, 300_000);
 
   afterAll(async () => {

@@ -196,3 +196,31 @@ describe('audit trail', () => {
     expect(page.entries[0]).toMatchObject({ action: 'audit_retention.set', userName: 'Ada Admin' });
   });
 });
+
+describe('center configuration from the admin screen', () => {
+  it('a dry run shows what an upload changes, problems refuse it whole, and applying it changes the directory at once', async () => {
+    const queue = demoCenter.queues[0]!;
+    const header = 'queue_id,name,channel,skill_id,sl_threshold_s,sl_target';
+    const queues = `${header}\n${queue.id},${queue.name},${queue.channel},${queue.skill_id},${queue.sl_threshold_s},95%\n`;
+    const dry = (await trpc(admin, 'admin.importConfig', { csv: { queues }, dryRun: true })).data as { applied: boolean; diff: string; problems: unknown[] };
+    expect(dry).toMatchObject({ applied: false, problems: [] });
+    expect(dry.diff).toContain(`~ queue ${queue.id}: sl_target ${queue.sl_target} → 0.95`);
+
+    const bad = `${header}\n${queue.id},${queue.name},fax,no-skill,${queue.sl_threshold_s},80\n`;
+    const refused = (await trpc(admin, 'admin.importConfig', { csv: { queues: bad }, dryRun: false })).data as {
+      applied: boolean;
+      problems: { row: number; column: string }[];
+    };
+    expect(refused.applied).toBe(false);
+    expect(refused.problems.map((p) => [p.row, p.column]).sort()).toEqual([
+      [2, 'channel'],
+      [2, 'skill_id'],
+      [2, 'sl_target'],
+    ]);
+
+    expect(((await trpc(admin, 'admin.importConfig', { csv: { queues }, dryRun: false })).data as { applied: boolean }).applied).toBe(true);
+    const exported = (await trpc(admin, 'admin.exportConfig')).data as { config: typeof demoCenter; csv: Record<string, string> };
+    expect(exported.config.queues.find((q) => q.id === queue.id)?.sl_target).toBe(0.95);
+    expect(exported.csv.queues).toContain(`${queue.id},`);
+  });
+});

@@ -281,6 +281,8 @@ const sampleInputs: Record<string, (f: Fixture) => unknown> = {
   'me.swaps.cancel': async (f) => ({ id: await f.newOwnSwapA() }),
   // Without the web API's accounts, people procedures stop at their precondition after the policy: no one is changed.
   'admin.directory': () => undefined,
+  'admin.exportConfig': () => undefined,
+  'admin.importConfig': () => ({ csv: { teams: 'team_id,name\nmatrix-team,Matrix team\n' }, dryRun: true }),
   'admin.audit': () => ({ from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() }),
   'admin.setAuditRetention': () => ({ days: 730 }),
   'session.recordExport': () => ({ what: 'evaluations', format: 'csv', rows: 12 }),

@@ -132,7 +132,16 @@ async function recordHistories(): Promise<void> {
       await planning.trackDisputes({ tenantId, evaluationId });
       const disputed = env.client.workflow.getHandle(workflows.disputeWorkflowId(tenantId, evaluationId));
       await disputed.result();
+      // An erasure (of a customer with nothing stored: the run's own history is what replays), named by its hash only.
+      const refHash = workflows.customerRefHash(tenantId, 'recorded-customer');
+      const erasure = await env.client.workflow.start('erasureWorkflow', {
+        taskQueue,
+        workflowId: workflows.erasureWorkflowId(tenantId, refHash),
+        args: [{ tenantId, refHash }],
+      });
+      await erasure.result();
       return {
+        'erasureWorkflow-completed': await erasure.fetchHistory(),
         'disputeWorkflow-decided': await disputed.fetchHistory(),
         'evaluationWorkflow-completed': await evaluation.fetchHistory(),
         'scheduleWorkflow-published': await published.fetchHistory(),

@@ -28,6 +28,7 @@ import type { MathPool } from './math/pool.ts';
 import { parseInput, permanent } from './activity-input.ts';
 import { createQualityActivities } from './quality-activities.ts';
 import { createScheduleActivities } from './schedule-activities.ts';
+import { createErasureActivities } from './erasure-activities.ts';
 import { getQueueConcurrency } from './math/staff-queue.ts';
 
 /**
@@ -147,6 +148,7 @@ export function createPlanningActivities(deps: PlanningDeps) {
   return {
     ...createScheduleActivities(deps),
     ...createQualityActivities(deps),
+    ...createErasureActivities(deps),
 
     /** Which series to forecast and from when: tomorrow in the tenant's time zone unless given. */
     async planForecast(raw: { tenantId: string; startDate?: string }): Promise<ForecastPlan> {

@@ -20,6 +20,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ForecastQueueResult, PlanningActivities } from './activities.ts';
+import type { ErasureTarget } from './erasure-activities.ts';
 
 // Transient failures are retried; the activities raise the permanent ones as non-retryable.
 const { planForecast, forecastQueue, publishForecast, computeStaffing } = proxyActivities<PlanningActivities>({
@@ -292,4 +293,54 @@ export async function disputeWorkflow(input: DisputeWorkflowInput): Promise<{ re
     done[next.mark] = true;
     if ((await markDisputes({ ...ids, mark: next.mark })) === 0) return done;
   }
+}
+
+// ── erasure ──────────────────────────────────────────────────────────────────
+
+const { eraseCustomerData, certifyErasure } = proxyActivities<PlanningActivities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumAttempts: 10 },
+});
+
+/** The tables an erasure scrubs, in order (erasure-activities.ts says why each and how). */
+const ERASURE_TARGETS = ['events.text', 'ingest_rejections.raw', 'events.customer_ref'] as const satisfies readonly ErasureTarget[];
+
+interface ErasureProgress {
+  done: number;
+  total: number;
+  /** The table being scrubbed; null before the first and once all are done. */
+  current: ErasureTarget | null;
+}
+export const erasureProgressQuery = defineQuery<ErasureProgress>('progress');
+
+export interface ErasureWorkflowInput {
+  tenantId: string;
+  /** Hex SHA-256 of `{tenant id}:{customer_ref}`: the reference itself never enters a workflow. */
+  refHash: string;
+}
+
+export interface ErasureWorkflowResult {
+  /** Rows changed per table: all zero when an earlier erasure left nothing. */
+  counts: Record<ErasureTarget, number>;
+  certified: boolean;
+}
+
+/**
+ * Erases a customer's personal data (`erasure:{tenant}:{hash}`): transcript words of their interactions, rejected
+ * raw lines, then the customer_ref itself (replaced by a token from the hash), each table in place; rollups keep
+ * their counts. Ends with the erasure certificate in the audit log. Running it again changes nothing.
+ */
+export async function erasureWorkflow(input: ErasureWorkflowInput): Promise<ErasureWorkflowResult> {
+  let progress: ErasureProgress = { done: 0, total: ERASURE_TARGETS.length, current: null };
+  setHandler(erasureProgressQuery, () => progress);
+  const counts = {} as Record<ErasureTarget, number>;
+  for (const target of ERASURE_TARGETS) {
+    progress = { ...progress, current: target };
+    counts[target] = (await eraseCustomerData({ tenantId: input.tenantId, refHash: input.refHash, target })).rows;
+    progress = { ...progress, done: progress.done + 1 };
+  }
+  progress = { ...progress, current: null };
+  const { recorded } = await certifyErasure({ tenantId: input.tenantId, refHash: input.refHash, startedAt: workflowInfo().startTime.toISOString(), counts });
+  return { counts, certified: recorded };
 }

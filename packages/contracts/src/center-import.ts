@@ -1,4 +1,5 @@
 import Papa from 'papaparse';
+import { z } from 'zod';
 import { AgentConfig, CenterConfig, ShiftConfig } from './center.ts';
 import { serviceLevelThresholdsS } from './ingest.ts';
 
@@ -560,4 +561,19 @@ export function formatCenterDiff(diff: CenterDiff): string {
   const kept = total.kept > 0 ? `, ${total.kept} kept (stored but not in the import; an import never deletes)` : '';
   lines.push(`${total.added} added, ${total.changed} changed, ${total.unchanged} unchanged${kept}`);
   return lines.join('\n');
+}
+
+/** The body of an import (admin screen or operator command): a whole config as JSON, or some CSV files by list. */
+export const CenterImportRequest = z
+  .object({
+    json: z.unknown().optional(),
+    csv: z.partialRecord(z.enum(centerLists), z.string().max(20_000_000)).optional(),
+    dryRun: z.boolean().default(false),
+  })
+  .refine((r) => (r.json === undefined) !== (r.csv === undefined), { message: 'send either json or csv files' });
+
+/** The list a CSV file holds, from its name: it starts with the list's name (`agents.csv`, `Agents 2026-12.csv`). */
+export function centerListOfFileName(fileName: string): CenterList | undefined {
+  const name = fileName.split(/[\\/]/).pop()!.toLowerCase();
+  return centerLists.find((list) => name.startsWith(list) && name.endsWith('.csv'));
 }

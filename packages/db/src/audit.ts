@@ -86,3 +86,41 @@ export async function purgeExpiredAudit(db: Db): Promise<number> {
     .returning({ id: auditLog.id });
   return deleted.length;
 }
+
+/**
+ * The certificate of a customer's erasure: `erasure.customer` on the customer named by the hash of its reference
+ * (never the reference), and one `erasure.customer.table` entry per table whose object id is `{hash}:{rows changed}`
+ * (the trail has no column for figures), in one transaction. No user: an operator command asks for it. A certificate
+ * for the hash already recorded since `since` (the run's start: a retried activity) is not recorded again.
+ */
+export async function recordErasureCertificate(
+  db: Db,
+  input: { tenantId: string; refHash: string; since: Date; counts: Record<string, number> },
+): Promise<boolean> {
+  return withTenant(db, input.tenantId, async (tx) => {
+    const [existing] = await tx
+      .select({ id: auditLog.id })
+      .from(auditLog)
+      .where(
+        and(
+          eq(auditLog.tenantId, input.tenantId),
+          eq(auditLog.action, 'erasure.customer'),
+          eq(auditLog.objectId, input.refHash),
+          gte(auditLog.at, input.since),
+        ),
+      )
+      .limit(1);
+    if (existing) return false;
+    const tables = Object.entries(input.counts).map(([table, rows]) => ({
+      tenantId: input.tenantId,
+      userId: null,
+      action: 'erasure.customer.table',
+      objectType: table,
+      objectId: `${input.refHash}:${rows}`,
+    }));
+    await tx
+      .insert(auditLog)
+      .values([{ tenantId: input.tenantId, userId: null, action: 'erasure.customer', objectType: 'customer', objectId: input.refHash }, ...tables]);
+    return true;
+  });
+}

@@ -1,4 +1,14 @@
-import { CenterConfig } from '@switchboard/contracts';
+import {
+  CenterConfig,
+  centerLists,
+  diffCenterConfig,
+  formatCenterDiff,
+  mergeCenterConfig,
+  parseCenterCsv,
+  validateCenterConfig,
+  type CenterList,
+  type ImportProblem,
+} from '@switchboard/contracts';
 import { and, eq, getTableColumns, or, sql, type SQL } from 'drizzle-orm';
 import { CasingCache } from 'drizzle-orm/casing';
 import type { PgColumn, PgTable, PgUpdateSetSource } from 'drizzle-orm/pg-core';
@@ -291,4 +301,43 @@ export async function getCenterConfig(db: Db, tenantId: string): Promise<CenterC
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
   );
+}
+
+/** What an import brings: a whole CenterConfig as JSON, or some of the CSV files by list. */
+export type CenterImportSource = { json: unknown } | { csv: Partial<Record<CenterList, string>> };
+
+/**
+ * Checks an import as a whole against what the tenant has (every problem, by file, row and
+ * column), shows what it would change, and, unless a dry run, applies it in one transaction,
+ * audited by `actorId` (null: an operator). Imports add and change; they never delete (see
+ * seedTenant). The CLI and the admin screen both come here.
+ */
+export async function importCenterConfig(
+  db: Db,
+  tenant: { id: string; slug: string; name: string },
+  source: CenterImportSource,
+  options: { dryRun: boolean; actorId: string | null },
+): Promise<{ problems: ImportProblem[] } | { applied: boolean; diff: string }> {
+  const existing = (await getCenterConfig(db, tenant.id))!;
+  let incoming: CenterConfig;
+  let lists: readonly CenterList[] = centerLists;
+  if ('csv' in source) {
+    const parsed = parseCenterCsv(source.csv, existing.timezone, existing);
+    if ('problems' in parsed) return parsed;
+    ({ config: incoming, lists } = parsed);
+  } else {
+    const problems = validateCenterConfig(source.json, existing);
+    if (problems.length > 0) return { problems };
+    incoming = CenterConfig.parse(source.json);
+  }
+  const diff = diffCenterConfig(existing, incoming, lists);
+  if (!options.dryRun) {
+    await seedTenant(db, {
+      slug: tenant.slug,
+      name: tenant.name,
+      config: mergeCenterConfig(existing, incoming),
+      audit: { action: 'center_config.import', userId: options.actorId },
+    });
+  }
+  return { applied: !options.dryRun, diff: formatCenterDiff(diff) };
 }

@@ -17,11 +17,11 @@ export {
 export { apiKeyScopes, createApiKey, listApiKeys, revokeApiKey, rotateApiKey, verifyApiKey } from './api-keys.ts';
 export { listPeople, PeopleRuleError, setPersonDeactivated, updatePerson } from './people.ts';
 export { getAccountStatus, queueMail, takeOutbox } from './outbox.ts';
-export { getCenterConfig, seedTenant } from './center-config.ts';
+export { getCenterConfig, importCenterConfig, seedTenant } from './center-config.ts';
 export { getDirectory, type Directory } from './directory.ts';
 export { getMembership, listMembers, setMembership, type Membership, type Role } from './access.ts';
 export { listAlertRules, saveAlertRule, deleteAlertRule, type AlertRule } from './alert-rules.ts';
-export { listAudit, purgeExpiredAudit, recordAudit } from './audit.ts';
+export { listAudit, purgeExpiredAudit, recordAudit, recordErasureCertificate } from './audit.ts';
 export {
   listSpecialDays,
   saveSpecialDay,

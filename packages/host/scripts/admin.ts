@@ -7,6 +7,7 @@
  * npm run -s admin -- config export --tenant TENANT [--format json|csv] [--out DIR]
  * npm run -s admin -- config import --tenant TENANT [--dry-run] PATH…  (config.json, or CSV files or a directory of them)
  * npm run -s admin -- history import --tenant TENANT [--dry-run] FILE.csv   (interval history from the previous system)
+ * npm run -s admin -- erase customer --tenant TENANT --customer-ref REF   (a customer's personal data; needs the host with Temporal)
  *
  * Provisioning for operators. Through the running host when there is one; otherwise it
  * opens Postgres itself (taking the host's lock in embedded mode). Exit code 2 for bad
@@ -15,7 +16,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { centerLists, formatImportProblem, type CenterList, type ImportProblem } from '@switchboard/contracts';
+import { centerListOfFileName, centerLists, formatImportProblem, type CenterList, type ImportProblem } from '@switchboard/contracts';
 import type { TenantSummary } from '@switchboard/db';
 import {
   adminActions,
@@ -35,7 +36,8 @@ const usage = `usage:
   admin outbox [--tenant TENANT]
   admin config export --tenant TENANT [--format json|csv] [--out DIR]
   admin config import --tenant TENANT [--dry-run] PATH...   (a .json file, or CSV files or a directory of them; see docs/center-import.md)
-  admin history import --tenant TENANT [--dry-run] FILE.csv   (interval history; see docs/center-import.md, Importing history)`;
+  admin history import --tenant TENANT [--dry-run] FILE.csv   (interval history; see docs/center-import.md, Importing history)
+  admin erase customer --tenant TENANT --customer-ref REF   (erases the customer's personal data; SECURITY.md, Erasure)`;
 
 function fail(message: string, code: number): never {
   console.error(`admin: ${message}`);
@@ -92,7 +94,7 @@ async function main(): Promise<void> {
     return;
   }
   if (noun === 'outbox') return outboxCommand(process.argv.slice(3));
-  if ((noun !== 'tenant' && noun !== 'config' && noun !== 'history') || !verb) fail(usage, 2);
+  if ((noun !== 'tenant' && noun !== 'config' && noun !== 'history' && noun !== 'erase') || !verb) fail(usage, 2);
   let parsed;
   try {
     parsed = parseArgs({
@@ -111,6 +113,7 @@ async function main(): Promise<void> {
         format: { type: 'string' },
         out: { type: 'string' },
         'dry-run': { type: 'boolean' },
+        'customer-ref': { type: 'string' },
       },
     });
   } catch (error) {
@@ -119,6 +122,7 @@ async function main(): Promise<void> {
   const { values, positionals } = parsed;
   if (noun === 'config') return configCommand(verb, values, positionals);
   if (noun === 'history') return historyCommand(verb, values, positionals);
+  if (noun === 'erase') return eraseCommand(verb, values, positionals);
   switch (verb) {
     case 'create': {
       if (positionals.length > 0) fail(`unexpected ${positionals.join(' ')}\n${usage}`, 2);
@@ -196,12 +200,6 @@ async function outboxCommand(args: string[]): Promise<void> {
   for (const m of mail) console.log(`To: ${m.to}\nDate: ${new Date(m.createdAt).toISOString()}\nSubject: ${m.subject}\n\n${m.body}\n${'-'.repeat(72)}`);
 }
 
-/** The CSV list a file holds, from its name (`agents.csv`, `Agents export.csv` → agents). */
-function listOfFile(file: string): CenterList | undefined {
-  const name = path.basename(file).toLowerCase();
-  return centerLists.find((list) => name.startsWith(list) && name.endsWith('.csv'));
-}
-
 /** The import's body from its paths: one JSON file, or CSV files and directories holding them. */
 function readImport(paths: readonly string[]): { json: unknown } | { csv: Partial<Record<CenterList, string>> } {
   if (paths.length === 0) fail(`name the files to import\n${usage}`, 2);
@@ -216,7 +214,7 @@ function readImport(paths: readonly string[]): { json: unknown } | { csv: Partia
   const files = paths.flatMap((p) => (statSync(p).isDirectory() ? readdirSync(p).map((f) => path.join(p, f)) : [p]));
   const csv: Partial<Record<CenterList, string>> = {};
   for (const file of files) {
-    const list = listOfFile(file);
+    const list = centerListOfFileName(file);
     if (!list) {
       if (paths.includes(file)) fail(`${file}: not one of ${centerLists.map((l) => `${l}.csv`).join(', ')} or a .json file`, 2);
       continue;
@@ -295,6 +293,21 @@ async function historyCommand(verb: string, values: { tenant?: string; 'dry-run'
       ? `stored ${intervals} 15-minute intervals (dates in ${body.timezone}; import ${body.importId}).`
       : `dry run: nothing was stored (dates in ${body.timezone}; run again without --dry-run to import).`,
   );
+}
+
+async function eraseCommand(verb: string, values: { tenant?: string; 'customer-ref'?: string }, positionals: string[]): Promise<void> {
+  if (verb !== 'customer') fail(`unknown command erase ${verb}\n${usage}`, 2);
+  if (!values.tenant) fail(`name the tenant with --tenant (id or slug)\n${usage}`, 2);
+  if (!values['customer-ref']) fail(`name the customer with --customer-ref\n${usage}`, 2);
+  if (positionals.length > 0) fail(`unexpected ${positionals.join(' ')}\n${usage}`, 2);
+  const body = check(await run('erasure/customer', { tenant: values.tenant, customerRef: values['customer-ref'] })) as {
+    refHash: string;
+    workflowId: string;
+    counts: Record<string, number>;
+  };
+  // The reference is not printed back: the hash names the customer in the certificate.
+  printTable([['TABLE', 'ROWS ERASED'], ...Object.entries(body.counts).map(([table, rows]) => [table, String(rows)])]);
+  console.log(`erased customer ${body.refHash} (workflow ${body.workflowId}); certificate in the audit log as erasure.customer`);
 }
 
 await main();

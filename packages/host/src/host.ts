@@ -15,6 +15,7 @@ import { seedDemo } from './demo.ts';
 import { createStatusHandler } from './status.ts';
 import { startPlanningEngine, type PlanningEngine } from './planning.ts';
 import { createOperatorHandler, OPERATOR_PATH, writeOperatorFile } from './operator.ts';
+import { createErasureRunner } from './erasure.ts';
 import { syncScheduleSnapshots } from '@switchboard/workflows';
 
 export interface Host {
@@ -181,6 +182,7 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
         db: dbHandle.db,
         auth,
         telemetry: telemetry.client,
+        erasure: planning && env.TEMPORAL_ADDRESS ? createErasureRunner({ ...env, TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS }) : undefined,
         // A tenant disabled here is refused from its next request, not a minute later.
         afterTenantChange: apiKeys.clear,
       });

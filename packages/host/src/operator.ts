@@ -7,6 +7,7 @@ import { sendJson } from '@switchboard/ingest';
 import { INTERVAL_MS, type RollupBuilder, type RollupMismatch, type RollupScope, type TelemetryStore } from '@switchboard/telemetry';
 import { configActions } from './center-admin.ts';
 import { historyActions, type AdminStores } from './history-import.ts';
+import { erasureActions, type ErasureRunner } from './erasure.ts';
 import { invalidInput, resolveTenant, tenantActions, tenantNotFound, type OperatorAnswer, type ProvisioningStores } from './provisioning.ts';
 
 /**
@@ -62,6 +63,8 @@ interface OperatorDeps extends ProvisioningStores {
   token: string;
   rollups: RollupBuilder;
   telemetry: TelemetryStore['client'];
+  /** Starts erasure workflows; absent when the host runs no workflow worker. */
+  erasure?: ErasureRunner | undefined;
 }
 
 /** The actions of `npm run -s admin`, on Postgres and sign-in (and ClickHouse, see telemetryActions): the CLI runs them itself when no host runs. */
@@ -69,6 +72,7 @@ export const adminActions: Record<string, (stores: AdminStores, body: unknown) =
   ...tenantActions,
   ...configActions,
   ...historyActions,
+  ...erasureActions,
 };
 
 /** The admin actions that need ClickHouse as well: for these the CLI opens it beside Postgres. */

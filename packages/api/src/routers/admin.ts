@@ -1,9 +1,12 @@
 import { TRPCError } from '@trpc/server';
+import { CenterImportRequest } from '@switchboard/contracts';
 import { policies } from '../policy.ts';
 import {
   AuditInput,
   CreateKeyInput,
   createKey,
+  exportConfig,
+  importConfig,
   InviteInput,
   invitePerson,
   KeyRef,
@@ -77,6 +80,14 @@ export const adminRouter = router({
   rotateApiKey: authorized(policies.admins)
     .input(RotateKeyInput)
     .mutation(({ ctx, input }) => rotateKey(ctx.services, ctx.access, ctx.viewer.userId, input)),
+
+  /** The center's configuration: JSON and the CSV files an import reads. */
+  exportConfig: authorized(policies.admins).query(({ ctx }) => exportConfig(ctx.services, ctx.access)),
+
+  /** Checks an upload as a whole; answers every problem, or what it changes (applied unless a dry run). */
+  importConfig: authorized(policies.admins)
+    .input(CenterImportRequest)
+    .mutation(({ ctx, input }) => importConfig(ctx.services, ctx.access, ctx.viewer.userId, input)),
 
   /** The audit trail: who did what to which object and when, filtered, a page at a time. */
   audit: authorized(policies.admins)

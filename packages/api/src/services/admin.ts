@@ -1,9 +1,12 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { centerConfigToCsv, type CenterImportRequest } from '@switchboard/contracts';
 import {
   apiKeyScopes,
   createApiKey,
+  getCenterConfig,
   getTenantById,
+  importCenterConfig,
   listApiKeys,
   listAudit,
   listPeople,
@@ -223,4 +226,22 @@ export const RetentionInput = z.object({ days: z.int().min(90).max(3650) });
 export async function setRetention(services: ApiServices, access: Access, actorId: string, input: z.infer<typeof RetentionInput>) {
   await setAuditRetention(services.db, access.tenantId, actorId, input.days);
   return { ok: true };
+}
+
+// ── center configuration ────────────────────────────────────────────────────
+
+/** The center's configuration as JSON and as the CSV files of docs/center-import.md. */
+export async function exportConfig(services: ApiServices, access: Access) {
+  const config = (await getCenterConfig(services.db, access.tenantId))!;
+  return { config, csv: centerConfigToCsv(config) };
+}
+
+/** An import from the admin screen: refused with every problem (file, row, column), else the diff, applied unless a dry run. */
+export async function importConfig(services: ApiServices, access: Access, actorId: string, input: z.infer<typeof CenterImportRequest>) {
+  const tenant = (await getTenantById(services.db, access.tenantId))!;
+  const result = await importCenterConfig(services.db, tenant, input.csv ? { csv: input.csv } : { json: input.json }, { dryRun: input.dryRun, actorId });
+  if ('problems' in result) return { applied: false, diff: null, problems: result.problems };
+  // The directory cache would show the old configuration for up to its lifetime.
+  if (result.applied) services.directory.invalidate(access.tenantId);
+  return { ...result, problems: [] };
 }

@@ -8,6 +8,7 @@ import { SortableTable } from '../../components/sortable-table';
 import { describeError } from '../../lib/errors';
 import { useSession, type Role } from '../../lib/session';
 import { useTRPC } from '../../lib/trpc';
+import { CenterConfigPanel } from './center-config';
 
 const roles: Role[] = ['admin', 'supervisor', 'planner', 'analyst', 'agent'];
 const formatDateTime = (iso: string) => new Date(iso).toLocaleString();
@@ -22,6 +23,7 @@ export default function AdminPage() {
       </p>
       <People />
       <ApiKeys />
+      <CenterConfigPanel />
     </>
   );
 }
