@@ -110,6 +110,20 @@ describe('a center onboarding itself', () => {
     await ui(() => p.reload().then(() => p.getByTestId('people').innerText())).toMatch(new RegExp(`${agentEmail}\\s+agent\\s+agent ${agent.id}\\s+active`));
   });
 
+  it('changes a queue’s target by uploading its CSV: a dry run shows the change, then it is applied', async () => {
+    const p = page();
+    const queue = demoCenter.queues[0]!;
+    const csv = `queue_id,name,channel,skill_id,sl_threshold_s,sl_target\n${queue.id},${queue.name},${queue.channel},${queue.skill_id},${queue.sl_threshold_s},90%\n`;
+    await p.getByLabel('Configuration files').setInputFiles({ name: 'queues.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await ui(() => p.getByTestId('import-diff').innerText()).toContain(`~ queue ${queue.id}: sl_target ${queue.sl_target} → 0.9`);
+    await screenshot(p, 'admin-config-dry-run');
+    await p.getByRole('button', { name: 'Apply these changes' }).click();
+    await ui(() => p.getByTestId('import-diff').innerText()).toContain('Applied queues.csv');
+    const bad = csv.replace(',90%', ',200%');
+    await p.getByLabel('Configuration files').setInputFiles({ name: 'queues.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+    await ui(() => p.getByTestId('import-problems').innerText()).toContain('queues.csv, row 2, sl_target');
+  });
+
   it('makes an API key shown once; events sent with it are seen on the ingest status page', async () => {
     const p = page();
     await p.getByLabel('New key for').fill('Northwind ACD connector');
