@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { createApiKey, revokeApiKey, verifyApiKey } from './api-keys.ts';
 import type { Db } from './client.ts';
-import { apiKeys } from './schema.ts';
+import { apiKeys, tenants } from './schema.ts';
 import { describeEngines } from '../test/engines.ts';
 import { createTenant } from './tenants.ts';
 
@@ -37,9 +37,16 @@ describeEngines('api keys', (ctx) => {
     const tenantId = await newTenant();
     const { id, key } = await createApiKey(ctx.db, tenantId, 'ingest');
     expect(key).toMatch(/^sbk_[0-9A-Za-z]{8}_[0-9A-Za-z]{43}$/);
-    expect(await verifyApiKey(ctx.db, key)).toEqual({ tenantId, keyId: id, scopes: ['ingest'] });
+    expect(await verifyApiKey(ctx.db, key)).toEqual({ tenantId, keyId: id, scopes: ['ingest'], retentionDays: 400 });
     const [row] = await ctx.db.select().from(apiKeys).where(eq(apiKeys.id, id));
     expect(row?.lastUsedAt).toBeInstanceOf(Date);
+  });
+
+  it("answers the tenant's retention with the tenant, for ingest to write into its rows", async () => {
+    const tenantId = await newTenant();
+    const { key } = await createApiKey(ctx.db, tenantId, 'ingest');
+    await ctx.db.update(tenants).set({ retentionDays: 90 }).where(eq(tenants.id, tenantId));
+    expect((await verifyApiKey(ctx.db, key))?.retentionDays).toBe(90);
   });
 
   it('stores only the prefix and a sha256 of the secret', async () => {

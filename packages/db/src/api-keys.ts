@@ -132,16 +132,24 @@ export function listApiKeys(db: Db, tenantId: string): Promise<ApiKeyRow[]> {
 const live = () => and(isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, sql`now()`)));
 
 /**
- * The tenant and scopes of a key, or null for a malformed, unknown, wrong, revoked or
- * expired (rotated) key, or one of a disabled tenant.
+ * The tenant, its raw-event retention (ingest writes it into every row, for the TTLs) and
+ * the scopes of a key, or null for a malformed, unknown, wrong, revoked or expired
+ * (rotated) key, or one of a disabled tenant.
  * Runs outside any tenant: finding the tenant is what it is for.
  */
-export async function verifyApiKey(db: Db, key: string): Promise<{ tenantId: string; keyId: string; scopes: string[] } | null> {
+export async function verifyApiKey(db: Db, key: string): Promise<{ tenantId: string; keyId: string; scopes: string[]; retentionDays: number } | null> {
   const match = KEY_PATTERN.exec(key);
   if (!match) return null;
   const [, prefix = '', secret = ''] = match;
   const [row] = await db
-    .select({ id: apiKeys.id, tenantId: apiKeys.tenantId, secretHash: apiKeys.secretHash, lastUsedAt: apiKeys.lastUsedAt, scopes: apiKeys.scopes })
+    .select({
+      id: apiKeys.id,
+      tenantId: apiKeys.tenantId,
+      secretHash: apiKeys.secretHash,
+      lastUsedAt: apiKeys.lastUsedAt,
+      scopes: apiKeys.scopes,
+      retentionDays: tenants.retentionDays,
+    })
     .from(apiKeys)
     .innerJoin(tenants, eq(tenants.id, apiKeys.tenantId))
     .where(and(eq(apiKeys.prefix, prefix), live(), isNull(tenants.disabledAt)));
@@ -152,7 +160,7 @@ export async function verifyApiKey(db: Db, key: string): Promise<{ tenantId: str
       .set({ lastUsedAt: sql`now()` })
       .where(eq(apiKeys.id, row.id));
   }
-  return { tenantId: row.tenantId, keyId: row.id, scopes: row.scopes };
+  return { tenantId: row.tenantId, keyId: row.id, scopes: row.scopes, retentionDays: row.retentionDays };
 }
 
 /** Revokes one of the tenant's keys, audited; false when the tenant has no such key not revoked yet. */

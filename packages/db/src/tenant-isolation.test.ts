@@ -31,8 +31,8 @@ describeEngines('tenant isolation', (ctx) => {
     const { a, b } = await seedTwo();
     const keyA = await createApiKey(ctx.db, a, 'ingest');
     const keyB = await createApiKey(ctx.db, b, 'ingest');
-    expect(await verifyApiKey(ctx.db, keyA.key)).toEqual({ tenantId: a, keyId: keyA.id, scopes: ['ingest'] });
-    expect(await verifyApiKey(ctx.db, keyB.key)).toEqual({ tenantId: b, keyId: keyB.id, scopes: ['ingest'] });
+    expect(await verifyApiKey(ctx.db, keyA.key)).toEqual({ tenantId: a, keyId: keyA.id, scopes: ['ingest'], retentionDays: 400 });
+    expect(await verifyApiKey(ctx.db, keyB.key)).toEqual({ tenantId: b, keyId: keyB.id, scopes: ['ingest'], retentionDays: 400 });
     expect(await revokeApiKey(ctx.db, b, keyA.id)).toBe(false);
     expect(await verifyApiKey(ctx.db, keyA.key)).not.toBeNull();
   });

@@ -34,6 +34,11 @@ describe('createApiKeyAuthenticator', () => {
     expect(calls).toBe(2);
   });
 
+  it("passes on the tenant's retention as what ingest writes into its rows", async () => {
+    const keys = createApiKeyAuthenticator(async () => ({ tenantId: 't1', retentionDays: 45 }));
+    expect(await keys.get('k')).toEqual({ tenantId: 't1', retention: { events: 45, transcripts: 45, rejections: 30 } });
+  });
+
   it('checks again after clear, so a change this process made applies at once', async () => {
     let tenant: string | null = 't1';
     const keys = createApiKeyAuthenticator(async () => (tenant ? { tenantId: tenant } : null));

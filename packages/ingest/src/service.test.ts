@@ -61,6 +61,24 @@ const send = (url: string, key: string, body: string) =>
   fetch(url, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-ndjson' }, body });
 
 describe('IngestService', () => {
+  it("writes the tenant's retention into every row, and refuses an event already past it", async () => {
+    const { url, close } = await serve({
+      authenticate: async (key) => ({ tenantId: `t-${key}`, retention: { events: 2, transcripts: 1, rejections: 2 } }),
+    });
+    const key = `key-${randomUUID()}`;
+    const old = JSON.parse(offered(1)) as Record<string, unknown>;
+    const threeDaysAgo = new Date(Date.now() - 3 * 86_400_000).toISOString();
+    const res = await send(url, key, `${offered(2)}\n${JSON.stringify({ ...old, occurred_at: threeDaysAgo, sent_at: threeDaysAgo })}`);
+    expect(res.status).toBe(207);
+    expect(await res.json()).toMatchObject({ accepted: 2, rejected: 1, errors: [{ index: 2, reason: 'outside_horizon' }] });
+    const rows = async (query: string) => (await store.client.query({ query, query_params: { t: `t-${key}` }, format: 'JSONEachRow' })).json();
+    expect(await rows('SELECT DISTINCT retention_days, transcript_retention_days FROM events WHERE tenant_id = {t:String}')).toEqual([
+      { retention_days: 2, transcript_retention_days: 1 },
+    ]);
+    expect(await rows('SELECT retention_days FROM ingest_rejections WHERE tenant_id = {t:String}')).toEqual([{ retention_days: 2 }]);
+    await close();
+  });
+
   it('answers 429 with Retry-After and stores nothing when a batch would exceed the pending capacity', async () => {
     const { url, close } = await serve({ writer: { maxPendingRows: 10 } });
     const key = `key-${randomUUID()}`;

@@ -9,7 +9,15 @@ import {
   type IngestResult,
   type TelemetryEvent,
 } from '@switchboard/contracts';
-import { encodeEventRow, encodeRejectionRow, INTERVAL_MS, listStoredIngestKeys, type TelemetryStore } from '@switchboard/telemetry';
+import {
+  defaultRetention,
+  encodeEventRow,
+  encodeRejectionRow,
+  INTERVAL_MS,
+  listStoredIngestKeys,
+  type TelemetryStore,
+  type TenantRetention,
+} from '@switchboard/telemetry';
 import { readBody, type BodyLimits } from './body.ts';
 import { IngestHttpError } from './errors.ts';
 import { IdempotencyKeys } from './idempotency.ts';
@@ -29,14 +37,22 @@ const defaultIngestLimits: IngestLimits = {
 
 export interface IngestOptions {
   store: TelemetryStore;
-  /** Resolves an API key to its tenant, or null. */
-  authenticate: (apiKey: string) => Promise<{ tenantId: string } | null>;
+  /**
+   * Resolves an API key to its tenant and the tenant's retention (written into every row,
+   * which the tables' TTLs read; the columns' defaults when absent), or null.
+   */
+  authenticate: (apiKey: string) => Promise<AuthenticatedTenant | null>;
   limits?: Partial<IngestLimits>;
   writer?: Partial<WriterOptions>;
   /** How long an Idempotency-Key is honoured. */
   idempotencyTtlMs?: number;
   /** Told about every insert: the rollup builder. */
   observer?: InsertObserver;
+}
+
+export interface AuthenticatedTenant {
+  tenantId: string;
+  retention?: TenantRetention;
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
@@ -100,7 +116,7 @@ export class IngestService {
     this.#admit(1);
 
     const { received, decoded } = await readBody(req, this.#limits);
-    if (key === undefined) return this.#store(tenant.tenantId, '', format, decoded);
+    if (key === undefined) return this.#store(tenant, '', format, decoded);
 
     const bodyHash = createHash('sha256').update(received).digest('hex');
     const known = this.keys.lookup(tenant.tenantId, key, bodyHash);
@@ -112,12 +128,12 @@ export class IngestService {
       const original = await known.wait;
       return { status: original.status, body: { ...original.body, replayed: true } };
     }
-    const pending = this.#store(tenant.tenantId, key, format, decoded);
+    const pending = this.#store(tenant, key, format, decoded);
     this.keys.begin(tenant.tenantId, key, bodyHash, pending);
     return pending;
   }
 
-  async #authenticate(req: IncomingMessage): Promise<{ tenantId: string }> {
+  async #authenticate(req: IncomingMessage): Promise<AuthenticatedTenant> {
     const authorization = headerValue(req, 'authorization');
     const apiKey = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : headerValue(req, 'x-api-key');
     const tenant = apiKey ? await this.options.authenticate(apiKey) : null;
@@ -141,7 +157,12 @@ export class IngestService {
     }
   }
 
-  async #store(tenantId: string, key: string, format: ReturnType<typeof formatOf>, body: Buffer): Promise<{ status: number; body: IngestResult }> {
+  async #store(
+    { tenantId, retention = defaultRetention }: AuthenticatedTenant,
+    key: string,
+    format: ReturnType<typeof formatOf>,
+    body: Buffer,
+  ): Promise<{ status: number; body: IngestResult }> {
     const decodeStarted = performance.now();
     const items = decodeBody(format, body, this.#limits);
     const validateStarted = performance.now();
@@ -149,7 +170,9 @@ export class IngestService {
     const batchId = randomUUID();
     const batchRef = key || batchId;
     const now = Date.now();
-    const oldest = now - LATE_EVENT_HORIZON_DAYS * DAY_MS;
+    // An event older than the tenant's retention would be deleted at the next merge: refused.
+    const horizonDays = Math.min(LATE_EVENT_HORIZON_DAYS, retention.events);
+    const oldest = now - horizonDays * DAY_MS;
     const newest = now + FUTURE_SKEW_MS;
 
     const valid: TelemetryEvent[] = [];
@@ -166,6 +189,7 @@ export class IngestService {
         reason: error.reason,
         message: error.message,
         raw: redactPii(raw.length > MAX_RAW_KEPT ? raw.slice(0, MAX_RAW_KEPT) : raw),
+        retentionDays: retention.rejections,
       });
     };
 
@@ -197,7 +221,7 @@ export class IngestService {
             index: item.index,
             event_id: event.event_id,
             reason: 'outside_horizon',
-            message: `occurred_at must be within the last ${LATE_EVENT_HORIZON_DAYS} days and at most ${FUTURE_SKEW_MS / 60_000} minutes ahead`,
+            message: `occurred_at must be within the last ${horizonDays} days${horizonDays < LATE_EVENT_HORIZON_DAYS ? " (the tenant's retention)" : ''} and at most ${FUTURE_SKEW_MS / 60_000} minutes ahead`,
             path: 'occurred_at',
           },
           JSON.stringify(event),
@@ -209,7 +233,7 @@ export class IngestService {
     }
     const encodeStarted = performance.now();
     let rows = '';
-    for (const event of valid) rows += encodeEventRow(tenantId, redactEvent(event), key, batchId);
+    for (const event of valid) rows += encodeEventRow(tenantId, redactEvent(event), key, batchId, retention);
     const accepted = valid.length;
     const stats = this.stats;
     stats.requests++;

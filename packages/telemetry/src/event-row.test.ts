@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { eventExamples, eventTypes, type TelemetryEvent } from '@switchboard/contracts';
-import { encodeEventRow, eventColumns } from './event-row.ts';
+import { encodeEventRow, eventColumns, tenantRetention } from './event-row.ts';
 
 const BATCH = '0b1f6c1e-3d7a-4c52-9a57-1f2e3d4c5b6a';
 
@@ -12,6 +12,7 @@ function encodeByColumn(tenantId: string, event: TelemetryEvent, ingestKey: stri
     if (column === 'tenant_id') return text(tenantId);
     if (column === 'ingest_key') return text(ingestKey);
     if (column === 'batch_id') return batchId;
+    if (column === 'retention_days' || column === 'transcript_retention_days') return '400';
     if (column === 'skills') {
       const list = (e.skills_matched ?? e.skills) as string[] | undefined;
       return `[${(list ?? []).map((s) => `'${text(s).replace(/'/g, "\\'")}'`).join(',')}]`;
@@ -46,5 +47,12 @@ describe('encodeEventRow', () => {
       const odd = Object.fromEntries(Object.entries(example).map(([k, v]) => [k, typeof v === 'string' && k !== 'type' ? `${v}\\\t'x\n` : v]));
       expect(encodeEventRow('t', odd as unknown as TelemetryEvent, 'k', BATCH)).toBe(encodeByColumn('t', odd as unknown as TelemetryEvent, 'k'));
     }
+  });
+
+  it("ends every row with the tenant's retentions of events and transcripts", () => {
+    const row = encodeEventRow('t', eventExamples['transcript.segment'], 'k', BATCH, { events: 90, transcripts: 7, rejections: 30 });
+    expect(row.endsWith(`\t${BATCH}\t90\t7\n`)).toBe(true);
+    expect(tenantRetention(45)).toEqual({ events: 45, transcripts: 45, rejections: 30 });
+    expect(tenantRetention(10)).toEqual({ events: 10, transcripts: 10, rejections: 10 });
   });
 });

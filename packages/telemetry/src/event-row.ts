@@ -47,7 +47,38 @@ export const eventColumns = [
   'resolved',
   'ingest_key',
   'batch_id',
+  'retention_days',
+  'transcript_retention_days',
 ] as const;
+
+/**
+ * How long a tenant's telemetry is kept, in days (ClickHouse TTLs: migration 0017). Every
+ * row carries it, since a TTL cannot look up the tenant; `applyTenantRetention` rewrites
+ * stored rows when it changes.
+ */
+export interface TenantRetention {
+  /** Raw events (`events` rows). Rollups and imported history are kept longer. */
+  events: number;
+  /** The words of transcript segments (`events.text`, reset to ''). */
+  transcripts: number;
+  /** Rejected events with their raw text (`ingest_rejections`). */
+  rejections: number;
+}
+
+/** Rejected events are kept for their tenant's retention, at most this long. */
+const MAX_REJECTION_RETENTION_DAYS = 30;
+
+/**
+ * A tenant's retention from its setting (`tenants.retention_days`), which today governs raw
+ * events and transcripts alike; rejected events are kept at most 30 days.
+ */
+export function tenantRetention(retentionDays: number): TenantRetention {
+  const days = Math.max(1, Math.min(65_535, Math.floor(retentionDays)));
+  return { events: days, transcripts: days, rejections: Math.min(days, MAX_REJECTION_RETENTION_DAYS) };
+}
+
+/** The columns' defaults: rows stored without a tenant's setting. */
+export const defaultRetention: TenantRetention = tenantRetention(400);
 
 type Field = (value: unknown) => string;
 const str: Field = (v) => (typeof v === 'string' ? escapeTsv(v) : '');
@@ -61,11 +92,13 @@ const resolved: Field = (v) => (v === undefined ? '-1' : v ? '1' : '0');
 /**
  * How each column of an event is written: the event field it comes from and its TSV
  * text, which for an absent field is the column's "absent" value (0, '' — or -1 for nps
- * and resolved, where 0 is an answer). tenant_id, ingest_key and batch_id come from the request.
+ * and resolved, where 0 is an answer). tenant_id, ingest_key, batch_id and the retentions come
+ * from the request.
  */
+const requestColumns = new Set<string>(['tenant_id', 'ingest_key', 'batch_id', 'retention_days', 'transcript_retention_days']);
 const columnFormats: Partial<Record<(typeof eventColumns)[number], { fields: string[]; format: Field }>> = {};
 for (const column of eventColumns) {
-  if (column === 'tenant_id' || column === 'ingest_key' || column === 'batch_id') continue;
+  if (requestColumns.has(column)) continue;
   const numeric = /_ms$|^(priority|schema_version|turn_index|confidence|turns|segment_index|csat)$/.test(column);
   columnFormats[column] =
     // The skills a route matched, or the skills an agent logged in with.
@@ -90,7 +123,7 @@ const plans = new Map<string, Part[]>(
     const fields = new Set(Object.keys(eventSchemas[type].shape));
     const parts: Part[] = [];
     let fixed = '';
-    for (const column of eventColumns.slice(1, -2)) {
+    for (const column of eventColumns.slice(1, -4)) {
       const { fields: names, format } = columnFormats[column]!;
       const field = names.find((name) => fields.has(name));
       if (field) {
@@ -108,16 +141,17 @@ const plans = new Map<string, Part[]>(
 
 /**
  * One validated event as a TSV line of `events`, in the order of `eventColumns`.
- * `batchId` is a UUID naming the request (see the rollup builder), the zero UUID for none.
+ * `batchId` is a UUID naming the request (see the rollup builder), the zero UUID for none;
+ * `retention` is the tenant's (the columns' defaults when not given).
  */
-export function encodeEventRow(tenantId: string, event: TelemetryEvent, ingestKey: string, batchId: string): string {
+export function encodeEventRow(tenantId: string, event: TelemetryEvent, ingestKey: string, batchId: string, retention = defaultRetention): string {
   const e = event as unknown as Record<string, unknown>;
   let line = `${escapeTsv(tenantId)}\t`;
   for (const part of plans.get(event.type)!) line += typeof part === 'string' ? part : part.format(e[part.field]);
-  return `${line}${escapeTsv(ingestKey)}\t${batchId}\n`;
+  return `${line}${escapeTsv(ingestKey)}\t${batchId}\t${retention.events}\t${retention.transcripts}\n`;
 }
 
-export const rejectionColumns = ['tenant_id', 'batch_ref', 'event_index', 'event_id', 'reason', 'message', 'raw'] as const;
+export const rejectionColumns = ['tenant_id', 'batch_ref', 'event_index', 'event_id', 'reason', 'message', 'raw', 'retention_days'] as const;
 
 export function encodeRejectionRow(row: {
   tenantId: string;
@@ -127,6 +161,8 @@ export function encodeRejectionRow(row: {
   reason: string;
   message: string;
   raw: string;
+  /** The tenant's retention of rejected events, in days. */
+  retentionDays?: number;
 }): string {
   return (
     escapeTsv(row.tenantId) +
@@ -142,6 +178,8 @@ export function encodeRejectionRow(row: {
     escapeTsv(row.message) +
     '\t' +
     escapeTsv(row.raw) +
+    '\t' +
+    (row.retentionDays ?? defaultRetention.rejections) +
     '\n'
   );
 }

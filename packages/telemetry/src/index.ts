@@ -1,6 +1,7 @@
 export * from './client.ts';
 export * from './migrate.ts';
 export * from './event-row.ts';
+export * from './retention.ts';
 export * from './tsv.ts';
 export * from './repositories/rows.ts';
 export * from './repositories/events.ts';

@@ -116,9 +116,18 @@ function keyColumns(def: RollupDefinition): string[] {
 }
 
 /**
+ * Raw events whose source interval is still wholly within their tenant's retention, an
+ * hour to spare: each row carries the retention its TTL deletes it by (migration 0017),
+ * and merges delete expired rows part by part, so an older interval may have lost some of
+ * its raw events and not others. Such an interval cannot be judged.
+ */
+const WITHIN_RETENTION = `toStartOfFifteenMinutes(occurred_at) + toIntervalDay(retention_days) > now() + INTERVAL 1 HOUR`;
+
+/**
  * One row per rollup cell whose value differs from the raw events: `raw_<m>` and
  * `rollup_<m>` for every measure. With `retainedOnly`, source intervals without a single
- * raw event are left out: their raw events are gone (retention), the rollup outlives them.
+ * raw event are left out: their raw events are gone (retention), the rollup outlives them;
+ * and so are those past their raw events' retention (WITHIN_RETENTION).
  */
 function diffQuery(def: RollupDefinition, scope: RollupScope, retainedOnly: boolean, uncounted?: Uncounted): Fragment {
   const { raw, rollup } = scopeConditions(scope, def);
@@ -129,13 +138,14 @@ function diffQuery(def: RollupDefinition, scope: RollupScope, retainedOnly: bool
     .map((m) => `${m.kind}If(${m.name}, side = 1) AS raw_${m.name}, ${m.kind}If(${m.name}, side = 0) AS rollup_${m.name}`)
     .join(',\n    ');
   const retained = retainedOnly
-    ? `AND (tenant_id, ${def.sourceColumn}) IN (SELECT DISTINCT tenant_id, toStartOfFifteenMinutes(occurred_at) FROM events WHERE ${raw.sql})`
+    ? `AND (tenant_id, ${def.sourceColumn}) IN (SELECT DISTINCT tenant_id, toStartOfFifteenMinutes(occurred_at) FROM events WHERE ${raw.sql} AND ${WITHIN_RETENTION})`
     : '';
+  const rawRetained = retainedOnly ? `AND ${WITHIN_RETENTION}` : '';
   return {
     sql: `SELECT ${keys.join(', ')},
     ${compared}
   FROM (
-    SELECT 1 AS side, ${keys.join(', ')}, ${measures} FROM (${def.aggregate(distinctEvents(raw, def, leftOut.sql))})
+    SELECT 1 AS side, ${keys.join(', ')}, ${measures} FROM (${def.aggregate(distinctEvents(raw, def, `${leftOut.sql} ${rawRetained}`))})
     UNION ALL
     SELECT 0 AS side, ${keys.join(', ')}, ${measures} FROM ${def.table} WHERE ${rollup.sql} ${retained}
   )
@@ -168,7 +178,8 @@ export interface RollupMismatch {
 /**
  * Compare every rollup with the raw events over `scope`, one entry per mismatching
  * (tenant, rollup, source interval) with the measures that differ, summed over the
- * interval's rows. Source intervals without any raw event left are not compared.
+ * interval's rows. Source intervals without any raw event left, or past their tenant's
+ * raw-event retention, are not compared.
  */
 export async function checkRollups(client: ClickHouseClient, scope: RollupScope, uncounted?: Uncounted): Promise<RollupMismatch[]> {
   const out: RollupMismatch[] = [];
@@ -208,7 +219,7 @@ export async function checkRollups(client: ClickHouseClient, scope: RollupScope,
 /**
  * Write the corrections that make every rollup equal the raw events over `scope`. With
  * `retainedOnly` (operator repairs, start-up checks), source intervals whose raw events
- * are all gone keep their rollup rows untouched.
+ * are all gone, or past their retention, keep their rollup rows untouched.
  */
 export async function reconcileRollups(client: ClickHouseClient, scope: RollupScope, options: { retainedOnly: boolean; uncounted?: Uncounted }): Promise<void> {
   for (const def of rollups) {
