@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIGN_IN_LIMIT } from '@switchboard/api';
@@ -9,6 +7,7 @@ import { centerConfigToCsv, centerLists } from '@switchboard/contracts';
 import { demoCenter } from '@switchboard/simulator';
 import { ndjson, post, sampleInteraction } from './support/events.ts';
 import { launchChromium, screenshot, SignInPacer, signInThroughForm, type Browser } from './support/browser.ts';
+import { runAdmin } from './support/admin-cli.ts';
 import { repoRoot, tempDataDir } from './support/host.ts';
 import { freePort, spawnHost, stopHost, waitReady, type SpawnedHost } from './support/spawn-host.ts';
 
@@ -19,7 +18,6 @@ import { freePort, spawnHost, stopHost, waitReady, type SpawnedHost } from './su
  * operator reads in the outbox), makes an API key, and sees the events sent with it.
  */
 
-const run = promisify(execFile);
 const UI_TIMEOUT_MS = 30_000;
 const dataDir = tempDataDir('admin-browser');
 const pacer = new SignInPacer(SIGN_IN_LIMIT);
@@ -34,11 +32,9 @@ const page = (): Page => browser!.page;
 const ui = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: UI_TIMEOUT_MS });
 
 async function admin(...args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'packages/host/scripts/admin.ts'), ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, SWITCHBOARD_DATA_DIR: dataDir },
-  });
-  return stdout;
+  const out = await runAdmin(dataDir, ...args);
+  if (out.code !== 0) throw new Error(`admin ${args.join(' ')} failed (${out.code}): ${out.stderr}`);
+  return out.stdout;
 }
 
 beforeAll(async () => {

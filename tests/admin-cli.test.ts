@@ -1,12 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { centerConfigToCsv, centerLists } from '@switchboard/contracts';
 import { demoCenter } from '@switchboard/simulator';
 import { ndjson, post, sampleInteraction } from './support/events.ts';
-import { repoRoot, tempDataDir } from './support/host.ts';
+import { runAdmin } from './support/admin-cli.ts';
+import { cookieOf, signIn } from './support/api-client.ts';
+import { tempDataDir } from './support/host.ts';
 import { freePort, spawnHost, stopHost, waitReady, type SpawnedHost } from './support/spawn-host.ts';
 
 /**
@@ -15,7 +15,6 @@ import { freePort, spawnHost, stopHost, waitReady, type SpawnedHost } from './su
  * it made signs in and sends events with the key it printed.
  */
 
-const run = promisify(execFile);
 const dataDir = tempDataDir('admin');
 let host: SpawnedHost | undefined;
 afterAll(async () => {
@@ -23,18 +22,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function admin(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'packages/host/scripts/admin.ts'), ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, SWITCHBOARD_DATA_DIR: dataDir },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const admin = (...args: string[]) => runAdmin(dataDir, ...args);
 
 interface Created {
   tenant: { id: string; slug: string; timezone: string; weekStart: number; holidayRegion: string | null };
@@ -50,25 +38,14 @@ interface Listed {
   disabledAt: string | null;
 }
 
-const cookieHeader = (res: Response) =>
-  res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-
-async function signIn(url: string, email: string, password: string): Promise<Response> {
-  return fetch(`${url}/api/auth/sign-in/email`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: url },
-    body: JSON.stringify({ email, password }),
-  });
-}
-
 const sendEvents = (url: string, key: string) => post(url, key, ndjson(sampleInteraction(new Date())));
 
 let first: Created;
 
-describe('admin tenant commands with no host running', () => {
+// Each command is a process that opens the stores (several seconds under load): a test here runs several of them.
+const CLI_TEST_TIMEOUT_MS = 300_000;
+
+describe('admin tenant commands with no host running', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   it('creates a tenant with its first administrator and an API key, printing the secrets once', async () => {
     const out = await admin(
       'tenant',
@@ -186,7 +163,7 @@ describe('admin tenant commands with no host running', () => {
   });
 });
 
-describe('admin tenant commands beside a running host', () => {
+describe('admin tenant commands beside a running host', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   it('go through the host; the new tenant signs in and sends events with its own key', async () => {
     host = spawnHost(dataDir, await freePort(), { SWITCHBOARD_SEED_DEMO: '0' });
     await waitReady(host);
@@ -211,7 +188,7 @@ describe('admin tenant commands beside a running host', () => {
     for (const t of [first, beta]) {
       const signedIn = await signIn(host.url, t.admin.email, t.admin.password);
       expect(signedIn.status).toBe(200);
-      const me = await fetch(`${host.url}/api/trpc/session.me`, { headers: { cookie: cookieHeader(signedIn) } });
+      const me = await fetch(`${host.url}/api/trpc/session.me`, { headers: { cookie: cookieOf(signedIn) } });
       expect(me.status).toBe(200);
       expect(JSON.stringify(await me.json())).toContain('"role":"admin"');
       expect((await sendEvents(host.url, t.apiKey)).status).toBe(200);
@@ -238,7 +215,7 @@ describe('admin tenant commands beside a running host', () => {
 
   it('disables a tenant: its key is refused from the next request and its people are signed out; enabling restores both', async () => {
     const signedIn = await signIn(host!.url, first.admin.email, first.admin.password);
-    const cookie = cookieHeader(signedIn);
+    const cookie = cookieOf(signedIn);
     const disabled = await admin('tenant', 'disable', 'acme-care-scotland');
     expect(disabled.code, disabled.stderr).toBe(0);
     expect(disabled.stdout).toContain('acme-care-scotland: disabled');

@@ -1,7 +1,4 @@
-import { execFile } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +8,8 @@ import { listAudit, type DbHandle } from '@switchboard/db';
 import { adminActions, callOperator, type ProvisioningStores } from '@switchboard/host';
 import { queryRows, UInt64 } from '@switchboard/telemetry';
 import { ndjson, post, postAll, sampleInteraction } from './support/events.ts';
-import { repoRoot, startTestHost, type TestHost } from './support/host.ts';
+import { runAdmin } from './support/admin-cli.ts';
+import { startTestHost, type TestHost } from './support/host.ts';
 import { findTemporalCli } from './support/temporal.ts';
 
 /**
@@ -19,8 +17,6 @@ import { findTemporalCli } from './support/temporal.ts';
  * and afterwards no ClickHouse table and no Postgres text column holds the customer's reference or the words of their
  * transcripts, while the other customer's data and every rollup figure stay as they were.
  */
-
-const run = promisify(execFile);
 
 let env: TestWorkflowEnvironment;
 let t: TestHost;
@@ -154,11 +150,8 @@ describe('erasure of a customer', () => {
     expect(rollupsBefore.reduce((n, r) => n + r.offered, 0)).toBe(3);
 
     // The operator command, through the running host.
-    const { stdout } = await run(
-      process.execPath,
-      ['--import', 'tsx', path.join(repoRoot, 'packages/host/scripts/admin.ts'), 'erase', 'customer', '--tenant', tenantId, '--customer-ref', erased.ref],
-      { cwd: repoRoot, env: { ...process.env, SWITCHBOARD_DATA_DIR: t.dataDir } },
-    );
+    const { code, stdout, stderr } = await runAdmin(t.dataDir, 'erase', 'customer', '--tenant', tenantId, '--customer-ref', erased.ref);
+    expect(code, stderr).toBe(0);
     const refHash = createHash('sha256').update(`${tenantId}:${erased.ref}`).digest('hex');
     expect(stdout).toContain(`erased customer ${refHash}`);
     expect(stdout).not.toContain(erased.ref);

@@ -1,15 +1,14 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addLocalDays, localDateOf, localDays, weekdayOf } from '@switchboard/calendar';
 import { demoCenter } from '@switchboard/simulator';
 import { getForecastWithActuals, listForecastVersions } from '@switchboard/telemetry';
 import { createMathPool, createPlanningWorker, PLANNING_TASK_QUEUE, type ForecastWorkflowResult, type MathPool } from '@switchboard/workflows';
-import { repoRoot, startTestHost, tempDataDir, type TestHost } from './support/host.ts';
+import { runAdmin } from './support/admin-cli.ts';
+import { startTestHost, tempDataDir, type TestHost } from './support/host.ts';
 import { findTemporalCli } from './support/temporal.ts';
 
 /**
@@ -18,7 +17,6 @@ import { findTemporalCli } from './support/temporal.ts';
  * through the running one), and the first forecast, with no live data at all, follows it.
  */
 
-const run = promisify(execFile);
 const dataDir = tempDataDir('history');
 const TIMEZONE = 'Europe/London';
 const START_DATE = '2026-11-30'; // a Monday
@@ -44,18 +42,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function admin(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'packages/host/scripts/admin.ts'), ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, SWITCHBOARD_DATA_DIR: dataDir },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const admin = (...args: string[]) => runAdmin(dataDir, ...args);
 
 const pad = (n: number) => String(n).padStart(2, '0');
 

@@ -25,6 +25,7 @@ import {
   loadHostEnv,
   telemetryActions,
   withOperatorDb,
+  type ImportedQueue,
   type OperatorAnswer,
   type ProvisionedTenant,
 } from '@switchboard/host';
@@ -253,19 +254,6 @@ async function configCommand(
   const body = check(await run('config/import', { tenant: values.tenant, dryRun, ...readImport(positionals) })) as { applied: boolean; diff: string };
   console.log(body.diff);
   console.log(body.applied ? 'applied.' : 'dry run: nothing was changed (run again without --dry-run to apply).');
-}
-
-interface ImportedQueue {
-  queue: string;
-  intervalMinutes: number;
-  rows: number;
-  intervals: number;
-  fromDate: string;
-  toDate: string;
-  offered: number;
-  repeatedLocalTimes: number;
-  liveFrom: string | null;
-  unused: number;
 }
 
 /** Reads the history file here and sends its text: the host never opens paths. */

@@ -47,7 +47,7 @@ const HistoryImportRequest = TenantRef.extend({
 });
 
 /** What an import holds for one queue, as the CLI prints it. */
-interface ImportedQueue {
+export interface ImportedQueue {
   queue: string;
   intervalMinutes: number;
   rows: number;

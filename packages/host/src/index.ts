@@ -5,3 +5,4 @@ export * from './status.ts';
 export * from './operator.ts';
 export * from './provisioning.ts';
 export * from './operator-client.ts';
+export type { ImportedQueue } from './history-import.ts';
