@@ -64,7 +64,7 @@ const TenantCreateInput = z
     }
     return { ...input, slug };
   });
-type TenantCreateInput = z.input<typeof TenantCreateInput>;
+type TenantCreateRequest = z.output<typeof TenantCreateInput>;
 
 export interface ProvisionedTenant {
   tenant: { id: string; slug: string; name: string; timezone: string; weekStart: number; holidayRegion: string | null };
@@ -94,8 +94,7 @@ class ProvisioningError extends Error {
  * Creates a tenant, its first administrator with a random password, and an ingest API key.
  * The password and key are returned once and stored only as hashes.
  */
-async function createTenantWithAdmin(stores: ProvisioningStores, raw: TenantCreateInput): Promise<ProvisionedTenant> {
-  const input = TenantCreateInput.parse(raw);
+async function createTenantWithAdmin(stores: ProvisioningStores, input: TenantCreateRequest): Promise<ProvisionedTenant> {
   // A user belongs to one tenant, and better-auth would reset an existing user's password.
   if (await userExists(stores.db, input.adminEmail)) {
     throw new ProvisioningError('email_taken', `${input.adminEmail} already has an account; each person belongs to one tenant`);
@@ -165,7 +164,7 @@ export const tenantActions: Record<string, (stores: ProvisioningStores, body: un
     const input = TenantCreateInput.safeParse(body);
     if (!input.success) return invalidInput(input.error);
     try {
-      return { status: 200, body: { ...(await createTenantWithAdmin(stores, body as TenantCreateInput)) } };
+      return { status: 200, body: { ...(await createTenantWithAdmin(stores, input.data)) } };
     } catch (error) {
       if (error instanceof ProvisioningError) return { status: 409, body: { error: error.code, message: error.message } };
       throw error;

@@ -2,7 +2,9 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
+import type { inferRouterOutputs } from '@trpc/server';
 import Link from 'next/link';
+import type { AppRouter } from '@switchboard/api';
 import { useState, type FormEvent } from 'react';
 import { SortableTable } from '../../components/sortable-table';
 import { describeError } from '../../lib/errors';
@@ -36,18 +38,9 @@ function ErrorLine({ error }: { error: { message: string; data?: unknown } | nul
   ) : null;
 }
 
-interface PersonRow {
-  userId: string;
-  name: string;
-  email: string;
-  role: Role;
-  agentKey: string | null;
-  teamKeys: string[];
-  qualityLead: boolean;
-  invited: boolean;
-  deactivatedAt: string | null;
-  lastSeenAt: string | null;
-}
+type Admin = inferRouterOutputs<AppRouter>['admin'];
+/** Rows as the API answers them, one definition (packages/db people.ts, services/admin.ts). */
+type PersonRow = Admin['people'][number];
 
 function statusOf(p: PersonRow): string {
   if (p.deactivatedAt) return 'deactivated';
@@ -134,7 +127,7 @@ function People() {
           {notice}
         </p>
       )}
-      {people.data && <SortableTable data={people.data as PersonRow[]} columns={columns} rowKey={(p) => p.userId} testId="people" caption="People" />}
+      {people.data && <SortableTable data={people.data} columns={columns} rowKey={(p) => p.userId} testId="people" caption="People" />}
       {editing === null && (
         <button type="button" onClick={() => setEditing('new')}>
           Invite someone
@@ -241,17 +234,7 @@ function PersonForm({ person, onDone }: { person: PersonRow | null; onDone: (mes
   );
 }
 
-interface KeyRow {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: string[];
-  createdBy: string | null;
-  createdAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-  status: string;
-}
+type KeyRow = Admin['apiKeys'][number];
 
 function ApiKeys() {
   const trpc = useTRPC();
@@ -343,7 +326,7 @@ function ApiKeys() {
           </button>
         </div>
       )}
-      {keys.data && <SortableTable data={keys.data as KeyRow[]} columns={columns} rowKey={(k) => k.id} testId="api-keys" caption="API keys" />}
+      {keys.data && <SortableTable data={keys.data} columns={columns} rowKey={(k) => k.id} testId="api-keys" caption="API keys" />}
       <form
         className="inline-form"
         aria-label="New API key"
