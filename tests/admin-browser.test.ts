@@ -6,22 +6,26 @@ import { SIGN_IN_LIMIT } from '@switchboard/api';
 import { centerConfigToCsv, centerLists } from '@switchboard/contracts';
 import { demoCenter } from '@switchboard/simulator';
 import { ndjson, post, sampleInteraction } from './support/events.ts';
-import { launchChromium, screenshot, SignInPacer, signInThroughForm, type Browser } from './support/browser.ts';
+import { launchChromium, pageQuery, screenshot, SignInPacer, signInThroughForm, type Browser } from './support/browser.ts';
 import { runAdmin } from './support/admin-cli.ts';
 import { repoRoot, tempDataDir } from './support/host.ts';
 import { freePort, spawnHost, stopHost, waitReady, type SpawnedHost } from './support/spawn-host.ts';
+import { startTestIdp, type TestIdp } from './support/oidc-idp.ts';
 
 /**
  * A center onboards itself from an empty data directory: the operator creates the tenant
  * and imports its configuration from the command line; its first administrator signs in
  * with the printed password, invites an agent (who sets a password from the link the
- * operator reads in the outbox), makes an API key, and sees the events sent with it.
+ * operator reads in the outbox), makes an API key, and sees the events sent with it; then
+ * sets up single sign-on with the center's identity provider (a real OpenID provider on
+ * loopback), through which a new colleague signs in without any invitation.
  */
 
 const UI_TIMEOUT_MS = 30_000;
 const dataDir = tempDataDir('admin-browser');
 const pacer = new SignInPacer(SIGN_IN_LIMIT);
 let host: SpawnedHost | undefined;
+let idp: TestIdp | undefined;
 let browser: Browser | undefined;
 let created: { tenant: { slug: string }; admin: { email: string; password: string } };
 const pageErrors: string[] = [];
@@ -50,7 +54,13 @@ beforeAll(async () => {
   for (const list of centerLists) writeFileSync(path.join(files, `${list}.csv`), csv[list]);
   expect(await admin('config', 'import', '--tenant', created.tenant.slug, files)).toContain('applied.');
 
-  host = spawnHost(dataDir, await freePort(), { SWITCHBOARD_WEB: '1', SWITCHBOARD_SEED_DEMO: '0' });
+  const port = await freePort();
+  idp = await startTestIdp({
+    redirectUri: `http://127.0.0.1:${port}/api/auth/sso/callback`,
+    accounts: { grace: { email: 'grace.hopper@northwind.test', name: 'Grace Hopper' } },
+  });
+  // The operator allowlists the center's identity provider, which answers on loopback over http here.
+  host = spawnHost(dataDir, port, { SWITCHBOARD_WEB: '1', SWITCHBOARD_SEED_DEMO: '0', SWITCHBOARD_OUTBOUND_ALLOW_HOSTS: idp.hostPort });
   await waitReady(host);
   browser = await launchChromium();
   page().on('pageerror', (error) => pageErrors.push(error.message));
@@ -59,6 +69,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   if (host) await stopHost(host);
+  await idp?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -139,5 +150,42 @@ describe('a center onboarding itself', () => {
     await ui(() => p.getByTestId('queues').innerText()).toContain(demoCenter.queues[0]!.id);
     await screenshot(p, 'admin-events-seen');
     expect(pageErrors).toEqual([]);
+  });
+
+  it('sets up single sign-on; a new colleague signs in through the identity provider and is added as an analyst', async () => {
+    const p = page();
+    await p.goto(`${host!.url}/admin`, { waitUntil: 'networkidle' });
+    const form = p.getByRole('form', { name: 'Single sign-on' });
+    await ui(() => p.getByTestId('sso-redirect-uri').innerText()).toBe(`${host!.url}/api/auth/sso/callback`);
+    await form.getByLabel('Issuer').fill(idp!.issuer);
+    await form.getByLabel('Client id').fill(idp!.clientId);
+    await form.getByLabel('Client secret').fill(idp!.clientSecret);
+    await form.getByLabel('E-mail domains').fill('northwind.test');
+    await form.getByLabel(/Added just in time/).check();
+    await form.getByLabel('Role of people added at sign-in').selectOption('analyst');
+    await form.getByRole('button', { name: 'Set up single sign-on' }).click();
+    await ui(() => p.getByRole('status').first().innerText()).toContain('Single sign-on saved');
+    await screenshot(p, 'admin-sso');
+
+    // A second browser: nobody signed in there.
+    const colleague = await launchChromium();
+    try {
+      const q = colleague.page;
+      await q.goto(`${host!.url}/sign-in`, { waitUntil: 'networkidle' });
+      await q.getByLabel('Email').fill('grace.hopper@northwind.test');
+      await q.getByRole('button', { name: 'Continue with single sign-on' }).click();
+      // The provider's own screens: its login (any password), then consent.
+      await q.waitForURL((u) => u.href.startsWith(idp!.issuer), { timeout: UI_TIMEOUT_MS });
+      await q.locator('input[name=login]').fill('grace');
+      await q.locator('input[name=password]').fill('whatever the provider asks');
+      await q.getByRole('button', { name: 'Sign-in' }).click();
+      await q.getByRole('button', { name: 'Continue' }).click();
+      await q.waitForURL((u) => u.href.startsWith(host!.url) && !u.pathname.startsWith('/sign-in'), { timeout: UI_TIMEOUT_MS });
+      expect(await pageQuery(q, 'session.me', undefined)).toMatchObject({ name: 'Grace Hopper', role: 'analyst' });
+      await screenshot(q, 'sso-signed-in');
+    } finally {
+      await colleague.close();
+    }
+    await ui(() => p.reload().then(() => p.getByTestId('people').innerText())).toMatch(/grace\.hopper@northwind\.test\s+analyst/);
   });
 });

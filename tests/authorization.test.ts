@@ -296,6 +296,17 @@ const sampleInputs: Record<string, (f: Fixture) => unknown> = {
   'admin.createApiKey': () => ({ name: 'matrix sender' }),
   'admin.rotateApiKey': async (f) => ({ keyId: await f.newApiKeyA(), overlapHours: 1 }),
   'admin.revokeApiKey': async (f) => ({ keyId: await f.newApiKeyA() }),
+  'admin.sso': () => undefined,
+  'admin.saveSso': () => ({
+    issuer: 'https://login.matrix.test',
+    clientId: 'matrix',
+    clientSecret: 'secret',
+    domains: ['matrix.test'],
+    provisioning: 'invite',
+    jitRole: null,
+  }),
+  'admin.removeSso': () => undefined,
+  'admin.setPasswordSignIn': () => ({ enabled: true }),
 };
 
 // Lazy routers only show up in `procedures` once loaded; load them so none escapes the matrix.

@@ -3,6 +3,7 @@ import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { schema, type Db } from '@switchboard/db';
 import { queuePasswordMail } from './password-mail.ts';
 import { ACCOUNT_LOCKOUT, accountLockout } from './account-lockout.ts';
+import { tenantSso } from './sso.ts';
 
 export interface AuthOptions {
   db: Db;
@@ -16,6 +17,8 @@ export interface AuthOptions {
   clientIpHeader: string;
   /** How long repeated failed sign-ins lock an account (SWITCHBOARD_ACCOUNT_LOCK_S); 15 minutes by default. */
   accountLockSeconds?: number;
+  /** SWITCHBOARD_OUTBOUND_ALLOW_HOSTS: identity providers on private addresses, or over http, the operator trusts. */
+  outboundAllowHosts?: readonly string[];
 }
 
 /**
@@ -26,7 +29,7 @@ export interface AuthOptions {
 export const SIGN_IN_LIMIT = { window: 60, max: 20 } as const;
 
 /**
- * better-auth over the drizzle schema: email and password, sessions in Postgres,
+ * better-auth over the drizzle schema: email and password or the tenant's OpenID Connect provider (sso.ts), sessions in Postgres,
  * sign-in rate limiting per address and lock-out per account in Postgres (shared by every
  * web process), no self sign-up
  * (members are created by the seed or an admin).
@@ -67,7 +70,10 @@ export function createAuth(options: AuthOptions) {
       max: 300,
       customRules: { '/sign-in/email': SIGN_IN_LIMIT },
     },
-    plugins: [accountLockout(options.db, { ...ACCOUNT_LOCKOUT, lockS: options.accountLockSeconds ?? ACCOUNT_LOCKOUT.lockS })],
+    plugins: [
+      accountLockout(options.db, { ...ACCOUNT_LOCKOUT, lockS: options.accountLockSeconds ?? ACCOUNT_LOCKOUT.lockS }),
+      tenantSso({ db: options.db, allowHosts: options.outboundAllowHosts ?? [] }),
+    ],
     advanced: {
       // Explicit: better-auth otherwise skips its origin and CSRF checks when NODE_ENV=test or TEST is set.
       disableOriginCheck: false,

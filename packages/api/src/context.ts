@@ -27,6 +27,8 @@ export interface ApiServices {
   snapshotSchedules(tenantId: string): Promise<void>;
   /** Called after an API key is revoked: the host forgets the keys it has checked, so ingest refuses it at once. */
   apiKeysChanged(): void;
+  /** SWITCHBOARD_OUTBOUND_ALLOW_HOSTS: what URLs typed by tenant admins may reach despite the outbound guard (outbound-url.ts). */
+  outboundAllowHosts: readonly string[];
 }
 
 export interface Context {

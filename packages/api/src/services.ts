@@ -97,6 +97,7 @@ export function createApiServices(deps: {
   planning?: PlanningRunner | null;
   snapshotSchedules: (tenantId: string) => Promise<void>;
   apiKeysChanged?: () => void;
+  outboundAllowHosts?: readonly string[];
 }): ApiServices {
   return {
     db: deps.db,
@@ -110,5 +111,6 @@ export function createApiServices(deps: {
     planning: deps.planning ?? null,
     snapshotSchedules: deps.snapshotSchedules,
     apiKeysChanged: deps.apiKeysChanged ?? (() => undefined),
+    outboundAllowHosts: deps.outboundAllowHosts ?? [],
   };
 }

@@ -6,3 +6,4 @@ export * from './examples.ts';
 export * from './validate.ts';
 export * from './schedule.ts';
 export * from './history-import.ts';
+export { ssoErrorMessage, ssoErrors, type SsoErrorCode } from './sso.ts';

@@ -4,7 +4,10 @@ import { auditLog, tenants, users } from './schema.ts';
 import { withTenant, type Tx } from './tenancy.ts';
 
 /** Records who read or changed something sensitive (ids only, never content). */
-export async function recordAudit(db: Db, entry: { tenantId: string; userId: string; action: string; objectType: string; objectId: string }): Promise<void> {
+export async function recordAudit(
+  db: Db,
+  entry: { tenantId: string; userId: string | null; action: string; objectType: string; objectId: string },
+): Promise<void> {
   await withTenant(db, entry.tenantId, (tx) => tx.insert(auditLog).values(entry));
 }
 

@@ -115,3 +115,14 @@ export {
   listCalibrationSessions,
   saveCalibrationAnswers,
 } from './calibration.ts';
+export {
+  deleteSsoConnection,
+  findSsoConnectionByDomain,
+  getMemberStanding,
+  getSsoConnection,
+  passwordSignInAllowed,
+  saveSsoConnection,
+  setPasswordSignIn,
+  SsoDomainTakenError,
+  type SsoConnection,
+} from './sso.ts';

@@ -75,6 +75,8 @@ export const tenants = pgTable(
     disabledAt: timestamp({ withTimezone: true }),
     // How long the audit trail is kept (two years unless the tenant's policy says otherwise).
     auditRetentionDays: integer().notNull().default(730),
+    // Off once the tenant signs in through its identity provider only (sso_connections).
+    passwordSignIn: boolean().notNull().default(true),
     createdAt: createdAt(),
   },
   (t) => [tenantIsolation(t.id), check('tenants_week_start_check', sql`${t.weekStart} between 0 and 6`)],
@@ -313,6 +315,44 @@ export const memberships = pgTable(
     foreignKey({ name: 'memberships_agent_fk', columns: [t.tenantId, t.agentId], foreignColumns: [agents.tenantId, agents.id] }).onDelete('cascade'),
     check('memberships_agent_role_check', sql`(${t.role} = 'agent') = (${t.agentId} is not null)`),
   ],
+);
+
+/**
+ * A tenant's single sign-on (OpenID Connect): one identity provider, the e-mail domains it
+ * vouches for, and what a first sign-in does — creates the member with `jitRole` ('jit') or
+ * is refused unless an administrator invited them ('invite').
+ */
+export const ssoConnections = pgTable(
+  'sso_connections',
+  {
+    tenantId: tenantId().primaryKey(),
+    issuer: text().notNull(),
+    clientId: text().notNull(),
+    // AES-256-GCM under a key derived from the auth secret (packages/api/src/sso-secret.ts): a dump of the database alone does not reveal it.
+    clientSecretSealed: text().notNull(),
+    provisioning: text().notNull(),
+    jitRole: role(),
+    updatedBy: text().references(() => users.id, { onDelete: 'set null' }),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    tenantIsolation(t.tenantId),
+    check('sso_connections_provisioning_check', sql`${t.provisioning} in ('jit', 'invite')`),
+    // An agent member is one agent, which a sign-in cannot choose: agents are invited.
+    check('sso_connections_jit_role_check', sql`(${t.provisioning} = 'jit') = (${t.jitRole} is not null) and ${t.jitRole} is distinct from 'agent'`),
+  ],
+);
+
+/** E-mail domains whose people sign in through a tenant's identity provider: a domain belongs to one tenant, which is how a sign-in finds it. */
+export const ssoDomains = pgTable(
+  'sso_domains',
+  {
+    domain: text().primaryKey(),
+    tenantId: uuid()
+      .notNull()
+      .references(() => ssoConnections.tenantId, { onDelete: 'cascade' }),
+  },
+  (t) => [tenantIsolation(t.tenantId), index('sso_domains_tenant_idx').on(t.tenantId), check('sso_domains_lower_check', sql`${t.domain} = lower(${t.domain})`)],
 );
 
 /** The teams a supervisor is scoped to. */

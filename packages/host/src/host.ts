@@ -106,6 +106,7 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
       planning: planning?.runner ?? null,
       snapshotSchedules: (tenantId) => syncScheduleSnapshots(schedulingStores, tenantId),
       apiKeysChanged: apiKeys.clear,
+      outboundAllowHosts: env.SWITCHBOARD_OUTBOUND_ALLOW_HOSTS,
     });
     const status = createStatusHandler({ telemetry, ingest, authenticate, directory: services.directory });
     // Created once the port is known: better-auth checks request origins against the URL.
@@ -174,6 +175,7 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
       trustedOrigins: origins,
       clientIpHeader: CLIENT_IP_HEADER,
       accountLockSeconds: env.SWITCHBOARD_ACCOUNT_LOCK_S,
+      outboundAllowHosts: env.SWITCHBOARD_OUTBOUND_ALLOW_HOSTS,
     });
     if (env.embedded) {
       started.operator = createOperatorHandler({

@@ -2,7 +2,8 @@
 
 import { useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { ssoErrorMessage } from '@switchboard/contracts';
 
 /** Only same-site paths are followed after sign-in. */
 function nextPath(): string {
@@ -15,6 +16,40 @@ export default function SignIn() {
   const queryClient = useQueryClient();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const emailRef = useRef<HTMLInputElement>(null);
+
+  // Back from the identity provider with a refusal: say why.
+  useEffect(() => {
+    const code = new URLSearchParams(window.location.search).get('sso_error');
+    if (code) setError(ssoErrorMessage(code) ?? 'Single sign-on failed. Try again.');
+  }, []);
+
+  const singleSignOn = async () => {
+    const email = emailRef.current;
+    if (!email?.value || !email.checkValidity()) {
+      setError('Enter your work e-mail address first: its domain finds your organisation’s sign-in.');
+      email?.focus();
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await fetch('/api/auth/sso/start', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: email.value, callbackURL: nextPath() }),
+      });
+      const body = (await res.json().catch(() => null)) as { url?: string; message?: string } | null;
+      if (res.ok && body?.url) {
+        window.location.assign(body.url);
+        return;
+      }
+      setError(body?.message ?? `Single sign-on failed (${res.status}). Try again.`);
+    } catch {
+      setError('The server cannot be reached. Is Switchboard running?');
+    }
+    setBusy(false);
+  };
 
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -37,7 +72,11 @@ export default function SignIn() {
         const body = (await res.json().catch(() => null)) as { message?: string } | null;
         setError(body?.message ?? 'Too many attempts. Wait a minute, then try again.');
       } else if (res.status === 401) setError('Wrong email or password.');
-      else setError(`Sign-in failed (${res.status}). Try again.`);
+      else if (res.status === 403) {
+        // The organisation signs in through its identity provider only.
+        const body = (await res.json().catch(() => null)) as { message?: string } | null;
+        setError(body?.message ? `${body.message[0]!.toUpperCase()}${body.message.slice(1)}.` : 'Sign-in refused.');
+      } else setError(`Sign-in failed (${res.status}). Try again.`);
     } catch {
       setError('The server cannot be reached. Is Switchboard running?');
     } finally {
@@ -51,7 +90,7 @@ export default function SignIn() {
       <form onSubmit={submit} method="post" className="stacked" aria-label="Sign in">
         <label>
           Email
-          <input name="email" type="email" autoComplete="username" required autoFocus />
+          <input ref={emailRef} name="email" type="email" autoComplete="username" required autoFocus />
         </label>
         <label>
           Password
@@ -59,6 +98,9 @@ export default function SignIn() {
         </label>
         <button type="submit" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+        <button type="button" className="ghost" disabled={busy} onClick={() => void singleSignOn()}>
+          Continue with single sign-on
         </button>
         {error && (
           <p className="error" role="alert" data-testid="sign-in-error">

@@ -25,6 +25,7 @@ import {
   updatePersonView,
   type Accounts,
 } from '../services/admin.ts';
+import { getSsoView, PasswordSignInInput, removeSso, saveSso, setPasswordSignInView, SsoInput } from '../services/sso-admin.ts';
 import { authorized, router } from '../trpc.ts';
 
 /** Invitations and session caches live in the web process: a caller without them cannot change people. */
@@ -102,4 +103,23 @@ export const adminRouter = router({
   revokeApiKey: authorized(policies.admins)
     .input(KeyRef)
     .mutation(({ ctx, input }) => revokeKey(ctx.services, ctx.access, ctx.viewer.userId, input.keyId)),
+
+  /** Single sign-on: the identity provider (never its secret), its domains, what a first sign-in does, whether passwords work. */
+  sso: authorized(policies.admins).query(({ ctx }) => getSsoView(ctx.services, ctx.accounts, ctx.access)),
+
+  /** Sets the identity provider up, after fetching its discovery document through the outbound guard. */
+  saveSso: authorized(policies.admins)
+    .input(SsoInput)
+    .mutation(({ ctx, input }) => saveSso(ctx.services, accountsOf(ctx), ctx.access, ctx.viewer.userId, input)),
+
+  /** Removes the identity provider; password sign-in comes back on. */
+  removeSso: authorized(policies.admins).mutation(({ ctx }) => removeSso(ctx.services, ctx.access, ctx.viewer.userId)),
+
+  /** Switches password sign-in for the tenant; off only with an identity provider that signs the administrator in. */
+  setPasswordSignIn: authorized(policies.admins)
+    .input(PasswordSignInInput)
+    .mutation(async ({ ctx, input }) => {
+      const user = await (await accountsOf(ctx).auth.$context).internalAdapter.findUserById(ctx.viewer.userId);
+      return setPasswordSignInView(ctx.services, ctx.access, { userId: ctx.viewer.userId, email: user?.email ?? '' }, input);
+    }),
 });

@@ -11,6 +11,7 @@ import { describeError } from '../../lib/errors';
 import { useSession, type Role } from '../../lib/session';
 import { useTRPC } from '../../lib/trpc';
 import { CenterConfigPanel } from './center-config';
+import { SingleSignOnPanel } from './single-sign-on';
 
 const roles: Role[] = ['admin', 'supervisor', 'planner', 'analyst', 'agent'];
 const formatDateTime = (iso: string) => new Date(iso).toLocaleString();
@@ -25,6 +26,7 @@ export default function AdminPage() {
       </p>
       <People />
       <ApiKeys />
+      <SingleSignOnPanel />
       <CenterConfigPanel />
     </>
   );
