@@ -72,9 +72,21 @@ describe('per-account sign-in lock-out', () => {
       .from(auditLog)
       .where(and(eq(auditLog.tenantId, tenantId), eq(auditLog.action, 'sign_in.locked')));
     expect(audit).toEqual([{ objectType: 'user' }]);
+    // Every failure is in the trail too, under the account (the refusals while locked are not attempts).
+    const [lockedUser] = await t.host.db.db.select({ id: schema.users.id }).from(schema.users).where(eq(schema.users.email, email));
+    const failures = await t.host.db.db
+      .select({ action: auditLog.action })
+      .from(auditLog)
+      .where(and(eq(auditLog.tenantId, tenantId), eq(auditLog.objectId, lockedUser!.id), eq(auditLog.action, 'sign_in.failed')));
+    expect(failures).toHaveLength(10);
 
     await new Promise((done) => setTimeout(done, LOCK_S * 1000 + 200));
     expect((await signIn(email, password, '198.51.100.1')).status).toBe(200);
+    const signIns = await t.host.db.db
+      .select({ action: auditLog.action })
+      .from(auditLog)
+      .where(and(eq(auditLog.objectId, lockedUser!.id), eq(auditLog.action, 'sign_in.password')));
+    expect(signIns).toHaveLength(1);
   });
 
   it('starts counting afresh after a success', async () => {

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { BetterAuthPlugin, DBAdapter } from 'better-auth';
 import { APIError, createAuthMiddleware, isAPIError } from 'better-auth/api';
-import { getMembership, recordAudit, type Db } from '@switchboard/db';
+import { getMemberStanding, recordAudit, type Db } from '@switchboard/db';
 
 /**
  * Failed sign-ins of one account, counted whatever address they come from (the per-address
@@ -84,7 +84,7 @@ async function countAttempt(adapter: DBAdapter, key: string, policy: AccountLock
 
 /**
  * better-auth plugin: refuses sign-in to a locked account with 429, Retry-After and a sentence
- * saying what to do; records the start of a lock-out in the audit log of the account's tenant.
+ * saying what to do; records sign-ins, failures and the start of a lock-out in the audit log of the account's tenant.
  */
 export function accountLockout(db: Db, policy: AccountLockout) {
   return {
@@ -127,8 +127,10 @@ export function accountLockout(db: Db, policy: AccountLockout) {
             const key = accountKey(ctx.context.secret, email);
             if (!isAPIError(ctx.context.returned)) {
               await ctx.context.adapter.deleteMany({ model: MODEL, where: [{ field: 'key', value: key }] });
+              await auditSignIn(db, ctx.context.internalAdapter, email, 'sign_in.password');
               return;
             }
+            await auditSignIn(db, ctx.context.internalAdapter, email, 'sign_in.failed');
             // The one failure that finds the count at the limit moves it past, so a lock-out is recorded once.
             const started = await ctx.context.adapter.incrementOne({
               model: MODEL,
@@ -138,7 +140,7 @@ export function accountLockout(db: Db, policy: AccountLockout) {
               ],
               increment: { count: 1 },
             });
-            if (started) await auditLockout(db, ctx.context.internalAdapter, email);
+            if (started) await auditSignIn(db, ctx.context.internalAdapter, email, 'sign_in.locked');
           }),
         },
       ],
@@ -160,15 +162,17 @@ async function passwordChangedSince(users: Users, email: string, since: number):
   return credential !== undefined && credential.updatedAt.getTime() > since;
 }
 
-/** Only an account with a membership has a tenant whose audit log can take it; a failure here leaves the answer (401) as it is. */
-async function auditLockout(db: Db, users: Users, email: string): Promise<void> {
+/**
+ * Sign-ins, failures and lock-outs in the audit log of the account's tenant. Only an account
+ * with a membership has a tenant whose log can take it (a wrong e-mail leaves no trace); a
+ * failure here leaves the answer as it is.
+ */
+async function auditSignIn(db: Db, users: Users, email: string, action: 'sign_in.password' | 'sign_in.failed' | 'sign_in.locked'): Promise<void> {
   try {
     const found = await users.findUserByEmail(email.toLowerCase());
-    const membership = found && (await getMembership(db, found.user.id));
-    if (membership) {
-      await recordAudit(db, { tenantId: membership.tenantId, userId: found.user.id, action: 'sign_in.locked', objectType: 'user', objectId: found.user.id });
-    }
+    const standing = found && (await getMemberStanding(db, found.user.id));
+    if (standing) await recordAudit(db, { tenantId: standing.tenantId, userId: found.user.id, action, objectType: 'user', objectId: found.user.id });
   } catch (error) {
-    console.error(`auth: could not record a lock-out in the audit log: ${(error as Error).message}`);
+    console.error(`auth: could not record ${action} in the audit log: ${(error as Error).message}`);
   }
 }
