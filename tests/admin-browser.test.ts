@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
+import { base32 } from '@better-auth/utils/base32';
+import { createOTP } from '@better-auth/utils/otp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIGN_IN_LIMIT } from '@switchboard/api';
 import { centerConfigToCsv, centerLists } from '@switchboard/contracts';
@@ -187,5 +189,39 @@ describe('a center onboarding itself', () => {
       await colleague.close();
     }
     await ui(() => p.reload().then(() => p.getByTestId('people').innerText())).toMatch(/grace\.hopper@northwind\.test\s+analyst/);
+  });
+
+  it('the administrator turns on two-factor sign-in; a later sign-in asks for the authenticator’s code', async () => {
+    const p = page();
+    await p.getByRole('link', { name: 'Administrator' }).click();
+    await p.getByRole('form', { name: 'Turn on two-factor sign-in' }).getByLabel('Your password').fill(created.admin.password);
+    await p.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
+    // What an authenticator app reads from the QR code.
+    const totp = createOTP(base32.decode((await p.getByTestId('totp-secret').innerText()).trim())).totp;
+    await screenshot(p, 'account-two-factor-setup');
+    const first = await totp();
+    await p.getByLabel('Code from the app').fill(first);
+    await p.getByRole('button', { name: 'Confirm' }).click();
+    await ui(() => p.getByTestId('backup-codes').innerText()).toContain('Two-factor sign-in is on');
+
+    const later = await launchChromium();
+    try {
+      const q = later.page;
+      expect(await signInThroughForm(q, host!.url, created.admin, pacer)).toBe(200);
+      await q.getByLabel('Code from your authenticator app').waitFor({ timeout: UI_TIMEOUT_MS });
+      // A code is good once per 30 s window: wait for the next one.
+      let code = await totp();
+      while (code === first) {
+        await new Promise((r) => setTimeout(r, 1000));
+        code = await totp();
+      }
+      await q.getByLabel('Code from your authenticator app').fill(code);
+      await q.getByRole('button', { name: 'Continue' }).click();
+      await q.waitForURL((u) => !u.pathname.startsWith('/sign-in'), { timeout: UI_TIMEOUT_MS });
+      expect(await pageQuery(q, 'session.me', undefined)).toMatchObject({ role: 'admin' });
+    } finally {
+      await later.close();
+    }
+    expect(pageErrors).toEqual([]);
   });
 });

@@ -5,7 +5,8 @@ import path from 'node:path';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decideDispute, listDisputes, listPlanningGroups, seedSchedulingDefaults } from '@switchboard/db';
+import { eq } from 'drizzle-orm';
+import { decideDispute, listDisputes, listPlanningGroups, schema, seedSchedulingDefaults } from '@switchboard/db';
 import { workflowsPath } from '@switchboard/workflows';
 import { START_DATE } from './support/planning.ts';
 import { seedDispute } from './support/quality.ts';
@@ -140,7 +141,26 @@ async function recordHistories(): Promise<void> {
         args: [{ tenantId, refHash }],
       });
       await erasure.result();
+      // A departed agent's erasure: an agent added for it, with no member and no shift.
+      const [team] = await t.host.db.db.select({ id: schema.teams.id }).from(schema.teams).where(eq(schema.teams.tenantId, tenantId)).limit(1);
+      const [departed] = await t.host.db.db
+        .insert(schema.agents)
+        .values({
+          tenantId,
+          key: 'recorded-departed',
+          displayName: 'Recorded Departed',
+          teamId: team!.id,
+          shift: { start_minute: 540, length_minutes: 480, weekdays: [1, 2, 3, 4, 5], breaks: [] },
+        })
+        .returning({ id: schema.agents.id });
+      const agentErasure = await env.client.workflow.start('agentErasureWorkflow', {
+        taskQueue,
+        workflowId: workflows.agentErasureWorkflowId(tenantId, departed!.id),
+        args: [{ tenantId, agentId: departed!.id }],
+      });
+      await agentErasure.result();
       return {
+        'agentErasureWorkflow-completed': await agentErasure.fetchHistory(),
         'erasureWorkflow-completed': await erasure.fetchHistory(),
         'disputeWorkflow-decided': await disputed.fetchHistory(),
         'evaluationWorkflow-completed': await evaluation.fetchHistory(),

@@ -29,6 +29,7 @@ import { parseInput, permanent } from './activity-input.ts';
 import { createQualityActivities } from './quality-activities.ts';
 import { createScheduleActivities } from './schedule-activities.ts';
 import { createErasureActivities } from './erasure-activities.ts';
+import { createAgentErasureActivities } from './erasure-agent-activities.ts';
 import { getQueueConcurrency } from './math/staff-queue.ts';
 
 /**
@@ -149,6 +150,7 @@ export function createPlanningActivities(deps: PlanningDeps) {
     ...createScheduleActivities(deps),
     ...createQualityActivities(deps),
     ...createErasureActivities(deps),
+    ...createAgentErasureActivities(deps),
 
     /** Which series to forecast and from when: tomorrow in the tenant's time zone unless given. */
     async planForecast(raw: { tenantId: string; startDate?: string }): Promise<ForecastPlan> {

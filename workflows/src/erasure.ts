@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { PLANNING_TASK_QUEUE } from './client.ts';
-import type { ErasureWorkflowInput, ErasureWorkflowResult } from './workflows.ts';
+import type { AgentErasureWorkflowInput, AgentErasureWorkflowResult, ErasureWorkflowInput, ErasureWorkflowResult } from './workflows.ts';
 
 /**
  * The customer of an erasure as the workflow sees it: hex SHA-256 of `{tenant id}:{customer_ref}`, which ClickHouse
@@ -27,4 +27,21 @@ export async function runErasure(
   const args: [ErasureWorkflowInput] = [input];
   const handle = await client.workflow.start('erasureWorkflow', { taskQueue, workflowId, args, workflowIdConflictPolicy: 'USE_EXISTING' });
   return { ...((await handle.result()) as ErasureWorkflowResult), workflowId };
+}
+
+export const agentErasureWorkflowId = (tenantId: string, agentId: string) => `erasure-agent:${tenantId}:${agentId}`;
+
+/**
+ * Erases a departed agent's personal data and waits for the certificate; as runErasure, an erasure of the same agent
+ * in flight is joined and a finished one runs again (and finds nothing left).
+ */
+export async function runAgentErasure(
+  client: Client,
+  input: AgentErasureWorkflowInput,
+  taskQueue = PLANNING_TASK_QUEUE,
+): Promise<AgentErasureWorkflowResult & { workflowId: string }> {
+  const workflowId = agentErasureWorkflowId(input.tenantId, input.agentId);
+  const args: [AgentErasureWorkflowInput] = [input];
+  const handle = await client.workflow.start('agentErasureWorkflow', { taskQueue, workflowId, args, workflowIdConflictPolicy: 'USE_EXISTING' });
+  return { ...((await handle.result()) as AgentErasureWorkflowResult), workflowId };
 }

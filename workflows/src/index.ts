@@ -3,7 +3,7 @@
 export * from './activities.ts';
 export * from './client.ts';
 export * from './worker.ts';
-export { customerRefHash, erasureWorkflowId, runErasure } from './erasure.ts';
+export { agentErasureWorkflowId, customerRefHash, erasureWorkflowId, runAgentErasure, runErasure } from './erasure.ts';
 export { createMathPool, type MathPool } from './math/pool.ts';
 export { syncScheduleSnapshots } from './schedule-activities.ts';
 export type { ForecastWorkflowResult, ScheduleWorkflowResult } from './workflows.ts';

@@ -21,6 +21,7 @@ import {
 } from '@temporalio/workflow';
 import type { ForecastQueueResult, PlanningActivities } from './activities.ts';
 import type { ErasureTarget } from './erasure-activities.ts';
+import type { AgentErasureTarget } from './erasure-agent-activities.ts';
 
 // Transient failures are retried; the activities raise the permanent ones as non-retryable.
 const { planForecast, forecastQueue, publishForecast, computeStaffing } = proxyActivities<PlanningActivities>({
@@ -297,7 +298,7 @@ export async function disputeWorkflow(input: DisputeWorkflowInput): Promise<{ re
 
 // ── erasure ──────────────────────────────────────────────────────────────────
 
-const { eraseCustomerData, certifyErasure } = proxyActivities<PlanningActivities>({
+const { eraseCustomerData, certifyErasure, eraseAgentData, certifyAgentErasure } = proxyActivities<PlanningActivities>({
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumAttempts: 10 },
@@ -342,5 +343,60 @@ export async function erasureWorkflow(input: ErasureWorkflowInput): Promise<Eras
   }
   progress = { ...progress, current: null };
   const { recorded } = await certifyErasure({ tenantId: input.tenantId, refHash: input.refHash, startedAt: workflowInfo().startTime.toISOString(), counts });
+  return { counts, certified: recorded };
+}
+
+/** What an agent erasure scrubs, in order (erasure-agent-activities.ts says why this order and how each is done). */
+const AGENT_ERASURE_TARGETS = [
+  'events.text',
+  'ingest_rejections.raw',
+  'postgres.text',
+  'mail_outbox',
+  'users',
+  'agents.display_name',
+] as const satisfies readonly AgentErasureTarget[];
+
+interface AgentErasureProgress {
+  done: number;
+  total: number;
+  /** The target being scrubbed; null before the first and once all are done. */
+  current: AgentErasureTarget | null;
+}
+export const agentErasureProgressQuery = defineQuery<AgentErasureProgress>('progress');
+
+export interface AgentErasureWorkflowInput {
+  tenantId: string;
+  /** agents.id: the agent's name, e-mail and key never enter a workflow. */
+  agentId: string;
+}
+
+export interface AgentErasureWorkflowResult {
+  /** Rows changed or deleted per target: all zero when an earlier erasure left nothing. */
+  counts: Record<AgentErasureTarget, number>;
+  certified: boolean;
+}
+
+/**
+ * Erases a departed agent's personal data (`erasure-agent:{tenant}:{agent id}`): their names in transcripts, rejected
+ * lines and free text, mail to them, their user (anonymised, signed out for good), then their display name (a
+ * pseudonym). The agent's key and every figure keyed on it stay. Ends with the certificate in the audit log; running
+ * it again changes nothing.
+ */
+export async function agentErasureWorkflow(input: AgentErasureWorkflowInput): Promise<AgentErasureWorkflowResult> {
+  let progress: AgentErasureProgress = { done: 0, total: AGENT_ERASURE_TARGETS.length, current: null };
+  setHandler(agentErasureProgressQuery, () => progress);
+  const counts = {} as Record<AgentErasureTarget, number>;
+  for (const target of AGENT_ERASURE_TARGETS) {
+    progress = { ...progress, current: target };
+    counts[target] = (await eraseAgentData({ tenantId: input.tenantId, agentId: input.agentId, target })).rows;
+    progress = { ...progress, done: progress.done + 1 };
+  }
+  progress = { ...progress, current: null };
+  const { recorded } = await certifyAgentErasure({
+    tenantId: input.tenantId,
+    agentId: input.agentId,
+    startedAt: workflowInfo().startTime.toISOString(),
+    counts,
+  });
   return { counts, certified: recorded };
 }

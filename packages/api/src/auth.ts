@@ -1,6 +1,8 @@
 import { betterAuth } from 'better-auth';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
-import { schema, type Db } from '@switchboard/db';
+import { createAuthMiddleware, isAPIError } from 'better-auth/api';
+import { twoFactor } from 'better-auth/plugins';
+import { getMemberStanding, recordAudit, schema, type Db } from '@switchboard/db';
 import { queuePasswordMail } from './password-mail.ts';
 import { ACCOUNT_LOCKOUT, accountLockout } from './account-lockout.ts';
 import { tenantSso } from './sso.ts';
@@ -48,6 +50,7 @@ export function createAuth(options: AuthOptions) {
         account: schema.accounts,
         verification: schema.verifications,
         rateLimit: schema.rateLimits,
+        twoFactor: schema.twoFactors,
       },
     }),
     emailAndPassword: {
@@ -71,9 +74,12 @@ export function createAuth(options: AuthOptions) {
       customRules: { '/sign-in/email': SIGN_IN_LIMIT },
     },
     plugins: [
+      // Optional for each person (their account page): an authenticator app's code after the password, or a one-time backup code.
+      twoFactor({ issuer: 'Switchboard', backupCodeOptions: { amount: 10 } }),
       accountLockout(options.db, { ...ACCOUNT_LOCKOUT, lockS: options.accountLockSeconds ?? ACCOUNT_LOCKOUT.lockS }),
       tenantSso({ db: options.db, allowHosts: options.outboundAllowHosts ?? [] }),
     ],
+    hooks: { after: createAuthMiddleware(async (ctx) => auditTwoFactor(options.db, ctx)) },
     advanced: {
       // Explicit: better-auth otherwise skips its origin and CSRF checks when NODE_ENV=test or TEST is set.
       disableOriginCheck: false,
@@ -87,6 +93,33 @@ export function createAuth(options: AuthOptions) {
 }
 
 export type Auth = ReturnType<typeof createAuth>;
+
+type AfterHookContext = Parameters<Parameters<typeof createAuthMiddleware>[0]>[0];
+
+/**
+ * Two-factor changes and second-factor sign-ins in the audit log of the person's tenant. A code
+ * checked on a request that already carries a session is the one that turns two-factor on; on a
+ * request without one, it completes a sign-in.
+ */
+async function auditTwoFactor(db: Db, ctx: AfterHookContext): Promise<void> {
+  const path = ctx.path;
+  if (!path.startsWith('/two-factor/') || isAPIError(ctx.context.returned)) return;
+  const user = ctx.context.newSession?.user ?? ctx.context.session?.user;
+  if (!user) return;
+  const sessionCookie = `${ctx.context.authCookies.sessionToken.name}=`;
+  const hadSession = (ctx.headers?.get('cookie') ?? '').split(/;\s*/).some((c) => c.startsWith(sessionCookie) && c.length > sessionCookie.length);
+  const action =
+    path === '/two-factor/disable'
+      ? 'two_factor.disable'
+      : path === '/two-factor/verify-totp' || path === '/two-factor/verify-backup-code'
+        ? hadSession
+          ? 'two_factor.enable'
+          : 'sign_in.second_factor'
+        : null;
+  if (!action || (!ctx.context.newSession && action !== 'two_factor.disable')) return;
+  const standing = await getMemberStanding(db, user.id);
+  if (standing) await recordAudit(db, { tenantId: standing.tenantId, userId: user.id, action, objectType: 'user', objectId: user.id });
+}
 
 /** Creates a user who signs in with email and password (no-op when the email exists); returns the user id. */
 export async function ensurePasswordUser(auth: Auth, input: { email: string; name: string; password: string }): Promise<string> {

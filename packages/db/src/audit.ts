@@ -100,30 +100,43 @@ export async function recordErasureCertificate(
   db: Db,
   input: { tenantId: string; refHash: string; since: Date; counts: Record<string, number> },
 ): Promise<boolean> {
+  return recordCertificate(db, { ...input, action: 'erasure.customer', objectType: 'customer', objectId: input.refHash });
+}
+
+/**
+ * The certificate of a departed agent's erasure, as the customer's: `erasure.agent` on the agent's id (never a name or
+ * an e-mail) and one `erasure.agent.table` entry per target, `{agent id}:{rows changed}`.
+ */
+export async function recordAgentErasureCertificate(
+  db: Db,
+  input: { tenantId: string; agentId: string; since: Date; counts: Record<string, number> },
+): Promise<boolean> {
+  return recordCertificate(db, { ...input, action: 'erasure.agent', objectType: 'agent', objectId: input.agentId });
+}
+
+async function recordCertificate(
+  db: Db,
+  input: { tenantId: string; action: string; objectType: string; objectId: string; since: Date; counts: Record<string, number> },
+): Promise<boolean> {
   return withTenant(db, input.tenantId, async (tx) => {
     const [existing] = await tx
       .select({ id: auditLog.id })
       .from(auditLog)
       .where(
-        and(
-          eq(auditLog.tenantId, input.tenantId),
-          eq(auditLog.action, 'erasure.customer'),
-          eq(auditLog.objectId, input.refHash),
-          gte(auditLog.at, input.since),
-        ),
+        and(eq(auditLog.tenantId, input.tenantId), eq(auditLog.action, input.action), eq(auditLog.objectId, input.objectId), gte(auditLog.at, input.since)),
       )
       .limit(1);
     if (existing) return false;
     const tables = Object.entries(input.counts).map(([table, rows]) => ({
       tenantId: input.tenantId,
       userId: null,
-      action: 'erasure.customer.table',
+      action: `${input.action}.table`,
       objectType: table,
-      objectId: `${input.refHash}:${rows}`,
+      objectId: `${input.objectId}:${rows}`,
     }));
     await tx
       .insert(auditLog)
-      .values([{ tenantId: input.tenantId, userId: null, action: 'erasure.customer', objectType: 'customer', objectId: input.refHash }, ...tables]);
+      .values([{ tenantId: input.tenantId, userId: null, action: input.action, objectType: input.objectType, objectId: input.objectId }, ...tables]);
     return true;
   });
 }

@@ -21,7 +21,7 @@ export { getCenterConfig, importCenterConfig, seedTenant } from './center-config
 export { getDirectory, type Directory } from './directory.ts';
 export { getMembership, listMembers, setMembership, type Membership, type Role } from './access.ts';
 export { listAlertRules, saveAlertRule, deleteAlertRule, type AlertRule } from './alert-rules.ts';
-export { listAudit, purgeExpiredAudit, recordAudit, recordErasureCertificate } from './audit.ts';
+export { listAudit, purgeExpiredAudit, recordAgentErasureCertificate, recordAudit, recordErasureCertificate } from './audit.ts';
 export {
   listSpecialDays,
   saveSpecialDay,
@@ -126,3 +126,13 @@ export {
   SsoDomainTakenError,
   type SsoConnection,
 } from './sso.ts';
+export {
+  agentErasureNeedles,
+  agentPseudonym,
+  anonymiseAgentUsers,
+  deleteAgentMail,
+  erasedUserEmail,
+  findAgentForErasure,
+  maskAgentInFreeText,
+  pseudonymiseAgent,
+} from './agent-erasure.ts';

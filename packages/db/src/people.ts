@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, isNull, max, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, like, max, ne, or, sql } from 'drizzle-orm';
 import type { Role } from './access.ts';
 import { setMembership } from './access.ts';
 import { audit } from './audit.ts';
@@ -16,8 +16,14 @@ export interface Person {
   agentKey: string | null;
   teamKeys: string[];
   qualityLead: boolean;
-  /** Invited and has not set a password yet. */
+  /** Invited and has neither set a password nor signed in through the identity provider yet. */
   invited: boolean;
+  /** Has a password. */
+  password: boolean;
+  /** Has signed in through the tenant's identity provider. */
+  sso: boolean;
+  /** Confirms sign-ins with an authenticator app. */
+  twoFactor: boolean;
   deactivatedAt: Date | null;
   /** The last time one of their sessions was used (to the hour: better-auth refreshes sessions hourly). */
   lastSeenAt: Date | null;
@@ -49,17 +55,21 @@ export async function listPeople(db: Db, tenantId: string): Promise<Person[]> {
   if (rows.members.length === 0) return [];
   const ids = rows.members.map((m) => m.userId);
   // Users, accounts and sessions are not a tenant's rows: read as getMembership reads users.
-  const people = await db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(inArray(users.id, ids));
-  const withPassword = await db
-    .select({ userId: accounts.userId })
+  const people = await db
+    .select({ id: users.id, name: users.name, email: users.email, twoFactor: users.twoFactorEnabled })
+    .from(users)
+    .where(inArray(users.id, ids));
+  const ways = await db
+    .select({ userId: accounts.userId, providerId: accounts.providerId })
     .from(accounts)
-    .where(and(inArray(accounts.userId, ids), eq(accounts.providerId, 'credential'), isNotNull(accounts.password)));
+    .where(and(inArray(accounts.userId, ids), or(isNotNull(accounts.password), like(accounts.providerId, 'oidc:%'))));
   const seen = await db
     .select({ userId: sessions.userId, at: max(sessions.updatedAt) })
     .from(sessions)
     .where(inArray(sessions.userId, ids))
     .groupBy(sessions.userId);
-  const hasPassword = new Set(withPassword.map((a) => a.userId));
+  const viaSso = new Set(ways.filter((a) => a.providerId.startsWith('oidc:')).map((a) => a.userId));
+  const withPassword = new Set(ways.filter((a) => !a.providerId.startsWith('oidc:')).map((a) => a.userId));
   return rows.members
     .map((m) => {
       const user = people.find((p) => p.id === m.userId);
@@ -74,7 +84,10 @@ export async function listPeople(db: Db, tenantId: string): Promise<Person[]> {
           .map((s) => s.teamKey)
           .sort(),
         qualityLead: m.role === 'admin' || m.qualityLead,
-        invited: !hasPassword.has(m.userId),
+        invited: !withPassword.has(m.userId) && !viaSso.has(m.userId),
+        password: withPassword.has(m.userId),
+        sso: viaSso.has(m.userId),
+        twoFactor: user?.twoFactor ?? false,
         deactivatedAt: m.deactivatedAt,
         lastSeenAt: seen.find((s) => s.userId === m.userId)?.at ?? null,
       };

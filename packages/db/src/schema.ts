@@ -237,6 +237,8 @@ export const users = pgTable('users', {
   name: text().notNull(),
   email: text().notNull().unique(),
   emailVerified: boolean().notNull().default(false),
+  // Set by better-auth's two-factor plugin once the person has confirmed an authenticator app.
+  twoFactorEnabled: boolean().notNull().default(false),
   image: text(),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
@@ -282,6 +284,23 @@ export const verifications = pgTable('verifications', {
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
+
+/** A person's authenticator (TOTP) secret and backup codes, both encrypted by better-auth under the auth secret. */
+export const twoFactors = pgTable(
+  'two_factors',
+  {
+    id: text().primaryKey(),
+    secret: text().notNull(),
+    backupCodes: text().notNull(),
+    userId: text()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    verified: boolean().notNull().default(true),
+    failedVerificationCount: integer().notNull().default(0),
+    lockedUntil: timestamp({ withTimezone: true }),
+  },
+  (t) => [index('two_factors_user_idx').on(t.userId)],
+);
 
 // Sign-in attempts per client address and path, shared by every web process.
 export const rateLimits = pgTable('rate_limits', {

@@ -8,6 +8,7 @@
  * npm run -s admin -- config import --tenant TENANT [--dry-run] PATH…  (config.json, or CSV files or a directory of them)
  * npm run -s admin -- history import --tenant TENANT [--dry-run] FILE.csv   (interval history from the previous system)
  * npm run -s admin -- erase customer --tenant TENANT --customer-ref REF   (a customer's personal data; needs the host with Temporal)
+ * npm run -s admin -- erase agent --tenant TENANT --agent KEY   (a departed agent's personal data; needs the host with Temporal)
  *
  * Provisioning for operators. Through the running host when there is one; otherwise it
  * opens Postgres itself (taking the host's lock in embedded mode). Exit code 2 for bad
@@ -38,7 +39,8 @@ const usage = `usage:
   admin config export --tenant TENANT [--format json|csv] [--out DIR]
   admin config import --tenant TENANT [--dry-run] PATH...   (a .json file, or CSV files or a directory of them; see docs/center-import.md)
   admin history import --tenant TENANT [--dry-run] FILE.csv   (interval history; see docs/center-import.md, Importing history)
-  admin erase customer --tenant TENANT --customer-ref REF   (erases the customer's personal data; SECURITY.md, Erasure)`;
+  admin erase customer --tenant TENANT --customer-ref REF   (erases the customer's personal data; SECURITY.md, Erasure)
+  admin erase agent --tenant TENANT --agent KEY   (erases a departed agent's personal data, keeping their figures)`;
 
 function fail(message: string, code: number): never {
   console.error(`admin: ${message}`);
@@ -115,6 +117,7 @@ async function main(): Promise<void> {
         out: { type: 'string' },
         'dry-run': { type: 'boolean' },
         'customer-ref': { type: 'string' },
+        agent: { type: 'string' },
       },
     });
   } catch (error) {
@@ -283,18 +286,32 @@ async function historyCommand(verb: string, values: { tenant?: string; 'dry-run'
   );
 }
 
-async function eraseCommand(verb: string, values: { tenant?: string; 'customer-ref'?: string }, positionals: string[]): Promise<void> {
-  if (verb !== 'customer') fail(`unknown command erase ${verb}\n${usage}`, 2);
+async function eraseCommand(verb: string, values: { tenant?: string; 'customer-ref'?: string; agent?: string }, positionals: string[]): Promise<void> {
+  if (verb !== 'customer' && verb !== 'agent') fail(`unknown command erase ${verb}\n${usage}`, 2);
   if (!values.tenant) fail(`name the tenant with --tenant (id or slug)\n${usage}`, 2);
-  if (!values['customer-ref']) fail(`name the customer with --customer-ref\n${usage}`, 2);
   if (positionals.length > 0) fail(`unexpected ${positionals.join(' ')}\n${usage}`, 2);
+  const counts = (body: { counts: Record<string, number> }, heading: string) =>
+    printTable([[heading, 'ROWS ERASED'], ...Object.entries(body.counts).map(([target, rows]) => [target, String(rows)])]);
+  if (verb === 'agent') {
+    if (!values.agent) fail(`name the agent with --agent (their key, as events carry it)\n${usage}`, 2);
+    const body = check(await run('erasure/agent', { tenant: values.tenant, agent: values.agent })) as {
+      agentId: string;
+      agentKey: string;
+      workflowId: string;
+      counts: Record<string, number>;
+    };
+    counts(body, 'TARGET');
+    console.log(`erased agent ${body.agentKey} (${body.agentId}; workflow ${body.workflowId}); certificate in the audit log as erasure.agent`);
+    return;
+  }
+  if (!values['customer-ref']) fail(`name the customer with --customer-ref\n${usage}`, 2);
   const body = check(await run('erasure/customer', { tenant: values.tenant, customerRef: values['customer-ref'] })) as {
     refHash: string;
     workflowId: string;
     counts: Record<string, number>;
   };
   // The reference is not printed back: the hash names the customer in the certificate.
-  printTable([['TABLE', 'ROWS ERASED'], ...Object.entries(body.counts).map(([table, rows]) => [table, String(rows)])]);
+  counts(body, 'TABLE');
   console.log(`erased customer ${body.refHash} (workflow ${body.workflowId}); certificate in the audit log as erasure.customer`);
 }
 

@@ -49,7 +49,10 @@ export default function AppLayout({ children }: { children: ReactNode }) {
             ))}
         </nav>
         <span className="who" data-testid="who">
-          {me.data.name} · <span className="role">{role}</span>
+          <Link href="/account" title="Your account: two-factor sign-in">
+            {me.data.name}
+          </Link>{' '}
+          · <span className="role">{role}</span>
           {me.data.teams.length > 0 && <span className="muted"> · {me.data.teams.map((t) => t.name).join(', ')}</span>}
         </span>
         <button type="button" className="ghost" onClick={() => void leave()}>

@@ -17,6 +17,35 @@ export default function SignIn() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const emailRef = useRef<HTMLInputElement>(null);
+  const [secondFactor, setSecondFactor] = useState<'totp' | 'backup' | null>(null);
+
+  const enter = () => {
+    queryClient.clear();
+    router.replace(nextPath());
+  };
+
+  const verify = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const code = String(new FormData(e.currentTarget).get('code') ?? '').trim();
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await fetch(secondFactor === 'backup' ? '/api/auth/two-factor/verify-backup-code' : '/api/auth/two-factor/verify-totp', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code }),
+      });
+      if (res.ok) {
+        enter();
+        return;
+      }
+      const body = (await res.json().catch(() => null)) as { message?: string } | null;
+      setError(res.status === 401 ? 'That code is not right. Try the code your app shows now.' : (body?.message ?? `Sign-in failed (${res.status}).`));
+    } catch {
+      setError('The server cannot be reached. Is Switchboard running?');
+    }
+    setBusy(false);
+  };
 
   // Back from the identity provider with a refusal: say why.
   useEffect(() => {
@@ -63,8 +92,10 @@ export default function SignIn() {
         body: JSON.stringify({ email: form.get('email'), password: form.get('password') }),
       });
       if (res.ok) {
-        queryClient.clear();
-        router.replace(nextPath());
+        const body = (await res.json().catch(() => null)) as { twoFactorRedirect?: boolean } | null;
+        // The password was right; an authenticator code (or a backup code) completes the sign-in.
+        if (body?.twoFactorRedirect) setSecondFactor('totp');
+        else enter();
         return;
       }
       if (res.status === 429) {
@@ -83,6 +114,31 @@ export default function SignIn() {
       setBusy(false);
     }
   };
+
+  if (secondFactor) {
+    return (
+      <main className="sign-in">
+        <h1>Sign in to Switchboard</h1>
+        <form onSubmit={verify} className="stacked" aria-label="Second factor" key={secondFactor}>
+          <label>
+            {secondFactor === 'totp' ? 'Code from your authenticator app' : 'One of your backup codes'}
+            <input name="code" autoComplete="one-time-code" inputMode={secondFactor === 'totp' ? 'numeric' : 'text'} required autoFocus />
+          </label>
+          <button type="submit" disabled={busy}>
+            {busy ? 'Checking…' : 'Continue'}
+          </button>
+          <button type="button" className="ghost" onClick={() => setSecondFactor(secondFactor === 'totp' ? 'backup' : 'totp')}>
+            {secondFactor === 'totp' ? 'Use a backup code instead' : 'Use the authenticator app'}
+          </button>
+          {error && (
+            <p className="error" role="alert" data-testid="sign-in-error">
+              {error}
+            </p>
+          )}
+        </form>
+      </main>
+    );
+  }
 
   return (
     <main className="sign-in">

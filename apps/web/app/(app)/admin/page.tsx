@@ -44,6 +44,12 @@ type Admin = inferRouterOutputs<AppRouter>['admin'];
 /** Rows as the API answers them, one definition (packages/db people.ts, services/admin.ts). */
 type PersonRow = Admin['people'][number];
 
+/** How the person signs in: the identity provider, a password, and whether an authenticator confirms it. */
+function signInOf(p: PersonRow): string {
+  const ways = [p.sso ? 'single sign-on' : null, p.password ? 'password' : null].filter((w) => w !== null).join(' or ');
+  return ways === '' ? '—' : p.twoFactor ? `${ways} + authenticator` : ways;
+}
+
 function statusOf(p: PersonRow): string {
   if (p.deactivatedAt) return 'deactivated';
   return p.invited ? 'invited' : 'active';
@@ -82,6 +88,7 @@ function People() {
       accessorFn: (p) => (p.agentKey ? `agent ${p.agentKey}` : p.teamKeys.join(', ')),
     },
     { header: 'Status', id: 'status', accessorFn: statusOf },
+    { header: 'Sign-in', id: 'signIn', accessorFn: signInOf },
     { header: 'Last seen', accessorKey: 'lastSeenAt', cell: ({ row }) => (row.original.lastSeenAt ? formatDateTime(row.original.lastSeenAt) : '—') },
     {
       header: '',
