@@ -285,6 +285,8 @@ const sampleInputs: Record<string, (f: Fixture) => unknown> = {
   'admin.importConfig': () => ({ csv: { teams: 'team_id,name\nmatrix-team,Matrix team\n' }, dryRun: true }),
   'admin.audit': () => ({ from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() }),
   'admin.setAuditRetention': () => ({ days: 730 }),
+  'admin.retention': () => undefined,
+  'admin.setDataRetention': () => ({ retentionDays: 400, transcriptRetentionDays: null, rejectionRetentionDays: 30 }),
   'session.recordExport': () => ({ what: 'evaluations', format: 'csv', rows: 12 }),
   'admin.people': () => undefined,
   'admin.invite': () => ({ email: `invited-${randomUUID().slice(0, 8)}@matrix.test`, name: 'Invited', role: 'planner' }),

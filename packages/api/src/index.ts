@@ -11,3 +11,4 @@ export type { Wallboard, WallboardQueue, WallboardAgent } from './services/wallb
 export type { Report, ReportColumn, ReportRow, ReportPoint, ReportDimension } from './services/reports.ts';
 export type { PlanningRunner } from './planning-runner.ts';
 export { checkOutboundUrl, fetchOutbound, OutboundError, parseOutboundAllowHosts } from './outbound-url.ts';
+export { applyPendingRetention } from './services/retention.ts';

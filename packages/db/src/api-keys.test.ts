@@ -37,7 +37,12 @@ describeEngines('api keys', (ctx) => {
     const tenantId = await newTenant();
     const { id, key } = await createApiKey(ctx.db, tenantId, 'ingest');
     expect(key).toMatch(/^sbk_[0-9A-Za-z]{8}_[0-9A-Za-z]{43}$/);
-    expect(await verifyApiKey(ctx.db, key)).toEqual({ tenantId, keyId: id, scopes: ['ingest'], retentionDays: 400 });
+    expect(await verifyApiKey(ctx.db, key)).toEqual({
+      tenantId,
+      keyId: id,
+      scopes: ['ingest'],
+      retention: { retentionDays: 400, transcriptRetentionDays: null, rejectionRetentionDays: 30 },
+    });
     const [row] = await ctx.db.select().from(apiKeys).where(eq(apiKeys.id, id));
     expect(row?.lastUsedAt).toBeInstanceOf(Date);
   });
@@ -45,8 +50,8 @@ describeEngines('api keys', (ctx) => {
   it("answers the tenant's retention with the tenant, for ingest to write into its rows", async () => {
     const tenantId = await newTenant();
     const { key } = await createApiKey(ctx.db, tenantId, 'ingest');
-    await ctx.db.update(tenants).set({ retentionDays: 90 }).where(eq(tenants.id, tenantId));
-    expect((await verifyApiKey(ctx.db, key))?.retentionDays).toBe(90);
+    await ctx.db.update(tenants).set({ retentionDays: 90, transcriptRetentionDays: 30, rejectionRetentionDays: 7 }).where(eq(tenants.id, tenantId));
+    expect((await verifyApiKey(ctx.db, key))?.retention).toEqual({ retentionDays: 90, transcriptRetentionDays: 30, rejectionRetentionDays: 7 });
   });
 
   it('stores only the prefix and a sha256 of the secret', async () => {

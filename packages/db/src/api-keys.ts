@@ -132,12 +132,20 @@ export function listApiKeys(db: Db, tenantId: string): Promise<ApiKeyRow[]> {
 const live = () => and(isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, sql`now()`)));
 
 /**
- * The tenant, its raw-event retention (ingest writes it into every row, for the TTLs) and
+ * The tenant, its retention settings (ingest writes them into every row, for the TTLs) and
  * the scopes of a key, or null for a malformed, unknown, wrong, revoked or expired
  * (rotated) key, or one of a disabled tenant.
  * Runs outside any tenant: finding the tenant is what it is for.
  */
-export async function verifyApiKey(db: Db, key: string): Promise<{ tenantId: string; keyId: string; scopes: string[]; retentionDays: number } | null> {
+export async function verifyApiKey(
+  db: Db,
+  key: string,
+): Promise<{
+  tenantId: string;
+  keyId: string;
+  scopes: string[];
+  retention: { retentionDays: number; transcriptRetentionDays: number | null; rejectionRetentionDays: number };
+} | null> {
   const match = KEY_PATTERN.exec(key);
   if (!match) return null;
   const [, prefix = '', secret = ''] = match;
@@ -149,6 +157,8 @@ export async function verifyApiKey(db: Db, key: string): Promise<{ tenantId: str
       lastUsedAt: apiKeys.lastUsedAt,
       scopes: apiKeys.scopes,
       retentionDays: tenants.retentionDays,
+      transcriptRetentionDays: tenants.transcriptRetentionDays,
+      rejectionRetentionDays: tenants.rejectionRetentionDays,
     })
     .from(apiKeys)
     .innerJoin(tenants, eq(tenants.id, apiKeys.tenantId))
@@ -160,7 +170,12 @@ export async function verifyApiKey(db: Db, key: string): Promise<{ tenantId: str
       .set({ lastUsedAt: sql`now()` })
       .where(eq(apiKeys.id, row.id));
   }
-  return { tenantId: row.tenantId, keyId: row.id, scopes: row.scopes, retentionDays: row.retentionDays };
+  const retention = {
+    retentionDays: row.retentionDays,
+    transcriptRetentionDays: row.transcriptRetentionDays,
+    rejectionRetentionDays: row.rejectionRetentionDays,
+  };
+  return { tenantId: row.tenantId, keyId: row.id, scopes: row.scopes, retention };
 }
 
 /** Revokes one of the tenant's keys, audited; false when the tenant has no such key not revoked yet. */

@@ -68,7 +68,13 @@ export const tenants = pgTable(
     slug: text().notNull().unique(),
     name: text().notNull(),
     timezone: text().notNull().default('UTC'),
+    // Raw events; transcripts' words for `transcriptRetentionDays` (null: as long as the events) and rejected events for
+    // `rejectionRetentionDays`, neither longer than the events. ClickHouse TTLs read them from each row (migration 0017).
     retentionDays: integer().notNull().default(DEFAULT_RETENTION_DAYS),
+    transcriptRetentionDays: integer(),
+    rejectionRetentionDays: integer().notNull().default(30),
+    // Set when a change has not yet been written to the rows ClickHouse already holds; the host finishes it at start.
+    retentionPending: boolean().notNull().default(false),
     // 0 = Sunday … 6 = Saturday: the first day of the tenant's planning and reporting weeks.
     weekStart: smallint().notNull().default(1),
     // A disabled tenant's keys, sessions and sign-ins are refused; its data is kept.

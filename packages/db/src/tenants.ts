@@ -128,3 +128,54 @@ export async function setAuditRetention(db: Db, tenantId: string, actorId: strin
     await audit(tx, tenantId, actorId, 'audit_retention.set', 'tenant', tenantId);
   });
 }
+
+export interface DataRetention {
+  retentionDays: number;
+  transcriptRetentionDays: number | null;
+  rejectionRetentionDays: number;
+}
+
+/**
+ * Sets how long the tenant's raw events, transcripts' words and rejected events are kept,
+ * audited; marks the change pending until the rows ClickHouse holds carry it (markRetentionApplied).
+ */
+export async function setDataRetention(db: Db, tenantId: string, actorId: string | null, retention: DataRetention): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx
+      .update(tenants)
+      .set({ ...retention, retentionPending: true })
+      .where(eq(tenants.id, tenantId));
+    await enterTenant(tx, tenantId);
+    await audit(tx, tenantId, actorId, 'retention.set', 'tenant', tenantId);
+  });
+}
+
+/** Tenants whose retention changed without reaching ClickHouse's rows (a failure, a crash), with their settings. */
+export function listPendingRetention(db: Db): Promise<({ id: string } & DataRetention)[]> {
+  return db
+    .select({
+      id: tenants.id,
+      retentionDays: tenants.retentionDays,
+      transcriptRetentionDays: tenants.transcriptRetentionDays,
+      rejectionRetentionDays: tenants.rejectionRetentionDays,
+    })
+    .from(tenants)
+    .where(eq(tenants.retentionPending, true));
+}
+
+/** Clears the pending mark, unless the settings changed again meanwhile (then that change is still to apply). */
+export async function markRetentionApplied(db: Db, tenantId: string, applied: DataRetention): Promise<void> {
+  await db
+    .update(tenants)
+    .set({ retentionPending: false })
+    .where(
+      and(
+        eq(tenants.id, tenantId),
+        eq(tenants.retentionDays, applied.retentionDays),
+        eq(tenants.rejectionRetentionDays, applied.rejectionRetentionDays),
+        applied.transcriptRetentionDays === null
+          ? isNull(tenants.transcriptRetentionDays)
+          : eq(tenants.transcriptRetentionDays, applied.transcriptRetentionDays),
+      ),
+    );
+}

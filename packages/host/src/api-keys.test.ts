@@ -35,7 +35,7 @@ describe('createApiKeyAuthenticator', () => {
   });
 
   it("passes on the tenant's retention as what ingest writes into its rows", async () => {
-    const keys = createApiKeyAuthenticator(async () => ({ tenantId: 't1', retentionDays: 45 }));
+    const keys = createApiKeyAuthenticator(async () => ({ tenantId: 't1', retention: { retentionDays: 45 } }));
     expect(await keys.get('k')).toEqual({ tenantId: 't1', retention: { events: 45, transcripts: 45, rejections: 30 } });
   });
 

@@ -1,6 +1,6 @@
 import { createSharedLoader } from '@switchboard/api';
 import type { AuthenticatedTenant } from '@switchboard/ingest';
-import { tenantRetention } from '@switchboard/telemetry';
+import { tenantRetention, type RetentionSettings } from '@switchboard/telemetry';
 
 /**
  * API keys are checked against Postgres at most once a minute each (a revoked key stops
@@ -8,15 +8,15 @@ import { tenantRetention } from '@switchboard/telemetry';
  * one check. An unknown key is remembered as such, so a sender retrying with a wrong key does
  * not reach Postgres every time; a failed check is not. At most 10,000 keys are kept; `clear`
  * forgets them all, for a change this process made (a tenant disabled) to apply at once.
- * With the tenant comes its retention (`tenants.retention_days`), which ingest writes into
+ * With the tenant come its retention settings (`tenants.*retention_days`), which ingest writes into
  * every row for the TTLs: a change reaches new rows within the same minute.
  */
-export function createApiKeyAuthenticator(verify: (key: string) => Promise<{ tenantId: string; retentionDays?: number } | null>) {
+export function createApiKeyAuthenticator(verify: (key: string) => Promise<{ tenantId: string; retention?: RetentionSettings } | null>) {
   return createSharedLoader(
     async (key): Promise<AuthenticatedTenant | null> => {
       const found = await verify(key);
       if (!found) return null;
-      return found.retentionDays === undefined ? { tenantId: found.tenantId } : { tenantId: found.tenantId, retention: tenantRetention(found.retentionDays) };
+      return found.retention === undefined ? { tenantId: found.tenantId } : { tenantId: found.tenantId, retention: tenantRetention(found.retention) };
     },
     { ttlMs: 60_000, max: 10_000 },
   );

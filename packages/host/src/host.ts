@@ -2,7 +2,16 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { checkRequestOrigin, createAuth, createAuthHandler, createApiServices, createTrpcHandler, TRPC_BASE_PATH, type Auth } from '@switchboard/api';
+import {
+  applyPendingRetention,
+  checkRequestOrigin,
+  createAuth,
+  createAuthHandler,
+  createApiServices,
+  createTrpcHandler,
+  TRPC_BASE_PATH,
+  type Auth,
+} from '@switchboard/api';
 import { createDb, listTenantTimezones, migrateDb, purgeExpiredAudit, verifyApiKey, withAdvisoryLocks, type DbHandle } from '@switchboard/db';
 import { IngestService, sendJson } from '@switchboard/ingest';
 import type { CenterConfig } from '@switchboard/contracts';
@@ -201,6 +210,10 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
     const purgeAudit = () =>
       void purgeExpiredAudit(dbHandle.db).catch((error: unknown) => log(`audit: purge failed (it is retried in an hour): ${(error as Error).message}`));
     purgeAudit();
+    // A retention change that a crash or a ClickHouse failure left unwritten to the stored rows is finished here.
+    await applyPendingRetention(dbHandle.db, telemetry.client).catch((error: unknown) =>
+      log(`retention: could not apply a changed retention to stored rows (retried at the next start): ${(error as Error).message}`),
+    );
     const auditTimer = setInterval(purgeAudit, AUDIT_PURGE_EVERY_MS).unref();
     // From here the host answers everything; /api/health said "starting" until now.
     started.api = { authHandler: createAuthHandler(auth), trpc: createTrpcHandler({ auth, services }), origins };

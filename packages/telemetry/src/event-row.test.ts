@@ -52,7 +52,18 @@ describe('encodeEventRow', () => {
   it("ends every row with the tenant's retentions of events and transcripts", () => {
     const row = encodeEventRow('t', eventExamples['transcript.segment'], 'k', BATCH, { events: 90, transcripts: 7, rejections: 30 });
     expect(row.endsWith(`\t${BATCH}\t90\t7\n`)).toBe(true);
-    expect(tenantRetention(45)).toEqual({ events: 45, transcripts: 45, rejections: 30 });
-    expect(tenantRetention(10)).toEqual({ events: 10, transcripts: 10, rejections: 10 });
+    expect(tenantRetention({ retentionDays: 45 })).toEqual({ events: 45, transcripts: 45, rejections: 30 });
+    expect(tenantRetention({ retentionDays: 10 })).toEqual({ events: 10, transcripts: 10, rejections: 10 });
+    expect(tenantRetention({ retentionDays: 400, transcriptRetentionDays: 90, rejectionRetentionDays: 7 })).toEqual({
+      events: 400,
+      transcripts: 90,
+      rejections: 7,
+    });
+    // Neither words nor rejected lines outlive the events; rejected lines never more than 30 days.
+    expect(tenantRetention({ retentionDays: 60, transcriptRetentionDays: 365, rejectionRetentionDays: 90 })).toEqual({
+      events: 60,
+      transcripts: 60,
+      rejections: 30,
+    });
   });
 });

@@ -66,19 +66,33 @@ export interface TenantRetention {
 }
 
 /** Rejected events are kept for their tenant's retention, at most this long. */
-const MAX_REJECTION_RETENTION_DAYS = 30;
+export const MAX_REJECTION_RETENTION_DAYS = 30;
+
+/** A tenant's retention settings as stored (`tenants`). */
+export interface RetentionSettings {
+  retentionDays: number;
+  /** null: as long as the raw events. */
+  transcriptRetentionDays?: number | null;
+  rejectionRetentionDays?: number;
+}
+
+const days = (n: number) => Math.max(1, Math.min(65_535, Math.floor(n)));
 
 /**
- * A tenant's retention from its setting (`tenants.retention_days`), which today governs raw
- * events and transcripts alike; rejected events are kept at most 30 days.
+ * A tenant's retention from its settings: transcripts' words and rejected events never
+ * outlive the raw events (the words are in the event rows), rejected events at most 30 days.
  */
-export function tenantRetention(retentionDays: number): TenantRetention {
-  const days = Math.max(1, Math.min(65_535, Math.floor(retentionDays)));
-  return { events: days, transcripts: days, rejections: Math.min(days, MAX_REJECTION_RETENTION_DAYS) };
+export function tenantRetention(settings: RetentionSettings): TenantRetention {
+  const events = days(settings.retentionDays);
+  return {
+    events,
+    transcripts: Math.min(events, days(settings.transcriptRetentionDays ?? events)),
+    rejections: Math.min(events, days(settings.rejectionRetentionDays ?? MAX_REJECTION_RETENTION_DAYS), MAX_REJECTION_RETENTION_DAYS),
+  };
 }
 
 /** The columns' defaults: rows stored without a tenant's setting. */
-export const defaultRetention: TenantRetention = tenantRetention(400);
+export const defaultRetention: TenantRetention = tenantRetention({ retentionDays: 400 });
 
 type Field = (value: unknown) => string;
 const str: Field = (v) => (typeof v === 'string' ? escapeTsv(v) : '');

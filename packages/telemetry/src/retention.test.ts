@@ -94,8 +94,8 @@ beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-retention-'));
   store = createTelemetryStore({ dataDir });
   await migrateTelemetry(store.client, path.resolve(import.meta.dirname, '../../../migrations/clickhouse'));
-  await insert(shortLived, expiring, tenantRetention(1));
-  await insert(longLived, old, tenantRetention(400));
+  await insert(shortLived, expiring, tenantRetention({ retentionDays: 1 }));
+  await insert(longLived, old, tenantRetention({ retentionDays: 400 }));
   await insert(shortTranscripts, old);
   await insert(changed, old);
   await reconcileRollups(store.client, window, { retainedOnly: false });
@@ -123,7 +123,7 @@ describe('per-tenant retention', () => {
 
   it('deletes old raw events and transcript words once a shorter retention is applied, keeps the rest and every rollup', async () => {
     expect(await offeredOf(changed)).toBe(1);
-    await applyTenantRetention(store.client, changed, tenantRetention(1));
+    await applyTenantRetention(store.client, changed, tenantRetention({ retentionDays: 1 }));
     await applyTenantRetention(store.client, shortTranscripts, { events: 400, transcripts: 1, rejections: 30 });
     await runTtls();
     expect(await rawOf(changed)).toEqual([]);

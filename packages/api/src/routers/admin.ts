@@ -25,6 +25,7 @@ import {
   updatePersonView,
   type Accounts,
 } from '../services/admin.ts';
+import { DataRetentionInput, getRetentionView, setDataRetentionView } from '../services/retention.ts';
 import { getSsoView, PasswordSignInInput, removeSso, saveSso, setPasswordSignInView, SsoInput } from '../services/sso-admin.ts';
 import { authorized, router } from '../trpc.ts';
 
@@ -99,6 +100,14 @@ export const adminRouter = router({
   setAuditRetention: authorized(policies.admins)
     .input(RetentionInput)
     .mutation(({ ctx, input }) => setRetention(ctx.services, ctx.access, ctx.viewer.userId, input)),
+
+  /** How long raw events, transcripts, rejected events and the audit trail are kept. */
+  retention: authorized(policies.admins).query(({ ctx }) => getRetentionView(ctx.services, ctx.access)),
+
+  /** Sets the data retention; stored rows take it by ClickHouse mutations, expired ones go at the next merges. */
+  setDataRetention: authorized(policies.admins)
+    .input(DataRetentionInput)
+    .mutation(({ ctx, input }) => setDataRetentionView(ctx.services, ctx.access, ctx.viewer.userId, input)),
 
   revokeApiKey: authorized(policies.admins)
     .input(KeyRef)

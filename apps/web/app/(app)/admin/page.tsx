@@ -11,6 +11,7 @@ import { describeError } from '../../lib/errors';
 import { useSession, type Role } from '../../lib/session';
 import { useTRPC } from '../../lib/trpc';
 import { CenterConfigPanel } from './center-config';
+import { RetentionPanel } from './retention';
 import { SingleSignOnPanel } from './single-sign-on';
 
 const roles: Role[] = ['admin', 'supervisor', 'planner', 'analyst', 'agent'];
@@ -27,6 +28,7 @@ export default function AdminPage() {
       <People />
       <ApiKeys />
       <SingleSignOnPanel />
+      <RetentionPanel />
       <CenterConfigPanel />
     </>
   );
