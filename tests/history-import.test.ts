@@ -4,6 +4,8 @@ import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addLocalDays, localDateOf, localDays, weekdayOf } from '@switchboard/calendar';
+import { and, eq } from 'drizzle-orm';
+import { schema } from '@switchboard/db';
 import { demoCenter } from '@switchboard/simulator';
 import { getForecastWithActuals, listForecastVersions } from '@switchboard/telemetry';
 import { createMathPool, createPlanningWorker, PLANNING_TASK_QUEUE, type ForecastWorkflowResult, type MathPool } from '@switchboard/workflows';
@@ -130,6 +132,12 @@ describe('importing history', () => {
     expect(after.n).toBe(STORED_INTERVALS);
     expect(after.offered).toBeCloseTo(totalOffered, 6);
     expect(after.aht_ms).toBeCloseTo(AHT_S * 1000, 6);
+    // Each import is in the tenant's audit trail, by the id its rows carry; the dry run and the refusal are not.
+    const audited = await t!.host.db.db
+      .select({ objectId: schema.auditLog.objectId })
+      .from(schema.auditLog)
+      .where(and(eq(schema.auditLog.tenantId, tenant.id), eq(schema.auditLog.action, 'history.import')));
+    expect(audited).toHaveLength(2);
   });
 
   it('gives the first forecast a level that follows the imported weekdays', async () => {

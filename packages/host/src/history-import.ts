@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { localDateOf, localDaySlots } from '@switchboard/calendar';
 import { parseHistoryCsv, type LocalClock } from '@switchboard/contracts';
-import { getCenterConfig } from '@switchboard/db';
+import { getCenterConfig, recordAudit } from '@switchboard/db';
 import { getFirstLiveIntervals, writeImportedHistory, type TelemetryStore } from '@switchboard/telemetry';
 import { invalidInput, resolveTenant, TenantRef, tenantNotFound, type OperatorAnswer, type ProvisioningStores } from './provisioning.ts';
 
@@ -106,6 +106,8 @@ async function importHistory(stores: AdminStores, body: unknown): Promise<Operat
   if (dryRun) return { status: 200, body: { applied: false, timezone: config.timezone, queues } };
   const importId = randomUUID();
   await writeImportedHistory(stores.telemetry, { tenantId: tenant.id, importId, importedAt: new Date(), intervals: parsed.intervals });
+  // An operator's command: no user. The import id is what the imported rows carry.
+  await recordAudit(stores.db, { tenantId: tenant.id, userId: null, action: 'history.import', objectType: 'history_import', objectId: importId });
   return { status: 200, body: { applied: true, importId, timezone: config.timezone, queues } };
 }
 
