@@ -1,4 +1,5 @@
 import { serviceLevelThresholdsS, SHORT_ABANDON_MS, type ServiceLevelThresholdS } from '@switchboard/contracts';
+import { adherenceKpis } from './adherence.ts';
 
 /**
  * The KPI catalogue: every metric Switchboard shows is defined here once, with its
@@ -337,6 +338,7 @@ export const kpiGroups = [
   { title: 'Agents', source: 'agent_state_interval_15m', kpis: Object.values(agentKpis) },
   { title: 'Self-service', source: 'bot_intent_interval_15m', kpis: Object.values(botKpis) },
   { title: 'Surveys', source: 'survey.response events', kpis: Object.values(surveyKpis) },
+  { title: 'Schedule adherence', source: 'agent.state_changed events against schedule_activities (adherence.ts)', kpis: Object.values(adherenceKpis) },
 ] as const;
 
 /** Sums with nothing in them, to start an accumulation. */

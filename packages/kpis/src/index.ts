@@ -1,2 +1,3 @@
 export * from './catalogue.ts';
 export * from './accuracy.ts';
+export * from './adherence.ts';
