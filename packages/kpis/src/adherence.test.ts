@@ -49,11 +49,11 @@ describe('adherence', () => {
     ]);
   });
 
-  it('takes an agent with no state yet as logged out, and leaves time off and unscheduled minutes unjudged', () => {
+  it('takes an agent with no state yet as offline, and leaves time off and unscheduled minutes unjudged', () => {
     const activities = [activity('work', '09:00', '09:10'), activity('time_off', '09:10', '12:00')];
     const { minutes, sums } = judgeAdherence({ activities, states: [], graceMinutes: 1 });
     expect(minutes).toHaveLength(10);
-    expect(minutes[0]!.state).toBe('logged_out');
+    expect(minutes[0]!.state).toBe('offline');
     // Grace at the shift's start (09:00) and at the edge to time off (09:09); the rest out.
     expect(minutes.map((m) => m.verdict)).toEqual(['grace', 'out', 'out', 'out', 'out', 'out', 'out', 'out', 'out', 'grace']);
     expect(sums.get('2026-06-01')).toEqual({ scheduled_min: 10, adherent_min: 2, work_scheduled_min: 10, productive_min: 0 });
@@ -93,7 +93,7 @@ describe('adherence', () => {
     const next = activity('work', '22:00', '23:00', '2026-06-02');
     const { minutes, sums } = judgeAdherence({
       activities: [night, next],
-      states: [state('21:50', 'available'), { at: at('05:00', '2026-06-02'), state: 'logged_out' }],
+      states: [state('21:50', 'available'), { at: at('05:00', '2026-06-02'), state: 'offline' }],
       graceMinutes: 0,
     });
     expect(minutes.filter((m) => m.shiftDate === '2026-06-01')).toHaveLength(8 * 60);

@@ -16,8 +16,8 @@ import type { KpiDefinition } from './catalogue.ts';
 
 export const MINUTE_MS = 60_000;
 
-/** What the agent was in: a state of agent.state_changed, or logged out. */
-export type ActualState = AgentState | 'logged_out';
+/** What the agent was in: a state of agent.state_changed; `offline` also after agent.logged_out and before anything is known. */
+export type ActualState = AgentState;
 
 /** A state (and, when given, one of these reason codes) that does a scheduled activity. */
 export interface AllowedState {
@@ -66,7 +66,7 @@ export interface ExceptionSpan {
 
 export interface AdherenceInput {
   activities: readonly ScheduledActivity[];
-  /** Sorted by `at`; the first one in effect at or before the window's start (else the agent is taken as logged out). */
+  /** Sorted by `at`; the first one in effect at or before the window's start (else the agent is taken as offline). */
   states: readonly StateChange[];
   exceptions?: readonly ExceptionSpan[];
   mapping?: AdherenceMapping;
@@ -145,10 +145,10 @@ export function allows(mapping: AdherenceMapping, activity: Exclude<ActivityKind
   return mapping[activity].some((a) => a.state === state && (!a.reasonCodes || (reasonCode !== null && a.reasonCodes.includes(reasonCode))));
 }
 
-/** The agent's states as consecutive spans over [from, to): logged out before the first known change. */
+/** The agent's states as consecutive spans over [from, to): offline before the first known change. */
 function spansOf(states: readonly StateChange[], from: number, to: number): { start: number; end: number; state: ActualState; reasonCode: string | null }[] {
   const spans: { start: number; end: number; state: ActualState; reasonCode: string | null }[] = [];
-  let current: { state: ActualState; reasonCode: string | null } = { state: 'logged_out', reasonCode: null };
+  let current: { state: ActualState; reasonCode: string | null } = { state: 'offline', reasonCode: null };
   let at = from;
   for (const change of states) {
     if (change.at >= to) break;
@@ -171,7 +171,7 @@ function dominantState(
 ): { state: ActualState; reasonCode: string | null } {
   while (cursor.i < spans.length - 1 && spans[cursor.i]!.end <= from) cursor.i++;
   const spent = new Map<string, { state: ActualState; reasonCode: string | null; ms: number }>();
-  let best: { state: ActualState; reasonCode: string | null; ms: number } = { state: 'logged_out', reasonCode: null, ms: -1 };
+  let best: { state: ActualState; reasonCode: string | null; ms: number } = { state: 'offline', reasonCode: null, ms: -1 };
   for (let i = cursor.i; i < spans.length && spans[i]!.start < to; i++) {
     const span = spans[i]!;
     const ms = Math.min(to, span.end) - Math.max(from, span.start);

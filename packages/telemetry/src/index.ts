@@ -15,3 +15,4 @@ export * from './rollups/reconcile.ts';
 export * from './rollups/builder.ts';
 export * from './repositories/schedules.ts';
 export * from './repositories/quality.ts';
+export * from './repositories/adherence.ts';
