@@ -283,6 +283,10 @@ const sampleInputs: Record<string, (f: Fixture) => unknown> = {
   'admin.directory': () => undefined,
   'admin.exportConfig': () => undefined,
   'admin.importConfig': () => ({ csv: { teams: 'team_id,name\nmatrix-team,Matrix team\n' }, dryRun: true }),
+  'admin.center.list': () => undefined,
+  'admin.center.save': () => ({ list: 'skills', create: true, item: { id: `matrix-${randomUUID().slice(0, 8)}`, name: 'Matrix skill' } }),
+  // An intent nothing else here uses: only the admin (first in the matrix) gets past the policy to remove it.
+  'admin.center.remove': () => ({ list: 'intents', id: demoCenter.intents.at(-1)!.id }),
   'admin.audit': () => ({ from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() }),
   'admin.setAuditRetention': () => ({ days: 730 }),
   'admin.retention': () => undefined,

@@ -75,7 +75,10 @@ async function throughProvider(email: string, login: string): Promise<string> {
     const prompt = /name="prompt" value="([^"]+)"/.exec(html)?.[1];
     if (!action || !prompt) throw new Error(`unexpected page from the provider (${res.status}): ${html.slice(0, 300)}`);
     const body = new URLSearchParams({ prompt });
-    if (prompt === 'login') (body.set('login', login), body.set('password', 'anything'));
+    if (prompt === 'login') {
+      body.set('login', login);
+      body.set('password', 'anything');
+    }
     next = { url: new URL(action, next.url).href, method: 'POST', body };
   }
   throw new Error('the provider never sent the browser back');

@@ -21,7 +21,9 @@ export {
 export { apiKeyScopes, createApiKey, listApiKeys, revokeApiKey, rotateApiKey, verifyApiKey } from './api-keys.ts';
 export { listPeople, PeopleRuleError, setPersonDeactivated, updatePerson } from './people.ts';
 export { getAccountStatus, queueMail, takeOutbox } from './outbox.ts';
+export { claimMail, listPendingMail, markMailDelivered, recordMailFailure, takeFailedMail, type OutboxMail } from './outbox.ts';
 export { getCenterConfig, importCenterConfig, seedTenant } from './center-config.ts';
+export { removableCenterLists, removeCenterItem, saveCenterItem, type CenterItemProblem } from './center-config.ts';
 export { getDirectory, type Directory } from './directory.ts';
 export { getMembership, listMembers, setMembership, type Membership, type Role } from './access.ts';
 export { listAlertRules, saveAlertRule, deleteAlertRule, type AlertRule } from './alert-rules.ts';

@@ -398,9 +398,10 @@ export const supervisorTeams = pgTable(
 );
 
 /**
- * Mail the product would send (invitations, password resets). Kept here, for an operator to
- * read with `npm run -s admin -- outbox`, when no mail server is configured: links carry
- * one-time tokens, so they never go to the log. Not a tenant's table: sign-in writes it.
+ * Mail the product sends (invitations, password resets). With SWITCHBOARD_SMTP_URL the host
+ * delivers it by SMTP (packages/host/src/mail-sender.ts); otherwise, or once SMTP has failed
+ * for good, an operator reads it with `npm run -s admin -- outbox`. Links carry one-time
+ * tokens, so they never go to the log. Not a tenant's table: sign-in writes it.
  */
 export const mailOutbox = pgTable(
   'mail_outbox',
@@ -414,6 +415,15 @@ export const mailOutbox = pgTable(
     createdAt: createdAt(),
     // When an operator read it (or a mail server took it).
     deliveredAt: timestamp({ withTimezone: true }),
+    // SMTP delivery: attempts started, counted when a sender claims the mail.
+    attempts: integer().notNull().default(0),
+    // Not to be tried before: the backoff after a failure, or the end of a sender's claim
+    // (a sender that dies mid-send leaves the mail to the next one then). Null: at once.
+    nextAttemptAt: timestamp({ withTimezone: true }),
+    // The SMTP failure of the last attempt, as the sender words it (never credentials or content).
+    lastError: text(),
+    // When the sender gave up after its attempt limit: the operator's outbox hands it over.
+    failedAt: timestamp({ withTimezone: true }),
   },
   (t) => [
     index('mail_outbox_undelivered_idx')

@@ -3,7 +3,7 @@
  *                                   [--slug SLUG] [--week-start mon|sun|…] [--holidays CC[-REGION]] [--admin-name NAME] [--json]
  * npm run -s admin -- tenant list [--json]
  * npm run -s admin -- tenant disable|enable TENANT     (id or slug)
- * npm run -s admin -- outbox [--tenant TENANT]      (mail waiting for delivery: invitations, password resets)
+ * npm run -s admin -- outbox [--tenant TENANT]      (mail waiting for delivery: invitations, password resets; with SMTP, what it failed to deliver)
  * npm run -s admin -- config export --tenant TENANT [--format json|csv] [--out DIR]
  * npm run -s admin -- config import --tenant TENANT [--dry-run] PATH…  (config.json, or CSV files or a directory of them)
  * npm run -s admin -- history import --tenant TENANT [--dry-run] FILE.csv   (interval history from the previous system)
@@ -55,7 +55,9 @@ async function run(action: string, body: unknown): Promise<OperatorAnswer> {
   const viaHost = env.embedded ? await callOperator(env.dataDir, action, body) : undefined;
   if (viaHost) return viaHost;
   try {
-    return await withOperatorDb(env, (stores) => adminActions[action]!(stores, body), { telemetry: telemetryActions.has(action) });
+    // The outbox leaves to SMTP what the hosts deliver (they run with this environment too).
+    const mailBySmtp = env.SWITCHBOARD_SMTP_URL !== undefined;
+    return await withOperatorDb(env, (stores) => adminActions[action]!({ ...stores, mailBySmtp }, body), { telemetry: telemetryActions.has(action) });
   } catch (error) {
     if (error instanceof DataDirLockedError) fail(`${error.message} (its operator address in operator.json did not answer)`, 1);
     throw error;
@@ -188,9 +190,20 @@ async function main(): Promise<void> {
   }
 }
 
+interface ShownMail {
+  to: string;
+  subject: string;
+  body: string;
+  createdAt: string;
+  attempts?: number;
+  error?: string | null;
+}
+type PendingMail = Omit<ShownMail, 'body'> & { nextAttemptAt: string | null };
+
 /**
  * Prints the mail waiting for delivery (an invitation or reset link is as good as a password:
- * it is shown here, never logged) and marks it delivered.
+ * it is shown here, never logged) and marks it delivered. When the host delivers by SMTP, it
+ * prints what is still on its way (without content) and hands over what SMTP gave up on.
  */
 async function outboxCommand(args: string[]): Promise<void> {
   let tenant: string | undefined;
@@ -199,9 +212,21 @@ async function outboxCommand(args: string[]): Promise<void> {
   } catch (error) {
     fail(`${(error as Error).message}\n${usage}`, 2);
   }
-  const { mail } = check(await run('outbox/take', { tenant })) as { mail: { to: string; subject: string; body: string; createdAt: string }[] };
-  if (mail.length === 0) console.log('the outbox is empty');
-  for (const m of mail) console.log(`To: ${m.to}\nDate: ${new Date(m.createdAt).toISOString()}\nSubject: ${m.subject}\n\n${m.body}\n${'-'.repeat(72)}`);
+  const { mail, smtp, pending } = check(await run('outbox/take', { tenant })) as { mail: ShownMail[]; smtp?: true; pending?: PendingMail[] };
+  const date = (value: string) => new Date(value).toISOString();
+  if (smtp) {
+    console.log('mail is delivered by SMTP (SWITCHBOARD_SMTP_URL)');
+    console.log(pending!.length === 0 ? 'nothing is waiting for delivery' : `${pending!.length} waiting for delivery:`);
+    for (const m of pending!) {
+      const retry = m.error ? `; ${m.attempts} attempt(s), next ${m.nextAttemptAt ? date(m.nextAttemptAt) : 'now'}, last error: ${m.error}` : '';
+      console.log(`  ${date(m.createdAt)}  ${m.to}  ${m.subject}${retry}`);
+    }
+    console.log(mail.length === 0 ? 'no mail failed' : `${mail.length} failed (SMTP gave up): deliver these by hand`);
+  } else if (mail.length === 0) console.log('the outbox is empty');
+  for (const m of mail) {
+    const failure = m.error ? `Failed: after ${m.attempts} attempts: ${m.error}\n` : '';
+    console.log(`To: ${m.to}\nDate: ${date(m.createdAt)}\nSubject: ${m.subject}\n${failure}\n${m.body}\n${'-'.repeat(72)}`);
+  }
 }
 
 /** The import's body from its paths: one JSON file, or CSV files and directories holding them. */

@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseTrustedProxies } from './client-address.ts';
+import { isMailbox, isSmtpUrl } from './mail-sender.ts';
 
 const Flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 
@@ -68,6 +69,13 @@ const Env = z.object({
     .min(1)
     .max(24 * 60 * 60)
     .default(15 * 60),
+  /** The SMTP server that delivers invitations and password resets (nodemailer's URL); unset: they wait in the outbox for an operator. */
+  SWITCHBOARD_SMTP_URL: z
+    .string()
+    .refine(isSmtpUrl, 'must be smtp://[user:password@]host[:port] or smtps://…, e.g. smtps://user:password@mail.example.com:465')
+    .optional(),
+  /** The sender of that mail; required with SWITCHBOARD_SMTP_URL. */
+  SWITCHBOARD_MAIL_FROM: z.string().refine(isMailbox, 'must be one address, e.g. Switchboard <switchboard@example.com>').optional(),
 });
 
 export type HostEnv = z.infer<typeof Env> & { dataDir: string; embedded: boolean };
@@ -83,6 +91,11 @@ export function loadHostEnv(source: NodeJS.ProcessEnv = process.env): HostEnv {
   if (env.DATABASE_URL && !env.BETTER_AUTH_SECRET) {
     throw new Error(
       'Switchboard cannot start: with DATABASE_URL set, also set BETTER_AUTH_SECRET (the same value in every process, e.g. `openssl rand -hex 32`).',
+    );
+  }
+  if (env.SWITCHBOARD_SMTP_URL && !env.SWITCHBOARD_MAIL_FROM) {
+    throw new Error(
+      'Switchboard cannot start: with SWITCHBOARD_SMTP_URL set, also set SWITCHBOARD_MAIL_FROM (the sender of invitations and password resets, e.g. "Switchboard <switchboard@example.com>").',
     );
   }
   return {

@@ -25,6 +25,7 @@ import { createStatusHandler } from './status.ts';
 import { startPlanningEngine, type PlanningEngine } from './planning.ts';
 import { createOperatorHandler, OPERATOR_PATH, writeOperatorFile } from './operator.ts';
 import { createErasureRunner } from './erasure.ts';
+import { startMailSender } from './mail-sender.ts';
 import { syncScheduleSnapshots } from '@switchboard/workflows';
 
 export interface Host {
@@ -196,6 +197,7 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
         erasure: planning && env.TEMPORAL_ADDRESS ? createErasureRunner({ ...env, TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS }) : undefined,
         // A tenant disabled here is refused from its next request, not a minute later.
         afterTenantChange: apiKeys.clear,
+        mailBySmtp: env.SWITCHBOARD_SMTP_URL !== undefined,
       });
     }
     let demoTenantId: string | null = null;
@@ -215,6 +217,7 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
       log(`retention: could not apply a changed retention to stored rows (retried at the next start): ${(error as Error).message}`),
     );
     const auditTimer = setInterval(purgeAudit, AUDIT_PURGE_EVERY_MS).unref();
+    const mailSender = startMailSender(env, dbHandle.db, { log });
     // From here the host answers everything; /api/health said "starting" until now.
     started.api = { authHandler: createAuthHandler(auth), trpc: createTrpcHandler({ auth, services }), origins };
 
@@ -230,6 +233,7 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
       planning,
       async stop() {
         clearInterval(auditTimer);
+        await mailSender?.stop();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await stores.planning?.stop();

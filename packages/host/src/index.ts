@@ -6,3 +6,4 @@ export * from './operator.ts';
 export * from './provisioning.ts';
 export * from './operator-client.ts';
 export type { ImportedQueue } from './history-import.ts';
+export { startMailSender, type MailSender } from './mail-sender.ts';

@@ -6,12 +6,15 @@ import {
   createApiKey,
   getTenantById,
   getTenantBySlug,
+  listPendingMail,
   listTenants,
   provisionTenant,
   setTenantDisabled,
+  takeFailedMail,
   takeOutbox,
   userExists,
   type Db,
+  type OutboxMail,
   type Tenant,
 } from '@switchboard/db';
 import { HolidayRegionCode } from '@switchboard/planning';
@@ -78,6 +81,8 @@ export interface ProvisioningStores {
   auth: Auth;
   /** Called after a tenant is disabled or enabled: the host forgets the API keys it has checked. */
   afterTenantChange?: () => void;
+  /** Mail goes by SMTP (SWITCHBOARD_SMTP_URL): the outbox hands the operator only what SMTP gave up on. */
+  mailBySmtp?: boolean;
 }
 
 /** A provisioning request refused for what it asks (a taken slug or e-mail), not for a fault. */
@@ -177,7 +182,26 @@ export const tenantActions: Record<string, (stores: ProvisioningStores, body: un
     if (!ref.success) return invalidInput(ref.error);
     const tenant = ref.data.tenant ? await resolveTenant(stores.db, ref.data.tenant) : undefined;
     if (tenant === null) return tenantNotFound(ref.data.tenant!);
-    const mail = await takeOutbox(stores.db, tenant?.id);
-    return { status: 200, body: { mail: mail.map((m) => ({ to: m.recipient, kind: m.kind, subject: m.subject, body: m.body, createdAt: m.createdAt })) } };
+    const shown = (m: OutboxMail) => ({ to: m.recipient, kind: m.kind, subject: m.subject, body: m.body, createdAt: m.createdAt });
+    if (!stores.mailBySmtp) return { status: 200, body: { mail: (await takeOutbox(stores.db, tenant?.id)).map(shown) } };
+    const failed = await takeFailedMail(stores.db, tenant?.id);
+    const pending = await listPendingMail(stores.db, tenant?.id);
+    return {
+      status: 200,
+      body: {
+        smtp: true,
+        mail: failed.map((m) => ({ ...shown(m), attempts: m.attempts, error: m.lastError })),
+        // Still the sender's to deliver: no content, so nothing the operator could send twice.
+        pending: pending.map((m) => ({
+          to: m.recipient,
+          kind: m.kind,
+          subject: m.subject,
+          createdAt: m.createdAt,
+          attempts: m.attempts,
+          error: m.lastError,
+          nextAttemptAt: m.nextAttemptAt,
+        })),
+      },
+    };
   },
 };

@@ -28,6 +28,7 @@ import {
 import { DataRetentionInput, getRetentionView, setDataRetentionView } from '../services/retention.ts';
 import { getSsoView, PasswordSignInInput, removeSso, saveSso, setPasswordSignInView, SsoInput } from '../services/sso-admin.ts';
 import { authorized, router } from '../trpc.ts';
+import { centerRouter } from './center.ts';
 
 /** Invitations and session caches live in the web process: a caller without them cannot change people. */
 function accountsOf(ctx: { accounts?: Accounts | undefined }): Accounts {
@@ -37,6 +38,9 @@ function accountsOf(ctx: { accounts?: Accounts | undefined }): Accounts {
 
 /** Tenant administration: people and API keys. Tenant admins only. */
 export const adminRouter = router({
+  /** The center's skills, teams, agents, queues, bots and intents, one item at a time. */
+  center: centerRouter,
+
   /** The agents and teams a person can be linked to or scoped to. */
   directory: authorized(policies.admins).query(({ ctx }) => ({
     agents: ctx.access.directory.agents.map((a) => ({ key: a.key, name: a.displayName, team: a.teamName })),

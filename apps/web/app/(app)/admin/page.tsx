@@ -11,6 +11,7 @@ import { describeError } from '../../lib/errors';
 import { useSession, type Role } from '../../lib/session';
 import { useTRPC } from '../../lib/trpc';
 import { CenterConfigPanel } from './center-config';
+import { CenterItemsPanel } from './center-items';
 import { RetentionPanel } from './retention';
 import { SingleSignOnPanel } from './single-sign-on';
 
@@ -29,6 +30,7 @@ export default function AdminPage() {
       <ApiKeys />
       <SingleSignOnPanel />
       <RetentionPanel />
+      <CenterItemsPanel />
       <CenterConfigPanel />
     </>
   );
@@ -162,7 +164,7 @@ function PersonForm({ person, onDone }: { person: PersonRow | null; onDone: (mes
   const trpc = useTRPC();
   const directory = useQuery(trpc.admin.directory.queryOptions());
   const [role, setRole] = useState<Role>(person?.role ?? 'agent');
-  const invite = useMutation(trpc.admin.invite.mutationOptions({ onSuccess: () => onDone('Invited: the link to choose a password is in the outbox.') }));
+  const invite = useMutation(trpc.admin.invite.mutationOptions({ onSuccess: () => onDone('Invited: the link to choose a password is on its way (in the outbox if no mail server is set up).') }));
   const update = useMutation(trpc.admin.updatePerson.mutationOptions({ onSuccess: () => onDone('Saved: it applies on their next request.') }));
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
