@@ -17,6 +17,8 @@ describeEngines('migrateDb', (ctx) => {
     );
     expect(tables.rows.map((r) => r.table_name)).toEqual([
       'accounts',
+      'adherence_exceptions',
+      'adherence_settings',
       'agent_skills',
       'agent_work_rules',
       'agents',
@@ -53,14 +55,19 @@ describeEngines('migrateDb', (ctx) => {
       'shift_templates',
       'skills',
       'special_days',
+      'sso_connections',
+      'sso_domains',
       'staffing_settings',
       'supervisor_teams',
       'teams',
       'tenants',
       'time_off_allowances',
       'time_off_requests',
+      'two_factors',
       'users',
       'verifications',
+      'webhook_deliveries',
+      'webhook_subscriptions',
       'work_contracts',
     ]);
   });

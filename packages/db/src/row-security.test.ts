@@ -142,7 +142,12 @@ describeEngines('row-level security', (ctx) => {
   it('lets the lookups that find the tenant work before one is set', async () => {
     const { a } = await seedTwo();
     const key = await createApiKey(ctx.db, a, 'ingest');
-    expect(await verifyApiKey(ctx.db, key.key)).toEqual({ tenantId: a, keyId: key.id, scopes: ['ingest'], retentionDays: 400 });
+    expect(await verifyApiKey(ctx.db, key.key)).toEqual({
+      tenantId: a,
+      keyId: key.id,
+      scopes: ['ingest'],
+      retention: { retentionDays: 400, transcriptRetentionDays: null, rejectionRetentionDays: 30 },
+    });
     // Entering a tenant inside an outer transaction confines the rest of it.
     const seen = await ctx.db.transaction(async (tx) => {
       const before = (await tx.execute<{ n: number }>(sql`select count(*)::int as n from tenants where id = ${a}`)).rows[0];

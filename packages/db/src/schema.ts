@@ -462,6 +462,104 @@ export const alertRules = pgTable(
   ],
 );
 
+// ── real-time operations: adherence and outbound webhooks ───────────────────
+
+/** How a tenant judges adherence (packages/kpis adherence.ts): which states do which activity, and the grace at activity edges. */
+export const adherenceSettings = pgTable(
+  'adherence_settings',
+  {
+    tenantId: tenantId().primaryKey(),
+    // AdherenceMapping: for each activity kind but time off, the states (and reason codes) that do it.
+    mapping: jsonb().notNull(),
+    graceMinutes: smallint().notNull().default(2),
+    updatedBy: text().references(() => users.id, { onDelete: 'set null' }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [tenantIsolation(t.tenantId), check('adherence_settings_grace_check', sql`${t.graceMinutes} between 0 and 30`)],
+);
+
+export const adherenceExceptionStatuses = ['pending', 'approved', 'rejected'] as const;
+
+/** A time range an agent was excused from their schedule (an outage, coaching that ran over…): approved ones count as adherent. */
+export const adherenceExceptions = pgTable(
+  'adherence_exceptions',
+  {
+    tenantId: tenantId(),
+    id: uuid().notNull().defaultRandom(),
+    agentId: uuid().notNull(),
+    startsAt: timestamp({ withTimezone: true }).notNull(),
+    endsAt: timestamp({ withTimezone: true }).notNull(),
+    reason: text().notNull(),
+    note: text(),
+    status: text().notNull().default('pending'),
+    requestedBy: text().references(() => users.id, { onDelete: 'set null' }),
+    decidedBy: text().references(() => users.id, { onDelete: 'set null' }),
+    decidedAt: timestamp({ withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    tenantIsolation(t.tenantId),
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({ name: 'adherence_exceptions_agent_fk', columns: [t.tenantId, t.agentId], foreignColumns: [agents.tenantId, agents.id] }).onDelete('cascade'),
+    index('adherence_exceptions_agent_idx').on(t.tenantId, t.agentId, t.startsAt),
+    check('adherence_exceptions_range_check', sql`${t.endsAt} > ${t.startsAt}`),
+    check('adherence_exceptions_status_check', sql`${t.status} in ('pending', 'approved', 'rejected')`),
+  ],
+);
+
+/** A URL a tenant admin subscribed to event kinds; payloads are signed with the subscription's secret (sealed at rest). */
+export const webhookSubscriptions = pgTable(
+  'webhook_subscriptions',
+  {
+    tenantId: tenantId(),
+    id: uuid().notNull().defaultRandom(),
+    name: text().notNull(),
+    url: text().notNull(),
+    kinds: text().array().notNull(),
+    secretSealed: text().notNull(),
+    // After a rotation the old secret also signs (a second signature) until it expires, so receivers can switch over.
+    previousSecretSealed: text(),
+    previousSecretExpiresAt: timestamp({ withTimezone: true }),
+    active: boolean().notNull().default(true),
+    createdBy: text().references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [tenantIsolation(t.tenantId), primaryKey({ columns: [t.tenantId, t.id] })],
+);
+
+/** Each event sent (or being sent) to a subscription: the delivery log, with the last answer. */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    tenantId: tenantId(),
+    id: uuid().notNull().defaultRandom(),
+    subscriptionId: uuid().notNull(),
+    eventId: uuid().notNull(),
+    kind: text().notNull(),
+    payload: jsonb().notNull(),
+    status: text().notNull().default('pending'),
+    attempts: integer().notNull().default(0),
+    lastStatus: integer(),
+    lastError: text(),
+    createdAt: createdAt(),
+    deliveredAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    tenantIsolation(t.tenantId),
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({
+      name: 'webhook_deliveries_subscription_fk',
+      columns: [t.tenantId, t.subscriptionId],
+      foreignColumns: [webhookSubscriptions.tenantId, webhookSubscriptions.id],
+    }).onDelete('cascade'),
+    // One delivery per event and subscription: a retried emit finds it.
+    uniqueIndex('webhook_deliveries_event_idx').on(t.tenantId, t.subscriptionId, t.eventId),
+    index('webhook_deliveries_log_idx').on(t.tenantId, t.subscriptionId, t.createdAt),
+    check('webhook_deliveries_status_check', sql`${t.status} in ('pending', 'delivered', 'failed')`),
+  ],
+);
+
 // ── audit ────────────────────────────────────────────────────────────────────
 
 /** Who read what sensitive (transcripts) and who changed what. Append-only. */

@@ -31,8 +31,18 @@ describeEngines('tenant isolation', (ctx) => {
     const { a, b } = await seedTwo();
     const keyA = await createApiKey(ctx.db, a, 'ingest');
     const keyB = await createApiKey(ctx.db, b, 'ingest');
-    expect(await verifyApiKey(ctx.db, keyA.key)).toEqual({ tenantId: a, keyId: keyA.id, scopes: ['ingest'], retentionDays: 400 });
-    expect(await verifyApiKey(ctx.db, keyB.key)).toEqual({ tenantId: b, keyId: keyB.id, scopes: ['ingest'], retentionDays: 400 });
+    expect(await verifyApiKey(ctx.db, keyA.key)).toEqual({
+      tenantId: a,
+      keyId: keyA.id,
+      scopes: ['ingest'],
+      retention: { retentionDays: 400, transcriptRetentionDays: null, rejectionRetentionDays: 30 },
+    });
+    expect(await verifyApiKey(ctx.db, keyB.key)).toEqual({
+      tenantId: b,
+      keyId: keyB.id,
+      scopes: ['ingest'],
+      retention: { retentionDays: 400, transcriptRetentionDays: null, rejectionRetentionDays: 30 },
+    });
     expect(await revokeApiKey(ctx.db, b, keyA.id)).toBe(false);
     expect(await verifyApiKey(ctx.db, keyA.key)).not.toBeNull();
   });
