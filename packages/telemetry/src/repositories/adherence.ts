@@ -24,10 +24,7 @@ const DEFAULT_LOOKBACK_MS = 24 * 60 * 60 * 1000;
 
 const known = new Set<string>(agentStates);
 
-export async function getAgentStateChanges(
-  client: ClickHouseClient,
-  params: AgentWindow & { lookbackMs?: number },
-): Promise<Map<string, AgentStateChange[]>> {
+export async function getAgentStateChanges(client: ClickHouseClient, params: AgentWindow & { lookbackMs?: number }): Promise<Map<string, AgentStateChange[]>> {
   const since = new Date(params.from.getTime() - (params.lookbackMs ?? DEFAULT_LOOKBACK_MS));
   const rows = await queryRows(
     client,

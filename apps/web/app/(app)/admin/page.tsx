@@ -164,7 +164,11 @@ function PersonForm({ person, onDone }: { person: PersonRow | null; onDone: (mes
   const trpc = useTRPC();
   const directory = useQuery(trpc.admin.directory.queryOptions());
   const [role, setRole] = useState<Role>(person?.role ?? 'agent');
-  const invite = useMutation(trpc.admin.invite.mutationOptions({ onSuccess: () => onDone('Invited: the link to choose a password is on its way (in the outbox if no mail server is set up).') }));
+  const invite = useMutation(
+    trpc.admin.invite.mutationOptions({
+      onSuccess: () => onDone('Invited: the link to choose a password is on its way (in the outbox if no mail server is set up).'),
+    }),
+  );
   const update = useMutation(trpc.admin.updatePerson.mutationOptions({ onSuccess: () => onDone('Saved: it applies on their next request.') }));
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
