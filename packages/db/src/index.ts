@@ -14,7 +14,6 @@ export {
   setDataRetention,
   setTenantDisabled,
   userExists,
-  type DataRetention,
   type Tenant,
   type TenantSummary,
 } from './tenants.ts';
