@@ -6,6 +6,7 @@ import {
   createApiKey,
   getDirectory,
   getMembership,
+  applyAlertChanges,
   listAlertRules,
   recordDetectedDays,
   saveAlertRule,
@@ -19,6 +20,8 @@ import {
   saveDraftSchedule,
   publishSchedule,
   createTimeOff,
+  createWebhookSubscription,
+  fileAdherenceException,
   createSwap,
   updateSwap,
   createCalibrationSession,
@@ -90,6 +93,8 @@ interface Fixture {
   interaction: { interactionId: string; around: string };
   /** A fresh alert rule of tenant A (for procedures that change or delete one). */
   newRuleA(): Promise<AlertRule>;
+  /** A fresh open incident of a queue of tenant A (queue incidents are the supervisor's too). */
+  newIncidentA(): Promise<string>;
   /** A fresh special day and forecast override of tenant A (each on its own date). */
   newSpecialDayA(): Promise<{ id: string }>;
   newOverrideA(): Promise<{ id: string }>;
@@ -113,6 +118,10 @@ interface Fixture {
   newSwapAskedOfAgentA(): Promise<string>;
   newOwnSwapA(): Promise<string>;
   newAcceptedSwapA(): Promise<string>;
+  /** A fresh webhook subscription of tenant A, stored directly (a placeholder stands for its sealed secret: nothing here sends). */
+  newWebhookA(): Promise<string>;
+  /** A pending adherence exception of the agent member, for a supervisor or admin to decide. */
+  newAdherenceExceptionA(): Promise<string>;
 }
 
 const SWAP_DATE = '2026-12-08';
@@ -127,13 +136,20 @@ const sampleInputs: Record<string, (f: Fixture) => unknown> = {
   'wallboard.snapshot': () => undefined,
   'wallboard.alertRules.list': () => undefined,
   'wallboard.alertRules.save': (f) => ({
+    name: 'matrix rule',
     queueId: f.dirA.queues[0]!.id,
-    metric: 'waiting',
-    comparator: 'above',
-    threshold: 5,
+    teamId: null,
+    match: 'all',
+    conditions: [{ metric: 'waiting', comparator: 'above', threshold: 5, clearThreshold: 3 }],
+    fireAfterS: 30,
+    clearAfterS: 60,
     severity: 'warning',
+    enabled: true,
   }),
   'wallboard.alertRules.remove': async (f) => ({ id: (await f.newRuleA()).id }),
+  'wallboard.incidents.list': () => ({ state: 'open' }),
+  'wallboard.incidents.acknowledge': async (f) => ({ id: await f.newIncidentA() }),
+  'wallboard.incidents.resolve': async (f) => ({ id: await f.newIncidentA(), note: 'handled' }),
   // The agent member's own key: in scope for tenant, teams (their supervisor) and self alike.
   'agents.day': (f) => ({ agentKey: f.agentKey }),
   'reports.run': (f) => ({ from: '2026-01-05', to: '2026-01-06', grain: 'day', dimension: 'agent', keys: [f.agentKey] }),
@@ -313,6 +329,36 @@ const sampleInputs: Record<string, (f: Fixture) => unknown> = {
   }),
   'admin.removeSso': () => undefined,
   'admin.setPasswordSignIn': () => ({ enabled: true }),
+  'admin.webhooks.list': () => undefined,
+  // Secrets are sealed under the web API's auth secret: without its accounts, create and rotate stop at their precondition.
+  'admin.webhooks.create': () => ({ name: 'matrix hook', url: 'https://hooks.matrix.test/in', kinds: ['schedule.published'] }),
+  'admin.webhooks.update': async (f) => ({ id: await f.newWebhookA(), name: 'matrix hook renamed', active: false }),
+  'admin.webhooks.rotate': async (f) => ({ id: await f.newWebhookA() }),
+  'admin.webhooks.delete': async (f) => ({ id: await f.newWebhookA() }),
+  'admin.webhooks.deliveries': async (f) => ({ id: await f.newWebhookA(), limit: 10 }),
+  // Sending needs the workflow engine, which does not run here: past the policy it stops at that precondition.
+  'admin.webhooks.sendTest': async (f) => ({ id: await f.newWebhookA() }),
+  'adherence.realtime': () => ({}),
+  'adherence.gantt': () => ({ date: SWAP_DATE }),
+  'adherence.report': () => ({ from: '2026-12-07', to: SWAP_DATE, by: 'agent' }),
+  'adherence.minutes': (f) => ({ agentKey: f.agentKey, date: SWAP_DATE }),
+  'adherence.mine': () => undefined,
+  'adherence.settings': () => undefined,
+  'adherence.saveSettings': () => ({
+    mapping: {
+      work: [{ state: 'available' }, { state: 'on_interaction' }, { state: 'wrap_up' }],
+      break: [{ state: 'break' }],
+      lunch: [{ state: 'lunch' }, { state: 'break', reasonCodes: ['lunch'] }],
+      meeting: [{ state: 'meeting' }],
+      coaching: [{ state: 'meeting' }, { state: 'training' }],
+      training: [{ state: 'training' }],
+    },
+    graceMinutes: 3,
+  }),
+  // The agent member's own key: theirs to file, their supervisor's and the admin's to file for.
+  'adherence.exceptions.file': (f) => ({ agentKey: f.agentKey, start: `${SWAP_DATE}T14:00:00Z`, end: `${SWAP_DATE}T14:20:00Z`, reason: 'system_outage' }),
+  'adherence.exceptions.list': () => ({}),
+  'adherence.exceptions.decide': async (f) => ({ id: await f.newAdherenceExceptionA(), approve: false }),
 };
 
 // Lazy routers only show up in `procedures` once loaded; load them so none escapes the matrix.
@@ -414,13 +460,27 @@ describe.each(engines)('[%s]', (engine) => {
       emails,
       async newRuleA() {
         const rule = await saveAlertRule(db, tenantA, null, {
+          name: 'matrix',
           queueId: dirA.queues[0]!.id,
-          metric: 'waiting',
-          comparator: 'above',
-          threshold: 9,
+          teamId: null,
+          match: 'all',
+          conditions: [{ metric: 'waiting', comparator: 'above', threshold: 9, clearThreshold: 9 }],
+          fireAfterS: 0,
+          clearAfterS: 0,
           severity: 'critical',
+          enabled: true,
         });
         return rule!;
+      },
+      async newIncidentA() {
+        const rule = await this.newRuleA();
+        const subject = `queue:${dirA.queues[0]!.key}`;
+        const { fired } = await applyAlertChanges(db, tenantA, {
+          states: [],
+          fire: [{ ruleId: rule.id, subject, severity: 'critical', values: { waiting: 12 }, firedAt: new Date() }],
+          clear: [],
+        });
+        return fired[0]!.id;
       },
       async newSpecialDayA() {
         specialDayCount += 1;
@@ -445,8 +505,26 @@ describe.each(engines)('[%s]', (engine) => {
       newPendingTimeOffA: async () => (await timeOff('pending')).id,
       newOwnTimeOffA: async () => (await timeOff('approved')).id,
       newApiKeyA: async () => (await createApiKey(db, tenantA, 'matrix')).id,
+      newWebhookA: () =>
+        createWebhookSubscription(db, tenantA, null, {
+          name: 'matrix',
+          url: 'https://hooks.matrix.test/in',
+          kinds: ['schedule.published'],
+          secretSealed: 'matrix',
+        }),
       newSwapAskedOfAgentA: async () => (await swap(teammateId, agentId)).id,
       newOwnSwapA: async () => (await swap(agentId, teammateId)).id,
+      async newAdherenceExceptionA() {
+        const startsAt = new Date(`${SWAP_DATE}T15:00:00Z`);
+        const exception = await fileAdherenceException(db, tenantA, usersA.agent, {
+          agentId,
+          startsAt,
+          endsAt: new Date(startsAt.getTime() + 600_000),
+          reason: 'system_outage',
+          note: null,
+        });
+        return exception.id;
+      },
       async newAcceptedSwapA() {
         const asked = await swap(agentId, teammateId);
         await updateSwap(db, tenantA, null, { id: asked.id, from: ['requested'], to: 'accepted' });
@@ -659,39 +737,51 @@ describe.each(engines)('[%s]', (engine) => {
       expect([...board.queues.map((q) => q.id), ...board.agents.map((a) => a.key)].filter((id) => idsOfA.has(id))).toEqual([]);
     });
 
-    it("tenant B's admin can neither change nor delete A's alert rules, nor attach a rule to A's queue", async () => {
+    it("tenant B's admin can neither change nor delete A's alert rules, attach a rule to A's queue or team, nor see or resolve A's incidents", async () => {
       const db = t.host.db.db;
-      const rule = (await call(f.usersA.admin, 'wallboard.alertRules.save', {
+      const input = {
+        name: 'of A',
         queueId: f.dirA.queues[1]!.id,
-        metric: 'longest_wait_s',
-        comparator: 'above',
-        threshold: 42,
+        teamId: null,
+        match: 'all',
+        conditions: [{ metric: 'longest_wait_s', comparator: 'above', threshold: 42, clearThreshold: 30 }],
+        fireAfterS: 0,
+        clearAfterS: 0,
         severity: 'warning',
-      })) as AlertRule;
+        enabled: true,
+      };
+      const rule = (await call(f.usersA.admin, 'wallboard.alertRules.save', input)) as AlertRule;
       const rulesOfB = (await listAlertRules(db, f.tenantB)).length;
 
       const removed = await rejection(call(f.adminB, 'wallboard.alertRules.remove', { id: rule.id }));
       expect(removed).toEqual(await rejection(call(f.adminB, 'wallboard.alertRules.remove', { id: randomUUID() })));
       expect(removed.code).toBe('NOT_FOUND');
 
-      const overwrite = { id: rule.id, queueId: null, metric: 'waiting', comparator: 'above', threshold: 1, severity: 'critical' };
+      const overwrite = { ...input, id: rule.id, queueId: null, severity: 'critical' };
       const overwritten = await rejection(call(f.adminB, 'wallboard.alertRules.save', overwrite));
       expect(overwritten).toEqual(await rejection(call(f.adminB, 'wallboard.alertRules.save', { ...overwrite, id: randomUUID() })));
       expect(overwritten.code).toBe('NOT_FOUND');
 
-      const foreignQueue = await rejection(
+      const foreignQueue = await rejection(call(f.adminB, 'wallboard.alertRules.save', { ...input, queueId: f.dirA.queues[0]!.id }));
+      expect(foreignQueue.code).toBe('NOT_FOUND');
+      const foreignTeam = await rejection(
         call(f.adminB, 'wallboard.alertRules.save', {
-          queueId: f.dirA.queues[0]!.id,
-          metric: 'waiting',
-          comparator: 'above',
-          threshold: 1,
-          severity: 'warning',
+          ...input,
+          queueId: null,
+          teamId: f.dirA.teams[0]!.id,
+          conditions: [{ metric: 'agents_out_of_adherence', comparator: 'above', threshold: 2, clearThreshold: 1 }],
         }),
       );
-      expect(foreignQueue.code).toBe('NOT_FOUND');
+      expect(foreignTeam.code).toBe('NOT_FOUND');
+
+      const incident = await f.newIncidentA();
+      const foreignIncident = await rejection(call(f.adminB, 'wallboard.incidents.resolve', { id: incident }));
+      expect(foreignIncident).toEqual(await rejection(call(f.adminB, 'wallboard.incidents.resolve', { id: randomUUID() })));
+      expect(foreignIncident.code).toBe('NOT_FOUND');
+      expect(((await call(f.adminB, 'wallboard.incidents.list', {})) as { incidents: unknown[] }).incidents).toEqual([]);
 
       const stored = (await listAlertRules(db, f.tenantA)).find((r) => r.id === rule.id);
-      expect(stored).toMatchObject({ queueId: f.dirA.queues[1]!.id, metric: 'longest_wait_s', threshold: 42, severity: 'warning' });
+      expect(stored).toMatchObject({ queueId: f.dirA.queues[1]!.id, name: 'of A', severity: 'warning', conditions: input.conditions });
       expect((await listAlertRules(db, f.tenantB)).length).toBe(rulesOfB);
     });
   });

@@ -39,7 +39,17 @@ afterAll(async () => {
   await t?.stop();
 });
 
-const rule = { queueId: null, metric: 'waiting', comparator: 'above', threshold: 3, severity: 'warning' };
+const rule = {
+  name: 'backs up',
+  queueId: null,
+  teamId: null,
+  match: 'all',
+  conditions: [{ metric: 'waiting', comparator: 'above', threshold: 3, clearThreshold: 2 }],
+  fireAfterS: 0,
+  clearAfterS: 0,
+  severity: 'warning',
+  enabled: true,
+};
 const SAVE = '/api/trpc/wallboard.alertRules.save';
 
 async function ruleCount(): Promise<number> {
@@ -165,7 +175,7 @@ describe('the tRPC API refuses cross-site mutations', () => {
       body: JSON.stringify(rule),
     });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ result: { data: { metric: 'waiting', threshold: 3, tenantId } } });
+    expect(await res.json()).toMatchObject({ result: { data: { name: 'backs up', conditions: rule.conditions, tenantId } } });
     expect(await ruleCount()).toBe(before + 1);
   });
 });

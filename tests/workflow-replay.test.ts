@@ -6,7 +6,7 @@ import type { History } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { decideDispute, listDisputes, listPlanningGroups, schema, seedSchedulingDefaults } from '@switchboard/db';
+import { createWebhookSubscription, decideDispute, listDisputes, listPlanningGroups, recordWebhookTest, schema, seedSchedulingDefaults } from '@switchboard/db';
 import { workflowsPath } from '@switchboard/workflows';
 import { START_DATE } from './support/planning.ts';
 import { seedDispute } from './support/quality.ts';
@@ -79,7 +79,16 @@ async function recordHistories(): Promise<void> {
     const worker = await workflows.createPlanningWorker({
       connection: env.nativeConnection,
       namespace: env.namespace ?? 'default',
-      deps: { telemetry: t.host.telemetry.client, db: t.host.db.db, math, now: () => new Date(`${START_DATE}T00:00:00Z`) },
+      deps: {
+        telemetry: t.host.telemetry.client,
+        db: t.host.db.db,
+        math,
+        now: () => new Date(`${START_DATE}T00:00:00Z`),
+        // Webhooks go nowhere: a receiver that accepts, and a guard that refuses one URL. Only the histories matter.
+        webhooks: {
+          send: async ({ url }) => (url.includes('refused') ? { refused: 'refused: recorded.test resolves to 10.0.0.5, a private address' } : { status: 204 }),
+        },
+      },
       taskQueue,
     });
     const start = (workflowTenantId: string) =>
@@ -159,7 +168,25 @@ async function recordHistories(): Promise<void> {
         args: [{ tenantId, agentId: departed!.id }],
       });
       await agentErasure.result();
+      // Webhook deliveries: one answered, one whose URL the guard refuses (given up at once).
+      const webhookRun = async (url: string) => {
+        const subscriptionId = await createWebhookSubscription(t.host.db.db, tenantId, null, {
+          name: 'recorded',
+          url,
+          kinds: ['schedule.published'],
+          secretSealed: 'recorded',
+        });
+        const deliveryId = (await recordWebhookTest(t.host.db.db, tenantId, subscriptionId, randomUUID(), new Date()))!;
+        await workflows.startWebhookDeliveries(env.client, { tenantId, deliveryIds: [deliveryId] }, taskQueue);
+        const handle = env.client.workflow.getHandle(workflows.webhookWorkflowId(tenantId, deliveryId));
+        await handle.result();
+        return handle;
+      };
+      const delivered = await webhookRun('https://recorded.test/hook');
+      const refused = await webhookRun('https://recorded.test/refused');
       return {
+        'webhookDeliveryWorkflow-delivered': await delivered.fetchHistory(),
+        'webhookDeliveryWorkflow-refused': await refused.fetchHistory(),
         'agentErasureWorkflow-completed': await agentErasure.fetchHistory(),
         'erasureWorkflow-completed': await erasure.fetchHistory(),
         'disputeWorkflow-decided': await disputed.fetchHistory(),

@@ -30,6 +30,7 @@ import { createQualityActivities } from './quality-activities.ts';
 import { createScheduleActivities } from './schedule-activities.ts';
 import { createErasureActivities } from './erasure-activities.ts';
 import { createAgentErasureActivities } from './erasure-agent-activities.ts';
+import { createWebhookActivities, type WebhookTransport } from './webhook-activities.ts';
 import { getQueueConcurrency } from './math/staff-queue.ts';
 
 /**
@@ -47,6 +48,8 @@ export interface PlanningDeps {
   db: Db;
   math: MathPool;
   now?: () => Date;
+  /** Signs and sends webhook deliveries; a worker without it cannot deliver them (they are retried, for a worker that can). */
+  webhooks?: WebhookTransport;
 }
 
 /** Six months of 15-minute history: enough for weekday profiles and backtests, cheap to read. */
@@ -151,6 +154,7 @@ export function createPlanningActivities(deps: PlanningDeps) {
     ...createQualityActivities(deps),
     ...createErasureActivities(deps),
     ...createAgentErasureActivities(deps),
+    ...createWebhookActivities(deps),
 
     /** Which series to forecast and from when: tomorrow in the tenant's time zone unless given. */
     async planForecast(raw: { tenantId: string; startDate?: string }): Promise<ForecastPlan> {

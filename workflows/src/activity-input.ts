@@ -12,7 +12,8 @@ type PermanentFailureType =
   | 'NoStaffingRequirement'
   | 'ScheduleRulesInvalid'
   | 'FormNotFound'
-  | 'ScheduleNotFound';
+  | 'ScheduleNotFound'
+  | 'WebhookUrlRefused';
 
 /**
  * A failure the same input would meet again on every attempt: the run fails at once, its

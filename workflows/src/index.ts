@@ -6,4 +6,5 @@ export * from './worker.ts';
 export { agentErasureWorkflowId, customerRefHash, erasureWorkflowId, runAgentErasure, runErasure } from './erasure.ts';
 export { createMathPool, type MathPool } from './math/pool.ts';
 export { syncScheduleSnapshots } from './schedule-activities.ts';
+export { resumeWebhookDeliveries, startWebhookDeliveries, webhookWorkflowId } from './webhooks.ts';
 export type { ForecastWorkflowResult, ScheduleWorkflowResult } from './workflows.ts';

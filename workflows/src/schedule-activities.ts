@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { z } from 'zod';
 import {
+  emitWebhookEvent,
   getDirectory,
   getSchedule,
   getScheduleSettings,
@@ -21,6 +22,7 @@ import { addLocalDays, daysBetween, isLocalDate, localDateOf, localWeekStart } f
 import { buildWeekProblem, groupRequirement, toActivityRows, weekTimeline } from '@switchboard/planning';
 import type { PlanningDeps } from './activities.ts';
 import { parseInput, permanent } from './activity-input.ts';
+import { startWebhookDeliveries } from './webhooks.ts';
 
 /**
  * The schedule workflow's activities: generate a planning group's week into a draft, publish it (Postgres and the
@@ -179,7 +181,29 @@ export function createScheduleActivities(deps: PlanningDeps & { db: Db }) {
         new Date(at.getTime() + settings.acknowledgeDays * 86_400_000),
       );
       if (!published) throw permanent('ScheduleNotFound', `schedule ${input.scheduleId} is not in tenant ${input.tenantId}`);
-      return { agents: await snapshotSchedule(deps, input.tenantId, input.scheduleId) };
+      const agents = await snapshotSchedule(deps, input.tenantId, input.scheduleId);
+      // A retried publish emits the same event (its id comes from the version's): recorded once.
+      const publishedAt = published.publishedAt ?? at;
+      // The client is read only when a subscription needs a delivery started (a mock activity context has none).
+      const context = Context.current();
+      await emitWebhookEvent(
+        deps.db,
+        input.tenantId,
+        {
+          kind: 'schedule.published',
+          subjectId: published.id,
+          occurredAt: publishedAt,
+          data: {
+            scheduleId: published.id,
+            planningGroupId: published.groupId,
+            weekStart: published.weekStart,
+            publishedAt: publishedAt.toISOString(),
+            agents,
+          },
+        },
+        (deliveries) => startWebhookDeliveries(context.client, deliveries, context.info.taskQueue),
+      );
+      return { agents };
     },
 
     /** Next week (tenant-local, from Monday) and the planning groups without a published schedule for it. */

@@ -6,6 +6,7 @@
  * tests/workflow-replay.test.ts replays recorded histories against it.
  */
 import {
+  ActivityFailure,
   condition,
   defineQuery,
   defineSignal,
@@ -22,6 +23,7 @@ import {
 import type { ForecastQueueResult, PlanningActivities } from './activities.ts';
 import type { ErasureTarget } from './erasure-activities.ts';
 import type { AgentErasureTarget } from './erasure-agent-activities.ts';
+import type { WebhookAttemptResult } from './webhook-activities.ts';
 
 // Transient failures are retried; the activities raise the permanent ones as non-retryable.
 const { planForecast, forecastQueue, publishForecast, computeStaffing } = proxyActivities<PlanningActivities>({
@@ -399,4 +401,54 @@ export async function agentErasureWorkflow(input: AgentErasureWorkflowInput): Pr
     counts,
   });
   return { counts, certified: recorded };
+}
+
+// ── webhooks ─────────────────────────────────────────────────────────────────
+
+const { giveUpWebhookDelivery } = proxyActivities<PlanningActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumAttempts: 10 },
+});
+
+/** How a delivery's attempts are spaced: Temporal's exponential backoff, doubling from the first interval up to the maximum. */
+export interface WebhookRetry {
+  initialIntervalS: number;
+  maximumIntervalS: number;
+  /** Attempts in all, the first included. */
+  maximumAttempts: number;
+}
+
+export interface WebhookDeliveryWorkflowInput {
+  tenantId: string;
+  /** webhook_deliveries.id: the payload, URL and secrets are read by the activity, never carried here. */
+  deliveryId: string;
+  retry: WebhookRetry;
+}
+
+type WebhookDeliveryWorkflowResult = WebhookAttemptResult | { outcome: 'failed' };
+
+/**
+ * Sends one webhook delivery (`webhook:{tenant}:{delivery}`): an attempt, retried by Temporal with
+ * exponential backoff while the receiver answers other than 2xx or cannot be reached; when the
+ * attempts run out, or the outbound guard refuses the URL (non-retryable), the delivery is marked failed.
+ */
+export async function webhookDeliveryWorkflow(input: WebhookDeliveryWorkflowInput): Promise<WebhookDeliveryWorkflowResult> {
+  const ids = { tenantId: input.tenantId, deliveryId: input.deliveryId };
+  const { deliverWebhook } = proxyActivities<PlanningActivities>({
+    // fetchOutbound gives up after 10 s; the rest is reading and recording.
+    startToCloseTimeout: '1 minute',
+    retry: {
+      initialInterval: input.retry.initialIntervalS * 1000,
+      backoffCoefficient: 2,
+      maximumInterval: input.retry.maximumIntervalS * 1000,
+      maximumAttempts: input.retry.maximumAttempts,
+    },
+  });
+  try {
+    return await deliverWebhook(ids);
+  } catch (error) {
+    if (!(error instanceof ActivityFailure)) throw error;
+    await giveUpWebhookDelivery(ids);
+    return { outcome: 'failed' };
+  }
 }

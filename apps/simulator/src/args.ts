@@ -14,6 +14,11 @@ Modes:
   backfill   N days of history ending now (or --until), sent as fast as ingest allows
   live       a wall-clock simulation from now (or --from), flushed every ~250 ms
 
+Agents follow the schedules published on Switchboard when the API key has the
+schedule:read scope (late log-ins, long breaks, a few no-shows, an outage now and then);
+agents with nothing published that day, or every agent without that scope, work the demo
+center's configured shifts. live looks for a new schedule every 15 minutes and at midnight.
+
 Options:
   --url URL            Switchboard base URL, e.g. http://127.0.0.1:3000 (required)
   --api-key KEY        tenant API key; else $SWITCHBOARD_API_KEY, else .data/demo-api-key

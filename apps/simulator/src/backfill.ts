@@ -3,6 +3,7 @@ import { demoCenter, demoTraffic, simulate } from '@switchboard/simulator';
 import type { BackfillArgs } from './args.ts';
 import { createRunId, encodeBatch, type Batch } from './batches.ts';
 import { createProgress, createRunStats, formatCount, type Progress, type RunStats } from './progress.ts';
+import { loadBackfillSchedule } from './schedule.ts';
 import { EventSender, SendError, type SendResult } from './sender.ts';
 
 const DAY_MS = 86_400_000;
@@ -33,10 +34,12 @@ export interface BackfillRun {
 /**
  * Sends the simulated history [until − days, until) with up to `concurrency` requests in
  * flight. Generation waits for a free slot, so memory holds at most that many batches.
+ * Agents follow the schedules published for the window, read once before it starts.
  */
 export async function runBackfill(args: BackfillArgs, apiKey: string, signal: AbortSignal): Promise<BackfillRun> {
   const to = args.until ?? Date.now();
   const from = to - Math.round(args.days * DAY_MS);
+  const schedule = await loadBackfillSchedule({ url: args.url, apiKey, timezone: args.timezone }, from, to, console.log);
   const stats = createRunStats();
   const progress: Progress = createProgress('backfill', from, to, stats);
   const runId = createRunId({
@@ -49,6 +52,8 @@ export async function runBackfill(args: BackfillArgs, apiKey: string, signal: Ab
     volume: args.volume,
     gzip: args.gzip,
     timezone: args.timezone,
+    // The schedule shapes the bytes too; a run without one keeps the keys it always had.
+    ...(schedule ? { schedule: JSON.stringify(schedule.activities) } : {}),
   });
   const sender = new EventSender({
     url: args.url,
@@ -87,6 +92,7 @@ export async function runBackfill(args: BackfillArgs, apiKey: string, signal: Ab
       end: to,
       staffingFactor: args.staffing,
       volumeFactor: args.volume,
+      ...(schedule ? { schedule: schedule.book } : {}),
     })) {
       stats.generated++;
       pending.push(event);

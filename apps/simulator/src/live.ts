@@ -1,9 +1,10 @@
 import type { TelemetryEvent } from '@switchboard/contracts';
-import { demoCenter, demoTraffic, simulate } from '@switchboard/simulator';
+import { demoCenter, demoTraffic, simulateLive } from '@switchboard/simulator';
 import type { LiveArgs } from './args.ts';
 import { recordResult } from './backfill.ts';
 import { createRunId, encodeBatch } from './batches.ts';
 import { createRunStats, formatCount, type RunStats } from './progress.ts';
+import { LiveSchedule } from './schedule.ts';
 import { EventSender } from './sender.ts';
 
 const FLUSH_MS = 250;
@@ -26,7 +27,8 @@ const wait = (ms: number, signal: AbortSignal) =>
  * Follows the wall clock: the simulated clock starts at --from (default now), runs --speed
  * times faster, and never passes real time, because ingest refuses events from the future.
  * Events that came due are sent every ~250 ms until the signal aborts; then what is left is
- * flushed before returning.
+ * flushed before returning. Agents follow the published schedule, looked up again every
+ * 15 minutes and before each simulated local midnight.
  */
 export async function runLive(args: LiveArgs, apiKey: string, signal: AbortSignal, clock: () => number = Date.now): Promise<RunStats> {
   const wallStart = clock();
@@ -57,15 +59,17 @@ export async function runLive(args: LiveArgs, apiKey: string, signal: AbortSigna
     gzip: args.gzip,
     onRetry: (batch, reason, waitMs) => console.log(`batch ${batch.key}: ${reason}; retrying in ${(waitMs / 1000).toFixed(1)} s`),
   });
-  const events = simulate({
+  const schedule = new LiveSchedule({ url: args.url, apiKey, timezone: args.timezone }, console.log);
+  await schedule.refresh(from, clock());
+  const simulation = simulateLive({
     config: { ...demoCenter, timezone: args.timezone },
     traffic: demoTraffic,
     seed: args.seed,
     start: from,
     staffingFactor: args.staffing,
     volumeFactor: args.volume,
-  })[Symbol.iterator]();
-  let next = events.next();
+    schedule: schedule.book,
+  });
   let due: TelemetryEvent[] = [];
   let sequence = 0;
   let failure: unknown = null;
@@ -90,11 +94,10 @@ export async function runLive(args: LiveArgs, apiKey: string, signal: AbortSigna
   let lastStatus = Date.now();
   while (!signal.aborted && failure === null) {
     const now = simulatedNow();
-    while (!next.done && Date.parse(next.value.occurred_at) <= now) {
-      due.push(next.value);
-      stats.generated++;
-      next = events.next();
-    }
+    await schedule.refresh(now, clock());
+    const events = simulation.advanceTo(now);
+    stats.generated += events.length;
+    for (const event of events) due.push(event);
     await flush(false);
     if (Date.now() - lastStatus >= STATUS_MS) {
       console.log(`live ${new Date(now).toISOString()}: ${formatCount(stats.accepted)} events stored, ${formatCount(stats.rejected)} rejected`);

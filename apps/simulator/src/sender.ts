@@ -39,7 +39,8 @@ function retryAfterMs(header: string | null): number {
   return Number.isNaN(date) ? 1000 : Math.max(0, date - Date.now());
 }
 
-async function describeFailure(response: Response): Promise<string> {
+/** An error answer in a line: the API's code and sentence, or the start of whatever came back. */
+export async function describeFailure(response: Response): Promise<string> {
   const text = await response.text().catch(() => '');
   try {
     const body = JSON.parse(text) as { error?: string; message?: string };

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { createWebhookTransport, parseOutboundAllowHosts } from '@switchboard/api';
 import { createDb, migrateDb } from '@switchboard/db';
 import { createTelemetryStore, migrateTelemetry } from '@switchboard/telemetry';
 import { createMathPool, createPlanningWorker, NativeConnection } from '@switchboard/workflows';
@@ -18,6 +19,9 @@ const Env = z.object({
     .string({ error: 'set TEMPORAL_ADDRESS to the Temporal frontend, host:port' })
     .regex(/^[^\s:/]+:\d+$/, 'TEMPORAL_ADDRESS must be host:port, e.g. temporal:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  // Webhook deliveries open the subscriptions' sealed secrets with the hosts' auth secret, and go where the hosts' guard lets them.
+  BETTER_AUTH_SECRET: z.string({ error: "set BETTER_AUTH_SECRET to the hosts' auth secret (webhook deliveries sign with secrets sealed under it)" }).min(32),
+  SWITCHBOARD_OUTBOUND_ALLOW_HOSTS: z.string().default(''),
 });
 
 async function main(): Promise<void> {
@@ -34,7 +38,12 @@ async function main(): Promise<void> {
   await migrateDb(db);
   const math = createMathPool();
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
-  const worker = await createPlanningWorker({ connection, namespace: env.TEMPORAL_NAMESPACE, deps: { telemetry: telemetry.client, db: db.db, math } });
+  const webhooks = createWebhookTransport({ authSecret: env.BETTER_AUTH_SECRET, allowHosts: parseOutboundAllowHosts(env.SWITCHBOARD_OUTBOUND_ALLOW_HOSTS) });
+  const worker = await createPlanningWorker({
+    connection,
+    namespace: env.TEMPORAL_NAMESPACE,
+    deps: { telemetry: telemetry.client, db: db.db, math, webhooks },
+  });
   const stop = () => worker.shutdown();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

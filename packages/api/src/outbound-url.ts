@@ -214,6 +214,13 @@ export async function checkOutboundUrl(input: string | URL, options: OutboundOpt
 /** A refused URL, a timeout, an oversized answer, too many redirects or a failed connection: the message says which. */
 export class OutboundError extends Error {
   override name = 'OutboundError';
+  /** The guard refused the URL or a redirect: nothing was sent there, and asking again would be refused again. */
+  constructor(
+    message: string,
+    readonly refused = false,
+  ) {
+    super(message);
+  }
 }
 
 export interface OutboundRequest extends OutboundOptions {
@@ -256,7 +263,7 @@ export async function fetchOutbound(input: string, request: OutboundRequest = {}
   for (let redirects = 0; ; redirects++) {
     const checked = await untilAborted(checkOutboundUrl(target, request), signal, timeoutMs);
     // The reason names the host, never the whole URL (it may hold a token).
-    if (!checked.ok) throw new OutboundError(`${redirects === 0 ? 'refused' : 'refused a redirect'}: ${checked.reason}`);
+    if (!checked.ok) throw new OutboundError(`${redirects === 0 ? 'refused' : 'refused a redirect'}: ${checked.reason}`, true);
     const response = await send(checked.url, checked.addresses, { method, headers, body, signal, maxBytes, timeoutMs });
     const location = REDIRECTS.has(response.status) ? response.headers.get('location') : null;
     if (location === null) return response;

@@ -35,6 +35,8 @@ export interface PlanningRunner {
   decideSchedule(input: { tenantId: string; groupId: string; weekStart: string; approve: boolean; userId: string }): Promise<boolean>;
   /** Starts, or tells, the run that reminds quality leads of an evaluation's open disputes and escalates them. */
   trackDisputes(input: { tenantId: string; evaluationId: string }): Promise<void>;
+  /** Starts the delivery workflow of each webhook delivery (joins one already running). */
+  startWebhookDeliveries(input: { tenantId: string; deliveryIds: string[] }): Promise<void>;
 }
 
 /** The workflow engine, or the answer that says how to get one. */

@@ -1,3 +1,4 @@
+import { adherenceRouter } from './routers/adherence.ts';
 import { adminRouter } from './routers/admin.ts';
 import { agentsRouter } from './routers/agents.ts';
 import { meRouter } from './routers/me.ts';
@@ -20,6 +21,7 @@ export const appRouter = router({
   quality: qualityRouter,
   me: meRouter,
   admin: adminRouter,
+  adherence: adherenceRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -16,7 +16,7 @@ import {
   type SsoConnection,
 } from '@switchboard/db';
 import { checkOutboundUrl, fetchOutbound } from './outbound-url.ts';
-import { openClientSecret } from './sso-secret.ts';
+import { openSecret } from './sealed-secret.ts';
 
 /**
  * Single sign-on with each tenant's own OpenID Connect provider, as a better-auth plugin:
@@ -134,7 +134,7 @@ export function tenantSso(options: SsoOptions) {
     const cached = configs.get(connection.tenantId);
     if (cached && cached.version === connection.updatedAt.getTime()) return cached.config;
     const config = await discoverProvider(
-      { issuer: connection.issuer, clientId: connection.clientId, clientSecret: openClientSecret(secret, connection.clientSecretSealed) },
+      { issuer: connection.issuer, clientId: connection.clientId, clientSecret: openSecret(secret, 'sso client secret', connection.clientSecretSealed) },
       allowHosts,
     );
     configs.set(connection.tenantId, { version: connection.updatedAt.getTime(), config });

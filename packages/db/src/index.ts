@@ -25,7 +25,18 @@ export { getCenterConfig, importCenterConfig, seedTenant } from './center-config
 export { removableCenterLists, removeCenterItem, saveCenterItem, type CenterItemProblem } from './center-config.ts';
 export { getDirectory, type Directory } from './directory.ts';
 export { getMembership, listMembers, setMembership, type Membership, type Role } from './access.ts';
-export { listAlertRules, saveAlertRule, deleteAlertRule, type AlertRule } from './alert-rules.ts';
+export { listAlertRules, saveAlertRule, deleteAlertRule, type AlertIncident, type AlertRule } from './alert-rules.ts';
+export {
+  acknowledgeAlertIncident,
+  alertIncidentStates,
+  applyAlertChanges,
+  getAlertMemory,
+  listAlertIncidents,
+  listTenantsWithAlerts,
+  resolveAlertIncident,
+  type AlertChanges,
+  type AlertIncidentRow,
+} from './alert-incidents.ts';
 export { listAudit, purgeExpiredAudit, recordAgentErasureCertificate, recordAudit, recordErasureCertificate } from './audit.ts';
 export {
   listSpecialDays,
@@ -141,3 +152,26 @@ export {
   maskAgentInFreeText,
   pseudonymiseAgent,
 } from './agent-erasure.ts';
+export {
+  createWebhookSubscription,
+  deleteWebhookSubscription,
+  emitWebhookEvent,
+  failWebhookDelivery,
+  getWebhookDeliveryToSend,
+  listPendingWebhookDeliveries,
+  listWebhookDeliveries,
+  listWebhookSubscriptions,
+  recordWebhookAttempt,
+  recordWebhookTest,
+  rotateWebhookSecret,
+  updateWebhookSubscription,
+  type StartWebhookDeliveries,
+} from './webhooks.ts';
+export {
+  decideAdherenceException,
+  fileAdherenceException,
+  getAdherenceSettings,
+  listAdherenceExceptions,
+  saveAdherenceSettings,
+  type AdherenceExceptionRow,
+} from './adherence.ts';

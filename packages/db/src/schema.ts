@@ -1,4 +1,4 @@
-import { activityKinds, channels, type ShiftConfig } from '@switchboard/contracts';
+import { activityKinds, alertSeverities, channels, type AlertCondition, type AlertMetric, type ShiftConfig } from '@switchboard/contracts';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
@@ -353,7 +353,7 @@ export const ssoConnections = pgTable(
     tenantId: tenantId().primaryKey(),
     issuer: text().notNull(),
     clientId: text().notNull(),
-    // AES-256-GCM under a key derived from the auth secret (packages/api/src/sso-secret.ts): a dump of the database alone does not reveal it.
+    // AES-256-GCM under a key derived from the auth secret (packages/api/src/sealed-secret.ts): a dump of the database alone does not reveal it.
     clientSecretSealed: text().notNull(),
     provisioning: text().notNull(),
     jitRole: role(),
@@ -434,24 +434,28 @@ export const mailOutbox = pgTable(
 
 // ── wallboard alerting ───────────────────────────────────────────────────────
 
-export const alertMetrics = ['service_level_30m', 'service_level_today', 'longest_wait_s', 'waiting', 'abandon_rate_today'] as const;
-export const alertMetric = pgEnum('alert_metric', alertMetrics);
-export const alertComparators = ['below', 'above'] as const;
-export const alertComparator = pgEnum('alert_comparator', alertComparators);
-export const alertSeverities = ['warning', 'critical'] as const;
 export const alertSeverity = pgEnum('alert_severity', alertSeverities);
 
-/** A threshold on one live queue metric; a rule without a queue applies to every queue. */
+/**
+ * An alert rule: conditions on live figures of each queue (or each team), all or any of
+ * them, with hysteresis — each condition's own clear threshold, and how long the breach must
+ * last before the alert fires and the recovery before it clears. A rule without a queue or
+ * team applies to every one (queue or team as the conditions' metrics say).
+ */
 export const alertRules = pgTable(
   'alert_rules',
   {
     tenantId: tenantId(),
     id: uuid().notNull().defaultRandom(),
+    name: text().notNull().default(''),
     queueId: uuid(),
-    metric: alertMetric().notNull(),
-    comparator: alertComparator().notNull(),
-    threshold: doublePrecision().notNull(),
+    teamId: uuid(),
+    match: text().$type<'all' | 'any'>().notNull().default('all'),
+    conditions: jsonb().$type<AlertCondition[]>().notNull(),
+    fireAfterS: integer().notNull().default(0),
+    clearAfterS: integer().notNull().default(0),
     severity: alertSeverity().notNull(),
+    enabled: boolean().notNull().default(true),
     updatedBy: text().references(() => users.id, { onDelete: 'set null' }),
     updatedAt: updatedAt(),
   },
@@ -459,6 +463,58 @@ export const alertRules = pgTable(
     tenantIsolation(t.tenantId),
     primaryKey({ columns: [t.tenantId, t.id] }),
     foreignKey({ name: 'alert_rules_queue_fk', columns: [t.tenantId, t.queueId], foreignColumns: [queues.tenantId, queues.id] }).onDelete('cascade'),
+    foreignKey({ name: 'alert_rules_team_fk', columns: [t.tenantId, t.teamId], foreignColumns: [teams.tenantId, teams.id] }).onDelete('cascade'),
+    check('alert_rules_match_check', sql`${t.match} in ('all', 'any')`),
+    check('alert_rules_durations_check', sql`${t.fireAfterS} >= 0 and ${t.clearAfterS} >= 0`),
+  ],
+);
+
+/** Where a rule stands for one subject (`queue:<key>` or `team:<key>`) between evaluations: since when it breaches, or recovers. */
+export const alertStates = pgTable(
+  'alert_states',
+  {
+    tenantId: tenantId(),
+    ruleId: uuid().notNull(),
+    subject: text().notNull(),
+    breachingSince: timestamp({ withTimezone: true }),
+    recoveringSince: timestamp({ withTimezone: true }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    tenantIsolation(t.tenantId),
+    primaryKey({ columns: [t.tenantId, t.ruleId, t.subject] }),
+    foreignKey({ name: 'alert_states_rule_fk', columns: [t.tenantId, t.ruleId], foreignColumns: [alertRules.tenantId, alertRules.id] }).onDelete('cascade'),
+  ],
+);
+
+/** An alert that fired: the history people acknowledge and resolve; open while not cleared. */
+export const alertIncidents = pgTable(
+  'alert_incidents',
+  {
+    tenantId: tenantId(),
+    id: uuid().notNull().defaultRandom(),
+    ruleId: uuid().notNull(),
+    subject: text().notNull(),
+    severity: alertSeverity().notNull(),
+    firedAt: timestamp({ withTimezone: true }).notNull(),
+    // The figures that fired it, by metric.
+    values: jsonb().$type<Partial<Record<AlertMetric, number | null>>>().notNull(),
+    clearedAt: timestamp({ withTimezone: true }),
+    acknowledgedBy: text().references(() => users.id, { onDelete: 'set null' }),
+    acknowledgedAt: timestamp({ withTimezone: true }),
+    resolvedBy: text().references(() => users.id, { onDelete: 'set null' }),
+    resolvedAt: timestamp({ withTimezone: true }),
+    note: text(),
+  },
+  (t) => [
+    tenantIsolation(t.tenantId),
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({ name: 'alert_incidents_rule_fk', columns: [t.tenantId, t.ruleId], foreignColumns: [alertRules.tenantId, alertRules.id] }).onDelete('cascade'),
+    index('alert_incidents_fired_idx').on(t.tenantId, t.firedAt),
+    // At most one open incident per rule and subject, whichever process evaluates.
+    uniqueIndex('alert_incidents_open_idx')
+      .on(t.tenantId, t.ruleId, t.subject)
+      .where(sql`${t.clearedAt} is null`),
   ],
 );
 

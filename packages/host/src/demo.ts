@@ -8,6 +8,7 @@ import {
   saveAlertRule,
   listAlertRules,
   getDirectory,
+  revokeApiKey,
   seedSchedulingDefaults,
   seedTenant,
   verifyApiKey,
@@ -31,7 +32,8 @@ const demoPeople: { role: Role; login: string; name: string; agentIndex?: number
 
 /**
  * Seeds the demo tenant (idempotent): its configuration, its time zone in
- * `<data dir>/demo-timezone` (for the simulator), an ingest API key in `<data dir>/demo-api-key`, one user per role (two agents of one team) in `<data dir>/demo-users.json` (passwords
+ * `<data dir>/demo-timezone` (for the simulator), the simulator's API key (ingest, and reading the schedules it follows) in
+ * `<data dir>/demo-api-key`, one user per role (two agents of one team) in `<data dir>/demo-users.json` (passwords
  * are random per installation and kept across restarts), default wallboard alerts and scheduling defaults.
  */
 export async function seedDemo(db: Db, auth: Auth, config: CenterConfig, dataDir: string, log: (line: string) => void): Promise<string> {
@@ -39,9 +41,13 @@ export async function seedDemo(db: Db, auth: Auth, config: CenterConfig, dataDir
   writeFileSync(path.join(dataDir, 'demo-timezone'), `${config.timezone}\n`);
   const keyFile = path.join(dataDir, 'demo-api-key');
   const existing = existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : '';
-  if (!existing || (await verifyApiKey(db, existing))?.tenantId !== tenantId) {
-    const { key } = await createApiKey(db, tenantId, 'demo simulator');
+  const current = existing ? await verifyApiKey(db, existing) : null;
+  const scopes = ['ingest', 'schedule:read'] as const;
+  if (current?.tenantId !== tenantId || !scopes.every((s) => current.scopes.includes(s))) {
+    const { key } = await createApiKey(db, tenantId, 'demo simulator', { scopes });
     writeFileSync(keyFile, `${key}\n`, { mode: 0o600 });
+    // A key from before the simulator read schedules is replaced, not left working beside the new one.
+    if (current?.tenantId === tenantId) await revokeApiKey(db, tenantId, current.keyId);
     log(`demo: seeded tenant "demo" and wrote its API key to ${keyFile}`);
   }
 
@@ -75,18 +81,40 @@ export async function seedDemo(db: Db, auth: Auth, config: CenterConfig, dataDir
   return tenantId;
 }
 
-/** Default thresholds a supervisor starts from: SL below target, waits too long for the channel. */
+/**
+ * Default rules a supervisor starts from: SL below target for two minutes, waits too long for the
+ * channel, and teams with several agents out of adherence. Each clears a little past where it
+ * fires, and only after the recovery has held, so a figure hovering at the line does not flap.
+ */
 async function seedAlertRules(db: Db, tenantId: string): Promise<void> {
   const directory = await getDirectory(db, tenantId);
   if (!directory) return;
   const longWaitS = { voice: [60, 120], chat: [120, 300], email: [3_600, 4 * 3_600], sms: [600, 1_800], social: [600, 1_800] } as const;
+  const common = { teamId: null, match: 'all', enabled: true } as const;
   for (const q of directory.queues) {
     const [warning, critical] = longWaitS[q.channel];
+    const longWait = (threshold: number) =>
+      ({ metric: 'longest_wait_s', comparator: 'above', threshold, clearThreshold: Math.round(threshold * 0.75) }) as const;
     const rules = [
-      { metric: 'service_level_30m', comparator: 'below', threshold: q.slTarget, severity: 'warning' },
-      { metric: 'longest_wait_s', comparator: 'above', threshold: warning, severity: 'warning' },
-      { metric: 'longest_wait_s', comparator: 'above', threshold: critical, severity: 'critical' },
+      {
+        name: `${q.name}: service level below target`,
+        conditions: [{ metric: 'service_level_30m', comparator: 'below', threshold: q.slTarget, clearThreshold: Math.min(1, q.slTarget + 0.05) }],
+        fireAfterS: 120,
+        clearAfterS: 300,
+        severity: 'warning',
+      },
+      { name: `${q.name}: long wait`, conditions: [longWait(warning)], fireAfterS: 0, clearAfterS: 120, severity: 'warning' },
+      { name: `${q.name}: very long wait`, conditions: [longWait(critical)], fireAfterS: 0, clearAfterS: 120, severity: 'critical' },
     ] as const;
-    for (const rule of rules) await saveAlertRule(db, tenantId, null, { queueId: q.id, ...rule });
+    for (const rule of rules) await saveAlertRule(db, tenantId, null, { ...common, queueId: q.id, ...rule, conditions: [...rule.conditions] });
   }
+  await saveAlertRule(db, tenantId, null, {
+    ...common,
+    queueId: null,
+    name: 'Agents out of adherence',
+    conditions: [{ metric: 'agents_out_of_adherence', comparator: 'above', threshold: 2, clearThreshold: 1 }],
+    fireAfterS: 120,
+    clearAfterS: 120,
+    severity: 'warning',
+  });
 }

@@ -74,6 +74,8 @@ const Env = z.object({
     .string()
     .refine(isSmtpUrl, 'must be smtp://[user:password@]host[:port] or smtps://…, e.g. smtps://user:password@mail.example.com:465')
     .optional(),
+  /** How often alert rules are evaluated, in seconds; 0: never in this process (another evaluates them). */
+  SWITCHBOARD_ALERT_EVALUATE_S: z.coerce.number().min(0).max(3600).default(15),
   /** The sender of that mail; required with SWITCHBOARD_SMTP_URL. */
   SWITCHBOARD_MAIL_FROM: z.string().refine(isMailbox, 'must be one address, e.g. Switchboard <switchboard@example.com>').optional(),
 });

@@ -22,10 +22,12 @@ import type { HostEnv } from './env.ts';
 import { lockDataDir } from './lock.ts';
 import { seedDemo } from './demo.ts';
 import { createStatusHandler } from './status.ts';
+import { SCHEDULE_ACTIVITIES_PATH, serveScheduleActivities } from './schedule-api.ts';
 import { startPlanningEngine, type PlanningEngine } from './planning.ts';
 import { createOperatorHandler, OPERATOR_PATH, writeOperatorFile } from './operator.ts';
 import { createErasureRunner } from './erasure.ts';
 import { startMailSender } from './mail-sender.ts';
+import { startAlertEvaluator } from './alert-evaluator.ts';
 import { syncScheduleSnapshots } from '@switchboard/workflows';
 
 export interface Host {
@@ -103,12 +105,12 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
 
     const rollupBuilder = rollups;
     const pages = env.SWITCHBOARD_WEB ? options.pages : undefined;
+    const authSecret = env.BETTER_AUTH_SECRET ?? readOrCreateSecret(env.dataDir);
     if (env.TEMPORAL_ADDRESS) {
-      planning = await startPlanningEngine({ ...env, TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS }, { db: dbHandle.db, telemetry: telemetry.client }, log).catch(
-        (error: unknown) => {
-          throw new Error(`could not connect to Temporal at ${env.TEMPORAL_ADDRESS}: ${(error as Error).message}`);
-        },
-      );
+      const engineEnv = { ...env, TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS, BETTER_AUTH_SECRET: authSecret };
+      planning = await startPlanningEngine(engineEnv, { db: dbHandle.db, telemetry: telemetry.client }, log).catch((error: unknown) => {
+        throw new Error(`could not connect to Temporal at ${env.TEMPORAL_ADDRESS}: ${(error as Error).message}`);
+      });
     }
     const schedulingStores = { db: dbHandle.db, telemetry: telemetry.client };
     const services = createApiServices({
@@ -136,6 +138,7 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
       const pathname = (req.url ?? '/').split('?')[0];
       if (pathname === '/api/v1/events') return ingest.handle(req, res);
       if (pathname === '/api/v1/status') return status(req, res);
+      if (pathname === SCHEDULE_ACTIVITIES_PATH) return serveScheduleActivities(req, res, { db: dbHandle.db, telemetry: telemetry!.client });
       if (pathname?.startsWith(OPERATOR_PATH) && started.operator) return started.operator(req, res);
       const api = started.api;
       const signedInApi = pathname?.startsWith('/api/auth/') || pathname?.startsWith(TRPC_BASE_PATH);
@@ -180,7 +183,7 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
     const origins = [...new Set([new URL(publicUrl).origin, ...loopbackOrigins(env.HOST, port)])];
     const auth = createAuth({
       db: dbHandle.db,
-      secret: env.BETTER_AUTH_SECRET ?? readOrCreateSecret(env.dataDir),
+      secret: authSecret,
       baseURL: publicUrl,
       trustedOrigins: origins,
       clientIpHeader: CLIENT_IP_HEADER,
@@ -218,6 +221,7 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
     );
     const auditTimer = setInterval(purgeAudit, AUDIT_PURGE_EVERY_MS).unref();
     const mailSender = startMailSender(env, dbHandle.db, { log });
+    const alertEvaluator = startAlertEvaluator(env, dbHandle.db, services, log);
     // From here the host answers everything; /api/health said "starting" until now.
     started.api = { authHandler: createAuthHandler(auth), trpc: createTrpcHandler({ auth, services }), origins };
 
@@ -234,6 +238,7 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
       async stop() {
         clearInterval(auditTimer);
         await mailSender?.stop();
+        await alertEvaluator?.stop();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await stores.planning?.stop();

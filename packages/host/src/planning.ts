@@ -1,8 +1,15 @@
-import type { PlanningRunner } from '@switchboard/api';
+import { createWebhookTransport, type PlanningRunner } from '@switchboard/api';
 import { listTenantTimezones, type Db } from '@switchboard/db';
 import type { TelemetryStore } from '@switchboard/telemetry';
 import { Client, Connection } from '@temporalio/client';
-import { createMathPool, createPlanningClient, createPlanningWorker, NativeConnection } from '@switchboard/workflows';
+import {
+  createMathPool,
+  createPlanningClient,
+  createPlanningWorker,
+  NativeConnection,
+  resumeWebhookDeliveries,
+  startWebhookDeliveries,
+} from '@switchboard/workflows';
 import type { HostEnv } from './env.ts';
 
 export interface PlanningEngine {
@@ -18,7 +25,8 @@ export interface PlanningEngine {
  * is reported, and the rest of the host keeps serving.
  */
 export async function startPlanningEngine(
-  env: HostEnv & { TEMPORAL_ADDRESS: string },
+  // The auth secret seals webhook secrets at rest: the worker opens them to sign deliveries.
+  env: HostEnv & { TEMPORAL_ADDRESS: string; BETTER_AUTH_SECRET: string },
   stores: { db: Db; telemetry: TelemetryStore['client'] },
   log: (line: string) => void,
 ): Promise<PlanningEngine> {
@@ -28,10 +36,16 @@ export async function startPlanningEngine(
   ]);
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const math = createMathPool();
-  const worker = await createPlanningWorker({ connection: nativeConnection, namespace: env.TEMPORAL_NAMESPACE, deps: { ...stores, math } });
+  const webhooks = createWebhookTransport({ authSecret: env.BETTER_AUTH_SECRET, allowHosts: env.SWITCHBOARD_OUTBOUND_ALLOW_HOSTS });
+  const worker = await createPlanningWorker({ connection: nativeConnection, namespace: env.TEMPORAL_NAMESPACE, deps: { ...stores, math, webhooks } });
   const running = worker.run().catch((error: unknown) => log(`planning worker stopped: ${(error as Error).message}`));
   const planning = createPlanningClient(client);
   log(`planning worker running on ${env.TEMPORAL_ADDRESS} (namespace ${env.TEMPORAL_NAMESPACE})`);
+  // Deliveries recorded while no engine ran, or whose start failed, wait in Postgres as pending.
+  await resumeWebhookDeliveries(client, stores.db).then(
+    (resumed) => resumed > 0 && log(`webhooks: started ${resumed} pending deliveries`),
+    (error: unknown) => log(`webhooks: could not start pending deliveries (retried at the next start): ${(error as Error).message}`),
+  );
 
   return {
     runner: {
@@ -43,6 +57,7 @@ export async function startPlanningEngine(
       startSchedule: (input) => planning.startSchedule(input),
       decideSchedule: (input) => planning.decideSchedule(input),
       trackDisputes: (input) => planning.trackDisputes(input),
+      startWebhookDeliveries: (input) => startWebhookDeliveries(client, input),
     },
     async ensureSchedules(demoTenantId) {
       for (const tenant of await listTenantTimezones(stores.db)) {

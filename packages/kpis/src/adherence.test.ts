@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { adherenceKpis, judgeAdherence, MINUTE_MS, type ScheduledActivity, type StateChange } from './adherence.ts';
+import {
+  addAdherenceSums,
+  adherenceKpis,
+  emptyAdherenceSums,
+  judgeAdherence,
+  judgeNow,
+  MINUTE_MS,
+  spansOf,
+  type ScheduledActivity,
+  type StateChange,
+} from './adherence.ts';
 
 /** Minutes counted by hand for each case below; instants are UTC. */
 const at = (hhmm: string, date = '2026-06-01') => Date.parse(`${date}T${hhmm}:00Z`);
@@ -105,5 +115,89 @@ describe('adherence', () => {
   it('judges only minutes that are over (the real-time view passes now)', () => {
     const { minutes } = judgeAdherence({ activities: day, states, until: at('09:10') + MINUTE_MS / 2 });
     expect(minutes).toHaveLength(10);
+  });
+
+  it('judges a day in two parts exactly as in one (the real-time view judges the settled part once)', () => {
+    const whole = judgeAdherence({ activities: day, states, graceMinutes: 2, window: { start: at('08:00'), end: at('11:00') } }).sums;
+    for (const cut of ['08:00', '09:00', '09:27', '09:30', '09:46', '11:00']) {
+      const before = states.filter((s) => s.at < at(cut));
+      const first = judgeAdherence({ activities: day, states: before, graceMinutes: 2, window: { start: at('08:00'), end: at(cut) } }).sums;
+      const after = [...before.slice(-1), ...states.filter((s) => s.at >= at(cut))];
+      const second = judgeAdherence({ activities: day, states: after, graceMinutes: 2, window: { start: at(cut), end: at('11:00') } }).sums;
+      const total = [...first.values(), ...second.values()].reduce(addAdherenceSums, emptyAdherenceSums());
+      expect(total, `cut at ${cut}`).toEqual(whole.get('2026-06-01'));
+    }
+  });
+
+  it('has no edge where an activity continues in one of the same kind, and one at each end of a gap', () => {
+    const split = [activity('work', '09:00', '09:10'), activity('work', '09:10', '09:20'), activity('work', '09:30', '09:40')];
+    const { minutes } = judgeAdherence({ activities: split, states: [state('08:00', 'break')], graceMinutes: 1 });
+    const grace = minutes.filter((m) => m.verdict === 'grace').map((m) => new Date(m.minute).toISOString().slice(11, 16));
+    expect(grace).toEqual(['09:00', '09:19', '09:30', '09:39']);
+  });
+
+  it('lists the states as spans, offline before the first one', () => {
+    expect(spansOf(states, at('08:50'), at('10:00'))).toEqual([
+      { start: at('08:50'), end: at('08:58'), state: 'offline', reasonCode: null },
+      { start: at('08:58'), end: at('09:25'), state: 'available', reasonCode: null },
+      { start: at('09:25'), end: at('09:50'), state: 'break', reasonCode: null },
+      { start: at('09:50'), end: at('10:00'), state: 'available', reasonCode: null },
+    ]);
+  });
+
+  describe('now (the real-time view)', () => {
+    const now = (hhmm: string, s: StateChange['state'], since: string | null, extra: { graceMinutes?: number; reasonCode?: string } = {}) =>
+      judgeNow({
+        activities: day,
+        state: s,
+        reasonCode: extra.reasonCode ?? null,
+        since: since === null ? null : at(since),
+        graceMinutes: extra.graceMinutes ?? 2,
+        now: at(hhmm),
+      });
+
+    it('is adherent in a state the activity allows, out since the state began otherwise', () => {
+      expect(now('09:10', 'available', '08:58')).toMatchObject({ status: 'adherent', outSince: null, activity: { kind: 'work' } });
+      expect(now('09:27', 'break', '09:25')).toMatchObject({ status: 'out', outSince: at('09:25') });
+      expect(now('09:35', 'break', '09:25')).toMatchObject({ status: 'adherent' });
+    });
+
+    it('counts from the end of the grace when the state began near an edge', () => {
+      // Still on break after it ended at 09:45: within grace until 09:47, then out from 09:47.
+      expect(now('09:46', 'break', '09:25')).toMatchObject({ status: 'grace', outSince: null });
+      expect(now('09:50', 'break', '09:25')).toMatchObject({ status: 'out', outSince: at('09:47') });
+      // With no grace, out from the edge itself.
+      expect(now('09:50', 'break', '09:25', { graceMinutes: 0 })).toMatchObject({ status: 'out', outSince: at('09:45') });
+    });
+
+    it('goes back over earlier activities the state does not fit either', () => {
+      // Logged out since 08:00: out of the work from 09:02 (grace at the shift start) through the break and after.
+      expect(now('09:50', 'offline', '08:00')).toMatchObject({ status: 'out', outSince: at('09:02') });
+      expect(now('09:50', 'offline', null)).toMatchObject({ status: 'out', outSince: at('09:02') });
+    });
+
+    it('is excused inside an exception and counts from its end after it', () => {
+      const exceptions = [{ start: at('09:20'), end: at('09:40') }];
+      const base = { activities: day, state: 'offline' as const, reasonCode: null, since: at('09:20'), exceptions, graceMinutes: 2 };
+      expect(judgeNow({ ...base, now: at('09:30') })).toMatchObject({ status: 'exception' });
+      // Offline through the break as well: out from the exception's end.
+      expect(judgeNow({ ...base, now: at('09:55') })).toMatchObject({ status: 'out', outSince: at('09:40') });
+      expect(judgeNow({ ...base, since: at('09:10'), exceptions: [{ start: at('09:05'), end: at('09:12') }], now: at('09:20') })).toMatchObject({
+        status: 'out',
+        outSince: at('09:12'),
+      });
+    });
+
+    it('honours reason codes, and judges nothing outside the schedule or in time off', () => {
+      const lunch = [activity('lunch', '12:00', '12:30'), activity('time_off', '12:30', '17:00')];
+      const base = { activities: lunch, since: at('12:00'), graceMinutes: 0 };
+      expect(judgeNow({ ...base, state: 'break', reasonCode: 'lunch', now: at('12:10') }).status).toBe('adherent');
+      expect(judgeNow({ ...base, state: 'break', reasonCode: 'personal', now: at('12:10') }).status).toBe('out');
+      expect(judgeNow({ ...base, state: 'available', reasonCode: null, now: at('13:00') })).toMatchObject({
+        status: 'time_off',
+        activity: { kind: 'time_off' },
+      });
+      expect(judgeNow({ ...base, state: 'available', reasonCode: null, now: at('18:00') })).toEqual({ status: 'unscheduled', activity: null, outSince: null });
+    });
   });
 });

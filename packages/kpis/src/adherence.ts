@@ -20,7 +20,7 @@ export const MINUTE_MS = 60_000;
 export type ActualState = AgentState;
 
 /** A state (and, when given, one of these reason codes) that does a scheduled activity. */
-export interface AllowedState {
+interface AllowedState {
   state: ActualState;
   reasonCodes?: readonly string[];
 }
@@ -28,7 +28,7 @@ export interface AllowedState {
 /** For each activity that counts, the states that do it. time_off is never judged. */
 export type AdherenceMapping = Record<Exclude<ActivityKind, 'time_off'>, readonly AllowedState[]>;
 
-export const productiveStates: readonly ActualState[] = ['available', 'on_interaction', 'wrap_up'];
+const productiveStates: readonly ActualState[] = ['available', 'on_interaction', 'wrap_up'];
 
 /** The mapping a tenant starts from; a tenant can change which states (and reason codes) do which activity. */
 export const defaultAdherenceMapping: AdherenceMapping = {
@@ -75,7 +75,7 @@ export interface AdherenceInput {
   until?: number;
 }
 
-export type MinuteVerdict = 'adherent' | 'out' | 'grace' | 'exception';
+type MinuteVerdict = 'adherent' | 'out' | 'grace' | 'exception';
 
 /** One judged minute: what the drill-down lists. */
 export interface AdherenceMinute {
@@ -140,14 +140,39 @@ export const adherenceKpis = {
   },
 } satisfies Record<string, KpiDefinition<AdherenceSums>>;
 
+/**
+ * Edges between different activities (or nothing), where the grace applies: the start of a
+ * shift, a break after work… `activities` in time order, not overlapping.
+ */
+function edgesOf(activities: readonly ScheduledActivity[]): number[] {
+  const edges: number[] = [];
+  let before: ScheduledActivity | null = null;
+  for (const a of activities) {
+    const joined = before !== null && before.end === a.start;
+    if (before && !joined) edges.push(before.end);
+    if (!joined || before!.kind !== a.kind) edges.push(a.start);
+    before = a;
+  }
+  if (before) edges.push(before.end);
+  return edges;
+}
+
 /** Whether `state` (with its reason code) does `activity` under `mapping`. */
-export function allows(mapping: AdherenceMapping, activity: Exclude<ActivityKind, 'time_off'>, state: ActualState, reasonCode: string | null): boolean {
+function allows(mapping: AdherenceMapping, activity: Exclude<ActivityKind, 'time_off'>, state: ActualState, reasonCode: string | null): boolean {
   return mapping[activity].some((a) => a.state === state && (!a.reasonCodes || (reasonCode !== null && a.reasonCodes.includes(reasonCode))));
 }
 
+/** A stretch of time the agent spent in one state. */
+export interface StateSpan {
+  start: number;
+  end: number;
+  state: ActualState;
+  reasonCode: string | null;
+}
+
 /** The agent's states as consecutive spans over [from, to): offline before the first known change. */
-function spansOf(states: readonly StateChange[], from: number, to: number): { start: number; end: number; state: ActualState; reasonCode: string | null }[] {
-  const spans: { start: number; end: number; state: ActualState; reasonCode: string | null }[] = [];
+export function spansOf(states: readonly StateChange[], from: number, to: number): StateSpan[] {
+  const spans: StateSpan[] = [];
   let current: { state: ActualState; reasonCode: string | null } = { state: 'offline', reasonCode: null };
   let at = from;
   for (const change of states) {
@@ -211,9 +236,7 @@ export function judgeAdherence(input: AdherenceInput & { window?: { start: numbe
     if (!entry) sums.set(day, (entry = emptyAdherenceSums()));
     return entry;
   };
-  // Edges between different activities (or nothing), where the grace applies: the start of a shift, a break after work…
-  const kindAt = (t: number) => activities.find((a) => a.start <= t && t < a.end)?.kind ?? null;
-  const edges = [...new Set(activities.flatMap((a) => [a.start, a.end]))].filter((t) => kindAt(t - 1) !== kindAt(t));
+  const edges = edgesOf(activities);
   const cursor = { i: 0 };
   let next = 0;
   let day = activities[0]!.shiftDate;
@@ -237,4 +260,71 @@ export function judgeAdherence(input: AdherenceInput & { window?: { start: numbe
     if (kind === 'work') counts.work_scheduled_min++;
   }
   return { minutes, sums };
+}
+
+/** Where an agent stands at one instant: what the real-time view shows. */
+export type NowStatus = 'out' | 'grace' | 'exception' | 'adherent' | 'time_off' | 'unscheduled';
+
+export interface NowVerdict {
+  status: NowStatus;
+  /** The activity scheduled at `now`, time off included; null when nothing is. */
+  activity: ScheduledActivity | null;
+  /** With status out: since when the current state counts as out of adherence (grace and excused time left out). */
+  outSince: number | null;
+}
+
+/**
+ * The verdict at one instant from the state the agent is in now, by the same rules as the
+ * minutes: out when the scheduled activity does not allow that state, no exception covers
+ * now and no grace applies. Out since the later of the state's start and the start of the
+ * scheduled stretch it does not fit, moved past grace windows and exceptions: how long the
+ * agent has been out of adherence in their current state.
+ */
+export function judgeNow(input: {
+  activities: readonly ScheduledActivity[];
+  state: ActualState;
+  reasonCode: string | null;
+  /** When the state began; null when unknown (no state event): the whole stretch counts. */
+  since: number | null;
+  exceptions?: readonly ExceptionSpan[];
+  mapping?: AdherenceMapping;
+  graceMinutes?: number;
+  now: number;
+}): NowVerdict {
+  const mapping = input.mapping ?? defaultAdherenceMapping;
+  const grace = (input.graceMinutes ?? DEFAULT_GRACE_MINUTES) * MINUTE_MS;
+  const exceptions = input.exceptions ?? [];
+  const activities = [...input.activities].sort((a, b) => a.start - b.start);
+  const index = activities.findIndex((a) => a.start <= input.now && input.now < a.end);
+  const activity = index >= 0 ? activities[index]! : null;
+  if (!activity) return { status: 'unscheduled', activity: null, outSince: null };
+  if (activity.kind === 'time_off') return { status: 'time_off', activity, outSince: null };
+  const fits = (a: ScheduledActivity) => a.kind !== 'time_off' && allows(mapping, a.kind, input.state, input.reasonCode);
+  if (fits(activity)) return { status: 'adherent', activity, outSince: null };
+  if (exceptions.some((e) => e.start <= input.now && input.now < e.end)) return { status: 'exception', activity, outSince: null };
+  // Back over the activities right before this one that the state does not fit either.
+  let from = activity.start;
+  for (let i = index - 1; i >= 0; i--) {
+    const before = activities[i]!;
+    if (before.end !== from || before.kind === 'time_off' || fits(before)) break;
+    from = before.start;
+  }
+  if (input.since !== null) from = Math.max(from, input.since);
+  const edges = edgesOf(activities);
+  for (let moved = true; moved;) {
+    moved = false;
+    for (const edge of edges) {
+      if (from >= edge - grace && from < edge + grace) {
+        from = edge + grace;
+        moved = true;
+      }
+    }
+    for (const e of exceptions) {
+      if (from >= e.start && from < e.end) {
+        from = e.end;
+        moved = true;
+      }
+    }
+  }
+  return from > input.now ? { status: 'grace', activity, outSince: null } : { status: 'out', activity, outSince: from };
 }

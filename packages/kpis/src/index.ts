@@ -1,3 +1,4 @@
 export * from './catalogue.ts';
 export * from './accuracy.ts';
 export * from './adherence.ts';
+export * from './alerts.ts';

@@ -4,7 +4,17 @@ import { createConversation, createSurveyAnswer, type SurveyAnswer } from './con
 import { EventHeap } from './heap.ts';
 import type { AgentModel, CenterModel, IntentModel, QueueModel } from './model.ts';
 import { chance, createRng, exponential, forkRng, integer, lognormal, pick, pickWeighted, uniform, uuid, type Rng } from './rng.ts';
-import { getLocalDay, getLocalMidnight, getWeekday, IsoFormatter, MINUTE_MS } from './time.ts';
+import {
+  drawOutage,
+  planScheduledShift,
+  type AuxState,
+  type Deviations,
+  type Outage,
+  type ScheduleActivity,
+  type ScheduleBook,
+  type ScheduledAux,
+} from './schedule.ts';
+import { getLocalDate, getLocalDay, getLocalMidnight, getWeekday, IsoFormatter, MINUTE_MS } from './time.ts';
 import type { TrafficConfig } from './traffic.ts';
 
 export interface EngineOptions {
@@ -14,6 +24,9 @@ export interface EngineOptions {
   start: number;
   end: number;
   volumeFactor: number;
+  /** Published schedules: an agent with activities on a day follows them instead of the configured shift. */
+  schedule: ScheduleBook | null;
+  deviations: Deviations;
 }
 
 /** Room for this many scheduled entries per day in the (time, order) tie-break. */
@@ -30,7 +43,7 @@ const MAX_OVERTIME_MS = 3 * 60 * MINUTE_MS;
 const ABSENCE_PROBABILITY = 0.04;
 
 /** Random-stream purposes under (seed, day): keeps each concern's draws independent of the others. */
-const STREAM = { ids: 1, arrivals: 2, agents: 3 } as const;
+const STREAM = { ids: 1, arrivals: 2, agents: 3, outage: 4 } as const;
 
 const escalationReasons = ['agent_requested', 'low_confidence', 'authentication_failed', 'policy'] as const;
 const escalationWeights = [0.45, 0.25, 0.15, 0.15];
@@ -40,10 +53,15 @@ const dispositionWeights = [0.8, 0.11, 0.05, 0.04];
 type BotOutcome = 'contained' | 'escalated' | 'abandoned';
 type RoutingReason = 'longest_idle' | 'skill_match' | 'transfer';
 
-interface PlannedBreak {
+/** A break of the configured shift; `until` tells it from a scheduled activity. */
+interface ShiftBreak {
   kind: 'break' | 'lunch';
   minutes: number;
+  until?: undefined;
 }
+type PlannedBreak = ShiftBreak | ScheduledAux;
+
+const reasonOf = (plan: PlannedBreak) => (plan.until === undefined ? (plan.kind === 'break' ? 'scheduled_break' : 'lunch') : plan.reason);
 
 /** Where a conversation segment left its agent: wrap-up ends later, possibly after a transfer moved the contact on. */
 interface WrapUp {
@@ -63,7 +81,8 @@ type Entry =
   | { time: number; order: number; kind: 'wrap'; day: Day; agent: AgentRuntime; wrap: WrapUp }
   | { time: number; order: number; kind: 'survey'; day: Day; contact: Contact; queue: QueueModel; agentId: string; answer: SurveyAnswer }
   | { time: number; order: number; kind: 'login' | 'shift-end' | 'stay-check'; day: Day; agent: AgentRuntime }
-  | { time: number; order: number; kind: 'break'; day: Day; agent: AgentRuntime; plan: PlannedBreak }
+  | { time: number; order: number; kind: 'break'; day: Day; agent: AgentRuntime; plan: ShiftBreak }
+  | { time: number; order: number; kind: 'aux'; day: Day; agent: AgentRuntime; plan: ScheduledAux }
   | { time: number; order: number; kind: 'break-end'; day: Day; agent: AgentRuntime; token: number };
 
 type DayEntry = Exclude<Entry, { kind: 'day' }>;
@@ -103,10 +122,16 @@ class AgentRuntime {
   wrapping = 0;
   /** Whether the current work is voice/email, which admits nothing else. */
   exclusive = false;
-  aux: 'break' | 'lunch' | null = null;
+  aux: AuxState | null = null;
   auxToken = 0;
-  /** A break that fell due mid-contact: taken once the agent is free. */
+  /** A break that fell due mid-contact (or a scheduled activity before log-in or during another): taken once the agent is free. */
   pending: PlannedBreak | null = null;
+  /** Logged in at least once: a changed schedule no longer re-plans the agent's day. */
+  started = false;
+  /** Re-planned away before logging in: its entries do nothing. */
+  cancelled = false;
+  /** The agent's earlier session of the same day (a split shift), which must have logged out first. */
+  previous: AgentRuntime | null = null;
   /** Last time the agent's load changed; the longest-idle agent wins a contact. */
   lastChange = 0;
   readonly queues: QueueRuntime[] = [];
@@ -115,7 +140,8 @@ class AgentRuntime {
     readonly model: AgentModel,
     readonly rng: Rng,
     readonly loginAt: number,
-    readonly shiftEndAt: number,
+    /** The latest log-out, however much email is left. */
+    readonly leaveBy: number,
   ) {}
 }
 
@@ -168,36 +194,73 @@ export class Simulation {
   readonly heap = new EventHeap<Entry>();
   readonly out: TelemetryEvent[] = [];
   readonly iso = new IsoFormatter();
+  /** The time of the last entry handled (or the clock `advanceTo` was given): nothing is scheduled before it. */
+  #now: number;
+  /** The days that may still have agents to log in: today and, for a late log-in after midnight, yesterday. */
+  readonly #days: Day[] = [];
+  #scheduleVersion: number;
 
   constructor(readonly options: EngineOptions) {
     const { model, start } = options;
     // The day before may still be winding down (late shifts, email backlog) when the window opens.
     const first = getLocalDay(model.timezone, start) - 1;
-    this.heap.push({ time: getLocalMidnight(model.timezone, first), order: first * ORDERS_PER_DAY, kind: 'day', dayNumber: first });
+    this.#now = getLocalMidnight(model.timezone, first);
+    this.#scheduleVersion = options.schedule?.version ?? 0;
+    this.heap.push({ time: this.#now, order: first * ORDERS_PER_DAY, kind: 'day', dayNumber: first });
   }
 
   /** Handles the next scheduled entry; false once the window is over. */
   step(): boolean {
+    return this.#stepBefore(this.options.end);
+  }
+
+  /** Handles every entry before `time` and returns the events they made: a live run's clock. */
+  advanceTo(time: number): TelemetryEvent[] {
+    const limit = Math.min(time, this.options.end);
+    while (this.#stepBefore(limit));
+    this.#now = Math.max(this.#now, limit);
+    return this.out.splice(0);
+  }
+
+  #stepBefore(limit: number): boolean {
+    this.#followScheduleChanges();
     const entry = this.heap.peek();
-    if (entry === undefined || entry.time >= this.options.end) return false;
+    if (entry === undefined || entry.time >= limit) return false;
     this.heap.pop();
+    this.#now = entry.time;
     if (entry.kind === 'day') {
       const next = entry.dayNumber + 1;
       this.heap.push({ time: getLocalMidnight(this.options.model.timezone, next), order: next * ORDERS_PER_DAY, kind: 'day', dayNumber: next });
-      new Day(this, entry.dayNumber, entry.time).open();
+      const day = new Day(this, entry.dayNumber, entry.time);
+      this.#days.push(day);
+      if (this.#days.length > 2) this.#days.shift();
+      day.open();
     } else {
       entry.day.handle(entry);
     }
     return true;
+  }
+
+  /** A schedule published (or changed) during a live run is followed from now by the agents who have not begun their day. */
+  #followScheduleChanges(): void {
+    const book = this.options.schedule;
+    if (book === null || book.version === this.#scheduleVersion) return;
+    this.#scheduleVersion = book.version;
+    for (const day of this.#days) day.replan(book, this.#now);
   }
 }
 
 /** One local day of the center: its arrivals, the agents working it, and everything they do. */
 class Day {
   readonly weekday: number;
+  /** The local date, as schedules name shift dates. */
+  readonly date: string;
   readonly queues: QueueRuntime[];
   readonly agents: AgentRuntime[] = [];
   readonly #ids: Rng;
+  /** What each agent's day was planned from, and the sessions planned. */
+  readonly #plans = new Map<AgentModel, { activities: readonly ScheduleActivity[]; runtimes: AgentRuntime[] }>();
+  #outage: Outage | null = null;
   #order: number;
   now: number;
   #muted: boolean;
@@ -208,6 +271,7 @@ class Day {
     readonly midnight: number,
   ) {
     this.weekday = getWeekday(number);
+    this.date = getLocalDate(number);
     this.#ids = createRng(sim.options.seed, number, STREAM.ids);
     this.#order = number * ORDERS_PER_DAY + 1;
     this.now = midnight;
@@ -216,7 +280,7 @@ class Day {
   }
 
   open(): void {
-    const { model, traffic, seed, volumeFactor } = this.sim.options;
+    const { model, traffic, seed, volumeFactor, schedule, deviations } = this.sim.options;
     const dayFactor = traffic.day_factors[this.weekday]!;
     for (const queue of this.queues) {
       const rates = getDayRates(queue.model.traffic.daily_volume * volumeFactor, this.weekday, this.midnight, dayFactor);
@@ -226,19 +290,91 @@ class Day {
       const first = stream.next();
       if (first !== undefined) this.#schedule(Math.floor(first), { kind: 'arrival', queue, stream, rng });
     }
-    for (const agent of model.agents) this.#planShift(agent);
+    if (schedule !== null) {
+      const teams = [...new Set(model.agents.map((a) => a.config.team_id))];
+      this.#outage = drawOutage(createRng(seed, this.number, STREAM.outage), teams, this.midnight, deviations);
+    }
+    for (const agent of model.agents) this.#plan(agent, this.midnight, schedule);
   }
 
-  #planShift(model: AgentModel): void {
+  /** Re-plans, from `floor` on, the agents whose activities changed and who have not logged in yet. */
+  replan(book: ScheduleBook, floor: number): void {
+    for (const model of this.sim.options.model.agents) {
+      const planned = this.#plans.get(model);
+      if (!planned || book.activitiesOf(this.date, model.config.id) === planned.activities) continue;
+      if (planned.runtimes.some((r) => r.started)) continue;
+      for (const agent of planned.runtimes) {
+        agent.cancelled = true;
+        for (const queue of agent.queues) queue.agents.splice(queue.agents.indexOf(agent), 1);
+      }
+      this.#plan(model, floor, book);
+    }
+  }
+
+  /** Nothing is planned before `floor`: the day's midnight when it opens, the current time when re-planned. */
+  #plan(model: AgentModel, floor: number, schedule: ScheduleBook | null): void {
+    const activities = schedule?.activitiesOf(this.date, model.config.id) ?? [];
+    const runtimes = activities.length > 0 ? this.#planScheduled(model, activities, floor) : this.#planShift(model, floor);
+    this.#plans.set(model, { activities, runtimes });
+  }
+
+  #planShift(model: AgentModel, floor: number): AgentRuntime[] {
     const { shift } = model.config;
-    if (!shift.weekdays.includes(this.weekday)) return;
+    if (!shift.weekdays.includes(this.weekday)) return [];
     // One stream per agent and day: removing other agents never changes this agent's day.
     const rng = createRng(this.sim.options.seed, this.number, STREAM.agents, model.index);
-    if (chance(rng, ABSENCE_PROBABILITY)) return;
+    if (chance(rng, ABSENCE_PROBABILITY)) return [];
     const shiftStart = this.midnight + shift.start_minute * MINUTE_MS;
-    const loginAt = Math.max(this.midnight, shiftStart + integer(rng, -240, 150) * 1000);
-    const logoutAt = Math.max(loginAt + 1, shiftStart + shift.length_minutes * MINUTE_MS + integer(rng, 0, 150) * 1000);
-    const agent = new AgentRuntime(model, rng, loginAt, logoutAt);
+    const loginAt = Math.max(floor, shiftStart + integer(rng, -240, 150) * 1000);
+    const shiftEnd = shiftStart + shift.length_minutes * MINUTE_MS + integer(rng, 0, 150) * 1000;
+    // A shift over before a re-plan is not worked at all.
+    if (shiftEnd <= floor) return [];
+    const logoutAt = Math.max(loginAt + 1, shiftEnd);
+    const agent = this.#addAgent(model, rng, loginAt, logoutAt + MAX_OVERTIME_MS);
+    for (const b of shift.breaks) {
+      if (b.offset_minutes >= shift.length_minutes) continue;
+      const due = shiftStart + b.offset_minutes * MINUTE_MS + integer(rng, 0, 180) * 1000;
+      if (due >= floor) this.#schedule(due, { kind: 'break', agent, plan: { kind: b.kind, minutes: b.minutes } });
+    }
+    this.#schedule(logoutAt, { kind: 'shift-end', agent });
+    return [agent];
+  }
+
+  /** The agent's published activities of the day, with the deviations people make; one runtime per session. */
+  #planScheduled(model: AgentModel, activities: readonly ScheduleActivity[], floor: number): AgentRuntime[] {
+    const rng = createRng(this.sim.options.seed, this.number, STREAM.agents, model.index);
+    const { sessions } = planScheduledShift(activities, rng, this.sim.options.deviations);
+    const runtimes: AgentRuntime[] = [];
+    sessions.forEach((session, i) => {
+      const loginAt = Math.max(floor, session.loginAt);
+      // A session over before a re-plan is not worked at all.
+      if (session.logoutAt <= loginAt) return;
+      // Overtime never runs into the agent's next session.
+      const next = sessions[i + 1];
+      const leaveBy = Math.min(session.logoutAt + MAX_OVERTIME_MS, next === undefined ? Infinity : next.loginAt - MINUTE_MS);
+      const agent = this.#addAgent(model, rng, loginAt, leaveBy);
+      agent.previous = runtimes.at(-1) ?? null;
+      runtimes.push(agent);
+      for (const { at, plan } of session.aux) if (plan.until > floor) this.#schedule(Math.max(floor, at), { kind: 'aux', agent, plan });
+      const outage = this.#outage;
+      if (outage?.teamId === model.config.team_id && loginAt < outage.end && session.logoutAt > outage.start && outage.end > floor) {
+        const plan: ScheduledAux = {
+          kind: 'meeting',
+          reason: 'system_outage',
+          minutes: (outage.end - outage.start) / MINUTE_MS,
+          until: outage.end,
+          fixed: true,
+          overrunMs: 0,
+        };
+        this.#schedule(Math.max(floor, outage.start), { kind: 'aux', agent, plan });
+      }
+      this.#schedule(session.logoutAt, { kind: 'shift-end', agent });
+    });
+    return runtimes;
+  }
+
+  #addAgent(model: AgentModel, rng: Rng, loginAt: number, leaveBy: number): AgentRuntime {
+    const agent = new AgentRuntime(model, rng, loginAt, leaveBy);
     this.agents.push(agent);
     for (const q of model.queues) {
       const queue = this.queues[q.index]!;
@@ -246,12 +382,7 @@ class Day {
       agent.queues.push(queue);
     }
     this.#schedule(loginAt, { kind: 'login', agent });
-    for (const b of shift.breaks) {
-      if (b.offset_minutes >= shift.length_minutes) continue;
-      const due = shiftStart + b.offset_minutes * MINUTE_MS + integer(rng, 0, 180) * 1000;
-      this.#schedule(due, { kind: 'break', agent, plan: { kind: b.kind, minutes: b.minutes } });
-    }
-    this.#schedule(logoutAt, { kind: 'shift-end', agent });
+    return agent;
   }
 
   #schedule(time: number, entry: Schedulable): void {
@@ -291,6 +422,8 @@ class Day {
         return this.#tryLogout(entry.agent);
       case 'break':
         return this.#breakDue(entry.agent, entry.plan);
+      case 'aux':
+        return this.#auxDue(entry.agent, entry.plan);
       case 'break-end':
         return this.#endBreak(entry.agent, entry.token);
     }
@@ -511,7 +644,8 @@ class Day {
   /** After a slot frees: a due break, the end of the shift, or more work. */
   #afterWork(agent: AgentRuntime, interactionId: string): void {
     if (agent.busy === 0) {
-      if (agent.pending) return this.#startBreak(agent, agent.pending);
+      const pending = this.#takePending(agent);
+      if (pending) return this.#startBreak(agent, pending);
       if (agent.leaving) return this.#tryLogout(agent);
     }
     this.#refresh(agent, interactionId);
@@ -541,35 +675,68 @@ class Day {
   }
 
   #login(agent: AgentRuntime): void {
+    if (agent.cancelled) return;
+    // The agent's earlier session is still finishing a contact: in once it has logged out.
+    if (agent.previous?.loggedIn) return this.#schedule(this.now + MINUTE_MS, { kind: 'login', agent });
+    agent.started = true;
     agent.loggedIn = true;
     agent.lastChange = this.now;
     this.#emitLoggedIn(agent);
-    agent.state = 'available';
+    // A scheduled activity under way when the agent arrives (late, or into an outage) is joined at once.
+    const pending = this.#takePending(agent);
+    agent.state = pending?.kind ?? 'available';
     agent.stateSince = this.now;
-    this.#emitFirstState(agent);
-    this.#dispatch(agent);
+    this.#emitFirstState(agent, pending ? reasonOf(pending) : undefined);
+    if (pending) this.#enterAux(agent, pending);
+    else this.#dispatch(agent);
   }
 
-  #breakDue(agent: AgentRuntime, plan: PlannedBreak): void {
+  #breakDue(agent: AgentRuntime, plan: ShiftBreak): void {
     if (!agent.loggedIn || agent.leaving || agent.aux !== null) return;
     if (agent.busy === 0) this.#startBreak(agent, plan);
     else agent.pending = plan;
   }
 
+  #auxDue(agent: AgentRuntime, plan: ScheduledAux): void {
+    if (agent.leaving || this.now >= plan.until) return;
+    if (agent.loggedIn && agent.busy === 0 && agent.aux === null) return this.#startBreak(agent, plan);
+    // Taken once the agent is free, back from the activity before, or logged in; a later one replaces it.
+    agent.pending = plan;
+  }
+
+  /** The pending break or activity, unless its scheduled end has passed meanwhile. */
+  #takePending(agent: AgentRuntime): PlannedBreak | null {
+    const plan = agent.pending;
+    agent.pending = null;
+    return plan !== null && (plan.until === undefined || this.now < plan.until) ? plan : null;
+  }
+
   #startBreak(agent: AgentRuntime, plan: PlannedBreak): void {
+    this.#setState(agent, plan.kind, reasonOf(plan));
+    this.#enterAux(agent, plan);
+  }
+
+  #enterAux(agent: AgentRuntime, plan: PlannedBreak): void {
     agent.pending = null;
     agent.aux = plan.kind;
     agent.auxToken++;
-    this.#setState(agent, plan.kind, plan.kind === 'break' ? 'scheduled_break' : 'lunch');
-    // People come back a little late more often than early.
-    const overrun = integer(agent.rng, -30, 150) * 1000;
-    this.#schedule(this.now + plan.minutes * MINUTE_MS + overrun, { kind: 'break-end', agent, token: agent.auxToken });
+    let end: number;
+    if (plan.until === undefined) {
+      // People come back a little late more often than early.
+      end = this.now + plan.minutes * MINUTE_MS + integer(agent.rng, -30, 150) * 1000;
+    } else {
+      // A meeting ends when it ends; a break lasts its length from when it began.
+      end = Math.max(this.now + 1000, (plan.fixed ? plan.until : this.now + plan.minutes * MINUTE_MS) + plan.overrunMs);
+    }
+    this.#schedule(end, { kind: 'break-end', agent, token: agent.auxToken });
   }
 
   #endBreak(agent: AgentRuntime, token: number): void {
     if (token !== agent.auxToken || agent.aux === null) return;
     agent.aux = null;
     agent.lastChange = this.now;
+    const next = this.#takePending(agent);
+    if (next) return this.#startBreak(agent, next);
     this.#refresh(agent);
     this.#dispatch(agent);
   }
@@ -595,7 +762,7 @@ class Day {
     this.#refresh(agent);
     this.#dispatch(agent);
     if (agent.busy === 0) {
-      const recheck = Math.min(this.now + STAY_RECHECK_MS, agent.shiftEndAt + MAX_OVERTIME_MS);
+      const recheck = Math.min(this.now + STAY_RECHECK_MS, agent.leaveBy);
       this.#schedule(recheck, { kind: 'stay-check', agent });
     }
   }
@@ -606,7 +773,7 @@ class Day {
    * unless a colleague is still to come. Email left after the longest overtime stays queued.
    */
   #mustStay(agent: AgentRuntime): boolean {
-    if (this.now >= agent.shiftEndAt + MAX_OVERTIME_MS) return false;
+    if (this.now >= agent.leaveBy) return false;
     for (const queue of agent.queues) {
       if (queue.model.patienceMeanMs !== null) continue;
       if (queue.count === 0 && this.now >= queue.arrivalsEnd) continue;
@@ -1002,11 +1169,11 @@ class Day {
   }
 
   /** The first state after login has no previous state: time logged out is not time in a state. */
-  #emitFirstState(agent: AgentRuntime): void {
+  #emitFirstState(agent: AgentRuntime, reason: string | undefined): void {
     const id = this.#id();
     if (id === null) return;
     const at = this.#at();
-    this.sim.out.push({
+    const e: EventOf<'agent.state_changed'> = {
       event_id: id,
       type: 'agent.state_changed',
       schema_version: SCHEMA_VERSION,
@@ -1015,7 +1182,9 @@ class Day {
       source: 'desktop',
       agent_id: agent.model.config.id,
       state: agent.state,
-    });
+    };
+    if (reason !== undefined) e.reason_code = reason;
+    this.sim.out.push(e);
   }
 
   #emitLoggedOut(agent: AgentRuntime): void {

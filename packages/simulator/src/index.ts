@@ -1,3 +1,4 @@
-export { simulate } from './simulate.ts';
+export { simulate, simulateLive } from './simulate.ts';
 export { demoCenter, demoTraffic, pickDemoTimezone } from './demo-center.ts';
 export { getLocalMidnight } from './time.ts';
+export { ScheduleBook, type ScheduleActivity } from './schedule.ts';

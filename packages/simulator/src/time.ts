@@ -27,6 +27,11 @@ export function getLocalMidnight(timeZone: string, day: number): number {
   return day * DAY_MS - offset;
 }
 
+/** The local date (YYYY-MM-DD) of a day number, as schedules name shift dates. */
+export function getLocalDate(day: number): string {
+  return addLocalDays(EPOCH, day);
+}
+
 /** 0 = Sunday … 6 = Saturday, as in the center config. */
 export function getWeekday(day: number): number {
   return weekdayOf(addLocalDays(EPOCH, day));

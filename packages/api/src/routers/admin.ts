@@ -29,6 +29,7 @@ import { DataRetentionInput, getRetentionView, setDataRetentionView } from '../s
 import { getSsoView, PasswordSignInInput, removeSso, saveSso, setPasswordSignInView, SsoInput } from '../services/sso-admin.ts';
 import { authorized, router } from '../trpc.ts';
 import { centerRouter } from './center.ts';
+import { webhooksRouter } from './webhooks.ts';
 
 /** Invitations and session caches live in the web process: a caller without them cannot change people. */
 function accountsOf(ctx: { accounts?: Accounts | undefined }): Accounts {
@@ -40,6 +41,9 @@ function accountsOf(ctx: { accounts?: Accounts | undefined }): Accounts {
 export const adminRouter = router({
   /** The center's skills, teams, agents, queues, bots and intents, one item at a time. */
   center: centerRouter,
+
+  /** Outbound webhooks: subscriptions, their signing secrets and delivery logs. */
+  webhooks: webhooksRouter,
 
   /** The agents and teams a person can be linked to or scoped to. */
   directory: authorized(policies.admins).query(({ ctx }) => ({

@@ -1,43 +1,44 @@
-import { deleteAlertRule, listAlertRules, saveAlertRule, schema } from '@switchboard/db';
+import { AlertRuleInput } from '@switchboard/contracts';
 import { z } from 'zod';
 import { policies } from '../policy.ts';
+import {
+  AcknowledgeInput,
+  acknowledgeIncident,
+  IncidentsInput,
+  listIncidents,
+  listRules,
+  removeRule,
+  ResolveInput,
+  resolveIncident,
+  saveRule,
+} from '../services/alerts.ts';
 import { getWallboard } from '../services/wallboard.ts';
-import { authorized, notFound, router } from '../trpc.ts';
-
-const AlertRuleInput = z
-  .object({
-    id: z.uuid().optional(),
-    queueId: z.uuid().nullable(),
-    metric: z.enum(schema.alertMetrics),
-    comparator: z.enum(schema.alertComparators),
-    threshold: z.number().finite().min(0),
-    severity: z.enum(schema.alertSeverities),
-  })
-  .refine((r) => !(r.metric.startsWith('service_level') || r.metric.startsWith('abandon_rate')) || r.threshold <= 1, {
-    message: 'rates are fractions between 0 and 1 (0.8 for 80%)',
-    path: ['threshold'],
-  });
+import { authorized, router } from '../trpc.ts';
 
 export const wallboardRouter = router({
-  /** Queue tiles tenant-wide, the agent grid within the viewer's scope. Polled every few seconds. */
+  /** Queue tiles tenant-wide, the agent grid within the viewer's scope, the open incidents. Polled every few seconds. */
   snapshot: authorized(policies.supervisors).query(({ ctx }) => getWallboard(ctx.services, ctx.access)),
 
   alertRules: router({
-    list: authorized(policies.supervisors).query(({ ctx }) => listAlertRules(ctx.services.db, ctx.access.tenantId)),
+    list: authorized(policies.supervisors).query(({ ctx }) => listRules(ctx.services, ctx.access)),
     save: authorized(policies.supervisors)
       .input(AlertRuleInput)
-      .mutation(async ({ ctx, input }) => {
-        const saved = await saveAlertRule(ctx.services.db, ctx.access.tenantId, ctx.viewer.userId, input);
-        if (!saved) throw notFound(input.id ? 'alert rule' : 'queue');
-        ctx.services.live.invalidate(ctx.access.tenantId);
-        return saved;
-      }),
+      .mutation(({ ctx, input }) => saveRule(ctx.services, ctx.access, ctx.viewer.userId, input)),
     remove: authorized(policies.supervisors)
       .input(z.object({ id: z.uuid() }))
-      .mutation(async ({ ctx, input }) => {
-        if (!(await deleteAlertRule(ctx.services.db, ctx.access.tenantId, input.id))) throw notFound('alert rule');
-        ctx.services.live.invalidate(ctx.access.tenantId);
-        return { id: input.id };
-      }),
+      .mutation(({ ctx, input }) => removeRule(ctx.services, ctx.access, ctx.viewer.userId, input.id)),
+  }),
+
+  /** What the rules fired: open ones first, then the history; acknowledged and resolved by people. */
+  incidents: router({
+    list: authorized(policies.supervisors)
+      .input(IncidentsInput)
+      .query(({ ctx, input }) => listIncidents(ctx.services, ctx.access, input)),
+    acknowledge: authorized(policies.supervisors)
+      .input(AcknowledgeInput)
+      .mutation(({ ctx, input }) => acknowledgeIncident(ctx.services, ctx.access, ctx.viewer.userId, input)),
+    resolve: authorized(policies.supervisors)
+      .input(ResolveInput)
+      .mutation(({ ctx, input }) => resolveIncident(ctx.services, ctx.access, ctx.viewer.userId, input)),
   }),
 });

@@ -21,6 +21,7 @@ import { getInteractionDetails } from '@switchboard/telemetry';
 import { z } from 'zod';
 import type { ApiServices } from '../context.ts';
 import { canSeeAgent, notFound, type Access } from '../trpc.ts';
+import { emitEvaluationReleased } from './webhooks.ts';
 
 /**
  * The analyst's side of quality: the review queue and lists of evaluations, one evaluation beside its transcript,
@@ -245,6 +246,7 @@ export async function finalizeQualityEvaluation(services: ApiServices, access: A
     finalizeEvaluation(services.db, access.tenantId, userId, input.evaluationId, { answered, score, failedCritical, release: input.release }),
   );
   if (!row) throw notFound('evaluation');
+  await emitEvaluationReleased(services, access, row);
   return describe(access, row);
 }
 
@@ -252,6 +254,7 @@ export async function releaseQualityEvaluation(services: ApiServices, access: Ac
   await evaluationInScope(services, access, evaluationId);
   const row = await stateChecked(() => releaseEvaluation(services.db, access.tenantId, userId, evaluationId));
   if (!row) throw notFound('evaluation');
+  await emitEvaluationReleased(services, access, row);
   return describe(access, row);
 }
 

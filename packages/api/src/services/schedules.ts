@@ -38,6 +38,7 @@ import {
 } from '@switchboard/planning';
 import type { ApiServices } from '../context.ts';
 import { notFound, type Access } from '../trpc.ts';
+import { emitTimeOffDecided } from './webhooks.ts';
 
 /** Schedules for planners and agents: read models, edits of drafts, time off and swaps with their rule checks. */
 
@@ -330,6 +331,7 @@ export async function requestTimeOff(
       status: 'approved',
       decisionNote: 'no scheduled work in that time: approved',
     });
+    await emitTimeOffDecided(services, access, request, 'automatic');
     return { request, shortIntervals: 0 };
   }
   const stored = (await getSchedule(services.db, access.tenantId, scheduleId))!;
@@ -359,6 +361,7 @@ export async function requestTimeOff(
     change,
   );
   await services.snapshotSchedules(access.tenantId);
+  await emitTimeOffDecided(services, access, request, 'automatic');
   return { request, shortIntervals: 0 };
 }
 
@@ -390,6 +393,7 @@ export async function decideTimeOffRequest(
   );
   if (!decided) throw notFound('pending time-off request');
   if (change) await services.snapshotSchedules(access.tenantId);
+  await emitTimeOffDecided(services, access, decided, 'planner');
   return decided;
 }
 

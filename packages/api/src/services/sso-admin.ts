@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { deleteSsoConnection, getSsoConnection, getTenantById, saveSsoConnection, setPasswordSignIn, SsoDomainTakenError } from '@switchboard/db';
 import type { ApiServices } from '../context.ts';
 import { discoverProvider, SsoDiscoveryError } from '../sso.ts';
-import { openClientSecret, sealClientSecret } from '../sso-secret.ts';
+import { openSecret, sealSecret } from '../sealed-secret.ts';
 import type { Access } from '../trpc.ts';
 import type { Accounts } from './admin.ts';
 
@@ -58,7 +58,7 @@ export async function getSsoView(services: ApiServices, accounts: Accounts | und
 export async function saveSso(services: ApiServices, accounts: Accounts, access: Access, actorId: string, input: z.infer<typeof SsoInput>) {
   const authSecret = (await accounts.auth.$context).secret;
   const existing = await getSsoConnection(services.db, access.tenantId);
-  const clientSecret = input.clientSecret ?? (existing ? openClientSecret(authSecret, existing.clientSecretSealed) : null);
+  const clientSecret = input.clientSecret ?? (existing ? openSecret(authSecret, 'sso client secret', existing.clientSecretSealed) : null);
   if (clientSecret === null) throw new TRPCError({ code: 'BAD_REQUEST', message: 'a new connection needs the client secret the identity provider gave' });
   try {
     await discoverProvider({ issuer: input.issuer, clientId: input.clientId, clientSecret }, services.outboundAllowHosts);
@@ -70,7 +70,7 @@ export async function saveSso(services: ApiServices, accounts: Accounts, access:
     await saveSsoConnection(services.db, access.tenantId, actorId, {
       issuer: input.issuer,
       clientId: input.clientId,
-      clientSecretSealed: input.clientSecret === undefined ? null : sealClientSecret(authSecret, input.clientSecret),
+      clientSecretSealed: input.clientSecret === undefined ? null : sealSecret(authSecret, 'sso client secret', input.clientSecret),
       domains: input.domains,
       provisioning: input.provisioning,
       jitRole: input.jitRole,

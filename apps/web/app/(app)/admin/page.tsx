@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
-import type { inferRouterOutputs } from '@trpc/server';
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import Link from 'next/link';
 import type { AppRouter } from '@switchboard/api';
 import { useState, type FormEvent } from 'react';
@@ -14,6 +14,7 @@ import { CenterConfigPanel } from './center-config';
 import { CenterItemsPanel } from './center-items';
 import { RetentionPanel } from './retention';
 import { SingleSignOnPanel } from './single-sign-on';
+import { WebhooksPanel } from './webhooks';
 
 const roles: Role[] = ['admin', 'supervisor', 'planner', 'analyst', 'agent'];
 const formatDateTime = (iso: string) => new Date(iso).toLocaleString();
@@ -29,6 +30,7 @@ export default function AdminPage() {
       <People />
       <ApiKeys />
       <SingleSignOnPanel />
+      <WebhooksPanel />
       <RetentionPanel />
       <CenterItemsPanel />
       <CenterConfigPanel />
@@ -45,6 +47,13 @@ function ErrorLine({ error }: { error: { message: string; data?: unknown } | nul
 }
 
 type Admin = inferRouterOutputs<AppRouter>['admin'];
+type KeyScope = inferRouterInputs<AppRouter>['admin']['createApiKey']['scopes'] extends (infer S)[] | undefined ? S : never;
+
+/** What a key may do, as the API names it (`satisfies`: a scope the API no longer has fails the build). */
+const keyScopes = [
+  { scope: 'ingest', label: 'send events', meaning: 'POST /api/v1/events' },
+  { scope: 'schedule:read', label: 'read schedules', meaning: 'GET /api/v1/schedule/activities' },
+] as const satisfies readonly { scope: KeyScope; label: string; meaning: string }[];
 /** Rows as the API answers them, one definition (packages/db people.ts, services/admin.ts). */
 type PersonRow = Admin['people'][number];
 
@@ -350,7 +359,8 @@ function ApiKeys() {
         onSubmit={(e) => {
           e.preventDefault();
           const form = new FormData(e.currentTarget);
-          create.mutate({ name: String(form.get('name') ?? '').trim(), scopes: ['ingest'] });
+          const scopes = keyScopes.filter((s) => form.get(`scope-${s.scope}`) === 'on').map((s) => s.scope);
+          create.mutate({ name: String(form.get('name') ?? '').trim(), scopes: scopes.length > 0 ? scopes : ['ingest'] });
           e.currentTarget.reset();
         }}
       >
@@ -358,6 +368,11 @@ function ApiKeys() {
           New key for
           <input name="name" required maxLength={100} placeholder="e.g. Genesys connector" />
         </label>
+        {keyScopes.map((s) => (
+          <label key={s.scope} title={s.meaning}>
+            <input type="checkbox" name={`scope-${s.scope}`} defaultChecked={s.scope === 'ingest'} /> {s.label}
+          </label>
+        ))}
         <button type="submit" disabled={create.isPending}>
           Create key
         </button>

@@ -6,6 +6,7 @@ import { Figure } from '../../components/figure';
 import { formatCount, formatDuration, formatPercent } from '../../lib/format';
 import { useSession } from '../../lib/session';
 import { useTRPC } from '../../lib/trpc';
+import { MyAdherence } from './my-adherence';
 import { MyEvaluations } from './my-evaluations';
 import { MySchedule } from './my-schedule';
 import { Swaps } from './swaps';
@@ -20,6 +21,7 @@ export default function MyDay() {
   const schedule = useQuery(trpc.me.schedule.queryOptions({}, { enabled: isAgent }));
   const mine = isAgent && (
     <>
+      <MyAdherence />
       <MySchedule />
       <MyEvaluations />
       {schedule.data && (

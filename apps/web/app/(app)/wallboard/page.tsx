@@ -1,15 +1,16 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import type { Wallboard, WallboardAgent, WallboardQueue } from '@switchboard/api';
+import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { StateBar, StatePill, stateLabel, stateOrder, type AgentStateName } from '../../components/agent-state';
 import { SortableTable } from '../../components/sortable-table';
 import { Figure } from '../../components/figure';
 import { formatCount, formatDuration, formatPercent } from '../../lib/format';
 import { useTRPC } from '../../lib/trpc';
-import { AlertRules, metricLabel } from './alert-rules';
+import { AlertRules, incidentFigures } from './alert-rules';
 
 const channelOrder = ['voice', 'chat', 'email', 'sms', 'social'];
 
@@ -48,7 +49,7 @@ export default function WallboardPage() {
           {showRules ? 'Hide alert rules' : 'Alert rules'}
         </button>
       </div>
-      {showRules && <AlertRules queues={data.queues} />}
+      {showRules && <AlertRules queues={data.queues} teams={data.teams} />}
       <Totals data={data} />
       <div className="wb-grid">
         <div className="queue-tiles" data-testid="queue-tiles">
@@ -59,7 +60,7 @@ export default function WallboardPage() {
             ))}
         </div>
         <aside className="side">
-          <AlertList data={data} />
+          <AlertList data={data} serverNow={serverNow} />
           <Bots data={data} />
         </aside>
       </div>
@@ -160,33 +161,44 @@ function QueueTile({ queue: q }: { queue: WallboardQueue }) {
   );
 }
 
-function AlertList({ data }: { data: Wallboard }) {
-  const names = new Map(data.queues.map((q) => [q.key, q.name]));
+/** The open incidents the server's evaluator fired, the same for every viewer; each can be acknowledged here. */
+function AlertList({ data, serverNow }: { data: Wallboard; serverNow: number }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const acknowledge = useMutation(
+    trpc.wallboard.incidents.acknowledge.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.wallboard.snapshot.queryKey() }) }),
+  );
   return (
     <div className="panel" data-testid="alerts">
       <h2>
-        Alerts <span className="count">{data.alerts.length}</span>
+        Alerts <span className="count">{data.alerts.length}</span> <Link href="/wallboard/alerts">history</Link>
       </h2>
       {data.alerts.length === 0 ? (
-        <p className="muted">No thresholds crossed.</p>
+        <p className="muted">No alert firing.</p>
       ) : (
         <ul className="alerts">
           {data.alerts.map((a) => (
-            <li key={`${a.ruleId}/${a.queueKey}`} className={a.severity}>
-              <strong>{names.get(a.queueKey) ?? a.queueKey}</strong>: {metricLabel[a.metric]} {formatMetric(a.metric, a.value)} ({a.comparator}{' '}
-              {formatMetric(a.metric, a.threshold)})
+            <li key={a.id} className={a.severity} data-testid={`alert-${a.id}`}>
+              <strong>{a.subjectName}</strong> ({a.subjectKind}): {a.ruleName} — {incidentFigures(a.values)}
+              <div className="muted small">
+                for {formatDuration((serverNow - Date.parse(a.firedAt)) / 1000)}
+                {a.acknowledgedAt ? (
+                  ` · acknowledged by ${a.acknowledgedByName ?? 'someone'}`
+                ) : (
+                  <>
+                    {' · '}
+                    <button type="button" className="ghost small" disabled={acknowledge.isPending} onClick={() => acknowledge.mutate({ id: a.id })}>
+                      Acknowledge
+                    </button>
+                  </>
+                )}
+              </div>
             </li>
           ))}
         </ul>
       )}
     </div>
   );
-}
-
-export function formatMetric(metric: keyof typeof metricLabel, value: number): string {
-  if (metric === 'longest_wait_s') return formatDuration(value);
-  if (metric === 'waiting') return formatCount(value);
-  return formatPercent(value, 0);
 }
 
 function Bots({ data }: { data: Wallboard }) {
