@@ -22,6 +22,8 @@ import {
   createTimeOff,
   createWebhookSubscription,
   fileAdherenceException,
+  listIntradayProposals,
+  recordIntradayProposals,
   createSwap,
   updateSwap,
   createCalibrationSession,
@@ -122,6 +124,8 @@ interface Fixture {
   newWebhookA(): Promise<string>;
   /** A pending adherence exception of the agent member, for a supervisor or admin to decide. */
   newAdherenceExceptionA(): Promise<string>;
+  /** A waiting intraday proposal (a time-off offer for the voice group), from a run of its own. */
+  newProposalA(): Promise<string>;
 }
 
 const SWAP_DATE = '2026-12-08';
@@ -359,6 +363,13 @@ const sampleInputs: Record<string, (f: Fixture) => unknown> = {
   'adherence.exceptions.file': (f) => ({ agentKey: f.agentKey, start: `${SWAP_DATE}T14:00:00Z`, end: `${SWAP_DATE}T14:20:00Z`, reason: 'system_outage' }),
   'adherence.exceptions.list': () => ({}),
   'adherence.exceptions.decide': async (f) => ({ id: await f.newAdherenceExceptionA(), approve: false }),
+  'intraday.day': () => ({}),
+  'intraday.run': () => undefined,
+  'intraday.decide': async (f) => ({ id: await f.newProposalA(), approve: false }),
+  'intraday.saveSettings': () => ({ gapThreshold: 2, leadMinutes: 30 }),
+  'intraday.offers': () => undefined,
+  // An offer that is not open answers `closed`: the call itself succeeds for the agent.
+  'intraday.acceptOffer': () => ({ id: randomUUID() }),
 };
 
 // Lazy routers only show up in `procedures` once loaded; load them so none escapes the matrix.
@@ -524,6 +535,20 @@ describe.each(engines)('[%s]', (engine) => {
           note: null,
         });
         return exception.id;
+      },
+      async newProposalA() {
+        const runId = randomUUID();
+        const startsAt = new Date(`${SWAP_DATE}T15:00:00Z`);
+        await recordIntradayProposals(db, tenantA, {
+          runId,
+          groupId: voice.id,
+          date: SWAP_DATE,
+          now: new Date(0),
+          proposals: [
+            { kind: 'vto', startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000), agents: 1, gain: 4, detail: { eligible: [agentId], refused: [] } },
+          ],
+        });
+        return (await listIntradayProposals(db, tenantA, { date: SWAP_DATE })).find((p) => p.runId === runId)!.id;
       },
       async newAcceptedSwapA() {
         const asked = await swap(agentId, teammateId);

@@ -418,7 +418,21 @@ describe('outbound webhooks', () => {
     // The earlier subscriptions to the kind are switched off: this one alone receives the event.
     await t.host.db.db.update(schema.webhookSubscriptions).set({ active: false }).where(eq(schema.webhookSubscriptions.tenantId, tenantId));
     const { id } = await subscribe('resumed');
-    const event = { kind: 'offer.accepted' as const, subjectId: randomUUID(), occurredAt: new Date(), data: { offerId: 'fixture' } };
+    const event = {
+      kind: 'offer.accepted' as const,
+      subjectId: randomUUID(),
+      occurredAt: new Date(),
+      data: {
+        offerId: randomUUID(),
+        kind: 'vto' as const,
+        agentKey: 'fixture',
+        planningGroupId: randomUUID(),
+        startsAt: new Date().toISOString(),
+        endsAt: new Date().toISOString(),
+        scheduleId: randomUUID(),
+        acceptedAt: new Date().toISOString(),
+      },
+    };
     const first = await emitWebhookEvent(t.host.db.db, tenantId, event, null);
     const again = await emitWebhookEvent(t.host.db.db, tenantId, event, null);
     expect(first).toEqual({ deliveryIds: [expect.any(String)], started: false });

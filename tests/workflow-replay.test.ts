@@ -118,6 +118,13 @@ async function recordHistories(): Promise<void> {
       while ((await rejected.query<{ phase: string }>('scheduleState')).phase !== 'awaiting_approval') await new Promise((r) => setTimeout(r, 200));
       await rejected.signal('rejectSchedule', { userId: 'recorder' });
       await rejected.result();
+      // The intraday loop as of 11:00 (New York) on the forecast's day, over the voice week published above.
+      const intraday = await env.client.workflow.start('intradayWorkflow', {
+        taskQueue,
+        workflowId: `intraday:${tenantId}:recorded`,
+        args: [{ tenantId, at: `${START_DATE}T16:00:00.000Z` }],
+      });
+      await intraday.result();
       // Next week (from the recorder's clock) has no requirement: the parent's own history is what replays.
       const weekly = await env.client.workflow.start('weeklyScheduleWorkflow', {
         taskQueue,
@@ -185,6 +192,7 @@ async function recordHistories(): Promise<void> {
       const delivered = await webhookRun('https://recorded.test/hook');
       const refused = await webhookRun('https://recorded.test/refused');
       return {
+        'intradayWorkflow-completed': await intraday.fetchHistory(),
         'webhookDeliveryWorkflow-delivered': await delivered.fetchHistory(),
         'webhookDeliveryWorkflow-refused': await refused.fetchHistory(),
         'agentErasureWorkflow-completed': await agentErasure.fetchHistory(),

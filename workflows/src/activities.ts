@@ -2,7 +2,6 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { Context } from '@temporalio/activity';
 import { z } from 'zod';
 import {
-  getDirectory,
   getForecastSettings,
   listDetectedDays,
   listForecastOverrides,
@@ -10,7 +9,6 @@ import {
   listStaffingSettings,
   recordDetectedDays,
   type Db,
-  type Directory,
 } from '@switchboard/db';
 import { expandYearly, listPublicHolidays } from '@switchboard/planning';
 import {
@@ -23,7 +21,6 @@ import {
   type StaffingIntervalRow,
 } from '@switchboard/telemetry';
 import { addLocalDays, isTimeZone, localDateOf, localDays, localDayStart } from '@switchboard/calendar';
-import { SLOT_MINUTES } from './math/forecast-queue.ts';
 import type { MathPool } from './math/pool.ts';
 import { parseInput, permanent } from './activity-input.ts';
 import { createQualityActivities } from './quality-activities.ts';
@@ -31,7 +28,8 @@ import { createScheduleActivities } from './schedule-activities.ts';
 import { createErasureActivities } from './erasure-activities.ts';
 import { createAgentErasureActivities } from './erasure-agent-activities.ts';
 import { createWebhookActivities, type WebhookTransport } from './webhook-activities.ts';
-import { getQueueConcurrency } from './math/staff-queue.ts';
+import { directoryOf, staffingPolicyOf } from './directory.ts';
+import { createIntradayActivities } from './intraday-activities.ts';
 
 /**
  * The planning activities: each reads and writes the stores through packages/ and is safe
@@ -140,12 +138,6 @@ const StaffingInputSchema: z.ZodType<StaffingInput> = z.object({
   workflowId: z.string().min(1),
 });
 
-async function directoryOf(db: Db, tenantId: string): Promise<Directory> {
-  const directory = await getDirectory(db, tenantId);
-  if (!directory) throw permanent('TenantNotFound', `tenant ${tenantId} does not exist`);
-  return directory;
-}
-
 export function createPlanningActivities(deps: PlanningDeps) {
   const now = deps.now ?? (() => new Date());
 
@@ -155,6 +147,7 @@ export function createPlanningActivities(deps: PlanningDeps) {
     ...createErasureActivities(deps),
     ...createAgentErasureActivities(deps),
     ...createWebhookActivities(deps),
+    ...createIntradayActivities(deps),
 
     /** Which series to forecast and from when: tomorrow in the tenant's time zone unless given. */
     async planForecast(raw: { tenantId: string; startDate?: string }): Promise<ForecastPlan> {
@@ -263,15 +256,7 @@ export function createPlanningActivities(deps: PlanningDeps) {
       const params: Record<string, unknown> = {};
       for (const queue of directory.queues) {
         const setting = settings.get(queue.id);
-        const policy = {
-          interval_s: SLOT_MINUTES * 60,
-          sl_threshold_s: queue.slThresholdS,
-          target: { kind: 'service_level' as const, service_level: queue.slTarget },
-          max_occupancy: setting?.maxOccupancy ?? 1,
-          shrinkage: setting?.shrinkage ?? 0,
-          concurrency: getQueueConcurrency(queue, directory.agents),
-          ...(setting?.patienceS ? { patience_s: setting.patienceS } : {}),
-        };
+        const policy = staffingPolicyOf(queue, setting, directory.agents);
         params[queue.key] = policy;
         const forecast = await getForecastWithActuals(deps.telemetry, {
           tenantId: input.tenantId,

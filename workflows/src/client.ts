@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
-import type { DisputeWorkflowInput, ForecastWorkflowInput, Progress, ScheduleState, ScheduleWorkflowInput, StaffingWorkflowInput } from './workflows.ts';
+import type {
+  DisputeWorkflowInput,
+  ForecastWorkflowInput,
+  IntradayWorkflowInput,
+  Progress,
+  ScheduleState,
+  ScheduleWorkflowInput,
+  StaffingWorkflowInput,
+} from './workflows.ts';
 
 /** Starting, scheduling and watching planning workflows, for the API and the host. */
 
@@ -28,6 +36,7 @@ const ProgressMemo: z.ZodType<Progress> = z.object({
 export const forecastWorkflowId = (tenantId: string, startDate: string) => `forecast:${tenantId}:${startDate}`;
 export const forecastScheduleId = (tenantId: string) => `forecast-daily:${tenantId}`;
 export const evaluationScheduleId = (tenantId: string) => `quality-evaluation:${tenantId}`;
+export const intradayScheduleId = (tenantId: string) => `intraday:${tenantId}`;
 export const scheduleWorkflowId = (tenantId: string, groupId: string, weekStart: string) => `schedule:${tenantId}:${groupId}:${weekStart}`;
 
 export const disputeWorkflowId = (tenantId: string, evaluationId: string) => `dispute:${tenantId}:${evaluationId}`;
@@ -168,6 +177,32 @@ export function createPlanningClient(client: Client, taskQueue = PLANNING_TASK_Q
       }
     },
 
+    /** The tenant's intraday loop, every 15 minutes on the quarter hour; creating it again is a no-op. */
+    async ensureIntradaySchedule(input: { tenantId: string }): Promise<boolean> {
+      const args: [IntradayWorkflowInput] = [{ tenantId: input.tenantId }];
+      try {
+        await client.schedule.create({
+          scheduleId: intradayScheduleId(input.tenantId),
+          spec: { intervals: [{ every: '15m' }] },
+          // A run still going when the next is due: the next is skipped, a later one measures the newer day anyway.
+          policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
+          action: { type: 'startWorkflow', workflowType: 'intradayWorkflow', taskQueue, args, workflowId: `intraday:${input.tenantId}:scheduled` },
+        });
+        return true;
+      } catch (error) {
+        if (error instanceof ScheduleAlreadyRunning) return false;
+        throw error;
+      }
+    },
+
+    /** A planner's "Run now": one intraday pass, joined when one is running. */
+    async startIntraday(input: { tenantId: string }): Promise<{ workflowId: string; runId: string }> {
+      const workflowId = `intraday:${input.tenantId}:manual`;
+      const args: [IntradayWorkflowInput] = [{ tenantId: input.tenantId }];
+      const handle = await client.workflow.start('intradayWorkflow', { taskQueue, workflowId, args, workflowIdConflictPolicy: 'USE_EXISTING' });
+      return { workflowId, runId: handle.firstExecutionRunId };
+    },
+
     /**
      * The tenant's recent planning runs, newest first, with progress for the running ones: one
      * visibility query, the progress coming from each run's memo (no call per run).
@@ -176,7 +211,7 @@ export function createPlanningClient(client: Client, taskQueue = PLANNING_TASK_Q
       const runs: PlanningRun[] = [];
       // Visibility queries take no bound parameters: the id goes in only once it is known to be a uuid.
       z.uuid().parse(tenantId);
-      const query = `WorkflowId STARTS_WITH "forecast:${tenantId}:" OR WorkflowId STARTS_WITH "staffing:${tenantId}:" OR WorkflowId STARTS_WITH "schedule:${tenantId}:"`;
+      const query = `WorkflowId STARTS_WITH "forecast:${tenantId}:" OR WorkflowId STARTS_WITH "staffing:${tenantId}:" OR WorkflowId STARTS_WITH "schedule:${tenantId}:" OR WorkflowId STARTS_WITH "intraday:${tenantId}:"`;
       for await (const run of client.workflow.list({ query, pageSize: limit })) {
         runs.push({
           workflowId: run.workflowId,

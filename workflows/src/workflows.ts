@@ -24,6 +24,7 @@ import type { ForecastQueueResult, PlanningActivities } from './activities.ts';
 import type { ErasureTarget } from './erasure-activities.ts';
 import type { AgentErasureTarget } from './erasure-agent-activities.ts';
 import type { WebhookAttemptResult } from './webhook-activities.ts';
+import type { IntradayGroupSummary } from './intraday-activities.ts';
 
 // Transient failures are retried; the activities raise the permanent ones as non-retryable.
 const { planForecast, forecastQueue, publishForecast, computeStaffing } = proxyActivities<PlanningActivities>({
@@ -451,4 +452,43 @@ export async function webhookDeliveryWorkflow(input: WebhookDeliveryWorkflowInpu
     await giveUpWebhookDelivery(ids);
     return { outcome: 'failed' };
   }
+}
+
+// ── intraday ─────────────────────────────────────────────────────────────────
+
+const { measureIntraday, proposeIntraday } = proxyActivities<PlanningActivities>({
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumAttempts: 5 },
+});
+
+export interface IntradayWorkflowInput {
+  tenantId: string;
+  /** Measure the day as of this instant (ISO): a past moment looked at again, or a test's fixed clock. Now when absent. */
+  at?: string;
+}
+
+interface IntradayWorkflowResult {
+  runId: string;
+  date: string;
+  forecastVersionId: string | null;
+  groups: IntradayGroupSummary[];
+  proposals: number;
+}
+
+/**
+ * One pass of the intraday loop (`intraday:{tenant}:…`, every 15 minutes by a Temporal Schedule, or a planner's "Run
+ * now"): measure the day as of the run's time (reforecast, requirements, staffing gap per group), then propose per
+ * group. The run's id and time are fixed here, so a retried activity measures the same instant under the same id.
+ */
+export async function intradayWorkflow(input: IntradayWorkflowInput): Promise<IntradayWorkflowResult> {
+  const runId = uuid4();
+  // Workflow time is replay-safe: the instant the run's first task started.
+  const at = input.at ?? new Date().toISOString();
+  const measured = await measureIntraday({ tenantId: input.tenantId, runId, at });
+  let proposals = 0;
+  if (measured.forecastVersionId)
+    for (const group of measured.groups)
+      proposals += (await proposeIntraday({ tenantId: input.tenantId, runId, at, date: measured.date, groupId: group.groupId })).proposals;
+  return { runId, date: measured.date, forecastVersionId: measured.forecastVersionId, groups: measured.groups, proposals };
 }

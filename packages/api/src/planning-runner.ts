@@ -37,6 +37,8 @@ export interface PlanningRunner {
   trackDisputes(input: { tenantId: string; evaluationId: string }): Promise<void>;
   /** Starts the delivery workflow of each webhook delivery (joins one already running). */
   startWebhookDeliveries(input: { tenantId: string; deliveryIds: string[] }): Promise<void>;
+  /** One pass of the intraday loop now (joins one in flight). */
+  startIntraday(input: { tenantId: string }): Promise<{ workflowId: string; runId: string }>;
 }
 
 /** The workflow engine, or the answer that says how to get one. */

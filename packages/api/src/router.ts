@@ -1,6 +1,7 @@
 import { adherenceRouter } from './routers/adherence.ts';
 import { adminRouter } from './routers/admin.ts';
 import { agentsRouter } from './routers/agents.ts';
+import { intradayRouter } from './routers/intraday.ts';
 import { meRouter } from './routers/me.ts';
 import { planningRouter } from './routers/planning.ts';
 import { qualityRouter } from './routers/quality.ts';
@@ -22,6 +23,7 @@ export const appRouter = router({
   me: meRouter,
   admin: adminRouter,
   adherence: adherenceRouter,
+  intraday: intradayRouter,
 });
 
 export type AppRouter = typeof appRouter;

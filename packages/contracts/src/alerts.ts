@@ -16,6 +16,8 @@ export const alertMetrics = {
   longest_wait_s: { subject: 'queue', unit: 'seconds', label: 'Longest wait' },
   waiting: { subject: 'queue', unit: 'count', label: 'Waiting' },
   abandon_rate_today: { subject: 'queue', unit: 'fraction', label: 'Abandonment today' },
+  // The intraday loop's staffing gap now, of the planning group the queue is in: agents short of the requirement (0 when covered).
+  agents_short: { subject: 'queue', unit: 'count', label: 'Agents short (intraday)' },
   agents_out_of_adherence: { subject: 'team', unit: 'count', label: 'Agents out of adherence' },
   adherence_today: { subject: 'team', unit: 'fraction', label: 'Adherence today' },
 } as const satisfies Record<string, { subject: AlertSubjectKind; unit: AlertUnit; label: string }>;

@@ -6,17 +6,14 @@ import type { AlertWebhookData } from './alerts.ts';
  * them). Payloads carry ids and figures only, never names, e-mail addresses or transcript text.
  */
 
-/**
- * Every kind a subscription may name. `offer.accepted` is listed before anything emits it, so
- * subscriptions made now receive it once something does.
- */
+/** Every kind a subscription may name. */
 export const webhookEventKinds = ['alert.fired', 'alert.cleared', 'schedule.published', 'time_off.decided', 'offer.accepted', 'evaluation.released'] as const;
 export type WebhookEventKind = (typeof webhookEventKinds)[number];
 
 /** The kind of the event "send test event" sends to one subscription; nobody subscribes to it. */
 export const WEBHOOK_TEST_KIND = 'webhook.test';
 
-/** What each kind's `data` holds. The kinds nothing emits yet are typed when their emitters are written. */
+/** What each kind's `data` holds. */
 export interface WebhookEventData {
   'schedule.published': {
     scheduleId: string;
@@ -50,7 +47,17 @@ export interface WebhookEventData {
   };
   'alert.fired': AlertWebhookData;
   'alert.cleared': AlertWebhookData;
-  'offer.accepted': Record<string, string | number | boolean | null>;
+  'offer.accepted': {
+    offerId: string;
+    kind: 'vto' | 'overtime';
+    agentKey: string;
+    planningGroupId: string;
+    startsAt: string;
+    endsAt: string;
+    /** The schedule version the acceptance published. */
+    scheduleId: string;
+    acceptedAt: string;
+  };
   'webhook.test': { subscriptionId: string };
 }
 

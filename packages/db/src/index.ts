@@ -175,3 +175,15 @@ export {
   saveAdherenceSettings,
   type AdherenceExceptionRow,
 } from './adherence.ts';
+export {
+  acceptIntradayOffer,
+  decideIntradayProposal,
+  getIntradayProposal,
+  getIntradaySettings,
+  listIntradayProposals,
+  listOffersForAgent,
+  recordIntradayProposals,
+  saveIntradaySettings,
+  type IntradayProposalRow,
+  type NewProposal,
+} from './intraday.ts';

@@ -1115,6 +1115,99 @@ export const scheduleSettings = pgTable(
   (t) => [tenantIsolation(t.tenantId)],
 );
 
+// ── intraday: the day re-planned every 15 minutes ──────────────────────────
+
+/** How a tenant's intraday loop proposes: the staffing gap (agents) worth acting on, and how far ahead offers start. */
+export const intradaySettings = pgTable(
+  'intraday_settings',
+  {
+    tenantId: tenantId().primaryKey(),
+    gapThreshold: doublePrecision().notNull().default(2),
+    // Offers and break moves only for time at least this far ahead: agents need notice.
+    leadMinutes: smallint().notNull().default(30),
+    updatedBy: text().references(() => users.id, { onDelete: 'set null' }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    tenantIsolation(t.tenantId),
+    check('intraday_settings_threshold_check', sql`${t.gapThreshold} > 0`),
+    check('intraday_settings_lead_check', sql`${t.leadMinutes} between 0 and 240`),
+  ],
+);
+
+export const intradayProposalKinds = ['break_moves', 'vto', 'overtime'] as const;
+export const intradayProposalStatuses = ['proposed', 'open', 'filled', 'applied', 'rejected', 'superseded', 'expired'] as const;
+
+/**
+ * What an intraday run proposes for a planning group's day: break moves (applied as a new schedule version when a
+ * planner accepts), or voluntary time off / overtime offers (opened to the eligible agents when a planner accepts,
+ * taken first come by agents from /me up to `agents`). `detail` holds the moves or the eligible agents (ids only).
+ */
+export const intradayProposals = pgTable(
+  'intraday_proposals',
+  {
+    tenantId: tenantId(),
+    id: uuid().notNull().defaultRandom(),
+    groupId: uuid().notNull(),
+    date: date({ mode: 'string' }).notNull(),
+    kind: text().notNull(),
+    status: text().notNull().default('proposed'),
+    startsAt: timestamp({ withTimezone: true }).notNull(),
+    endsAt: timestamp({ withTimezone: true }).notNull(),
+    agents: smallint().notNull(),
+    // Agent-quarter-hours of shortfall (break moves, overtime) or surplus (time off) the proposal would remove.
+    gain: doublePrecision().notNull(),
+    detail: jsonb().notNull(),
+    runId: text().notNull(),
+    createdAt: createdAt(),
+    decidedBy: text().references(() => users.id, { onDelete: 'set null' }),
+    decidedAt: timestamp({ withTimezone: true }),
+    // The schedule version a break move made.
+    scheduleId: uuid(),
+  },
+  (t) => [
+    tenantIsolation(t.tenantId),
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({
+      name: 'intraday_proposals_group_fk',
+      columns: [t.tenantId, t.groupId],
+      foreignColumns: [planningGroups.tenantId, planningGroups.id],
+    }).onDelete('cascade'),
+    index('intraday_proposals_day_idx').on(t.tenantId, t.date, t.groupId),
+    // A retried run stores each proposal once.
+    uniqueIndex('intraday_proposals_run_idx').on(t.tenantId, t.runId, t.groupId, t.kind, t.startsAt),
+    check('intraday_proposals_kind_check', sql`${t.kind} in ('break_moves', 'vto', 'overtime')`),
+    check('intraday_proposals_status_check', sql`${t.status} in ('proposed', 'open', 'filled', 'applied', 'rejected', 'superseded', 'expired')`),
+    check('intraday_proposals_range_check', sql`${t.endsAt} > ${t.startsAt}`),
+    check('intraday_proposals_agents_check', sql`${t.agents} > 0`),
+  ],
+);
+
+/** An agent took an open offer: first come, never more than the offer's `agents`, each agent once. */
+export const intradayOfferAcceptances = pgTable(
+  'intraday_offer_acceptances',
+  {
+    tenantId: tenantId(),
+    proposalId: uuid().notNull(),
+    agentId: uuid().notNull(),
+    acceptedAt: createdAt(),
+    // The schedule version the acceptance made.
+    scheduleId: uuid(),
+  },
+  (t) => [
+    tenantIsolation(t.tenantId),
+    primaryKey({ columns: [t.tenantId, t.proposalId, t.agentId] }),
+    foreignKey({
+      name: 'intraday_offer_acceptances_proposal_fk',
+      columns: [t.tenantId, t.proposalId],
+      foreignColumns: [intradayProposals.tenantId, intradayProposals.id],
+    }).onDelete('cascade'),
+    foreignKey({ name: 'intraday_offer_acceptances_agent_fk', columns: [t.tenantId, t.agentId], foreignColumns: [agents.tenantId, agents.id] }).onDelete(
+      'cascade',
+    ),
+  ],
+);
+
 // ── quality ──────────────────────────────────────────────────────────────────
 
 /**

@@ -214,7 +214,7 @@ function signatureOf(activities: readonly Pick<ActivityInput, 'agentId' | 'kind'
  * Published versions never change: the week is copied into a new published version holding `activities`, and the
  * old one is superseded, inside the caller's transaction. Returns the new version's id.
  */
-async function republish(tx: Tx, tenantId: string, userId: string | null, change: Republish): Promise<string> {
+export async function republish(tx: Tx, tenantId: string, userId: string | null, change: Republish): Promise<string> {
   const [old] = await tx
     .update(schedules)
     .set({ status: 'superseded' })

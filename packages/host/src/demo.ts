@@ -83,8 +83,9 @@ export async function seedDemo(db: Db, auth: Auth, config: CenterConfig, dataDir
 
 /**
  * Default rules a supervisor starts from: SL below target for two minutes, waits too long for the
- * channel, and teams with several agents out of adherence. Each clears a little past where it
- * fires, and only after the recovery has held, so a figure hovering at the line does not flap.
+ * channel, teams with several agents out of adherence, planning groups short of agents. Each
+ * clears a little past where it fires, and only after the recovery has held, so a figure
+ * hovering at the line does not flap.
  */
 async function seedAlertRules(db: Db, tenantId: string): Promise<void> {
   const directory = await getDirectory(db, tenantId);
@@ -115,6 +116,16 @@ async function seedAlertRules(db: Db, tenantId: string): Promise<void> {
     conditions: [{ metric: 'agents_out_of_adherence', comparator: 'above', threshold: 2, clearThreshold: 1 }],
     fireAfterS: 120,
     clearAfterS: 120,
+    severity: 'warning',
+  });
+  // The intraday loop's gap, every queue of a short planning group: three agents short for five minutes.
+  await saveAlertRule(db, tenantId, null, {
+    ...common,
+    queueId: null,
+    name: 'Staffing gap (intraday)',
+    conditions: [{ metric: 'agents_short', comparator: 'above', threshold: 3, clearThreshold: 1 }],
+    fireAfterS: 300,
+    clearAfterS: 300,
     severity: 'warning',
   });
 }

@@ -58,6 +58,7 @@ export async function startPlanningEngine(
       decideSchedule: (input) => planning.decideSchedule(input),
       trackDisputes: (input) => planning.trackDisputes(input),
       startWebhookDeliveries: (input) => startWebhookDeliveries(client, input),
+      startIntraday: (input) => planning.startIntraday(input),
     },
     async ensureSchedules(demoTenantId) {
       for (const tenant of await listTenantTimezones(stores.db)) {
@@ -67,6 +68,7 @@ export async function startPlanningEngine(
         if (await planning.ensureWeeklySchedule({ tenantId: tenant.id, timezone: tenant.timezone, approval }))
           log(`weekly schedules (${approval}) for tenant ${tenant.id}`);
         if (await planning.ensureEvaluationSchedule({ tenantId: tenant.id })) log(`quality evaluation every 30 s for tenant ${tenant.id}`);
+        if (await planning.ensureIntradaySchedule({ tenantId: tenant.id })) log(`intraday loop every 15 min for tenant ${tenant.id}`);
       }
     },
     async stop() {

@@ -4,3 +4,4 @@ export * from './staffing/staffing.ts';
 export * from './staffing/reference.ts';
 export * from './random.ts';
 export * from './schedule/index.ts';
+export * from './intraday/index.ts';

@@ -16,3 +16,4 @@ export * from './rollups/builder.ts';
 export * from './repositories/schedules.ts';
 export * from './repositories/quality.ts';
 export * from './repositories/adherence.ts';
+export * from './repositories/intraday.ts';

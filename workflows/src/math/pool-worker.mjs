@@ -8,5 +8,6 @@ const { forecastQueue } = await import('./forecast-queue.ts');
 const { staffQueue } = await import('./staff-queue.ts');
 const { scheduleWeek } = await import('./schedule-week.ts');
 const { scoreBatch } = await import('./score-batch.ts');
+const { moveBreaks } = await import('./move-breaks.ts');
 
-export { forecastQueue, staffQueue, scheduleWeek, scoreBatch };
+export { forecastQueue, staffQueue, scheduleWeek, scoreBatch, moveBreaks };

@@ -2,13 +2,14 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { forecastQueue } from './forecast-queue.ts';
+import type { moveBreaks } from './move-breaks.ts';
 import type { scheduleWeek } from './schedule-week.ts';
 import type { scoreBatch } from './score-batch.ts';
 import type { staffQueue } from './staff-queue.ts';
 
 /**
- * Forecast fitting, staffing searches, schedule solves and transcript scoring run in worker threads so the host's
- * event loop (wallboards, ingest) never waits behind them. The math takes one thread per spare core, at least one.
+ * Forecast fitting, staffing searches, schedule solves, break moves and transcript scoring run in worker threads so
+ * the host's event loop (wallboards, ingest) never waits behind them. The math takes one thread per spare core, at least one.
  * Scoring has threads of its own, one per core: a tick scores thousands of interactions in chunks of a fraction of a
  * second each, between which the event loop gets its share of the cores, and a forecast never queues behind it.
  */
@@ -16,6 +17,7 @@ export interface MathPool {
   forecastQueue(input: Parameters<typeof forecastQueue>[0]): Promise<ReturnType<typeof forecastQueue>>;
   staffQueue(input: Parameters<typeof staffQueue>[0]): Promise<ReturnType<typeof staffQueue>>;
   scheduleWeek(input: Parameters<typeof scheduleWeek>[0]): ReturnType<typeof scheduleWeek>;
+  moveBreaks(input: Parameters<typeof moveBreaks>[0]): ReturnType<typeof moveBreaks>;
   scoreBatch(input: Parameters<typeof scoreBatch>[0]): Promise<ReturnType<typeof scoreBatch>>;
   close(): Promise<void>;
 }
@@ -36,6 +38,7 @@ export function createMathPool(options: { threads?: number; scoringThreads?: num
     forecastQueue: (input) => pool.run(input, { name: 'forecastQueue' }),
     staffQueue: (input) => pool.run(input, { name: 'staffQueue' }),
     scheduleWeek: (input) => pool.run(input, { name: 'scheduleWeek' }),
+    moveBreaks: (input) => pool.run(input, { name: 'moveBreaks' }),
     scoreBatch: (input) => scoring.run(input, { name: 'scoreBatch' }),
     close: async () => {
       await Promise.all([pool.destroy(), scoring.destroy()]);

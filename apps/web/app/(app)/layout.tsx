@@ -12,6 +12,7 @@ const nav: { href: string; label: string; roles: readonly Role[] }[] = [
   { href: '/self-service', label: 'Self-service', roles: ['admin', 'supervisor', 'planner', 'analyst'] },
   { href: '/planning', label: 'Planning', roles: ['admin', 'supervisor', 'planner'] },
   { href: '/planning/schedules', label: 'Schedules', roles: ['admin', 'supervisor', 'planner'] },
+  { href: '/planning/intraday', label: 'Intraday', roles: ['admin', 'supervisor', 'planner'] },
   { href: '/adherence', label: 'Adherence', roles: ['admin', 'supervisor', 'planner'] },
   { href: '/quality', label: 'Quality', roles: ['admin', 'supervisor', 'analyst'] },
   { href: '/me', label: 'My day', roles: ['agent'] },

@@ -1,5 +1,6 @@
 import { alertSubjectKind } from '@switchboard/contracts';
-import { getAlertMemory, applyAlertChanges, type AlertChanges, type AlertIncident, type AlertRule, type Directory } from '@switchboard/db';
+import { getAlertMemory, applyAlertChanges, listPlanningGroups, type AlertChanges, type AlertIncident, type AlertRule, type Directory } from '@switchboard/db';
+import { getCurrentStaffingGaps } from '@switchboard/telemetry';
 import { stepAlert, type AlertFigures, type AlertState } from '@switchboard/kpis';
 import type { ApiServices } from '../context.ts';
 import type { Access } from '../trpc.ts';
@@ -20,10 +21,12 @@ export interface AlertEvaluation {
 }
 
 /** Queue figures from the wallboard's shared live load, so evaluating adds almost nothing to it. */
-async function queueFigures(services: ApiServices, tenantId: string, directory: Directory): Promise<Map<string, AlertFigures>> {
+async function queueFigures(services: ApiServices, tenantId: string, directory: Directory, withGaps: boolean): Promise<Map<string, AlertFigures>> {
   const figures = new Map<string, AlertFigures>();
+  const short = withGaps ? await agentsShortByQueue(services, tenantId, directory) : new Map<string, number>();
   for (const [key, q] of await getLiveQueueFigures(services, tenantId, directory)) {
     figures.set(queueSubject(key), {
+      agents_short: short.get(key) ?? null,
       service_level_30m: q.last30.serviceLevel,
       service_level_today: q.today.serviceLevel,
       longest_wait_s: q.longestWaitS,
@@ -32,6 +35,21 @@ async function queueFigures(services: ApiServices, tenantId: string, directory: 
     });
   }
   return figures;
+}
+
+/** Agents short now in each queue's planning group, from the intraday loop's latest run (queues of no group: none). */
+async function agentsShortByQueue(services: ApiServices, tenantId: string, directory: Directory): Promise<Map<string, number>> {
+  const [groups, gaps] = await Promise.all([
+    listPlanningGroups(services.db, tenantId),
+    getCurrentStaffingGaps(services.telemetry, { tenantId, at: services.now() }),
+  ]);
+  const out = new Map<string, number>();
+  for (const group of groups) {
+    const gap = gaps.get(group.key);
+    if (gap === undefined) continue;
+    for (const queue of directory.queues) if (group.queueIds.includes(queue.id) && !out.has(queue.key)) out.set(queue.key, Math.max(0, -gap));
+  }
+  return out;
 }
 
 /** Each watched team's real-time adherence: agents out of adherence past their grace now, and adherence today so far. */
@@ -71,7 +89,14 @@ export async function evaluateTenantAlerts(services: ApiServices, tenantId: stri
     watched.filter((w) => alertSubjectKind(w.rule.conditions) === 'team').flatMap((w) => w.subjects.map((s) => s.slice('team:'.length))),
   );
   const [queues, teams] = await Promise.all([
-    watched.some((w) => alertSubjectKind(w.rule.conditions) === 'queue') ? queueFigures(services, tenantId, directory) : new Map<string, AlertFigures>(),
+    watched.some((w) => alertSubjectKind(w.rule.conditions) === 'queue')
+      ? queueFigures(
+          services,
+          tenantId,
+          directory,
+          rules.some((r) => r.conditions.some((c) => c.metric === 'agents_short')),
+        )
+      : new Map<string, AlertFigures>(),
     teamKeys.size > 0 ? teamFigures(services, tenantId, directory, teamKeys) : new Map<string, AlertFigures>(),
   ]);
 

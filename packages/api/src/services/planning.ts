@@ -4,6 +4,7 @@ import {
   getAccuracyLedger,
   getForecastMethods,
   getForecastWithActuals,
+  getIntradayAccuracy,
   getStaffingIntervals,
   listForecastVersions,
   listStaffingVersions,
@@ -84,18 +85,19 @@ export async function getQueueForecast(services: ApiServices, access: Access, in
 
 /** Accuracy of published versions so far, by version, horizon day, queue and interval of the day (optionally one version or queue). */
 export async function getForecastAccuracy(services: ApiServices, access: Access, input: { versionId?: string | undefined; queueKey?: string | undefined }) {
+  const scope = { tenantId: access.tenantId, now: services.now(), timezone: access.directory.timezone };
+  const ofQueue = (rows: AccuracyRow[]) => (input.queueKey ? rows.filter((r) => r.queue_id === input.queueKey) : rows);
   const ledger = (by: 'horizon' | 'slot') =>
-    getAccuracyLedger(services.telemetry, {
-      tenantId: access.tenantId,
-      now: services.now(),
-      timezone: access.directory.timezone,
-      by,
-      ...(input.versionId ? { versionIds: [input.versionId] } : {}),
-    }).then((rows) => (input.queueKey ? rows.filter((r) => r.queue_id === input.queueKey) : rows));
-  const [byDay, bySlot] = await Promise.all([ledger('horizon'), ledger('slot')]);
+    getAccuracyLedger(services.telemetry, { ...scope, by, ...(input.versionId ? { versionIds: [input.versionId] } : {}) }).then(ofQueue);
+  const [byDay, bySlot, intraday] = await Promise.all([
+    ledger('horizon'),
+    ledger('slot'),
+    // The intraday reforecast sits beside the versions as `intraday` (each interval as it stood when the interval began).
+    input.versionId ? [] : getIntradayAccuracy(services.telemetry, { ...scope, by: 'horizon' }).then(ofQueue),
+  ]);
   const numeric = (a: Accuracy, b: Accuracy) => Number(a.key) - Number(b.key);
   return {
-    byVersion: summarise(byDay, (r) => r.version_id),
+    byVersion: summarise([...byDay, ...intraday], (r) => r.version_id),
     byHorizon: summarise(byDay, (r) => String(r.bucket)).sort(numeric),
     byQueue: summarise(byDay, (r) => r.queue_id).sort((a, b) => (a.key < b.key ? -1 : 1)),
     /** Keyed by the local minute of day the 15-minute interval starts (540 = 09:00). */

@@ -11,6 +11,7 @@ import {
   listAgentWorkRules,
   listPlanningGroups,
   listPublishedActivities,
+  listSchedules,
   listShiftTemplates,
   listTimeOff,
   listWorkContracts,
@@ -38,7 +39,7 @@ import {
 } from '@switchboard/planning';
 import type { ApiServices } from '../context.ts';
 import { notFound, type Access } from '../trpc.ts';
-import { emitTimeOffDecided } from './webhooks.ts';
+import { emitSchedulePublished, emitTimeOffDecided } from './webhooks.ts';
 
 /** Schedules for planners and agents: read models, edits of drafts, time off and swaps with their rule checks. */
 
@@ -67,7 +68,7 @@ const toTimeline = (schedule: Pick<ScheduleRow, 'weekStart' | 'timezone'>) => {
 };
 
 /** A week's summary after a change (an edit, a republish): its coverage and figures recomputed from all its activities. */
-function summaryAfter(schedule: ScheduleRow, activities: readonly ActivityInput[]): ScheduleSummary {
+export function summaryAfter(schedule: ScheduleRow, activities: readonly ActivityInput[]): ScheduleSummary {
   const timeline = toTimeline(schedule);
   const { summary } = schedule;
   const { scheduled, figures } = summariseActivities(
@@ -186,7 +187,7 @@ export async function editShiftDay(services: ApiServices, access: Access, userId
       templateId: row.id,
     }));
   }
-  const others = stored.activities.filter((a) => !(a.agentId === edit.agentId && a.shiftDate === date)).map(toInput);
+  const others = stored.activities.filter((a) => !(a.agentId === edit.agentId && a.shiftDate === date)).map(toActivityInput);
   const summary = summaryAfter(schedule, [...others, ...activities.map((a) => ({ ...a, agentId: edit.agentId, shiftDate: date }))]);
   try {
     const revision = await editDraftDay(services.db, access.tenantId, userId, { ...edit, activities, summary });
@@ -361,8 +362,19 @@ export async function requestTimeOff(
     change,
   );
   await services.snapshotSchedules(access.tenantId);
+  await emitRepublished(services, access, scheduleId);
   await emitTimeOffDecided(services, access, request, 'automatic');
   return { request, shortIntervals: 0 };
+}
+
+/** `schedule.published` for the version that replaced `supersededId` (its group and week's published one now). */
+async function emitRepublished(services: ApiServices, access: Access, supersededId: string): Promise<void> {
+  const old = await getSchedule(services.db, access.tenantId, supersededId);
+  if (!old) return;
+  const current = (await listSchedules(services.db, access.tenantId, { groupId: old.schedule.groupId, weekStart: old.schedule.weekStart })).find(
+    (s) => s.status === 'published',
+  );
+  if (current) await emitSchedulePublished(services, access, current.id);
 }
 
 /** A planner's decision on a pending request: an approval republishes the week with the time off. */
@@ -392,12 +404,15 @@ export async function decideTimeOffRequest(
     change,
   );
   if (!decided) throw notFound('pending time-off request');
-  if (change) await services.snapshotSchedules(access.tenantId);
+  if (change) {
+    await services.snapshotSchedules(access.tenantId);
+    await emitRepublished(services, access, change.scheduleId);
+  }
   await emitTimeOffDecided(services, access, decided, 'planner');
   return decided;
 }
 
-const toInput = (a: ScheduleActivityRow | ActivityInput): ActivityInput => ({
+export const toActivityInput = (a: ScheduleActivityRow | ActivityInput): ActivityInput => ({
   agentId: a.agentId,
   kind: a.kind,
   startsAt: a.startsAt,
@@ -414,13 +429,13 @@ function cutOut(activities: readonly ScheduleActivityRow[], agentId: string, fro
   let shiftDate: string | null = null;
   for (const a of activities) {
     if (a.agentId !== agentId || a.endsAt <= from || a.startsAt >= to) {
-      out.push(toInput(a));
+      out.push(toActivityInput(a));
       continue;
     }
-    removed.push({ ...toInput(a), startsAt: a.startsAt < from ? from : a.startsAt, endsAt: a.endsAt > to ? to : a.endsAt });
+    removed.push({ ...toActivityInput(a), startsAt: a.startsAt < from ? from : a.startsAt, endsAt: a.endsAt > to ? to : a.endsAt });
     shiftDate ??= a.shiftDate;
-    if (a.startsAt < from) out.push({ ...toInput(a), endsAt: from });
-    if (a.endsAt > to) out.push({ ...toInput(a), startsAt: to });
+    if (a.startsAt < from) out.push({ ...toActivityInput(a), endsAt: from });
+    if (a.endsAt > to) out.push({ ...toActivityInput(a), startsAt: to });
   }
   if (shiftDate) {
     const first = removed.reduce((min, a) => (a.startsAt < min ? a.startsAt : min), to);
@@ -455,11 +470,11 @@ async function checkSwap(
   const moves = (a: ScheduleActivityRow) =>
     (a.agentId === swap.requesterId && a.shiftDate === swap.requesterDate) || (a.agentId === swap.colleagueId && a.shiftDate === swap.colleagueDate);
   const traded = stored.activities.map((a) =>
-    moves(a) ? { ...toInput(a), agentId: a.agentId === swap.requesterId ? swap.colleagueId : swap.requesterId } : toInput(a),
+    moves(a) ? { ...toActivityInput(a), agentId: a.agentId === swap.requesterId ? swap.colleagueId : swap.requesterId } : toActivityInput(a),
   );
   // A shift is known by its day and whose it was, so a traded shift stays apart from one the agent already has that day.
   const owners = stored.activities.map((a) => a.agentId);
-  const problem = await contractProblem(services, access, stored.schedule, stored.activities.map(toInput), traded, owners, [
+  const problem = await contractProblem(services, access, stored.schedule, stored.activities.map(toActivityInput), traded, owners, [
     swap.requesterId,
     swap.colleagueId,
   ]);
@@ -594,6 +609,7 @@ export async function approveSwap(services: ApiServices, access: Access, userId:
   });
   if (!version) throw conflict('the swap is no longer waiting for approval');
   await services.snapshotSchedules(access.tenantId);
+  await emitSchedulePublished(services, access, version);
   return { approvedVersion: version };
 }
 

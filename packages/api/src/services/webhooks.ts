@@ -6,6 +6,7 @@ import {
   createWebhookSubscription,
   deleteWebhookSubscription,
   emitWebhookEvent,
+  getSchedule,
   listWebhookDeliveries,
   listWebhookSubscriptions,
   recordWebhookTest,
@@ -70,6 +71,61 @@ export async function emitTimeOffDecided(services: ApiServices, access: Access, 
         startsAt: request.startsAt.toISOString(),
         endsAt: request.endsAt.toISOString(),
         paidHours: request.paidHours,
+      },
+    },
+    webhookStarter(services),
+  );
+}
+
+/**
+ * `schedule.published` for a week the API republished (time off, a swap, break moves, an offer taken): the event
+ * id comes from the version, so a retried call records it once.
+ */
+export async function emitSchedulePublished(services: ApiServices, access: Access, scheduleId: string): Promise<void> {
+  const stored = await getSchedule(services.db, access.tenantId, scheduleId);
+  if (!stored || stored.schedule.status !== 'published') return;
+  const publishedAt = stored.schedule.publishedAt ?? services.now();
+  await emitWebhookEvent(
+    services.db,
+    access.tenantId,
+    {
+      kind: 'schedule.published',
+      subjectId: scheduleId,
+      occurredAt: publishedAt,
+      data: {
+        scheduleId,
+        planningGroupId: stored.schedule.groupId,
+        weekStart: stored.schedule.weekStart,
+        publishedAt: publishedAt.toISOString(),
+        agents: new Set(stored.activities.map((a) => a.agentId)).size,
+      },
+    },
+    webhookStarter(services),
+  );
+}
+
+/** `offer.accepted` when an agent took a time-off or overtime offer. */
+export async function emitOfferAccepted(
+  services: ApiServices,
+  access: Access,
+  input: { offer: { id: string; kind: string; groupId: string; startsAt: Date; endsAt: Date }; agentId: string; scheduleId: string; acceptedAt: Date },
+): Promise<void> {
+  await emitWebhookEvent(
+    services.db,
+    access.tenantId,
+    {
+      kind: 'offer.accepted',
+      subjectId: `${input.offer.id}:${input.agentId}`,
+      occurredAt: input.acceptedAt,
+      data: {
+        offerId: input.offer.id,
+        kind: input.offer.kind === 'vto' ? 'vto' : 'overtime',
+        agentKey: access.directory.agents.find((a) => a.id === input.agentId)?.key ?? input.agentId,
+        planningGroupId: input.offer.groupId,
+        startsAt: input.offer.startsAt.toISOString(),
+        endsAt: input.offer.endsAt.toISOString(),
+        scheduleId: input.scheduleId,
+        acceptedAt: input.acceptedAt.toISOString(),
       },
     },
     webhookStarter(services),

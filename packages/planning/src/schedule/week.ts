@@ -415,7 +415,7 @@ export function planWeek(highs: Highs, problem: WeekProblem, onProgress?: (step:
 }
 
 /** Paid minutes of an activity: lunches are unpaid, time off is paid from the allowance, not the schedule. */
-function isPaidActivity(kind: ActivityKind): boolean {
+export function isPaidActivity(kind: ActivityKind): boolean {
   return kind !== 'lunch' && kind !== 'time_off';
 }
 

@@ -8,6 +8,7 @@ import { useSession } from '../../lib/session';
 import { useTRPC } from '../../lib/trpc';
 import { MyAdherence } from './my-adherence';
 import { MyEvaluations } from './my-evaluations';
+import { MyOffers } from './my-offers';
 import { MySchedule } from './my-schedule';
 import { Swaps } from './swaps';
 import { TimeOff } from './time-off';
@@ -22,6 +23,7 @@ export default function MyDay() {
   const mine = isAgent && (
     <>
       <MyAdherence />
+      <MyOffers />
       <MySchedule />
       <MyEvaluations />
       {schedule.data && (

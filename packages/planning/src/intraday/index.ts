@@ -1,0 +1,4 @@
+export * from './staffing.ts';
+export * from './break-moves.ts';
+export * from './offers.ts';
+export * from './apply.ts';
