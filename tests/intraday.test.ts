@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiServices, evaluateTenantAlerts } from '@switchboard/api';
 import { addLocalDays, localDateOf, localDayStart, localWeekStart } from '@switchboard/calendar';
 import type { TelemetryEvent } from '@switchboard/contracts';
 import {
   createWebhookSubscription,
   decideAdherenceException,
+  deleteAlertRule,
   fileAdherenceException,
   getDirectory,
   listAudit,
@@ -16,6 +18,7 @@ import {
   listStaffingSettings,
   listWebhookDeliveries,
   publishSchedule,
+  saveAlertRule,
   saveDraftSchedule,
   saveShiftTemplate,
   seedSchedulingDefaults,
@@ -332,10 +335,57 @@ describe('the intraday loop', () => {
     }
   });
 
+  it('fires the staffing-gap alert from the latest run, and the team alert for the agent who never came', async () => {
+    const db = host.host.db.db;
+    const services = createApiServices({
+      db,
+      telemetry: host.host.telemetry.client,
+      now: () => clock,
+      liveMaxAgeMs: 0,
+      snapshotSchedules: (id) => syncScheduleSnapshots({ db, telemetry: host.host.telemetry.client }, id),
+    });
+    const common = { match: 'all', fireAfterS: 0, clearAfterS: 0, severity: 'warning', enabled: true } as const;
+    const short = await saveAlertRule(db, tenantId, null, {
+      ...common,
+      name: 'short',
+      queueId: directory.queues.find((q) => q.key === queue.id)!.id,
+      teamId: null,
+      conditions: [{ metric: 'agents_short', comparator: 'above', threshold: 2, clearThreshold: 1 }],
+    });
+    const out = await saveAlertRule(db, tenantId, null, {
+      ...common,
+      name: 'out',
+      queueId: null,
+      teamId: directory.teams.find((team) => team.key === noShow.team_id)!.id,
+      conditions: [{ metric: 'agents_out_of_adherence', comparator: 'above', threshold: 0, clearThreshold: 0 }],
+    });
+    try {
+      // 11:05: 7 agents for 9 required is 2 short, not above 2; the no-show is out of adherence past the grace.
+      clock = t('11:05');
+      const first = await evaluateTenantAlerts(services, tenantId);
+      expect(first.fired.map((i) => [i.ruleId, i.subject])).toEqual([[out!.id, `team:${noShow.team_id}`]]);
+      expect(first.fired[0]!.values).toEqual({ agents_out_of_adherence: 1 });
+      // 12:00: everyone at lunch, nobody covering the 9 required.
+      clock = t('12:00');
+      const second = await evaluateTenantAlerts(services, tenantId);
+      expect(second.fired.map((i) => [i.ruleId, i.subject, i.values])).toEqual([[short!.id, `queue:${queue.id}`, { agents_short: 9 }]]);
+    } finally {
+      clock = t('11:00');
+      await deleteAlertRule(db, tenantId, null, short!.id);
+      await deleteAlertRule(db, tenantId, null, out!.id);
+    }
+  });
+
   it('shows the day to planners and supervisors, lets only planners decide, and republishes accepted break moves', async () => {
     const view = await supervisor.intraday.day({ date: DAY, groupId: voiceGroupId });
     expect(view.canDecide).toBe(false);
     expect(view.intervals).toHaveLength(96);
+    // A supervisor reads the names of their own teams' agents only.
+    const teamNames = new Set(demoCenter.agents.filter((a) => a.team_id === a1.team_id).map((a) => a.display_name));
+    const named = view.proposals.flatMap((p) => [...p.eligible, ...p.moves.map((m) => m.agentName)]);
+    expect(named).toContain('an agent of another team');
+    expect(named.filter((n) => n !== 'an agent of another team').every((n) => teamNames.has(n))).toBe(true);
+    expect(named.some((n) => teamNames.has(n))).toBe(true);
     const moves = view.proposals.find((p) => p.kind === 'break_moves')!;
     await expect(supervisor.intraday.decide({ id: moves.id, approve: true })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(agents[0]!.intraday.day({ date: DAY })).rejects.toMatchObject({ code: 'FORBIDDEN' });

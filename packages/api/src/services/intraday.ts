@@ -53,9 +53,14 @@ function conflict(message: string): TRPCError {
   return new TRPCError({ code: 'CONFLICT', message });
 }
 
+/** Agents' names as the viewer may see them: a supervisor sees the names of their teams' agents only. */
 const nameOf = (access: Access) => {
-  const names = new Map(access.directory.agents.map((a) => [a.id, a.displayName]));
-  return (id: string) => names.get(id) ?? 'an agent no longer in the directory';
+  const agents = new Map(access.directory.agents.map((a) => [a.id, a]));
+  return (id: string) => {
+    const agent = agents.get(id);
+    if (!agent) return 'an agent no longer in the directory';
+    return access.agentKeys === null || access.agentKeys.has(agent.key) ? agent.displayName : 'an agent of another team';
+  };
 };
 
 function proposalView(access: Access, p: IntradayProposalRow & { taken: number }) {
