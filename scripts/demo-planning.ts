@@ -85,6 +85,9 @@ async function main(): Promise<void> {
     if (run.status === 'COMPLETED') {
       console.log('demo planning: forecast and staffing plan published');
       await publishSchedules(call, [thisWeek, addLocalDays(thisWeek, 7)]);
+      // The intraday loop runs every 15 minutes; one pass now fills /planning/intraday at once.
+      await call('intraday.run', z.object({ workflowId: z.string() }), undefined, 'mutation');
+      console.log('demo planning: intraday loop started (/planning/intraday)');
       return;
     }
     if (run.status !== 'RUNNING') fail(`the forecast run ended ${run.status}; see the run on /planning or in the Temporal UI`);

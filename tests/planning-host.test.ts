@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { addLocalDays, localDateOf, localWeekStart } from '@switchboard/calendar';
 import { getTenantBySlug, listSchedules } from '@switchboard/db';
-import { getScheduledActivities, listForecastVersions } from '@switchboard/telemetry';
+import { getIntradayDay, getScheduledActivities, listForecastVersions } from '@switchboard/telemetry';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCenter } from '@switchboard/simulator';
@@ -87,6 +87,15 @@ describe('the host runs the planning worker in-process', () => {
         to: new Date(Date.now() + 15 * 86_400_000),
       });
       expect(new Set(snapshot.map((a) => a.schedule_id))).toEqual(new Set(published.map((s) => s.id)));
+      // Then one pass of the intraday loop: today measured for each of the demo's planning groups.
+      expect(output).toContain('intraday loop started');
+      const today = localDateOf(new Date(), demoCenter.timezone);
+      await expect
+        .poll(() => getIntradayDay(t.host.telemetry.client, { tenantId: tenant.id, date: today }), { timeout: 120_000, interval: 500 })
+        .not.toBeNull();
+      const day = (await getIntradayDay(t.host.telemetry.client, { tenantId: tenant.id, date: today }))!;
+      expect(new Set(day.groups.map((g) => g.group_id))).toEqual(new Set(['voice', 'chat', 'email']));
+      expect(day.forecastVersionId).toBe(versions[0]!.version_id);
     } finally {
       await t.stop();
     }
