@@ -99,6 +99,9 @@ export function recordIntradayProposals(
   });
 }
 
+/** How many agents took a proposal (an offer), as a column of a proposals query. */
+const takenCount = sql<number>`(select count(*)::int from ${intradayOfferAcceptances} a where a.tenant_id = ${intradayProposals.tenantId} and a.proposal_id = ${intradayProposals.id})`;
+
 /** A day's proposals (all groups, or one), with how many agents took each offer, oldest first. */
 export async function listIntradayProposals(
   db: Db,
@@ -112,7 +115,7 @@ export async function listIntradayProposals(
       const rows = await tx
         .select({
           proposal: intradayProposals,
-          taken: sql<number>`(select count(*)::int from ${intradayOfferAcceptances} a where a.tenant_id = ${intradayProposals.tenantId} and a.proposal_id = ${intradayProposals.id})`,
+          taken: takenCount,
         })
         .from(intradayProposals)
         .where(
@@ -186,7 +189,7 @@ export async function listOffersForAgent(
       const rows = await tx
         .select({
           proposal: intradayProposals,
-          taken: sql<number>`(select count(*)::int from ${intradayOfferAcceptances} a where a.tenant_id = ${intradayProposals.tenantId} and a.proposal_id = ${intradayProposals.id})`,
+          taken: takenCount,
           mine: sql<boolean>`exists(select 1 from ${intradayOfferAcceptances} a where a.tenant_id = ${intradayProposals.tenantId} and a.proposal_id = ${intradayProposals.id} and a.agent_id = ${input.agentId})`,
         })
         .from(intradayProposals)
