@@ -2,3 +2,4 @@ export * from './catalogue.ts';
 export * from './accuracy.ts';
 export * from './adherence.ts';
 export * from './alerts.ts';
+export * from './coaching-effect.ts';
