@@ -204,14 +204,15 @@ export function createPlanningClient(client: Client, taskQueue = PLANNING_TASK_Q
     },
 
     /**
-     * The tenant's recent planning runs, newest first, with progress for the running ones: one
-     * visibility query, the progress coming from each run's memo (no call per run).
+     * The tenant's recent planning runs (of the intraday loop only the planners' "Run now", not every quarter
+     * hour's), newest first, with progress for the running ones: one visibility query, the progress coming from
+     * each run's memo (no call per run).
      */
     async listRuns(tenantId: string, limit = 20): Promise<PlanningRun[]> {
       const runs: PlanningRun[] = [];
       // Visibility queries take no bound parameters: the id goes in only once it is known to be a uuid.
       z.uuid().parse(tenantId);
-      const query = `WorkflowId STARTS_WITH "forecast:${tenantId}:" OR WorkflowId STARTS_WITH "staffing:${tenantId}:" OR WorkflowId STARTS_WITH "schedule:${tenantId}:" OR WorkflowId STARTS_WITH "intraday:${tenantId}:"`;
+      const query = `WorkflowId STARTS_WITH "forecast:${tenantId}:" OR WorkflowId STARTS_WITH "staffing:${tenantId}:" OR WorkflowId STARTS_WITH "schedule:${tenantId}:" OR WorkflowId STARTS_WITH "intraday:${tenantId}:manual"`;
       for await (const run of client.workflow.list({ query, pageSize: limit })) {
         runs.push({
           workflowId: run.workflowId,

@@ -150,9 +150,9 @@ export async function getIntradayDayView(services: ApiServices, access: Access, 
   };
 }
 
-export async function runIntradayNow(services: ApiServices, access: Access) {
-  const { workflowId } = await requireEngine(services).startIntraday({ tenantId: access.tenantId });
-  return { workflowId };
+/** Starts one pass (joins one in flight); the page follows the run by its ids on `planning.runs`. */
+export function runIntradayNow(services: ApiServices, access: Access) {
+  return requireEngine(services).startIntraday({ tenantId: access.tenantId });
 }
 
 export function saveSettings(services: ApiServices, access: Access, userId: string, input: z.infer<typeof IntradaySettingsInput>) {

@@ -16,15 +16,13 @@ import styles from './intraday.module.css';
 
 // The loop runs every 15 minutes; half a minute keeps the view within a poll of it without loading the server.
 const POLL_MS = 30_000;
-// After "Run now", until the run reports back.
+// After "Run now", how often its run's status is asked for, until it ends.
 const WATCH_POLL_MS = 3_000;
 const WATCH_GIVE_UP_MS = 3 * 60_000;
 const TICK_MS = 15_000;
 
-/** "Run now" waits for today's run to be one that started after the click (on the server's clock; `since` on the browser's). */
-type Watch = { serverAt: number; since: number } | null;
-/** Leeway for the two clocks' drift between the click and the run's start. */
-const CLOCK_SLACK_MS = 5_000;
+/** "Run now" watches its workflow run until it ends (measured and proposed), then shows the day it wrote. */
+type Watch = { workflowId: string; runId: string; since: number } | null;
 
 /** The planner's day: forecast, reforecast and actual contacts, required against available agents, the gap, and the loop's proposals. */
 export default function IntradayPage() {
@@ -42,7 +40,7 @@ export default function IntradayPage() {
   const day = useQuery(
     trpc.intraday.day.queryOptions(
       { date: date || undefined, groupId: groupId || undefined },
-      { refetchInterval: watch ? WATCH_POLL_MS : POLL_MS, placeholderData: (previous) => previous },
+      { refetchInterval: POLL_MS, placeholderData: (previous) => previous },
     ),
   );
   const data = day.data;
@@ -50,24 +48,26 @@ export default function IntradayPage() {
   const serverNow = data ? Date.parse(data.now) + Math.max(0, now - day.dataUpdatedAt) : now;
   const run = useMutation(
     trpc.intraday.run.mutationOptions({
-      onSuccess: () => {
+      onSuccess: (started) => {
         // The loop runs on today: show today, where its answer lands.
         setDate('');
         setGaveUp(false);
-        const at = Date.now();
-        setWatch({ serverAt: data ? Date.parse(data.now) + (at - day.dataUpdatedAt) : at, since: at });
-        void queryClient.invalidateQueries({ queryKey: trpc.intraday.day.queryKey() });
+        setWatch({ ...started, since: Date.now() });
       },
     }),
   );
+  const runs = useQuery(trpc.planning.runs.queryOptions(undefined, { enabled: watch !== null, refetchInterval: WATCH_POLL_MS }));
   useEffect(() => {
-    if (!watch || !data || day.isPlaceholderData) return;
-    if (data.run && Date.parse(data.run.runAt) >= watch.serverAt - CLOCK_SLACK_MS) setWatch(null);
-    else if (now - watch.since > WATCH_GIVE_UP_MS) {
+    if (!watch) return;
+    const mine = runs.data?.find((r) => r.workflowId === watch.workflowId && r.runId === watch.runId);
+    if (mine && mine.status !== 'RUNNING') {
+      setWatch(null);
+      void queryClient.invalidateQueries({ queryKey: trpc.intraday.day.queryKey() });
+    } else if (now - watch.since > WATCH_GIVE_UP_MS) {
       setWatch(null);
       setGaveUp(true);
     }
-  }, [data, day.isPlaceholderData, watch, now]);
+  }, [runs.data, watch, now, queryClient, trpc]);
 
   const today = data ? todayIn(data.timezone) : '';
   const group = data?.groups.find((g) => g.id === data.groupId);
