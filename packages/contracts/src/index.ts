@@ -28,3 +28,4 @@ export {
   type AlertSubjectKind,
   type AlertWebhookData,
 } from './alerts.ts';
+export { coachingKpiMetrics, CoachingRule, type CoachingKpiMetric } from './coaching.ts';
