@@ -5,3 +5,4 @@ export * from './phrases.ts';
 export * from './agreement.ts';
 export { standardForm } from './standard-form.ts';
 export * from './calibration.ts';
+export { nextNudgeAt, nudgesFor, type LiveInteraction } from './nudges.ts';
