@@ -15,6 +15,10 @@ describe('detectors', () => {
   it('reads billing words and a bare "no" as no feeling', () => {
     expect(negativeWords('Hi, I got charged twice this month.').score).toBe(0);
     expect(negativeWords('Ha, no problem.').score).toBeGreaterThan(-3);
+    // Reassurance, not worry; the same words said plainly still count.
+    expect(negativeWords('No worries, take your time.')).toEqual({ score: 0, spans: [] });
+    expect(negativeWords("Not a problem at all, it's fine.").score).toBe(0);
+    expect(negativeWords("I'm really worried about these problems.").spans.length).toBeGreaterThan(0);
     expect(negativeWords('No, this is terrible.').score).toBeLessThanOrEqual(-3);
   });
 

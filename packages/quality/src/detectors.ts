@@ -14,6 +14,8 @@ const sentiment = new Sentiment();
 
 // AFINN words that carry no feeling in a contact centre: "charged" is billing, not "emotionally charged"; "no" answers.
 const neutral = new Set(['charge', 'charged', 'charges', 'no']);
+// Set phrases that say all is well with a negative word in them ("no worries, take your time"): blanked, same length.
+const reassurances = /\b(?:no|not a) (?:worries|worry|problem|problems|bother)\b/giu;
 
 /**
  * How negative a turn is — the sum of its negative words' AFINN valences (a negated positive word counts as
@@ -22,13 +24,14 @@ const neutral = new Set(['charge', 'charged', 'charges', 'no']);
  */
 
 export function negativeWords(text: string): { score: number; spans: Span[] } {
-  const result = sentiment.analyze(text);
+  const read = text.replace(reassurances, (m) => ' '.repeat(m.length));
+  const result = sentiment.analyze(read);
   const values = result.calculation.flatMap((entry) => Object.entries(entry)).filter(([word]) => !neutral.has(word));
   const negative = new Set(values.flatMap(([word, value]) => (value < 0 ? [word] : [])));
   const score = values.reduce((sum, [, value]) => sum + Math.min(0, value), 0);
   const spans: Span[] = [];
   if (negative.size > 0) {
-    for (const m of text.matchAll(/[\p{L}'’]+/gu))
+    for (const m of read.matchAll(/[\p{L}'’]+/gu))
       if (negative.has(m[0].toLowerCase().replace(/’/g, "'"))) spans.push({ start: m.index, end: m.index + m[0].length });
   }
   return { score, spans };
