@@ -1,25 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { measureCoachingEffect, type AgentSeries } from './coaching-effect.ts';
+import { createSeededRandom, drawNormal } from './random.ts';
 
 /** One observation per entry: [value, weight]. */
 function agent(agentId: string, before: [number, number][], after: [number, number][]): AgentSeries {
   return { agentId, before: before.map(([value, weight]) => ({ value, weight })), after: after.map(([value, weight]) => ({ value, weight })) };
 }
 
-/** mulberry32 and Box–Muller, so each simulated centre is the same on every run. */
-function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-function drawNormal(random: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-}
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 
 interface Simulation {
@@ -39,7 +26,7 @@ function simulateCentre(
   seed: number,
   { commonShift = 0.02, relativeImprovement = 0.2, coachedAgents = 40, comparisonAgents = 60, days = 20 } = {},
 ): Simulation {
-  const random = createRandom(seed);
+  const random = createSeededRandom(seed);
   const observeDays = (rate: number) =>
     Array.from({ length: days }, () => {
       const calls = 30 + Math.floor(random() * 40);

@@ -1,3 +1,5 @@
+import { createSeededRandom } from './random.ts';
+
 /**
  * Did coaching work — defined once: a difference-in-differences estimate with a cluster
  * bootstrap interval. Pure and deterministic for a given seed, so the coaching workflow, the
@@ -92,7 +94,7 @@ export function measureCoachingEffect(input: CoachingEffectInput): CoachingEffec
   const comparisonChange = mean(comparison);
   const estimate = coachedChange - comparisonChange;
 
-  const random = createMulberry32(input.seed ?? DEFAULT_SEED);
+  const random = createSeededRandom(input.seed ?? DEFAULT_SEED);
   const estimates = new Float64Array(resamples);
   for (let r = 0; r < resamples; r++) estimates[r] = resampleMean(coached, random) - resampleMean(comparison, random);
   estimates.sort();
@@ -157,20 +159,4 @@ function quantileSorted(sorted: Float64Array, p: number): number {
   const i = Math.floor(h);
   const lower = sorted[i]!;
   return i + 1 < sorted.length ? lower + (h - i) * (sorted[i + 1]! - lower) : lower;
-}
-
-/**
- * mulberry32: a 32-bit seeded generator, small and fast, with plenty of quality for drawing
- * resample indices, and the same stream on every runtime (Math.random cannot be seeded). The
- * same algorithm as planning's createSeededRandom, which kpis cannot import (planning depends on kpis).
- */
-function createMulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
