@@ -18,12 +18,12 @@
  *    team's view is polled every 50 ms until the agent's row shows it (state and since).
  * Prints one JSON object as its last line.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { quantile } from 'simple-statistics';
+import { CookieJar, startHost } from './support/host.ts';
 import { createAuth, ensureMember } from '@switchboard/api';
 import { localDateOf, localWeekStart } from '@switchboard/calendar';
 import type { CenterConfig } from '@switchboard/contracts';
@@ -39,6 +39,7 @@ import {
   seedTenant,
   type ActivityInput,
 } from '@switchboard/db';
+import { createSeededRandom } from '@switchboard/planning';
 import { demoCenter } from '@switchboard/simulator';
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 2_000);
@@ -53,7 +54,6 @@ const PROBE_MS = 50;
 /** A marker not visible after this long counts as this long (and the run says so). */
 const VISIBLE_GIVE_UP_MS = 30_000;
 const MIN = 60_000;
-const root = path.resolve(import.meta.dirname, '..');
 const tz = demoCenter.timezone;
 
 function log(line: string): void {
@@ -152,48 +152,6 @@ async function seed(dataDir: string, secret: string, schedule: Plan) {
   }
 }
 
-function startHost(dataDir: string, port: number, secret: string) {
-  // BENCH_HOST_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the host.
-  const nodeArgs = (process.env.BENCH_HOST_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(root, 'apps/web/server.ts')], {
-    cwd: root,
-    env: { ...process.env, PORT: String(port), SWITCHBOARD_DATA_DIR: dataDir, SWITCHBOARD_WEB: '0', BETTER_AUTH_SECRET: secret },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  return {
-    async ready() {
-      for (let i = 0; i < 900; i++) {
-        try {
-          if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok) return;
-        } catch {
-          // not listening yet
-        }
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      throw new Error('the host did not become ready');
-    },
-    async stop() {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-/** The session's cookies, renewed from responses as a browser does (the signed session cache lasts 25 s). */
-class CookieJar {
-  private readonly cookies = new Map<string, string>();
-  update(res: Response): void {
-    for (const c of res.headers.getSetCookie()) {
-      const [name, value] = c.split(';')[0]!.split(/=(.*)/s) as [string, string];
-      this.cookies.set(name, value);
-    }
-  }
-  header(): string {
-    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-  }
-}
-
 async function signIn(base: string, email: string, password: string): Promise<CookieJar> {
   const res = await fetch(`${base}/api/auth/sign-in/email`, {
     method: 'POST',
@@ -257,17 +215,6 @@ function stateChange(agentKey: string, at: number, state: string) {
         agent_id: agentKey,
         state,
       };
-}
-
-/** A small fixed-seed generator: runs change states at the same moments. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const gapMs = (random: () => number) => (60 + random() * 120) * 1000;
@@ -380,7 +327,7 @@ const round = (v: number) => Math.round(v * 10) / 10;
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-bench-adherence-'));
   const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const random = mulberry32(20_251_207);
+  const random = createSeededRandom(20_251_207);
   try {
     const secret = randomBytes(32).toString('hex');
     const schedule = plan(Date.now());

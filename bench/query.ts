@@ -18,12 +18,12 @@
  * inspect queries afterwards; BENCH_DATA_DIR=<kept directory> skips 1. and benches it again
  * (quicker to iterate, but its generated days end when it was generated).
  */
-import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { quantile } from 'simple-statistics';
+import { CookieJar, startHost } from './support/host.ts';
 import { createAuth, ensureMember } from '@switchboard/api';
 import type { CenterConfig } from '@switchboard/contracts';
 import { createApiKey, createDb, migrateDb, seedTenant } from '@switchboard/db';
@@ -158,34 +158,6 @@ async function generate(dataDir: string, tenantId: string): Promise<{ seconds: n
   }
 }
 
-function startHost(dataDir: string, port: number, secret: string) {
-  // BENCH_HOST_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the host.
-  const nodeArgs = (process.env.BENCH_HOST_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(root, 'apps/web/server.ts')], {
-    cwd: root,
-    env: { ...process.env, PORT: String(port), SWITCHBOARD_DATA_DIR: dataDir, SWITCHBOARD_WEB: '0', BETTER_AUTH_SECRET: secret },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  return {
-    async ready() {
-      for (let i = 0; i < 900; i++) {
-        try {
-          if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok) return;
-        } catch {
-          // not listening yet
-        }
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      throw new Error('the host did not become ready');
-    },
-    async stop() {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
 interface Snapshot {
   queues: { key: string; waiting: number }[];
 }
@@ -195,19 +167,6 @@ function trpcUrl(base: string, procedure: string, input?: unknown): string {
 }
 
 /** The session's cookies, renewed from responses as a browser does (the signed session cache lasts 25 s). */
-class CookieJar {
-  private readonly cookies = new Map<string, string>();
-  update(res: Response): void {
-    for (const c of res.headers.getSetCookie()) {
-      const [name, value] = c.split(';')[0]!.split(/=(.*)/s) as [string, string];
-      this.cookies.set(name, value);
-    }
-  }
-  header(): string {
-    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-  }
-}
-
 async function getJson<T>(url: string, jar: CookieJar): Promise<T> {
   const res = await fetch(url, { headers: { cookie: jar.header() } });
   jar.update(res);
