@@ -113,6 +113,8 @@ beforeAll(async () => {
       work(a3.id, '15:10', '17:00'),
       work(a4.id, '14:00', '22:00'),
       work(a6.id, '14:59', '23:00'),
+      // a5: the night before's shift, ending this morning; it belongs to the day it began.
+      { ...work(a5.id, '00:00', '06:00'), startsAt: new Date(dayStart - 2 * 3_600_000), shiftDate: addLocalDays(DAY, -1) },
       work(outsider.id, '09:00', '17:00'),
     ],
   });
@@ -220,6 +222,11 @@ describe('the real-time view', () => {
       { start: t('14:48').toISOString(), end: NOW.toISOString() },
     ]);
     expect(mine.adherence).toBe(344 / 360);
+    // The minutes behind a row are its shift day's: a night shift's is the day it began.
+    expect(mine.shiftDate).toBe(DAY);
+    const night = gantt.agents.find((a) => a.key === a5.id)!;
+    expect(night.activities).toEqual([{ kind: 'work', start: new Date(dayStart - 2 * 3_600_000).toISOString(), end: t('06:00').toISOString() }]);
+    expect(night.shiftDate).toBe(addLocalDays(DAY, -1));
   });
 });
 
@@ -251,8 +258,10 @@ describe('reports', () => {
     const ours = byTeam.rows.find((r) => r.key === team.id)!;
     expect(ours.sums).toEqual(byAgent.total.sums);
     const byDay = await admin.adherence.report({ from: addLocalDays(DAY, -1), to: DAY, by: 'day' });
-    expect(byDay.rows.map((r) => r.key)).toEqual([DAY]);
-    expect(byDay.total.sums).toEqual(byTeam.total.sums);
+    // The day before holds a5's night shift alone: eight hours offline, adherent only in the grace at each edge.
+    expect(byDay.rows.map((r) => r.key)).toEqual([addLocalDays(DAY, -1), DAY]);
+    expect(byDay.rows[0]!.sums).toMatchObject({ scheduled_min: 480, adherent_min: 4 });
+    expect(byDay.rows[1]!.sums).toEqual(byTeam.total.sums);
   });
 
   it('lists the state events behind the minutes of a day', async () => {

@@ -191,10 +191,11 @@ describe('the supervisor', () => {
     await form.waitFor({ timeout: UI_TIMEOUT_MS });
     await form.getByLabel('Agent', { exact: true }).selectOption(a4.id);
     const clock = (minutes: number) => at(minutes).toLocaleTimeString('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hour12: false });
-    await form.getByLabel('Day', { exact: true }).fill(localDateOf(at(-45), tz));
-    await form.getByLabel('From', { exact: true }).fill(clock(-45));
-    // Until the end of the local day at most: a form files one day's stretch.
-    const until = localDateOf(at(30), tz) === localDateOf(at(-45), tz) ? clock(30) : '23:59';
+    // A form files one local day's stretch: today's part of the shift so far, so that it covers now even when the shift began before midnight.
+    const today = localDateOf(at(0), tz);
+    await form.getByLabel('Day', { exact: true }).fill(today);
+    await form.getByLabel('From', { exact: true }).fill(localDateOf(at(-45), tz) === today ? clock(-45) : '00:00');
+    const until = localDateOf(at(30), tz) === today ? clock(30) : '23:59';
     await form.getByLabel('To', { exact: true }).fill(until);
     await form.getByLabel('Reason', { exact: true }).selectOption('system_outage');
     await form.getByRole('button', { name: 'File exception' }).click();

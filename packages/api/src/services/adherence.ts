@@ -332,6 +332,15 @@ function runOf(activities: readonly ScheduledActivity[], current: ScheduledActiv
   return { kind: current.kind, start: new Date(current.start).toISOString(), end: new Date(end).toISOString() };
 }
 
+/**
+ * The shift day to drill into for an agent seen at an instant: the one of the activity then, else
+ * of the last begun before it, else of the first; a night shift belongs to the day it began.
+ */
+function shiftDayAt(activities: readonly ScheduledActivity[], at: number, fallback: string): string {
+  const begun = activities.filter((a) => a.start <= at);
+  return (begun.find((a) => a.end > at) ?? begun.at(-1) ?? activities[0])?.shiftDate ?? fallback;
+}
+
 /** Where one agent stands now, and their day so far. */
 function standing(agent: AgentEntry, now: number, current: AgentCurrentState | undefined, today: Today) {
   const activities = today.day.activities.get(agent.key) ?? [];
@@ -357,6 +366,7 @@ function standing(agent: AgentEntry, now: number, current: AgentCurrentState | u
     teamKey: agent.teamKey,
     teamName: agent.teamName,
     activity: run,
+    shiftDate: shiftDayAt(activities, now, today.day.date),
     next: next ? { kind: next.kind, start: new Date(next.start).toISOString() } : null,
     state,
     reasonCode: current?.reason_code ?? '',
@@ -481,6 +491,7 @@ export async function getGantt(services: ApiServices, access: Access, input: z.i
         key: a.key,
         name: a.displayName,
         teamName: a.teamName,
+        shiftDate: shiftDayAt(activities, Math.min(now.getTime(), day.window.to.getTime() - 1), date),
         activities: activities
           .filter((x) => x.end > from && x.start < day.window.to.getTime())
           .map((x) => ({ kind: x.kind, start: iso(x.start), end: iso(x.end) })),

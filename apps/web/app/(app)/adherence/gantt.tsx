@@ -17,7 +17,7 @@ const HEIGHT = 2 * ROW + 10;
  * mark under the minutes out of adherence, exceptions shaded across both (approved solid,
  * pending outlined) and a line at now. Each agent's name opens their minutes.
  */
-export function AdherenceGantt({ gantt, onAgent }: { gantt: Gantt; onAgent: (agentKey: string) => void }) {
+export function AdherenceGantt({ gantt, onAgent }: { gantt: Gantt; onAgent: (agentKey: string, shiftDate: string) => void }) {
   const model = prepareGantt(gantt);
   const clock = (iso: string) => formatClock(iso, gantt.timezone);
   const states = new Set(model.rows.flatMap((r) => r.actual.map((a) => a.state)));
@@ -70,7 +70,12 @@ export function AdherenceGantt({ gantt, onAgent }: { gantt: Gantt; onAgent: (age
           {model.rows.map((row) => (
             <div key={row.key} className={styles.ganttRow} data-testid="gantt-agent" data-agent={row.key}>
               <span className={styles.who}>
-                <button type="button" className="link" onClick={() => onAgent(row.key)} aria-label={`Minutes of ${row.name} on ${gantt.date}`}>
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => onAgent(row.key, row.shiftDate)}
+                  aria-label={`Minutes of ${row.name}, shift of ${row.shiftDate}`}
+                >
                   {row.name}
                 </button>
                 <small>

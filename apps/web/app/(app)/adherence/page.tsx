@@ -94,7 +94,7 @@ export default function AdherencePage() {
           </button>
         ))}
       </div>
-      {tab === 'now' && <RealtimeView data={data} serverNow={serverNow} onAgent={(agentKey) => setMinutes({ agentKey, date: data.date })} />}
+      {tab === 'now' && <RealtimeView data={data} serverNow={serverNow} onAgent={(agentKey, date) => setMinutes({ agentKey, date })} />}
       {tab === 'today' && (
         <>
           <div className="inline-form controls">
@@ -105,7 +105,7 @@ export default function AdherencePage() {
           {tooMany ? (
             <p className="muted">{data.agents.length} agents are too many for one chart: pick a team.</p>
           ) : gantt.data ? (
-            <AdherenceGantt gantt={gantt.data} onAgent={(agentKey) => setMinutes({ agentKey, date: gantt.data.date })} />
+            <AdherenceGantt gantt={gantt.data} onAgent={(agentKey, date) => setMinutes({ agentKey, date })} />
           ) : (
             <p className="muted">{gantt.error ? describeError(gantt.error) : 'Loading the day…'}</p>
           )}

@@ -17,6 +17,8 @@ describe('prepareGantt', () => {
         key: 'a-1',
         name: 'Ann',
         teamName: 'Retail',
+        // The night shift began the day before: its minutes are that day's.
+        shiftDate: '2026-10-31',
         adherence: 0.5,
         scheduledMin: 10,
         conformance: null,
@@ -35,6 +37,7 @@ describe('prepareGantt', () => {
     const model = prepareGantt(gantt);
     const row = model.rows[0]!;
     const hour = 100 / 14;
+    expect(row.shiftDate).toBe('2026-10-31');
     expect(row.scheduled[0]!.left).toBe(0);
     expect(row.scheduled[0]!.width).toBeCloseTo(2.5 * hour, 10);
     expect(row.out[0]!.left).toBeCloseTo(2 * hour, 10);

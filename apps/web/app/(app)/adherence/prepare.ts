@@ -52,6 +52,8 @@ interface GanttRow {
   key: string;
   name: string;
   teamName: string;
+  /** The shift day its minutes drill into (a night shift's is the day it began). */
+  shiftDate: string;
   adherence: number | null;
   scheduled: (Bar & { kind: Gantt['agents'][number]['activities'][number]['kind']; start: string; end: string })[];
   actual: (Bar & { state: Gantt['agents'][number]['states'][number]['state']; start: string; end: string })[];
@@ -97,6 +99,7 @@ export function prepareGantt(gantt: Gantt): GanttModel {
       key: a.key,
       name: a.name,
       teamName: a.teamName,
+      shiftDate: a.shiftDate,
       adherence: a.adherence,
       scheduled: a.activities.map((x) => ({ ...bar(x.start, x.end), kind: x.kind, start: x.start, end: x.end })),
       actual: a.states.map((s) => ({ ...bar(s.start, s.end), state: s.state, start: s.start, end: s.end })),

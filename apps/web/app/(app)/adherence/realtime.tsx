@@ -25,7 +25,7 @@ function StatusBadge({ status, severity }: { status: Status; severity: RealtimeA
  * Every agent in scope, the worst first: scheduled now against actual now, and how long out
  * of adherence. Durations move between polls with the server's clock.
  */
-export function RealtimeView({ data, serverNow, onAgent }: { data: Realtime; serverNow: number; onAgent: (agentKey: string) => void }) {
+export function RealtimeView({ data, serverNow, onAgent }: { data: Realtime; serverNow: number; onAgent: (agentKey: string, shiftDate: string) => void }) {
   const rows = data.agents.map((a, rank) => ({
     ...a,
     rank,
@@ -44,7 +44,12 @@ export function RealtimeView({ data, serverNow, onAgent }: { data: Realtime; ser
       accessorKey: 'name',
       header: 'Agent',
       cell: ({ row }) => (
-        <button type="button" className="link" onClick={() => onAgent(row.original.key)} aria-label={`Minutes of ${row.original.name} today`}>
+        <button
+          type="button"
+          className="link"
+          onClick={() => onAgent(row.original.key, row.original.shiftDate)}
+          aria-label={`Minutes of ${row.original.name} today`}
+        >
           {row.original.name}
         </button>
       ),
