@@ -24,6 +24,9 @@ import {
   fileAdherenceException,
   listIntradayProposals,
   recordIntradayProposals,
+  createCoachingAssignments,
+  moveCoachingAssignment,
+  saveCoachingRule,
   createSwap,
   updateSwap,
   createCalibrationSession,
@@ -126,6 +129,10 @@ interface Fixture {
   newAdherenceExceptionA(): Promise<string>;
   /** A waiting intraday proposal (a time-off offer for the voice group), from a run of its own. */
   newProposalA(): Promise<string>;
+  /** A coaching rule of tenant A. */
+  newCoachingRuleA(): Promise<string>;
+  /** An open coaching assignment of the agent member, on a target of its own; with `slots`, waiting for a coach to pick a session slot. */
+  newCoachingAssignmentA(options?: { slots?: boolean }): Promise<string>;
 }
 
 const SWAP_DATE = '2026-12-08';
@@ -370,6 +377,34 @@ const sampleInputs: Record<string, (f: Fixture) => unknown> = {
   'intraday.offers': () => undefined,
   // An offer that is not open answers `closed`: the call itself succeeds for the agent.
   'intraday.acceptOffer': () => ({ id: randomUUID() }),
+  'coaching.rules': () => undefined,
+  'coaching.saveRule': () => ({
+    name: `fixture ${randomUUID()}`,
+    enabled: false,
+    condition: { kind: 'manual' },
+    tip: 'fixture',
+    session: null,
+    dueDays: 7,
+    measureWeeks: 2,
+  }),
+  'coaching.deleteRule': async (f) => ({ id: await f.newCoachingRuleA() }),
+  'coaching.checkNow': () => undefined,
+  'coaching.assignments': () => ({}),
+  'coaching.assignment': async (f) => ({ id: await f.newCoachingAssignmentA() }),
+  // Past the policy and the agent's scope, assigning starts a workflow: it stops at that precondition here.
+  'coaching.assign': (f) => ({
+    agentKey: f.agentKey,
+    target: { type: 'metric', metric: 'hold_rate' },
+    tip: 'fixture',
+    sessionMinutes: null,
+    dueDays: 7,
+    measureWeeks: 2,
+  }),
+  'coaching.cancel': async (f) => ({ id: await f.newCoachingAssignmentA() }),
+  'coaching.bookSlot': async (f) => ({ id: await f.newCoachingAssignmentA({ slots: true }), start: `${SWAP_DATE}T15:00:00.000Z` }),
+  'coaching.effects': () => undefined,
+  'coaching.mine': () => undefined,
+  'coaching.acknowledge': async (f) => ({ id: await f.newCoachingAssignmentA() }),
 };
 
 // Lazy routers only show up in `procedures` once loaded; load them so none escapes the matrix.
@@ -394,6 +429,7 @@ describe.each(engines)('[%s]', (engine) => {
     const tenantA = await seedTenant(db, { slug: `authz-a-${randomUUID().slice(0, 8)}`, name: 'Tenant A', config: demoCenter });
     const tenantB = await seedTenant(db, { slug: `authz-b-${randomUUID().slice(0, 8)}`, name: 'Tenant B', config: prefixedCenter('b-') });
     let specialDayCount = 0;
+    let coachingTargets = 0;
     const team = demoCenter.teams[0]!;
     const teamAgents = demoCenter.agents.filter((a) => a.team_id === team.id);
     const outsider = demoCenter.agents.find((a) => a.team_id !== team.id)!;
@@ -535,6 +571,50 @@ describe.each(engines)('[%s]', (engine) => {
           note: null,
         });
         return exception.id;
+      },
+      async newCoachingRuleA() {
+        const rule = await saveCoachingRule(db, tenantA, usersA.admin, {
+          name: `fixture ${randomUUID()}`,
+          enabled: false,
+          condition: { kind: 'manual' },
+          tip: 'fixture',
+          session: null,
+          dueDays: 7,
+          measureWeeks: 2,
+        });
+        return rule!.id;
+      },
+      async newCoachingAssignmentA(options = {}) {
+        coachingTargets += 1;
+        const now = new Date();
+        const [row] = await createCoachingAssignments(
+          db,
+          tenantA,
+          usersA.supervisor,
+          [
+            {
+              agentId,
+              ruleId: null,
+              ruleName: 'Assigned by hand',
+              target: { type: 'question', questionId: `fixture_${coachingTargets}` },
+              evidence: { kind: 'manual' },
+              tip: { headline: 'fixture', body: 'fixture', guidance: null, ownLines: [], example: null },
+              sessionMinutes: 30,
+              measureWeeks: 2,
+              coachUserId: usersA.supervisor,
+              dueAt: new Date(now.getTime() + 7 * 86_400_000),
+            },
+          ],
+          now,
+        );
+        if (options.slots)
+          await moveCoachingAssignment(db, tenantA, {
+            id: row!.id,
+            from: ['delivered'],
+            set: { status: 'slots_proposed', proposedSlots: [{ start: `${SWAP_DATE}T15:00:00.000Z`, end: `${SWAP_DATE}T15:30:00.000Z` }] },
+            event: { at: now, kind: 'slots_proposed' },
+          });
+        return row!.id;
       },
       async newProposalA() {
         const runId = randomUUID();

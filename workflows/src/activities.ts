@@ -30,6 +30,7 @@ import { createAgentErasureActivities } from './erasure-agent-activities.ts';
 import { createWebhookActivities, type WebhookTransport } from './webhook-activities.ts';
 import { directoryOf, staffingPolicyOf } from './directory.ts';
 import { createIntradayActivities } from './intraday-activities.ts';
+import { createCoachingActivities } from './coaching-activities.ts';
 
 /**
  * The planning activities: each reads and writes the stores through packages/ and is safe
@@ -48,6 +49,8 @@ export interface PlanningDeps {
   now?: () => Date;
   /** Signs and sends webhook deliveries; a worker without it cannot deliver them (they are retried, for a worker that can). */
   webhooks?: WebhookTransport;
+  /** Tells an agent's open desktop panels that their coaching changed (a worker in the host's process; panels also re-read on their own). */
+  notifyAgent?: (tenantId: string, agentId: string) => void;
 }
 
 /** Six months of 15-minute history: enough for weekday profiles and backtests, cheap to read. */
@@ -148,6 +151,7 @@ export function createPlanningActivities(deps: PlanningDeps) {
     ...createAgentErasureActivities(deps),
     ...createWebhookActivities(deps),
     ...createIntradayActivities(deps),
+    ...createCoachingActivities(deps),
 
     /** Which series to forecast and from when: tomorrow in the tenant's time zone unless given. */
     async planForecast(raw: { tenantId: string; startDate?: string }): Promise<ForecastPlan> {

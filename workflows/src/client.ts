@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
+import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy, WorkflowNotFoundError } from '@temporalio/client';
 import type {
+  CoachingWorkflowInput,
   DisputeWorkflowInput,
   ForecastWorkflowInput,
   IntradayWorkflowInput,
@@ -38,6 +39,9 @@ export const forecastScheduleId = (tenantId: string) => `forecast-daily:${tenant
 export const evaluationScheduleId = (tenantId: string) => `quality-evaluation:${tenantId}`;
 export const intradayScheduleId = (tenantId: string) => `intraday:${tenantId}`;
 export const scheduleWorkflowId = (tenantId: string, groupId: string, weekStart: string) => `schedule:${tenantId}:${groupId}:${weekStart}`;
+
+const coachingWorkflowId = (tenantId: string, assignmentId: string) => `coaching:${tenantId}:${assignmentId}`;
+const coachingSignals = { acknowledged: 'coachingAcknowledged', booked: 'coachingBooked', cancelled: 'coachingCancelled' } as const;
 
 export const disputeWorkflowId = (tenantId: string, evaluationId: string) => `dispute:${tenantId}:${evaluationId}`;
 /** How long a dispute waits for a quality lead before they are reminded, and before it escalates to the admins. */
@@ -193,6 +197,67 @@ export function createPlanningClient(client: Client, taskQueue = PLANNING_TASK_Q
         if (error instanceof ScheduleAlreadyRunning) return false;
         throw error;
       }
+    },
+
+    /** Runs a coaching assignment's loop (joins the one running); the timing seams are for tests and the demo. */
+    async startCoaching(input: CoachingWorkflowInput): Promise<{ workflowId: string; runId: string }> {
+      const workflowId = coachingWorkflowId(input.tenantId, input.assignmentId);
+      const args: [CoachingWorkflowInput] = [input];
+      const handle = await client.workflow.start('coachingWorkflow', { taskQueue, workflowId, args, workflowIdConflictPolicy: 'USE_EXISTING' });
+      return { workflowId, runId: handle.firstExecutionRunId };
+    },
+
+    /**
+     * Tells an assignment's run what a person did (a coach's pick carries the slot's start); false when no run is
+     * open for it.
+     */
+    async signalCoaching(
+      input: { tenantId: string; assignmentId: string } & (
+        { signal: 'acknowledged' | 'cancelled' } | { signal: 'booked'; slot: { start: string; userId: string } }
+      ),
+    ): Promise<boolean> {
+      const handle = client.workflow.getHandle(coachingWorkflowId(input.tenantId, input.assignmentId));
+      try {
+        if (input.signal === 'booked') await handle.signal(coachingSignals.booked, input.slot);
+        else await handle.signal(coachingSignals[input.signal]);
+        return true;
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) return false;
+        throw error;
+      }
+    },
+
+    /** The tenant's coaching rules checked every hour; creating it again is a no-op. */
+    async ensureCoachingSchedule(input: { tenantId: string }): Promise<boolean> {
+      try {
+        await client.schedule.create({
+          scheduleId: `coaching-rules:${input.tenantId}`,
+          spec: { intervals: [{ every: '1h' }] },
+          policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
+          action: {
+            type: 'startWorkflow',
+            workflowType: 'coachingRulesWorkflow',
+            taskQueue,
+            args: [{ tenantId: input.tenantId }],
+            workflowId: `coaching-rules:${input.tenantId}:scheduled`,
+          },
+        });
+        return true;
+      } catch (error) {
+        if (error instanceof ScheduleAlreadyRunning) return false;
+        throw error;
+      }
+    },
+
+    /** A supervisor's "Check rules now" (joined when a check is running); resolves with what it made. */
+    async checkCoachingRules(input: { tenantId: string }): Promise<{ assignments: number; skipped: string[] }> {
+      const handle = await client.workflow.start('coachingRulesWorkflow', {
+        taskQueue,
+        workflowId: `coaching-rules:${input.tenantId}:manual`,
+        args: [{ tenantId: input.tenantId }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+      return handle.result();
     },
 
     /** A planner's "Run now": one intraday pass, joined when one is running. */

@@ -492,3 +492,105 @@ export async function intradayWorkflow(input: IntradayWorkflowInput): Promise<In
       proposals += (await proposeIntraday({ tenantId: input.tenantId, runId, at, date: measured.date, groupId: group.groupId })).proposals;
   return { runId, date: measured.date, forecastVersionId: measured.forecastVersionId, groups: measured.groups, proposals };
 }
+
+// ── coaching ─────────────────────────────────────────────────────────────────
+
+const { checkCoachingRules, deliverCoaching, markCoaching, bookCoachingSession, startCoachingMeasurement, measureCoaching } =
+  proxyActivities<PlanningActivities>({
+    startToCloseTimeout: '5 minutes',
+    retry: { initialInterval: '1 second', maximumAttempts: 10 },
+  });
+
+/** The agent acknowledged the assignment (from their desktop panel or /me). */
+export const coachingAcknowledgedSignal = defineSignal('coachingAcknowledged');
+/** A coach picked one of the proposed slots (its start, ISO). */
+export const coachingBookedSignal = defineSignal<[{ start: string; userId: string }]>('coachingBooked');
+/** A supervisor cancelled the assignment. */
+export const coachingCancelledSignal = defineSignal('coachingCancelled');
+
+export interface CoachingWorkflowInput {
+  tenantId: string;
+  assignmentId: string;
+  /**
+   * Timing in seconds from the run's start, in place of the assignment's own (reminder halfway to the due date,
+   * escalation at it, a measurement window of its weeks): what tests and the demo use to run the loop in minutes.
+   */
+  remindAfterS?: number;
+  escalateAfterS?: number;
+  measureForS?: number;
+}
+
+type CoachingOutcome = 'improved' | 'no_change' | 'worse' | 'not_measured' | 'cancelled';
+
+/**
+ * One coaching assignment (`coaching:{tenant}:{assignment}`), ids only: deliver the tip → wait for the agent's
+ * acknowledgement, reminding them and then escalating to the coach as the due date nears and passes → book the
+ * session (or wait for the coach to pick a proposed slot) and let it happen → measure over the window → close with
+ * the outcome. A cancellation ends it at any wait.
+ */
+export async function coachingWorkflow(input: CoachingWorkflowInput): Promise<{ outcome: CoachingOutcome }> {
+  const ids = { tenantId: input.tenantId, assignmentId: input.assignmentId };
+  let acknowledged = false;
+  let picked: { start: string; userId: string } | undefined;
+  let cancelled = false;
+  setHandler(coachingAcknowledgedSignal, () => void (acknowledged = true));
+  setHandler(coachingBookedSignal, (slot) => void (picked = slot));
+  setHandler(coachingCancelledSignal, () => void (cancelled = true));
+  const now = () => new Date().toISOString();
+  const started = Date.now();
+  const plan = await deliverCoaching({ ...ids, at: now() });
+  if (!plan) return { outcome: 'cancelled' };
+  acknowledged ||= plan.status !== 'delivered' && plan.status !== 'overdue';
+  const created = Date.parse(plan.createdAt);
+  const due = Date.parse(plan.dueAt);
+  const marks = [
+    { mark: 'reminded' as const, at: input.remindAfterS !== undefined ? started + input.remindAfterS * 1000 : created + (due - created) / 2 },
+    { mark: 'escalated' as const, at: input.escalateAfterS !== undefined ? started + input.escalateAfterS * 1000 : due },
+  ];
+  for (const { mark, at } of marks) {
+    if (acknowledged || cancelled) break;
+    if (await condition(() => acknowledged || cancelled, Math.max(1, at - Date.now()))) break;
+    acknowledged = (await markCoaching({ ...ids, at: now(), mark })).acknowledged;
+  }
+  // Past the escalation only the agent (or a cancellation) moves it on.
+  await condition(() => acknowledged || cancelled);
+  if (cancelled) return { outcome: 'cancelled' };
+  if (plan.sessionMinutes) {
+    let session = await bookCoachingSession({ ...ids, at: now() });
+    while (!session.booked) {
+      picked = undefined;
+      await condition(() => picked !== undefined || cancelled);
+      if (cancelled) return { outcome: 'cancelled' };
+      // A slot taken meanwhile (the week changed) books nothing: the coach picks again.
+      session = await bookCoachingSession({ ...ids, at: now(), slot: picked });
+    }
+    // The effect is measured from the end of the session on.
+    if (session.endsAt && (await condition(() => cancelled, Math.max(1, Date.parse(session.endsAt!) - Date.now())))) return { outcome: 'cancelled' };
+  }
+  const measureMs = input.measureForS !== undefined ? input.measureForS * 1000 : plan.measureWeeks * 7 * 86_400_000;
+  const from = Date.now();
+  await startCoachingMeasurement({ ...ids, at: new Date(from).toISOString(), until: new Date(from + measureMs).toISOString() });
+  if (await condition(() => cancelled, measureMs)) return { outcome: 'cancelled' };
+  return measureCoaching({ ...ids, at: now() });
+}
+
+/**
+ * A tenant's coaching rules checked (hourly, by a Temporal Schedule): each new assignment starts its own
+ * coachingWorkflow, which outlives this run. Assignments made by a try whose answer was lost are started too.
+ */
+export async function coachingRulesWorkflow(input: { tenantId: string }): Promise<{ assignments: number; skipped: string[] }> {
+  const checked = await checkCoachingRules({ tenantId: input.tenantId, at: new Date().toISOString() });
+  for (const assignmentId of checked.assignmentIds) {
+    try {
+      await startChild(coachingWorkflow, {
+        workflowId: `coaching:${input.tenantId}:${assignmentId}`,
+        args: [{ tenantId: input.tenantId, assignmentId }],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+      });
+    } catch (error) {
+      // Started by an earlier try of this run: @temporalio/workflow does not export the error's class, its name tells.
+      if (!(error instanceof Error && error.name === 'WorkflowExecutionAlreadyStartedError')) throw error;
+    }
+  }
+  return { assignments: checked.assignmentIds.length, skipped: checked.skipped };
+}

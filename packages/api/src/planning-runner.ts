@@ -39,6 +39,16 @@ export interface PlanningRunner {
   startWebhookDeliveries(input: { tenantId: string; deliveryIds: string[] }): Promise<void>;
   /** One pass of the intraday loop now (joins one in flight). */
   startIntraday(input: { tenantId: string }): Promise<{ workflowId: string; runId: string }>;
+  /** Runs a coaching assignment's loop (joins the one running). */
+  startCoaching(input: { tenantId: string; assignmentId: string }): Promise<{ workflowId: string; runId: string }>;
+  /** Tells an assignment's run what a person did; false when no run is open for it. */
+  signalCoaching(
+    input: { tenantId: string; assignmentId: string } & (
+      { signal: 'acknowledged' | 'cancelled' } | { signal: 'booked'; slot: { start: string; userId: string } }
+    ),
+  ): Promise<boolean>;
+  /** Checks the tenant's coaching rules now and waits for the check. */
+  checkCoachingRules(input: { tenantId: string }): Promise<{ assignments: number; skipped: string[] }>;
 }
 
 /** The workflow engine, or the answer that says how to get one. */

@@ -1,6 +1,7 @@
 import { adherenceRouter } from './routers/adherence.ts';
 import { adminRouter } from './routers/admin.ts';
 import { agentsRouter } from './routers/agents.ts';
+import { coachingRouter } from './routers/coaching.ts';
 import { intradayRouter } from './routers/intraday.ts';
 import { meRouter } from './routers/me.ts';
 import { planningRouter } from './routers/planning.ts';
@@ -24,6 +25,7 @@ export const appRouter = router({
   admin: adminRouter,
   adherence: adherenceRouter,
   intraday: intradayRouter,
+  coaching: coachingRouter,
 });
 
 export type AppRouter = typeof appRouter;

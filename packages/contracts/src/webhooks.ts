@@ -7,7 +7,15 @@ import type { AlertWebhookData } from './alerts.ts';
  */
 
 /** Every kind a subscription may name. */
-export const webhookEventKinds = ['alert.fired', 'alert.cleared', 'schedule.published', 'time_off.decided', 'offer.accepted', 'evaluation.released'] as const;
+export const webhookEventKinds = [
+  'alert.fired',
+  'alert.cleared',
+  'schedule.published',
+  'time_off.decided',
+  'offer.accepted',
+  'evaluation.released',
+  'coaching.acknowledged',
+] as const;
 export type WebhookEventKind = (typeof webhookEventKinds)[number];
 
 /** The kind of the event "send test event" sends to one subscription; nobody subscribes to it. */
@@ -57,6 +65,15 @@ export interface WebhookEventData {
     /** The schedule version the acceptance published. */
     scheduleId: string;
     acceptedAt: string;
+  };
+  'coaching.acknowledged': {
+    assignmentId: string;
+    agentKey: string;
+    /** The rule that made the assignment; null for one a person assigned. */
+    ruleId: string | null;
+    /** A form question (`question:<id>`) or a KPI (`metric:<id>`). */
+    target: string;
+    acknowledgedAt: string;
   };
   'webhook.test': { subscriptionId: string };
 }

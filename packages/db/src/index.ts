@@ -89,7 +89,7 @@ export {
   type Republish,
 } from './time-off.ts';
 export { seedSchedulingDefaults } from './schedule-seed.ts';
-export type { ScheduleSummary } from './schema.ts';
+export { coachingStatuses, type CoachingStatus, type ScheduleSummary } from './schema.ts';
 export {
   acknowledgeEvaluation,
   countReviewsSince,
@@ -104,6 +104,8 @@ export {
   getFormVersion,
   qualityTrends,
   releaseEvaluation,
+  listReleasedAnswers,
+  type ReleasedAnswer,
   reviewAnswers,
   ensureBuiltInForm,
   getEvaluationCursor,
@@ -187,3 +189,16 @@ export {
   type IntradayProposalRow,
   type NewProposal,
 } from './intraday.ts';
+export {
+  createCoachingAssignments,
+  deleteCoachingRule,
+  getCoachingAssignment,
+  listCoachingAssignments,
+  listCoachingEvents,
+  listCoachingRules,
+  moveCoachingAssignment,
+  saveCoachingRule,
+  type CoachingAssignmentRow,
+  type CoachingTarget,
+  type NewCoachingAssignment,
+} from './coaching.ts';

@@ -436,6 +436,66 @@ export function releaseEvaluation(db: Db, tenantId: string, userId: string | nul
   });
 }
 
+// ── what coaching reads ──────────────────────────────────────────────────────
+
+export interface ReleasedAnswer {
+  evaluationId: string;
+  interactionId: string;
+  agentKey: string;
+  formId: string;
+  releasedAt: Date;
+  endedAt: Date;
+  questionId: string;
+  /** The final answer (a person's, or the machine's they accepted). */
+  answer: string;
+  evidence: unknown[];
+}
+
+/**
+ * The answers of released evaluations (what the agent has seen): those released since `releasedSince`, or of
+ * interactions that ended in [endedFrom, endedTo); of one question or all; of some agents or all. Newest first.
+ */
+export function listReleasedAnswers(
+  db: Db,
+  tenantId: string,
+  filter: { releasedSince?: Date; endedFrom?: Date; endedTo?: Date; questionId?: string; agentKeys?: readonly string[] },
+): Promise<ReleasedAnswer[]> {
+  if (filter.agentKeys?.length === 0) return Promise.resolve([]);
+  return withTenant(
+    db,
+    tenantId,
+    async (tx) =>
+      (await tx
+        .select({
+          evaluationId: evaluations.id,
+          interactionId: evaluations.interactionId,
+          agentKey: evaluations.agentKey,
+          formId: evaluations.formId,
+          releasedAt: evaluations.releasedAt,
+          endedAt: evaluations.interactionEndedAt,
+          questionId: evaluationAnswers.questionId,
+          answer: evaluationAnswers.finalAnswer,
+          evidence: evaluationAnswers.evidence,
+        })
+        .from(evaluations)
+        .innerJoin(evaluationAnswers, and(eq(evaluationAnswers.tenantId, evaluations.tenantId), eq(evaluationAnswers.evaluationId, evaluations.id)))
+        .where(
+          and(
+            eq(evaluations.tenantId, tenantId),
+            eq(evaluations.status, 'released'),
+            sql`${evaluationAnswers.finalAnswer} is not null`,
+            filter.releasedSince ? gte(evaluations.releasedAt, filter.releasedSince) : undefined,
+            filter.endedFrom ? gte(evaluations.interactionEndedAt, filter.endedFrom) : undefined,
+            filter.endedTo ? lt(evaluations.interactionEndedAt, filter.endedTo) : undefined,
+            filter.questionId ? eq(evaluationAnswers.questionId, filter.questionId) : undefined,
+            filter.agentKeys ? inArray(evaluations.agentKey, [...filter.agentKeys]) : undefined,
+          ),
+        )
+        .orderBy(desc(evaluations.releasedAt), asc(evaluations.id))) as ReleasedAnswer[],
+    { accessMode: 'read only' },
+  );
+}
+
 // ── trends ───────────────────────────────────────────────────────────────────
 
 export interface QualityTrendRow {

@@ -1,4 +1,4 @@
-import { activityKinds, alertSeverities, channels, type AlertCondition, type AlertMetric, type ShiftConfig } from '@switchboard/contracts';
+import { activityKinds, alertSeverities, channels, type AlertCondition, type AlertMetric, type CoachingRule, type ShiftConfig } from '@switchboard/contracts';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
@@ -1489,5 +1489,106 @@ export const calibrationAnswers = pgTable(
       columns: [t.tenantId, t.sessionId, t.userId],
       foreignColumns: [calibrationParticipants.tenantId, calibrationParticipants.sessionId, calibrationParticipants.userId],
     }).onDelete('cascade'),
+  ],
+);
+
+// ── coaching ──────────────────────────────────────────────────────────────────
+
+/** What makes a coaching assignment and what it asks for (packages/contracts coaching.ts checks it); edits are audited. */
+export const coachingRules = pgTable(
+  'coaching_rules',
+  {
+    tenantId: tenantId(),
+    id: uuid().notNull().defaultRandom(),
+    name: text().notNull(),
+    enabled: boolean().notNull().default(true),
+    // The rule's condition, tip, session, due days and measurement weeks as CoachingRule holds them.
+    definition: jsonb().$type<Omit<CoachingRule, 'id' | 'name' | 'enabled'>>().notNull(),
+    updatedBy: text().references(() => users.id, { onDelete: 'set null' }),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [tenantIsolation(t.tenantId), primaryKey({ columns: [t.tenantId, t.id] })],
+);
+
+export const coachingStatuses = ['delivered', 'acknowledged', 'overdue', 'slots_proposed', 'session_booked', 'measuring', 'closed', 'cancelled'] as const;
+export type CoachingStatus = (typeof coachingStatuses)[number];
+
+/**
+ * One agent's coaching: what it is about (a form question or a KPI), the evidence (evaluation ids and spans, or the
+ * KPI weeks — ids and figures, never transcript text), the tip, the session booked into their schedule and the
+ * measured effect. `targetKey` keeps one open assignment per agent and target.
+ */
+export const coachingAssignments = pgTable(
+  'coaching_assignments',
+  {
+    tenantId: tenantId(),
+    id: uuid().notNull().defaultRandom(),
+    agentId: uuid().notNull(),
+    // The rule that made it (kept as its name too: a deleted rule leaves its assignments readable); null when manual.
+    ruleId: uuid(),
+    ruleName: text().notNull(),
+    targetKey: text().notNull(),
+    target: jsonb().notNull(),
+    evidence: jsonb().notNull(),
+    tip: jsonb().notNull(),
+    sessionMinutes: smallint(),
+    measureWeeks: smallint().notNull(),
+    status: text().notNull().default('delivered'),
+    // Who runs the session and whose effect it counts as: the supervisor or analyst who assigned it, else the agent's team's supervisor.
+    coachUserId: text().references(() => users.id, { onDelete: 'set null' }),
+    createdBy: text().references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    dueAt: timestamp({ withTimezone: true }).notNull(),
+    deliveredAt: timestamp({ withTimezone: true }),
+    acknowledgedAt: timestamp({ withTimezone: true }),
+    remindedAt: timestamp({ withTimezone: true }),
+    escalatedAt: timestamp({ withTimezone: true }),
+    sessionStartsAt: timestamp({ withTimezone: true }),
+    sessionEndsAt: timestamp({ withTimezone: true }),
+    // The schedule version the booked session is in.
+    sessionScheduleId: uuid(),
+    proposedSlots: jsonb(),
+    measureFrom: timestamp({ withTimezone: true }),
+    measureUntil: timestamp({ withTimezone: true }),
+    outcome: jsonb(),
+    closedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    tenantIsolation(t.tenantId),
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({ name: 'coaching_assignments_agent_fk', columns: [t.tenantId, t.agentId], foreignColumns: [agents.tenantId, agents.id] }).onDelete('cascade'),
+    index('coaching_assignments_status_idx').on(t.tenantId, t.status, t.createdAt),
+    uniqueIndex('coaching_assignments_open_idx')
+      .on(t.tenantId, t.agentId, t.targetKey)
+      .where(sql`${t.status} not in ('closed', 'cancelled')`),
+    check(
+      'coaching_assignments_status_check',
+      sql`${t.status} in ('delivered', 'acknowledged', 'overdue', 'slots_proposed', 'session_booked', 'measuring', 'closed', 'cancelled')`,
+    ),
+    check('coaching_assignments_session_check', sql`${t.sessionMinutes} is null or ${t.sessionMinutes} > 0`),
+  ],
+);
+
+/** An assignment's timeline: made, delivered, reminded, escalated, acknowledged, booked, measured, closed. */
+export const coachingEvents = pgTable(
+  'coaching_events',
+  {
+    tenantId: tenantId(),
+    id: uuid().notNull().defaultRandom(),
+    assignmentId: uuid().notNull(),
+    at: timestamp({ withTimezone: true }).notNull(),
+    kind: text().notNull(),
+    actorUserId: text().references(() => users.id, { onDelete: 'set null' }),
+    detail: jsonb().notNull().default({}),
+  },
+  (t) => [
+    tenantIsolation(t.tenantId),
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({
+      name: 'coaching_events_assignment_fk',
+      columns: [t.tenantId, t.assignmentId],
+      foreignColumns: [coachingAssignments.tenantId, coachingAssignments.id],
+    }).onDelete('cascade'),
+    index('coaching_events_assignment_idx').on(t.tenantId, t.assignmentId, t.at),
   ],
 );

@@ -59,6 +59,9 @@ export async function startPlanningEngine(
       trackDisputes: (input) => planning.trackDisputes(input),
       startWebhookDeliveries: (input) => startWebhookDeliveries(client, input),
       startIntraday: (input) => planning.startIntraday(input),
+      startCoaching: (input) => planning.startCoaching(input),
+      signalCoaching: (input) => planning.signalCoaching(input),
+      checkCoachingRules: (input) => planning.checkCoachingRules(input),
     },
     async ensureSchedules(demoTenantId) {
       for (const tenant of await listTenantTimezones(stores.db)) {
@@ -69,6 +72,7 @@ export async function startPlanningEngine(
           log(`weekly schedules (${approval}) for tenant ${tenant.id}`);
         if (await planning.ensureEvaluationSchedule({ tenantId: tenant.id })) log(`quality evaluation every 30 s for tenant ${tenant.id}`);
         if (await planning.ensureIntradaySchedule({ tenantId: tenant.id })) log(`intraday loop every 15 min for tenant ${tenant.id}`);
+        if (await planning.ensureCoachingSchedule({ tenantId: tenant.id })) log(`coaching rules checked hourly for tenant ${tenant.id}`);
       }
     },
     async stop() {

@@ -101,10 +101,7 @@ export function measureCoachingEffect(input: CoachingEffectInput): CoachingEffec
   const low = quantileSorted(estimates, (1 - confidence) / 2);
   const high = quantileSorted(estimates, (1 + confidence) / 2);
 
-  const improvedSide = input.lowerIsBetter ? high < 0 : low > 0;
-  const worseSide = input.lowerIsBetter ? low > 0 : high < 0;
-  return {
-    outcome: improvedSide ? 'improved' : worseSide ? 'worse' : 'no_change',
+  return verdict(input.lowerIsBetter, {
     estimate,
     low,
     high,
@@ -114,6 +111,72 @@ export function measureCoachingEffect(input: CoachingEffectInput): CoachingEffec
     excluded: { coached: input.coached.length - coached.length, comparison: input.comparison.length - comparison.length },
     coachedChange,
     comparisonChange,
+  });
+}
+
+/**
+ * One coached agent's effect — what a single assignment closes with. A bootstrap over one agent is degenerate (it
+ * always redraws the same agent), and the comparison mean's own interval would call any change of one agent
+ * significant, so the interval here is the placebo range instead: the agent's change minus each comparison agent's
+ * change, at the same percentiles. `improved` / `worse` then say the agent changed more than all but the
+ * `1 − confidence` tail of agents nobody coached — about that share of false verdicts when coaching did nothing.
+ */
+export function measureAgentCoachingEffect(input: Omit<CoachingEffectInput, 'coached' | 'resamples' | 'seed'> & { coached: AgentSeries }): CoachingEffect {
+  const confidence = input.confidence ?? DEFAULT_COACHING_CONFIDENCE;
+  const minObservations = input.minObservations ?? 1;
+  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must lie strictly between 0 and 1, not ${confidence}`);
+  const [change] = getAgentChanges([input.coached], minObservations);
+  const comparison = getAgentChanges(input.comparison, minObservations);
+  if (change === undefined) throw new RangeError(`the coached agent needs observations before and after (minObservations ${minObservations})`);
+  if (comparison.length < 2)
+    throw new RangeError(
+      `the effect of coaching needs at least 2 comparison agents with observations before and after; ${comparison.length} of ${input.comparison.length} have`,
+    );
+  const comparisonChange = mean(comparison);
+  const placebo = Float64Array.from(comparison, (c) => change - c).sort();
+  return verdict(input.lowerIsBetter, {
+    estimate: change - comparisonChange,
+    low: quantileSorted(placebo, (1 - confidence) / 2),
+    high: quantileSorted(placebo, (1 + confidence) / 2),
+    confidence,
+    coachedAgents: 1,
+    comparisonAgents: comparison.length,
+    excluded: { coached: 0, comparison: input.comparison.length - comparison.length },
+    coachedChange: change,
+    comparisonChange,
+  });
+}
+
+function verdict(lowerIsBetter: boolean, effect: Omit<CoachingEffect, 'outcome'>): CoachingEffect {
+  const improvedSide = lowerIsBetter ? effect.high < 0 : effect.low > 0;
+  const worseSide = lowerIsBetter ? effect.low > 0 : effect.high < 0;
+  return { outcome: improvedSide ? 'improved' : worseSide ? 'worse' : 'no_change', ...effect };
+}
+
+/**
+ * Which coaching works, over closed assignments of one metric (a rule's, a coach's): the share that improved, and
+ * the mean effect with a bootstrap interval over the assignments (each one agent's difference-in-differences).
+ */
+export function summariseCoachingEffects(
+  effects: readonly Pick<CoachingEffect, 'outcome' | 'estimate'>[],
+  options: { confidence?: number; resamples?: number; seed?: number } = {},
+): { assignments: number; improved: number; shareImproved: number; meanEffect: number; low: number; high: number } | null {
+  if (effects.length === 0) return null;
+  const confidence = options.confidence ?? DEFAULT_COACHING_CONFIDENCE;
+  const resamples = options.resamples ?? DEFAULT_COACHING_RESAMPLES;
+  const estimates = effects.map((e) => e.estimate);
+  const random = createSeededRandom(options.seed ?? DEFAULT_SEED);
+  const means = new Float64Array(resamples);
+  for (let r = 0; r < resamples; r++) means[r] = resampleMean(estimates, random);
+  means.sort();
+  const improved = effects.filter((e) => e.outcome === 'improved').length;
+  return {
+    assignments: effects.length,
+    improved,
+    shareImproved: improved / effects.length,
+    meanEffect: mean(estimates),
+    low: quantileSorted(means, (1 - confidence) / 2),
+    high: quantileSorted(means, (1 + confidence) / 2),
   };
 }
 

@@ -16,7 +16,12 @@ const coachingKpis = {
   transfer_rate: queueKpis.transfer_rate,
   adherence: adherenceKpis.adherence,
   csat: surveyKpis.csat,
-} satisfies Record<CoachingKpiMetric, Pick<KpiDefinition<never, never>, 'id' | 'better'>>;
+} satisfies Record<CoachingKpiMetric, Pick<KpiDefinition<never, never>, 'id' | 'label' | 'unit' | 'better'>>;
+
+/** The catalogue's label and unit of a KPI a rule can watch: what screens name it by. */
+export function getCoachingKpi(metric: CoachingKpiMetric): { label: string; unit: KpiDefinition<never, never>['unit'] } {
+  return { label: coachingKpis[metric].label, unit: coachingKpis[metric].unit };
+}
 
 /** The side of a threshold on which the metric is worse, from the catalogue's `better`: the comparator a rule editor starts from. */
 export function getCoachingWorseSide(metric: CoachingKpiMetric): 'above' | 'below' {

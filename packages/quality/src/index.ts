@@ -6,3 +6,4 @@ export * from './agreement.ts';
 export { standardForm } from './standard-form.ts';
 export * from './calibration.ts';
 export { nextNudgeAt, nudgesFor, type LiveInteraction } from './nudges.ts';
+export * from './tips.ts';

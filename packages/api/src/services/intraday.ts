@@ -20,12 +20,12 @@ import {
   type Republish,
   type ScheduleActivityRow,
 } from '@switchboard/db';
-import { applyBreakMoves, applyOffer, type PlannedActivity } from '@switchboard/planning';
+import { applyBreakMoves, applyOffer, summaryAfter, type PlannedActivity } from '@switchboard/planning';
 import { getIntradayAccuracy, getIntradayDay } from '@switchboard/telemetry';
 import type { ApiServices } from '../context.ts';
 import { requireEngine } from '../planning-runner.ts';
 import { notFound, type Access } from '../trpc.ts';
-import { summaryAfter, toActivityInput, type Me } from './schedules.ts';
+import { toActivityInput, type Me } from './schedules.ts';
 import { emitOfferAccepted, emitSchedulePublished } from './webhooks.ts';
 
 /**

@@ -32,6 +32,7 @@ import {
   checkShiftPlacement,
   shiftActivities,
   summariseActivities,
+  summaryAfter,
   toShiftTemplate,
   weekTimeline,
   type PlannedActivity,
@@ -66,17 +67,6 @@ const toTimeline = (schedule: Pick<ScheduleRow, 'weekStart' | 'timezone'>) => {
     end: (a.endsAt.getTime() - origin.getTime()) / minuteMs,
   });
 };
-
-/** A week's summary after a change (an edit, a republish): its coverage and figures recomputed from all its activities. */
-export function summaryAfter(schedule: ScheduleRow, activities: readonly ActivityInput[]): ScheduleSummary {
-  const timeline = toTimeline(schedule);
-  const { summary } = schedule;
-  const { scheduled, figures } = summariseActivities(
-    { required: summary.required, lpBound: summary.figures.lpBound ?? 0, penalty: summary.figures.penalty ?? 0 },
-    activities.map(timeline),
-  );
-  return { ...summary, scheduled, figures: { ...summary.figures, ...figures, shifts: new Set(activities.map((a) => `${a.agentId}/${a.shiftDate}`)).size } };
-}
 
 const isoActivity = (a: ScheduleActivityRow) => ({
   id: a.id,

@@ -158,6 +158,32 @@ export async function emitEvaluationReleased(services: ApiServices, access: Acce
   );
 }
 
+/** `coaching.acknowledged` when an agent acknowledged a coaching assignment. */
+export async function emitCoachingAcknowledged(
+  services: ApiServices,
+  access: Access,
+  assignment: { id: string; agentId: string; ruleId: string | null; targetKey: string; acknowledgedAt: Date | null },
+): Promise<void> {
+  const acknowledgedAt = assignment.acknowledgedAt ?? services.now();
+  await emitWebhookEvent(
+    services.db,
+    access.tenantId,
+    {
+      kind: 'coaching.acknowledged',
+      subjectId: assignment.id,
+      occurredAt: acknowledgedAt,
+      data: {
+        assignmentId: assignment.id,
+        agentKey: access.directory.agents.find((a) => a.id === assignment.agentId)?.key ?? assignment.agentId,
+        ruleId: assignment.ruleId,
+        target: assignment.targetKey,
+        acknowledgedAt: acknowledgedAt.toISOString(),
+      },
+    },
+    webhookStarter(services),
+  );
+}
+
 /** The URL as the guard sees it now; BAD_REQUEST with its reason when refused. */
 async function checkUrl(services: ApiServices, url: string): Promise<void> {
   const checked = await checkOutboundUrl(url, { allowHosts: services.outboundAllowHosts });

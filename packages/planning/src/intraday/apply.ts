@@ -62,3 +62,8 @@ export function applyOffer(activities: readonly PlannedActivity[], offer: { kind
   if (clash) throw new RangeError(`overtime [${start}, ${end}) overlaps ${clash.kind} [${clash.start}, ${clash.end})`);
   return normalise([...current, { kind: 'work', start, end }]);
 }
+
+/** One agent's activities with a coaching session over [start, end) in place of work there; a RangeError unless it is all work. */
+export function applySession(activities: readonly PlannedActivity[], slot: { start: number; end: number }): PlannedActivity[] {
+  return normalise(carveOutOfWork(normalise(activities), 'coaching', slot.start, slot.end));
+}

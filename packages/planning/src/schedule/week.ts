@@ -443,6 +443,32 @@ export function summariseActivities(
   };
 }
 
+/** A stored week's summary: the coverage it was generated against and its figures. */
+interface WeekSummary {
+  figures: Record<string, number>;
+  required: number[];
+  scheduled: number[];
+  dayStarts: number[];
+  notes: string[];
+}
+
+/**
+ * A week's summary after a change (an edit, a republish): its coverage and figures recomputed from all its
+ * activities, against the requirement it was generated with.
+ */
+export function summaryAfter<S extends WeekSummary>(
+  schedule: { weekStart: LocalDate; timezone: string; summary: S },
+  activities: readonly { agentId: string; kind: PlannedActivity['kind']; startsAt: Date; endsAt: Date; shiftDate: string }[],
+): S {
+  const { origin } = weekTimeline(schedule.weekStart, schedule.timezone);
+  const { summary } = schedule;
+  const { scheduled, figures } = summariseActivities(
+    { required: summary.required, lpBound: summary.figures.lpBound ?? 0, penalty: summary.figures.penalty ?? 0 },
+    activities.map((a) => ({ kind: a.kind, start: (a.startsAt.getTime() - origin.getTime()) / 60_000, end: (a.endsAt.getTime() - origin.getTime()) / 60_000 })),
+  );
+  return { ...summary, scheduled, figures: { ...summary.figures, ...figures, shifts: new Set(activities.map((a) => `${a.agentId}/${a.shiftDate}`)).size } };
+}
+
 /**
  * Why a shift cannot be placed as asked, in words (empty: it can): the template's weekdays, start window and step,
  * and each break inside its window, in the template's order. `startMin` is on the local clock of the shift's day.
