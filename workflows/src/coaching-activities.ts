@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { addLocalDays, localDateOf, localDay, localWeekStart } from '@switchboard/calendar';
-import type { CoachingRule} from '@switchboard/contracts';
+import type { CoachingRule } from '@switchboard/contracts';
 import { type CoachingKpiMetric } from '@switchboard/contracts';
 import {
   createCoachingAssignments,

@@ -1,6 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import type { CoachingRule} from '@switchboard/contracts';
+import type { CoachingRule } from '@switchboard/contracts';
 import { coachingKpiMetrics, type CoachingKpiMetric } from '@switchboard/contracts';
 import {
   coachingStatuses,
