@@ -6,7 +6,20 @@ import type { History } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { createWebhookSubscription, decideDispute, listDisputes, listPlanningGroups, recordWebhookTest, schema, seedSchedulingDefaults } from '@switchboard/db';
+import {
+  createCoachingAssignments,
+  createWebhookSubscription,
+  decideDispute,
+  getCoachingAssignment,
+  getDirectory,
+  listDisputes,
+  listPlanningGroups,
+  moveCoachingAssignment,
+  recordWebhookTest,
+  saveCoachingRule,
+  schema,
+  seedSchedulingDefaults,
+} from '@switchboard/db';
 import { workflowsPath } from '@switchboard/workflows';
 import { START_DATE } from './support/planning.ts';
 import { seedDispute } from './support/quality.ts';
@@ -191,7 +204,83 @@ async function recordHistories(): Promise<void> {
       };
       const delivered = await webhookRun('https://recorded.test/hook');
       const refused = await webhookRun('https://recorded.test/refused');
+      // Coaching: one assignment reminded, escalated, acknowledged and measured (its waits in seconds); one whose session
+      // finds no slot (the agent has no shift) and is cancelled; and a rules check starting the run of one never delivered.
+      const coachingIds = (await getDirectory(t.host.db.db, tenantId))!.agents.slice(0, 3).map((a) => a.id);
+      const assign = async (agentId: string, sessionMinutes: number | null) =>
+        (
+          await createCoachingAssignments(
+            t.host.db.db,
+            tenantId,
+            null,
+            [
+              {
+                agentId,
+                ruleId: null,
+                ruleName: 'Recorded',
+                target: { type: 'metric', metric: 'hold_rate' },
+                evidence: { kind: 'manual' },
+                tip: { headline: 'Hold rate', body: 'recorded', guidance: null, ownLines: [], example: null },
+                sessionMinutes,
+                measureWeeks: 1,
+                coachUserId: null,
+                dueAt: new Date(Date.now() + 86_400_000),
+              },
+            ],
+            new Date(),
+          )
+        )[0]!.id;
+      const acknowledge = (id: string) =>
+        moveCoachingAssignment(t.host.db.db, tenantId, {
+          id,
+          from: ['delivered', 'overdue'],
+          set: { status: 'acknowledged' },
+          event: { at: new Date(), kind: 'acknowledged' },
+        });
+      const waitFor = async (id: string, status: string) => {
+        while ((await getCoachingAssignment(t.host.db.db, tenantId, id))!.status !== status) await new Promise((r) => setTimeout(r, 200));
+      };
+      const measuredId = await assign(coachingIds[0]!, null);
+      await planning.startCoaching({ tenantId, assignmentId: measuredId, remindAfterS: 1, escalateAfterS: 2, measureForS: 1 });
+      await waitFor(measuredId, 'overdue');
+      await acknowledge(measuredId);
+      await planning.signalCoaching({ tenantId, assignmentId: measuredId, signal: 'acknowledged' });
+      const measured = env.client.workflow.getHandle(`coaching:${tenantId}:${measuredId}`);
+      await measured.result();
+      const cancelledId = await assign(coachingIds[1]!, 15);
+      await planning.startCoaching({ tenantId, assignmentId: cancelledId });
+      await acknowledge(cancelledId);
+      await planning.signalCoaching({ tenantId, assignmentId: cancelledId, signal: 'acknowledged' });
+      await waitFor(cancelledId, 'slots_proposed');
+      await moveCoachingAssignment(t.host.db.db, tenantId, {
+        id: cancelledId,
+        from: ['slots_proposed'],
+        set: { status: 'cancelled' },
+        event: { at: new Date(), kind: 'cancelled' },
+      });
+      await planning.signalCoaching({ tenantId, assignmentId: cancelledId, signal: 'cancelled' });
+      const cancelled = env.client.workflow.getHandle(`coaching:${tenantId}:${cancelledId}`);
+      await cancelled.result();
+      await saveCoachingRule(t.host.db.db, tenantId, null, {
+        name: 'Recorded',
+        enabled: true,
+        condition: { kind: 'critical_fail', withinDays: 1 },
+        tip: 'recorded',
+        session: null,
+        dueDays: 1,
+        measureWeeks: 1,
+      });
+      await assign(coachingIds[2]!, null);
+      const rules = await env.client.workflow.start('coachingRulesWorkflow', {
+        taskQueue,
+        workflowId: `coaching-rules:${tenantId}:recorded`,
+        args: [{ tenantId }],
+      });
+      await rules.result();
       return {
+        'coachingWorkflow-measured': await measured.fetchHistory(),
+        'coachingWorkflow-cancelled': await cancelled.fetchHistory(),
+        'coachingRulesWorkflow-completed': await rules.fetchHistory(),
         'intradayWorkflow-completed': await intraday.fetchHistory(),
         'webhookDeliveryWorkflow-delivered': await delivered.fetchHistory(),
         'webhookDeliveryWorkflow-refused': await refused.fetchHistory(),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { appRouter, createApiServices, createCallerFactory, ensureMember } from '@switchboard/api';
+import { appRouter, createApiServices, createCallerFactory, ensureMember, type PlanningRunner } from '@switchboard/api';
 import type { CenterConfig } from '@switchboard/contracts';
 import { createApiKey, getMembership, seedTenant, type Role } from '@switchboard/db';
 import { syncScheduleSnapshots } from '@switchboard/workflows';
@@ -9,13 +9,15 @@ const createCaller = createCallerFactory(appRouter);
 
 /**
  * A tenant seeded from a center configuration, with an ingest key, and a tRPC caller per
- * member made here (the real router and stores, no HTTP). `now` fixes the clock of the calls.
+ * member made here (the real router and stores, no HTTP). `now` fixes the clock of the calls; `planning` is the
+ * workflow engine the calls reach (the host's, if it runs one).
  */
 export async function seedTenantWithMembers(
   t: TestHost,
   config: CenterConfig,
   members: { role: Role; agentKey?: string; teamKeys?: string[] }[],
   now: () => Date = () => new Date(),
+  planning: PlanningRunner | null = t.host.planning?.runner ?? null,
 ) {
   const db = t.host.db.db;
   const tenantId = await seedTenant(db, { slug: `t-${randomUUID().slice(0, 8)}`, name: 'Test tenant', config });
@@ -26,7 +28,7 @@ export async function seedTenantWithMembers(
     telemetry: t.host.telemetry.client,
     now,
     liveMaxAgeMs: 0,
-    planning: t.host.planning?.runner ?? null,
+    planning,
     snapshotSchedules: (tenantId) => syncScheduleSnapshots({ db, telemetry: t.host.telemetry.client }, tenantId),
   });
   const callers = [];

@@ -104,9 +104,16 @@ function view(access: Access, row: CoachingAssignmentRow, names: ReadonlyMap<str
   };
 }
 
+/** Members by user id as the viewer may name them: staff by name, agent members as their agent in the directory (in scope). */
 async function coachNames(services: ApiServices, access: Access): Promise<Map<string, string>> {
   const people = await listPeople(services.db, access.tenantId);
-  return new Map(people.filter((p) => p.role !== 'agent').map((p) => [p.userId, p.name]));
+  const agents = new Map(access.directory.agents.map((a) => [a.key, a.displayName]));
+  return new Map(
+    people.map((p) => [
+      p.userId,
+      p.role !== 'agent' ? p.name : p.agentKey && canSeeAgent(access, p.agentKey) ? (agents.get(p.agentKey) ?? 'an agent') : 'an agent',
+    ]),
+  );
 }
 
 /** The assignments of the agents in scope (of one team), newest first. */

@@ -1,0 +1,416 @@
+import { randomUUID } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PlanningRunner } from '@switchboard/api';
+import { localDateOf, localDayStart, localWeekStart } from '@switchboard/calendar';
+import type { TelemetryEvent } from '@switchboard/contracts';
+import {
+  createWebhookSubscription,
+  ensureBuiltInForm,
+  finalizeEvaluation,
+  getCoachingAssignment,
+  getDirectory,
+  listEvaluations,
+  listPlanningGroups,
+  listPublishedActivities,
+  listSchedules,
+  listWebhookDeliveries,
+  publishSchedule,
+  saveDraftSchedule,
+  seedSchedulingDefaults,
+  storeEvaluations,
+  type ActivityInput,
+  type Directory,
+} from '@switchboard/db';
+import { standardForm } from '@switchboard/quality';
+import { demoCenter } from '@switchboard/simulator';
+import { createMathPool, createPlanningClient, createPlanningWorker, PLANNING_TASK_QUEUE, syncScheduleSnapshots, type MathPool } from '@switchboard/workflows';
+import { postAll } from './support/events.ts';
+import { startTestHost, type TestHost } from './support/host.ts';
+import { seedTenantWithMembers } from './support/members.ts';
+import { findTemporalCli } from './support/temporal.ts';
+
+/**
+ * The coaching loop on the Temporal dev server, with chDB and PGlite behind it and the people's side through the real
+ * router: a quality rule fires for an agent who keeps failing the greeting, the tip is written from the evidence, the
+ * agent acknowledges, and the session is booked into their published schedule where the team can spare them; a
+ * coach books a proposed slot where it cannot; an assignment not acknowledged in time is reminded and escalated, then
+ * measured against uncoached colleagues. Timings come from the real clock; the assignments made by hand run with
+ * timings of seconds (the runner's test seam).
+ */
+
+const tz = demoCenter.timezone;
+const MIN = 60_000;
+const team = demoCenter.teams[0]!;
+const teamAgents = demoCenter.agents.filter((a) => a.team_id === team.id);
+type Agent = (typeof teamAgents)[number];
+const [a1, a2, a3, a4, a5, a6] = teamAgents as [Agent, Agent, Agent, Agent, Agent, Agent, ...Agent[]];
+const now = Date.now();
+/** a1's shift (work) from two hours ago for eight hours; a2's later, where the team has nobody to spare. */
+const shift1 = { start: Math.floor((now - 120 * MIN) / (15 * MIN)) * 15 * MIN, end: Math.floor((now + 360 * MIN) / (15 * MIN)) * 15 * MIN };
+const shift2 = { start: shift1.end + 60 * MIN, end: shift1.end + 300 * MIN };
+
+let env: TestWorkflowEnvironment;
+let host: TestHost;
+let math: MathPool;
+let worker: Worker;
+let running: Promise<void>;
+let tenantId: string;
+let directory: Directory;
+let formId: string;
+const taskQueue = `${PLANNING_TASK_QUEUE}-${randomUUID().slice(0, 8)}`;
+type Caller = Awaited<ReturnType<typeof seedTenantWithMembers>>['callers'][number];
+let supervisor: Caller;
+let agent1: Caller;
+let agent2: Caller;
+let agent3: Caller;
+
+const idOf = (key: string) => directory.agents.find((a) => a.key === key)!.id;
+
+/** A released evaluation of one of `agentKey`'s interactions: the greeting answered as given, the rest "yes" (or N/A). */
+async function releasedEvaluation(agentKey: string, greeting: 'yes' | 'no', endedAt: Date, interactionId = `i-${randomUUID()}`) {
+  const db = host.host.db.db;
+  const answers = standardForm.sections.flatMap((s) =>
+    s.questions.map((q) => ({
+      questionId: q.id,
+      machineAnswer: q.id === 'greeting' ? greeting : q.allowNa ? 'na' : 'yes',
+      confidence: 0.9,
+      // The greeting's evidence: the first agent turn's first 40 characters.
+      evidence: q.id === 'greeting' ? [{ segment_index: 0, start: 0, end: 40 }] : [],
+      needsReview: false,
+    })),
+  );
+  await storeEvaluations(
+    db,
+    tenantId,
+    [
+      {
+        interactionId,
+        agentKey,
+        queueKey: demoCenter.queues[0]!.id,
+        channel: 'voice',
+        formId,
+        planId: null,
+        reviewReason: 'random',
+        score: greeting === 'yes' ? 100 : 80,
+        failedCritical: false,
+        interactionEndedAt: endedAt,
+        answers,
+      },
+    ],
+    null,
+  );
+  const [stored] = (await listEvaluations(db, tenantId, { agentKeys: [agentKey], limit: 1000 })).filter((e) => e.interactionId === interactionId);
+  await finalizeEvaluation(db, tenantId, null, stored!.id, {
+    answered: new Map(answers.map((a) => [a.questionId, a.machineAnswer])),
+    score: greeting === 'yes' ? 100 : 80,
+    failedCritical: false,
+    release: true,
+  });
+  return stored!.id;
+}
+
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: last ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const assignmentOf = (id: string) => getCoachingAssignment(host.host.db.db, tenantId, id).then((r) => r!);
+
+beforeAll(async () => {
+  env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: findTemporalCli() } } });
+  host = await startTestHost();
+  math = createMathPool({ threads: 1 });
+  const planning = createPlanningClient(env.client, taskQueue);
+  // The host's runner, with the loop's waits in seconds for assignments made by hand.
+  const runner: PlanningRunner = {
+    uiUrl: null,
+    namespace: 'default',
+    startForecast: (input) => planning.startForecast(input),
+    startStaffing: (input) => planning.startStaffing(input),
+    listRuns: (id) => planning.listRuns(id),
+    startSchedule: (input) => planning.startSchedule(input),
+    decideSchedule: (input) => planning.decideSchedule(input),
+    trackDisputes: (input) => planning.trackDisputes(input),
+    startWebhookDeliveries: async () => {},
+    startIntraday: (input) => planning.startIntraday(input),
+    startCoaching: (input) => planning.startCoaching({ ...input, remindAfterS: 2, escalateAfterS: 4, measureForS: 30 }),
+    signalCoaching: (input) => planning.signalCoaching(input),
+    checkCoachingRules: (input) => planning.checkCoachingRules(input),
+  };
+  const seeded = await seedTenantWithMembers(
+    host,
+    demoCenter,
+    [
+      { role: 'supervisor', teamKeys: [team.id] },
+      { role: 'agent', agentKey: a1.id },
+      { role: 'agent', agentKey: a2.id },
+      { role: 'agent', agentKey: a3.id },
+    ],
+    () => new Date(),
+    runner,
+  );
+  tenantId = seeded.tenantId;
+  [supervisor, agent1, agent2, agent3] = seeded.callers as [Caller, Caller, Caller, Caller];
+  const db = host.host.db.db;
+  directory = (await getDirectory(db, tenantId))!;
+  formId = (await ensureBuiltInForm(db, tenantId, { key: 'standard', name: standardForm.name, definition: standardForm })).id;
+  await seedSchedulingDefaults(db, tenantId);
+  worker = await createPlanningWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    deps: { telemetry: host.host.telemetry.client, db, math },
+    taskQueue,
+  });
+  running = worker.run();
+
+  // The week's schedule: a1 now, a2 after; the team can spare one agent during a1's shift and nobody during a2's.
+  const today = localDateOf(now, tz);
+  const weekStart = localWeekStart(today, 1);
+  const group = (await listPlanningGroups(db, tenantId)).find((g) => g.key === 'voice')!;
+  const activity = (key: string, from: number, to: number): ActivityInput => ({
+    agentId: idOf(key),
+    kind: 'work',
+    startsAt: new Date(from),
+    endsAt: new Date(to),
+    shiftDate: today,
+    templateId: null,
+  });
+  // Coverage on the week's timeline (15-minute steps from its local midnight, ten days long to reach past a week's end).
+  const origin = localDayStart(weekStart, tz).getTime();
+  const steps = 10 * 96;
+  const required = new Array<number>(steps).fill(3);
+  const scheduled = Array.from({ length: steps }, (_, i) => {
+    const at = origin + i * 15 * MIN;
+    return at >= shift1.start && at < shift1.end ? 5 : 3;
+  });
+  const draft = await saveDraftSchedule(db, tenantId, {
+    groupId: group.id,
+    weekStart,
+    timezone: tz,
+    staffingVersionId: null,
+    workflowId: randomUUID(),
+    summary: { figures: { lpBound: 0, penalty: 0 }, required, scheduled, dayStarts: [], notes: [] },
+    activities: [activity(a1.id, shift1.start, shift1.end), activity(a2.id, shift2.start, shift2.end)],
+  });
+  await publishSchedule(db, tenantId, null, draft.id, new Date(), new Date());
+  await syncScheduleSnapshots({ db, telemetry: host.host.telemetry.client }, tenantId);
+
+  // a1 failed the greeting in three of their last four released evaluations; a2 passed it on a call whose transcript is stored.
+  for (const [i, greeting] of (['no', 'yes', 'no', 'no'] as const).entries()) await releasedEvaluation(a1.id, greeting, new Date(now - (5 - i) * 3_600_000));
+  const passing = `pass-${randomUUID()}`;
+  const segment = (index: number, speaker: 'agent' | 'customer', text: string): TelemetryEvent =>
+    ({
+      event_id: randomUUID(),
+      type: 'transcript.segment',
+      schema_version: 1,
+      occurred_at: new Date(now - 7_200_000 + index * 5000).toISOString(),
+      sent_at: new Date(now - 7_200_000 + index * 5000).toISOString(),
+      source: 'voice',
+      interaction_id: passing,
+      segment_index: index,
+      speaker,
+      ...(speaker === 'agent' ? { agent_id: a2.id } : {}),
+      start_ms: index * 5000,
+      end_ms: index * 5000 + 4000,
+      text,
+    }) as TelemetryEvent;
+  await postAll(host.url, seeded.apiKey, [
+    segment(0, 'agent', "Good morning, you're through to Priya at Northwind Bank. How can I help today?"),
+    segment(1, 'customer', 'Hi Priya, this is Tom Baker, my card number is 4000 1234 5678 9010.'),
+  ]);
+  await releasedEvaluation(a2.id, 'yes', new Date(now - 7_000_000), passing);
+}, 300_000);
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await math?.close();
+  await env?.teardown();
+  await host?.stop();
+});
+
+describe('a quality rule, acknowledged, booked where the team can spare the agent', () => {
+  let assignmentId: string;
+
+  it('fires for the agent who keeps failing the greeting, with a tip written from the evidence', async () => {
+    await supervisor.coaching.saveRule({
+      name: 'Greeting',
+      enabled: true,
+      condition: { kind: 'quality_question', questionId: 'greeting', failedAtLeast: 2, ofLast: 4 },
+      tip: 'Open with your name and the bank’s: customers relax when they know who they talk to.',
+      session: { minutes: 30 },
+      dueDays: 3,
+      measureWeeks: 2,
+    });
+    expect(await supervisor.coaching.checkNow()).toEqual({ assignments: 1, skipped: [] });
+    // A second check makes nothing new: one open assignment per agent and question.
+    expect(await supervisor.coaching.checkNow()).toEqual({ assignments: 0, skipped: [] });
+    const { assignments, counts } = await supervisor.coaching.assignments({});
+    expect(assignments).toHaveLength(1);
+    expect(counts.delivered).toBe(1);
+    const [made] = assignments;
+    assignmentId = made!.id;
+    expect(made).toMatchObject({ agentKey: a1.id, ruleName: 'Greeting', target: { type: 'question', questionId: 'greeting' }, session: { minutes: 30 } });
+    // The coach is the supervisor of the agent's team.
+    expect(made!.coachName).toBe('Test supervisor');
+    expect(made!.tip.headline).toBe(`Greeting: "${standardForm.sections[0]!.questions[0]!.text}" was a "no" in 3 of your last 4 evaluations`);
+    // The agent's own lines by reference (never their words), and a colleague's passing answer without names or numbers.
+    expect(made!.tip.ownLines).toHaveLength(3);
+    for (const line of made!.tip.ownLines as Record<string, unknown>[])
+      expect(Object.keys(line).sort()).toEqual(['end', 'evaluationId', 'interactionId', 'segmentIndex', 'start']);
+    // The evidence's sentence only, the agent's and the company's names replaced.
+    expect(made!.tip.example).toBe("Good morning, you're through to [name] at [name].");
+    expect(JSON.stringify(made)).not.toMatch(/Priya|Tom|4000/);
+    await until(
+      () => assignmentOf(assignmentId),
+      (a) => a.deliveredAt !== null,
+      'the delivery',
+    );
+  }, 120_000);
+
+  it('shows the agent their own assignment only', async () => {
+    expect((await agent1.coaching.mine()).map((a) => a.id)).toEqual([assignmentId]);
+    expect(await agent2.coaching.mine()).toEqual([]);
+    await expect(agent2.coaching.assignment({ id: assignmentId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(agent2.coaching.acknowledge({ id: assignmentId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('is acknowledged (a webhook goes out) and booked at the first quarter hour an hour ahead inside work', async () => {
+    const db = host.host.db.db;
+    const subscriptionId = await createWebhookSubscription(db, tenantId, null, {
+      name: 'coaching',
+      url: 'https://hooks.coaching.test/in',
+      kinds: ['coaching.acknowledged'],
+      secretSealed: 'x',
+    });
+    const versionsBefore = (await listSchedules(db, tenantId, {})).length;
+    const acknowledged = await agent1.coaching.acknowledge({ id: assignmentId });
+    expect(acknowledged.status).toBe('acknowledged');
+    // Twice is once.
+    expect((await agent1.coaching.acknowledge({ id: assignmentId })).acknowledgedAt).toBe(acknowledged.acknowledgedAt);
+    const booked = await until(
+      () => assignmentOf(assignmentId),
+      (a) => a.status === 'session_booked',
+      'the booking',
+    );
+    const ackAt = Date.parse(acknowledged.acknowledgedAt!);
+    const start = booked.sessionStartsAt!.getTime();
+    expect(start % (15 * MIN)).toBe(0);
+    expect(start).toBeGreaterThanOrEqual(ackAt + 60 * MIN);
+    // The first fitting quarter hour: a booking made within a few seconds of the acknowledgement.
+    expect(start).toBeLessThanOrEqual(Math.max(Math.ceil((ackAt + 60 * MIN + 10_000) / (15 * MIN)) * 15 * MIN, shift1.start + 15 * MIN));
+    expect(booked.sessionEndsAt!.getTime()).toBe(start + 30 * MIN);
+    // A new published version, with the session carved out of a1's work.
+    expect((await listSchedules(db, tenantId, {})).length).toBe(versionsBefore + 1);
+    const mine = await listPublishedActivities(db, tenantId, { from: new Date(shift1.start), to: new Date(shift1.end), agentIds: [idOf(a1.id)] });
+    expect(mine.map((a) => [a.kind, a.startsAt.getTime(), a.endsAt.getTime()])).toEqual([
+      ['work', shift1.start, start],
+      ['coaching', start, start + 30 * MIN],
+      ['work', start + 30 * MIN, shift1.end],
+    ]);
+    const deliveries = await listWebhookDeliveries(db, tenantId, subscriptionId, { limit: 10 });
+    expect(deliveries.map((d) => d.kind)).toEqual(['coaching.acknowledged']);
+    const detail = await supervisor.coaching.assignment({ id: assignmentId });
+    expect(detail.timeline.map((e) => e.kind)).toEqual(['created', 'delivered', 'acknowledged', 'session_booked']);
+    expect(detail.timeline.find((e) => e.kind === 'acknowledged')!.by).toBe(a1.display_name);
+  }, 120_000);
+
+  it('is cancelled by the supervisor, and its run ends', async () => {
+    expect(await supervisor.coaching.cancel({ id: assignmentId })).toEqual({ status: 'cancelled' });
+    expect(await env.client.workflow.getHandle(`coaching:${tenantId}:${assignmentId}`).result()).toEqual({ outcome: 'cancelled' });
+    await expect(supervisor.coaching.cancel({ id: assignmentId })).rejects.toMatchObject({ code: 'CONFLICT' });
+  }, 60_000);
+});
+
+describe('assigned by hand', () => {
+  it('proposes slots where the team cannot spare the agent, and books the one the coach picks', async () => {
+    const db = host.host.db.db;
+    const made = await supervisor.coaching.assign({
+      agentKey: a2.id,
+      target: { type: 'metric', metric: 'hold_rate' },
+      tip: 'Ask before a hold, and come back within a minute.',
+      sessionMinutes: 30,
+      dueDays: 2,
+      measureWeeks: 1,
+    });
+    expect(made).toMatchObject({ status: 'delivered', targetLabel: 'Hold rate', ruleName: 'Assigned by hand', coachName: 'Test supervisor' });
+    await until(
+      () => assignmentOf(made.id),
+      (a) => a.deliveredAt !== null,
+      'the delivery',
+    );
+    await agent2.coaching.acknowledge({ id: made.id });
+    const proposed = await until(
+      () => supervisor.coaching.assignment({ id: made.id }),
+      (a) => a.status === 'slots_proposed',
+      'the proposal',
+    );
+    // a2's shift from its second quarter hour: nobody is spare then, so these are offered regardless of the gap.
+    expect(proposed.proposedSlots.map((s) => Date.parse(s.start))).toEqual([0, 1, 2].map((i) => shift2.start + (15 + 15 * i) * MIN));
+    await expect(supervisor.coaching.bookSlot({ id: made.id, start: new Date(shift2.start).toISOString() })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    expect(await supervisor.coaching.bookSlot({ id: made.id, start: proposed.proposedSlots[1]!.start })).toEqual({ requested: true });
+    const booked = await until(
+      () => assignmentOf(made.id),
+      (a) => a.status === 'session_booked',
+      'the booking',
+    );
+    expect(booked.sessionStartsAt!.toISOString()).toBe(proposed.proposedSlots[1]!.start);
+    const during = await listPublishedActivities(db, tenantId, { from: booked.sessionStartsAt!, to: booked.sessionEndsAt!, agentIds: [idOf(a2.id)] });
+    expect(during.map((a) => a.kind)).toEqual(['coaching']);
+    // The coach's own sessions never overlap: a1's earlier booking was cancelled, this one stands.
+    await supervisor.coaching.cancel({ id: made.id });
+  }, 120_000);
+
+  it('is reminded, then escalated when overdue; once acknowledged its effect is measured against uncoached colleagues', async () => {
+    const made = await supervisor.coaching.assign({
+      agentKey: a3.id,
+      target: { type: 'question', questionId: 'greeting' },
+      tip: 'Say your name in the first turn.',
+      sessionMinutes: null,
+      dueDays: 1,
+      measureWeeks: 1,
+    });
+    const overdue = await until(
+      () => assignmentOf(made.id),
+      (a) => a.status === 'overdue',
+      'the escalation',
+      30_000,
+    );
+    expect(overdue.remindedAt).not.toBeNull();
+    expect(overdue.escalatedAt!.getTime()).toBeGreaterThan(overdue.remindedAt!.getTime());
+    expect((await supervisor.coaching.assignments({ status: 'overdue' })).assignments.map((a) => a.id)).toEqual([made.id]);
+    await agent3.coaching.acknowledge({ id: made.id });
+    const measuring = await until(
+      () => assignmentOf(made.id),
+      (a) => a.status === 'measuring',
+      'the measurement window',
+    );
+    const from = measuring.measureFrom!.getTime();
+    expect(measuring.measureUntil!.getTime() - from).toBe(30_000);
+    // Before the window a3 failed the greeting twice and passed it twice after; three colleagues passed it half the time in both.
+    await releasedEvaluation(a3.id, 'no', new Date(from - 20_000));
+    await releasedEvaluation(a3.id, 'no', new Date(from - 10_000));
+    await releasedEvaluation(a3.id, 'yes', new Date(from + 1000));
+    await releasedEvaluation(a3.id, 'yes', new Date(from + 2000));
+    for (const colleague of [a4, a5, a6]) {
+      await releasedEvaluation(colleague.id, 'yes', new Date(from - 20_000));
+      await releasedEvaluation(colleague.id, 'no', new Date(from - 10_000));
+      await releasedEvaluation(colleague.id, 'no', new Date(from + 1000));
+      await releasedEvaluation(colleague.id, 'yes', new Date(from + 2000));
+    }
+    expect(await env.client.workflow.getHandle(`coaching:${tenantId}:${made.id}`).result()).toEqual({ outcome: 'improved' });
+    const closed = await supervisor.coaching.assignment({ id: made.id });
+    // a3: 0 → 1 (+1); each colleague 0.5 → 0.5 (0): the effect +1, its placebo range [1, 1].
+    expect(closed.outcome).toMatchObject({ outcome: 'improved', estimate: 1, low: 1, high: 1, coachedChange: 1, comparisonChange: 0, comparisonAgents: 3 });
+    expect(closed.timeline.map((e) => e.kind)).toEqual(['created', 'delivered', 'reminded', 'escalated', 'acknowledged', 'measuring', 'closed']);
+    const effects = await supervisor.coaching.effects();
+    expect(effects.byRule).toEqual([expect.objectContaining({ label: 'Assigned by hand', assignments: 1, improved: 1, shareImproved: 1, meanEffect: 1 })]);
+  }, 120_000);
+});
