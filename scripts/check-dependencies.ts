@@ -42,6 +42,7 @@ const allowed: Record<string, readonly string[] | 'any-package'> = {
     '@switchboard/calendar',
     '@switchboard/kpis',
     '@switchboard/planning',
+    '@switchboard/quality',
     '@switchboard/telemetry',
     '@switchboard/db',
     '@switchboard/ingest',

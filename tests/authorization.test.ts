@@ -405,6 +405,7 @@ const sampleInputs: Record<string, (f: Fixture) => unknown> = {
   'coaching.effects': () => undefined,
   'coaching.mine': () => undefined,
   'coaching.acknowledge': async (f) => ({ id: await f.newCoachingAssignmentA() }),
+  'desktop.kpis': () => undefined,
 };
 
 // Lazy routers only show up in `procedures` once loaded; load them so none escapes the matrix.

@@ -249,9 +249,9 @@ describe('a quality rule, acknowledged, booked where the team can spare the agen
       dueDays: 3,
       measureWeeks: 2,
     });
-    expect(await supervisor.coaching.checkNow()).toEqual({ assignments: 1, skipped: [] });
+    expect(await supervisor.coaching.checkNow()).toEqual({ assignments: 1, restarted: 0, skipped: [] });
     // A second check makes nothing new: one open assignment per agent and question.
-    expect(await supervisor.coaching.checkNow()).toEqual({ assignments: 0, skipped: [] });
+    expect(await supervisor.coaching.checkNow()).toEqual({ assignments: 0, restarted: 0, skipped: [] });
     const { assignments, counts } = await supervisor.coaching.assignments({});
     expect(assignments).toHaveLength(1);
     expect(counts.delivered).toBe(1);

@@ -49,8 +49,8 @@ export interface PlanningDeps {
   now?: () => Date;
   /** Signs and sends webhook deliveries; a worker without it cannot deliver them (they are retried, for a worker that can). */
   webhooks?: WebhookTransport;
-  /** Tells an agent's open desktop panels that their coaching changed (a worker in the host's process; panels also re-read on their own). */
-  notifyAgent?: (tenantId: string, agentId: string) => void;
+  /** Tells an agent's open desktop panels that their coaching or schedule changed (a worker in the host's process; panels also re-read on their own). */
+  notifyAgent?: (tenantId: string, agentId: string, what: 'coaching' | 'schedule') => void;
 }
 
 /** Six months of 15-minute history: enough for weekday profiles and backtests, cheap to read. */

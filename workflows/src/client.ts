@@ -250,7 +250,7 @@ export function createPlanningClient(client: Client, taskQueue = PLANNING_TASK_Q
     },
 
     /** A supervisor's "Check rules now" (joined when a check is running); resolves with what it made. */
-    async checkCoachingRules(input: { tenantId: string }): Promise<{ assignments: number; skipped: string[] }> {
+    async checkCoachingRules(input: { tenantId: string }): Promise<{ assignments: number; restarted: number; skipped: string[] }> {
       const handle = await client.workflow.start('coachingRulesWorkflow', {
         taskQueue,
         workflowId: `coaching-rules:${input.tenantId}:manual`,

@@ -184,13 +184,13 @@ export function createCoachingActivities(deps: PlanningDeps) {
   return {
     /**
      * Checks the tenant's enabled rules as of `at` and stores an assignment for each agent and target a rule picks
-     * out that has no open one (the first rule by name wins). Returns the ids of the new assignments and of any never delivered.
+     * out that has no open one (the first rule by name wins). Returns the ids of the new assignments, and of any never delivered (to start their runs again).
      */
-    async checkCoachingRules(raw: { tenantId: string; at: string }): Promise<{ assignmentIds: string[]; skipped: string[] }> {
+    async checkCoachingRules(raw: { tenantId: string; at: string }): Promise<{ assignmentIds: string[]; restartIds?: string[]; skipped: string[] }> {
       const input = parseInput('checkCoachingRules', CheckInput, raw);
       const at = new Date(input.at);
       const rules = (await listCoachingRules(deps.db, input.tenantId)).filter((r) => r.enabled && r.condition.kind !== 'manual');
-      if (rules.length === 0) return { assignmentIds: [], skipped: [] };
+      if (rules.length === 0) return { assignmentIds: [], restartIds: [], skipped: [] };
       const directory = await directoryOf(deps.db, input.tenantId);
       const [open, people] = await Promise.all([
         listCoachingAssignments(deps.db, input.tenantId, {
@@ -248,8 +248,8 @@ export function createCoachingActivities(deps: PlanningDeps) {
       }
       const rows = await createCoachingAssignments(deps.db, input.tenantId, null, made, at);
       // Made by an earlier try whose answer was lost, never delivered: their runs start now.
-      const undelivered = open.filter((o) => o.status === 'delivered' && !o.deliveredAt).map((o) => o.id);
-      return { assignmentIds: [...new Set([...rows.map((r) => r.id), ...undelivered])], skipped };
+      const restartIds = open.filter((o) => o.status === 'delivered' && !o.deliveredAt).map((o) => o.id);
+      return { assignmentIds: rows.map((r) => r.id), restartIds, skipped };
     },
 
     /** Puts the tip in front of the agent (their desktop panel is told at once). Null when the assignment is closed or cancelled. */
@@ -264,7 +264,7 @@ export function createCoachingActivities(deps: PlanningDeps) {
           set: { deliveredAt: new Date(input.at) },
           event: { at: new Date(input.at), kind: 'delivered' },
         });
-        deps.notifyAgent?.(input.tenantId, row.agentId);
+        deps.notifyAgent?.(input.tenantId, row.agentId, 'coaching');
       }
       return planOf(row);
     },
@@ -283,7 +283,7 @@ export function createCoachingActivities(deps: PlanningDeps) {
         event: { at, kind: input.mark },
       });
       const row = moved ?? (await getCoachingAssignment(deps.db, input.tenantId, input.assignmentId));
-      if (moved) deps.notifyAgent?.(input.tenantId, moved.agentId);
+      if (moved) deps.notifyAgent?.(input.tenantId, moved.agentId, 'coaching');
       return { acknowledged: !!row && row.status !== 'delivered' && row.status !== 'overdue' };
     },
 
@@ -367,7 +367,7 @@ export function createCoachingActivities(deps: PlanningDeps) {
         set: { status: 'closed', closedAt: new Date(input.at), outcome },
         event: { at: new Date(input.at), kind: 'closed', detail: { outcome: outcome.outcome } },
       });
-      deps.notifyAgent?.(input.tenantId, row.agentId);
+      deps.notifyAgent?.(input.tenantId, row.agentId, 'coaching');
       return { outcome: outcome.outcome };
     },
   };
@@ -468,7 +468,7 @@ function refusedSlot(error: unknown): null {
 
 /** Republishes the agent's week with the session in it and marks the assignment booked, in one transaction. */
 async function bookSlot(
-  deps: Pick<PlanningDeps, 'db' | 'telemetry'>,
+  deps: Pick<PlanningDeps, 'db' | 'telemetry' | 'notifyAgent'>,
   tenantId: string,
   row: CoachingAssignmentRow,
   slot: Slot,
@@ -505,7 +505,11 @@ async function bookSlot(
     event: { at, kind: 'session_booked', actorUserId: userId, detail: { start: slot.start.toISOString(), end: slot.end.toISOString() } },
     change: { scheduleId, activities, summary: summaryAfter(stored.schedule, activities), at },
   });
-  if (booked) await syncScheduleSnapshots(deps, tenantId);
+  if (booked) {
+    await syncScheduleSnapshots(deps, tenantId);
+    deps.notifyAgent?.(tenantId, row.agentId, 'schedule');
+    deps.notifyAgent?.(tenantId, row.agentId, 'coaching');
+  }
   return booked;
 }
 

@@ -578,9 +578,10 @@ export async function coachingWorkflow(input: CoachingWorkflowInput): Promise<{ 
  * A tenant's coaching rules checked (hourly, by a Temporal Schedule): each new assignment starts its own
  * coachingWorkflow, which outlives this run. Assignments made by a try whose answer was lost are started too.
  */
-export async function coachingRulesWorkflow(input: { tenantId: string }): Promise<{ assignments: number; skipped: string[] }> {
+export async function coachingRulesWorkflow(input: { tenantId: string }): Promise<{ assignments: number; restarted: number; skipped: string[] }> {
   const checked = await checkCoachingRules({ tenantId: input.tenantId, at: new Date().toISOString() });
-  for (const assignmentId of checked.assignmentIds) {
+  // Histories recorded before `restartIds` had the restarted ones in `assignmentIds`.
+  for (const assignmentId of [...checked.assignmentIds, ...(checked.restartIds ?? [])]) {
     try {
       await startChild(coachingWorkflow, {
         workflowId: `coaching:${input.tenantId}:${assignmentId}`,
@@ -592,5 +593,5 @@ export async function coachingRulesWorkflow(input: { tenantId: string }): Promis
       if (!(error instanceof Error && error.name === 'WorkflowExecutionAlreadyStartedError')) throw error;
     }
   }
-  return { assignments: checked.assignmentIds.length, skipped: checked.skipped };
+  return { assignments: checked.assignmentIds.length, restarted: checked.restartIds?.length ?? 0, skipped: checked.skipped };
 }

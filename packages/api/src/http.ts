@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders, IncomingMessage, RequestListener } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { toNodeHandler } from 'better-auth/node';
 import type { Auth } from './auth.ts';
@@ -17,11 +17,20 @@ function toFetchHeaders(headers: IncomingHttpHeaders): Headers {
   return out;
 }
 
+/** The signed-in member a request's session cookie names (renewing the cookie on `res` when the session is refreshed), or null. */
+export function createSessionViewer(deps: { auth: Auth; db: ApiServices['db'] }) {
+  const memberships = createMembershipCache(deps.db);
+  const resolveViewer = createViewerResolver(deps.auth, memberships.get);
+  return {
+    viewerOf: (req: IncomingMessage, res: ServerResponse) => resolveViewer(toFetchHeaders(req.headers), (cookies) => res.appendHeader('set-cookie', cookies)),
+    forget: memberships.delete,
+  };
+}
+
 /** tRPC over Node HTTP: resolves the viewer from the session cookie for every request. */
 export function createTrpcHandler(deps: { auth: Auth; services: ApiServices }): RequestListener {
-  const memberships = createMembershipCache(deps.services.db);
-  const resolveViewer = createViewerResolver(deps.auth, memberships.get);
-  const accounts = { auth: deps.auth, forget: memberships.delete };
+  const session = createSessionViewer({ auth: deps.auth, db: deps.services.db });
+  const accounts = { auth: deps.auth, forget: session.forget };
   return createHTTPHandler({
     router: appRouter,
     basePath: TRPC_BASE_PATH,
@@ -29,7 +38,7 @@ export function createTrpcHandler(deps: { auth: Auth; services: ApiServices }): 
     createContext: async ({ req, res }) => ({
       services: deps.services,
       accounts,
-      viewer: await resolveViewer(toFetchHeaders(req.headers), (cookies) => res.appendHeader('set-cookie', cookies)),
+      viewer: await session.viewerOf(req, res),
     }),
     onError({ error, path }) {
       // Only unexpected errors are logged; messages are ours, never user data.

@@ -48,7 +48,7 @@ export interface PlanningRunner {
     ),
   ): Promise<boolean>;
   /** Checks the tenant's coaching rules now and waits for the check. */
-  checkCoachingRules(input: { tenantId: string }): Promise<{ assignments: number; skipped: string[] }>;
+  checkCoachingRules(input: { tenantId: string }): Promise<{ assignments: number; restarted: number; skipped: string[] }>;
 }
 
 /** The workflow engine, or the answer that says how to get one. */

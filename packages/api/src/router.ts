@@ -2,6 +2,7 @@ import { adherenceRouter } from './routers/adherence.ts';
 import { adminRouter } from './routers/admin.ts';
 import { agentsRouter } from './routers/agents.ts';
 import { coachingRouter } from './routers/coaching.ts';
+import { desktopRouter } from './routers/desktop.ts';
 import { intradayRouter } from './routers/intraday.ts';
 import { meRouter } from './routers/me.ts';
 import { planningRouter } from './routers/planning.ts';
@@ -26,6 +27,7 @@ export const appRouter = router({
   adherence: adherenceRouter,
   intraday: intradayRouter,
   coaching: coachingRouter,
+  desktop: desktopRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -8,15 +8,17 @@ import {
   createAuth,
   createAuthHandler,
   createApiServices,
+  createSessionViewer,
   createTrpcHandler,
   TRPC_BASE_PATH,
   type Auth,
 } from '@switchboard/api';
-import { createDb, listTenantTimezones, migrateDb, purgeExpiredAudit, verifyApiKey, withAdvisoryLocks, type DbHandle } from '@switchboard/db';
+import { createDb, getDirectory, listTenantTimezones, migrateDb, purgeExpiredAudit, verifyApiKey, withAdvisoryLocks, type DbHandle } from '@switchboard/db';
 import { IngestService, sendJson } from '@switchboard/ingest';
 import type { CenterConfig } from '@switchboard/contracts';
 import { createTelemetryStore, getMergeMilliseconds, migrateTelemetry, RollupBuilder, type TelemetryStore } from '@switchboard/telemetry';
 import { createApiKeyAuthenticator } from './api-keys.ts';
+import { DESKTOP_EVENTS_PATH, DesktopHub } from './desktop.ts';
 import { clientAddress } from './client-address.ts';
 import type { HostEnv } from './env.ts';
 import { lockDataDir } from './lock.ts';
@@ -99,7 +101,8 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
       return found?.scopes.includes('ingest') ? found : null;
     });
     const authenticate = apiKeys.get;
-    const ingest = new IngestService({ store: telemetry, authenticate, observer: rollups });
+    const desktop = new DesktopHub();
+    const ingest = new IngestService({ store: telemetry, authenticate, observer: rollups, onStored: (tenantId, events) => desktop.stored(tenantId, events) });
     const recovered = await ingest.recoverIdempotencyKeys();
     if (recovered > 0) log(`ingest: recovered ${recovered} idempotency keys`);
 
@@ -108,7 +111,16 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
     const authSecret = env.BETTER_AUTH_SECRET ?? readOrCreateSecret(env.dataDir);
     if (env.TEMPORAL_ADDRESS) {
       const engineEnv = { ...env, TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS, BETTER_AUTH_SECRET: authSecret };
-      planning = await startPlanningEngine(engineEnv, { db: dbHandle.db, telemetry: telemetry.client }, log).catch((error: unknown) => {
+      // Activities tell the agent's panels by the agent's telemetry key, which the directory holds.
+      const notifyAgent = (tenantId: string, agentId: string, what: 'coaching' | 'schedule') =>
+        void getDirectory(dbHandle.db, tenantId).then(
+          (directory) => {
+            const key = directory?.agents.find((a) => a.id === agentId)?.key;
+            if (key) desktop.publish(tenantId, key, what);
+          },
+          () => undefined,
+        );
+      planning = await startPlanningEngine(engineEnv, { db: dbHandle.db, telemetry: telemetry.client }, log, notifyAgent).catch((error: unknown) => {
         throw new Error(`could not connect to Temporal at ${env.TEMPORAL_ADDRESS}: ${(error as Error).message}`);
       });
     }
@@ -123,7 +135,7 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
     const status = createStatusHandler({ telemetry, ingest, authenticate, directory: services.directory });
     // Created once the port is known: better-auth checks request origins against the URL.
     const started: {
-      api?: { authHandler: RequestListener; trpc: RequestListener; origins: string[] };
+      api?: { authHandler: RequestListener; trpc: RequestListener; origins: string[]; viewerOf: ReturnType<typeof createSessionViewer>['viewerOf'] };
       operator?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
     } = {};
 
@@ -152,6 +164,15 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
         const refusal = checkRequestOrigin(req, api.origins);
         if (refusal) return sendJson(res, refusal.status, { error: refusal.error, message: refusal.message });
         return api.trpc(req, res);
+      }
+      if (pathname === DESKTOP_EVENTS_PATH) {
+        if (!api) return sendJson(res, 503, { error: 'starting', message: 'Switchboard is starting; try again in a moment' }, { 'retry-after': '1' });
+        if (req.method !== 'GET') return sendJson(res, 405, { error: 'method_not_allowed', message: 'the desktop stream is read with GET' }, { allow: 'GET' });
+        const viewer = await api.viewerOf(req, res);
+        if (!viewer) return sendJson(res, 401, { error: 'unauthenticated', message: 'sign in to open the desktop panel' });
+        if (viewer.role !== 'agent' || !viewer.agent)
+          return sendJson(res, 403, { error: 'forbidden', message: 'the desktop panel is for agents: sign in as one' });
+        return desktop.open(req, res, { tenantId: viewer.tenantId, agentKey: viewer.agent.key });
       }
       if (pathname === '/api/health') {
         if (!api) return sendJson(res, 503, { status: 'starting' }, { 'retry-after': '1' });
@@ -223,7 +244,12 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
     const mailSender = startMailSender(env, dbHandle.db, { log });
     const alertEvaluator = startAlertEvaluator(env, dbHandle.db, services, log);
     // From here the host answers everything; /api/health said "starting" until now.
-    started.api = { authHandler: createAuthHandler(auth), trpc: createTrpcHandler({ auth, services }), origins };
+    started.api = {
+      authHandler: createAuthHandler(auth),
+      trpc: createTrpcHandler({ auth, services }),
+      origins,
+      viewerOf: createSessionViewer({ auth, db: dbHandle.db }).viewerOf,
+    };
 
     const stores = { telemetry, db, planning };
     return {
@@ -237,6 +263,7 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
       planning,
       async stop() {
         clearInterval(auditTimer);
+        desktop.stop();
         await mailSender?.stop();
         await alertEvaluator?.stop();
         await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -9,6 +9,7 @@ import {
   NativeConnection,
   resumeWebhookDeliveries,
   startWebhookDeliveries,
+  type PlanningDeps,
 } from '@switchboard/workflows';
 import type { HostEnv } from './env.ts';
 
@@ -29,6 +30,7 @@ export async function startPlanningEngine(
   env: HostEnv & { TEMPORAL_ADDRESS: string; BETTER_AUTH_SECRET: string },
   stores: { db: Db; telemetry: TelemetryStore['client'] },
   log: (line: string) => void,
+  notifyAgent?: PlanningDeps['notifyAgent'],
 ): Promise<PlanningEngine> {
   const [nativeConnection, connection] = await Promise.all([
     NativeConnection.connect({ address: env.TEMPORAL_ADDRESS }),
@@ -37,7 +39,11 @@ export async function startPlanningEngine(
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const math = createMathPool();
   const webhooks = createWebhookTransport({ authSecret: env.BETTER_AUTH_SECRET, allowHosts: env.SWITCHBOARD_OUTBOUND_ALLOW_HOSTS });
-  const worker = await createPlanningWorker({ connection: nativeConnection, namespace: env.TEMPORAL_NAMESPACE, deps: { ...stores, math, webhooks } });
+  const worker = await createPlanningWorker({
+    connection: nativeConnection,
+    namespace: env.TEMPORAL_NAMESPACE,
+    deps: { ...stores, math, webhooks, ...(notifyAgent ? { notifyAgent } : {}) },
+  });
   const running = worker.run().catch((error: unknown) => log(`planning worker stopped: ${(error as Error).message}`));
   const planning = createPlanningClient(client);
   log(`planning worker running on ${env.TEMPORAL_ADDRESS} (namespace ${env.TEMPORAL_NAMESPACE})`);

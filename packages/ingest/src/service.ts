@@ -48,6 +48,8 @@ export interface IngestOptions {
   idempotencyTtlMs?: number;
   /** Told about every insert: the rollup builder. */
   observer?: InsertObserver;
+  /** Told the events of each request once they are stored (as stored: redacted), before the answer goes: the desktop's nudges. */
+  onStored?: (tenantId: string, events: readonly TelemetryEvent[]) => void;
 }
 
 export interface AuthenticatedTenant {
@@ -233,7 +235,8 @@ export class IngestService {
     }
     const encodeStarted = performance.now();
     let rows = '';
-    for (const event of valid) rows += encodeEventRow(tenantId, redactEvent(event), key, batchId, retention);
+    const stored = valid.map(redactEvent);
+    for (const event of stored) rows += encodeEventRow(tenantId, event, key, batchId, retention);
     const accepted = valid.length;
     const stats = this.stats;
     stats.requests++;
@@ -246,6 +249,12 @@ export class IngestService {
     this.#admit(accepted);
     await this.writer.submit({ tenantId, batchId, events: rows, eventCount: accepted, intervals, rejections });
     this.liveRate.record(tenantId, accepted);
+    // A listener's failure is its own: the events are stored and the sender hears so.
+    try {
+      this.options.onStored?.(tenantId, stored);
+    } catch (error) {
+      console.error(`ingest: a stored-events listener failed: ${(error as Error).message}`);
+    }
     return {
       status: errors.length === 0 ? 200 : 207,
       body: { accepted, rejected: errors.length, replayed: false, errors },

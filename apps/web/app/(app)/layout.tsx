@@ -15,6 +15,7 @@ const nav: { href: string; label: string; roles: readonly Role[] }[] = [
   { href: '/planning/intraday', label: 'Intraday', roles: ['admin', 'supervisor', 'planner'] },
   { href: '/adherence', label: 'Adherence', roles: ['admin', 'supervisor', 'planner'] },
   { href: '/quality', label: 'Quality', roles: ['admin', 'supervisor', 'analyst'] },
+  { href: '/coaching', label: 'Coaching', roles: ['admin', 'supervisor', 'analyst'] },
   { href: '/me', label: 'My day', roles: ['agent'] },
   { href: '/ingest', label: 'Ingest status', roles: ['admin'] },
   { href: '/admin', label: 'Administration', roles: ['admin'] },

@@ -41,7 +41,7 @@ export const AssignmentsInput = z.object({
 export const ManualAssignmentInput = z.object({
   agentKey: z.string().min(1).max(64),
   target: z.discriminatedUnion('type', [
-    z.object({ type: z.literal('question'), questionId: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a question id of the form') }),
+    z.object({ type: z.literal('question'), questionId: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a question id: lower-case letters, digits and _') }),
     z.object({ type: z.literal('metric'), metric: z.enum(coachingKpiMetrics) }),
   ]),
   tip: z.string().trim().min(1, 'a tip for the agent').max(2000),
@@ -82,6 +82,7 @@ function view(access: Access, row: CoachingAssignmentRow, names: ReadonlyMap<str
     id: row.id,
     agentKey: agent?.key ?? null,
     agentName: agent?.displayName ?? 'an agent no longer in the directory',
+    teamKey: agent?.teamKey ?? null,
     teamName: agent?.teamName ?? null,
     ruleId: row.ruleId,
     ruleName: row.ruleName,
@@ -121,12 +122,13 @@ export async function listAssignments(services: ApiServices, access: Access, inp
   const agents = access.directory.agents.filter((a) => canSeeAgent(access, a.key) && (!input.teamKey || a.teamKey === input.teamKey));
   if (input.teamKey && !access.directory.teams.some((t) => t.key === input.teamKey)) throw notFound('team');
   const [rows, names] = await Promise.all([
-    listCoachingAssignments(services.db, access.tenantId, { agentIds: agents.map((a) => a.id), ...(input.status ? { statuses: [input.status] } : {}) }),
+    listCoachingAssignments(services.db, access.tenantId, { agentIds: agents.map((a) => a.id) }),
     coachNames(services, access),
   ]);
+  // Counted before the status filter: the tiles show every status of the team.
   const counts = Object.fromEntries(coachingStatuses.map((s) => [s, 0])) as Record<CoachingStatus, number>;
   for (const r of rows) counts[r.status]++;
-  return { counts, assignments: rows.map((r) => view(access, r, names)) };
+  return { counts, assignments: rows.filter((r) => !input.status || r.status === input.status).map((r) => view(access, r, names)) };
 }
 
 async function inScope(services: ApiServices, access: Access, id: string): Promise<CoachingAssignmentRow> {
@@ -265,13 +267,16 @@ export async function getEffects(services: ApiServices, access: Access) {
     const groups = new Map<string, { label: string; target: string; rows: CoachingAssignmentRow[] }>();
     for (const r of measured) {
       const { key, label } = keyOf(r);
-      const target = targetLabel(r);
+      const target = r.target.type === 'question' ? r.target.questionId : targetLabel(r);
       const id = `${key}|${JSON.stringify(r.target)}`;
       groups.set(id, { label, target, rows: [...(groups.get(id)?.rows ?? []), r] });
     }
     return [...groups.values()].map((g) => ({
       label: g.label,
-      target: g.target,
+      targetLabel: g.target,
+      target: g.rows[0]!.target,
+      // Effects are in the KPI's unit; a question's in pass rate (a share).
+      unit: g.rows[0]!.target.type === 'metric' ? getCoachingKpi(g.rows[0]!.target.metric as CoachingKpiMetric).unit : ('ratio' as const),
       ...summariseCoachingEffects(g.rows.map((r) => r.outcome as { outcome: 'improved' | 'no_change' | 'worse'; estimate: number }))!,
     }));
   };

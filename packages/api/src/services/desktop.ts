@@ -1,0 +1,51 @@
+import { localDateOf, localDay } from '@switchboard/calendar';
+import { emptyQueueSums, queueKpis, surveyKpis } from '@switchboard/kpis';
+import { getAgentReport, getSurveySums, type AgentReportRow, type SurveySumsRow } from '@switchboard/telemetry';
+import type { ApiServices } from '../context.ts';
+import { notFound, type Access } from '../trpc.ts';
+
+/**
+ * The agent desktop panel's own figures: the agent's KPIs of today beside their team's aggregate (summed over the
+ * team, one figure each: never another agent's), defined by the KPI catalogue.
+ */
+
+type ContactSums = Pick<AgentReportRow, 'handled' | 'talk_ms_sum' | 'hold_ms_sum' | 'wrapup_ms_sum' | 'wrapups' | 'holds' | 'transferred'>;
+
+function figures(rows: readonly AgentReportRow[], surveys: readonly SurveySumsRow[]) {
+  const s: ContactSums = { handled: 0, talk_ms_sum: 0, hold_ms_sum: 0, wrapup_ms_sum: 0, wrapups: 0, holds: 0, transferred: 0 };
+  for (const r of rows) for (const k of Object.keys(s) as (keyof ContactSums)[]) s[k] += r[k];
+  const csat = { csat_responses: 0, csat_satisfied: 0, csat_sum: 0 };
+  for (const r of surveys) for (const k of Object.keys(csat) as (keyof typeof csat)[]) csat[k] += r[k];
+  const sums = { ...emptyQueueSums(), ...s };
+  return {
+    handled: s.handled,
+    aht_s: queueKpis.aht_s.compute(sums),
+    hold_rate: queueKpis.hold_rate.compute(sums),
+    transfer_rate: queueKpis.transfer_rate.compute(sums),
+    csat: surveyKpis.csat.compute(csat),
+  };
+}
+
+export async function getMyKpis(services: ApiServices, access: Access, agentKey: string | undefined) {
+  const me = access.directory.agents.find((a) => a.key === agentKey);
+  if (!me) throw notFound('agent');
+  const now = services.now();
+  const timezone = access.directory.timezone;
+  const from = localDay(localDateOf(now, timezone), timezone).from;
+  const team = access.directory.agents.filter((a) => a.teamId === me.teamId).map((a) => a.key);
+  const [rows, surveys] = await Promise.all([
+    getAgentReport(services.telemetry, { tenantId: access.tenantId, from, to: now, grain: 'day', timezone, agentIds: team }),
+    getSurveySums(services.telemetry, { tenantId: access.tenantId, from, to: now }),
+  ]);
+  const current = rows.filter((r) => !r.previous);
+  const teamSurveys = surveys.filter((s) => !s.previous && team.includes(s.agent_id));
+  return {
+    since: from.toISOString(),
+    teamName: me.teamName,
+    mine: figures(
+      current.filter((r) => r.agent_id === me.key),
+      teamSurveys.filter((s) => s.agent_id === me.key),
+    ),
+    team: { agents: team.length, ...figures(current, teamSurveys) },
+  };
+}

@@ -1,0 +1,221 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureMember } from '@switchboard/api';
+import type { TelemetryEvent } from '@switchboard/contracts';
+import { createApiKey, seedTenant } from '@switchboard/db';
+import { demoCenter } from '@switchboard/simulator';
+import { cookieOf, signIn } from './support/api-client.ts';
+import { postAll } from './support/events.ts';
+import { startTestHost, type TestHost } from './support/host.ts';
+
+/**
+ * The desktop panel's push channel through the real host: Server-Sent Events for the signed-in agent only, nudges
+ * worked out from the events ingest stored (a frustrated customer, a hold past a minute by the timer) and pushed to
+ * that agent's panels alone, once each.
+ */
+
+const team = demoCenter.teams[0]!;
+const [a1, a2] = demoCenter.agents.filter((a) => a.team_id === team.id) as [(typeof demoCenter.agents)[number], (typeof demoCenter.agents)[number]];
+const password = 'a long enough test password';
+const emails = {
+  a1: `a1-${randomUUID().slice(0, 8)}@desktop.test`,
+  a2: `a2-${randomUUID().slice(0, 8)}@desktop.test`,
+  sup: `s-${randomUUID().slice(0, 8)}@desktop.test`,
+};
+
+let t: TestHost;
+let apiKey: string;
+const cookies: Record<keyof typeof emails, string> = { a1: '', a2: '', sup: '' };
+
+interface Frame {
+  event: string;
+  data: Record<string, unknown>;
+}
+
+/** An open event stream: the frames so far, and a wait for the next one that matches. */
+async function openStream(cookie: string) {
+  const controller = new AbortController();
+  const res = await fetch(`${t.url}/api/desktop/events`, { headers: { cookie }, signal: controller.signal });
+  const frames: Frame[] = [];
+  const waiting: { match: (f: Frame) => boolean; resolve: (f: Frame) => void }[] = [];
+  let buffer = '';
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  void (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += value;
+        let end;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const raw = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event = /^event: (.*)$/m.exec(raw)?.[1];
+          const data = /^data: (.*)$/m.exec(raw)?.[1];
+          if (!event || data === undefined) continue;
+          const frame = { event, data: JSON.parse(data) as Record<string, unknown> };
+          frames.push(frame);
+          for (const w of waiting.filter((w) => w.match(frame))) {
+            waiting.splice(waiting.indexOf(w), 1);
+            w.resolve(frame);
+          }
+        }
+      }
+    } catch {
+      // Aborted at the end of the test.
+    }
+  })();
+  return {
+    res,
+    frames,
+    next: (match: (f: Frame) => boolean, timeoutMs = 10_000) =>
+      new Promise<Frame>((resolve, reject) => {
+        const found = frames.find(match);
+        if (found) return resolve(found);
+        const timer = setTimeout(() => reject(new Error(`no matching frame within ${timeoutMs} ms; got ${JSON.stringify(frames)}`)), timeoutMs);
+        waiting.push({ match, resolve: (f) => (clearTimeout(timer), resolve(f)) });
+      }),
+    close: () => controller.abort(),
+  };
+}
+
+function interactionEvents(interactionId: string, agentKey: string, answeredAt: number): TelemetryEvent[] {
+  const at = new Date(answeredAt).toISOString();
+  return [
+    {
+      event_id: randomUUID(),
+      type: 'interaction.answered',
+      schema_version: 1,
+      occurred_at: at,
+      sent_at: at,
+      source: 'routing',
+      interaction_id: interactionId,
+      queue_id: demoCenter.queues[0]!.id,
+      channel: 'voice',
+      agent_id: agentKey,
+      wait_ms: 1000,
+    } as TelemetryEvent,
+  ];
+}
+
+function segment(interactionId: string, agentKey: string, answeredAt: number, index: number, speaker: 'agent' | 'customer', text: string): TelemetryEvent {
+  const at = new Date(answeredAt + (index + 1) * 5000).toISOString();
+  return {
+    event_id: randomUUID(),
+    type: 'transcript.segment',
+    schema_version: 1,
+    occurred_at: at,
+    sent_at: at,
+    source: 'voice',
+    interaction_id: interactionId,
+    segment_index: index,
+    speaker,
+    ...(speaker === 'agent' ? { agent_id: agentKey } : {}),
+    start_ms: index * 5000,
+    end_ms: index * 5000 + 4000,
+    text,
+  } as TelemetryEvent;
+}
+
+beforeAll(async () => {
+  t = await startTestHost();
+  const db = t.host.db.db;
+  const tenantId = await seedTenant(db, { slug: `desk-${randomUUID().slice(0, 8)}`, name: 'Desktop', config: demoCenter });
+  apiKey = (await createApiKey(db, tenantId, 'desktop test')).key;
+  await ensureMember(t.host.auth, db, { email: emails.a1, password, name: 'Agent One', role: 'agent', tenantId, agentKey: a1.id });
+  await ensureMember(t.host.auth, db, { email: emails.a2, password, name: 'Agent Two', role: 'agent', tenantId, agentKey: a2.id });
+  await ensureMember(t.host.auth, db, { email: emails.sup, password, name: 'Sup', role: 'supervisor', tenantId, teamKeys: [team.id] });
+  for (const who of ['a1', 'a2', 'sup'] as const) {
+    const res = await signIn(t.url, emails[who], password);
+    expect(res.status).toBe(200);
+    cookies[who] = cookieOf(res);
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await t?.stop();
+});
+
+describe('the desktop stream', () => {
+  it('is for a signed-in agent only', async () => {
+    expect((await fetch(`${t.url}/api/desktop/events`)).status).toBe(401);
+    const supervisor = await fetch(`${t.url}/api/desktop/events`, { headers: { cookie: cookies.sup } });
+    expect(supervisor.status).toBe(403);
+    expect(await supervisor.json()).toMatchObject({ error: 'forbidden' });
+    expect((await fetch(`${t.url}/api/desktop/events`, { method: 'POST', headers: { cookie: cookies.a1 } })).status).toBe(405);
+  });
+
+  it('says hello, then pushes a nudge for a frustrated customer to that agent’s panels only, once', async () => {
+    const mine = await openStream(cookies.a1);
+    const theirs = await openStream(cookies.a2);
+    expect(mine.res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect((await mine.next((f) => f.event === 'ready')).data).toMatchObject({ agentKey: a1.id });
+    await theirs.next((f) => f.event === 'ready');
+    const interactionId = `desk-${randomUUID()}`;
+    const answeredAt = Date.now() - 60_000;
+    await postAll(t.url, apiKey, [
+      ...interactionEvents(interactionId, a1.id, answeredAt),
+      segment(interactionId, a1.id, answeredAt, 0, 'agent', "Good morning, you're through to Sam, how can I help?"),
+      segment(interactionId, a1.id, answeredAt, 1, 'customer', 'This is ridiculous, my card has been blocked for a week and nobody has called me back.'),
+    ]);
+    const nudge = await mine.next((f) => f.event === 'nudge');
+    expect(nudge.data).toEqual({
+      id: `${interactionId}:empathy:segment-1`,
+      kind: 'empathy',
+      message: 'The customer sounds frustrated: acknowledge it before moving on.',
+      interactionId,
+      firesAt: answeredAt + 5000 + 4000,
+    });
+    // The same words again (a resent batch) push nothing new.
+    await postAll(t.url, apiKey, [
+      segment(interactionId, a1.id, answeredAt, 1, 'customer', 'This is ridiculous, my card has been blocked for a week and nobody has called me back.'),
+    ]);
+    await postAll(t.url, apiKey, [segment(interactionId, a1.id, answeredAt, 2, 'agent', 'I understand, let me look.')]);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(mine.frames.filter((f) => f.event === 'nudge')).toHaveLength(1);
+    expect(theirs.frames.filter((f) => f.event === 'nudge')).toHaveLength(0);
+    mine.close();
+    theirs.close();
+  }, 60_000);
+
+  it('fires "update the customer" by a timer when a hold passes a minute', async () => {
+    const stream = await openStream(cookies.a1);
+    await stream.next((f) => f.event === 'ready');
+    const interactionId = `desk-${randomUUID()}`;
+    const answeredAt = Date.now() - 120_000;
+    // On hold since 59 s ago: nothing yet, then the timer fires a second later.
+    const heldAt = new Date(Date.now() - 59_000).toISOString();
+    await postAll(t.url, apiKey, [
+      ...interactionEvents(interactionId, a1.id, answeredAt),
+      {
+        event_id: randomUUID(),
+        type: 'interaction.held',
+        schema_version: 1,
+        occurred_at: heldAt,
+        sent_at: heldAt,
+        source: 'routing',
+        interaction_id: interactionId,
+        queue_id: demoCenter.queues[0]!.id,
+        channel: 'voice',
+        agent_id: a1.id,
+      } as TelemetryEvent,
+    ]);
+    expect(stream.frames.filter((f) => f.event === 'nudge')).toHaveLength(0);
+    const nudge = await stream.next((f) => f.event === 'nudge' && f.data.kind === 'hold_update', 10_000);
+    expect(nudge.data).toMatchObject({ id: `${interactionId}:hold_update:hold-0`, interactionId, firesAt: Date.parse(heldAt) + 60_000 });
+    stream.close();
+  }, 60_000);
+
+  it('refuses a sixth panel of one agent with 429', async () => {
+    const streams = [];
+    for (let i = 0; i < 5; i++) {
+      const s = await openStream(cookies.a2);
+      await s.next((f) => f.event === 'ready');
+      streams.push(s);
+    }
+    const sixth = await fetch(`${t.url}/api/desktop/events`, { headers: { cookie: cookies.a2 } });
+    expect(sixth.status).toBe(429);
+    expect(sixth.headers.get('retry-after')).toBe('30');
+    for (const s of streams) s.close();
+  }, 60_000);
+});
