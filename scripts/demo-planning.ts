@@ -17,7 +17,7 @@ import { addLocalDays, localDateOf, localWeekStart } from '@switchboard/calendar
 const TIMEOUT_MS = 15 * 60_000;
 const POLL_MS = 2_000;
 
-const DemoUsers = z.array(z.object({ role: z.string(), email: z.string(), password: z.string() }));
+const DemoUsers = z.array(z.object({ role: z.string(), email: z.string(), password: z.string(), name: z.string() }));
 const Run = z.object({
   workflowId: z.string(),
   status: z.string(),
@@ -40,34 +40,7 @@ async function main(): Promise<void> {
   const users = DemoUsers.parse(JSON.parse(readFileSync(path.join(values['data-dir'], 'demo-users.json'), 'utf8')));
   const planner = users.find((u) => u.role === 'planner') ?? fail('no demo planner in demo-users.json: start the host with SWITCHBOARD_SEED_DEMO=1');
 
-  const signIn = await fetch(`${url}/api/auth/sign-in/email`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: url },
-    body: JSON.stringify({ email: planner.email, password: planner.password }),
-  });
-  if (!signIn.ok) fail(`signing in as ${planner.email} answered ${signIn.status}`);
-  const cookie = signIn.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-
-  // Queries go as GET (their input in the URL), mutations as POST: tRPC refuses any other way.
-  const call = async <T>(
-    procedure: string,
-    schema: z.ZodType<T>,
-    input?: unknown,
-    kind: 'query' | 'mutation' = input === undefined ? 'query' : 'mutation',
-  ): Promise<T> => {
-    const query = kind === 'query' && input !== undefined ? `?input=${encodeURIComponent(JSON.stringify(input))}` : '';
-    const res = await fetch(`${url}/api/trpc/${procedure}${query}`, {
-      method: kind === 'query' ? 'GET' : 'POST',
-      headers: { cookie, origin: url, ...(kind === 'query' ? {} : { 'content-type': 'application/json' }) },
-      ...(kind === 'query' ? {} : { body: JSON.stringify(input) }),
-    });
-    const body = (await res.json()) as { result?: { data?: unknown }; error?: { message?: string } };
-    if (!res.ok) fail(`${procedure}: ${body.error?.message ?? `HTTP ${res.status}`}`);
-    return schema.parse(body.result?.data);
-  };
+  const call = await signInAs(url, planner);
 
   const { timezone, engine } = await call('planning.overview', z.object({ timezone: z.string(), engine: z.object({ configured: z.boolean() }) }));
   if (!engine.configured) fail('no workflow engine is configured (TEMPORAL_ADDRESS): forecasts cannot run');
@@ -88,6 +61,9 @@ async function main(): Promise<void> {
       // The intraday loop runs every 15 minutes; one pass now fills /planning/intraday at once.
       await call('intraday.run', z.object({ workflowId: z.string() }), undefined, 'mutation');
       console.log('demo planning: intraday loop started (/planning/intraday)');
+      const supervisor = users.find((u) => u.role === 'supervisor');
+      const agent = users.find((u) => u.role === 'agent');
+      if (supervisor && agent) await startDemoCoaching(await signInAs(url, supervisor), agent);
       return;
     }
     if (run.status !== 'RUNNING') fail(`the forecast run ended ${run.status}; see the run on /planning or in the Temporal UI`);
@@ -99,6 +75,62 @@ async function main(): Promise<void> {
 }
 
 type Call = <T>(procedure: string, schema: z.ZodType<T>, input?: unknown, kind?: 'query' | 'mutation') => Promise<T>;
+
+/** Signs in as a demo user; calls then go as that user, queries as GET (their input in the URL), mutations as POST. */
+async function signInAs(url: string, user: { email: string; password: string }): Promise<Call> {
+  const signIn = await fetch(`${url}/api/auth/sign-in/email`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: url },
+    body: JSON.stringify({ email: user.email, password: user.password }),
+  });
+  if (!signIn.ok) fail(`signing in as ${user.email} answered ${signIn.status}`);
+  const cookie = signIn.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  return async <T>(
+    procedure: string,
+    schema: z.ZodType<T>,
+    input?: unknown,
+    kind: 'query' | 'mutation' = input === undefined ? 'query' : 'mutation',
+  ): Promise<T> => {
+    const query = kind === 'query' && input !== undefined ? `?input=${encodeURIComponent(JSON.stringify(input))}` : '';
+    const res = await fetch(`${url}/api/trpc/${procedure}${query}`, {
+      method: kind === 'query' ? 'GET' : 'POST',
+      headers: { cookie, origin: url, ...(kind === 'query' ? {} : { 'content-type': 'application/json' }) },
+      ...(kind === 'query' ? {} : { body: JSON.stringify(input) }),
+    });
+    const body = (await res.json()) as { result?: { data?: unknown }; error?: { message?: string } };
+    if (!res.ok) fail(`${procedure}: ${body.error?.message ?? `HTTP ${res.status}`}`);
+    return schema.parse(body.result?.data);
+  };
+}
+
+/**
+ * The coaching loop in the demo: the supervisor assigns the demo agent a hold-rate tip with a 15-minute session (the
+ * demo tenant's loop runs in minutes: see packages/host/src/planning.ts). The agent acknowledges it in /desktop.
+ */
+async function startDemoCoaching(call: Call, agent: { name: string; email: string }): Promise<void> {
+  const { assignments } = await call(
+    'coaching.assignments',
+    z.object({ assignments: z.array(z.object({ agentName: z.string(), status: z.string() })) }),
+    {},
+    'query',
+  );
+  if (assignments.some((a) => a.agentName === agent.name && a.status !== 'closed' && a.status !== 'cancelled')) return;
+  const { agents } = await call('adherence.realtime', z.object({ agents: z.array(z.object({ key: z.string(), name: z.string() })) }), {}, 'query');
+  const key = agents.find((a) => a.name === agent.name)?.key;
+  if (!key) return console.log(`demo coaching: ${agent.name} is not in the supervisor's teams; nothing assigned`);
+  await call('coaching.assign', z.unknown(), {
+    agentKey: key,
+    target: { type: 'metric', metric: 'hold_rate' },
+    tip: 'Ask before you put a customer on hold, say why and for how long, and come back within a minute.',
+    sessionMinutes: 15,
+    dueDays: 1,
+    measureWeeks: 1,
+  });
+  console.log(`demo coaching: a tip waits for ${agent.name} in /desktop (sign in as ${agent.email}); acknowledge it there`);
+}
 
 const Overview = z.object({
   groups: z.array(z.object({ id: z.string(), name: z.string() })),

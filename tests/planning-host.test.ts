@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { addLocalDays, localDateOf, localWeekStart } from '@switchboard/calendar';
-import { getTenantBySlug, listSchedules } from '@switchboard/db';
+import { getCoachingAssignment, getTenantBySlug, listCoachingAssignments, listCoachingRules, listSchedules } from '@switchboard/db';
 import { getIntradayDay, getScheduledActivities, listForecastVersions } from '@switchboard/telemetry';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,6 +96,22 @@ describe('the host runs the planning worker in-process', () => {
       const day = (await getIntradayDay(t.host.telemetry.client, { tenantId: tenant.id, date: today }))!;
       expect(new Set(day.groups.map((g) => g.group_id))).toEqual(new Set(['voice', 'chat', 'email']));
       expect(day.forecastVersionId).toBe(versions[0]!.version_id);
+      // Then coaching: the demo's rules are seeded, and the demo agent has a tip delivered, its loop timed in minutes.
+      expect((await listCoachingRules(t.host.db.db, tenant.id)).map((r) => r.name)).toEqual(['Critical fail', 'Greeting']);
+      expect(output).toContain(`demo coaching: a tip waits for ${demoCenter.agents[0]!.display_name} in /desktop`);
+      const [assignment] = await listCoachingAssignments(t.host.db.db, tenant.id, {});
+      expect(assignment).toMatchObject({ ruleName: 'Assigned by hand', target: { type: 'metric', metric: 'hold_rate' }, sessionMinutes: 15 });
+      await expect.poll(async () => (await getCoachingAssignment(t.host.db.db, tenant.id, assignment!.id))?.deliveredAt, { timeout: 60_000 }).not.toBeNull();
+      const history = await env.client.workflow.getHandle(`coaching:${tenant.id}:${assignment!.id}`).fetchHistory();
+      const started = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!.data!;
+      expect(JSON.parse(Buffer.from(started).toString())).toEqual({
+        tenantId: tenant.id,
+        assignmentId: assignment!.id,
+        remindAfterS: 120,
+        escalateAfterS: 300,
+        sessionLeadS: 300,
+        measureForS: 1800,
+      });
     } finally {
       await t.stop();
     }

@@ -62,7 +62,14 @@ const Instant = z.iso.datetime();
 const CheckInput = z.object({ tenantId: Uuid, at: Instant });
 const AssignmentInput = z.object({ tenantId: Uuid, assignmentId: Uuid, at: Instant });
 const MarkInput = AssignmentInput.extend({ mark: z.enum(['reminded', 'escalated']) });
-const BookInput = AssignmentInput.extend({ slot: z.object({ start: Instant, userId: z.string().min(1).max(200) }).optional() });
+const BookInput = AssignmentInput.extend({
+  slot: z.object({ start: Instant, userId: z.string().min(1).max(200) }).optional(),
+  leadS: z
+    .int()
+    .min(0)
+    .max(7 * 86_400)
+    .optional(),
+});
 const MeasureWindowInput = AssignmentInput.extend({ until: Instant });
 
 export interface CoachingPlan {
@@ -299,6 +306,7 @@ export function createCoachingActivities(deps: PlanningDeps) {
       assignmentId: string;
       at: string;
       slot?: { start: string; userId: string } | undefined;
+      leadS?: number | undefined;
     }): Promise<{ booked: boolean; endsAt: string | null }> {
       const input = parseInput('bookCoachingSession', BookInput, raw);
       const at = new Date(input.at);
@@ -314,7 +322,7 @@ export function createCoachingActivities(deps: PlanningDeps) {
         return { booked: !!booked, endsAt: booked ? chosen.end.toISOString() : null };
       }
       if (row.status !== 'acknowledged') return { booked: false, endsAt: null };
-      const search = await sessionSearch(deps, input.tenantId, row, at);
+      const search = await sessionSearch(deps, input.tenantId, row, at, input.leadS === undefined ? SESSION_LEAD_MS : input.leadS * 1000);
       const slot = search.slots(true)[0];
       if (!slot) {
         const proposals = search.slots(false);
@@ -416,8 +424,8 @@ interface Slot {
 }
 
 /** What booking needs: the agent's published activities ahead, the coach's busy time, the surplus per quarter hour. */
-async function sessionSearch(deps: PlanningDeps, tenantId: string, row: CoachingAssignmentRow, at: Date) {
-  const earliest = at.getTime() + SESSION_LEAD_MS;
+async function sessionSearch(deps: PlanningDeps, tenantId: string, row: CoachingAssignmentRow, at: Date, leadMs: number) {
+  const earliest = at.getTime() + leadMs;
   const latest = Math.max(row.dueAt.getTime(), at.getTime() + SESSION_SEARCH_MS);
   const range = { from: new Date(earliest - DAY_MS), to: new Date(latest + DAY_MS) };
   const [mine, others, groups, directory] = await Promise.all([

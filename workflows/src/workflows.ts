@@ -518,6 +518,8 @@ export interface CoachingWorkflowInput {
   remindAfterS?: number;
   escalateAfterS?: number;
   measureForS?: number;
+  /** The least notice before a booked session starts (an hour when absent). */
+  sessionLeadS?: number;
 }
 
 type CoachingOutcome = 'improved' | 'no_change' | 'worse' | 'not_measured' | 'cancelled';
@@ -556,13 +558,14 @@ export async function coachingWorkflow(input: CoachingWorkflowInput): Promise<{ 
   await condition(() => acknowledged || cancelled);
   if (cancelled) return { outcome: 'cancelled' };
   if (plan.sessionMinutes) {
-    let session = await bookCoachingSession({ ...ids, at: now() });
+    const lead = input.sessionLeadS !== undefined ? { leadS: input.sessionLeadS } : {};
+    let session = await bookCoachingSession({ ...ids, at: now(), ...lead });
     while (!session.booked) {
       picked = undefined;
       await condition(() => picked !== undefined || cancelled);
       if (cancelled) return { outcome: 'cancelled' };
       // A slot taken meanwhile (the week changed) books nothing: the coach picks again.
-      session = await bookCoachingSession({ ...ids, at: now(), slot: picked });
+      session = await bookCoachingSession({ ...ids, at: now(), slot: picked, ...lead });
     }
     // The effect is measured from the end of the session on.
     if (session.endsAt && (await condition(() => cancelled, Math.max(1, Date.parse(session.endsAt!) - Date.now())))) return { outcome: 'cancelled' };

@@ -7,6 +7,8 @@ import {
   createApiKey,
   saveAlertRule,
   listAlertRules,
+  listCoachingRules,
+  saveCoachingRule,
   getDirectory,
   revokeApiKey,
   seedSchedulingDefaults,
@@ -77,8 +79,31 @@ export async function seedDemo(db: Db, auth: Auth, config: CenterConfig, dataDir
   writeFileSync(usersFile, `${JSON.stringify(users, null, 2)}\n`, { mode: 0o600 });
 
   if ((await listAlertRules(db, tenantId)).length === 0) await seedAlertRules(db, tenantId);
+  if ((await listCoachingRules(db, tenantId)).length === 0) await seedCoachingRules(db, tenantId);
   if (await seedSchedulingDefaults(db, tenantId)) log('demo: seeded planning groups, shift templates, contracts and agents’ work rules');
   return tenantId;
+}
+
+/** Coaching rules a supervisor starts from: the greeting failed in two of the last five evaluations, any critical fail. */
+async function seedCoachingRules(db: Db, tenantId: string): Promise<void> {
+  await saveCoachingRule(db, tenantId, null, {
+    name: 'Greeting',
+    enabled: true,
+    condition: { kind: 'quality_question', questionId: 'greeting', failedAtLeast: 2, ofLast: 5 },
+    tip: 'Open with a greeting and your name or the bank’s, in your first two turns: customers relax when they know who they are talking to.',
+    session: { minutes: 15 },
+    dueDays: 3,
+    measureWeeks: 2,
+  });
+  await saveCoachingRule(db, tenantId, null, {
+    name: 'Critical fail',
+    enabled: true,
+    condition: { kind: 'critical_fail', withinDays: 7 },
+    tip: 'A critical question failed on one of your calls: read the evaluation and its evidence before your next shift.',
+    session: { minutes: 30 },
+    dueDays: 2,
+    measureWeeks: 2,
+  });
 }
 
 /**

@@ -5,7 +5,7 @@ import { nextNudgeAt, nudgesFor, type LiveInteraction } from '@switchboard/quali
 /**
  * Pushes to agents' desktop panels (`GET /api/desktop/events`, Server-Sent Events): real-time nudges worked out here
  * from each live interaction's stored events (ingest tells the hub once a batch is stored, so a nudge never rests on
- * data that could still be lost), and "look again" notices when an agent's coaching or schedule changed. State is
+ * data that could still be lost), and "look again" notices when an agent's coaching, schedule or own state changed. State is
  * this process's memory: a restart forgets live interactions (their next event starts them again) and panels
  * reconnect on their own.
  */
@@ -92,6 +92,8 @@ export class DesktopHub {
   stored(tenantId: string, events: readonly TelemetryEvent[]): void {
     const touched = new Set<Live>();
     for (const event of events) {
+      // The agent's own state changed: their panel's adherence now is out of date.
+      if (event.type === 'agent.state_changed') this.publish(tenantId, event.agent_id, 'schedule');
       const live = this.#follow(tenantId, event);
       if (live) touched.add(live);
     }

@@ -13,6 +13,9 @@ import {
 } from '@switchboard/workflows';
 import type { HostEnv } from './env.ts';
 
+/** Reminded after 2 minutes, escalated after 5, a session 5 minutes ahead at the soonest, measured over 30 minutes. */
+const DEMO_COACHING_TIMING = { remindAfterS: 120, escalateAfterS: 300, sessionLeadS: 300, measureForS: 1800 };
+
 export interface PlanningEngine {
   runner: PlanningRunner;
   /** Makes sure every tenant has its daily forecast and weekly schedule runs (idempotent); the demo tenant's publish at once. */
@@ -53,6 +56,7 @@ export async function startPlanningEngine(
     (error: unknown) => log(`webhooks: could not start pending deliveries (retried at the next start): ${(error as Error).message}`),
   );
 
+  let demoTenant: string | null = null;
   return {
     runner: {
       uiUrl: env.TEMPORAL_UI_URL?.replace(/\/$/, '') ?? null,
@@ -65,11 +69,13 @@ export async function startPlanningEngine(
       trackDisputes: (input) => planning.trackDisputes(input),
       startWebhookDeliveries: (input) => startWebhookDeliveries(client, input),
       startIntraday: (input) => planning.startIntraday(input),
-      startCoaching: (input) => planning.startCoaching(input),
+      // The demo tenant's loop runs in minutes, so that a demo shows it through to the measured effect.
+      startCoaching: (input) => planning.startCoaching(input.tenantId === demoTenant ? { ...input, ...DEMO_COACHING_TIMING } : input),
       signalCoaching: (input) => planning.signalCoaching(input),
       checkCoachingRules: (input) => planning.checkCoachingRules(input),
     },
     async ensureSchedules(demoTenantId) {
+      demoTenant = demoTenantId;
       for (const tenant of await listTenantTimezones(stores.db)) {
         if (await planning.ensureForecastSchedule({ tenantId: tenant.id, timezone: tenant.timezone })) log(`daily forecast scheduled for tenant ${tenant.id}`);
         // The demo publishes its weeks itself, so what reads schedules always has one; real tenants get drafts to approve.

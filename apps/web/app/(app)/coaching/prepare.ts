@@ -9,12 +9,12 @@ import { questionName } from '../quality/prepare';
 /** The coaching screen's pure half: statuses, rules and outcomes in words, effects in their units, the rule form's draft. */
 
 type Coaching = inferRouterOutputs<AppRouter>['coaching'];
-export type AssignmentList = Coaching['assignments'];
+type AssignmentList = Coaching['assignments'];
 export type Assignment = AssignmentList['assignments'][number];
 export type AssignmentDetail = Coaching['assignment'];
 export type TimelineEvent = AssignmentDetail['timeline'][number];
 export type Status = Assignment['status'];
-export type Effects = Coaching['effects'];
+type Effects = Coaching['effects'];
 export type EffectRow = Effects['byRule'][number];
 export type Rule = Coaching['rules'][number];
 type Condition = CoachingRule['condition'];
@@ -84,7 +84,7 @@ export function getEffectUnit(target: Target): EffectUnit {
 }
 
 /** The value as a chart draws it: seconds as seconds, ratios in percentage points. */
-export const toDisplay = (unit: EffectUnit['unit'], value: number): number => (unit === 'ratio' ? value * 100 : value);
+const toDisplay = (unit: EffectUnit['unit'], value: number): number => (unit === 'ratio' ? value * 100 : value);
 
 export const unitSuffix = (unit: EffectUnit['unit']): string => (unit === 'ratio' ? 'pp' : unit === 'seconds' ? 's' : '');
 
@@ -285,7 +285,7 @@ export function filterByStatus(assignments: readonly Assignment[], status: Statu
 
 // ── effects ──────────────────────────────────────────────────────────────────
 
-export interface EffectPoint {
+interface EffectPoint {
   /** The rule or coach. */
   label: string;
   assignments: number;

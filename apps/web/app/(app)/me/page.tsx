@@ -13,6 +13,28 @@ import { MySchedule } from './my-schedule';
 import { Swaps } from './swaps';
 import { TimeOff } from './time-off';
 
+/** The desktop panel in a small window of its own beside the phone; the plain link opens it where pop-ups are blocked. */
+function DesktopLink() {
+  return (
+    <a
+      href="/desktop"
+      target="switchboard-desktop"
+      data-testid="open-desktop"
+      onClick={(e) => {
+        // A modified click (new tab, new window) is the person's choice: the link does what it always does.
+        if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+        const panel = window.open('/desktop', 'switchboard-desktop', 'width=400,height=800');
+        if (panel) {
+          e.preventDefault();
+          panel.focus();
+        }
+      }}
+    >
+      Open the desktop panel
+    </a>
+  );
+}
+
 /** An agent's own day (state now, what they handled, how their time was spent), then their schedule, time off and swaps. */
 export default function MyDay() {
   const trpc = useTRPC();
@@ -22,6 +44,11 @@ export default function MyDay() {
   const schedule = useQuery(trpc.me.schedule.queryOptions({}, { enabled: isAgent }));
   const mine = isAgent && (
     <>
+      {!day.data && (
+        <p>
+          <DesktopLink />
+        </p>
+      )}
       <MyAdherence />
       <MyOffers />
       <MySchedule />
@@ -49,6 +76,7 @@ export default function MyDay() {
         <h1>{d.agent.name}</h1>
         <span className="muted">{d.agent.team}</span>
         <StatePill state={d.state as AgentStateName} />
+        {isAgent && <DesktopLink />}
       </div>
       <div className="tiles">
         <Figure label="Handled today" value={formatCount(d.kpis.handled)} testId="my-handled" />
