@@ -5,17 +5,21 @@ import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
-/** The host (apps/web/server.ts, API only) on `dataDir` and `port`; `ready()` waits for its health check. */
-export function startHost(dataDir: string, port: number, secret: string) {
+/**
+ * The host (apps/web/server.ts, API only) on `dataDir` and `port`; `ready()` waits for its health check. `extraEnv`
+ * adds host settings (e.g. SWITCHBOARD_TRUSTED_PROXIES); `pid` is the host process itself (its RSS is in /proc).
+ */
+export function startHost(dataDir: string, port: number, secret: string, extraEnv: Record<string, string> = {}) {
   // BENCH_HOST_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the host.
   const nodeArgs = (process.env.BENCH_HOST_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(root, 'apps/web/server.ts')], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), SWITCHBOARD_DATA_DIR: dataDir, SWITCHBOARD_WEB: '0', BETTER_AUTH_SECRET: secret },
+    env: { ...process.env, PORT: String(port), SWITCHBOARD_DATA_DIR: dataDir, SWITCHBOARD_WEB: '0', BETTER_AUTH_SECRET: secret, ...extraEnv },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   return {
+    pid: child.pid,
     async ready() {
       for (let i = 0; i < 900; i++) {
         try {

@@ -184,6 +184,7 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
           writer: ingest.writer.stats,
           ingest: ingest.stats,
           rollups: rollupBuilder.status(),
+          desktop: desktop.stats,
           // On request only: a query of the engine, where the rest is memory.
           ...(req.url?.includes('engine=1') ? { engine: { merges_ms: await getMergeMilliseconds(telemetry!.client) } } : {}),
         });
