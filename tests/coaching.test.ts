@@ -322,8 +322,13 @@ describe('a quality rule, acknowledged, booked where the team can spare the agen
     expect(detail.timeline.find((e) => e.kind === 'acknowledged')!.by).toBe(a1.display_name);
   }, 120_000);
 
-  it('is cancelled by the supervisor, and its run ends', async () => {
+  it('is cancelled by the supervisor: the session ahead goes back to work, and its run ends', async () => {
+    const db = host.host.db.db;
+    const versionsBefore = (await listSchedules(db, tenantId, {})).length;
     expect(await supervisor.coaching.cancel({ id: assignmentId })).toEqual({ status: 'cancelled' });
+    expect((await listSchedules(db, tenantId, {})).length).toBe(versionsBefore + 1);
+    const mine = await listPublishedActivities(db, tenantId, { from: new Date(shift1.start), to: new Date(shift1.end), agentIds: [idOf(a1.id)] });
+    expect(mine.map((a) => [a.kind, a.startsAt.getTime(), a.endsAt.getTime()])).toEqual([['work', shift1.start, shift1.end]]);
     expect(await env.client.workflow.getHandle(`coaching:${tenantId}:${assignmentId}`).result()).toEqual({ outcome: 'cancelled' });
     await expect(supervisor.coaching.cancel({ id: assignmentId })).rejects.toMatchObject({ code: 'CONFLICT' });
   }, 60_000);

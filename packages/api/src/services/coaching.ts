@@ -11,16 +11,21 @@ import {
   listCoachingEvents,
   listCoachingRules,
   listPeople,
+  listPublishedActivities,
   moveCoachingAssignment,
   saveCoachingRule,
   type CoachingAssignmentRow,
   type CoachingStatus,
 } from '@switchboard/db';
+import { localDateOf } from '@switchboard/calendar';
 import { getCoachingKpi, summariseCoachingEffects } from '@switchboard/kpis';
+import { releaseSession } from '@switchboard/planning';
 import type { ApiServices } from '../context.ts';
 import { requireEngine } from '../planning-runner.ts';
 import { canSeeAgent, notFound, type Access } from '../trpc.ts';
-import { emitCoachingAcknowledged } from './webhooks.ts';
+import { changeAgent, withRepublish } from './republish.ts';
+import { toActivityInput } from './schedules.ts';
+import { emitCoachingAcknowledged, emitSchedulePublished } from './webhooks.ts';
 
 /**
  * Coaching as supervisors, analysts and agents use it: rules (edited by supervisors and analysts), assignments made
@@ -191,15 +196,46 @@ export function checkRulesNow(services: ApiServices, access: Access) {
   return requireEngine(services).checkCoachingRules({ tenantId: access.tenantId });
 }
 
+/**
+ * Cancels an open assignment; a session still ahead is given back to work in the agent's schedule (a new version,
+ * in the same transaction), so the time is neither lost to the team nor shown as coaching.
+ */
 export async function cancelAssignment(services: ApiServices, access: Access, userId: string, input: z.infer<typeof AssignmentRef>) {
   const row = await inScope(services, access, input.id);
-  const moved = await moveCoachingAssignment(services.db, access.tenantId, {
+  const now = services.now();
+  const transition = {
     id: row.id,
     from: OPEN,
-    set: { status: 'cancelled', closedAt: services.now() },
-    event: { at: services.now(), kind: 'cancelled', actorUserId: userId },
-  });
+    set: { status: 'cancelled' as const, closedAt: now },
+    event: { at: now, kind: 'cancelled', actorUserId: userId },
+  };
+  const start = row.sessionStartsAt;
+  const end = row.sessionEndsAt;
+  const session = row.status === 'session_booked' && start && end && start > now ? { start, end } : null;
+  const moved = session
+    ? await withRepublish(
+        services,
+        access.tenantId,
+        'reload the assignment and cancel it again',
+        async () => {
+          const during = await listPublishedActivities(services.db, access.tenantId, { from: session.start, to: session.end, agentIds: [row.agentId] });
+          return during.find((a) => a.kind === 'coaching' && a.startsAt.getTime() === session.start.getTime())?.scheduleId ?? null;
+        },
+        (activities) =>
+          changeAgent(
+            activities.map(toActivityInput),
+            row.agentId,
+            { from: session.start, to: session.end, date: localDateOf(session.start, access.directory.timezone) },
+            (own) => releaseSession(own, { start: 0, end: (session.end.getTime() - session.start.getTime()) / 60_000 }),
+          ),
+        (change) => moveCoachingAssignment(services.db, access.tenantId, { ...transition, change }),
+      )
+    : await moveCoachingAssignment(services.db, access.tenantId, transition);
   if (!moved) throw conflict(`this assignment is ${row.status} already`);
+  if (session && moved.sessionScheduleId) {
+    await services.snapshotSchedules(access.tenantId);
+    await emitSchedulePublished(services, access, moved.sessionScheduleId);
+  }
   await services.planning?.signalCoaching({ tenantId: access.tenantId, assignmentId: row.id, signal: 'cancelled' });
   return { status: moved.status };
 }

@@ -7,24 +7,22 @@ import {
   decideIntradayProposal,
   getIntradayProposal,
   getIntradaySettings,
-  getSchedule,
   listIntradayProposals,
   listOffersForAgent,
   listPlanningGroups,
   listPublishedActivities,
   listSchedules,
   saveIntradaySettings,
-  ScheduleConflictError,
   type ActivityInput,
   type IntradayProposalRow,
   type Republish,
-  type ScheduleActivityRow,
 } from '@switchboard/db';
-import { applyBreakMoves, applyOffer, summaryAfter, type PlannedActivity } from '@switchboard/planning';
+import { applyBreakMoves, applyOffer } from '@switchboard/planning';
 import { getIntradayAccuracy, getIntradayDay } from '@switchboard/telemetry';
 import type { ApiServices } from '../context.ts';
 import { requireEngine } from '../planning-runner.ts';
 import { notFound, type Access } from '../trpc.ts';
+import { changeAgent, withRepublish } from './republish.ts';
 import { toActivityInput, type Me } from './schedules.ts';
 import { emitOfferAccepted, emitSchedulePublished } from './webhooks.ts';
 
@@ -35,8 +33,8 @@ import { emitOfferAccepted, emitSchedulePublished } from './webhooks.ts';
  */
 
 const MIN_MS = 60_000;
-/** Tries at republishing when another change published the week in between (each recomputes from the new version). */
-const REPUBLISH_TRIES = 3;
+/** What a planner or agent hears when the proposal no longer fits the week. */
+const STALE = 'run the intraday loop again';
 
 export const IntradayDayInput = z.object({
   date: z.string().refine(isLocalDate, 'a date as YYYY-MM-DD').optional(),
@@ -174,62 +172,6 @@ async function publishedWeek(services: ApiServices, tenantId: string, timezone: 
   return schedules.find((s) => s.status === 'published' && s.weekStart <= date && date < addLocalDays(s.weekStart, 7))?.id ?? null;
 }
 
-/**
- * The week with one agent's activities around [from, to) replaced by `change` applied to them on a minute timeline:
- * the shift(s) touching the range, or a new shift on `date` when the agent has none there.
- */
-function changeAgent(
-  activities: readonly ActivityInput[],
-  agentId: string,
-  range: { from: Date; to: Date; date: string },
-  change: (own: PlannedActivity[]) => PlannedActivity[],
-): ActivityInput[] {
-  const origin = range.from.getTime();
-  const touches = (a: ActivityInput) => a.agentId === agentId && a.startsAt.getTime() <= range.to.getTime() && a.endsAt.getTime() >= range.from.getTime();
-  const own = activities.filter(touches);
-  const shiftDate = own[0]?.shiftDate ?? range.date;
-  const templateId = own[0]?.templateId ?? null;
-  const changed = change(own.map((a) => ({ kind: a.kind, start: (a.startsAt.getTime() - origin) / MIN_MS, end: (a.endsAt.getTime() - origin) / MIN_MS })));
-  return [
-    ...activities.filter((a) => !touches(a)),
-    ...changed.map((a) => ({
-      agentId,
-      kind: a.kind,
-      startsAt: new Date(origin + a.start * MIN_MS),
-      endsAt: new Date(origin + a.end * MIN_MS),
-      shiftDate,
-      templateId,
-    })),
-  ];
-}
-
-/** Republishes a week with `build`'s activities, again from the newer version when another change published it meanwhile. */
-async function withRepublish<T>(
-  services: ApiServices,
-  tenantId: string,
-  scheduleIdOf: () => Promise<string | null>,
-  build: (activities: readonly ScheduleActivityRow[]) => ActivityInput[],
-  commit: (change: Republish) => Promise<T>,
-): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    const scheduleId = await scheduleIdOf();
-    if (!scheduleId) throw conflict('no published schedule holds that day any more: run the intraday loop again');
-    const stored = (await getSchedule(services.db, tenantId, scheduleId))!;
-    let activities: ActivityInput[];
-    try {
-      activities = build(stored.activities);
-    } catch (error) {
-      if (error instanceof RangeError) throw conflict(`the schedule changed since this was proposed (${error.message}): run the intraday loop again`);
-      throw error;
-    }
-    try {
-      return await commit({ scheduleId, activities, summary: summaryAfter(stored.schedule, activities), at: services.now() });
-    } catch (error) {
-      if (!(error instanceof ScheduleConflictError) || attempt >= REPUBLISH_TRIES) throw error;
-    }
-  }
-}
-
 /** A planner accepts or rejects a waiting proposal: break moves republish the week; an offer opens to its agents. */
 export async function decideProposal(services: ApiServices, access: Access, userId: string, input: z.infer<typeof ProposalDecisionInput>) {
   const waiting = await getIntradayProposal(services.db, access.tenantId, input.id);
@@ -243,6 +185,7 @@ export async function decideProposal(services: ApiServices, access: Access, user
     decided = await withRepublish(
       services,
       access.tenantId,
+      STALE,
       () => publishedWeek(services, access.tenantId, access.directory.timezone, waiting.date, waiting.groupId),
       (activities) => {
         let week: ActivityInput[] = activities.map(toActivityInput);
@@ -308,6 +251,7 @@ export async function acceptOffer(services: ApiServices, access: Access, me: Me,
   const outcome = await withRepublish(
     services,
     access.tenantId,
+    STALE,
     () => publishedWeek(services, access.tenantId, access.directory.timezone, offer.date, offer.groupId, me.agentId),
     (activities) =>
       changeAgent(activities.map(toActivityInput), me.agentId, range, (own) =>

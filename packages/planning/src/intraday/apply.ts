@@ -67,3 +67,10 @@ export function applyOffer(activities: readonly PlannedActivity[], offer: { kind
 export function applySession(activities: readonly PlannedActivity[], slot: { start: number; end: number }): PlannedActivity[] {
   return normalise(carveOutOfWork(normalise(activities), 'coaching', slot.start, slot.end));
 }
+
+/** One agent's activities with the coaching session over [start, end) given back to work; a RangeError when there is none there. */
+export function releaseSession(activities: readonly PlannedActivity[], slot: { start: number; end: number }): PlannedActivity[] {
+  const session = activities.find((a) => a.kind === 'coaching' && a.start === slot.start && a.end === slot.end);
+  if (!session) throw new RangeError(`no coaching session [${slot.start}, ${slot.end})`);
+  return normalise(activities.map((a) => (a === session ? { ...a, kind: 'work' as const } : a)));
+}

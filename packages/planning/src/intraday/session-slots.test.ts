@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applySession } from './apply.ts';
+import { applySession, releaseSession } from './apply.ts';
 import { findSessionSlots, type SessionSlotInput } from './session-slots.ts';
 
 // A day in minutes from midnight: work 09:00–17:00 with lunch 12:00–12:30.
@@ -58,5 +58,11 @@ describe('applySession', () => {
       { kind: 'work', start: 750, end: 1020 },
     ]);
     expect(() => applySession(day, { start: 705, end: 735 })).toThrow(RangeError);
+  });
+
+  it('gives a session back to work, joined with the work around it', () => {
+    const booked = applySession(day, { start: 555, end: 585 });
+    expect(releaseSession(booked, { start: 555, end: 585 })).toEqual(day);
+    expect(() => releaseSession(day, { start: 555, end: 585 })).toThrow(RangeError);
   });
 });
