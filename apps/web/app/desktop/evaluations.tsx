@@ -2,7 +2,6 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useState } from 'react';
 import { formatWhen } from '../(app)/coaching/prepare';
 import { statusLabels } from '../(app)/quality/prepare';
 import { describeError } from '../lib/errors';
@@ -19,15 +18,8 @@ export function Evaluations({ timezone }: { timezone: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const mine = useQuery(trpc.quality.mine.queryOptions({}, { refetchInterval: EVALUATIONS_REFRESH_MS }));
-  // The list does not say which are acknowledged already; the panel remembers those acknowledged here.
-  const [acknowledged, setAcknowledged] = useState<ReadonlySet<string>>(new Set());
   const acknowledge = useMutation(
-    trpc.quality.acknowledge.mutationOptions({
-      onSuccess: (row) => {
-        setAcknowledged((s) => new Set([...s, row.id]));
-        return queryClient.invalidateQueries(trpc.quality.mine.queryFilter());
-      },
-    }),
+    trpc.quality.acknowledge.mutationOptions({ onSuccess: () => queryClient.invalidateQueries(trpc.quality.mine.queryFilter()) }),
   );
   const latest = [...(mine.data ?? [])].sort((a, b) => Date.parse(b.endedAt) - Date.parse(a.endedAt)).slice(0, SHOWN);
   return (
@@ -52,7 +44,7 @@ export function Evaluations({ timezone }: { timezone: string }) {
                 {e.queue} · {formatWhen(e.endedAt, timezone)}
               </span>
               <span className={styles.actions}>
-                {acknowledged.has(e.id) ? (
+                {e.acknowledgedAt ? (
                   <span className="good small">Acknowledged</span>
                 ) : (
                   <button

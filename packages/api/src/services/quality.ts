@@ -87,6 +87,7 @@ export function describe(access: Access, row: EvaluationRow & { open?: number })
     score: row.score,
     failedCritical: row.failedCritical,
     endedAt: row.interactionEndedAt.toISOString(),
+    acknowledgedAt: row.acknowledgedAt?.toISOString() ?? null,
     open: row.open ?? 0,
   };
 }
