@@ -206,6 +206,28 @@ describe('the desktop stream', () => {
     stream.close();
   }, 60_000);
 
+  it('cannot be driven from another site: a forged acknowledgement is refused before it reaches the procedure', async () => {
+    // What a foreign page's form or fetch would send with the agent's cookie: refused by origin, and by fetch metadata.
+    const forged = (headers: Record<string, string>) =>
+      fetch(`${t.url}/api/trpc/coaching.acknowledge`, {
+        method: 'POST',
+        headers: { cookie: cookies.a1, 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ id: randomUUID() }),
+      });
+    const foreign = await forged({ origin: 'https://evil.example' });
+    expect(foreign.status).toBe(403);
+    expect(await foreign.json()).toMatchObject({ error: 'forbidden_origin' });
+    expect((await forged({ 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    // As a form would post it (no JSON): refused too.
+    const form = await fetch(`${t.url}/api/trpc/coaching.acknowledge`, {
+      method: 'POST',
+      headers: { cookie: cookies.a1, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'id=x',
+    });
+    expect(form.status).toBeGreaterThanOrEqual(400);
+    expect(form.status).toBeLessThan(500);
+  });
+
   it('refuses a sixth panel of one agent with 429', async () => {
     const streams = [];
     for (let i = 0; i < 5; i++) {
