@@ -73,10 +73,11 @@ export async function deleteRule(services: ApiServices, access: Access, userId: 
   return { deleted: true };
 }
 
+/** A KPI by its catalogue label, a question by its id as words ("recording_disclosure" → "Recording disclosure"). */
 function targetLabel(row: CoachingAssignmentRow): string {
   const target = row.target;
   if (target.type === 'metric') return getCoachingKpi(target.metric as CoachingKpiMetric).label;
-  return (row.tip as { headline?: string }).headline ?? target.questionId;
+  return target.questionId.charAt(0).toUpperCase() + target.questionId.slice(1).replaceAll('_', ' ');
 }
 
 /** An assignment as its readers see it; `names` holds the people a viewer may see by name (coaches). */
@@ -303,7 +304,7 @@ export async function getEffects(services: ApiServices, access: Access) {
     const groups = new Map<string, { label: string; target: string; rows: CoachingAssignmentRow[] }>();
     for (const r of measured) {
       const { key, label } = keyOf(r);
-      const target = r.target.type === 'question' ? r.target.questionId : targetLabel(r);
+      const target = targetLabel(r);
       const id = `${key}|${JSON.stringify(r.target)}`;
       groups.set(id, { label, target, rows: [...(groups.get(id)?.rows ?? []), r] });
     }
