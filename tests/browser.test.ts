@@ -162,14 +162,18 @@ async function actAs(role: Role): Promise<void> {
 }
 
 const personas: { role: Role; home: string; nav: string[] }[] = [
-  { role: 'supervisor', home: '/wallboard', nav: ['Wallboard', 'Reports', 'Self-service', 'Planning', 'Schedules', 'Intraday', 'Adherence', 'Quality'] },
+  {
+    role: 'supervisor',
+    home: '/wallboard',
+    nav: ['Wallboard', 'Reports', 'Self-service', 'Planning', 'Schedules', 'Intraday', 'Adherence', 'Quality', 'Coaching'],
+  },
   {
     role: 'admin',
     home: '/wallboard',
-    nav: ['Wallboard', 'Reports', 'Self-service', 'Planning', 'Schedules', 'Intraday', 'Adherence', 'Quality', 'Ingest status', 'Administration'],
+    nav: ['Wallboard', 'Reports', 'Self-service', 'Planning', 'Schedules', 'Intraday', 'Adherence', 'Quality', 'Coaching', 'Ingest status', 'Administration'],
   },
   { role: 'planner', home: '/planning', nav: ['Reports', 'Self-service', 'Planning', 'Schedules', 'Intraday', 'Adherence'] },
-  { role: 'analyst', home: '/quality', nav: ['Reports', 'Self-service', 'Quality'] },
+  { role: 'analyst', home: '/quality', nav: ['Reports', 'Self-service', 'Quality', 'Coaching'] },
   { role: 'agent', home: '/me', nav: ['My day'] },
 ];
 

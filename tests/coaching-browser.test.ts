@@ -21,6 +21,7 @@ import { standardForm } from '@switchboard/quality';
 import { demoCenter } from '@switchboard/simulator';
 import { launchChromium, pageQuery, screenshot, SignInPacer, signInThroughForm, type Browser } from './support/browser.ts';
 import { postAll } from './support/events.ts';
+import { answeredEvent, FRUSTRATED_CUSTOMER, segmentEvent } from './support/live-call.ts';
 import { repoRoot, tempDataDir } from './support/host.ts';
 import { freePort, spawnHost, stopHost, waitReady, type SpawnedHost } from './support/spawn-host.ts';
 
@@ -208,42 +209,13 @@ async function seed(): Promise<void> {
   }
 }
 
-/** A call answered by the agent a minute ago: their greeting, then a frustrated customer (shapes as in desktop.test.ts). */
+/** A call answered by the agent a minute ago: their greeting, then a frustrated customer. */
 function frustratedCall(interactionId: string, agentKey: string): TelemetryEvent[] {
   const answeredAt = Date.now() - MIN;
-  const iso = (ms: number) => new Date(ms).toISOString();
-  const segment = (index: number, speaker: 'agent' | 'customer', words: string): TelemetryEvent =>
-    ({
-      event_id: randomUUID(),
-      type: 'transcript.segment',
-      schema_version: 1,
-      occurred_at: iso(answeredAt + (index + 1) * 5000),
-      sent_at: iso(answeredAt + (index + 1) * 5000),
-      source: 'voice',
-      interaction_id: interactionId,
-      segment_index: index,
-      speaker,
-      ...(speaker === 'agent' ? { agent_id: agentKey } : {}),
-      start_ms: index * 5000,
-      end_ms: index * 5000 + 4000,
-      text: words,
-    }) as TelemetryEvent;
   return [
-    {
-      event_id: randomUUID(),
-      type: 'interaction.answered',
-      schema_version: 1,
-      occurred_at: iso(answeredAt),
-      sent_at: iso(answeredAt),
-      source: 'routing',
-      interaction_id: interactionId,
-      queue_id: demoCenter.queues[0]!.id,
-      channel: 'voice',
-      agent_id: agentKey,
-      wait_ms: 1000,
-    } as TelemetryEvent,
-    segment(0, 'agent', "Good morning, you're through to Sam, how can I help?"),
-    segment(1, 'customer', 'This is ridiculous, my card has been blocked for a week and nobody has called me back.'),
+    answeredEvent(interactionId, agentKey, answeredAt),
+    segmentEvent(interactionId, agentKey, answeredAt, 0, 'agent', "Good morning, you're through to Sam, how can I help?"),
+    segmentEvent(interactionId, agentKey, answeredAt, 1, 'customer', FRUSTRATED_CUSTOMER),
   ];
 }
 

@@ -4,7 +4,6 @@ import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlanningRunner } from '@switchboard/api';
 import { localDateOf, localDayStart, localWeekStart } from '@switchboard/calendar';
-import type { TelemetryEvent } from '@switchboard/contracts';
 import {
   createWebhookSubscription,
   ensureBuiltInForm,
@@ -27,6 +26,7 @@ import { standardForm } from '@switchboard/quality';
 import { demoCenter } from '@switchboard/simulator';
 import { createMathPool, createPlanningClient, createPlanningWorker, PLANNING_TASK_QUEUE, syncScheduleSnapshots, type MathPool } from '@switchboard/workflows';
 import { postAll } from './support/events.ts';
+import { segmentEvent } from './support/live-call.ts';
 import { startTestHost, type TestHost } from './support/host.ts';
 import { seedTenantWithMembers } from './support/members.ts';
 import { findTemporalCli } from './support/temporal.ts';
@@ -205,25 +205,11 @@ beforeAll(async () => {
   // a1 failed the greeting in three of their last four released evaluations; a2 passed it on a call whose transcript is stored.
   for (const [i, greeting] of (['no', 'yes', 'no', 'no'] as const).entries()) await releasedEvaluation(a1.id, greeting, new Date(now - (5 - i) * 3_600_000));
   const passing = `pass-${randomUUID()}`;
-  const segment = (index: number, speaker: 'agent' | 'customer', text: string): TelemetryEvent =>
-    ({
-      event_id: randomUUID(),
-      type: 'transcript.segment',
-      schema_version: 1,
-      occurred_at: new Date(now - 7_200_000 + index * 5000).toISOString(),
-      sent_at: new Date(now - 7_200_000 + index * 5000).toISOString(),
-      source: 'voice',
-      interaction_id: passing,
-      segment_index: index,
-      speaker,
-      ...(speaker === 'agent' ? { agent_id: a2.id } : {}),
-      start_ms: index * 5000,
-      end_ms: index * 5000 + 4000,
-      text,
-    }) as TelemetryEvent;
+  // Its turns from two hours ago, five seconds apart.
+  const answeredAt = now - 7_205_000;
   await postAll(host.url, seeded.apiKey, [
-    segment(0, 'agent', "Good morning, you're through to Priya at Northwind Bank. How can I help today?"),
-    segment(1, 'customer', 'Hi Priya, this is Tom Baker, my card number is 4000 1234 5678 9010.'),
+    segmentEvent(passing, a2.id, answeredAt, 0, 'agent', "Good morning, you're through to Priya at Northwind Bank. How can I help today?"),
+    segmentEvent(passing, a2.id, answeredAt, 1, 'customer', 'Hi Priya, this is Tom Baker, my card number is 4000 1234 5678 9010.'),
   ]);
   await releasedEvaluation(a2.id, 'yes', new Date(now - 7_000_000), passing);
 }, 300_000);

@@ -6,6 +6,7 @@ import { createApiKey, seedTenant } from '@switchboard/db';
 import { demoCenter } from '@switchboard/simulator';
 import { cookieOf, signIn } from './support/api-client.ts';
 import { postAll } from './support/events.ts';
+import { answeredEvent, FRUSTRATED_CUSTOMER, segmentEvent as segment } from './support/live-call.ts';
 import { startTestHost, type TestHost } from './support/host.ts';
 
 /**
@@ -79,44 +80,6 @@ async function openStream(cookie: string) {
   };
 }
 
-function interactionEvents(interactionId: string, agentKey: string, answeredAt: number): TelemetryEvent[] {
-  const at = new Date(answeredAt).toISOString();
-  return [
-    {
-      event_id: randomUUID(),
-      type: 'interaction.answered',
-      schema_version: 1,
-      occurred_at: at,
-      sent_at: at,
-      source: 'routing',
-      interaction_id: interactionId,
-      queue_id: demoCenter.queues[0]!.id,
-      channel: 'voice',
-      agent_id: agentKey,
-      wait_ms: 1000,
-    } as TelemetryEvent,
-  ];
-}
-
-function segment(interactionId: string, agentKey: string, answeredAt: number, index: number, speaker: 'agent' | 'customer', text: string): TelemetryEvent {
-  const at = new Date(answeredAt + (index + 1) * 5000).toISOString();
-  return {
-    event_id: randomUUID(),
-    type: 'transcript.segment',
-    schema_version: 1,
-    occurred_at: at,
-    sent_at: at,
-    source: 'voice',
-    interaction_id: interactionId,
-    segment_index: index,
-    speaker,
-    ...(speaker === 'agent' ? { agent_id: agentKey } : {}),
-    start_ms: index * 5000,
-    end_ms: index * 5000 + 4000,
-    text,
-  } as TelemetryEvent;
-}
-
 beforeAll(async () => {
   t = await startTestHost();
   const db = t.host.db.db;
@@ -154,9 +117,9 @@ describe('the desktop stream', () => {
     const interactionId = `desk-${randomUUID()}`;
     const answeredAt = Date.now() - 60_000;
     await postAll(t.url, apiKey, [
-      ...interactionEvents(interactionId, a1.id, answeredAt),
+      answeredEvent(interactionId, a1.id, answeredAt),
       segment(interactionId, a1.id, answeredAt, 0, 'agent', "Good morning, you're through to Sam, how can I help?"),
-      segment(interactionId, a1.id, answeredAt, 1, 'customer', 'This is ridiculous, my card has been blocked for a week and nobody has called me back.'),
+      segment(interactionId, a1.id, answeredAt, 1, 'customer', FRUSTRATED_CUSTOMER),
     ]);
     const nudge = await mine.next((f) => f.event === 'nudge');
     expect(nudge.data).toEqual({
@@ -167,9 +130,7 @@ describe('the desktop stream', () => {
       firesAt: answeredAt + 5000 + 4000,
     });
     // The same words again (a resent batch) push nothing new.
-    await postAll(t.url, apiKey, [
-      segment(interactionId, a1.id, answeredAt, 1, 'customer', 'This is ridiculous, my card has been blocked for a week and nobody has called me back.'),
-    ]);
+    await postAll(t.url, apiKey, [segment(interactionId, a1.id, answeredAt, 1, 'customer', FRUSTRATED_CUSTOMER)]);
     await postAll(t.url, apiKey, [segment(interactionId, a1.id, answeredAt, 2, 'agent', 'I understand, let me look.')]);
     await new Promise((r) => setTimeout(r, 500));
     expect(mine.frames.filter((f) => f.event === 'nudge')).toHaveLength(1);
@@ -186,7 +147,7 @@ describe('the desktop stream', () => {
     // On hold since 59 s ago: nothing yet, then the timer fires a second later.
     const heldAt = new Date(Date.now() - 59_000).toISOString();
     await postAll(t.url, apiKey, [
-      ...interactionEvents(interactionId, a1.id, answeredAt),
+      answeredEvent(interactionId, a1.id, answeredAt),
       {
         event_id: randomUUID(),
         type: 'interaction.held',

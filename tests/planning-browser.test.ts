@@ -186,7 +186,8 @@ describe('the planner', () => {
 
       // The run shows up running (with its progress bar), unless it finished between two polls.
       const forecastRun = p.getByTestId('run').filter({ hasText: 'Forecast' }).first();
-      await ui(() => forecastRun.getByTestId('run-status').textContent()).toMatch(/running|completed/);
+      // Generous: the host's own schedules (quality, intraday, coaching) may be busy beside it on a loaded machine.
+      await ui(() => forecastRun.getByTestId('run-status').textContent(), RUN_TIMEOUT_MS).toMatch(/running|completed/);
       if ((await text(forecastRun.getByTestId('run-status'))) === 'running') {
         expect(await forecastRun.locator('progress').count()).toBe(1);
         await shot(p, 'planning-run-progress');

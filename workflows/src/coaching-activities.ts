@@ -54,6 +54,8 @@ const MIN_MS = 60_000;
 const QUALITY_LOOKBACK_DAYS = 180;
 /** A session is booked no sooner than this after the agent acknowledged (the agent and coach need notice). */
 const SESSION_LEAD_MS = 60 * MIN_MS;
+/** The most assignments one check makes (each starts a workflow). */
+const MAX_NEW_PER_CHECK = 200;
 /** When the due date leaves no room, a session may still be booked within this long. */
 const SESSION_SEARCH_MS = 14 * DAY_MS;
 
@@ -155,7 +157,14 @@ function teamCoach(people: Awaited<ReturnType<typeof listPeople>>, teamKey: stri
   );
 }
 
-/** A tip written from the evidence: the question's text and guidance, the agent's own failed answers (by reference), a passing example. */
+/** A passing answer with its transcript, as an example for a question's tips. */
+type PassingAnswer = { answer: ReleasedAnswer; segments: { speaker: 'agent' | 'customer' | 'bot'; text: string }[] } | null;
+
+/**
+ * A tip written from the evidence: the question's text and guidance, the agent's own failed answers (by reference), a
+ * passing example — the newest passing answer with transcript evidence of another agent, read once per question and
+ * check (`examples` keeps it).
+ */
 async function tipFor(
   deps: PlanningDeps,
   tenantId: string,
@@ -163,25 +172,36 @@ async function tipFor(
   trigger: CoachingTrigger,
   answers: readonly ReleasedAnswer[],
   forms: Map<string, FormDefinition>,
+  examples: Map<string, PassingAnswer[]>,
 ) {
   if (trigger.target.type !== 'question') return { headline: rule.name, body: rule.tip, guidance: null, ownLines: [], example: null };
   const questionId = trigger.target.questionId;
   const failedIds = 'evaluationIds' in trigger.evidence ? trigger.evidence.evaluationIds : [];
   const failures = answers.filter((a) => a.questionId === questionId && failedIds.includes(a.evaluationId));
   const question = questionOf(forms.get(failures[0]?.formId ?? ''), questionId);
-  // A passing answer of another agent with transcript evidence: its words, anonymised, are the example.
-  const passing = answers.find((a) => a.questionId === questionId && a.answer === 'yes' && a.agentKey !== trigger.agentKey && hasSpan(a.evidence));
-  const detail = passing
-    ? (
-        await getInteractionDetails(deps.telemetry, { tenantId, interactionIds: [passing.interactionId], since: new Date(passing.endedAt.getTime() - DAY_MS) })
-      ).get(passing.interactionId)
-    : undefined;
+  // Two candidates from different agents: one of them is never the coached agent's own.
+  if (!examples.has(questionId)) {
+    const candidates: ReleasedAnswer[] = [];
+    for (const a of answers)
+      if (a.questionId === questionId && a.answer === 'yes' && hasSpan(a.evidence) && !candidates.some((c) => c.agentKey === a.agentKey)) {
+        candidates.push(a);
+        if (candidates.length === 2) break;
+      }
+    const read = async (a: ReleasedAnswer): Promise<PassingAnswer> => {
+      const detail = (
+        await getInteractionDetails(deps.telemetry, { tenantId, interactionIds: [a.interactionId], since: new Date(a.endedAt.getTime() - DAY_MS) })
+      ).get(a.interactionId);
+      return detail ? { answer: a, segments: detail.segments } : null;
+    };
+    examples.set(questionId, await Promise.all(candidates.map(read)));
+  }
+  const passing = examples.get(questionId)!.find((e) => e && e.answer.agentKey !== trigger.agentKey) ?? null;
   return composeCoachingTip({
     ruleTip: rule.tip,
     question: { id: questionId, text: question?.text ?? questionId, guidance: question?.guidance ?? '' },
     failed: rule.condition.kind === 'quality_question' ? { count: failedIds.length, ofLast: rule.condition.ofLast } : null,
     failures: failures.map((f) => ({ evaluationId: f.evaluationId, interactionId: f.interactionId, evidence: f.evidence as Evidence[] })),
-    example: detail && passing ? { segments: detail.segments, evidence: passing.evidence as Evidence[] } : null,
+    example: passing ? { segments: passing.segments, evidence: passing.answer.evidence as Evidence[] } : null,
   });
 }
 
@@ -219,6 +239,7 @@ export function createCoachingActivities(deps: PlanningDeps) {
       const evaluations = evaluationsByAgent(answers, forms);
       const skipped: string[] = [];
       const made: NewCoachingAssignment[] = [];
+      const examples = new Map<string, PassingAnswer[]>();
       let taken = open.map((o) => ({ agentKey: keyById.get(o.agentId) ?? '', target: o.target as CoachingTarget & { type: 'question' | 'metric' } }));
       for (const rule of rules) {
         let kpi: Parameters<typeof evaluateCoachingRule>[1]['kpi'];
@@ -244,7 +265,7 @@ export function createCoachingActivities(deps: PlanningDeps) {
             ruleName: rule.name,
             target: trigger.target,
             evidence: { kind: trigger.kind, ...trigger.evidence },
-            tip: await tipFor(deps, input.tenantId, rule, trigger, answers, forms),
+            tip: await tipFor(deps, input.tenantId, rule, trigger, answers, forms, examples),
             sessionMinutes: rule.session?.minutes ?? null,
             measureWeeks: rule.measureWeeks,
             coachUserId: teamCoach(people, agent.teamKey),
@@ -253,7 +274,9 @@ export function createCoachingActivities(deps: PlanningDeps) {
         }
         taken = [...taken, ...triggers.map((t) => ({ agentKey: t.agentKey, target: t.target }))];
       }
-      const rows = await createCoachingAssignments(deps.db, input.tenantId, null, made, at);
+      // A first check over a large tenant's history is spread over the hourly checks rather than started all at once.
+      if (made.length > MAX_NEW_PER_CHECK) skipped.push(`${made.length - MAX_NEW_PER_CHECK} more assignments wait for the next check`);
+      const rows = await createCoachingAssignments(deps.db, input.tenantId, null, made.slice(0, MAX_NEW_PER_CHECK), at);
       // Made by an earlier try whose answer was lost, never delivered: their runs start now.
       const restartIds = open.filter((o) => o.status === 'delivered' && !o.deliveredAt).map((o) => o.id);
       return { assignmentIds: rows.map((r) => r.id), restartIds, skipped };
