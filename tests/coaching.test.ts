@@ -3,7 +3,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlanningRunner } from '@switchboard/api';
-import { localDateOf, localDayStart, localWeekStart } from '@switchboard/calendar';
+import { addLocalDays, localDateOf, localDayStart, localWeekStart } from '@switchboard/calendar';
 import {
   createWebhookSubscription,
   ensureBuiltInForm,
@@ -24,6 +24,7 @@ import {
 } from '@switchboard/db';
 import { standardForm } from '@switchboard/quality';
 import { demoCenter } from '@switchboard/simulator';
+import { toChDateTimeText } from '@switchboard/telemetry';
 import { createMathPool, createPlanningClient, createPlanningWorker, PLANNING_TASK_QUEUE, syncScheduleSnapshots, type MathPool } from '@switchboard/workflows';
 import { postAll } from './support/events.ts';
 import { segmentEvent } from './support/live-call.ts';
@@ -404,4 +405,67 @@ describe('assigned by hand', () => {
     const effects = await supervisor.coaching.effects();
     expect(effects.byRule).toEqual([expect.objectContaining({ label: 'Assigned by hand', assignments: 1, improved: 1, shareImproved: 1, meanEffect: 1 })]);
   }, 120_000);
+});
+
+describe('a KPI rule', () => {
+  /** What agents handled in one quarter hour, as the rollup keeps it (all talk, 300 s a contact). */
+  async function handled(at: number, rows: { agentKey: string; handled: number; holds: number }[]) {
+    await host.host.telemetry.client.insert({
+      table: 'agent_interval_15m',
+      values: rows.map((r) => ({
+        tenant_id: tenantId,
+        interval_start: toChDateTimeText(new Date(at)),
+        agent_id: r.agentKey,
+        queue_id: demoCenter.queues[0]!.id,
+        channel: 'voice',
+        answered: r.handled,
+        handled: r.handled,
+        talk_ms_sum: r.handled * 300_000,
+        hold_ms_sum: 0,
+        wrapups: 0,
+        wrapup_ms_sum: 0,
+        holds: r.holds,
+        transferred: 0,
+      })),
+      format: 'JSONEachRow',
+    });
+  }
+
+  it('fires for the agent whose hold rate was above the line all last week, from the catalogue’s definition', async () => {
+    // Only this rule is checked: the greeting rule would make a1's cancelled coaching again.
+    const greeting = (await supervisor.coaching.rules()).find((r) => r.name === 'Greeting')!;
+    await supervisor.coaching.saveRule({ ...greeting, enabled: false });
+    const lastWeek = addLocalDays(localWeekStart(localDateOf(now, tz), 1), -7);
+    // Tuesday 10:00 of last week: a4 held 10 of 20 (0.5), a5 2 of 20, a6 4 of 20.
+    await handled(localDayStart(addLocalDays(lastWeek, 1), tz).getTime() + 10 * 3_600_000, [
+      { agentKey: a4.id, handled: 20, holds: 10 },
+      { agentKey: a5.id, handled: 20, holds: 2 },
+      { agentKey: a6.id, handled: 20, holds: 4 },
+    ]);
+    await supervisor.coaching.saveRule({
+      name: 'Long holds',
+      enabled: true,
+      condition: { kind: 'kpi', metric: 'hold_rate', comparator: 'above', threshold: { type: 'value', value: 0.3 }, forWeeks: 1 },
+      tip: 'Ask before a hold, and come back within a minute.',
+      session: null,
+      dueDays: 3,
+      measureWeeks: 1,
+    });
+    expect(await supervisor.coaching.checkNow()).toEqual({ assignments: 1, restarted: 0, skipped: [] });
+    const made = (await supervisor.coaching.assignments({})).assignments.filter((a) => a.ruleName === 'Long holds');
+    expect(made.map((a) => [a.agentKey, a.target, a.targetLabel])).toEqual([[a4.id, { type: 'metric', metric: 'hold_rate' }, 'Hold rate']]);
+    expect(made[0]!.evidence).toEqual({ kind: 'kpi', weeks: [{ weekStart: lastWeek, value: 0.5, threshold: 0.3 }] });
+  }, 60_000);
+
+  it('shows the agent their own figures today beside their team’s sum, never a colleague’s', async () => {
+    const dayStart = localDayStart(localDateOf(now, tz), tz).getTime();
+    await handled(Math.max(dayStart, Math.floor(Date.now() / (15 * MIN)) * 15 * MIN - 15 * MIN), [
+      { agentKey: a3.id, handled: 10, holds: 3 },
+      { agentKey: a4.id, handled: 30, holds: 3 },
+    ]);
+    const kpis = await agent3.desktop.kpis();
+    expect(kpis.mine).toEqual({ handled: 10, aht_s: 300, hold_rate: 0.3, transfer_rate: 0, csat: null });
+    expect(kpis.team).toEqual({ agents: teamAgents.length, handled: 40, aht_s: 300, hold_rate: 0.15, transfer_rate: 0, csat: null });
+    expect(Object.keys(kpis).sort()).toEqual(['mine', 'since', 'team', 'teamName']);
+  });
 });

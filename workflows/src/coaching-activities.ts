@@ -23,7 +23,7 @@ import {
 } from '@switchboard/db';
 import {
   dedupeTriggers,
-  emptyQueueSums,
+  agentWorkSums,
   evaluateCoachingRule,
   getCoachingWorseSide,
   measureAgentCoachingEffect,
@@ -95,12 +95,10 @@ const contactMetrics = ['aht_s', 'hold_rate', 'transfer_rate'] as const;
 type ContactMetric = (typeof contactMetrics)[number];
 const isContactMetric = (m: string): m is ContactMetric => (contactMetrics as readonly string[]).includes(m);
 
-/** An agent's handled-contact sums as the queue KPIs read them (the fields an agent row has; the rest are the queue's). */
+/** An agent's rows as the queue KPIs read them, weighted by the contacts they handled. */
 function contactKpi(metric: ContactMetric, rows: readonly AgentReportRow[]): { value: number | null; weight: number } {
-  const s = { handled: 0, talk_ms_sum: 0, hold_ms_sum: 0, wrapup_ms_sum: 0, wrapups: 0, holds: 0, transferred: 0 };
-  for (const r of rows) for (const k of Object.keys(s) as (keyof typeof s)[]) s[k] += r[k];
-  const sums = { ...emptyQueueSums(), ...s };
-  return { value: queueKpis[metric].compute(sums), weight: s.handled };
+  const sums = agentWorkSums(rows);
+  return { value: queueKpis[metric].compute(sums), weight: sums.handled };
 }
 
 /** Per agent key: the metric over [from, to) and its weight (handled contacts, CSAT answers). */

@@ -363,6 +363,17 @@ export function emptyQueueSums(): QueueSums {
   };
 }
 
+/** What an agent's rows hold of the queue sums (agent_interval_15m's columns): the contacts they handled. */
+type AgentWorkSums = Pick<QueueSums, 'answered' | 'handled' | 'talk_ms_sum' | 'hold_ms_sum' | 'wrapups' | 'wrapup_ms_sum' | 'holds' | 'transferred'>;
+
+/** Agents' rows summed as queue sums, so the queue KPIs (AHT, hold rate, transfer rate) read them alike. */
+export function agentWorkSums(rows: readonly AgentWorkSums[]): QueueSums {
+  const out = emptyQueueSums();
+  for (const r of rows)
+    for (const key of ['answered', 'handled', 'talk_ms_sum', 'hold_ms_sum', 'wrapups', 'wrapup_ms_sum', 'holds', 'transferred'] as const) out[key] += r[key];
+  return out;
+}
+
 /** Adds `b` into `a` (max for the maximum): totals are sums of their rows. */
 export function addQueueSums(a: QueueSums, b: QueueSums): QueueSums {
   const out = emptyQueueSums();

@@ -1,5 +1,5 @@
 import { localDateOf, localDay } from '@switchboard/calendar';
-import { emptyQueueSums, queueKpis, surveyKpis } from '@switchboard/kpis';
+import { agentWorkSums, queueKpis, surveyKpis } from '@switchboard/kpis';
 import { getAgentReport, getSurveySums, type AgentReportRow, type SurveySumsRow } from '@switchboard/telemetry';
 import type { ApiServices } from '../context.ts';
 import { notFound, type Access } from '../trpc.ts';
@@ -9,16 +9,12 @@ import { notFound, type Access } from '../trpc.ts';
  * team, one figure each: never another agent's), defined by the KPI catalogue.
  */
 
-type ContactSums = Pick<AgentReportRow, 'handled' | 'talk_ms_sum' | 'hold_ms_sum' | 'wrapup_ms_sum' | 'wrapups' | 'holds' | 'transferred'>;
-
 function figures(rows: readonly AgentReportRow[], surveys: readonly SurveySumsRow[]) {
-  const s: ContactSums = { handled: 0, talk_ms_sum: 0, hold_ms_sum: 0, wrapup_ms_sum: 0, wrapups: 0, holds: 0, transferred: 0 };
-  for (const r of rows) for (const k of Object.keys(s) as (keyof ContactSums)[]) s[k] += r[k];
+  const sums = agentWorkSums(rows);
   const csat = { csat_responses: 0, csat_satisfied: 0, csat_sum: 0 };
   for (const r of surveys) for (const k of Object.keys(csat) as (keyof typeof csat)[]) csat[k] += r[k];
-  const sums = { ...emptyQueueSums(), ...s };
   return {
-    handled: s.handled,
+    handled: sums.handled,
     aht_s: queueKpis.aht_s.compute(sums),
     hold_rate: queueKpis.hold_rate.compute(sums),
     transfer_rate: queueKpis.transfer_rate.compute(sums),

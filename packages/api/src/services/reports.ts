@@ -1,6 +1,7 @@
 import { daysBetween, localBuckets, localDateSpan, sameDaysLastWeek, shiftLocalDays, type TimeRange } from '@switchboard/calendar';
 import {
   addQueueSums,
+  agentWorkSums,
   agentKpis,
   applyServiceLevelThreshold,
   emptyQueueSums,
@@ -273,18 +274,7 @@ async function accumulate(
   };
   for (const w of work) {
     if (!inScope(w.agent_id)) continue;
-    const queue: QueueSums = {
-      ...emptyQueueSums(),
-      answered: w.answered,
-      handled: w.handled,
-      talk_ms_sum: w.talk_ms_sum,
-      hold_ms_sum: w.hold_ms_sum,
-      wrapups: w.wrapups,
-      wrapup_ms_sum: w.wrapup_ms_sum,
-      holds: w.holds,
-      transferred: w.transferred,
-    };
-    accOf(w).add(keyOf(w.agent_id), w.bucket, { queue });
+    accOf(w).add(keyOf(w.agent_id), w.bucket, { queue: agentWorkSums([w]) });
   }
   for (const s of states) {
     if (!inScope(s.agent_id)) continue;
