@@ -19,7 +19,7 @@ import {
   type ActivityInput,
 } from '@switchboard/db';
 import { demoCenter } from '@switchboard/simulator';
-import { launchChromium, pageQuery, screenshot, SignInPacer, signInThroughForm, type Browser } from './support/browser.ts';
+import { followLink, launchChromium, pageQuery, screenshot, SignInPacer, signInThroughForm, type Browser } from './support/browser.ts';
 import { postAll } from './support/events.ts';
 import { repoRoot, tempDataDir } from './support/host.ts';
 import { freePort, spawnHost, stopHost, waitReady, type SpawnedHost } from './support/spawn-host.ts';
@@ -156,8 +156,7 @@ describe('the supervisor', () => {
     const p = page();
     expect(await signInThroughForm(p, url, users.supervisor, pacer)).toBe(200);
     await p.waitForURL((u) => u.pathname !== '/sign-in', { timeout: UI_TIMEOUT_MS });
-    await p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Adherence' }).click();
-    await p.waitForURL((u) => u.pathname === '/adherence', { timeout: UI_TIMEOUT_MS });
+    await followLink(p, p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Adherence' }), '/adherence', UI_TIMEOUT_MS);
     const table = p.getByTestId('adherence-realtime');
     await table.waitFor({ timeout: UI_TIMEOUT_MS });
     await ui(() => table.locator('tbody tr').count()).toBe(teamAgents.length);

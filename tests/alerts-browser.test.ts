@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIGN_IN_LIMIT, type IncidentView } from '@switchboard/api';
-import { launchChromium, pageQuery, screenshot, SignInPacer, signInThroughForm, type Browser } from './support/browser.ts';
+import { followLink, launchChromium, pageQuery, screenshot, SignInPacer, signInThroughForm, type Browser } from './support/browser.ts';
 import { ndjson, post } from './support/events.ts';
 import { repoRoot, tempDataDir } from './support/host.ts';
 import { freePort, spawnHost, stopHost, waitReady, type SpawnedHost } from './support/spawn-host.ts';
@@ -120,8 +120,7 @@ describe('alerts in the browser', () => {
 
   it('resolves an incident with a note in the history, which keeps the record', async () => {
     const p = page();
-    await p.getByTestId('alerts').getByRole('link', { name: 'history' }).click();
-    await p.waitForURL((u) => u.pathname === '/wallboard/alerts', { timeout: UI_TIMEOUT_MS });
+    await followLink(p, p.getByTestId('alerts').getByRole('link', { name: 'history' }), '/wallboard/alerts', UI_TIMEOUT_MS);
     const table = p.getByTestId('incidents');
     const longWait = table.locator('tr', { hasText: 'Cards: long wait' });
     await ui(() => longWait.count()).toBe(1);

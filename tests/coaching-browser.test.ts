@@ -19,7 +19,7 @@ import {
 } from '@switchboard/db';
 import { standardForm } from '@switchboard/quality';
 import { demoCenter } from '@switchboard/simulator';
-import { launchChromium, pageQuery, screenshot, SignInPacer, signInThroughForm, type Browser } from './support/browser.ts';
+import { followLink, launchChromium, pageQuery, screenshot, SignInPacer, signInThroughForm, type Browser } from './support/browser.ts';
 import { postAll } from './support/events.ts';
 import { answeredEvent, FRUSTRATED_CUSTOMER, segmentEvent } from './support/live-call.ts';
 import { repoRoot, tempDataDir } from './support/host.ts';
@@ -322,8 +322,7 @@ describe('the supervisor', () => {
     await p.setViewportSize({ width: 1280, height: 800 });
     expect(await signInThroughForm(p, url, users.supervisor, pacer)).toBe(200);
     await p.waitForURL((u) => u.pathname !== '/sign-in', { timeout: UI_TIMEOUT_MS });
-    await p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Coaching' }).click();
-    await p.waitForURL((u) => u.pathname === '/coaching', { timeout: UI_TIMEOUT_MS });
+    await followLink(p, p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Coaching' }), '/coaching', UI_TIMEOUT_MS);
     const table = p.getByTestId('coaching-assignments');
     await table.waitFor({ timeout: UI_TIMEOUT_MS });
     await ui(() => table.locator('tbody tr').count()).toBe(4);

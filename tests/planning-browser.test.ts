@@ -7,7 +7,7 @@ import { SIGN_IN_LIMIT } from '@switchboard/api';
 import type { TelemetryEvent } from '@switchboard/contracts';
 import { getStaffingWaterfall, StaffingPolicy } from '@switchboard/planning';
 import { demoCenter, simulate } from '@switchboard/simulator';
-import { launchChromium, screenshot, SignInPacer, signInThroughForm, type Browser, pageQuery } from './support/browser.ts';
+import { followLink, launchChromium, screenshot, SignInPacer, signInThroughForm, type Browser, pageQuery } from './support/browser.ts';
 import { postAll } from './support/events.ts';
 import { findTemporalCli } from './support/temporal.ts';
 import { repoRoot, tempDataDir } from './support/host.ts';
@@ -728,9 +728,8 @@ interface SetupAnswer {
 }
 
 async function openSetup(p: Page): Promise<void> {
-  await p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedules' }).click();
-  await p.getByRole('link', { name: /^Setup/ }).click();
-  await p.waitForURL((u) => u.pathname === '/planning/schedules/setup', { timeout: UI_TIMEOUT_MS });
+  await followLink(p, p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedules' }), '/planning/schedules', UI_TIMEOUT_MS);
+  await followLink(p, p.getByRole('link', { name: /^Setup/ }), '/planning/schedules/setup', UI_TIMEOUT_MS);
   await p.getByRole('radiogroup', { name: 'Section' }).waitFor({ timeout: UI_TIMEOUT_MS });
 }
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIGN_IN_LIMIT } from '@switchboard/api';
 import { scoreAnswers, standardForm } from '@switchboard/quality';
 import { demoCenter } from '@switchboard/simulator';
-import { launchChromium, screenshot, SignInPacer, signInThroughForm, type Browser, pageQuery } from './support/browser.ts';
+import { followLink, launchChromium, screenshot, SignInPacer, signInThroughForm, type Browser, pageQuery } from './support/browser.ts';
 import { postAll } from './support/events.ts';
 import { repoRoot, tempDataDir } from './support/host.ts';
 import { labelledEvents, labelledTranscripts } from './support/quality.ts';
@@ -224,8 +224,12 @@ describe('the analyst', () => {
     const trends = await pageQuery<{ questions: { id: string; failed: number }[] }>(p, 'quality.trends', { weeks: 8, by: 'team' });
     const worst = trends.questions[0]!;
     expect(worst.failed).toBeGreaterThan(0);
-    await failed.getByRole('link').first().click();
-    await p.waitForURL((u) => u.searchParams.get('view') === 'evaluations' && u.searchParams.get('question') === worst.id, { timeout: UI_TIMEOUT_MS });
+    await followLink(
+      p,
+      failed.getByRole('link').first(),
+      (u) => u.searchParams.get('view') === 'evaluations' && u.searchParams.get('question') === worst.id,
+      UI_TIMEOUT_MS,
+    );
     const table = p.getByTestId('evaluations');
     await table.waitFor({ timeout: UI_TIMEOUT_MS });
     const behind = await pageQuery<Summary[]>(p, 'quality.list', { question: worst.id });
@@ -242,8 +246,7 @@ describe('disputes', () => {
     await p.goto(`${url}/me`);
     const mine = p.getByTestId('my-evaluations');
     await mine.waitFor({ timeout: UI_TIMEOUT_MS });
-    await mine.getByRole('link').first().click();
-    await p.waitForURL((u) => u.pathname === `/me/evaluations/${releasedId}`, { timeout: UI_TIMEOUT_MS });
+    await followLink(p, mine.getByRole('link').first(), `/me/evaluations/${releasedId}`, UI_TIMEOUT_MS);
     // The summary's button: /me, left behind, offers to acknowledge the schedule too until the new page replaces it.
     const summary = p.getByTestId('evaluation-summary');
     await summary.waitFor({ timeout: UI_TIMEOUT_MS });
@@ -273,8 +276,7 @@ describe('disputes', () => {
     await p.goto(`${url}/quality?view=disputes`);
     const table = p.getByTestId('disputes');
     await table.waitFor({ timeout: UI_TIMEOUT_MS });
-    await table.getByRole('link').first().click();
-    await p.waitForURL((u) => u.pathname === `/quality/evaluations/${releasedId}`, { timeout: UI_TIMEOUT_MS });
+    await followLink(p, table.getByRole('link').first(), `/quality/evaluations/${releasedId}`, UI_TIMEOUT_MS);
     const before = await pageQuery<View>(p, 'quality.get', { evaluationId: releasedId });
     const greeting = before.sections.flatMap((s) => s.questions).find((q) => q.id === 'greeting')!;
     const other = greeting.finalAnswer === 'yes' ? 'No' : 'Yes';
@@ -312,8 +314,7 @@ describe('calibration', () => {
       .check();
     await form.getByRole('button', { name: 'Start the session' }).click();
     const sessions = p.getByTestId('calibration-sessions');
-    await sessions.getByRole('link', { name: 'Week 49 calls' }).click();
-    await p.waitForURL((u) => u.pathname.startsWith('/quality/calibration/'), { timeout: UI_TIMEOUT_MS });
+    await followLink(p, sessions.getByRole('link', { name: 'Week 49 calls' }), (u) => u.pathname.startsWith('/quality/calibration/'), UI_TIMEOUT_MS);
     const sessionId = p.url().split('/').pop()!;
 
     /** Answers every question of both interactions: the first answer offered, or `closing` as given. */

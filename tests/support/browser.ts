@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { repoRoot } from './host.ts';
 
 /** Debian's Chromium (scripts/ci-setup.sh installs it); playwright-core never downloads a browser here. */
@@ -113,4 +113,23 @@ export async function pageQuery<T>(page: Page, procedure: string, input: unknown
   );
   if (body.status !== 200) throw new Error(`${procedure} answered ${body.status}: ${JSON.stringify(body.json)}`);
   return (body.json as { result: { data: T } }).result.data;
+}
+
+/**
+ * Follows an in-app link and waits until the address is `to` (a pathname, or a test of the URL). A click that lands while
+ * the previous client-side navigation is still committing can be dropped by the router, so an
+ * unanswered click is repeated (links are idempotent) until `timeoutMs` has passed.
+ */
+export async function followLink(page: Page, link: Locator, to: string | ((u: URL) => boolean), timeoutMs = 30_000): Promise<void> {
+  const arrived = typeof to === 'string' ? (u: URL) => u.pathname === to : to;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await link.click({ timeout: Math.max(1, deadline - Date.now()) });
+    try {
+      await page.waitForURL(arrived, { timeout: Math.min(5_000, Math.max(1, deadline - Date.now())) });
+      return;
+    } catch (error) {
+      if (Date.now() >= deadline) throw error;
+    }
+  }
 }
