@@ -154,6 +154,30 @@ describe('a center onboarding itself', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('lets the CRM frame the agents’ desktop panel: a plain-http origin is refused, an https one saved and served as the embed page’s frame-ancestors', async () => {
+    const p = page();
+    await p.goto(`${host!.url}/admin`, { waitUntil: 'networkidle' });
+    const form = p.getByRole('form', { name: 'Desktop embedding' });
+    const framePath = (await form.locator('code').innerText()).trim();
+    expect(framePath).toMatch(/^\/desktop\/embed\/[a-z0-9_-]+$/);
+    const origins = form.getByLabel('Allowed origins');
+    await origins.fill('http://crm.northwind.example');
+    await form.getByRole('button', { name: 'Save origins' }).click();
+    const section = p.getByRole('region', { name: 'Desktop panel in other apps' });
+    await ui(() => section.getByRole('alert').innerText()).toMatch(/http only for localhost/);
+    expect((await fetch(`${host!.url}${framePath}`)).headers.get('content-security-policy')).toBe("frame-ancestors 'none'");
+    await origins.fill('https://crm.northwind.example\nhttps://*.northwind.example');
+    await form.getByRole('button', { name: 'Save origins' }).click();
+    await ui(() => section.getByRole('status').innerText()).toMatch(/^Saved: these origins may frame the panel/);
+    // The host reads a tenant's allowlist at most every 30 s: the header follows within that.
+    await expect
+      .poll(async () => (await fetch(`${host!.url}${framePath}`)).headers.get('content-security-policy'), { timeout: 45_000 })
+      .toBe('frame-ancestors https://crm.northwind.example https://*.northwind.example');
+    expect((await fetch(`${host!.url}/admin`)).headers.get('content-security-policy')).toBe("frame-ancestors 'none'");
+    await screenshot(p, 'admin-desktop-embedding');
+    expect(pageErrors).toEqual([]);
+  });
+
   it('sets up single sign-on; a new colleague signs in through the identity provider and is added as an analyst', async () => {
     const p = page();
     await p.goto(`${host!.url}/admin`, { waitUntil: 'networkidle' });

@@ -54,8 +54,9 @@ import { startTestHost, type TestHost } from './support/host.ts';
  */
 
 /** `quality lead`: an analyst given the quality-lead permission (admins have it by role, the other members not). */
-type Viewer = Role | 'quality lead' | 'anonymous';
-const viewers: readonly Viewer[] = [...roles, 'quality lead', 'anonymous'];
+/** `embedded panel`: the agent through the desktop panel's bearer token (docs/desktop.md), which reaches only procedures marked `panel`. */
+type Viewer = Role | 'quality lead' | 'embedded panel' | 'anonymous';
+const viewers: readonly Viewer[] = [...roles, 'quality lead', 'embedded panel', 'anonymous'];
 const scopes = ['tenant', 'teams', 'self'];
 
 /** Tenant B: demoCenter with every key prefixed, so no key of A means anything in B. */
@@ -317,6 +318,8 @@ const sampleInputs: Record<string, (f: Fixture) => unknown> = {
   'admin.audit': () => ({ from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() }),
   'admin.setAuditRetention': () => ({ days: 730 }),
   'admin.retention': () => undefined,
+  'admin.desktopEmbed': () => undefined,
+  'admin.setDesktopFrameAncestors': () => ({ origins: ['https://crm.authz.test'] }),
   'admin.setDataRetention': () => ({ retentionDays: 400, transcriptRetentionDays: null, rejectionRetentionDays: 30 }),
   'session.recordExport': () => ({ what: 'evaluations', format: 'csv', rows: 12 }),
   'admin.people': () => undefined,
@@ -698,7 +701,7 @@ describe.each(engines)('[%s]', (engine) => {
   });
 
   /** A server-side caller with the same context the HTTP handler builds; null = anonymous. */
-  async function callerFor(userId: string | null) {
+  async function callerFor(userId: string | null, panel = false) {
     const db = t.host.db.db;
     const ctx: Context = {
       services: createApiServices({
@@ -708,13 +711,14 @@ describe.each(engines)('[%s]', (engine) => {
         snapshotSchedules: (tenantId) => syncScheduleSnapshots({ db, telemetry: t.host.telemetry.client }, tenantId),
       }),
       viewer: userId ? await getMembership(db, userId) : null,
+      panel,
     };
     if (userId) expect(ctx.viewer, `user ${userId} has no membership`).not.toBeNull();
     return createCaller(ctx);
   }
 
-  async function call(userId: string | null, path: string, input: unknown): Promise<unknown> {
-    const caller = await callerFor(userId);
+  async function call(userId: string | null, path: string, input: unknown, panel = false): Promise<unknown> {
+    const caller = await callerFor(userId, panel);
     const fn = path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller);
     return (fn as (input: unknown) => Promise<unknown>)(input);
   }
@@ -761,12 +765,13 @@ describe.each(engines)('[%s]', (engine) => {
       const actual: Record<string, string> = {};
       const expected: Record<string, string> = {};
       for (const viewer of viewers) {
-        const userId = viewer === 'anonymous' ? null : f.usersA[viewer];
-        const result = await outcome(call(userId, path, await sample!(f)));
-        const role = viewer === 'quality lead' ? 'analyst' : viewer;
+        const panel = viewer === 'embedded panel';
+        const userId = viewer === 'anonymous' ? null : f.usersA[panel ? 'agent' : viewer];
+        const result = await outcome(call(userId, path, await sample!(f), panel));
+        const role = viewer === 'quality lead' ? 'analyst' : panel ? 'agent' : viewer;
         const lead = viewer === 'quality lead' || viewer === 'admin';
-        const needsLead = (procedure._def.meta as Partial<ProcedureMeta> | undefined)?.qualityLead === true;
-        const allowed = role !== 'anonymous' && policy![role] !== undefined && (!needsLead || lead);
+        const meta = procedure._def.meta as Partial<ProcedureMeta> | undefined;
+        const allowed = role !== 'anonymous' && policy![role] !== undefined && (!meta?.qualityLead || lead) && (!panel || meta?.panel === true);
         // NOT_FOUND is an object-level answer (the sample object is outside a narrow scope),
         // so the role got past the policy; a mutation's sample input must simply succeed,
         // or (starting a workflow here, where no engine runs) fail its precondition.

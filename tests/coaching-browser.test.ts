@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ import {
   migrateDb,
   moveCoachingAssignment,
   saveCoachingRule,
+  setDesktopFrameAncestors,
   seedSchedulingDefaults,
   seedTenant,
   type Db,
@@ -65,6 +67,10 @@ let host: SpawnedHost | undefined;
 let browser: Browser | undefined;
 let url = '';
 let apiKey = '';
+let embedKey = '';
+/** Two other sites (localhost, where the host is 127.0.0.1): the CRM the tenant allows to frame the panel, and one it does not. */
+const framers = { allowed: 0, refused: 0 };
+let framerServer: Server | undefined;
 const pacer = new SignInPacer(SIGN_IN_LIMIT);
 const pageErrors: string[] = [];
 
@@ -148,6 +154,8 @@ async function seed(): Promise<void> {
     const db = handle.db;
     const tenantId = await seedTenant(db, { slug: 'coaching', name: 'Coaching Center', config: demoCenter });
     apiKey = (await createApiKey(db, tenantId, 'browser test')).key;
+    embedKey = (await createApiKey(db, tenantId, 'crm', { scopes: ['desktop:embed'] })).key;
+    await setDesktopFrameAncestors(db, tenantId, null, [`http://localhost:${framers.allowed}`]);
     const auth = createAuth({ db, secret, baseURL: 'http://127.0.0.1', trustedOrigins: [], clientIpHeader: 'x-unused' });
     const supervisorId = await ensureMember(auth, db, { ...users.supervisor, name: 'Sam Supervisor', role: 'supervisor', tenantId, teamKeys: [team.id] });
     await ensureMember(auth, db, { ...users.agent, name: 'Alex Agent', role: 'agent', tenantId, agentKey: a1.id });
@@ -219,11 +227,41 @@ function frustratedCall(interactionId: string, agentKey: string): TelemetryEvent
   ];
 }
 
+/**
+ * The embedding app on both framer ports: its server asks Switchboard for the agent's one-time panel token with its
+ * `desktop:embed` key on every page load, as a CRM would, and frames the panel with it.
+ */
+async function serveFramer(): Promise<Server> {
+  const server = createServer((req, res) => {
+    void (async () => {
+      const minted = await fetch(`${url}/api/v1/desktop/embed-tokens`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${embedKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ agent: a1.id }),
+      });
+      const { path: framePath } = (await minted.json()) as { path: string };
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(
+        `<!doctype html><title>CRM</title><h1>CRM</h1><iframe id="panel" title="Switchboard" src="${url}${framePath}" width="380" height="720"></iframe>`,
+      );
+    })().catch(() => res.writeHead(500).end());
+  });
+  // One server, two ports: which origin it is seen from is all that differs.
+  await new Promise<void>((resolve) => server.listen(framers.allowed, resolve));
+  const second = createServer((req, res) => server.emit('request', req, res));
+  await new Promise<void>((resolve) => second.listen(framers.refused, resolve));
+  server.on('close', () => second.close());
+  return server;
+}
+
 beforeAll(async () => {
   if (!existsSync(path.join(repoRoot, 'apps/web/.next/BUILD_ID'))) {
     throw new Error('the web app is not built: run `npx turbo run build --filter=@switchboard/web` (or `bash scripts/setup.sh`) first');
   }
+  framers.allowed = await freePort();
+  framers.refused = await freePort();
   await seed();
+  framerServer = await serveFramer();
   host = spawnHost(dataDir, await freePort(), { SWITCHBOARD_WEB: '1', SWITCHBOARD_SEED_DEMO: '0', BETTER_AUTH_SECRET: secret });
   await waitReady(host);
   url = host.url;
@@ -232,6 +270,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
+  framerServer?.close();
   await browser?.close();
   if (host) await stopHost(host);
   rmSync(dataDir, { recursive: true, force: true });
@@ -443,5 +482,51 @@ describe('framing', () => {
     const frame = await (await p.waitForSelector('#framed')).contentFrame();
     await new Promise((r) => setTimeout(r, 1000));
     expect(await frame!.locator('[data-testid="desktop-panel"], [data-testid="desktop-signed-out"]').count()).toBe(0);
+  });
+});
+
+describe('embedding', () => {
+  it('opens the agent’s panel inside the app the tenant allows, by a one-time token, live; any other site gets nothing', async () => {
+    const p = page();
+    await p.setViewportSize({ width: 900, height: 800 });
+    await p.goto(`http://localhost:${framers.allowed}/`);
+    const frame = p.frameLocator('#panel');
+    const panel = frame.getByTestId('desktop-panel');
+    await panel.waitFor({ timeout: UI_TIMEOUT_MS });
+    // Cross-site: no session cookie reaches the frame; the panel's bearer token does the work, the stream included.
+    expect(await text(panel.locator('header strong'))).toBe(a1.display_name);
+    await ui(() => frame.getByTestId('desktop-connection').getAttribute('data-state')).toBe('live');
+    await ui(() => frame.getByTestId('assignment').count()).toBeGreaterThan(0);
+    // The token left the frame's address as soon as it was read.
+    const framed = p.frames().find((f) => f.url().startsWith(url))!;
+    expect(framed.url()).toBe(`${url}/desktop/embed/coaching`);
+    const interactionId = `embed-${randomUUID()}`;
+    await postAll(url, apiKey, frustratedCall(interactionId, a1.id));
+    await ui(() => frame.locator(`[data-testid="nudge"][data-nudge-id="${interactionId}:empathy:segment-1"]`).count()).toBe(1);
+    await p.mouse.move(0, 0);
+    await screenshot(p, 'desktop-embedded');
+
+    // The same app on a port the tenant did not allow: Chromium refuses the frame (frame-ancestors), nothing renders.
+    await p.goto(`http://localhost:${framers.refused}/`);
+    const blocked = await (await p.waitForSelector('#panel')).contentFrame();
+    await ui(() => Promise.resolve(blocked!.url())).toBe('chrome-error://chromewebdata/');
+    expect(await blocked!.locator('[data-testid="desktop-panel"]').count()).toBe(0);
+
+    // A panel link used a second time (copied from the frame, replayed) opens nothing.
+    const minted = (await (
+      await fetch(`${url}/api/v1/desktop/embed-tokens`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${embedKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ agent: a1.id }),
+      })
+    ).json()) as { path: string };
+    await p.goto(`${url}${minted.path}`);
+    await p.getByTestId('desktop-panel').waitFor({ timeout: UI_TIMEOUT_MS });
+    await p.goto('about:blank');
+    await p.goto(`${url}${minted.path}`);
+    const refused = p.getByTestId('desktop-embed-refused');
+    await refused.waitFor({ timeout: UI_TIMEOUT_MS });
+    expect(await text(refused)).toMatch(/used already or has expired/);
+    expect(pageErrors).toEqual([]);
   });
 });

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlanningRunner } from '@switchboard/api';
 import { addLocalDays, localDateOf, localDayStart, localWeekStart } from '@switchboard/calendar';
+import type { TelemetryEvent } from '@switchboard/contracts';
 import {
   createWebhookSubscription,
   ensureBuiltInForm,
@@ -15,17 +17,27 @@ import {
   listPublishedActivities,
   listSchedules,
   listWebhookDeliveries,
+  moveCoachingAssignment,
   publishSchedule,
   saveDraftSchedule,
   seedSchedulingDefaults,
   storeEvaluations,
+  schema,
   type ActivityInput,
   type Directory,
 } from '@switchboard/db';
 import { standardForm } from '@switchboard/quality';
 import { demoCenter } from '@switchboard/simulator';
 import { toChDateTimeText } from '@switchboard/telemetry';
-import { createMathPool, createPlanningClient, createPlanningWorker, PLANNING_TASK_QUEUE, syncScheduleSnapshots, type MathPool } from '@switchboard/workflows';
+import {
+  createMathPool,
+  createPlanningActivities,
+  createPlanningClient,
+  createPlanningWorker,
+  PLANNING_TASK_QUEUE,
+  syncScheduleSnapshots,
+  type MathPool,
+} from '@switchboard/workflows';
 import { postAll } from './support/events.ts';
 import { segmentEvent } from './support/live-call.ts';
 import { startTestHost, type TestHost } from './support/host.ts';
@@ -58,6 +70,7 @@ let math: MathPool;
 let worker: Worker;
 let running: Promise<void>;
 let tenantId: string;
+let apiKey: string;
 let directory: Directory;
 let formId: string;
 const taskQueue = `${PLANNING_TASK_QUEUE}-${randomUUID().slice(0, 8)}`;
@@ -158,6 +171,7 @@ beforeAll(async () => {
     runner,
   );
   tenantId = seeded.tenantId;
+  apiKey = seeded.apiKey;
   [supervisor, agent1, agent2, agent3] = seeded.callers as [Caller, Caller, Caller, Caller];
   const db = host.host.db.db;
   directory = (await getDirectory(db, tenantId))!;
@@ -378,6 +392,14 @@ describe('assigned by hand', () => {
     expect(overdue.remindedAt).not.toBeNull();
     expect(overdue.escalatedAt!.getTime()).toBeGreaterThan(overdue.remindedAt!.getTime());
     expect((await supervisor.coaching.assignments({ status: 'overdue' })).assignments.map((a) => a.id)).toEqual([made.id]);
+    // The coach (the assigning supervisor) is mailed once, by name, through the outbox.
+    const mail = await host.host.db.db
+      .select()
+      .from(schema.mailOutbox)
+      .where(and(eq(schema.mailOutbox.tenantId, tenantId), eq(schema.mailOutbox.kind, 'coaching_overdue')));
+    expect(mail).toHaveLength(1);
+    expect(mail[0]!.recipient).toMatch(/^supervisor-/);
+    expect(mail[0]!.subject).toBe(`Coaching overdue: ${a3.display_name} has not acknowledged “Assigned by hand”`);
     await agent3.coaching.acknowledge({ id: made.id });
     const measuring = await until(
       () => assignmentOf(made.id),
@@ -468,4 +490,114 @@ describe('a KPI rule', () => {
     expect(kpis.team).toEqual({ agents: teamAgents.length, handled: 40, aht_s: 300, hold_rate: 0.15, transfer_rate: 0, csat: null });
     expect(Object.keys(kpis).sort()).toEqual(['mine', 'since', 'team', 'teamName']);
   });
+});
+
+describe('an adherence rule', () => {
+  const lastWeek = addLocalDays(localWeekStart(localDateOf(now, tz), 1), -7);
+  const [tuesday, wednesday, thursday] = [1, 2, 3].map((d) => addLocalDays(lastWeek, d)) as [string, string, string];
+  /** `hhmm` local time of `date` (a Tuesday or Wednesday: never a clock change). */
+  const at = (date: string, hhmm: string) => {
+    const [h, m] = hhmm.split(':').map(Number) as [number, number];
+    return localDayStart(date, tz).getTime() + (h * 60 + m) * MIN;
+  };
+  const stateEvent = (agentKey: string, date: string, hhmm: string, state: string): TelemetryEvent => {
+    const occurred = new Date(at(date, hhmm)).toISOString();
+    return {
+      event_id: randomUUID(),
+      type: 'agent.state_changed',
+      schema_version: 1,
+      occurred_at: occurred,
+      sent_at: occurred,
+      source: 'desktop',
+      agent_id: agentKey,
+      state,
+    } as TelemetryEvent;
+  };
+  let assignmentId: string;
+
+  it('fires for the agent mostly out of adherence last week, not for the adherent ones, from the judged minutes', async () => {
+    const db = host.host.db.db;
+    const holds = (await supervisor.coaching.rules()).find((r) => r.name === 'Long holds')!;
+    await supervisor.coaching.saveRule({ ...holds, enabled: false });
+    // Last week's schedule: a4, a5 and a6 work 09:00–13:00 (240 minutes) on Tuesday and on Wednesday.
+    const group = (await listPlanningGroups(db, tenantId)).find((g) => g.key === 'voice')!;
+    const draft = await saveDraftSchedule(db, tenantId, {
+      groupId: group.id,
+      weekStart: lastWeek,
+      timezone: tz,
+      staffingVersionId: null,
+      workflowId: randomUUID(),
+      summary: { figures: { lpBound: 0, penalty: 0 }, required: [], scheduled: [], dayStarts: [], notes: [] },
+      activities: [a4, a5, a6].flatMap((a) =>
+        [tuesday, wednesday].map((date): ActivityInput => ({
+          agentId: idOf(a.id),
+          kind: 'work',
+          startsAt: new Date(at(date, '09:00')),
+          endsAt: new Date(at(date, '13:00')),
+          shiftDate: date,
+          templateId: null,
+        })),
+      ),
+    });
+    await publishSchedule(db, tenantId, null, draft.id, new Date(), new Date());
+    await syncScheduleSnapshots({ db, telemetry: host.host.telemetry.client }, tenantId);
+    await postAll(host.url, apiKey, [
+      // a4: on a break 12:00–12:24 both days (24 minutes out of 240 each).
+      ...[tuesday, wednesday].flatMap((date) => [
+        stateEvent(a4.id, date, '08:55', 'available'),
+        stateEvent(a4.id, date, '12:00', 'break'),
+        stateEvent(a4.id, date, '12:24', 'available'),
+      ]),
+      // a5: never logged in on Tuesday (adherent only in the grace at 09:00–09:01 and 12:58–12:59), there all Wednesday.
+      stateEvent(a5.id, wednesday, '08:55', 'available'),
+      // a6: there all Tuesday, on a break 12:00–12:24 on Wednesday.
+      stateEvent(a6.id, tuesday, '08:55', 'available'),
+      stateEvent(a6.id, wednesday, '12:00', 'break'),
+      stateEvent(a6.id, wednesday, '12:24', 'available'),
+    ]);
+    await supervisor.coaching.saveRule({
+      name: 'Off schedule',
+      enabled: true,
+      condition: { kind: 'kpi', metric: 'adherence', comparator: 'below', threshold: { type: 'value', value: 0.85 }, forWeeks: 1 },
+      tip: 'Keep to your breaks and lunch as scheduled: the queue is planned around them.',
+      session: null,
+      dueDays: 3,
+      measureWeeks: 1,
+    });
+    // a5: (4 + 240) / 480; a4: 432 / 480 = 0.9; a6: 456 / 480 = 0.95. Nothing is skipped: adherence is measured per agent.
+    expect(await supervisor.coaching.checkNow()).toEqual({ assignments: 1, restarted: 0, skipped: [] });
+    const made = (await supervisor.coaching.assignments({})).assignments.filter((a) => a.ruleName === 'Off schedule');
+    expect(made.map((a) => [a.agentKey, a.target, a.targetLabel])).toEqual([[a5.id, { type: 'metric', metric: 'adherence' }, 'Adherence']]);
+    expect(made[0]!.evidence).toEqual({ kind: 'kpi', weeks: [{ weekStart: lastWeek, value: 244 / 480, threshold: 0.85 }] });
+    assignmentId = made[0]!.id;
+  }, 60_000);
+
+  it('measures the effect on adherence: Tuesday before, Wednesday after, beside the uncoached colleagues', async () => {
+    const db = host.host.db.db;
+    await until(
+      () => assignmentOf(assignmentId),
+      (a) => a.deliveredAt !== null,
+      'the delivery',
+    );
+    // The window as if the session had been on Tuesday night: a day after it against the day before.
+    const measuring = await moveCoachingAssignment(db, tenantId, {
+      id: assignmentId,
+      from: ['delivered'],
+      set: { status: 'measuring', measureFrom: localDayStart(wednesday, tz), measureUntil: localDayStart(thursday, tz) },
+      event: { at: new Date(), kind: 'measuring' },
+    });
+    expect(measuring?.status).toBe('measuring');
+    const activities = createPlanningActivities({ db, telemetry: host.host.telemetry.client, math });
+    expect(await activities.measureCoaching({ tenantId, assignmentId, at: new Date().toISOString() })).toEqual({ outcome: 'improved' });
+    const closed = await assignmentOf(assignmentId);
+    // a5: 4/240 → 1; a4: 0.9 → 0.9; a6: 1 → 0.9. Placebo range over a5's change minus each colleague's: 236/240 + [0, 0.1].
+    const change = 236 / 240;
+    const outcome = closed.outcome as Record<string, number | string>;
+    expect(outcome).toMatchObject({ outcome: 'improved', metric: 'adherence', coachedAgents: 1, comparisonAgents: 2 });
+    expect(outcome.coachedChange).toBeCloseTo(change, 12);
+    expect(outcome.comparisonChange).toBeCloseTo(-0.05, 12);
+    expect(outcome.estimate).toBeCloseTo(change + 0.05, 12);
+    expect(outcome.low).toBeCloseTo(change + 0.005, 12);
+    expect(outcome.high).toBeCloseTo(change + 0.095, 12);
+  }, 60_000);
 });

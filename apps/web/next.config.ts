@@ -5,12 +5,12 @@ const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   typescript: { tsconfigPath: './tsconfig.json' },
-  // No page may be framed by another site (clickjacking): the desktop panel too, until a tenant's allowlist and a
-  // sign-in that works inside a cross-site frame exist (docs/desktop.md, Embedding).
+  // No page may be framed by another site (clickjacking). The one exception, the embedded desktop panel
+  // (/desktop/embed/<tenant>), gets its tenant's own frame-ancestors allowlist from the host (docs/desktop.md, Embedding).
   async headers() {
     return [
       {
-        source: '/:path*',
+        source: '/:path((?!desktop/embed/).*)',
         headers: [
           { key: 'Content-Security-Policy', value: "frame-ancestors 'none'" },
           { key: 'X-Frame-Options', value: 'DENY' },

@@ -14,20 +14,24 @@ export function signIn(url: string, email: string, password: string): Promise<Re
   });
 }
 
-/** A query without input (GET) or a mutation (POST); `query` sends the input as a GET query instead. */
+/**
+ * A query without input (GET) or a mutation (POST); `query` sends the input as a GET query instead. `headers` go with
+ * the request beside the cookie (the embedded desktop panel's Authorization, say).
+ */
 export async function callApi(
   url: string,
   cookie: string,
   path: string,
   input?: unknown,
-  options: { query?: boolean } = {},
+  options: { query?: boolean; headers?: Record<string, string> } = {},
 ): Promise<{ status: number; data: unknown; message?: string }> {
+  const headers = { ...(cookie ? { cookie } : {}), ...options.headers };
   const res =
     input === undefined || options.query
-      ? await fetch(`${url}/api/trpc/${path}${input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`}`, { headers: { cookie } })
+      ? await fetch(`${url}/api/trpc/${path}${input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`}`, { headers })
       : await fetch(`${url}/api/trpc/${path}`, {
           method: 'POST',
-          headers: { cookie, origin: url, 'content-type': 'application/json' },
+          headers: { ...headers, origin: url, 'content-type': 'application/json' },
           body: JSON.stringify(input),
         });
   const body = (await res.json()) as { result?: { data: unknown }; error?: { message: string } };

@@ -1,19 +1,22 @@
 import { z } from 'zod';
-import { addLocalDays, localDateOf, localDay, localWeekStart } from '@switchboard/calendar';
+import { addLocalDays, daysBetween, localDateOf, localDay, localWeekStart } from '@switchboard/calendar';
 import type { CoachingRule } from '@switchboard/contracts';
 import { type CoachingKpiMetric } from '@switchboard/contracts';
 import {
   createCoachingAssignments,
+  getAdherenceSettings,
   getCoachingAssignment,
   getFormVersion,
   getSchedule,
   listCoachingAssignments,
+  listAdherenceExceptions,
   listCoachingRules,
   listPeople,
   listPublishedActivities,
   listPlanningGroups,
   listReleasedAnswers,
   moveCoachingAssignment,
+  queueMail,
   ScheduleConflictError,
   type CoachingAssignmentRow,
   type CoachingTarget,
@@ -22,8 +25,11 @@ import {
   type ReleasedAnswer,
 } from '@switchboard/db';
 import {
+  addAdherenceSums,
+  adherenceKpis,
   dedupeTriggers,
   agentWorkSums,
+  emptyAdherenceSums,
   evaluateCoachingRule,
   getCoachingWorseSide,
   measureAgentCoachingEffect,
@@ -35,7 +41,16 @@ import {
 } from '@switchboard/kpis';
 import { applySession, findSessionSlots, summaryAfter, type PlannedActivity } from '@switchboard/planning';
 import { composeCoachingTip, parseForm, type Evidence, type FormDefinition } from '@switchboard/quality';
-import { getAgentReport, getInteractionDetails, getIntradayDay, getSurveySums, type AgentReportRow } from '@switchboard/telemetry';
+import {
+  getAgentReport,
+  getInteractionDetails,
+  getIntradayDay,
+  getSurveySums,
+  judgeAdherenceDays,
+  MAX_AGENT_DAYS,
+  type AdherenceReaders,
+  type AgentReportRow,
+} from '@switchboard/telemetry';
 import type { PlanningDeps } from './activities.ts';
 import { parseInput } from './activity-input.ts';
 import { directoryOf } from './directory.ts';
@@ -101,11 +116,13 @@ function contactKpi(metric: ContactMetric, rows: readonly AgentReportRow[]): { v
   return { value: queueKpis[metric].compute(sums), weight: sums.handled };
 }
 
-/** Per agent key: the metric over [from, to) and its weight (handled contacts, CSAT answers). */
-async function agentMetric(deps: PlanningDeps, tenantId: string, timezone: string, metric: CoachingKpiMetric, from: Date, to: Date) {
-  const out = new Map<string, { value: number | null; weight: number }>();
+type AgentFigures = Map<string, { value: number | null; weight: number }>;
+
+/** Per agent key: the metric over [from, to) and its weight (handled contacts, CSAT answers, scheduled minutes); adherence is judged as of `at`. */
+async function agentMetric(deps: PlanningDeps, tenantId: string, directory: Directory, metric: CoachingKpiMetric, from: Date, to: Date, at: Date) {
+  const out: AgentFigures = new Map();
   if (isContactMetric(metric)) {
-    const rows = await getAgentReport(deps.telemetry, { tenantId, from, to, grain: 'day', timezone });
+    const rows = await getAgentReport(deps.telemetry, { tenantId, from, to, grain: 'day', timezone: directory.timezone });
     const byAgent = new Map<string, AgentReportRow[]>();
     for (const r of rows) if (!r.previous) byAgent.set(r.agent_id, [...(byAgent.get(r.agent_id) ?? []), r]);
     for (const [agent, own] of byAgent) out.set(agent, contactKpi(metric, own));
@@ -125,8 +142,37 @@ async function agentMetric(deps: PlanningDeps, tenantId: string, timezone: strin
     for (const [agent, s] of sums) out.set(agent, { value: surveyKpis.csat.compute(s), weight: s.csat_responses });
     return out;
   }
-  // Adherence is judged minute by minute against the schedule (the API's adherence service); not read here yet.
-  return null;
+  return agentAdherence(deps, tenantId, directory, from, to, at);
+}
+
+/**
+ * Per agent key with scheduled minutes: adherence over the shift days whose local day starts in [from, to) (a
+ * complete week: its seven days), the catalogue's KPI of the summed minutes, weighted by the scheduled minutes.
+ * Judged minute by minute as the API's reports are (packages/telemetry judgeAdherenceDays), so the tenant's agents
+ * go in chunks of at most MAX_AGENT_DAYS agent-days.
+ */
+async function agentAdherence(deps: PlanningDeps, tenantId: string, directory: Directory, from: Date, to: Date, at: Date) {
+  const out: AgentFigures = new Map();
+  const { timezone } = directory;
+  const first = addLocalDays(localDateOf(new Date(from.getTime() - 1), timezone), 1);
+  const last = localDateOf(new Date(to.getTime() - 1), timezone);
+  if (first > last) return out;
+  const perChunk = Math.max(1, Math.floor(MAX_AGENT_DAYS / (daysBetween(first, last) + 1)));
+  // The rules once for all chunks, so one figure is judged by one set of them.
+  let settings: ReturnType<AdherenceReaders['settings']> | undefined;
+  const readers: AdherenceReaders = {
+    settings: () => (settings ??= getAdherenceSettings(deps.db, tenantId)),
+    approvedExceptions: (filter) => listAdherenceExceptions(deps.db, tenantId, { ...filter, statuses: ['approved'] }),
+  };
+  for (let i = 0; i < directory.agents.length; i += perChunk) {
+    const agents = directory.agents.slice(i, i + perChunk);
+    const { judged } = await judgeAdherenceDays(deps.telemetry, readers, { tenantId, timezone, agents, first, last, now: at.getTime() });
+    for (const [agentKey, agent] of judged) {
+      const sums = [...agent.sums.values()].reduce(addAdherenceSums, emptyAdherenceSums());
+      if (sums.scheduled_min > 0) out.set(agentKey, { value: adherenceKpis.adherence.compute(sums), weight: sums.scheduled_min });
+    }
+  }
+  return out;
 }
 
 /** The complete weeks (Monday first, the reports' weeks) before `at`, oldest first. */
@@ -239,16 +285,12 @@ export function createCoachingActivities(deps: PlanningDeps) {
       const made: NewCoachingAssignment[] = [];
       const examples = new Map<string, PassingAnswer[]>();
       let taken = open.map((o) => ({ agentKey: keyById.get(o.agentId) ?? '', target: o.target as CoachingTarget & { type: 'question' | 'metric' } }));
+      const figures: WeekFigures = new Map();
       for (const rule of rules) {
         let kpi: Parameters<typeof evaluateCoachingRule>[1]['kpi'];
         if (rule.condition.kind === 'kpi') {
           const weekStarts = completeWeeks(at, directory.timezone, rule.condition.forWeeks);
-          const weeks = await kpiWeeks(deps, input.tenantId, directory, rule.condition.metric, weekStarts);
-          if (!weeks) {
-            skipped.push(`${rule.name}: ${rule.condition.metric} is not measured per agent yet`);
-            continue;
-          }
-          kpi = { weekStarts, agents: weeks };
+          kpi = { weekStarts, agents: await kpiWeeks(deps, input.tenantId, directory, rule.condition.metric, weekStarts, at, figures) };
         }
         const triggers = dedupeTriggers(
           evaluateCoachingRule(rule, { asOf: at.toISOString(), evaluations, ...(kpi ? { kpi } : {}) }),
@@ -304,6 +346,8 @@ export function createCoachingActivities(deps: PlanningDeps) {
     async markCoaching(raw: { tenantId: string; assignmentId: string; at: string; mark: 'reminded' | 'escalated' }): Promise<{ acknowledged: boolean }> {
       const input = parseInput('markCoaching', MarkInput, raw);
       const at = new Date(input.at);
+      // Read first: only the move out of `delivered` mails the coach, so a retried escalation does not mail twice.
+      const before = input.mark === 'escalated' ? await getCoachingAssignment(deps.db, input.tenantId, input.assignmentId) : null;
       const moved = await moveCoachingAssignment(deps.db, input.tenantId, {
         id: input.assignmentId,
         from: input.mark === 'reminded' ? ['delivered'] : ['delivered', 'overdue'],
@@ -312,6 +356,7 @@ export function createCoachingActivities(deps: PlanningDeps) {
       });
       const row = moved ?? (await getCoachingAssignment(deps.db, input.tenantId, input.assignmentId));
       if (moved) deps.notifyAgent?.(input.tenantId, moved.agentId, 'coaching');
+      if (moved && before?.status === 'delivered' && moved.coachUserId) await mailOverdue(deps, input.tenantId, moved);
       return { acknowledged: !!row && row.status !== 'delivered' && row.status !== 'overdue' };
     },
 
@@ -384,7 +429,7 @@ export function createCoachingActivities(deps: PlanningDeps) {
       const directory = await directoryOf(deps.db, input.tenantId);
       let outcome: (CoachingEffect & { metric: string }) | { outcome: 'not_measured'; reason: string };
       try {
-        outcome = await effectOf(deps, input.tenantId, directory, row);
+        outcome = await effectOf(deps, input.tenantId, directory, row, new Date(input.at));
       } catch (error) {
         // Too little data on either side (no contacts, no evaluations, too few colleagues) is an answer, not a failure to retry.
         if (!(error instanceof RangeError)) throw error;
@@ -419,22 +464,27 @@ function evaluationsByAgent(answers: readonly ReleasedAnswer[], forms: Map<strin
   return [...byAgent].map(([agentKey, evaluations]) => ({ agentKey, evaluations: [...evaluations.values()] }));
 }
 
-/** Each agent's weekly figure of a KPI over the given weeks; null for a KPI not measured per agent here. */
-async function kpiWeeks(deps: PlanningDeps, tenantId: string, directory: Directory, metric: CoachingKpiMetric, weekStarts: readonly string[]) {
+/** A check's weekly figures by metric and week: rules watching the same KPI read (or judge) each week once. */
+type WeekFigures = Map<string, Promise<AgentFigures>>;
+
+/** Each agent's weekly figure of a KPI over the given weeks. */
+async function kpiWeeks(
+  deps: PlanningDeps,
+  tenantId: string,
+  directory: Directory,
+  metric: CoachingKpiMetric,
+  weekStarts: readonly string[],
+  at: Date,
+  figures: WeekFigures,
+) {
   const byAgent = new Map(
     directory.agents.map((a) => [a.key, { agentKey: a.key, teamKey: a.teamKey, weeks: [] as { weekStart: string; value: number | null; weight: number }[] }]),
   );
+  const start = (date: string) => localDay(date, directory.timezone).from;
   for (const weekStart of weekStarts) {
-    const week = await agentMetric(
-      deps,
-      tenantId,
-      directory.timezone,
-      metric,
-      localDay(weekStart, directory.timezone).from,
-      localDay(addLocalDays(weekStart, 7), directory.timezone).from,
-    );
-    if (!week) return null;
-    for (const [agentKey, figure] of week) byAgent.get(agentKey)?.weeks.push({ weekStart, ...figure });
+    const key = `${metric}:${weekStart}`;
+    if (!figures.has(key)) figures.set(key, agentMetric(deps, tenantId, directory, metric, start(weekStart), start(addLocalDays(weekStart, 7)), at));
+    for (const [agentKey, figure] of await figures.get(key)!) byAgent.get(agentKey)?.weeks.push({ weekStart, ...figure });
   }
   return [...byAgent.values()];
 }
@@ -442,6 +492,29 @@ async function kpiWeeks(deps: PlanningDeps, tenantId: string, directory: Directo
 interface Slot {
   start: Date;
   end: Date;
+}
+
+/**
+ * The escalation's mail to the coach (the outbox: the mail sender delivers it, or the operator reads it). Names go to
+ * the coach, who may see them; workflow arguments and logs stay ids only.
+ */
+async function mailOverdue(deps: PlanningDeps, tenantId: string, row: { agentId: string; coachUserId: string | null; ruleName: string; dueAt: Date }) {
+  const [people, directory] = await Promise.all([listPeople(deps.db, tenantId), directoryOf(deps.db, tenantId)]);
+  const coach = people.find((p) => p.userId === row.coachUserId && !p.deactivatedAt);
+  const agent = directory.agents.find((a) => a.id === row.agentId);
+  if (!coach || !agent) return;
+  await queueMail(deps.db, {
+    tenantId,
+    recipient: coach.email,
+    kind: 'coaching_overdue',
+    subject: `Coaching overdue: ${agent.displayName} has not acknowledged “${row.ruleName}”`,
+    body: [
+      `Hello ${coach.name},`,
+      '',
+      `${agent.displayName} has not acknowledged the coaching “${row.ruleName}”, due ${row.dueAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+      'It is listed as overdue on Coaching in Switchboard (/coaching), with its evidence and timeline.',
+    ].join('\n'),
+  });
 }
 
 /** What booking needs: the agent's published activities ahead, the coach's busy time, the surplus per quarter hour. */
@@ -543,7 +616,13 @@ async function bookSlot(
 }
 
 /** The measured effect of one assignment (see measureCoaching). */
-async function effectOf(deps: PlanningDeps, tenantId: string, directory: Directory, row: CoachingAssignmentRow): Promise<CoachingEffect & { metric: string }> {
+async function effectOf(
+  deps: PlanningDeps,
+  tenantId: string,
+  directory: Directory,
+  row: CoachingAssignmentRow,
+  at: Date,
+): Promise<CoachingEffect & { metric: string }> {
   const from = row.measureFrom!;
   const until = row.measureUntil!;
   const before = new Date(from.getTime() - (until.getTime() - from.getTime()));
@@ -570,11 +649,11 @@ async function effectOf(deps: PlanningDeps, tenantId: string, directory: Directo
   } else {
     const metric = target.metric as CoachingKpiMetric;
     const [pre, post] = await Promise.all([
-      agentMetric(deps, tenantId, directory.timezone, metric, before, from),
-      agentMetric(deps, tenantId, directory.timezone, metric, from, until),
+      agentMetric(deps, tenantId, directory, metric, before, from, at),
+      agentMetric(deps, tenantId, directory, metric, from, until, at),
     ]);
-    const observations = (m: typeof pre, key: string) => {
-      const f = m?.get(key);
+    const observations = (m: AgentFigures, key: string) => {
+      const f = m.get(key);
       return f && f.value !== null ? [{ value: f.value, weight: f.weight }] : [];
     };
     series = directory.agents.map((a) => ({ agentId: a.key, before: observations(pre, a.key), after: observations(post, a.key) }));

@@ -1,11 +1,12 @@
 import { LRUCache } from 'lru-cache';
 import type { TelemetryStore } from '@switchboard/telemetry';
-import type { Db, Membership } from '@switchboard/db';
+import { findPanelToken, type Db, type Membership } from '@switchboard/db';
 import type { Auth } from './auth.ts';
 import type { Accounts } from './services/admin.ts';
 import type { DirectoryCache } from './directory-cache.ts';
 import type { PlanningRunner } from './planning-runner.ts';
 import type { LiveCache } from './services.ts';
+import { createSharedLoader } from './shared-loader.ts';
 
 /** What every procedure can reach: the stores and the clock. */
 export interface ApiServices {
@@ -35,6 +36,8 @@ export interface Context {
   services: ApiServices;
   /** The signed-in member, or null for an anonymous request or a user with no membership. */
   viewer: Membership | null;
+  /** The viewer came with an embedded desktop panel's token: only procedures marked `panel` answer it. */
+  panel?: boolean;
   /** Sign-in and the membership cache, for the procedures that change people (the web API has them). */
   accounts?: Accounts | undefined;
 }
@@ -73,5 +76,20 @@ export function createViewerResolver(auth: Auth, membership: (userId: string) =>
       else memo.set(cookie, { userId });
     }
     return userId === null ? null : membership(userId);
+  };
+}
+
+/**
+ * Resolves the embedded desktop panel's bearer token (docs/desktop.md, Embedding) to its agent. The token's row is
+ * reused for SESSION_MEMO_MS like a session cookie's, so a revoked or expired token is refused within seconds; the
+ * member must still be that tenant's agent (a deactivated or re-roled member is refused at once through `membership`).
+ */
+export function createPanelResolver(db: Db, membership: (userId: string) => Promise<Membership | null>) {
+  const tokens = createSharedLoader((token) => findPanelToken(db, token), { ttlMs: SESSION_MEMO_MS, max: SESSION_MEMO_MAX });
+  return async (token: string): Promise<Membership | null> => {
+    const found = await tokens.get(token);
+    if (!found || found.expiresAt.getTime() <= Date.now()) return null;
+    const member = await membership(found.userId);
+    return member?.tenantId === found.tenantId && member.role === 'agent' && member.agent ? member : null;
   };
 }

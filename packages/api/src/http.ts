@@ -2,7 +2,8 @@ import type { IncomingHttpHeaders, IncomingMessage, RequestListener, ServerRespo
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { toNodeHandler } from 'better-auth/node';
 import type { Auth } from './auth.ts';
-import { createViewerResolver, type ApiServices } from './context.ts';
+import type { Membership } from '@switchboard/db';
+import { createPanelResolver, createViewerResolver, type ApiServices } from './context.ts';
 import { createMembershipCache } from './membership-cache.ts';
 import { appRouter } from './router.ts';
 
@@ -17,17 +18,29 @@ function toFetchHeaders(headers: IncomingHttpHeaders): Headers {
   return out;
 }
 
-/** The signed-in member a request's session cookie names (renewing the cookie on `res` when the session is refreshed), or null. */
+/**
+ * The member a request stands for: the embedded desktop panel's bearer token when the request carries an
+ * Authorization header (cookies are then ignored, `panel` is set), else the session cookie (renewing it on `res`
+ * when the session is refreshed). `viewer` null: anonymous, or a token or session no longer valid.
+ */
 export function createSessionViewer(deps: { auth: Auth; db: ApiServices['db'] }) {
   const memberships = createMembershipCache(deps.db);
   const resolveViewer = createViewerResolver(deps.auth, memberships.get);
+  const resolvePanel = createPanelResolver(deps.db, memberships.get);
   return {
-    viewerOf: (req: IncomingMessage, res: ServerResponse) => resolveViewer(toFetchHeaders(req.headers), (cookies) => res.appendHeader('set-cookie', cookies)),
+    async viewerOf(req: IncomingMessage, res: ServerResponse): Promise<{ viewer: Membership | null; panel: boolean }> {
+      const authorization = req.headers.authorization;
+      if (authorization !== undefined) {
+        const token = /^Bearer (\S+)$/.exec(authorization)?.[1];
+        return { viewer: token ? await resolvePanel(token) : null, panel: true };
+      }
+      return { viewer: await resolveViewer(toFetchHeaders(req.headers), (cookies) => res.appendHeader('set-cookie', cookies)), panel: false };
+    },
     forget: memberships.delete,
   };
 }
 
-/** tRPC over Node HTTP: resolves the viewer from the session cookie for every request. */
+/** tRPC over Node HTTP: resolves the viewer from the session cookie, or the desktop panel's token, for every request. */
 export function createTrpcHandler(deps: { auth: Auth; services: ApiServices }): RequestListener {
   const session = createSessionViewer({ auth: deps.auth, db: deps.services.db });
   const accounts = { auth: deps.auth, forget: session.forget };
@@ -38,7 +51,7 @@ export function createTrpcHandler(deps: { auth: Auth; services: ApiServices }): 
     createContext: async ({ req, res }) => ({
       services: deps.services,
       accounts,
-      viewer: await session.viewerOf(req, res),
+      ...(await session.viewerOf(req, res)),
     }),
     onError({ error, path }) {
       // Only unexpected errors are logged; messages are ours, never user data.

@@ -18,6 +18,8 @@ export interface ProcedureMeta {
   policy: Policy;
   /** Also needs the quality-lead permission (an analyst or supervisor given it; every admin has it). */
   qualityLead?: boolean;
+  /** Also callable by the embedded desktop panel's bearer token (docs/desktop.md), which reaches nothing else. */
+  panel?: boolean;
 }
 
 /** Common policies, named for who uses them. */

@@ -51,12 +51,16 @@ function agentKeysFor(viewer: Membership, scope: Scope, directory: Directory): R
 
 /**
  * The only way to make a procedure: its policy (roles and scope, and any permission it needs
- * beyond the role) is declared where the procedure is, and enforced before its input is even parsed.
+ * beyond the role, and whether the embedded desktop panel may call it) is declared where the
+ * procedure is, and enforced before its input is even parsed.
  */
-export function authorized(policy: Policy, needs: { qualityLead?: boolean } = {}) {
+export function authorized(policy: Policy, needs: { qualityLead?: boolean; panel?: boolean } = {}) {
   return t.procedure.meta({ policy, ...needs }).use(async ({ ctx, next }) => {
     const viewer = ctx.viewer;
     if (!viewer) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in to use Switchboard' });
+    if (ctx.panel && !needs.panel) {
+      throw new TRPCError({ code: 'FORBIDDEN', message: 'the embedded desktop panel may not do this: open Switchboard itself and sign in' });
+    }
     const scope = policy[viewer.role];
     if (!scope) throw new TRPCError({ code: 'FORBIDDEN', message: `the ${viewer.role} role may not do this` });
     if (needs.qualityLead && !viewer.qualityLead) {

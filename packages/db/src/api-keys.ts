@@ -36,8 +36,8 @@ function hashSecret(secret: string): Buffer {
   return createHash('sha256').update(secret).digest();
 }
 
-/** What a key may be used for: `ingest` (sending events), `schedule:read` (reading published schedules). */
-export const apiKeyScopes = ['ingest', 'schedule:read'] as const;
+/** What a key may be used for: `ingest` (sending events), `schedule:read` (reading published schedules), `desktop:embed` (opening agents' desktop panels inside another web app). */
+export const apiKeyScopes = ['ingest', 'schedule:read', 'desktop:embed'] as const;
 export type ApiKeyScope = (typeof apiKeyScopes)[number];
 
 async function insertKey(tx: Tx, tenantId: string, values: { name: string; scopes: readonly string[]; createdBy: string | null }) {

@@ -18,6 +18,16 @@ export {
   type TenantSummary,
 } from './tenants.ts';
 export { apiKeyScopes, createApiKey, listApiKeys, revokeApiKey, rotateApiKey, verifyApiKey } from './api-keys.ts';
+export {
+  findAgentMember,
+  findPanelToken,
+  getDesktopEmbedSettings,
+  getDesktopFraming,
+  mintEmbedToken,
+  purgeExpiredEmbedTokens,
+  redeemHandshake,
+  setDesktopFrameAncestors,
+} from './desktop-embed.ts';
 export { listPeople, PeopleRuleError, setPersonDeactivated, updatePerson } from './people.ts';
 export { getAccountStatus, queueMail, takeOutbox } from './outbox.ts';
 export { claimMail, listPendingMail, markMailDelivered, recordMailFailure, takeFailedMail, type OutboxMail } from './outbox.ts';

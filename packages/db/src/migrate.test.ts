@@ -35,6 +35,7 @@ describeEngines('migrateDb', (ctx) => {
       'coaching_assignments',
       'coaching_events',
       'coaching_rules',
+      'desktop_embed_tokens',
       'detected_days',
       'evaluation_answers',
       'evaluation_cursors',

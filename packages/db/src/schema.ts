@@ -83,6 +83,11 @@ export const tenants = pgTable(
     auditRetentionDays: integer().notNull().default(730),
     // Off once the tenant signs in through its identity provider only (sso_connections).
     passwordSignIn: boolean().notNull().default(true),
+    // The origins (scheme://host[:port]) whose pages may frame the agent desktop panel (CSP frame-ancestors); none: no framing.
+    desktopFrameAncestors: text()
+      .array()
+      .notNull()
+      .default(sql`array[]::text[]`),
     createdAt: createdAt(),
   },
   (t) => [tenantIsolation(t.id), check('tenants_week_start_check', sql`${t.weekStart} between 0 and 6`)],
@@ -1590,5 +1595,32 @@ export const coachingEvents = pgTable(
       foreignColumns: [coachingAssignments.tenantId, coachingAssignments.id],
     }).onDelete('cascade'),
     index('coaching_events_assignment_idx').on(t.tenantId, t.assignmentId, t.at),
+  ],
+);
+
+/**
+ * The embedded desktop panel's credentials (docs/desktop.md, Embedding). A `handshake` token is minted by the
+ * embedding app's server with a `desktop:embed` API key for one agent, lives a minute and is redeemed once for a
+ * `panel` token, which the framed panel sends as a bearer header (no cookie is sent inside a cross-site frame).
+ * Only a sha256 of each token is stored.
+ */
+export const desktopEmbedTokens = pgTable(
+  'desktop_embed_tokens',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    userId: text()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: text().notNull(),
+    tokenHash: text().notNull().unique(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    usedAt: timestamp({ withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    tenantIsolation(t.tenantId),
+    check('desktop_embed_tokens_kind_check', sql`${t.kind} in ('handshake', 'panel')`),
+    index('desktop_embed_tokens_expires_idx').on(t.expiresAt),
   ],
 );

@@ -13,12 +13,23 @@ import {
   TRPC_BASE_PATH,
   type Auth,
 } from '@switchboard/api';
-import { createDb, getDirectory, listTenantTimezones, migrateDb, purgeExpiredAudit, verifyApiKey, withAdvisoryLocks, type DbHandle } from '@switchboard/db';
+import {
+  createDb,
+  getDirectory,
+  listTenantTimezones,
+  migrateDb,
+  purgeExpiredAudit,
+  purgeExpiredEmbedTokens,
+  verifyApiKey,
+  withAdvisoryLocks,
+  type DbHandle,
+} from '@switchboard/db';
 import { IngestService, sendJson } from '@switchboard/ingest';
 import type { CenterConfig } from '@switchboard/contracts';
 import { createTelemetryStore, getMergeMilliseconds, migrateTelemetry, RollupBuilder, type TelemetryStore } from '@switchboard/telemetry';
 import { createApiKeyAuthenticator } from './api-keys.ts';
 import { DESKTOP_EVENTS_PATH, DesktopHub } from './desktop.ts';
+import { createEmbedFraming, EMBED_SESSION_PATH, EMBED_TOKENS_PATH, serveEmbedSession, serveEmbedTokens } from './desktop-embed.ts';
 import { clientAddress } from './client-address.ts';
 import type { HostEnv } from './env.ts';
 import { lockDataDir } from './lock.ts';
@@ -132,6 +143,7 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
       apiKeysChanged: apiKeys.clear,
       outboundAllowHosts: env.SWITCHBOARD_OUTBOUND_ALLOW_HOSTS,
     });
+    const embedFraming = createEmbedFraming(dbHandle.db);
     const status = createStatusHandler({ telemetry, ingest, authenticate, directory: services.directory });
     // Created once the port is known: better-auth checks request origins against the URL.
     const started: {
@@ -151,6 +163,7 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
       if (pathname === '/api/v1/events') return ingest.handle(req, res);
       if (pathname === '/api/v1/status') return status(req, res);
       if (pathname === SCHEDULE_ACTIVITIES_PATH) return serveScheduleActivities(req, res, { db: dbHandle.db, telemetry: telemetry!.client });
+      if (pathname === EMBED_TOKENS_PATH) return serveEmbedTokens(req, res, dbHandle.db);
       if (pathname?.startsWith(OPERATOR_PATH) && started.operator) return started.operator(req, res);
       const api = started.api;
       const signedInApi = pathname?.startsWith('/api/auth/') || pathname?.startsWith(TRPC_BASE_PATH);
@@ -165,10 +178,17 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
         if (refusal) return sendJson(res, refusal.status, { error: refusal.error, message: refusal.message });
         return api.trpc(req, res);
       }
+      if (pathname === EMBED_SESSION_PATH) {
+        if (!api) return sendJson(res, 503, { error: 'starting', message: 'Switchboard is starting; try again in a moment' }, { 'retry-after': '1' });
+        if (req.method !== 'POST') return sendJson(res, 405, { error: 'method_not_allowed', message: 'use POST' }, { allow: 'POST' });
+        const refusal = checkRequestOrigin(req, api.origins);
+        if (refusal) return sendJson(res, refusal.status, { error: refusal.error, message: refusal.message });
+        return serveEmbedSession(req, res, dbHandle.db);
+      }
       if (pathname === DESKTOP_EVENTS_PATH) {
         if (!api) return sendJson(res, 503, { error: 'starting', message: 'Switchboard is starting; try again in a moment' }, { 'retry-after': '1' });
         if (req.method !== 'GET') return sendJson(res, 405, { error: 'method_not_allowed', message: 'the desktop stream is read with GET' }, { allow: 'GET' });
-        const viewer = await api.viewerOf(req, res);
+        const { viewer } = await api.viewerOf(req, res);
         if (!viewer) return sendJson(res, 401, { error: 'unauthenticated', message: 'sign in to open the desktop panel' });
         if (viewer.role !== 'agent' || !viewer.agent)
           return sendJson(res, 403, { error: 'forbidden', message: 'the desktop panel is for agents: sign in as one' });
@@ -190,6 +210,8 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
         });
       }
       if (pathname?.startsWith('/api/')) return sendJson(res, 404, { error: 'not_found', message: `no API at ${pathname}` });
+      const embedHeaders = pathname ? await embedFraming(pathname) : null;
+      for (const [name, value] of Object.entries(embedHeaders ?? {})) res.setHeader(name, value);
       if (pages) return pages(req, res);
       sendJson(res, 404, { error: 'not_found', message: 'this process serves the API only (SWITCHBOARD_WEB=0)' });
     }
@@ -233,9 +255,14 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
     await planning?.ensureSchedules(demoTenantId);
     // A crash between publishing a week in Postgres and writing its ClickHouse snapshot is mended here.
     for (const tenant of await listTenantTimezones(dbHandle.db)) await syncScheduleSnapshots(schedulingStores, tenant.id);
-    // Each tenant's audit trail is kept for its retention period, then purged (hourly; idempotent beside other processes).
-    const purgeAudit = () =>
+    // Each tenant's audit trail is kept for its retention period, then purged, with the desktop panels' expired tokens
+    // (hourly; idempotent beside other processes).
+    const purgeAudit = () => {
       void purgeExpiredAudit(dbHandle.db).catch((error: unknown) => log(`audit: purge failed (it is retried in an hour): ${(error as Error).message}`));
+      void purgeExpiredEmbedTokens(dbHandle.db).catch((error: unknown) =>
+        log(`desktop: purging expired panel tokens failed (it is retried in an hour): ${(error as Error).message}`),
+      );
+    };
     purgeAudit();
     // A retention change that a crash or a ClickHouse failure left unwritten to the stored rows is finished here.
     await applyPendingRetention(dbHandle.db, telemetry.client).catch((error: unknown) =>

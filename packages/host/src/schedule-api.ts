@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { verifyApiKey, type Db } from '@switchboard/db';
+import type { Db } from '@switchboard/db';
 import { sendJson } from '@switchboard/ingest';
 import { getScheduledActivities, type TelemetryStore } from '@switchboard/telemetry';
+import { requireKeyScope } from './scoped-key.ts';
 
 export const SCHEDULE_ACTIVITIES_PATH = '/api/v1/schedule/activities';
 const SCOPE = 'schedule:read';
@@ -51,30 +52,12 @@ function parseQuery(url: URL) {
  * `GET /api/v1/schedule/activities?from=&to=[&agent=…]`: the activities of the current
  * published schedules overlapping [from, to) (at most 8 days), of the tenant whose API key
  * is presented, for WFM integrations and the simulator. The key needs the `schedule:read`
- * scope. It is checked on every request, not cached: a revoked key stops at once, and the
- * API is asked a few times an hour, not per event.
+ * scope (requireKeyScope: checked on every request, the API is asked a few times an hour).
  */
 export async function serveScheduleActivities(req: IncomingMessage, res: ServerResponse, deps: { db: Db; telemetry: TelemetryStore['client'] }): Promise<void> {
   if (req.method !== 'GET') return sendJson(res, 405, { error: 'method_not_allowed', message: 'use GET' }, { allow: 'GET' });
-  const authorization = req.headers.authorization;
-  const presented = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : req.headers['x-api-key'];
-  const key = typeof presented === 'string' && presented !== '' ? await verifyApiKey(deps.db, presented) : null;
-  if (!key) {
-    return sendJson(
-      res,
-      401,
-      { error: 'unauthorized', message: 'send a valid tenant API key as "Authorization: Bearer <key>"' },
-      { 'www-authenticate': 'Bearer' },
-    );
-  }
-  if (!key.scopes.includes(SCOPE)) {
-    return sendJson(
-      res,
-      403,
-      { error: 'insufficient_scope', scope: SCOPE, message: `this API key may not read schedules: use a key with the ${SCOPE} scope (created on /admin)` },
-      { 'www-authenticate': `Bearer error="insufficient_scope", scope="${SCOPE}"` },
-    );
-  }
+  const key = await requireKeyScope(req, res, deps.db, SCOPE, 'read schedules');
+  if (!key) return;
   const query = parseQuery(new URL(req.url ?? '/', 'http://host'));
   if (!query.success) {
     const issues = query.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));

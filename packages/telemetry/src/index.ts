@@ -17,3 +17,4 @@ export * from './repositories/schedules.ts';
 export * from './repositories/quality.ts';
 export * from './repositories/adherence.ts';
 export * from './repositories/intraday.ts';
+export * from './adherence-days.ts';

@@ -1,6 +1,8 @@
 'use client';
 
+import { EventSourceParserStream, type EventSourceMessage } from 'eventsource-parser/stream';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { panelAuthorization } from '../lib/panel-token';
 import {
   addNudge,
   clockOffsetMs,
@@ -21,9 +23,9 @@ export interface StreamHandlers {
   resync: () => void;
 }
 
-function readJson(data: unknown): Record<string, unknown> | null {
+function readJson(data: string): Record<string, unknown> | null {
   try {
-    const value: unknown = JSON.parse(String(data));
+    const value: unknown = JSON.parse(data);
     return value && typeof value === 'object' ? (value as Record<string, unknown>) : null;
   } catch {
     return null;
@@ -31,9 +33,9 @@ function readJson(data: unknown): Record<string, unknown> | null {
 }
 
 /**
- * The host's event stream for this agent: nudges, and pushes that say what to read again. On an error the panel
- * closes the stream itself and decides when to reopen it (the browser would not retry after a refused answer anyway);
- * after three errors in a row it polls and tries the stream again every 30 s.
+ * The host's event stream for this agent: nudges, and pushes that say what to read again. Read with fetch rather
+ * than EventSource, which cannot send the embedded panel's bearer token. On an error the panel decides when to
+ * reopen the stream; after three errors in a row it polls and tries the stream again every 30 s.
  */
 export function useDesktopStream(handlers: StreamHandlers) {
   const [connection, setConnection] = useState(initialConnection);
@@ -46,43 +48,43 @@ export function useDesktopStream(handlers: StreamHandlers) {
 
   useEffect(() => {
     let conn = initialConnection;
-    let source: EventSource | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    let stopped = false;
+    const stop = new AbortController();
     const apply = (event: ConnectionEvent) => {
       conn = nextConnection(conn, event);
       setConnection(conn);
     };
-    const open = () => {
-      timer = undefined;
-      if (stopped) return;
-      const es = new EventSource('/api/desktop/events');
-      source = es;
-      es.onopen = () => apply({ type: 'open' });
-      es.addEventListener('ready', (e) => {
+    const handle = (message: EventSourceMessage) => {
+      if (message.event === 'ready') {
         const missed = conn.missed;
-        setOffsetMs(clockOffsetMs(readJson(e.data)?.serverTime, Date.now()));
+        setOffsetMs(clockOffsetMs(readJson(message.data)?.serverTime, Date.now()));
         apply({ type: 'ready' });
         if (missed) latest.current.resync();
-      });
-      es.addEventListener('nudge', (e) => {
-        const nudge = parseNudge(String(e.data));
+      } else if (message.event === 'nudge') {
+        const nudge = parseNudge(message.data);
         if (nudge) setNudges((list) => addNudge(list, nudge));
-      });
-      es.addEventListener('coaching', () => latest.current.coaching());
-      es.addEventListener('schedule', () => latest.current.schedule());
-      es.onerror = () => {
-        es.close();
-        if (source === es) source = null;
-        apply({ type: 'error' });
-        timer = setTimeout(open, connectionPlan(conn).reopenInMs);
-      };
+      } else if (message.event === 'coaching') latest.current.coaching();
+      else if (message.event === 'schedule') latest.current.schedule();
     };
-    open();
+    const open = async () => {
+      timer = undefined;
+      try {
+        const res = await fetch('/api/desktop/events', { headers: { accept: 'text/event-stream', ...panelAuthorization() }, signal: stop.signal });
+        if (!res.ok || !res.body) throw new Error(`the stream answered ${res.status}`);
+        apply({ type: 'open' });
+        const reader = res.body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream()).getReader();
+        for (let next = await reader.read(); !next.done; next = await reader.read()) handle(next.value);
+      } catch {
+        // An abort is the page leaving; anything else (a refusal, the host gone) is retried below.
+      }
+      if (stop.signal.aborted) return;
+      apply({ type: 'error' });
+      timer = setTimeout(() => void open(), connectionPlan(conn).reopenInMs);
+    };
+    void open();
     return () => {
-      stopped = true;
+      stop.abort();
       clearTimeout(timer);
-      source?.close();
     };
   }, []);
 

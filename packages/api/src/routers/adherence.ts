@@ -41,7 +41,7 @@ export const adherenceRouter = router({
     .input(MinutesInput)
     .query(({ ctx, input }) => getAdherenceMinutes(ctx.services, ctx.access, input)),
   /** The agent's own widget on /me. */
-  mine: authorized({ agent: 'self' }).query(({ ctx }) => getMine(ctx.services, ctx.access, ctx.viewer.agent?.key)),
+  mine: authorized({ agent: 'self' }, { panel: true }).query(({ ctx }) => getMine(ctx.services, ctx.access, ctx.viewer.agent?.key)),
   settings: authorized(policies.planners).query(({ ctx }) => getSettings(ctx.services, ctx.access)),
   saveSettings: authorized(policies.planners)
     .input(AdherenceSettingsInput)

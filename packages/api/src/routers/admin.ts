@@ -26,6 +26,7 @@ import {
   type Accounts,
 } from '../services/admin.ts';
 import { DataRetentionInput, getRetentionView, setDataRetentionView } from '../services/retention.ts';
+import { FrameAncestorsInput, getDesktopEmbedView, setFrameAncestorsView } from '../services/desktop-embed.ts';
 import { getSsoView, PasswordSignInInput, removeSso, saveSso, setPasswordSignInView, SsoInput } from '../services/sso-admin.ts';
 import { authorized, router } from '../trpc.ts';
 import { centerRouter } from './center.ts';
@@ -116,6 +117,14 @@ export const adminRouter = router({
   setDataRetention: authorized(policies.admins)
     .input(DataRetentionInput)
     .mutation(({ ctx, input }) => setDataRetentionView(ctx.services, ctx.access, ctx.viewer.userId, input)),
+
+  /** Where the agent desktop panel may be embedded: the embed page and the origins allowed to frame it. */
+  desktopEmbed: authorized(policies.admins).query(({ ctx }) => getDesktopEmbedView(ctx.services, ctx.access)),
+
+  /** Replaces the origins allowed to frame the panel (empty: none); audited. */
+  setDesktopFrameAncestors: authorized(policies.admins)
+    .input(FrameAncestorsInput)
+    .mutation(({ ctx, input }) => setFrameAncestorsView(ctx.services, ctx.access, ctx.viewer.userId, input)),
 
   revokeApiKey: authorized(policies.admins)
     .input(KeyRef)

@@ -19,13 +19,13 @@ import {
   RuleRef,
   saveRule,
 } from '../services/coaching.ts';
-import { whoAmI } from '../services/schedules.ts';
 import { authorized, router } from '../trpc.ts';
+import { agentSelf } from './agent-self.ts';
 
 /** Supervisors (their teams' agents), analysts and admins run coaching; rules are the tenant's, edited by any of them. */
 const coaches = authorized(policies.quality);
-/** The agent reading and acknowledging their own. */
-const agent = authorized({ agent: 'self' }).use(async ({ ctx, next }) => next({ ctx: { me: await whoAmI(ctx.services, ctx.access, ctx.viewer.agent?.key) } }));
+/** The agent reading and acknowledging their own, in /desktop too. */
+const agent = agentSelf({ panel: true });
 
 export const coachingRouter = router({
   rules: coaches.query(({ ctx }) => listRules(ctx.services, ctx.access)),

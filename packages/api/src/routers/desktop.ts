@@ -3,5 +3,5 @@ import { authorized, router } from '../trpc.ts';
 
 /** What only the agent's desktop panel reads: an agent member, about themselves. */
 export const desktopRouter = router({
-  kpis: authorized({ agent: 'self' }).query(({ ctx }) => getMyKpis(ctx.services, ctx.access, ctx.viewer.agent?.key)),
+  kpis: authorized({ agent: 'self' }, { panel: true }).query(({ ctx }) => getMyKpis(ctx.services, ctx.access, ctx.viewer.agent?.key)),
 });

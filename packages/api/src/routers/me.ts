@@ -1,21 +1,23 @@
 import { acknowledgeSchedule, decideTimeOff, getTimeOffBalance, listSwaps, listTimeOff, updateSwap } from '@switchboard/db';
 import { addLocalDays, daysBetween, localDateOf, localDays, localWeekStart } from '@switchboard/calendar';
 import { z } from 'zod';
-import { answerSwap, getMySchedule, requestSwap, requestTimeOff, toICalendar, whoAmI } from '../services/schedules.ts';
-import { authorized, notFound, router } from '../trpc.ts';
+import { answerSwap, getMySchedule, requestSwap, requestTimeOff, toICalendar } from '../services/schedules.ts';
+import { notFound, router } from '../trpc.ts';
+import { agentSelf } from './agent-self.ts';
 
-/** The agent's own schedule, time off and swaps: only an agent member, only themselves. */
-const self = { agent: 'self' } as const;
 const IsoDate = z.iso.date({ error: 'a date as YYYY-MM-DD' });
 
-const me = authorized(self).use(async ({ ctx, next }) => next({ ctx: { me: await whoAmI(ctx.services, ctx.access, ctx.viewer.agent?.key) } }));
+/** The agent's own schedule, time off and swaps: only an agent member, only themselves. */
+const me = agentSelf();
 
 export const meRouter = router({
   /** This week and next on the agent's clock (or the two weeks from `weekStart`). */
-  schedule: me.input(z.object({ weekStart: IsoDate.optional() })).query(({ ctx, input }) => {
-    const weekStart = input.weekStart ?? localWeekStart(localDateOf(ctx.services.now(), ctx.me.timezone), 1);
-    return getMySchedule(ctx.services, ctx.access, ctx.me, weekStart);
-  }),
+  schedule: agentSelf({ panel: true })
+    .input(z.object({ weekStart: IsoDate.optional() }))
+    .query(({ ctx, input }) => {
+      const weekStart = input.weekStart ?? localWeekStart(localDateOf(ctx.services.now(), ctx.me.timezone), 1);
+      return getMySchedule(ctx.services, ctx.access, ctx.me, weekStart);
+    }),
 
   acknowledge: me.input(z.object({ scheduleId: z.uuid() })).mutation(async ({ ctx, input }) => {
     if (!(await acknowledgeSchedule(ctx.services.db, ctx.access.tenantId, input.scheduleId, ctx.me.agentId, ctx.services.now())))

@@ -82,11 +82,11 @@ export const qualityRouter = router({
     .query(({ ctx, input }) => getMachineAgreement(ctx.services, ctx.access, input)),
 
   /** The agent's released evaluations. */
-  mine: authorized(self)
+  mine: authorized(self, { panel: true })
     .input(z.object({}))
     .query(({ ctx }) => listQualityEvaluations(ctx.services, ctx.access, { limit: 200 })),
 
-  acknowledge: authorized(self)
+  acknowledge: authorized(self, { panel: true })
     .input(z.object({ evaluationId: z.uuid() }))
     .mutation(({ ctx, input }) => acknowledge(ctx.services, ctx.access, input.evaluationId)),
 

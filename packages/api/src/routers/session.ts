@@ -5,7 +5,7 @@ import { policies } from '../policy.ts';
 
 export const sessionRouter = router({
   /** Who is signed in, their role and scope: the app picks the landing page from it. */
-  me: authorized(policies.everyMember).query(({ ctx }) => {
+  me: authorized(policies.everyMember, { panel: true }).query(({ ctx }) => {
     const { viewer, access } = ctx;
     const teams = access.directory.teams.filter((t) => viewer.teamIds.includes(t.id)).map((t) => ({ id: t.id, name: t.name }));
     const agent = viewer.agent ? access.directory.agents.find((a) => a.id === viewer.agent?.id) : undefined;

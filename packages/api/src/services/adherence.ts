@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { agentStates, type ActivityKind, type AgentState } from '@switchboard/contracts';
+import type { AgentState } from '@switchboard/contracts';
 import { addLocalDays, daysBetween, localDateOf, localDateSpan, localDays, localWeekStart, type TimeRange } from '@switchboard/calendar';
 import {
   decideAdherenceException,
@@ -29,7 +29,20 @@ import {
   type ScheduledActivity,
   type StateChange,
 } from '@switchboard/kpis';
-import { getAgentCurrentStates, getAgentStateChanges, getScheduledActivities, type AgentCurrentState } from '@switchboard/telemetry';
+import {
+  adherenceRulesOf,
+  exceptionSpansByAgent,
+  getAgentCurrentStates,
+  getAgentStateChanges,
+  judgeAdherenceDays,
+  JUDGE_BATCH,
+  MAX_AGENT_DAYS,
+  readPublishedActivities,
+  SavedAdherenceMapping,
+  yieldToRequests,
+  type AdherenceRules,
+  type AgentCurrentState,
+} from '@switchboard/telemetry';
 import type { ApiServices } from '../context.ts';
 import { canSeeAgent, notFound, type Access } from '../trpc.ts';
 import { whoAmI } from './schedules.ts';
@@ -48,33 +61,27 @@ const TeamKey = z.string().min(1).max(64);
 
 // ── the tenant's rules ─────────────────────────────────────────────────────────
 
-const AllowedStates = z
-  .array(z.object({ state: z.enum(agentStates), reasonCodes: z.array(z.string().trim().min(1).max(64)).min(1).max(32).optional() }))
-  .max(16);
-
 export const AdherenceSettingsInput = z.object({
-  mapping: z.object({
-    work: AllowedStates,
-    break: AllowedStates,
-    lunch: AllowedStates,
-    meeting: AllowedStates,
-    coaching: AllowedStates,
-    training: AllowedStates,
-  }),
+  mapping: SavedAdherenceMapping,
   graceMinutes: z.int().min(0).max(30),
 });
 
-interface Rules {
-  mapping: AdherenceMapping;
-  graceMinutes: number;
+interface Rules extends AdherenceRules {
   /** When they were last saved; null while the defaults apply. */
   updatedAt: string | null;
 }
 
 async function getRules(services: ApiServices, tenantId: string): Promise<Rules> {
   const row = await getAdherenceSettings(services.db, tenantId);
-  if (!row) return { mapping: defaultAdherenceMapping, graceMinutes: DEFAULT_GRACE_MINUTES, updatedAt: null };
-  return { mapping: AdherenceSettingsInput.shape.mapping.parse(row.mapping), graceMinutes: row.graceMinutes, updatedAt: row.updatedAt.toISOString() };
+  return { ...adherenceRulesOf(row), updatedAt: row?.updatedAt.toISOString() ?? null };
+}
+
+/** What judging reads from Postgres (packages/telemetry AdherenceReaders). */
+function readers(services: ApiServices, tenantId: string) {
+  return {
+    settings: () => getAdherenceSettings(services.db, tenantId),
+    approvedExceptions: (filter: TimeRange & { agentIds?: string[] }) => listAdherenceExceptions(services.db, tenantId, { ...filter, statuses: ['approved'] }),
+  };
 }
 
 /** The rules as a screen edits them (mutable copies), with the defaults to go back to. */
@@ -108,31 +115,6 @@ function findAgent(access: Access, agentKey: string): AgentEntry {
   const agent = access.directory.agents.find((a) => a.key === agentKey);
   if (!agent || !canSeeAgent(access, agentKey)) throw notFound('agent');
   return agent;
-}
-
-/** The published activities overlapping `range` per agent key, in time order, and the versions they come from. */
-async function readSchedule(services: ApiServices, tenantId: string, range: TimeRange, agentKeys?: readonly string[]) {
-  const byAgent = new Map<string, ScheduledActivity[]>();
-  if (agentKeys?.length === 0) return { byAgent, scheduleIds: [] };
-  const rows = await getScheduledActivities(services.telemetry, { tenantId, ...range, agentKeys });
-  for (const row of rows) {
-    const list = byAgent.get(row.agent_id) ?? [];
-    list.push({ kind: row.kind as ActivityKind, start: Date.parse(row.start), end: Date.parse(row.end), shiftDate: row.shift_date });
-    byAgent.set(row.agent_id, list);
-  }
-  return { byAgent, scheduleIds: [...new Set(rows.map((r) => r.schedule_id))].sort() };
-}
-
-/** Approved exceptions as spans per agent key (the stored rows name agents by database id). */
-function exceptionSpans(rows: readonly AdherenceExceptionRow[], directory: Directory): Map<string, ExceptionSpan[]> {
-  const keyOf = new Map(directory.agents.map((a) => [a.id, a.key]));
-  const byAgent = new Map<string, ExceptionSpan[]>();
-  for (const row of rows) {
-    const key = keyOf.get(row.agentId);
-    if (!key) continue;
-    byAgent.set(key, [...(byAgent.get(key) ?? []), { start: row.startsAt.getTime(), end: row.endsAt.getTime() }]);
-  }
-  return byAgent;
 }
 
 const totalOf = (sums: Iterable<AdherenceSums | undefined>): AdherenceSums => {
@@ -185,8 +167,8 @@ async function loadDayContext(services: ApiServices, tenantId: string, directory
   const around = localDays(addLocalDays(date, -1), 3, directory.timezone);
   const [rules, schedule, approved] = await Promise.all([
     getRules(services, tenantId),
-    readSchedule(services, tenantId, around),
-    listAdherenceExceptions(services.db, tenantId, { ...around, statuses: ['approved'] }),
+    readPublishedActivities(services.telemetry, tenantId, around),
+    readers(services, tenantId).approvedExceptions(around),
   ]);
   const version = createHash('sha256')
     .update(JSON.stringify([rules.updatedAt, schedule.scheduleIds, approved.map((e) => e.id)]))
@@ -197,7 +179,7 @@ async function loadDayContext(services: ApiServices, tenantId: string, directory
     window: localDays(date, 1, directory.timezone),
     rules,
     activities: schedule.byAgent,
-    exceptions: exceptionSpans(approved, directory),
+    exceptions: exceptionSpansByAgent(approved, directory.agents),
     version,
   };
 }
@@ -217,10 +199,6 @@ async function loadDayContext(services: ApiServices, tenantId: string, directory
  */
 const SETTLED_LAG_MS = 10 * 60_000;
 const STEP_MS = 60_000;
-/** Agents judged between two turns of the event loop, so requests are not held up behind a tenant's day. */
-const JUDGE_BATCH = 100;
-
-const yieldToRequests = () => new Promise((resolve) => setImmediate(resolve));
 
 interface Judged {
   /** Per scheduled agent, the minutes judged so far. */
@@ -511,11 +489,6 @@ export async function getGantt(services: ApiServices, access: Access, input: z.i
 
 /** Days one report may cover. */
 const MAX_DAYS = 31;
-/**
- * Agents × days one report judges minute by minute (half a millisecond each): every agent of
- * the demo center over a month; a larger scope asks for a team or fewer days.
- */
-const MAX_AGENT_DAYS = 4_000;
 
 const reportDimensions = ['agent', 'team', 'day', 'week'] as const;
 
@@ -531,67 +504,18 @@ export const AdherenceReportInput = z
   .refine((r) => r.from <= r.to, { message: 'from must not be after to', path: ['to'] })
   .refine((r) => daysBetween(r.from, r.to) + 1 <= MAX_DAYS, { message: `a report covers at most ${MAX_DAYS} days`, path: ['from'] });
 
-interface JudgedAgent {
-  activities: ScheduledActivity[];
-  states: StateChange[];
-  exceptions: ExceptionSpan[];
-  /** Per shift day within the range. */
-  sums: Map<string, AdherenceSums>;
-  minutes: AdherenceMinute[];
-}
-
-/**
- * Judges each agent over the local days first … last, stretched to whole shifts of those days:
- * each minute goes to the shift day of its activity, and only shift days in the range are kept,
- * so a report and the drill-down of one of its days count the same minutes.
- */
-async function judgeRange(services: ApiServices, access: Access, agents: readonly AgentEntry[], first: string, last: string) {
-  const { timezone } = access.directory;
-  const span = localDateSpan(first, last, timezone);
-  const around = localDateSpan(addLocalDays(first, -1), addLocalDays(last, 1), timezone);
-  const now = services.now().getTime();
-  const keys = agents.map((a) => a.key);
-  const [rules, schedule, approved] = await Promise.all([
-    getRules(services, access.tenantId),
-    readSchedule(services, access.tenantId, around, keys),
-    listAdherenceExceptions(services.db, access.tenantId, { ...around, agentIds: agents.map((a) => a.id), statuses: ['approved'] }),
-  ]);
-  const exceptions = exceptionSpans(approved, access.directory);
-  const inRange = (a: ScheduledActivity) => a.shiftDate >= first && a.shiftDate <= last;
-  const windows = new Map(
-    keys.map((key) => {
-      const mine = (schedule.byAgent.get(key) ?? []).filter(inRange);
-      return [key, { start: Math.min(span.from.getTime(), ...mine.map((a) => a.start)), end: Math.max(span.to.getTime(), ...mine.map((a) => a.end)) }];
-    }),
-  );
-  const start = Math.min(...[...windows.values()].map((w) => w.start));
-  const end = Math.max(start, Math.min(now + 1, Math.max(...[...windows.values()].map((w) => w.end))));
-  const changes = keys.length
-    ? await getAgentStateChanges(services.telemetry, { tenantId: access.tenantId, from: new Date(start), to: new Date(end), agentIds: keys })
-    : new Map<string, StateChange[]>();
-  const judged = new Map<string, JudgedAgent>();
-  for (const [i, key] of keys.entries()) {
-    if (i > 0 && i % JUDGE_BATCH === 0) await yieldToRequests();
-    const activities = schedule.byAgent.get(key) ?? [];
-    const states = changes.get(key) ?? [];
-    const result = judgeAdherence({
-      activities,
-      states,
-      exceptions: exceptions.get(key),
-      mapping: rules.mapping,
-      graceMinutes: rules.graceMinutes,
-      window: windows.get(key)!,
-      until: now,
-    });
-    judged.set(key, {
-      activities: activities.filter(inRange),
-      states,
-      exceptions: exceptions.get(key) ?? [],
-      sums: new Map([...result.sums].filter(([date]) => date >= first && date <= last)),
-      minutes: result.minutes.filter((m) => m.shiftDate >= first && m.shiftDate <= last),
-    });
-  }
-  return { rules, judged };
+/** Each agent over the local days first … last (packages/telemetry judgeAdherenceDays); the minutes themselves only when asked for. */
+function judgeRange(services: ApiServices, access: Access, agents: readonly AgentEntry[], first: string, last: string, minutes = false) {
+  const { tenantId, directory } = access;
+  return judgeAdherenceDays(services.telemetry, readers(services, tenantId), {
+    tenantId,
+    timezone: directory.timezone,
+    agents,
+    first,
+    last,
+    now: services.now().getTime(),
+    minutes,
+  });
 }
 
 /** Adherence, conformance and minutes out by agent, team, day or week over local dates; rows and total from summed minutes. */
@@ -639,7 +563,7 @@ export const MinutesInput = z.object({ agentKey: z.string().min(1).max(64), date
 /** One agent's shift day minute by minute, with the state events, activities and exceptions behind each verdict. */
 export async function getAdherenceMinutes(services: ApiServices, access: Access, input: z.infer<typeof MinutesInput>) {
   const agent = findAgent(access, input.agentKey);
-  const { rules, judged } = await judgeRange(services, access, [agent], input.date, input.date);
+  const { rules, judged } = await judgeRange(services, access, [agent], input.date, input.date, true);
   const day = judged.get(agent.key)!;
   const sums = day.sums.get(input.date) ?? emptyAdherenceSums();
   const iso = (t: number) => new Date(t).toISOString();

@@ -12,6 +12,7 @@ import { useSession, type Role } from '../../lib/session';
 import { useTRPC } from '../../lib/trpc';
 import { CenterConfigPanel } from './center-config';
 import { CenterItemsPanel } from './center-items';
+import { DesktopEmbedPanel } from './desktop-embed';
 import { RetentionPanel } from './retention';
 import { SingleSignOnPanel } from './single-sign-on';
 import { WebhooksPanel } from './webhooks';
@@ -31,6 +32,7 @@ export default function AdminPage() {
       <ApiKeys />
       <SingleSignOnPanel />
       <WebhooksPanel />
+      <DesktopEmbedPanel />
       <RetentionPanel />
       <CenterItemsPanel />
       <CenterConfigPanel />
@@ -53,6 +55,7 @@ type KeyScope = inferRouterInputs<AppRouter>['admin']['createApiKey']['scopes'] 
 const keyScopes = [
   { scope: 'ingest', label: 'send events', meaning: 'POST /api/v1/events' },
   { scope: 'schedule:read', label: 'read schedules', meaning: 'GET /api/v1/schedule/activities' },
+  { scope: 'desktop:embed', label: 'embed desktop panels', meaning: 'POST /api/v1/desktop/embed-tokens' },
 ] as const satisfies readonly { scope: KeyScope; label: string; meaning: string }[];
 /** Rows as the API answers them, one definition (packages/db people.ts, services/admin.ts). */
 type PersonRow = Admin['people'][number];

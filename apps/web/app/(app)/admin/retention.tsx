@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { describeError } from '../../lib/errors';
+import { Outcome } from '../../components/outcome';
 import { useTRPC } from '../../lib/trpc';
 
 /**
@@ -54,16 +54,7 @@ export function RetentionPanel() {
     <section className="panel" aria-labelledby="retention-heading">
       <h2 id="retention-heading">Retention</h2>
       <p className="muted small">Reports keep their figures (rollups) after the raw events behind them are gone.</p>
-      {error && (
-        <p className="error" role="alert">
-          {describeError(error)}
-        </p>
-      )}
-      {notice && (
-        <p className="notice" role="status">
-          {notice}
-        </p>
-      )}
+      <Outcome error={error} notice={notice} />
       {current && (
         <form className="inline-form" aria-label="Retention" onSubmit={(e) => void submit(e)} key={JSON.stringify(current)}>
           <label>

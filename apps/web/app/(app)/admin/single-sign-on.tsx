@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { describeError } from '../../lib/errors';
+import { Outcome } from '../../components/outcome';
 import { useTRPC } from '../../lib/trpc';
 
 const jitRoles = ['analyst', 'planner', 'supervisor', 'admin'] as const;
@@ -56,16 +56,7 @@ export function SingleSignOnPanel() {
         People sign in through your identity provider (OpenID Connect). Register this redirect URI with it:{' '}
         <code data-testid="sso-redirect-uri">{sso.data?.redirectUri ?? '…'}</code>
       </p>
-      {error && (
-        <p className="error" role="alert">
-          {describeError(error)}
-        </p>
-      )}
-      {notice && (
-        <p className="notice" role="status">
-          {notice}
-        </p>
-      )}
+      <Outcome error={error} notice={notice} />
       {sso.data && (
         <form className="stacked" aria-label="Single sign-on" onSubmit={submit} key={connection?.updatedAt ?? 'new'}>
           <label>

@@ -8,6 +8,7 @@ import { webhookEventKinds, type WebhookEventKind } from '@switchboard/contracts
 import { useState, type FormEvent } from 'react';
 import { SortableTable } from '../../components/sortable-table';
 import { describeError } from '../../lib/errors';
+import { Outcome } from '../../components/outcome';
 import { useTRPC } from '../../lib/trpc';
 
 type Webhooks = inferRouterOutputs<AppRouter>['admin']['webhooks'];
@@ -159,16 +160,7 @@ export function WebhooksPanel() {
         Switchboard POSTs a signed JSON event to each URL for the kinds it subscribes to, retrying with backoff for a few hours while it is not answered with a
         2xx. Only https, and never an address inside your network unless your operator allows its host.
       </p>
-      {error && (
-        <p className="error" role="alert">
-          {describeError(error)}
-        </p>
-      )}
-      {notice && (
-        <p className="notice" role="status">
-          {notice}
-        </p>
-      )}
+      <Outcome error={error} notice={notice} />
       {secret && (
         <div className="notice" role="status" data-testid="webhook-secret">
           <p>
