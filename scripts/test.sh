@@ -8,6 +8,7 @@ bash scripts/setup.sh
 
 echo "==> static checks"
 npx tsx scripts/check-dependencies.ts
+npx tsx scripts/check-sql.ts
 npx tsx packages/contracts/scripts/generate-docs.ts --check
 npx tsx packages/kpis/scripts/generate-docs.ts --check
 npx prettier --check . --log-level warn || { echo 'formatting differs: run npm run format' >&2; exit 1; }

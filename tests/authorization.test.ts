@@ -408,6 +408,7 @@ const sampleInputs: Record<string, (f: Fixture) => unknown> = {
   'coaching.effects': () => undefined,
   'coaching.mine': () => undefined,
   'coaching.acknowledge': async (f) => ({ id: await f.newCoachingAssignmentA() }),
+  'coaching.ownLines': async (f) => ({ id: await f.newCoachingAssignmentA() }),
   'desktop.kpis': () => undefined,
 };
 

@@ -80,6 +80,9 @@ let agent1: Caller;
 let agent2: Caller;
 let agent3: Caller;
 
+/** a1's line on their last failed call, whose first 40 characters the greeting's evidence cites. */
+const OWN_LINE = 'Hello there, what is it you need from us today?';
+const ownCall = `own-${randomUUID()}`;
 const idOf = (key: string) => directory.agents.find((a) => a.key === key)!.id;
 
 /** A released evaluation of one of `agentKey`'s interactions: the greeting answered as given, the rest "yes" (or N/A). */
@@ -218,7 +221,12 @@ beforeAll(async () => {
   await syncScheduleSnapshots({ db, telemetry: host.host.telemetry.client }, tenantId);
 
   // a1 failed the greeting in three of their last four released evaluations; a2 passed it on a call whose transcript is stored.
-  for (const [i, greeting] of (['no', 'yes', 'no', 'no'] as const).entries()) await releasedEvaluation(a1.id, greeting, new Date(now - (5 - i) * 3_600_000));
+  for (const [i, greeting] of (['no', 'yes', 'no', 'no'] as const).entries()) {
+    const endedAt = now - (5 - i) * 3_600_000;
+    // The last failed call's transcript is stored (the others' are not, as after retention): its line can be read back.
+    if (i === 3) await postAll(host.url, seeded.apiKey, [segmentEvent(ownCall, a1.id, endedAt - 60_000, 0, 'agent', OWN_LINE)]);
+    await releasedEvaluation(a1.id, greeting, new Date(endedAt), i === 3 ? ownCall : undefined);
+  }
   const passing = `pass-${randomUUID()}`;
   // Its turns from two hours ago, five seconds apart.
   const answeredAt = now - 7_205_000;
@@ -281,6 +289,12 @@ describe('a quality rule, acknowledged, booked where the team can spare the agen
     expect(await agent2.coaching.mine()).toEqual([]);
     await expect(agent2.coaching.assignment({ id: assignmentId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(agent2.coaching.acknowledge({ id: assignmentId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    // The tip's own lines read back from the stored calls when the agent looks (null where the call is not stored).
+    const lines = await agent1.coaching.ownLines({ id: assignmentId });
+    expect(lines).toHaveLength(3);
+    expect(lines.filter((l) => l.text !== null).map((l) => l.text)).toEqual([OWN_LINE.slice(0, 40)]);
+    await expect(agent2.coaching.ownLines({ id: assignmentId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(supervisor.coaching.ownLines({ id: assignmentId })).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 
   it('is acknowledged (a webhook goes out) and booked at the first quarter hour an hour ahead inside work', async () => {

@@ -87,7 +87,7 @@ async function clickhouseHits(client: ClickHouseClient, needle: string): Promise
   expect(columns.map((c) => `${c.table}.${c.name}`)).toEqual(expect.arrayContaining(['events.text', 'ingest_rejections.raw', 'schedule_activities.agent_id']));
   const hits: string[] = [];
   for (const { table, name } of columns) {
-    // Names come from system.columns, not from input.
+    // sql-safe: table and column names come from system.columns, not from input.
     const [row] = await queryRows(
       client,
       z.object({ n: UInt64 }),
@@ -116,6 +116,7 @@ async function postgresHits(handle: DbHandle, needle: string): Promise<string[]>
   expect(columns.some((c) => c.table_name === 'users' && c.column_name === 'email')).toBe(true);
   const hits: string[] = [];
   for (const c of columns) {
+    // sql-safe: schema, table and column names come from information_schema, not from input.
     const [row] = await pgRows(
       handle,
       `SELECT count(*)::int AS n FROM "${c.table_schema}"."${c.table_name}" WHERE strpos(lower("${c.column_name}"::text), lower($1)) > 0`,

@@ -71,7 +71,7 @@ async function clickhouseHits(client: ClickHouseClient, needle: string): Promise
   expect(columns.map((c) => `${c.table}.${c.name}`)).toEqual(expect.arrayContaining(['events.text', 'events.customer_ref', 'ingest_rejections.raw']));
   const hits: string[] = [];
   for (const { table, name } of columns) {
-    // Names come from system.columns, not from input.
+    // sql-safe: table and column names come from system.columns, not from input.
     const [row] = await queryRows(
       client,
       z.object({ n: UInt64 }),
@@ -100,6 +100,7 @@ async function postgresHits(handle: DbHandle, needle: string): Promise<string[]>
   expect(columns.some((c) => c.table_name === 'audit_log' && c.column_name === 'object_id')).toBe(true);
   const hits: string[] = [];
   for (const c of columns) {
+    // sql-safe: schema, table and column names come from information_schema, not from input.
     const [row] = await pgRows(
       handle,
       `SELECT count(*)::int AS n FROM "${c.table_schema}"."${c.table_name}" WHERE strpos(lower("${c.column_name}"::text), lower($1)) > 0`,

@@ -122,6 +122,7 @@ export function expectedRollups(sent: readonly TelemetryEvent[]): RollupCells {
 }
 
 async function readCells(client: ClickHouseClient, tenantId: string, table: string, dims: string[], columns: string[]) {
+  // sql-safe: table, dims and columns are the rollups' names, literals at every call below.
   const rows = await queryRows(
     client,
     z.object({ interval_start: chTime }).catchall(z.unknown()),

@@ -69,6 +69,7 @@ function markdown(): string {
     '| Answers | `200` all stored; `207` some events rejected (listed in `errors`, kept in `ingest_rejections`), the rest stored; `400` body not decodable; `401` bad key; `413` too large; `415` content type; `429`/`503` with `Retry-After`: nothing stored, send the same batch again. A 2xx is sent only after the events are stored. |',
     `| Time window | \`occurred_at\` within the last ${LATE_EVENT_HORIZON_DAYS} days and at most ${FUTURE_SKEW_MS / 60_000} minutes ahead; late events update the rollups of their own intervals. |`,
     '| Privacy | Card numbers, e-mail addresses and phone numbers in transcript text are redacted before storage. |',
+    '| Text | UTF-8. An event with a lone UTF-16 surrogate in a string (a `\\ud800` escape without its pair) is rejected: it cannot be stored as sent. |',
     '',
     '### Answer bodies',
     '',

@@ -14,7 +14,7 @@ export async function vacuumGrownTables(client: PGlite): Promise<string[]> {
       where c.relkind = 'r' and n.nspname = 'public'
         and pg_relation_size(c.oid) / current_setting('block_size')::int > greatest(c.relpages, 0) * 1.2 + 8`,
   );
-  // Names come from the catalogue, quoted by format(%I): VACUUM takes no bound parameters.
+  // sql-safe: names come from the catalogue, quoted by format(%I); VACUUM takes no bound parameters.
   for (const { name } of rows) await client.exec(`vacuum (analyze) ${name}`);
   return rows.map((r) => r.name);
 }

@@ -95,10 +95,22 @@ function decodeArrow(body: Buffer, limits: ParseLimits): DecodedItem[] {
   const rows: Record<string, unknown>[] = Array.from({ length: table.numRows }, () => ({}));
   table.schema.fields.forEach((field, i) => {
     const convert = converterFor(field);
+    const name = field.name;
+    // Assigned, __proto__ would become the row's prototype, whose fields pass validation unseen and are lost when the event
+    // is copied: it is made an (unknown, so refused) field, as JSON.parse makes it.
+    const own = name === '__proto__';
     let row = 0;
-    for (const cell of table.getChildAt(i) as Vector) {
-      if (cell !== null && cell !== undefined) rows[row]![field.name] = convert(cell);
-      row++;
+    // Cells are read only here: a timestamp no Date can hold throws now.
+    try {
+      for (const cell of table.getChildAt(i) as Vector) {
+        if (cell !== null && cell !== undefined) {
+          if (own) Object.defineProperty(rows[row]!, name, { value: convert(cell), enumerable: true, writable: true, configurable: true });
+          else rows[row]![name] = convert(cell);
+        }
+        row++;
+      }
+    } catch (error) {
+      throw new IngestHttpError(400, 'malformed_body', `column ${JSON.stringify(name)} of the Arrow stream cannot be read (${(error as Error).message})`);
     }
   });
   return rows.map((value, index) => ({ index, value }));

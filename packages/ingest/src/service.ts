@@ -190,7 +190,7 @@ export class IngestService {
         eventId: error.event_id ?? '',
         reason: error.reason,
         message: error.message,
-        raw: redactPii(raw.length > MAX_RAW_KEPT ? raw.slice(0, MAX_RAW_KEPT) : raw),
+        raw: redactPii(head(raw, MAX_RAW_KEPT)),
         retentionDays: retention.rejections,
       });
     };
@@ -206,12 +206,12 @@ export class IngestService {
         reject(
           {
             index: item.index,
-            ...(typeof eventId === 'string' ? { event_id: eventId.slice(0, 64) } : {}),
+            ...(typeof eventId === 'string' ? { event_id: head(eventId, 64) } : {}),
             reason: result.reason,
             message: result.message,
             ...(result.path ? { path: result.path } : {}),
           },
-          JSON.stringify(item.value) ?? '',
+          rawText(item.value),
         );
         continue;
       }
@@ -259,6 +259,22 @@ export class IngestService {
       status: errors.length === 0 ? 200 : 207,
       body: { accepted, rejected: errors.length, replayed: false, errors },
     };
+  }
+}
+
+/** The first `max` UTF-16 units of a sender's text, not ending in half a surrogate pair (which storage would make U+FFFD). */
+function head(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const last = text.charCodeAt(max - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
+}
+
+/** A rejected value as JSON for its rejection row; '' when it has none (nested too deep to print, say). */
+function rawText(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? '';
+  } catch {
+    return '';
   }
 }
 

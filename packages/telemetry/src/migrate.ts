@@ -56,6 +56,7 @@ export async function migrateTelemetry(client: ClickHouseClient, dir: string): P
       }
       continue;
     }
+    // sql-safe: the statements of this repository's migration files, not input.
     for (const statement of splitStatements(sql)) await client.command({ query: statement });
     await client.insert({ table: 'schema_migrations', values: [{ name: file, checksum }], format: 'JSONEachRow' });
     done.push(file);

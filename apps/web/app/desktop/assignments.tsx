@@ -63,6 +63,7 @@ function OpenAssignment({ assignment: a, timezone }: { assignment: MyAssignment;
       </header>
       <p>{a.tip.body}</p>
       {a.tip.guidance && <p className={styles.guidance}>{a.tip.guidance}</p>}
+      {a.tip.ownLines.length > 0 && <OwnLines assignmentId={a.id} />}
       {a.tip.example && (
         <>
           <p className="muted small">An example from another call (anonymised):</p>
@@ -92,5 +93,27 @@ function OpenAssignment({ assignment: a, timezone }: { assignment: MyAssignment;
         </p>
       )}
     </li>
+  );
+}
+
+/** The agent's own words the tip cites, read from the stored calls when shown (never copied into the tip). */
+function OwnLines({ assignmentId }: { assignmentId: string }) {
+  const trpc = useTRPC();
+  const lines = useQuery(trpc.coaching.ownLines.queryOptions({ id: assignmentId }, { staleTime: 5 * 60_000 }));
+  if (!lines.data) return lines.error ? <p className="muted small">{describeError(lines.error)}</p> : null;
+  return (
+    <div data-testid="own-lines">
+      <p className="muted small">What you said:</p>
+      <ul className={styles.ownLines}>
+        {lines.data.map((l) => (
+          <li key={`${l.evaluationId}:${l.segmentIndex}`}>
+            {l.text === null ? <span className="muted small">(this call is no longer stored)</span> : <q>{l.text}</q>}{' '}
+            <a href={`/me/evaluations/${l.evaluationId}`} target="_blank" rel="noreferrer" className="small" title="The evaluation (opens a new tab)">
+              evaluation
+            </a>
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }

@@ -12,6 +12,7 @@ import {
   deleteRule,
   getAssignment,
   getEffects,
+  getOwnLines,
   listAssignments,
   listMine,
   listRules,
@@ -41,6 +42,8 @@ export const coachingRouter = router({
   bookSlot: coaches.input(BookSlotInput).mutation(({ ctx, input }) => bookProposedSlot(ctx.services, ctx.access, ctx.viewer.userId, input)),
   effects: coaches.query(({ ctx }) => getEffects(ctx.services, ctx.access)),
   mine: agent.query(({ ctx }) => listMine(ctx.services, ctx.access, ctx.me.agentId)),
+  /** The tip's own lines as the agent said them, read from the stored transcripts (null once no longer stored). */
+  ownLines: agent.input(AssignmentRef).query(({ ctx, input }) => getOwnLines(ctx.services, ctx.access, ctx.viewer.userId, ctx.me.agentId, input)),
   acknowledge: agent
     .input(AssignmentRef)
     .mutation(({ ctx, input }) => acknowledgeAssignment(ctx.services, ctx.access, ctx.viewer.userId, ctx.me.agentId, input)),

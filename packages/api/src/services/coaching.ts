@@ -23,6 +23,7 @@ import { releaseSession } from '@switchboard/planning';
 import type { ApiServices } from '../context.ts';
 import { requireEngine } from '../planning-runner.ts';
 import { canSeeAgent, notFound, type Access } from '../trpc.ts';
+import { readCitedLines } from './quality.ts';
 import { changeAgent, withRepublish } from './republish.ts';
 import { toActivityInput } from './schedules.ts';
 import { emitCoachingAcknowledged, emitSchedulePublished } from './webhooks.ts';
@@ -276,6 +277,15 @@ export async function acknowledgeAssignment(services: ApiServices, access: Acces
   await services.planning?.signalCoaching({ tenantId: access.tenantId, assignmentId: moved.id, signal: 'acknowledged' });
   await emitCoachingAcknowledged(services, access, moved);
   return { status: moved.status, acknowledgedAt: now.toISOString() };
+}
+
+/** The lines of the agent's own calls an assignment's tip cites, read from the stored transcripts now. */
+export async function getOwnLines(services: ApiServices, access: Access, userId: string, agentId: string, input: z.infer<typeof AssignmentRef>) {
+  const row = await getCoachingAssignment(services.db, access.tenantId, input.id);
+  if (!row || row.agentId !== agentId) throw notFound('coaching assignment');
+  const tip = row.tip as { ownLines?: { evaluationId: string; segmentIndex: number; start: number; end: number }[] };
+  const lines = await readCitedLines(services, access, userId, tip.ownLines ?? []);
+  return lines.map((l) => ({ evaluationId: l.evaluationId, segmentIndex: l.segmentIndex, text: l.text }));
 }
 
 /** The agent's own assignments, open first: what their desktop panel and /me show. */

@@ -204,6 +204,47 @@ export async function getEvaluationView(services: ApiServices, access: Access, v
   };
 }
 
+/**
+ * The text of transcript spans cited by evaluations the viewer may read (a coaching tip's own lines: stored by
+ * reference, read here, so erasure and retention reach them). A span whose transcript is no longer stored reads null.
+ * Reading is audited per interaction, as opening the evaluation is.
+ */
+export async function readCitedLines(
+  services: ApiServices,
+  access: Access,
+  viewerId: string,
+  refs: readonly { evaluationId: string; segmentIndex: number; start: number; end: number }[],
+) {
+  const evaluations = new Map<string, { interactionId: string; endedAt: Date }>();
+  for (const id of new Set(refs.map((r) => r.evaluationId))) {
+    const { evaluation } = await evaluationInScope(services, access, id);
+    evaluations.set(id, { interactionId: evaluation.interactionId, endedAt: evaluation.interactionEndedAt });
+  }
+  const cited = [...evaluations.values()];
+  const details =
+    cited.length === 0
+      ? new Map<string, { segments: { speaker: string; text: string }[] }>()
+      : await getInteractionDetails(services.telemetry, {
+          tenantId: access.tenantId,
+          interactionIds: cited.map((e) => e.interactionId),
+          since: new Date(Math.min(...cited.map((e) => e.endedAt.getTime())) - DAY_MS),
+        });
+  for (const interactionId of new Set(cited.map((e) => e.interactionId))) {
+    if (!details.get(interactionId)?.segments.length) continue;
+    await recordAudit(services.db, {
+      tenantId: access.tenantId,
+      userId: viewerId,
+      action: 'read_transcript',
+      objectType: 'interaction',
+      objectId: interactionId,
+    });
+  }
+  return refs.map((r) => {
+    const segment = details.get(evaluations.get(r.evaluationId)!.interactionId)?.segments[r.segmentIndex];
+    return { ...r, speaker: segment?.speaker ?? null, text: segment ? segment.text.slice(r.start, r.end) : null };
+  });
+}
+
 export const AnswerInput = z.object({
   evaluationId: z.uuid(),
   answers: z

@@ -154,7 +154,14 @@ export interface ForecastMethodRow {
   blends: string;
 }
 
-async function countRows(client: ClickHouseClient, table: string, tenantId: string, versionId: string, queueId?: string): Promise<number> {
+async function countRows(
+  client: ClickHouseClient,
+  table: 'forecast_intervals' | 'forecast_versions' | 'staffing_versions',
+  tenantId: string,
+  versionId: string,
+  queueId?: string,
+): Promise<number> {
+  // sql-safe: table is one of the three table names its type allows; the values are bound.
   const [row] = await queryRows(
     client,
     z.object({ n: UInt64 }),

@@ -185,6 +185,7 @@ export async function checkRollups(client: ClickHouseClient, scope: RollupScope,
   const out: RollupMismatch[] = [];
   for (const def of rollups) {
     const diff = diffQuery(def, scope, true, uncounted);
+    // sql-safe: diffQuery writes names and expressions of the rollup definitions (code constants); values are in diff.params.
     const rows = await queryRows(client, z.record(z.string(), z.unknown()), diff.sql, diff.params);
     const byInterval = new Map<string, { entry: RollupMismatch; differing: Set<string> }>();
     for (const row of rows) {
@@ -226,6 +227,7 @@ export async function reconcileRollups(client: ClickHouseClient, scope: RollupSc
     const insert = correctionInsert(def, diffQuery(def, scope, options.retainedOnly, options.uncounted));
     // No priority: the builder has one statement waiting at a time, so a report waits for
     // at most one of them; ahead of reports, a step's statements would pass every report.
+    // sql-safe: names and expressions of the rollup definitions (code constants); values are in insert.params.
     await client.command({ query: insert.sql, query_params: insert.params });
   }
 }
@@ -256,6 +258,7 @@ export async function countBatches(
         AND event_id IN (SELECT event_id FROM events WHERE ${own})`;
     const fresh = distinctEvents(raw, def, `AND batch_id IN {batches:Array(UUID)} AND (tenant_id, event_id) NOT IN (${counted})`);
     const columns = [...keyColumns(def), ...def.measures.map((m) => m.name)].join(', ');
+    // sql-safe: names and expressions of the rollup definitions (code constants); values are in query_params.
     await client.command({
       query: `INSERT INTO ${def.table} (${columns}) SELECT ${columns} FROM (${def.aggregate(fresh)})`,
       query_params: { ...raw.params, batches, ...leftOut.params },
