@@ -302,6 +302,10 @@ describe('the embedded panel', () => {
     // A bearer header replaces the cookie: a supervisor's cookie with a bad token is no one.
     const bad = await callApi(t.url, cookies.sup, 'session.me', undefined, { headers: { authorization: 'Bearer sbp_forged' } });
     expect(bad.status).toBe(401);
+    // A proxy's Basic credentials in front of the app are not a panel token: the cookie decides.
+    const basic = await callApi(t.url, cookies.sup, 'session.me', undefined, { headers: { authorization: 'Basic dXNlcjpwYXNz' } });
+    expect(basic.status).toBe(200);
+    expect(basic.data).toMatchObject({ role: 'supervisor' });
     const stream = await openStream({ authorization });
     expect((await stream.next((f) => f.event === 'ready')).data).toMatchObject({ agentKey: a1.id });
     stream.close();

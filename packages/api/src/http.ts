@@ -19,8 +19,8 @@ function toFetchHeaders(headers: IncomingHttpHeaders): Headers {
 }
 
 /**
- * The member a request stands for: the embedded desktop panel's bearer token when the request carries an
- * Authorization header (cookies are then ignored, `panel` is set), else the session cookie (renewing it on `res`
+ * The member a request stands for: the embedded desktop panel's token when the request carries an
+ * `Authorization: Bearer` header (cookies are then ignored, `panel` is set), else the session cookie (renewing it on `res`
  * when the session is refreshed). `viewer` null: anonymous, or a token or session no longer valid.
  */
 export function createSessionViewer(deps: { auth: Auth; db: ApiServices['db'] }) {
@@ -29,11 +29,9 @@ export function createSessionViewer(deps: { auth: Auth; db: ApiServices['db'] })
   const resolvePanel = createPanelResolver(deps.db, memberships.get);
   return {
     async viewerOf(req: IncomingMessage, res: ServerResponse): Promise<{ viewer: Membership | null; panel: boolean }> {
-      const authorization = req.headers.authorization;
-      if (authorization !== undefined) {
-        const token = /^Bearer (\S+)$/.exec(authorization)?.[1];
-        return { viewer: token ? await resolvePanel(token) : null, panel: true };
-      }
+      // Bearer only: a proxy's Basic credentials in front of the app leave the cookie in charge.
+      const bearer = /^Bearer\s+(.*)$/i.exec(req.headers.authorization ?? '');
+      if (bearer) return { viewer: await resolvePanel(bearer[1]!.trim()), panel: true };
       return { viewer: await resolveViewer(toFetchHeaders(req.headers), (cookies) => res.appendHeader('set-cookie', cookies)), panel: false };
     },
     forget: memberships.delete,

@@ -18,7 +18,7 @@ const SLUG = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const EMBED_PAGE_PREFIX = '/desktop/embed/';
 const SCOPE = 'desktop:embed';
 const HANDSHAKE_TTL_MS = 60_000;
-/** A working day and a half: longer than any shift, short enough that a forgotten frame dies overnight. */
+/** Half a day: longer than any shift, short enough that a forgotten frame ends overnight. */
 const PANEL_TOKEN_TTL_MS = 12 * 3_600_000;
 const BODY_LIMITS = { maxBodyBytes: 4_096, maxDecodedBytes: 4_096 };
 
