@@ -1,15 +1,13 @@
 import { z } from 'zod';
 import { addLocalDays, daysBetween, localDateOf, localDay, localWeekStart } from '@switchboard/calendar';
-import type { CoachingRule } from '@switchboard/contracts';
-import { type CoachingKpiMetric } from '@switchboard/contracts';
+import type { CoachingKpiMetric, CoachingRule } from '@switchboard/contracts';
 import {
+  adherenceReaders,
   createCoachingAssignments,
-  getAdherenceSettings,
   getCoachingAssignment,
   getFormVersion,
   getSchedule,
   listCoachingAssignments,
-  listAdherenceExceptions,
   listCoachingRules,
   listPeople,
   listPublishedActivities,
@@ -48,7 +46,6 @@ import {
   getSurveySums,
   judgeAdherenceDays,
   MAX_AGENT_DAYS,
-  type AdherenceReaders,
   type AgentReportRow,
 } from '@switchboard/telemetry';
 import type { PlanningDeps } from './activities.ts';
@@ -158,12 +155,8 @@ async function agentAdherence(deps: PlanningDeps, tenantId: string, directory: D
   const last = localDateOf(new Date(to.getTime() - 1), timezone);
   if (first > last) return out;
   const perChunk = Math.max(1, Math.floor(MAX_AGENT_DAYS / (daysBetween(first, last) + 1)));
-  // The rules once for all chunks, so one figure is judged by one set of them.
-  let settings: ReturnType<AdherenceReaders['settings']> | undefined;
-  const readers: AdherenceReaders = {
-    settings: () => (settings ??= getAdherenceSettings(deps.db, tenantId)),
-    approvedExceptions: (filter) => listAdherenceExceptions(deps.db, tenantId, { ...filter, statuses: ['approved'] }),
-  };
+  // One set of readers for all chunks: one figure is judged by one set of rules.
+  const readers = adherenceReaders(deps.db, tenantId);
   for (let i = 0; i < directory.agents.length; i += perChunk) {
     const agents = directory.agents.slice(i, i + perChunk);
     const { judged } = await judgeAdherenceDays(deps.telemetry, readers, { tenantId, timezone, agents, first, last, now: at.getTime() });

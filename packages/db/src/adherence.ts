@@ -111,6 +111,19 @@ export async function listAdherenceExceptions(
 }
 
 /**
+ * What adherence judging reads from Postgres (packages/telemetry judgeAdherenceDays' readers): the tenant's rules, read
+ * once per set of readers so every chunk of one judgement uses the same ones, and its approved exceptions.
+ */
+export function adherenceReaders(db: Db, tenantId: string) {
+  let settings: Promise<AdherenceSettingsRow | null> | undefined;
+  return {
+    settings: () => (settings ??= getAdherenceSettings(db, tenantId)),
+    approvedExceptions: (filter: { from: Date; to: Date; agentIds?: readonly string[] }) =>
+      listAdherenceExceptions(db, tenantId, { ...filter, statuses: ['approved'] }),
+  };
+}
+
+/**
  * Approves or rejects a pending exception of one of `agentIds` (any agent when not given);
  * null when there is no such pending exception (decided already, or outside the scope).
  */

@@ -180,6 +180,7 @@ export {
   type StartWebhookDeliveries,
 } from './webhooks.ts';
 export {
+  adherenceReaders,
   decideAdherenceException,
   fileAdherenceException,
   getAdherenceSettings,

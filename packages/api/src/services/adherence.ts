@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AgentState } from '@switchboard/contracts';
 import { addLocalDays, daysBetween, localDateOf, localDateSpan, localDays, localWeekStart, type TimeRange } from '@switchboard/calendar';
 import {
+  adherenceReaders,
   decideAdherenceException,
   fileAdherenceException,
   getAdherenceSettings,
@@ -74,14 +75,6 @@ interface Rules extends AdherenceRules {
 async function getRules(services: ApiServices, tenantId: string): Promise<Rules> {
   const row = await getAdherenceSettings(services.db, tenantId);
   return { ...adherenceRulesOf(row), updatedAt: row?.updatedAt.toISOString() ?? null };
-}
-
-/** What judging reads from Postgres (packages/telemetry AdherenceReaders). */
-function readers(services: ApiServices, tenantId: string) {
-  return {
-    settings: () => getAdherenceSettings(services.db, tenantId),
-    approvedExceptions: (filter: TimeRange & { agentIds?: string[] }) => listAdherenceExceptions(services.db, tenantId, { ...filter, statuses: ['approved'] }),
-  };
 }
 
 /** The rules as a screen edits them (mutable copies), with the defaults to go back to. */
@@ -168,7 +161,7 @@ async function loadDayContext(services: ApiServices, tenantId: string, directory
   const [rules, schedule, approved] = await Promise.all([
     getRules(services, tenantId),
     readPublishedActivities(services.telemetry, tenantId, around),
-    readers(services, tenantId).approvedExceptions(around),
+    adherenceReaders(services.db, tenantId).approvedExceptions(around),
   ]);
   const version = createHash('sha256')
     .update(JSON.stringify([rules.updatedAt, schedule.scheduleIds, approved.map((e) => e.id)]))
@@ -507,7 +500,7 @@ export const AdherenceReportInput = z
 /** Each agent over the local days first … last (packages/telemetry judgeAdherenceDays); the minutes themselves only when asked for. */
 function judgeRange(services: ApiServices, access: Access, agents: readonly AgentEntry[], first: string, last: string, minutes = false) {
   const { tenantId, directory } = access;
-  return judgeAdherenceDays(services.telemetry, readers(services, tenantId), {
+  return judgeAdherenceDays(services.telemetry, adherenceReaders(services.db, tenantId), {
     tenantId,
     timezone: directory.timezone,
     agents,

@@ -284,8 +284,7 @@ export async function getOwnLines(services: ApiServices, access: Access, userId:
   const row = await getCoachingAssignment(services.db, access.tenantId, input.id);
   if (!row || row.agentId !== agentId) throw notFound('coaching assignment');
   const tip = row.tip as { ownLines?: { evaluationId: string; segmentIndex: number; start: number; end: number }[] };
-  const lines = await readCitedLines(services, access, userId, tip.ownLines ?? []);
-  return lines.map((l) => ({ evaluationId: l.evaluationId, segmentIndex: l.segmentIndex, text: l.text }));
+  return readCitedLines(services, access, userId, tip.ownLines ?? []);
 }
 
 /** The agent's own assignments, open first: what their desktop panel and /me show. */

@@ -153,15 +153,7 @@ export async function getEvaluationView(services: ApiServices, access: Access, v
     since: new Date(evaluation.interactionEndedAt.getTime() - DAY_MS),
   });
   const detail = details.get(evaluation.interactionId) ?? { segments: [], holds: [], transferred: false };
-  if (detail.segments.length > 0) {
-    await recordAudit(services.db, {
-      tenantId: access.tenantId,
-      userId: viewerId,
-      action: 'read_transcript',
-      objectType: 'interaction',
-      objectId: evaluation.interactionId,
-    });
-  }
+  await auditTranscriptRead(services, access, viewerId, evaluation.interactionId, detail.segments.length);
   const disputes = await listDisputes(services.db, access.tenantId, { evaluationIds: [evaluation.id] });
   const answers = new Map(evaluation.answers.map((a) => [a.questionId, a]));
   const now = standing(evaluation.answers);
@@ -215,33 +207,34 @@ export async function readCitedLines(
   viewerId: string,
   refs: readonly { evaluationId: string; segmentIndex: number; start: number; end: number }[],
 ) {
+  if (refs.length === 0) return [];
   const evaluations = new Map<string, { interactionId: string; endedAt: Date }>();
   for (const id of new Set(refs.map((r) => r.evaluationId))) {
     const { evaluation } = await evaluationInScope(services, access, id);
     evaluations.set(id, { interactionId: evaluation.interactionId, endedAt: evaluation.interactionEndedAt });
   }
   const cited = [...evaluations.values()];
-  const details =
-    cited.length === 0
-      ? new Map<string, { segments: { speaker: string; text: string }[] }>()
-      : await getInteractionDetails(services.telemetry, {
-          tenantId: access.tenantId,
-          interactionIds: cited.map((e) => e.interactionId),
-          since: new Date(Math.min(...cited.map((e) => e.endedAt.getTime())) - DAY_MS),
-        });
-  for (const interactionId of new Set(cited.map((e) => e.interactionId))) {
-    if (!details.get(interactionId)?.segments.length) continue;
-    await recordAudit(services.db, {
-      tenantId: access.tenantId,
-      userId: viewerId,
-      action: 'read_transcript',
-      objectType: 'interaction',
-      objectId: interactionId,
-    });
-  }
+  const details = await getInteractionDetails(services.telemetry, {
+    tenantId: access.tenantId,
+    interactionIds: cited.map((e) => e.interactionId),
+    since: new Date(Math.min(...cited.map((e) => e.endedAt.getTime())) - DAY_MS),
+  });
+  for (const [interactionId, detail] of details) await auditTranscriptRead(services, access, viewerId, interactionId, detail.segments.length);
   return refs.map((r) => {
     const segment = details.get(evaluations.get(r.evaluationId)!.interactionId)?.segments[r.segmentIndex];
-    return { ...r, speaker: segment?.speaker ?? null, text: segment ? segment.text.slice(r.start, r.end) : null };
+    return { evaluationId: r.evaluationId, segmentIndex: r.segmentIndex, text: segment ? segment.text.slice(r.start, r.end) : null };
+  });
+}
+
+/** Reading an interaction's transcript is audited; an interaction without one read nothing. */
+async function auditTranscriptRead(services: ApiServices, access: Access, viewerId: string, interactionId: string, segments: number) {
+  if (segments === 0) return;
+  await recordAudit(services.db, {
+    tenantId: access.tenantId,
+    userId: viewerId,
+    action: 'read_transcript',
+    objectType: 'interaction',
+    objectId: interactionId,
   });
 }
 
