@@ -4,6 +4,9 @@ import path from 'node:path';
 import { DataDirLockedError, loadHostEnv, startHost, type HostEnv } from '@switchboard/host';
 import { demoCenter, pickDemoTimezone } from '@switchboard/simulator';
 
+/** Longest a stop may take (under the 30 s a container orchestrator waits by default): beyond it the process exits anyway, with code 1. */
+const STOP_DEADLINE_MS = 20_000;
+
 /** Entry point of the host process: `npm run host` (the first command starts it for you). */
 async function main(): Promise<void> {
   const env = loadHostEnv();
@@ -17,6 +20,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`received ${signal}: finishing acknowledged writes, then stopping`);
+    // A store or the Temporal worker that does not let go must not keep the process: what was acknowledged is stored.
+    setTimeout(() => {
+      console.error(`stop did not finish within ${STOP_DEADLINE_MS / 1000} s: exiting now`);
+      process.exit(1);
+    }, STOP_DEADLINE_MS).unref();
     host.stop().then(
       () => process.exit(0),
       (error: unknown) => {

@@ -56,6 +56,8 @@ const Env = z.object({
   /** The Temporal Web UI, linked from the planner's run list (`npm start` serves it on :8233). */
   TEMPORAL_UI_URL: z.url().optional(),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  /** Fault tests only: lets tests/faults slow the store's inserts through a file in the data directory (fault-seams.ts). */
+  SWITCHBOARD_FAULT_SEAMS: Flag.default(false),
   /** Names this process's rollup progress record with servers (stable across restarts); the machine's name by default. */
   SWITCHBOARD_INSTANCE: z.string().min(1).max(200).default(hostname()),
   /** Proxies (addresses or CIDRs) whose X-Forwarded-For names the client, for sign-in limits; none by default. */

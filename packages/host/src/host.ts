@@ -33,6 +33,8 @@ import { createEmbedFraming, EMBED_SESSION_PATH, EMBED_TOKENS_PATH, serveEmbedSe
 import { clientAddress } from './client-address.ts';
 import type { HostEnv } from './env.ts';
 import { lockDataDir } from './lock.ts';
+import { watchEventLoop } from './event-loop.ts';
+import { withFaultSeams } from './fault-seams.ts';
 import { seedDemo } from './demo.ts';
 import { createStatusHandler } from './status.ts';
 import { SCHEDULE_ACTIVITIES_PATH, serveScheduleActivities } from './schedule-api.ts';
@@ -82,6 +84,7 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
   let rollups: RollupBuilder | undefined;
   try {
     telemetry = createTelemetryStore({ url: env.CLICKHOUSE_URL, dataDir: env.dataDir });
+    if (env.SWITCHBOARD_FAULT_SEAMS) telemetry = withFaultSeams(telemetry, env.dataDir);
     const migrated = await migrateTelemetry(telemetry.client, path.join(repoRoot, 'migrations/clickhouse'));
     if (migrated.applied.length > 0) log(`clickhouse: applied ${migrated.applied.join(', ')}`);
     db = await createDb({ databaseUrl: env.DATABASE_URL, dataDir: env.dataDir });
@@ -113,6 +116,7 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
     });
     const authenticate = apiKeys.get;
     const desktop = new DesktopHub();
+    const eventLoop = watchEventLoop();
     const ingest = new IngestService({ store: telemetry, authenticate, observer: rollups, onStored: (tenantId, events) => desktop.stored(tenantId, events) });
     const recovered = await ingest.recoverIdempotencyKeys();
     if (recovered > 0) log(`ingest: recovered ${recovered} idempotency keys`);
@@ -151,13 +155,17 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
       operator?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
     } = {};
 
-    const server = createServer((req, res) => {
+    // Slow senders: headers must arrive within 20 s (Node: 60 s), checked every 2 s (Node: 30 s); ingest bodies have a
+    // minimum rate (packages/ingest body.ts). Node's header clock starts at a request's first byte, so a connection that
+    // sends none is closed after the same 20 s.
+    const server = createServer({ headersTimeout: 20_000, connectionsCheckingInterval: 2_000 }, (req, res) => {
       void route(req, res).catch((error: unknown) => {
         console.error('host: unexpected error', (error as Error).message);
         if (!res.headersSent) sendJson(res, 500, { error: 'internal', message: 'unexpected server error' });
         else res.end();
       });
     });
+    server.on('connection', (socket) => setTimeout(() => socket.bytesRead === 0 && socket.destroy(), 20_000).unref());
     async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
       const pathname = (req.url ?? '/').split('?')[0];
       if (pathname === '/api/v1/events') return ingest.handle(req, res);
@@ -196,11 +204,15 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
       }
       if (pathname === '/api/health') {
         if (!api) return sendJson(res, 503, { status: 'starting' }, { 'retry-after': '1' });
-        return sendJson(res, 200, {
-          status: 'ok',
+        // A store that refuses writes (a full disk) makes the host unready: ingest answers 503 until a probe write succeeds.
+        const store = ingest.writer.health;
+        return sendJson(res, store.writable ? 200 : 503, {
+          status: store.writable ? 'ok' : 'store_unwritable',
+          store,
           telemetry: telemetry!.kind,
           db: dbHandle.kind,
           pending_rows: ingest.writer.pendingRows,
+          event_loop: eventLoop.last,
           writer: ingest.writer.stats,
           ingest: ingest.stats,
           rollups: rollupBuilder.status(),
@@ -291,13 +303,12 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
       planning,
       async stop() {
         clearInterval(auditTimer);
+        eventLoop.stop();
         desktop.stop();
-        await mailSender?.stop();
-        await alertEvaluator?.stop();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeAllConnections();
+        await Promise.all([drainHttp(server), mailSender?.stop(), alertEvaluator?.stop()]);
         await stores.planning?.stop();
         await ingest.writer.drain();
+        ingest.writer.close();
         await rollupBuilder.stop();
         await stores.telemetry.close();
         await stores.db.close();
@@ -312,6 +323,42 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
     releaseLock();
     throw error;
   }
+}
+
+/** How long the requests in flight when the host stops may take before their connections are closed. */
+const DRAIN_MS = 5_000;
+/** A request already on its way on a kept-alive connection when the host stops gets this long to arrive and be answered 503, rather than reset. */
+const IDLE_GRACE_MS = 500;
+
+/**
+ * Stops serving without dropping a request in flight: from now on a request is answered 503 with Retry-After and its
+ * connection closed; after a grace the port closes and so does each connection as it goes idle, once the requests in
+ * flight are answered (at most DRAIN_MS).
+ */
+async function drainHttp(server: Server): Promise<void> {
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    // The body is read first: closing while the client still sends would reset the connection before it reads the answer.
+    req
+      .resume()
+      .once('end', () =>
+        sendJson(
+          res,
+          503,
+          { error: 'stopping', message: 'Switchboard is stopping; retry after Retry-After seconds' },
+          { 'retry-after': '2', connection: 'close' },
+        ),
+      );
+  });
+  const deadline = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
+  const connections = await new Promise<number>((resolve) => server.getConnections((error, count) => resolve(error ? 1 : count)));
+  if (connections > 0) await new Promise((resolve) => setTimeout(resolve, IDLE_GRACE_MS));
+  // http.Server's close() closes the idle connections now; the sweep closes the others once their answers are sent.
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  const sweep = setInterval(() => server.closeIdleConnections(), 100);
+  await closed;
+  clearInterval(sweep);
+  clearTimeout(deadline);
 }
 
 /** A loopback host is reached as 127.0.0.1 and as localhost alike: both are this app's origin. */

@@ -7,3 +7,4 @@ export * from './provisioning.ts';
 export * from './operator-client.ts';
 export type { ImportedQueue } from './history-import.ts';
 export { startMailSender, type MailSender } from './mail-sender.ts';
+export { SLOW_INSERTS_FILE } from './fault-seams.ts';

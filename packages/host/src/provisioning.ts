@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { ensureMember, type Auth } from '@switchboard/api';
+import { ensureMember, forgetMemberships, type Auth } from '@switchboard/api';
 import { isTimeZone } from '@switchboard/calendar';
 import {
   createApiKey,
@@ -159,6 +159,8 @@ async function setTenantState(stores: ProvisioningStores, body: unknown, disable
   if (!tenant) return tenantNotFound(ref.data.tenant);
   const changed = await setTenantDisabled(stores.db, tenant.id, disabled);
   stores.afterTenantChange?.();
+  // Its members are refused (or let back in) from their next request through this process, not when the cache runs out.
+  forgetMemberships(stores.auth);
   return { status: 200, body: { changed } };
 }
 

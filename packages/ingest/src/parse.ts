@@ -1,4 +1,4 @@
-import { DataType, tableFromIPC, type Field, type Vector } from 'apache-arrow';
+import type { ArrowDecoder } from './arrow-pool.ts';
 import { IngestHttpError } from './errors.ts';
 
 /** One item of a batch, before validation: its decoded value or why it could not be decoded. */
@@ -29,12 +29,14 @@ export function formatOf(contentType: string | undefined): BodyFormat {
   );
 }
 
-const tooMany = (limit: number) => new IngestHttpError(413, 'too_many_events', `a batch may hold at most ${limit} events; split it into smaller requests`);
+export const tooMany = (limit: number) =>
+  new IngestHttpError(413, 'too_many_events', `a batch may hold at most ${limit} events; split it into smaller requests`);
 
-export function decodeBody(format: BodyFormat, body: Buffer, limits: ParseLimits): DecodedItem[] {
+/** Arrow is decoded by `arrow`'s threads (see arrow-pool.ts for why); JSON here, which V8 parses in bounded time. */
+export async function decodeBody(format: BodyFormat, body: Buffer, limits: ParseLimits, arrow: ArrowDecoder): Promise<DecodedItem[]> {
   if (format === 'ndjson') return decodeNdjson(body, limits);
   if (format === 'json') return decodeJsonArray(body, limits);
-  return decodeArrow(body, limits);
+  return arrow.decode(body, limits.maxEvents);
 }
 
 /**
@@ -76,52 +78,4 @@ function decodeJsonArray(body: Buffer, limits: ParseLimits): DecodedItem[] {
   const values = Array.isArray(parsed) ? parsed : [parsed];
   if (values.length > limits.maxEvents) throw tooMany(limits.maxEvents);
   return values.map((value, index) => ({ index, value }));
-}
-
-/**
- * Arrow IPC stream: one row per event, one column per field. Timestamps may be Arrow
- * timestamps or ISO strings; 64-bit integers become numbers; list columns become arrays.
- * Each column is read once, front to back (a cell-by-cell `get` searches the record
- * batches again for every cell), then the rows are assembled for validation.
- */
-function decodeArrow(body: Buffer, limits: ParseLimits): DecodedItem[] {
-  let table;
-  try {
-    table = tableFromIPC(body);
-  } catch (error) {
-    throw new IngestHttpError(400, 'malformed_body', `the body is not an Arrow IPC stream (${(error as Error).message})`);
-  }
-  if (table.numRows > limits.maxEvents) throw tooMany(limits.maxEvents);
-  const rows: Record<string, unknown>[] = Array.from({ length: table.numRows }, () => ({}));
-  table.schema.fields.forEach((field, i) => {
-    const convert = converterFor(field);
-    const name = field.name;
-    // Assigned, __proto__ would become the row's prototype, whose fields pass validation unseen and are lost when the event
-    // is copied: it is made an (unknown, so refused) field, as JSON.parse makes it.
-    const own = name === '__proto__';
-    let row = 0;
-    // Cells are read only here: a timestamp no Date can hold throws now.
-    try {
-      for (const cell of table.getChildAt(i) as Vector) {
-        if (cell !== null && cell !== undefined) {
-          if (own) Object.defineProperty(rows[row]!, name, { value: convert(cell), enumerable: true, writable: true, configurable: true });
-          else rows[row]![name] = convert(cell);
-        }
-        row++;
-      }
-    } catch (error) {
-      throw new IngestHttpError(400, 'malformed_body', `column ${JSON.stringify(name)} of the Arrow stream cannot be read (${(error as Error).message})`);
-    }
-  });
-  return rows.map((value, index) => ({ index, value }));
-}
-
-function converterFor(field: Field): (cell: unknown) => unknown {
-  if (DataType.isTimestamp(field.type) || DataType.isDate(field.type)) {
-    return (cell) => new Date(typeof cell === 'bigint' ? Number(cell) : (cell as number | Date)).toISOString();
-  }
-  if (DataType.isList(field.type)) {
-    return (cell) => Array.from(cell as Iterable<unknown>, (v) => (typeof v === 'bigint' ? Number(v) : v));
-  }
-  return (cell) => (typeof cell === 'bigint' ? Number(cell) : cell);
 }

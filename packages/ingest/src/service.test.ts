@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTelemetryStore, migrateTelemetry, type TelemetryStore } from '@switchboard/telemetry';
 import { IngestService } from './service.ts';
 
@@ -103,19 +103,76 @@ describe('IngestService', () => {
     await close();
   });
 
-  it('answers 503 with Retry-After, never 2xx, when the store fails the write, and keeps refusing for a back-off', async () => {
+  it('answers 503 with Retry-After, never 2xx, when the store fails the write, and keeps refusing while it does', async () => {
     const brokenDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-ingest-broken-'));
     // A server URL where nothing listens: every insert fails for real.
     const broken = createTelemetryStore({ url: 'http://127.0.0.1:9/', dataDir: brokenDir });
-    const { url, close } = await serve({ store: broken });
+    const { url, close, ingest } = await serve({ store: broken });
     const first = await send(url, 'key-x', offered(3));
     expect(first.status).toBe(503);
     expect(first.headers.get('retry-after')).toBe('2');
     expect(await first.json()).toMatchObject({ error: 'store_unavailable' });
     const second = await send(url, 'key-x', offered(3));
     expect(second.status).toBe(503);
+    ingest.writer.close();
     await close();
     await broken.close();
     rmSync(brokenDir, { recursive: true, force: true });
+  });
+
+  it('refuses at once while the store refuses writes, answers a stuck insert with 503, logs once, and takes writes again when a probe succeeds', async () => {
+    // A seam in front of the real store: a full disk (every insert fails), then a stuck one (never returns).
+    let mode: 'full' | 'stuck' | 'ok' = 'full';
+    const seam: TelemetryStore = {
+      ...store,
+      insertTsv: (params) =>
+        mode === 'full'
+          ? Promise.reject(new Error('Cannot reserve 1.00 MiB, not enough space'))
+          : mode === 'stuck'
+            ? new Promise(() => {})
+            : store.insertTsv(params),
+    };
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const { url, close, ingest } = await serve({ store: seam, writer: { insertTimeoutMs: 300, probeEveryMs: 50, logEveryMs: 60_000 } });
+      const key = `key-${randomUUID()}`;
+      expect((await send(url, key, offered(3))).status).toBe(503);
+      expect(ingest.writer.health).toMatchObject({ writable: false, error: 'Cannot reserve 1.00 MiB, not enough space' });
+      const refused = await Promise.all(Array.from({ length: 20 }, () => send(url, key, offered(1))));
+      expect(refused.map((r) => r.status)).toEqual(Array(20).fill(503));
+      // The probe keeps failing: still one line, not one per request or probe.
+      await new Promise((r) => setTimeout(r, 300));
+      // Only the writer's lines: the previous test's client may still log its own connection errors.
+      const writerLines = () => logged.mock.calls.map((c) => String(c[0])).filter((line) => line.startsWith('ingest:'));
+      expect(writerLines()).toEqual([expect.stringContaining('the event store refuses writes')]);
+
+      mode = 'stuck';
+      await vi.waitFor(() => expect(ingest.writer.health.writable).toBe(false));
+      mode = 'ok';
+      await vi.waitFor(() => expect(ingest.writer.health).toEqual({ writable: true }), { timeout: 5_000 });
+      expect((await send(url, key, offered(4))).status).toBe(200);
+      expect(await storedRows(`t-${key}`)).toBe(4);
+
+      // An insert that never returns: its request gets 503 at the timeout instead of hanging, and the store is unwritable.
+      mode = 'stuck';
+      const stuck = await send(url, key, offered(2));
+      expect(stuck.status).toBe(503);
+      expect(await stuck.json()).toMatchObject({ error: 'store_unavailable' });
+      expect(ingest.writer.health).toMatchObject({ writable: false, error: 'an insert did not return within 300 ms' });
+      expect(ingest.writer.stats.timeouts).toBe(1);
+      mode = 'ok';
+      await vi.waitFor(() => expect(ingest.writer.health).toEqual({ writable: true }), { timeout: 5_000 });
+      expect((await send(url, key, offered(5))).status).toBe(200);
+      expect(writerLines().map((line) => line.split(' (')[0]!.split(' after')[0])).toEqual([
+        'ingest: the event store refuses writes',
+        'ingest: the event store takes writes again',
+        'ingest: the event store refuses writes',
+        'ingest: the event store takes writes again',
+      ]);
+      ingest.writer.close();
+      await close();
+    } finally {
+      logged.mockRestore();
+    }
   });
 });

@@ -20,16 +20,39 @@ export interface WriterOptions {
   lingerMs: number;
   /** Above this many rows waiting or being written, new batches are refused with 429. */
   maxPendingRows: number;
-  /** After a failed insert, refuse with 503 for this long instead of piling up work. */
-  failureBackoffMs: number;
+  /**
+   * Also refused with 429: a batch that would wait longer than this for the store to write what is ahead of it, at the
+   * rate inserts have been running. A slow store then answers "come back later" instead of holding every request.
+   */
+  maxQueueMs: number;
+  /**
+   * An insert that has not returned by then fails its requests with 503 (a store stuck on a full disk must not hold
+   * them), and the store counts as unwritable.
+   */
+  insertTimeoutMs: number;
+  /** While the store is unwritable, a one-row probe insert this often tells when it takes writes again. */
+  probeEveryMs: number;
+  /** While it stays unwritable, one log line per this long (not one per refused request). */
+  logEveryMs: number;
 }
 
 export const defaultWriterOptions: WriterOptions = {
   flushRows: 200_000,
   lingerMs: 5,
   maxPendingRows: 1_000_000,
-  failureBackoffMs: 2_000,
+  maxQueueMs: 10_000,
+  insertTimeoutMs: 30_000,
+  probeEveryMs: 1_000,
+  logEveryMs: 60_000,
 };
+
+const MEASURED_ROWS = 5_000;
+
+/** The store did not confirm a write (it failed, or did not return in time): the requests it held get 503. */
+export class StoreUnavailableError extends Error {}
+
+/** Whether the store takes writes, as /api/health reports it. */
+export type WriterHealth = { writable: true } | { writable: false; since: string; error: string };
 
 interface Waiting {
   job: WriteJob;
@@ -57,9 +80,12 @@ export class BatchWriter {
   #inFlightRows = 0;
   #flushing = false;
   #timer: NodeJS.Timeout | undefined;
-  #failedAt = 0;
+  #unwritable: { since: number; error: string; loggedAt: number } | null = null;
+  #probe: NodeJS.Timeout | undefined;
+  /** Rows the store writes a millisecond, smoothed over recent inserts of at least MEASURED_ROWS (null until one ran). */
+  #rowsPerMs: number | null = null;
   #idle: (() => void)[] = [];
-  readonly stats = { inserts: 0, rows: 0, failures: 0, insertMs: 0 };
+  readonly stats = { inserts: 0, rows: 0, failures: 0, insertMs: 0, timeouts: 0 };
 
   constructor(
     private readonly store: TelemetryStore,
@@ -68,9 +94,22 @@ export class BatchWriter {
   ) {}
 
   admit(rows: number): Admission {
-    if (Date.now() - this.#failedAt < this.options.failureBackoffMs) return 'unavailable';
-    if (this.#queuedRows + this.#inFlightRows + rows > this.options.maxPendingRows) return 'overloaded';
+    // Refused at once while the store refuses writes: the probe, not a client's batch, finds out when it is back.
+    if (this.#unwritable) return 'unavailable';
+    const pending = this.#queuedRows + this.#inFlightRows + rows;
+    if (pending > this.options.maxPendingRows) return 'overloaded';
+    if (this.#rowsPerMs !== null && pending / this.#rowsPerMs > this.options.maxQueueMs) return 'overloaded';
     return 'ok';
+  }
+
+  get health(): WriterHealth {
+    const u = this.#unwritable;
+    return u ? { writable: false, since: new Date(u.since).toISOString(), error: u.error } : { writable: true };
+  }
+
+  /** Stops the probe (the host is stopping). */
+  close(): void {
+    clearTimeout(this.#probe);
   }
 
   get pendingRows(): number {
@@ -117,35 +156,105 @@ export class BatchWriter {
     this.#inFlightRows = rows;
 
     const started = performance.now();
-    try {
-      const rejections = batch.map((w) => w.job.rejections).join('');
-      // Rejections first: when the events insert then fails, the retry replaces these rows.
-      if (rejections.length > 0) {
-        await this.store.insertTsv({ table: 'ingest_rejections', columns: rejectionColumns, body: Buffer.from(rejections) });
-      }
-      if (rows > 0) {
-        const ticket = this.observer?.beginInsert(batch.map((w) => w.job.batchId));
-        try {
-          await this.store.insertTsv({ table: 'events', columns: eventColumns, body: Buffer.from(batch.map((w) => w.job.events).join('')) });
-        } finally {
-          if (ticket) this.observer!.endInsert(ticket, touchedBy(batch));
-        }
-      }
+    const write = this.#write(batch, rows);
+    // The requests get their answer when the insert returns or at the timeout, whichever is first. A stuck insert is
+    // left to finish (or not) on its own: the writer goes on once a probe finds the store writable.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.options.insertTimeoutMs)));
+    const outcome = await Promise.race([
+      write.then(
+        () => 'stored' as const,
+        (error: unknown) => error as Error,
+      ),
+      timeout,
+    ]);
+    clearTimeout(timer);
+    if (outcome === 'stored') {
       this.stats.inserts++;
       this.stats.rows += rows;
-      this.stats.insertMs += performance.now() - started;
+      const ms = performance.now() - started;
+      this.stats.insertMs += ms;
+      // Small inserts are mostly fixed cost: they would understate what the store can take.
+      if (rows >= MEASURED_ROWS) this.#rowsPerMs = this.#rowsPerMs === null ? rows / ms : 0.8 * this.#rowsPerMs + 0.2 * (rows / ms);
+      this.#writable();
       for (const w of batch) w.resolve();
-    } catch (error) {
-      this.#failedAt = Date.now();
+    } else {
       this.stats.failures++;
-      for (const w of batch) w.reject(error as Error);
-    } finally {
-      this.#inFlightRows = 0;
-      this.#flushing = false;
-      // What queued during this insert has waited long enough: write it now.
-      if (this.#queue.length > 0) setImmediate(() => void this.#flush());
-      else for (const resolve of this.#idle.splice(0)) resolve();
+      const timedOut = outcome === 'timeout';
+      if (timedOut) this.stats.timeouts++;
+      const reason = timedOut ? `an insert did not return within ${this.options.insertTimeoutMs} ms` : outcome.message;
+      this.#failing(reason);
+      const error = new StoreUnavailableError(reason);
+      for (const w of batch) w.reject(error);
+      if (timedOut) {
+        // What queued behind the stuck insert is refused too, rather than kept waiting for it.
+        for (const w of this.#queue.splice(0)) w.reject(error);
+        this.#queuedRows = 0;
+      }
     }
+    this.#inFlightRows = 0;
+    this.#flushing = false;
+    // What queued during this insert has waited long enough: write it now.
+    if (this.#queue.length > 0) setImmediate(() => void this.#flush());
+    else for (const resolve of this.#idle.splice(0)) resolve();
+  }
+
+  async #write(batch: readonly Waiting[], rows: number): Promise<void> {
+    const rejections = batch.map((w) => w.job.rejections).join('');
+    // Rejections first: when the events insert then fails, the retry replaces these rows.
+    if (rejections.length > 0) {
+      await this.store.insertTsv({ table: 'ingest_rejections', columns: rejectionColumns, body: Buffer.from(rejections) });
+    }
+    if (rows === 0) return;
+    const ticket = this.observer?.beginInsert(batch.map((w) => w.job.batchId));
+    try {
+      await this.store.insertTsv({ table: 'events', columns: eventColumns, body: Buffer.from(batch.map((w) => w.job.events).join('')) });
+    } finally {
+      if (ticket) this.observer!.endInsert(ticket, touchedBy(batch));
+    }
+  }
+
+  #failing(error: string): void {
+    const now = Date.now();
+    if (!this.#unwritable) {
+      this.#unwritable = { since: now, error, loggedAt: now };
+      console.error(`ingest: the event store refuses writes (${error}); answering 503 until a probe write succeeds`);
+    } else {
+      this.#unwritable.error = error;
+      if (now - this.#unwritable.loggedAt >= this.options.logEveryMs) {
+        this.#unwritable.loggedAt = now;
+        console.error(`ingest: the event store still refuses writes after ${Math.round((now - this.#unwritable.since) / 1000)} s (${error})`);
+      }
+    }
+    clearTimeout(this.#probe);
+    this.#probe = setTimeout(() => void this.#tryProbe(), this.options.probeEveryMs).unref();
+  }
+
+  #writable(): void {
+    if (!this.#unwritable) return;
+    console.error(`ingest: the event store takes writes again after ${Math.round((Date.now() - this.#unwritable.since) / 1000)} s`);
+    this.#unwritable = null;
+    clearTimeout(this.#probe);
+  }
+
+  async #tryProbe(): Promise<void> {
+    if (!this.#unwritable) return;
+    // Wrapped: a store that throws before returning a promise (closed, say) is one more failed probe, not a crash.
+    const probe = Promise.resolve().then(() => this.store.insertTsv({ table: 'store_probe', columns: ['at'], body: Buffer.from(`${Date.now()}\n`) }));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<Error>(
+      (resolve) => (timer = setTimeout(() => resolve(new Error('the probe insert did not return')), this.options.insertTimeoutMs)),
+    );
+    const outcome = await Promise.race([
+      probe.then(
+        () => null,
+        (error: unknown) => error as Error,
+      ),
+      timeout,
+    ]);
+    clearTimeout(timer);
+    if (outcome) this.#failing(outcome.message);
+    else this.#writable();
   }
 }
 
