@@ -1,8 +1,11 @@
+import { LRUCache } from 'lru-cache';
 import { betterAuth } from 'better-auth';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
-import { createAuthMiddleware, isAPIError } from 'better-auth/api';
+import { APIError, createAuthMiddleware, isAPIError } from 'better-auth/api';
 import { twoFactor } from 'better-auth/plugins';
 import { getMemberStanding, recordAudit, schema, type Db } from '@switchboard/db';
+import { SESSION_MEMO_MS } from './context.ts';
+import { holdsNul, NUL_REFUSAL } from './input-guard.ts';
 import { queuePasswordMail } from './password-mail.ts';
 import { ACCOUNT_LOCKOUT, accountLockout } from './account-lockout.ts';
 import { tenantSso } from './sso.ts';
@@ -30,6 +33,11 @@ export interface AuthOptions {
  */
 export const SIGN_IN_LIMIT = { window: 60, max: 20 } as const;
 
+/** How long better-auth's signed session cache cookie is trusted without reading the session from Postgres. */
+export const SESSION_CACHE_S = 25;
+/** Sessions ended at once in one process: more in one cache lifetime and the oldest fall back to the cache's bound. */
+const ENDED_SESSIONS_MAX = 100_000;
+
 /**
  * better-auth over the drizzle schema: email and password or the tenant's OpenID Connect provider (sso.ts), sessions in Postgres,
  * sign-in rate limiting per address and lock-out per account in Postgres (shared by every
@@ -37,7 +45,11 @@ export const SIGN_IN_LIMIT = { window: 60, max: 20 } as const;
  * (members are created by the seed or an admin).
  */
 export function createAuth(options: AuthOptions) {
-  return betterAuth({
+  // Sessions ended through this process (sign-out, revocation, a password reset), remembered while a cache cookie or
+  // a verified Cookie header of theirs could still be trusted: refused from their next request here, not when the
+  // cache runs out. Other processes learn of it from Postgres within SESSION_CACHE_S plus the API's SESSION_MEMO_MS.
+  const ended = new LRUCache<string, true>({ max: ENDED_SESSIONS_MAX, ttl: SESSION_CACHE_S * 1000 + SESSION_MEMO_MS, perf: performance });
+  const auth = betterAuth({
     secret: options.secret,
     baseURL: options.baseURL,
     basePath: '/api/auth',
@@ -63,9 +75,22 @@ export function createAuth(options: AuthOptions) {
       sendResetPassword: ({ user, url }) => queuePasswordMail(options.db, user, url),
     },
     // The signed cookie cache spares a Postgres read per request (the wallboard polls every
-    // 2 s); a session revoked elsewhere stops working within its 25 s plus the API's
-    // SESSION_MEMO_MS (context.ts): 30 s.
-    session: { expiresIn: 60 * 60 * 12, updateAge: 60 * 60, cookieCache: { enabled: true, maxAge: 25 } },
+    // 2 s); a session ended in another process stops working within its 25 s plus the API's
+    // SESSION_MEMO_MS (context.ts): 30 s. One ended here fails the cache's version check at once.
+    session: {
+      expiresIn: 60 * 60 * 12,
+      updateAge: 60 * 60,
+      cookieCache: { enabled: true, maxAge: SESSION_CACHE_S, version: (session) => (ended.has(session.token) ? 'ended' : '1') },
+    },
+    databaseHooks: {
+      session: {
+        delete: {
+          after: async (session) => {
+            ended.set(session.token, true);
+          },
+        },
+      },
+    },
     rateLimit: {
       enabled: true,
       storage: 'database',
@@ -79,7 +104,15 @@ export function createAuth(options: AuthOptions) {
       accountLockout(options.db, { ...ACCOUNT_LOCKOUT, lockS: options.accountLockSeconds ?? ACCOUNT_LOCKOUT.lockS }),
       tenantSso({ db: options.db, allowHosts: options.outboundAllowHosts ?? [] }),
     ],
-    hooks: { after: createAuthMiddleware(async (ctx) => auditTwoFactor(options.db, ctx)) },
+    hooks: {
+      // Before every endpoint and plugin (ours read the e-mail from Postgres first).
+      before: createAuthMiddleware(async (ctx) => {
+        if (holdsNul(ctx.body) || holdsNul(ctx.query)) throw new APIError('BAD_REQUEST', { message: NUL_REFUSAL, code: 'NUL_IN_INPUT' });
+      }),
+      after: createAuthMiddleware(async (ctx) => auditTwoFactor(options.db, ctx)),
+    },
+    // People's names and e-mail addresses are an administrator's to set (/admin): not changed by the person through better-auth.
+    disabledPaths: ['/update-user', '/change-email'],
     advanced: {
       // Explicit: better-auth otherwise skips its origin and CSRF checks when NODE_ENV=test or TEST is set.
       disableOriginCheck: false,
@@ -90,6 +123,9 @@ export function createAuth(options: AuthOptions) {
     },
     telemetry: { enabled: false },
   });
+  /** Whether the session with this token was ended through this process lately (the API's own cookie memo asks). */
+  const sessionEnded = (token: string): boolean => ended.has(token);
+  return Object.assign(auth, { sessionEnded });
 }
 
 export type Auth = ReturnType<typeof createAuth>;

@@ -43,7 +43,7 @@ export interface Context {
 }
 
 /** How long the user id verified for a Cookie header is reused without checking its signatures again. */
-const SESSION_MEMO_MS = 5_000;
+export const SESSION_MEMO_MS = 5_000;
 /** Cookie headers kept at most, the least recently seen going first. */
 const SESSION_MEMO_MAX = 10_000;
 
@@ -51,14 +51,15 @@ const SESSION_MEMO_MAX = 10_000;
  * Resolves the viewer of a request from its session cookies. Verifying better-auth's signed
  * cookies costs about a tenth of the API's CPU when wallboards poll, so the user id found
  * for a Cookie header is reused for SESSION_MEMO_MS (with the cookie cache's maxAge this
- * keeps "revoked elsewhere → refused within 30 s"). When better-auth renews the signed
+ * keeps "revoked elsewhere → refused within 30 s"; a session ended through this process is
+ * checked again at once). When better-auth renews the signed
  * session cache, its cookie goes to `setCookie`, so that the browser's next requests are
  * answered from the cookie again rather than from Postgres; such answers are not reused.
  */
 export function createViewerResolver(auth: Auth, membership: (userId: string) => Promise<Membership | null>) {
   // Not lru-cache's fetch(): an answer that renews the cookie goes to its own request and is
   // not kept, so concurrent requests cannot share it. Wrapped: lru-cache keeps no null.
-  const memo = new LRUCache<string, { userId: string | null }>({
+  const memo = new LRUCache<string, { userId: string | null; token: string | null }>({
     max: SESSION_MEMO_MAX,
     ttl: SESSION_MEMO_MS,
     // Read now, not at import as lru-cache's default is, so that fake timers apply.
@@ -67,13 +68,14 @@ export function createViewerResolver(auth: Auth, membership: (userId: string) =>
   return async (headers: Headers, setCookie: (cookies: string[]) => void): Promise<Membership | null> => {
     const cookie = headers.get('cookie');
     if (!cookie) return null;
-    let userId = memo.get(cookie)?.userId;
+    const known = memo.get(cookie);
+    let userId = known && !(known.token && auth.sessionEnded(known.token)) ? known.userId : undefined;
     if (userId === undefined) {
       const { headers: answer, response: session } = await auth.api.getSession({ headers, returnHeaders: true });
       userId = session?.user.id ?? null;
       const cookies = answer.getSetCookie();
       if (cookies.length > 0) setCookie(cookies);
-      else memo.set(cookie, { userId });
+      else memo.set(cookie, { userId, token: session?.session.token ?? null });
     }
     return userId === null ? null : membership(userId);
   };

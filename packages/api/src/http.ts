@@ -18,24 +18,49 @@ function toFetchHeaders(headers: IncomingHttpHeaders): Headers {
   return out;
 }
 
+interface SessionViewer {
+  viewerOf(req: IncomingMessage, res: ServerResponse): Promise<{ viewer: Membership | null; panel: boolean }>;
+  /** Drops one user's cached membership (their role changed or they were deactivated through this process). */
+  forget(userId: string): void;
+  /** Drops every cached membership (a tenant was disabled or enabled through this process). */
+  forgetAll(): void;
+}
+
+/**
+ * One per auth, that is per process: the tRPC handler and the host's other signed-in routes (the desktop stream) share
+ * the membership and cookie caches, so a deactivation made through one is refused by all from the next request.
+ */
+const sessionViewers = new WeakMap<Auth, SessionViewer>();
+
 /**
  * The member a request stands for: the embedded desktop panel's token when the request carries an
  * `Authorization: Bearer` header (cookies are then ignored, `panel` is set), else the session cookie (renewing it on `res`
- * when the session is refreshed). `viewer` null: anonymous, or a token or session no longer valid.
+ * when the session is refreshed). `viewer` null: anonymous, or a token or session no longer valid. The auth's one
+ * viewer (see sessionViewers).
  */
-export function createSessionViewer(deps: { auth: Auth; db: ApiServices['db'] }) {
+export function createSessionViewer(deps: { auth: Auth; db: ApiServices['db'] }): SessionViewer {
+  const existing = sessionViewers.get(deps.auth);
+  if (existing) return existing;
   const memberships = createMembershipCache(deps.db);
   const resolveViewer = createViewerResolver(deps.auth, memberships.get);
   const resolvePanel = createPanelResolver(deps.db, memberships.get);
-  return {
-    async viewerOf(req: IncomingMessage, res: ServerResponse): Promise<{ viewer: Membership | null; panel: boolean }> {
+  const viewer: SessionViewer = {
+    async viewerOf(req, res) {
       // Bearer only: a proxy's Basic credentials in front of the app leave the cookie in charge.
       const bearer = /^Bearer\s+(.*)$/i.exec(req.headers.authorization ?? '');
       if (bearer) return { viewer: await resolvePanel(bearer[1]!.trim()), panel: true };
       return { viewer: await resolveViewer(toFetchHeaders(req.headers), (cookies) => res.appendHeader('set-cookie', cookies)), panel: false };
     },
     forget: memberships.delete,
+    forgetAll: memberships.clear,
   };
+  sessionViewers.set(deps.auth, viewer);
+  return viewer;
+}
+
+/** After a tenant is disabled or enabled: this process's signed-in requests see its members' new standing at once. */
+export function forgetMemberships(auth: Auth): void {
+  sessionViewers.get(auth)?.forgetAll();
 }
 
 /** tRPC over Node HTTP: resolves the viewer from the session cookie, or the desktop panel's token, for every request. */

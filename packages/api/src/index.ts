@@ -1,9 +1,9 @@
-export { createAuth, SIGN_IN_LIMIT, type Auth } from './auth.ts';
+export { createAuth, SESSION_CACHE_S, SIGN_IN_LIMIT, type Auth } from './auth.ts';
 export { ensureMember } from './members.ts';
 export { createApiServices, REPORT_MAX_STALE_MS } from './services.ts';
 export { createSharedLoader } from './shared-loader.ts';
 export type { Context } from './context.ts';
-export { checkRequestOrigin, createAuthHandler, createSessionViewer, createTrpcHandler, TRPC_BASE_PATH } from './http.ts';
+export { checkRequestOrigin, createAuthHandler, createSessionViewer, createTrpcHandler, forgetMemberships, TRPC_BASE_PATH } from './http.ts';
 export { appRouter, type AppRouter } from './router.ts';
 export { createCallerFactory } from './trpc.ts';
 export { roles, type ProcedureMeta } from './policy.ts';

@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import type { Directory, Membership } from '@switchboard/db';
 import { z } from 'zod';
 import type { Context } from './context.ts';
+import { holdsNul, NUL_REFUSAL } from './input-guard.ts';
 import type { Policy, ProcedureMeta, Scope } from './policy.ts';
 
 /**
@@ -55,7 +56,7 @@ function agentKeysFor(viewer: Membership, scope: Scope, directory: Directory): R
  * procedure is, and enforced before its input is even parsed.
  */
 export function authorized(policy: Policy, needs: { qualityLead?: boolean; panel?: boolean } = {}) {
-  return t.procedure.meta({ policy, ...needs }).use(async ({ ctx, next }) => {
+  return t.procedure.meta({ policy, ...needs }).use(async ({ ctx, next, getRawInput }) => {
     const viewer = ctx.viewer;
     if (!viewer) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in to use Switchboard' });
     if (ctx.panel && !needs.panel) {
@@ -65,6 +66,10 @@ export function authorized(policy: Policy, needs: { qualityLead?: boolean; panel
     if (!scope) throw new TRPCError({ code: 'FORBIDDEN', message: `the ${viewer.role} role may not do this` });
     if (needs.qualityLead && !viewer.qualityLead) {
       throw new TRPCError({ code: 'FORBIDDEN', message: 'this needs the quality-lead permission, which an admin gives to an analyst or a supervisor' });
+    }
+    // A body that does not parse is left to the input parser (or ignored by a procedure without input), as before.
+    if (holdsNul(await getRawInput().catch(() => undefined))) {
+      throw new TRPCError({ code: 'BAD_REQUEST', message: NUL_REFUSAL });
     }
     const directory = await ctx.services.directory.get(viewer.tenantId);
     if (!directory) throw new TRPCError({ code: 'FORBIDDEN', message: 'your tenant no longer exists' });

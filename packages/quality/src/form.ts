@@ -36,7 +36,7 @@ const QuestionSchema = z
   });
 type FormQuestion = z.infer<typeof QuestionSchema>;
 
-const FormSchema = z.object({
+export const FormSchema = z.object({
   name: z.string().trim().min(1).max(200),
   /** Automatic answers less sure than this go to an analyst. */
   reviewBelow: z.number().min(0).max(1).default(0.75),

@@ -25,6 +25,23 @@ import { policies } from '../policy.ts';
 import { approveSwap, decideTimeOffRequest, editShiftDay, getScheduleView, scheduleDiff } from '../services/schedules.ts';
 import { authorized, canSeeAgent, notFound, router } from '../trpc.ts';
 import { requireEngine } from '../planning-runner.ts';
+import {
+  AgentWorkRules,
+  PendingSwaps,
+  PendingTimeOff,
+  PlanningGroup,
+  ScheduleDecided,
+  ScheduleDiff,
+  ScheduleOverview,
+  ScheduleSettings,
+  ScheduleSetup,
+  ScheduleView,
+  ShiftEdited,
+  ShiftTemplateRow,
+  SwapDecision,
+  WorkContract,
+} from '../outputs/schedules.ts';
+import { PlannerTimeOff, WorkflowRun } from '../outputs/shared.ts';
 
 const IsoDate = z.iso.date({ error: 'a date as YYYY-MM-DD' });
 const Minute = z.int().min(0).max(1439);
@@ -98,6 +115,7 @@ export const schedulesRouter = router({
   /** A week: the planning groups, their schedules (every version), the runs and what setup exists. */
   overview: authorized(policies.planningViewers)
     .input(z.object({ weekStart: IsoDate.optional() }))
+    .output(ScheduleOverview)
     .query(async ({ ctx, input }) => {
       const timezone = ctx.access.directory.timezone;
       const weekStart = input.weekStart ?? localWeekStart(addLocalDays(localDateOf(ctx.services.now(), timezone), 7), 1);
@@ -135,14 +153,17 @@ export const schedulesRouter = router({
 
   get: authorized(policies.planningViewers)
     .input(z.object({ scheduleId: z.uuid() }))
+    .output(ScheduleView)
     .query(({ ctx, input }) => getScheduleView(ctx.services, ctx.access, input.scheduleId)),
 
   diff: authorized(policies.planningViewers)
     .input(z.object({ fromId: z.uuid(), toId: z.uuid() }))
+    .output(ScheduleDiff)
     .query(({ ctx, input }) => scheduleDiff(ctx.services, ctx.access, input.fromId, input.toId)),
 
   generate: authorized(policies.planners)
     .input(z.object({ groupId: z.uuid(), weekStart: IsoDate }))
+    .output(WorkflowRun)
     .mutation(async ({ ctx, input }) => {
       if (!(await listPlanningGroups(ctx.services.db, ctx.access.tenantId)).some((g) => g.id === input.groupId)) throw notFound('planning group');
       return requireEngine(ctx.services).startSchedule({ tenantId: ctx.access.tenantId, ...input, approval: 'planner' });
@@ -159,6 +180,7 @@ export const schedulesRouter = router({
         shift: z.object({ templateId: z.uuid(), startMin: Minute, breakOffsetsMin: z.array(z.int().min(0).max(1440)).max(6) }).nullable(),
       }),
     )
+    .output(ShiftEdited)
     .mutation(({ ctx, input }) => editShiftDay(ctx.services, ctx.access, ctx.viewer.userId, input)),
 
   /** Approve (the waiting run publishes) or reject with a reason (stored here, the run told). */
@@ -169,6 +191,7 @@ export const schedulesRouter = router({
         z.object({ scheduleId: z.uuid(), approve: z.literal(false), reason: z.string().trim().min(1, 'say why, for the record').max(500) }),
       ]),
     )
+    .output(ScheduleDecided)
     .mutation(async ({ ctx, input }) => {
       const schedule = (await getSchedule(ctx.services.db, ctx.access.tenantId, input.scheduleId, []))?.schedule;
       if (!schedule) throw notFound('schedule');
@@ -188,21 +211,23 @@ export const schedulesRouter = router({
 
   /** What scheduling works from: groups, templates, contracts, agents' rules and settings. */
   setup: router({
-    get: authorized(policies.planningViewers).query(async ({ ctx }) => {
-      const [groups, templates, contracts, rules, settings] = await Promise.all([
-        listPlanningGroups(ctx.services.db, ctx.access.tenantId),
-        listShiftTemplates(ctx.services.db, ctx.access.tenantId),
-        listWorkContracts(ctx.services.db, ctx.access.tenantId),
-        listAgentWorkRules(ctx.services.db, ctx.access.tenantId),
-        getScheduleSettings(ctx.services.db, ctx.access.tenantId),
-      ]);
-      const agents = ctx.access.directory.agents
-        .filter((a) => canSeeAgent(ctx.access, a.key))
-        .map((a) => ({ id: a.id, key: a.key, name: a.displayName, teamName: a.teamName }));
-      const visible = new Set(agents.map((a) => a.id));
-      // The agents in scope with or without rules yet, so a planner can give a new agent theirs.
-      return { groups, templates, contracts, rules: rules.filter((r) => visible.has(r.agentId)), agents, settings, activityKinds };
-    }),
+    get: authorized(policies.planningViewers)
+      .output(ScheduleSetup)
+      .query(async ({ ctx }) => {
+        const [groups, templates, contracts, rules, settings] = await Promise.all([
+          listPlanningGroups(ctx.services.db, ctx.access.tenantId),
+          listShiftTemplates(ctx.services.db, ctx.access.tenantId),
+          listWorkContracts(ctx.services.db, ctx.access.tenantId),
+          listAgentWorkRules(ctx.services.db, ctx.access.tenantId),
+          getScheduleSettings(ctx.services.db, ctx.access.tenantId),
+        ]);
+        const agents = ctx.access.directory.agents
+          .filter((a) => canSeeAgent(ctx.access, a.key))
+          .map((a) => ({ id: a.id, key: a.key, name: a.displayName, teamName: a.teamName }));
+        const visible = new Set(agents.map((a) => a.id));
+        // The agents in scope with or without rules yet, so a planner can give a new agent theirs.
+        return { groups, templates, contracts, rules: rules.filter((r) => visible.has(r.agentId)), agents, settings, activityKinds };
+      }),
     saveGroup: authorized(policies.planners)
       .input(
         z.object({
@@ -211,6 +236,7 @@ export const schedulesRouter = router({
           queueIds: z.array(z.uuid()),
         }),
       )
+      .output(PlanningGroup)
       .mutation(async ({ ctx, input }) => {
         const saved = await savePlanningGroup(ctx.services.db, ctx.access.tenantId, ctx.viewer.userId, input);
         if (!saved) throw notFound('queue');
@@ -218,6 +244,7 @@ export const schedulesRouter = router({
       }),
     saveTemplate: authorized(policies.planners)
       .input(TemplateInput)
+      .output(ShiftTemplateRow)
       .mutation(async ({ ctx, input }) => {
         const saved = await saveShiftTemplate(ctx.services.db, ctx.access.tenantId, ctx.viewer.userId, input);
         if (!saved) throw notFound('shift template');
@@ -225,6 +252,7 @@ export const schedulesRouter = router({
       }),
     saveContract: authorized(policies.planners)
       .input(ContractInput)
+      .output(WorkContract)
       .mutation(async ({ ctx, input }) => {
         const templates = (await listShiftTemplates(ctx.services.db, ctx.access.tenantId)).filter((t) => t.active);
         const longest = Math.max(0, ...templates.map(paidMinutesOf)) / 60;
@@ -240,6 +268,7 @@ export const schedulesRouter = router({
       }),
     saveRules: authorized(policies.planners)
       .input(RulesInput)
+      .output(AgentWorkRules)
       .mutation(async ({ ctx, input }) => {
         if (!ctx.access.directory.agents.some((a) => a.id === input.agentId)) throw notFound('agent');
         if (!(await listWorkContracts(ctx.services.db, ctx.access.tenantId)).some((c) => c.id === input.contractId)) throw notFound('contract');
@@ -247,29 +276,36 @@ export const schedulesRouter = router({
       }),
     saveSettings: authorized(policies.planners)
       .input(z.object({ autoApproveSwaps: z.boolean(), acknowledgeDays: z.int().min(0).max(14) }))
+      .output(ScheduleSettings)
       .mutation(({ ctx, input }) => saveScheduleSettings(ctx.services.db, ctx.access.tenantId, ctx.viewer.userId, input)),
   }),
 
   timeOff: router({
     /** Requests waiting for a planner, with the agent's name and the note saying what they would leave short. */
-    pending: authorized(policies.planners).query(async ({ ctx }) => {
-      const rows = await listTimeOff(ctx.services.db, ctx.access.tenantId, { statuses: ['pending'] });
-      const names = new Map(ctx.access.directory.agents.map((a) => [a.id, a.displayName]));
-      return rows.map((r) => ({ ...r, agent: names.get(r.agentId) ?? r.agentId }));
-    }),
+    pending: authorized(policies.planners)
+      .output(PendingTimeOff)
+      .query(async ({ ctx }) => {
+        const rows = await listTimeOff(ctx.services.db, ctx.access.tenantId, { statuses: ['pending'] });
+        const names = new Map(ctx.access.directory.agents.map((a) => [a.id, a.displayName]));
+        return rows.map((r) => ({ ...r, agent: names.get(r.agentId) ?? r.agentId }));
+      }),
     decide: authorized(policies.planners)
       .input(z.object({ id: z.uuid(), approve: z.boolean(), note: z.string().trim().max(500).optional() }))
+      .output(PlannerTimeOff)
       .mutation(({ ctx, input }) => decideTimeOffRequest(ctx.services, ctx.access, ctx.viewer.userId, input)),
   }),
 
   swaps: router({
-    pending: authorized(policies.planners).query(async ({ ctx }) => {
-      const rows = await listSwaps(ctx.services.db, ctx.access.tenantId, { statuses: ['accepted'] });
-      const names = new Map(ctx.access.directory.agents.map((a) => [a.id, a.displayName]));
-      return rows.map((r) => ({ ...r, requester: names.get(r.requesterId) ?? '', colleague: names.get(r.colleagueId) ?? '' }));
-    }),
+    pending: authorized(policies.planners)
+      .output(PendingSwaps)
+      .query(async ({ ctx }) => {
+        const rows = await listSwaps(ctx.services.db, ctx.access.tenantId, { statuses: ['accepted'] });
+        const names = new Map(ctx.access.directory.agents.map((a) => [a.id, a.displayName]));
+        return rows.map((r) => ({ ...r, requester: names.get(r.requesterId) ?? '', colleague: names.get(r.colleagueId) ?? '' }));
+      }),
     decide: authorized(policies.planners)
       .input(z.object({ id: z.uuid(), approve: z.boolean(), reason: z.string().trim().max(500).optional() }))
+      .output(SwapDecision)
       .mutation(async ({ ctx, input }) => {
         const swap = (await listSwaps(ctx.services.db, ctx.access.tenantId, { statuses: ['accepted'] })).find((s) => s.id === input.id);
         if (!swap) throw notFound('swap waiting for approval');

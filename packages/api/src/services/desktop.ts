@@ -9,6 +9,12 @@ import { notFound, type Access } from '../trpc.ts';
  * team, one figure each: never another agent's), defined by the KPI catalogue.
  */
 
+/**
+ * A team figure with fewer colleagues behind it than this is withheld (null): the agent's own figures taken from it
+ * would leave one or two colleagues' figures.
+ */
+const MIN_COLLEAGUES = 3;
+
 function figures(rows: readonly AgentReportRow[], surveys: readonly SurveySumsRow[]) {
   const sums = agentWorkSums(rows);
   const csat = { csat_responses: 0, csat_satisfied: 0, csat_sum: 0 };
@@ -35,6 +41,10 @@ export async function getMyKpis(services: ApiServices, access: Access, agentKey:
   ]);
   const current = rows.filter((r) => !r.previous);
   const teamSurveys = surveys.filter((s) => !s.previous && team.includes(s.agent_id));
+  const enough = (agentIds: string[]) => new Set(agentIds.filter((id) => id !== me.key)).size >= MIN_COLLEAGUES;
+  const teamFigures = figures(current, teamSurveys);
+  const work = enough(current.filter((r) => r.answered + r.handled > 0).map((r) => r.agent_id));
+  const surveyed = enough(teamSurveys.filter((s) => s.csat_responses > 0).map((s) => s.agent_id));
   return {
     since: from.toISOString(),
     teamName: me.teamName,
@@ -42,6 +52,13 @@ export async function getMyKpis(services: ApiServices, access: Access, agentKey:
       current.filter((r) => r.agent_id === me.key),
       teamSurveys.filter((s) => s.agent_id === me.key),
     ),
-    team: { agents: team.length, ...figures(current, teamSurveys) },
+    team: {
+      agents: team.length,
+      handled: work ? teamFigures.handled : null,
+      aht_s: work ? teamFigures.aht_s : null,
+      hold_rate: work ? teamFigures.hold_rate : null,
+      transfer_rate: work ? teamFigures.transfer_rate : null,
+      csat: surveyed ? teamFigures.csat : null,
+    },
   };
 }

@@ -110,7 +110,8 @@ export const TimelineInput = z.object({
 /**
  * One interaction as a timeline of its events: bot turns, queueing, routing, talk, holds,
  * transfers, wrap-up, transcript (stored redacted) and survey. An agent sees only
- * interactions they took part in; reading a transcript is written to the audit log.
+ * interactions they took part in, and of those their own part; reading a transcript is
+ * written to the audit log.
  */
 export async function getInteractionTimeline(services: ApiServices, access: Access, viewerId: string, input: z.infer<typeof TimelineInput>) {
   const events = (
@@ -122,7 +123,9 @@ export async function getInteractionTimeline(services: ApiServices, access: Acce
   ).sort((a, b) => a.occurred_at.localeCompare(b.occurred_at) || rank(a.type) - rank(b.type) || a.segment_index - b.segment_index);
   if (events.length === 0) throw notFound('interaction');
   if (access.agentKeys !== null && !events.some((e) => e.agent_id && access.agentKeys!.has(e.agent_id))) throw notFound('interaction');
-  if (events.some((e) => e.type === 'transcript.segment')) {
+  // An agent reads their own part of a call: a colleague's events in it (their handling figures, their states) stay out.
+  const shown = access.agentKeys === null ? events : events.filter((e) => !e.agent_id || access.agentKeys!.has(e.agent_id));
+  if (shown.some((e) => e.type === 'transcript.segment')) {
     await recordAudit(services.db, {
       tenantId: access.tenantId,
       userId: viewerId,
@@ -136,14 +139,14 @@ export async function getInteractionTimeline(services: ApiServices, access: Acce
   const involved = <T>(names: Record<string, T>, keys: string[]) => Object.fromEntries(keys.filter((k) => k in names).map((k) => [k, names[k]!]));
   return {
     interactionId: input.interactionId,
-    events,
+    events: shown,
     agents: involved(
       agentNames,
-      events.map((e) => e.agent_id),
+      shown.map((e) => e.agent_id),
     ),
     queues: involved(
       queueNames,
-      events.flatMap((e) => [e.queue_id, e.to_queue_id]),
+      shown.flatMap((e) => [e.queue_id, e.to_queue_id]),
     ),
   };
 }
