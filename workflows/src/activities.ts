@@ -1,5 +1,4 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { Context } from '@temporalio/activity';
 import { z } from 'zod';
 import {
   getForecastSettings,
@@ -23,6 +22,7 @@ import {
 import { addLocalDays, isTimeZone, localDateOf, localDays, localDayStart } from '@switchboard/calendar';
 import type { MathPool } from './math/pool.ts';
 import { parseInput, permanent } from './activity-input.ts';
+import { heartbeating } from './heartbeat.ts';
 import { createQualityActivities } from './quality-activities.ts';
 import { createScheduleActivities } from './schedule-activities.ts';
 import { createErasureActivities } from './erasure-activities.ts';
@@ -154,7 +154,7 @@ export function createPlanningActivities(deps: PlanningDeps) {
     ...createCoachingActivities(deps),
 
     /** Which series to forecast and from when: tomorrow in the tenant's time zone unless given. */
-    async planForecast(raw: { tenantId: string; startDate?: string }): Promise<ForecastPlan> {
+    planForecast: heartbeating('planning', async (raw: { tenantId: string; startDate?: string }): Promise<ForecastPlan> => {
       const input = parseInput('planForecast', PlanForecastInput, raw);
       const directory = await directoryOf(deps.db, input.tenantId);
       const startDate = input.startDate ?? addLocalDays(localDateOf(now(), directory.timezone), 1);
@@ -166,9 +166,10 @@ export function createPlanningActivities(deps: PlanningDeps) {
         trainUntil: trainUntil.toISOString(),
         queues: directory.queues.map((q) => ({ queueId: q.key, channel: q.channel })),
       };
-    },
+    }),
 
-    async forecastQueue(raw: ForecastQueueInput): Promise<ForecastQueueResult> {
+    // Reading six months of history and writing the series take time as well as the fit: it beats throughout.
+    forecastQueue: heartbeating('fitting', async (raw: ForecastQueueInput): Promise<ForecastQueueResult> => {
       const input = parseInput('forecastQueue', ForecastQueueInputSchema, raw);
       const directory = await directoryOf(deps.db, input.tenantId);
       const queue = directory.queues.find((q) => q.key === input.queueId);
@@ -185,7 +186,6 @@ export function createPlanningActivities(deps: PlanningDeps) {
       // Dates only: the holiday calendar and yearly special days are expanded over history and targets.
       const firstDate = localDateOf(historyFrom, input.timezone);
       const lastDate = addLocalDays(input.startDate, input.horizonDays);
-      Context.current().heartbeat('fitting');
       const result = await deps.math.forecastQueue({
         queueId: input.queueId,
         channel: input.channel,
@@ -229,9 +229,9 @@ export function createPlanningActivities(deps: PlanningDeps) {
         intervals: result.intervals.length,
         written,
       };
-    },
+    }),
 
-    async publishForecast(raw: PublishForecastInput): Promise<boolean> {
+    publishForecast: heartbeating('publishing', async (raw: PublishForecastInput): Promise<boolean> => {
       const input = parseInput('publishForecast', PublishForecastInputSchema, raw);
       return publishForecastVersion(deps.telemetry, {
         tenantId: input.tenantId,
@@ -244,10 +244,10 @@ export function createPlanningActivities(deps: PlanningDeps) {
         workflowId: input.workflowId,
         series: input.plan.queues.length,
       });
-    },
+    }),
 
     /** Requirements for every interval of a published forecast, under each queue's targets and settings. */
-    async computeStaffing(raw: StaffingInput): Promise<{ versionId: string; intervals: number; written: boolean }> {
+    computeStaffing: heartbeating('staffing', async (raw: StaffingInput): Promise<{ versionId: string; intervals: number; written: boolean }> => {
       const input = parseInput('computeStaffing', StaffingInputSchema, raw);
       const directory = await directoryOf(deps.db, input.tenantId);
       const versions = await listForecastVersions(deps.telemetry, input.tenantId, 500);
@@ -278,7 +278,6 @@ export function createPlanningActivities(deps: PlanningDeps) {
             throw error instanceof RangeError ? permanent('StaffingUnsolvable', `queue ${queue.key}: ${error.message}`, error) : error;
           });
         rows.push(...requirements);
-        Context.current().heartbeat(queue.key);
       }
       const written = await writeStaffingVersion(deps.telemetry, {
         tenantId: input.tenantId,
@@ -291,7 +290,7 @@ export function createPlanningActivities(deps: PlanningDeps) {
         intervals: rows,
       });
       return { versionId: input.versionId, intervals: rows.length, written };
-    },
+    }),
   };
 }
 

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { Context } from '@temporalio/activity';
 import { z } from 'zod';
 import {
   countReviewsSince,
@@ -28,6 +27,7 @@ import { localDayStart, localWeekStart, localDateOf } from '@switchboard/calenda
 import { parseForm, standardForm, type FormDefinition, type ScoringInput } from '@switchboard/quality';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { parseInput, permanent } from './activity-input.ts';
+import { heartbeating } from './heartbeat.ts';
 import type { MathPool } from './math/pool.ts';
 
 /**
@@ -95,7 +95,8 @@ export function createQualityActivities(deps: { db: Db; telemetry: ClickHouseCli
       return markOpenDisputes(deps.db, tenantId, evaluationId, mark);
     },
 
-    async evaluateInteractions(raw: { tenantId: string }): Promise<EvaluationTickResult> {
+    // Reading a batch's transcripts takes time as well as scoring it: the activity beats from start to end.
+    evaluateInteractions: heartbeating('evaluating', async (raw: { tenantId: string }): Promise<EvaluationTickResult> => {
       const { tenantId } = parseInput('evaluateInteractions', TickInput, raw);
       const directory = await getDirectory(deps.db, tenantId);
       if (!directory) throw permanent('TenantNotFound', `tenant ${tenantId} does not exist`);
@@ -173,7 +174,6 @@ export function createQualityActivities(deps: { db: Db; telemetry: ClickHouseCli
           const waited = performance.now();
           const scored = await pending[k]!;
           scoring += performance.now() - waited;
-          Context.current().heartbeat();
           const batch = chunk.map((interaction, n): NewEvaluation => {
             const { answers, score, failedCritical } = scored[n]!;
             const reason = reviewReason(
@@ -221,7 +221,7 @@ export function createQualityActivities(deps: { db: Db; telemetry: ClickHouseCli
         // Scoring is the time spent waiting for the threads; storing overlaps it and is the rest.
         seconds: { read, score: scoring / 1000, store: total - read - scoring / 1000 },
       };
-    },
+    }),
   };
 }
 

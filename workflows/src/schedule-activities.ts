@@ -22,6 +22,7 @@ import { addLocalDays, daysBetween, isLocalDate, localDateOf, localWeekStart } f
 import { buildWeekProblem, groupRequirement, toActivityRows, weekTimeline } from '@switchboard/planning';
 import type { PlanningDeps } from './activities.ts';
 import { parseInput, permanent } from './activity-input.ts';
+import { heartbeating } from './heartbeat.ts';
 import { startWebhookDeliveries } from './webhooks.ts';
 
 /**
@@ -72,7 +73,8 @@ export function createScheduleActivities(deps: PlanningDeps & { db: Db }) {
   const now = deps.now ?? (() => new Date());
 
   return {
-    async generateSchedule(raw: GenerateScheduleInput): Promise<GenerateScheduleResult> {
+    // The solve blocks a math pool thread for up to a minute, not this one: the activity beats from start to end.
+    generateSchedule: heartbeating('generating', async (raw: GenerateScheduleInput): Promise<GenerateScheduleResult> => {
       const input = parseInput('generateSchedule', GenerateInput, raw);
       const directory = await getDirectory(deps.db, input.tenantId);
       if (!directory) throw permanent('TenantNotFound', `tenant ${input.tenantId} does not exist`);
@@ -136,9 +138,7 @@ export function createScheduleActivities(deps: PlanningDeps & { db: Db }) {
       if (uncovered > 0 && queues.length > 0)
         notes.push(`${uncovered} day(s) of the week have no requirement in staffing version ${picked.version.version_id}`);
 
-      // The solve blocks a pool thread, not this one: keep telling Temporal the activity is alive.
-      const beat = setInterval(() => Context.current().heartbeat('solving'), 5_000);
-      const solved = await deps.math.scheduleWeek({ ...problem, timeLimitS: 60 }).finally(() => clearInterval(beat));
+      const solved = await deps.math.scheduleWeek({ ...problem, timeLimitS: 60 });
       if ('refused' in solved) throw permanent('ScheduleRulesInvalid', solved.refused);
       const { plan } = solved;
       if (plan.status === 'time_limit') notes.push('the coverage solve stopped at its time limit: the gap shown is what it reached');
@@ -165,10 +165,10 @@ export function createScheduleActivities(deps: PlanningDeps & { db: Db }) {
         activities: toActivityRows(plan.shifts, input.weekStart, timezone),
       });
       return { scheduleId: draft.id, shifts: plan.shifts.length, gap: plan.figures.gap, shortfall: plan.figures.shortfall, violations: plan.violations.length };
-    },
+    }),
 
     /** Publishes the draft as it is now (planners may have edited it) and writes its snapshot; returns the agents notified. */
-    async publishSchedule(raw: { tenantId: string; scheduleId: string; userId: string | null }): Promise<{ agents: number }> {
+    publishSchedule: heartbeating('publishing', async (raw: { tenantId: string; scheduleId: string; userId: string | null }): Promise<{ agents: number }> => {
       const input = parseInput('publishSchedule', PublishInput, raw);
       const settings = await getScheduleSettings(deps.db, input.tenantId);
       const at = now();
@@ -204,10 +204,10 @@ export function createScheduleActivities(deps: PlanningDeps & { db: Db }) {
         (deliveries) => startWebhookDeliveries(context.client, deliveries, context.info.taskQueue),
       );
       return { agents };
-    },
+    }),
 
     /** Next week (tenant-local, from Monday) and the planning groups without a published schedule for it. */
-    async planNextWeek(raw: { tenantId: string }): Promise<{ weekStart: string; groupIds: string[] }> {
+    planNextWeek: heartbeating('planning', async (raw: { tenantId: string }): Promise<{ weekStart: string; groupIds: string[] }> => {
       const input = parseInput('planNextWeek', z.object({ tenantId: Uuid }), raw);
       const directory = await getDirectory(deps.db, input.tenantId);
       if (!directory) throw permanent('TenantNotFound', `tenant ${input.tenantId} does not exist`);
@@ -215,13 +215,13 @@ export function createScheduleActivities(deps: PlanningDeps & { db: Db }) {
       const [groups, schedules] = await Promise.all([listPlanningGroups(deps.db, input.tenantId), listSchedules(deps.db, input.tenantId, { weekStart })]);
       const published = new Set(schedules.filter((s) => s.status === 'published').map((s) => s.groupId));
       return { weekStart, groupIds: groups.filter((g) => !published.has(g.id)).map((g) => g.id) };
-    },
+    }),
 
     /** A draft nobody approved in time is set aside (rejected with that reason). */
-    async expireSchedule(raw: { tenantId: string; scheduleId: string }): Promise<boolean> {
+    expireSchedule: heartbeating('expiring', async (raw: { tenantId: string; scheduleId: string }): Promise<boolean> => {
       const input = parseInput('expireSchedule', ExpireInput, raw);
       return (await rejectSchedule(deps.db, input.tenantId, null, input.scheduleId, 'not approved before the approval window closed')) !== null;
-    },
+    }),
   };
 }
 

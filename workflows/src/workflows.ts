@@ -26,10 +26,18 @@ import type { AgentErasureTarget } from './erasure-agent-activities.ts';
 import type { WebhookAttemptResult } from './webhook-activities.ts';
 import type { IntradayGroupSummary } from './intraday-activities.ts';
 
+/**
+ * An attempt whose worker died (a host killed or crashed) is retried on a live one after this long; a forecast killed
+ * 1.7 s in took 128 s under a 2-minute timeout (tests/faults/worker-death.test.ts). The long activities behind it
+ * heartbeat every 2 s while they run (heartbeat.ts), and so do the short ones sharing these options: an activity that
+ * never beats would be timed out after it even while its worker lives.
+ */
+const HEARTBEAT_TIMEOUT = '10 seconds';
+
 // Transient failures are retried; the activities raise the permanent ones as non-retryable.
 const { planForecast, forecastQueue, publishForecast, computeStaffing } = proxyActivities<PlanningActivities>({
   startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '2 minutes',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '1 second', maximumAttempts: 5 },
 });
 
@@ -121,7 +129,7 @@ export async function staffingWorkflow(input: StaffingWorkflowInput): Promise<{ 
 // A week's solve takes up to a minute in the math pool; the activity heartbeats while it waits.
 const { generateSchedule, publishSchedule, expireSchedule, planNextWeek } = proxyActivities<PlanningActivities>({
   startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '1 minute',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '1 second', maximumAttempts: 5 },
 });
 
@@ -228,7 +236,7 @@ export async function weeklyScheduleWorkflow(input: { tenantId: string; approval
 
 const { evaluateInteractions } = proxyActivities<PlanningActivities>({
   startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '1 minute',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '1 second', maximumAttempts: 5 },
 });
 
