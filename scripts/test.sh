@@ -32,10 +32,13 @@ trap cleanup EXIT
 
 echo "==> tests"
 mkdir -p test-results
+rm -rf test-results/faults
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json "$@" || status=$?
 node -e '
   const r = JSON.parse(require("fs").readFileSync("test-results/vitest.json", "utf8"));
   console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
 ' || true
+# The fault suite's fast tier ran with the rest (tests/faults): its figures, as one JSON line.
+npx tsx tests/faults/run.ts --summary || true
 exit "$status"

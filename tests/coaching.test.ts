@@ -495,13 +495,21 @@ describe('a KPI rule', () => {
 
   it('shows the agent their own figures today beside their team’s sum, never a colleague’s', async () => {
     const dayStart = localDayStart(localDateOf(now, tz), tz).getTime();
-    await handled(Math.max(dayStart, Math.floor(Date.now() / (15 * MIN)) * 15 * MIN - 15 * MIN), [
+    const at = Math.max(dayStart, Math.floor(Date.now() / (15 * MIN)) * 15 * MIN - 15 * MIN);
+    await handled(at, [
       { agentKey: a3.id, handled: 10, holds: 3 },
       { agentKey: a4.id, handled: 30, holds: 3 },
     ]);
+    // With one colleague, the team's sum less the agent's own would be theirs: withheld until three colleagues make it.
+    const alone = await agent3.desktop.kpis();
+    expect(alone.team).toEqual({ agents: teamAgents.length, handled: null, aht_s: null, hold_rate: null, transfer_rate: null, csat: null });
+    await handled(at, [
+      { agentKey: a5.id, handled: 20, holds: 2 },
+      { agentKey: a6.id, handled: 40, holds: 4 },
+    ]);
     const kpis = await agent3.desktop.kpis();
     expect(kpis.mine).toEqual({ handled: 10, aht_s: 300, hold_rate: 0.3, transfer_rate: 0, csat: null });
-    expect(kpis.team).toEqual({ agents: teamAgents.length, handled: 40, aht_s: 300, hold_rate: 0.15, transfer_rate: 0, csat: null });
+    expect(kpis.team).toEqual({ agents: teamAgents.length, handled: 100, aht_s: 300, hold_rate: 0.12, transfer_rate: 0, csat: null });
     expect(Object.keys(kpis).sort()).toEqual(['mine', 'since', 'team', 'teamName']);
   });
 });

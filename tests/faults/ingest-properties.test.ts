@@ -29,8 +29,8 @@ import {
   type TelemetryEvent,
 } from '@switchboard/contracts';
 import { eventColumns, rejectionColumns, type TelemetryStore } from '@switchboard/telemetry';
-import { redactPii } from './redact.ts';
-import { IngestService } from './service.ts';
+import { IngestService, redactPii } from '@switchboard/ingest';
+import { recordFaultFigures } from '../support/faults.ts';
 
 /**
  * Seeded property tests over what a request body goes through in IngestService: decodeBody → validateEvent → horizon →
@@ -67,6 +67,7 @@ beforeAll(() => {
 afterAll(() => {
   logged.mockRestore();
   console.log(`ingest fuzz: ${cases} cases; ${longerThanSent} stored segments longer than the 4000 characters sent`);
+  recordFaultFigures('ingest-properties', { fuzz_cases: cases, extra: { stored_longer_than_sent: longerThanSent } });
 });
 
 interface Answer {

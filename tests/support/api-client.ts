@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
 /** The web API as a browser calls it: sign in over HTTP, then tRPC queries and mutations with the session cookie. */
 
 export const cookieOf = (res: Response): string =>
@@ -36,4 +39,14 @@ export async function callApi(
         });
   const body = (await res.json()) as { result?: { data: unknown }; error?: { message: string } };
   return { status: res.status, data: body.result?.data, ...(body.error ? { message: body.error.message } : {}) };
+}
+
+/** Signs in as the seeded demo tenant's first member of `role` (from `<dataDir>/demo-users.json`); returns the cookie. */
+export async function signInAsDemo(url: string, dataDir: string, role: string): Promise<string> {
+  const users = JSON.parse(readFileSync(path.join(dataDir, 'demo-users.json'), 'utf8')) as { role: string; email: string; password: string }[];
+  const user = users.find((u) => u.role === role);
+  if (!user) throw new Error(`the demo tenant has no ${role}`);
+  const res = await signIn(url, user.email, user.password);
+  if (res.status !== 200) throw new Error(`signing in as the demo ${role} answered ${res.status}: ${await res.text()}`);
+  return cookieOf(res);
 }

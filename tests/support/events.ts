@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { expect } from 'vitest';
 import type { TelemetryEvent } from '@switchboard/contracts';
-import { queryRows, UInt64 } from '@switchboard/telemetry';
+import { createTelemetryStore, queryRows, UInt64 } from '@switchboard/telemetry';
 import { z } from 'zod';
 
 /** A small, valid interaction (offered → answered → ended → wrap-up) at `at`. */
@@ -95,4 +95,23 @@ export async function countStoredEvents(client: ClickHouseClient, params: { tena
     { tenantId: params.tenantId },
   );
   return row ?? { rows: 0, distinct: 0 };
+}
+
+/**
+ * Rows and distinct event ids stored under Idempotency-Keys starting with `prefix`, read from the data directory of a
+ * host that has stopped (chDB: one process at a time). Equal unless a batch was stored twice.
+ */
+export async function storedUnderKeys(dataDir: string, prefix: string): Promise<{ rows: number; distinct: number }> {
+  const store = createTelemetryStore({ dataDir });
+  try {
+    const [row] = await queryRows(
+      store.client,
+      z.object({ rows: UInt64, distinct: UInt64 }),
+      'SELECT count() AS rows, uniqExact(event_id) AS distinct FROM events WHERE startsWith(ingest_key, {prefix:String})',
+      { prefix },
+    );
+    return row ?? { rows: 0, distinct: 0 };
+  } finally {
+    await store.close();
+  }
 }
