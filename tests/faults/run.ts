@@ -6,16 +6,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { quantile } from 'simple-statistics';
 import { faultFiguresDir, type FaultFigures } from '../support/faults.ts';
 import { repoRoot } from '../support/host.ts';
 
 type Recorded = Partial<FaultFigures> & { test: string; tier: string };
-
-const percentile = (values: readonly number[], p: number): number | null => {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-};
 
 function summarize(): Record<string, unknown> {
   const records: Recorded[] = existsSync(faultFiguresDir)
@@ -36,6 +31,7 @@ function summarize(): Record<string, unknown> {
       for (const [status, count] of Object.entries(statuses)) row[status] = (row[status] ?? 0) + count;
     }
   }
+  const restarts = records.flatMap((r) => r.restart_to_2xx_ms ?? []);
   const skipped = Object.fromEntries(records.filter((r) => r.skipped).map((r) => [r.test, r.skipped]));
   const extra = Object.fromEntries(records.filter((r) => r.extra).map((r) => [r.test, r.extra]));
   return {
@@ -47,10 +43,7 @@ function summarize(): Record<string, unknown> {
     duplicates: sum('duplicates'),
     phantoms: sum('phantoms'),
     kills: sum('kills'),
-    restart_to_2xx_p50_ms: percentile(
-      records.flatMap((r) => r.restart_to_2xx_ms ?? []),
-      50,
-    ),
+    restart_to_2xx_p50_ms: restarts.length > 0 ? quantile(restarts, 0.5) : null,
     backpressure_max_rss_mb: max('backpressure_max_rss_mb'),
     lag_p99_ms: max('lag_p99_ms'),
     disk_full_detect_s: max('disk_full_detect_s') ?? (skipped['disk-full'] ? 'SKIPPED' : null),

@@ -57,6 +57,16 @@ export const ScheduleOverview = z.object({
   contracts: z.number(),
 });
 
+/** A shift template's name and times, in the schedule view and in the template list alike. */
+const templateTimes = {
+  id: z.string(),
+  name: z.string(),
+  lengthMin: z.number(),
+  startStepMin: z.number(),
+  earliestStartMin: z.number(),
+  latestStartMin: z.number(),
+};
+
 export const ScheduleView = z.object({
   schedule: z.object({
     id: z.string(),
@@ -85,12 +95,7 @@ export const ScheduleView = z.object({
   activities: z.array(Activity),
   templates: z.array(
     z.object({
-      id: z.string(),
-      name: z.string(),
-      lengthMin: z.number(),
-      startStepMin: z.number(),
-      earliestStartMin: z.number(),
-      latestStartMin: z.number(),
+      ...templateTimes,
       weekdays: z.array(Weekday).readonly(),
       cost: z.number().nullable().optional(),
       breaks: z.array(TemplateBreak).readonly(),
@@ -118,12 +123,7 @@ export const ScheduleDecided = z.object({ scheduleId: z.string(), approved: z.bo
 export const PlanningGroup = z.object({ id: z.string(), key: z.string(), name: z.string(), queueIds: z.array(z.string()), ...Stored });
 
 export const ShiftTemplateRow = z.object({
-  id: z.string(),
-  name: z.string(),
-  lengthMin: z.number(),
-  startStepMin: z.number(),
-  earliestStartMin: z.number(),
-  latestStartMin: z.number(),
+  ...templateTimes,
   weekdays: z.array(z.number()),
   cost: z.number().nullable(),
   breaks: z.array(TemplateBreak),
