@@ -103,4 +103,44 @@ describe('the rollup builder', () => {
     await insert(events.slice(2_000, 4_000), () => builder.repair({ ...window, tenantIds: [tenantId] }).then(() => undefined));
     await expectExact();
   });
+
+  it('quarantines an interval the store refuses to compute: the others flow, a restart does not fail on it, a repair computes it once fixed', async () => {
+    // A value a rollup's table refuses (an operator's constraint), in an interval of its own, half a day before the rest.
+    const offered = events.find((e) => e.type === 'interaction.offered')!;
+    const at = new Date(day - 12 * 3_600_000).toISOString();
+    const poison = { ...offered, event_id: randomUUID(), queue_id: 'poison-q', occurred_at: at, sent_at: at } as TelemetryEvent;
+    const poisonInterval = Math.floor(Date.parse(at) / INTERVAL_MS) * INTERVAL_MS;
+    await store.client.command({ query: `ALTER TABLE queue_interval_15m ADD CONSTRAINT poison CHECK queue_id != 'poison-q'` });
+
+    await insert([...events.slice(0, 3_000), poison]);
+    await builder.settled();
+    expect(builder.status().quarantined_intervals).toBe(1);
+    expect(builder.quarantined()).toEqual([
+      { tenant_id: tenantId, interval_start: new Date(poisonInterval).toISOString(), error: 'VIOLATED_CONSTRAINT: constraint poison' },
+    ]);
+    // Later requests are counted as usual; the quarantined interval is left out of their steps.
+    await insert(events.slice(3_000));
+    await builder.settled();
+    const rest = { from: new Date(day), to: new Date(day + 86_400_000), tenantIds: [tenantId] };
+    expect(await checkRollups(store.client, rest)).toEqual([]);
+
+    // A restart reads the quarantine, tries it once more and goes on.
+    await builder.stop();
+    builder = new RollupBuilder({ client: store.client, instance: 'test', log: () => undefined, minStepIntervalMs: 0 });
+    await builder.recover();
+    expect(builder.status().quarantined_intervals).toBe(1);
+
+    await store.client.command({ query: 'ALTER TABLE queue_interval_15m DROP CONSTRAINT poison' });
+    await builder.repair({ ...window, tenantIds: [tenantId] });
+    expect(builder.status().quarantined_intervals).toBe(0);
+    expect(await checkRollups(store.client, { ...window, tenantIds: [tenantId] })).toEqual([]);
+    const expected = expectedRollups([...events, poison]);
+    const stored = await storedRollups(store.client, tenantId);
+    for (const rollup of Object.keys(expected)) expect(stored[rollup], rollup).toEqual(expected[rollup]);
+    // And the next start finds nothing quarantined.
+    await builder.stop();
+    builder = new RollupBuilder({ client: store.client, instance: 'test', log: () => undefined, minStepIntervalMs: 0 });
+    await builder.recover();
+    expect(builder.quarantined()).toEqual([]);
+  });
 });

@@ -5,7 +5,8 @@ import { rejectionReasons } from './events.ts';
 export const IngestEventError = z.object({
   index: z.number().int().describe('Position of the event in the batch (0-based; NDJSON: line number - 1).'),
   event_id: z.string().optional(),
-  reason: z.enum(rejectionReasons),
+  /** store_rejected: the event is valid but the store refused it (kept whole for a replay). */
+  reason: z.enum([...rejectionReasons, 'store_rejected']),
   message: z.string(),
   path: z.string().optional(),
 });

@@ -1,5 +1,6 @@
 export { createDb, type Db, type DbHandle } from './client.ts';
 export { migrateDb } from './migrate.ts';
+export { appliedMigrationCount, dumpPglite, loadPglite, prepareRestoreTarget } from './backup.ts';
 export * as schema from './schema.ts';
 export {
   createTenant,

@@ -80,6 +80,17 @@ describeEngines('migrateDb', (ctx) => {
       'work_contracts',
     ]);
   });
+
+  it('refuses a database migrated by a newer version, and applies nothing', async () => {
+    const future = sql`insert into drizzle.__drizzle_migrations (hash, created_at) values ('from-a-newer-version', 4102444800000)`;
+    await ctx.db.execute(future);
+    try {
+      await expect(migrateDb(ctx.handle)).rejects.toThrow('Postgres was migrated by a newer version of Switchboard (1 migration newer than this one knows)');
+    } finally {
+      await ctx.db.execute(sql`delete from drizzle.__drizzle_migrations where hash = 'from-a-newer-version'`);
+    }
+    await migrateDb(ctx.handle);
+  });
 });
 
 it('keeps an on-disk PGlite database across reopen and re-migration', async () => {

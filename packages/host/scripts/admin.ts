@@ -9,6 +9,7 @@
  * npm run -s admin -- history import --tenant TENANT [--dry-run] FILE.csv   (interval history from the previous system)
  * npm run -s admin -- erase customer --tenant TENANT --customer-ref REF   (a customer's personal data; needs the host with Temporal)
  * npm run -s admin -- erase agent --tenant TENANT --agent KEY   (a departed agent's personal data; needs the host with Temporal)
+ * npm run -s admin -- rejections list|replay --tenant TENANT [--batch KEY] [--dry-run] [--json]   (events the store refused)
  *
  * Provisioning for operators. Through the running host when there is one; otherwise it
  * opens Postgres itself (taking the host's lock in embedded mode). Exit code 2 for bad
@@ -40,7 +41,9 @@ const usage = `usage:
   admin config import --tenant TENANT [--dry-run] PATH...   (a .json file, or CSV files or a directory of them; see docs/center-import.md)
   admin history import --tenant TENANT [--dry-run] FILE.csv   (interval history; see docs/center-import.md, Importing history)
   admin erase customer --tenant TENANT --customer-ref REF   (erases the customer's personal data; SECURITY.md, Erasure)
-  admin erase agent --tenant TENANT --agent KEY   (erases a departed agent's personal data, keeping their figures)`;
+  admin erase agent --tenant TENANT --agent KEY   (erases a departed agent's personal data, keeping their figures)
+  admin rejections list --tenant TENANT [--batch KEY] [--json]   (valid events the event store refused: reason store_rejected)
+  admin rejections replay --tenant TENANT [--batch KEY] [--dry-run] [--json]   (sends them again once the store takes them; each event once)`;
 
 function fail(message: string, code: number): never {
   console.error(`admin: ${message}`);
@@ -99,7 +102,7 @@ async function main(): Promise<void> {
     return;
   }
   if (noun === 'outbox') return outboxCommand(process.argv.slice(3));
-  if ((noun !== 'tenant' && noun !== 'config' && noun !== 'history' && noun !== 'erase') || !verb) fail(usage, 2);
+  if ((noun !== 'tenant' && noun !== 'config' && noun !== 'history' && noun !== 'erase' && noun !== 'rejections') || !verb) fail(usage, 2);
   let parsed;
   try {
     parsed = parseArgs({
@@ -120,6 +123,7 @@ async function main(): Promise<void> {
         'dry-run': { type: 'boolean' },
         'customer-ref': { type: 'string' },
         agent: { type: 'string' },
+        batch: { type: 'string' },
       },
     });
   } catch (error) {
@@ -129,6 +133,7 @@ async function main(): Promise<void> {
   if (noun === 'config') return configCommand(verb, values, positionals);
   if (noun === 'history') return historyCommand(verb, values, positionals);
   if (noun === 'erase') return eraseCommand(verb, values, positionals);
+  if (noun === 'rejections') return rejectionsCommand(verb, values, positionals);
   switch (verb) {
     case 'create': {
       if (positionals.length > 0) fail(`unexpected ${positionals.join(' ')}\n${usage}`, 2);
@@ -308,6 +313,42 @@ async function historyCommand(verb: string, values: { tenant?: string; 'dry-run'
     body.applied
       ? `stored ${intervals} 15-minute intervals (dates in ${body.timezone}; import ${body.importId}).`
       : `dry run: nothing was stored (dates in ${body.timezone}; run again without --dry-run to import).`,
+  );
+}
+
+async function rejectionsCommand(
+  verb: string,
+  values: { tenant?: string; batch?: string; 'dry-run'?: boolean; json?: boolean },
+  positionals: string[],
+): Promise<void> {
+  if (verb !== 'list' && verb !== 'replay') fail(`unknown command rejections ${verb}\n${usage}`, 2);
+  if (!values.tenant) fail(`name the tenant with --tenant (id or slug)\n${usage}`, 2);
+  if (positionals.length > 0) fail(`unexpected ${positionals.join(' ')}\n${usage}`, 2);
+  const request = { tenant: values.tenant, batch: values.batch, dryRun: values['dry-run'] ?? false };
+  const body = check(await run(`rejections/${verb}`, request));
+  const refused = (body.still_refused ?? []) as { batch: string; index: number; message: string }[];
+  // Events the store still refuses are a failure to report, as the JSON says too.
+  if (refused.length > 0) process.exitCode = 1;
+  if (values.json) {
+    console.log(JSON.stringify(body));
+    return;
+  }
+  if (verb === 'list') {
+    const rows = body.rejections as { batch: string; index: number; event_id: string; received_at: string; message: string; status: string }[];
+    printTable([
+      ['RECEIVED', 'BATCH', 'INDEX', 'EVENT', 'STATUS', 'WHY'],
+      ...rows.map((r) => [r.received_at, r.batch, String(r.index), r.event_id, r.status, r.message]),
+    ]);
+    console.log(`${rows.length} events refused by the store; ${rows.filter((r) => r.status === 'waiting').length} wait for a replay.`);
+    return;
+  }
+  const unreadable = body.unreadable as { batch: string; index: number }[];
+  for (const r of refused) console.log(`still refused: batch ${r.batch} #${r.index}: ${r.message}`);
+  for (const r of unreadable) console.log(`unreadable (not sent): batch ${r.batch} #${r.index}`);
+  console.log(
+    body.dry_run
+      ? `dry run: ${String(body.due)} of ${String(body.rejections)} refused events would be sent again (${String(body.already_stored)} already stored).`
+      : `replayed ${String(body.replayed)} events; ${String(body.already_stored)} were already stored; ${refused.length} still refused; ${unreadable.length} unreadable.`,
   );
 }
 

@@ -11,6 +11,7 @@
 import { parseArgs } from 'node:util';
 import {
   callOperator,
+  clickhouseMigrations,
   DataDirLockedError,
   loadHostEnv,
   lockDataDir,
@@ -21,7 +22,7 @@ import {
   type RollupReport,
 } from '@switchboard/host';
 import { createDb, withAdvisoryLocks } from '@switchboard/db';
-import { createTelemetryStore, formatMismatch, RollupBuilder } from '@switchboard/telemetry';
+import { createTelemetryStore, formatMismatch, migrateTelemetry, RollupBuilder } from '@switchboard/telemetry';
 
 const [command, ...rest] = process.argv.slice(2);
 
@@ -60,6 +61,8 @@ async function direct(window: RollupWindow): Promise<RollupReport> {
             ),
       log: (line) => console.error(line),
     });
+    await migrateTelemetry(telemetry.client, clickhouseMigrations);
+    await rollups.loadQuarantine();
     const report = await runRollupCommand(rollups, command as 'check' | 'repair', toScope(window, tenantId));
     await rollups.stop();
     return report;
@@ -102,7 +105,11 @@ async function main(): Promise<void> {
   } else {
     console.log(`repaired ${report.mismatches.length} rollup intervals; ${remaining.length} still differ (${scope})`);
   }
-  process.exit(remaining.length > 0 ? 1 : 0);
+  for (const q of report.quarantined) console.log(`QUARANTINED\t${q.tenant_id}\t${q.interval_start}\t${q.error}`);
+  if (report.quarantined.length > 0) {
+    console.log(`${report.quarantined.length} intervals stay quarantined: the store refuses to compute them (fix the cause, then run repair:rollups again)`);
+  }
+  process.exit(remaining.length > 0 || report.quarantined.length > 0 ? 1 : 0);
 }
 
 await main();

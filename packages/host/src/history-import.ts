@@ -4,6 +4,7 @@ import { localDateOf, localDaySlots } from '@switchboard/calendar';
 import { parseHistoryCsv, type LocalClock } from '@switchboard/contracts';
 import { getCenterConfig, recordAudit } from '@switchboard/db';
 import { getFirstLiveIntervals, writeImportedHistory, type TelemetryStore } from '@switchboard/telemetry';
+import type { EventWriter } from './rejections.ts';
 import { invalidInput, resolveTenant, TenantRef, tenantNotFound, type OperatorAnswer, type ProvisioningStores } from './provisioning.ts';
 
 /**
@@ -15,6 +16,8 @@ import { invalidInput, resolveTenant, TenantRef, tenantNotFound, type OperatorAn
 /** The stores of the admin actions: ClickHouse too for the actions that read or write telemetry. */
 export interface AdminStores extends ProvisioningStores {
   telemetry?: TelemetryStore['client'];
+  /** Writes events as ingest does (the host's writer, or the CLI's own on stopped stores): the rejection replay. */
+  eventWriter?: EventWriter;
 }
 
 /** The tenant's clock for parseHistoryCsv: each local day's 15-minute slots from the calendar, worked out once per date. */

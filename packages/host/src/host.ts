@@ -253,6 +253,8 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
         db: dbHandle.db,
         auth,
         telemetry: telemetry.client,
+        eventWriter: ingest.writer,
+        stores: { telemetry, db: dbHandle, databaseUrl: env.DATABASE_URL },
         erasure: planning && env.TEMPORAL_ADDRESS ? createErasureRunner({ ...env, TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS }) : undefined,
         // A tenant disabled here is refused from its next request, not a minute later.
         afterTenantChange: apiKeys.clear,

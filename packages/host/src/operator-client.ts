@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { createAuth } from '@switchboard/api';
 import { createDb, migrateDb } from '@switchboard/db';
+import { BatchWriter } from '@switchboard/ingest';
 import { createTelemetryStore, migrateTelemetry } from '@switchboard/telemetry';
 import type { HostEnv } from './env.ts';
 import type { AdminStores } from './history-import.ts';
@@ -28,7 +29,8 @@ export async function callOperator(dataDir: string, action: string, body: unknow
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-const clickhouseMigrations = path.resolve(import.meta.dirname, '../../../migrations/clickhouse');
+/** The ClickHouse migrations, for operator commands that open the store themselves. */
+export const clickhouseMigrations = path.resolve(import.meta.dirname, '../../../migrations/clickhouse');
 
 /**
  * Opens Postgres (migrated) and the sign-in library for an operator command while no host
@@ -52,7 +54,13 @@ export async function withOperatorDb<T>(env: HostEnv, work: (stores: AdminStores
       const telemetry = createTelemetryStore({ url: env.CLICKHOUSE_URL, dataDir: env.dataDir });
       try {
         await migrateTelemetry(telemetry.client, clickhouseMigrations);
-        return await work({ db: handle.db, auth, telemetry: telemetry.client });
+        // Inserts as ingest makes them (rejection replays); its rollups are counted by the host's start-up recovery.
+        const eventWriter = new BatchWriter(telemetry);
+        try {
+          return await work({ db: handle.db, auth, telemetry: telemetry.client, eventWriter });
+        } finally {
+          eventWriter.close();
+        }
       } finally {
         await telemetry.close();
       }

@@ -5,13 +5,15 @@ import path from 'node:path';
 import { z } from 'zod';
 import { sendJson } from '@switchboard/ingest';
 import { INTERVAL_MS, type RollupBuilder, type RollupMismatch, type RollupScope, type TelemetryStore } from '@switchboard/telemetry';
+import { backupAction, type BackupStores } from './backup.ts';
 import { configActions } from './center-admin.ts';
 import { historyActions, type AdminStores } from './history-import.ts';
 import { erasureActions, type ErasureRunner } from './erasure.ts';
+import { rejectionActions, type EventWriter } from './rejections.ts';
 import { invalidInput, resolveTenant, tenantActions, tenantNotFound, type OperatorAnswer, type ProvisioningStores } from './provisioning.ts';
 
 /**
- * Operator commands (`npm run check:rollups`, `repair:rollups`, `admin`) while a host runs go
+ * Operator commands (`npm run check:rollups`, `repair:rollups`, `admin`, `backup`) while a host runs go
  * through it, so nothing opens its data directory beside it. The host writes its URL
  * and a token made at start into `<data dir>/operator.json` (readable by its owner only);
  * the commands present the token.
@@ -57,14 +59,20 @@ export interface RollupReport {
   mismatches: RollupMismatch[];
   /** After a repair: what a check right after it still finds (a maximum that raw events no longer reach). */
   remaining?: RollupMismatch[];
+  /** Intervals the store refused to compute, set aside (a repair tries them again). */
+  quarantined: { tenant_id: string; interval_start: string; error: string }[];
 }
 
 interface OperatorDeps extends ProvisioningStores {
   token: string;
   rollups: RollupBuilder;
   telemetry: TelemetryStore['client'];
+  /** The host's ingest writer: replayed rejections go through it. */
+  eventWriter: EventWriter;
   /** Starts erasure workflows; absent when the host runs no workflow worker. */
   erasure?: ErasureRunner | undefined;
+  /** The stores themselves, for `npm run backup`: only the process holding them may read them whole. */
+  stores: BackupStores;
 }
 
 /** The actions of `npm run -s admin`, on Postgres and sign-in (and ClickHouse, see telemetryActions): the CLI runs them itself when no host runs. */
@@ -73,15 +81,17 @@ export const adminActions: Record<string, (stores: AdminStores, body: unknown) =
   ...configActions,
   ...historyActions,
   ...erasureActions,
+  ...rejectionActions,
 };
 
 /** The admin actions that need ClickHouse as well: for these the CLI opens it beside Postgres. */
-export const telemetryActions: ReadonlySet<string> = new Set(Object.keys(historyActions));
+export const telemetryActions: ReadonlySet<string> = new Set([...Object.keys(historyActions), ...Object.keys(rejectionActions)]);
 
 /** Each operator action: its JSON body in, status and JSON out. */
 const operatorActions: Record<string, (deps: OperatorDeps, body: unknown) => Promise<OperatorAnswer>> = {
   'rollups/check': (deps, body) => rollupAction(deps, body, 'check'),
   'rollups/repair': (deps, body) => rollupAction(deps, body, 'repair'),
+  backup: (deps, body) => backupAction(deps.stores, body),
   ...adminActions,
 };
 
@@ -119,7 +129,7 @@ export function createOperatorHandler(deps: OperatorDeps) {
 }
 
 export async function runRollupCommand(rollups: RollupBuilder, command: 'check' | 'repair', scope: RollupScope): Promise<RollupReport> {
-  if (command === 'check') return { mismatches: await rollups.check(scope) };
+  if (command === 'check') return { mismatches: await rollups.check(scope), quarantined: rollups.quarantined() };
   const mismatches = await rollups.repair(scope);
-  return { mismatches, remaining: mismatches.length > 0 ? await rollups.check(scope) : [] };
+  return { mismatches, remaining: mismatches.length > 0 ? await rollups.check(scope) : [], quarantined: rollups.quarantined() };
 }

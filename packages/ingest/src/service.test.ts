@@ -175,4 +175,90 @@ describe('IngestService', () => {
       logged.mockRestore();
     }
   });
+
+  describe('events the store refuses (a constraint an operator added)', () => {
+    beforeAll(() => store.client.command({ query: `ALTER TABLE events ADD CONSTRAINT poison_unit CHECK interaction_id NOT LIKE 'poison%'` }));
+    afterAll(() => store.client.command({ query: 'ALTER TABLE events DROP CONSTRAINT poison_unit' }));
+
+    const withPoison = (n: number, poisoned: readonly number[]) =>
+      offered(n)
+        .split('\n')
+        .map((line, i) => (poisoned.includes(i) ? line.replace(`"interaction_id":"i-${i}"`, `"interaction_id":"poison-${i}"`) : line))
+        .join('\n');
+
+    it('stores the siblings, answers 207 store_rejected for the refused one and keeps it whole for a replay', async () => {
+      const { url, close } = await serve();
+      const key = `key-${randomUUID()}`;
+      const body = withPoison(5, [2]);
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-ndjson', 'idempotency-key': 'b-1' },
+        body,
+      });
+      expect(res.status).toBe(207);
+      const answer = (await res.json()) as { accepted: number; errors: { index: number; reason: string; event_id: string; message: string }[] };
+      const poisoned = JSON.parse(body.split('\n')[2]!) as { event_id: string };
+      expect(answer).toMatchObject({ accepted: 4, rejected: 1, errors: [{ index: 2, reason: 'store_rejected', event_id: poisoned.event_id }] });
+      expect(answer.errors[0]!.message).toContain('VIOLATED_CONSTRAINT: constraint poison_unit');
+      expect(await storedRows(`t-${key}`)).toBe(4);
+      const kept = await (
+        await store.client.query({
+          query: `SELECT batch_ref, event_index, reason, raw FROM ingest_rejections FINAL WHERE tenant_id = {t:String}`,
+          query_params: { t: `t-${key}` },
+          format: 'JSONEachRow',
+        })
+      ).json<{ batch_ref: string; event_index: number; reason: string; raw: string }>();
+      expect(kept).toHaveLength(1);
+      expect(kept[0]).toMatchObject({ batch_ref: 'b-1', event_index: 2, reason: 'store_rejected' });
+      expect(JSON.parse(kept[0]!.raw)).toEqual(JSON.parse(body.split('\n')[2]!));
+      // The same batch again is a replay of the answer, not a second try.
+      const again = await fetch(url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-ndjson', 'idempotency-key': 'b-1' },
+        body,
+      });
+      expect(again.status).toBe(207);
+      expect(await again.json()).toMatchObject({ accepted: 4, replayed: true });
+      expect(await storedRows(`t-${key}`)).toBe(4);
+      await close();
+    });
+
+    it('isolates the refused rows of one request among many coalesced into one insert: the others answer 200', async () => {
+      // A long linger makes the 20 requests one insert.
+      const { url, ingest, close } = await serve({ writer: { lingerMs: 200 } });
+      const keys = Array.from({ length: 20 }, () => `key-${randomUUID()}`);
+      const inserts = ingest.writer.stats.inserts;
+      const answers = await Promise.all(keys.map((key, i) => send(url, key, i === 7 ? withPoison(50, [0, 31]) : offered(50))));
+      expect(answers.map((a) => a.status)).toEqual(keys.map((_, i) => (i === 7 ? 207 : 200)));
+      expect(await answers[7]!.json()).toMatchObject({ accepted: 48, rejected: 2, errors: [{ index: 0 }, { index: 31 }] });
+      expect(ingest.writer.stats.inserts - inserts).toBeLessThanOrEqual(3);
+      const stored = await Promise.all(keys.map((key) => storedRows(`t-${key}`)));
+      expect(stored).toEqual(keys.map((_, i) => (i === 7 ? 48 : 50)));
+      // Later batches flow as before.
+      const later = await send(url, keys[0]!, offered(10));
+      expect(later.status).toBe(200);
+      expect(ingest.writer.health).toEqual({ writable: true });
+      await close();
+    });
+
+    it('a batch the store refuses whole is answered 207 with every event store_rejected, and the store stays writable', async () => {
+      const { url, ingest, close } = await serve();
+      const key = `key-${randomUUID()}`;
+      const res = await send(
+        url,
+        key,
+        withPoison(
+          40,
+          Array.from({ length: 40 }, (_, i) => i),
+        ),
+      );
+      expect(res.status).toBe(207);
+      const answer = (await res.json()) as { accepted: number; rejected: number; errors: { reason: string }[] };
+      expect(answer).toMatchObject({ accepted: 0, rejected: 40 });
+      expect(new Set(answer.errors.map((e) => e.reason))).toEqual(new Set(['store_rejected']));
+      expect(ingest.writer.health).toEqual({ writable: true });
+      expect(await storedRows(`t-${key}`)).toBe(0);
+      await close();
+    });
+  });
 });

@@ -186,6 +186,8 @@ export class IngestService {
     const newest = now + FUTURE_SKEW_MS;
 
     const valid: TelemetryEvent[] = [];
+    /** Each valid event's position in the batch. */
+    const positions: number[] = [];
     const intervals = new Set<number>();
     let rejections = '';
     const errors: IngestEventError[] = [];
@@ -240,12 +242,12 @@ export class IngestService {
       }
       intervals.add(occurred - (occurred % INTERVAL_MS));
       valid.push(event);
+      positions.push(item.index);
     }
     const encodeStarted = performance.now();
     let rows = '';
     const stored = valid.map(redactEvent);
     for (const event of stored) rows += encodeEventRow(tenantId, event, key, batchId, retention);
-    const accepted = valid.length;
     const stats = this.stats;
     stats.requests++;
     stats.events += items.length;
@@ -254,13 +256,42 @@ export class IngestService {
     stats.encodeMs += performance.now() - encodeStarted;
 
     // Checked again now that the size is known: refuse rather than queue beyond capacity.
-    this.#typicalRows = 0.9 * this.#typicalRows + 0.1 * accepted;
-    this.#admit(accepted);
-    await this.writer.submit({ tenantId, batchId, events: rows, eventCount: accepted, intervals, rejections });
+    this.#typicalRows = 0.9 * this.#typicalRows + 0.1 * valid.length;
+    this.#admit(valid.length);
+    const refused = await this.writer.submit({ tenantId, batchId, events: rows, eventCount: valid.length, intervals, rejections });
+    if (refused.length > 0) {
+      // Valid events the store refused: kept as stored (redacted) and whole, so that a replay can send them again.
+      let kept = '';
+      for (const { row, refusal } of refused) {
+        const event = stored[row]!;
+        const error: IngestEventError = {
+          index: positions[row]!,
+          event_id: event.event_id,
+          reason: 'store_rejected',
+          message: `the event store refused this event (${refusal.message}); it is kept and can be replayed once the store takes it`,
+        };
+        errors.push(error);
+        kept += encodeRejectionRow({
+          tenantId,
+          batchRef,
+          index: error.index,
+          eventId: event.event_id,
+          reason: error.reason,
+          message: error.message,
+          raw: JSON.stringify(event),
+          retentionDays: retention.rejections,
+        });
+      }
+      errors.sort((a, b) => a.index - b.index);
+      await this.writer.submit({ tenantId, batchId, events: '', eventCount: 0, intervals: new Set(), rejections: kept });
+    }
+    const refusedRows = new Set(refused.map((r) => r.row));
+    const landed = refused.length === 0 ? stored : stored.filter((_, i) => !refusedRows.has(i));
+    const accepted = landed.length;
     this.liveRate.record(tenantId, accepted);
     // A listener's failure is its own: the events are stored and the sender hears so.
     try {
-      this.options.onStored?.(tenantId, stored);
+      this.options.onStored?.(tenantId, landed);
     } catch (error) {
       console.error(`ingest: a stored-events listener failed: ${(error as Error).message}`);
     }

@@ -1,10 +1,18 @@
-import { eventColumns, rejectionColumns, type InsertTicket, type TelemetryStore, type TouchedIntervals } from '@switchboard/telemetry';
+import {
+  eventColumns,
+  rejectionColumns,
+  storeRefusal,
+  type InsertTicket,
+  type StoreRefusal,
+  type TelemetryStore,
+  type TouchedIntervals,
+} from '@switchboard/telemetry';
 
 export interface WriteJob {
   tenantId: string;
   /** The request's id, in every one of its rows' batch_id. */
   batchId: string;
-  /** TSV lines for `events`, already encoded. */
+  /** TSV lines for `events`, already encoded: one line per row. */
   events: string;
   eventCount: number;
   /** Starts (epoch ms) of the 15-minute intervals the events occurred in: what the rollups must recount. */
@@ -54,18 +62,33 @@ export class StoreUnavailableError extends Error {}
 /** Whether the store takes writes, as /api/health reports it. */
 export type WriterHealth = { writable: true } | { writable: false; since: string; error: string };
 
+/** A row of a job the store refused however it was retried: its line in `events` (0-based) and why. */
+export interface RefusedRow {
+  row: number;
+  refusal: StoreRefusal;
+}
+
 interface Waiting {
   job: WriteJob;
-  resolve: () => void;
+  resolve: (refused: RefusedRow[]) => void;
   reject: (error: Error) => void;
 }
+
+/**
+ * Inserts one coalesced write may spend isolating rows the store refuses (halving the jobs, then a job's rows). One
+ * refused row among 10,000 takes about 30; past the budget, what is still unresolved is refused with its neighbours.
+ */
+const ISOLATION_INSERTS = 256;
+/** Below this many rows a failing part is tried row by row rather than halved again. */
+const ROW_BY_ROW = 8;
 
 export type Admission = 'ok' | 'overloaded' | 'unavailable';
 
 /** Told about every insert of events (the rollup builder): before it starts, and once it returned. */
 export interface InsertObserver {
   beginInsert(batchIds: readonly string[]): InsertTicket;
-  endInsert(ticket: InsertTicket, touched: TouchedIntervals): void;
+  /** `countable: false`: the insert failed, or its requests' rows went in several inserts; their intervals are recounted whole. */
+  endInsert(ticket: InsertTicket, touched: TouchedIntervals, options?: { countable: boolean }): void;
 }
 
 /**
@@ -116,7 +139,8 @@ export class BatchWriter {
     return this.#queuedRows + this.#inFlightRows;
   }
 
-  submit(job: WriteJob): Promise<void> {
+  /** Settles once the job's rows are stored, with those the store refused (set aside by isolating them). */
+  submit(job: WriteJob): Promise<RefusedRow[]> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ job, resolve, reject });
       this.#queuedRows += job.eventCount;
@@ -163,21 +187,21 @@ export class BatchWriter {
     const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.options.insertTimeoutMs)));
     const outcome = await Promise.race([
       write.then(
-        () => 'stored' as const,
+        (refused) => refused,
         (error: unknown) => error as Error,
       ),
       timeout,
     ]);
     clearTimeout(timer);
-    if (outcome === 'stored') {
+    if (outcome instanceof Map) {
       this.stats.inserts++;
       this.stats.rows += rows;
       const ms = performance.now() - started;
       this.stats.insertMs += ms;
       // Small inserts are mostly fixed cost: they would understate what the store can take.
-      if (rows >= MEASURED_ROWS) this.#rowsPerMs = this.#rowsPerMs === null ? rows / ms : 0.8 * this.#rowsPerMs + 0.2 * (rows / ms);
+      if (rows >= MEASURED_ROWS && outcome.size === 0) this.#rowsPerMs = this.#rowsPerMs === null ? rows / ms : 0.8 * this.#rowsPerMs + 0.2 * (rows / ms);
       this.#writable();
-      for (const w of batch) w.resolve();
+      for (const w of batch) w.resolve(outcome.get(w) ?? []);
     } else {
       this.stats.failures++;
       const timedOut = outcome === 'timeout';
@@ -185,7 +209,13 @@ export class BatchWriter {
       const reason = timedOut ? `an insert did not return within ${this.options.insertTimeoutMs} ms` : outcome.message;
       this.#failing(reason);
       const error = new StoreUnavailableError(reason);
-      for (const w of batch) w.reject(error);
+      // Jobs isolation already stored have their answer; the rest are refused.
+      const settled = outcome instanceof IsolationInterrupted ? outcome.settled : new Map<Waiting, RefusedRow[]>();
+      for (const w of batch) {
+        const refused = settled.get(w);
+        if (refused) w.resolve(refused);
+        else w.reject(error);
+      }
       if (timedOut) {
         // What queued behind the stuck insert is refused too, rather than kept waiting for it.
         for (const w of this.#queue.splice(0)) w.reject(error);
@@ -199,18 +229,97 @@ export class BatchWriter {
     else for (const resolve of this.#idle.splice(0)) resolve();
   }
 
-  async #write(batch: readonly Waiting[], rows: number): Promise<void> {
+  /** Resolves with the rows the store refused, by job (none: everything stored). */
+  async #write(batch: readonly Waiting[], rows: number): Promise<Map<Waiting, RefusedRow[]>> {
     const rejections = batch.map((w) => w.job.rejections).join('');
     // Rejections first: when the events insert then fails, the retry replaces these rows.
     if (rejections.length > 0) {
       await this.store.insertTsv({ table: 'ingest_rejections', columns: rejectionColumns, body: Buffer.from(rejections) });
     }
-    if (rows === 0) return;
-    const ticket = this.observer?.beginInsert(batch.map((w) => w.job.batchId));
+    const refused = new Map<Waiting, RefusedRow[]>();
+    if (rows === 0) return refused;
     try {
-      await this.store.insertTsv({ table: 'events', columns: eventColumns, body: Buffer.from(batch.map((w) => w.job.events).join('')) });
+      await this.#insert(batch, batch.map((w) => w.job.events).join(''), true);
+      return refused;
+    } catch (error) {
+      if (!storeRefusal(error)) throw error;
+    }
+    // Some rows hold what the store refuses: find them, store the rest (siblings in other requests included).
+    const budget = { left: ISOLATION_INSERTS };
+    try {
+      await this.#isolateJobs(batch, refused, budget);
+    } catch (error) {
+      throw new IsolationInterrupted(error as Error, refused);
+    }
+    return refused;
+  }
+
+  /** One insert of events, told to the observer: countable when it holds its jobs' rows whole, in one go. */
+  async #insert(jobs: readonly Waiting[], events: string, whole: boolean): Promise<void> {
+    const ticket = this.observer?.beginInsert(jobs.map((w) => w.job.batchId));
+    let stored = false;
+    try {
+      await this.store.insertTsv({ table: 'events', columns: eventColumns, body: Buffer.from(events) });
+      stored = true;
     } finally {
-      if (ticket) this.observer!.endInsert(ticket, touchedBy(batch));
+      if (ticket) this.observer!.endInsert(ticket, touchedBy(jobs), { countable: stored && whole });
+    }
+  }
+
+  /** Halves a failing set of jobs until each failing part is one job, whose rows are then isolated. */
+  async #isolateJobs(jobs: readonly Waiting[], refused: Map<Waiting, RefusedRow[]>, budget: { left: number }): Promise<void> {
+    if (jobs.length === 1) {
+      const job = jobs[0]!;
+      const lines = job.job.events.split('\n').slice(0, -1);
+      refused.set(job, await this.#isolateRows(job, lines, 0, budget));
+      return;
+    }
+    const half = Math.ceil(jobs.length / 2);
+    for (const part of [jobs.slice(0, half), jobs.slice(half)]) {
+      if (await this.#tries(part, part.map((w) => w.job.events).join(''), budget)) {
+        for (const w of part) refused.set(w, []);
+      } else {
+        await this.#isolateJobs(part, refused, budget);
+      }
+    }
+  }
+
+  /** The refused rows among `lines` (rows `offset`… of the job), having stored the others. */
+  async #isolateRows(job: Waiting, lines: readonly string[], offset: number, budget: { left: number }): Promise<RefusedRow[]> {
+    if (budget.left <= 0) {
+      const refusal = { code: 'ISOLATION_LIMIT', message: 'refused with its neighbours: the store refused too many rows of this write to isolate each' };
+      return lines.map((_, i) => ({ row: offset + i, refusal }));
+    }
+    if (lines.length === 1) {
+      budget.left--;
+      try {
+        await this.#insert([job], `${lines[0]}\n`, false);
+        return [];
+      } catch (error) {
+        const refusal = storeRefusal(error);
+        if (!refusal) throw error;
+        return [{ row: offset, refusal }];
+      }
+    }
+    const size = lines.length <= ROW_BY_ROW ? 1 : Math.ceil(lines.length / 2);
+    const out: RefusedRow[] = [];
+    for (let at = 0; at < lines.length; at += size) {
+      const part = lines.slice(at, at + size);
+      if (part.length > 1 && (await this.#tries([job], `${part.join('\n')}\n`, budget))) continue;
+      out.push(...(await this.#isolateRows(job, part, offset + at, budget)));
+    }
+    return out;
+  }
+
+  /** Inserts `events` (rows of these jobs): true when stored, false when the store refused what they hold. */
+  async #tries(jobs: readonly Waiting[], events: string, budget: { left: number }): Promise<boolean> {
+    budget.left--;
+    try {
+      await this.#insert(jobs, events, false);
+      return true;
+    } catch (error) {
+      if (!storeRefusal(error)) throw error;
+      return false;
     }
   }
 
@@ -255,6 +364,16 @@ export class BatchWriter {
     clearTimeout(timer);
     if (outcome) this.#failing(outcome.message);
     else this.#writable();
+  }
+}
+
+/** The store failed while rows were being isolated: the jobs already settled keep their answer. */
+class IsolationInterrupted extends Error {
+  constructor(
+    cause: Error,
+    readonly settled: ReadonlyMap<Waiting, RefusedRow[]>,
+  ) {
+    super(cause.message);
   }
 }
 

@@ -1,4 +1,5 @@
 export * from './client.ts';
+export * from './store-errors.ts';
 export * from './migrate.ts';
 export * from './event-row.ts';
 export * from './retention.ts';

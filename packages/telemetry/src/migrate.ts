@@ -25,7 +25,8 @@ const AppliedRow = z.object({ name: z.string(), checksum: z.string() });
 /**
  * Apply `NNNN_verb_object.sql` files in order, once each, recording them in
  * `schema_migrations`. Safe at every start: applied files are skipped, and a file that
- * changed after it was applied stops the start instead of drifting silently.
+ * changed after it was applied, or one applied that this version lacks, stops the start
+ * instead of drifting silently.
  */
 export async function migrateTelemetry(client: ClickHouseClient, dir: string): Promise<{ applied: string[] }> {
   await client.command({
@@ -44,6 +45,14 @@ export async function migrateTelemetry(client: ClickHouseClient, dir: string): P
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.sql'))
     .sort();
+  // Data migrated by a newer version: running on a schema this code does not know could corrupt it (and no migration
+  // was ever removed, so an unknown name means newer).
+  const unknown = [...applied.keys()].filter((name) => !files.includes(name)).sort();
+  if (unknown.length > 0) {
+    throw new MigrationError(
+      `ClickHouse was migrated by a newer version of Switchboard (migrations ${unknown.join(', ')} are unknown to this one): start that version or a newer one`,
+    );
+  }
   const done: string[] = [];
   for (const file of files) {
     if (!MIGRATION_NAME.test(file)) throw new MigrationError(`migration file ${file} must be named NNNN_verb_object.sql`);

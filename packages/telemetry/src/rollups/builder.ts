@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
 import { ChDateTime, queryRows, toChDateTime, UInt64 } from '../repositories/rows.ts';
+import { storeRefusal } from '../store-errors.ts';
 import {
   checkRollups,
   countBatches,
@@ -148,6 +149,8 @@ export class RollupBuilder {
   /** Set by prepare(): this instance's last progress record, or null when it has none. */
   #since: Date | null | undefined;
   #startupChecked = false;
+  /** Intervals the store refused to compute (`tenant|start` → why), left out of steps until a start or a repair computes them. */
+  readonly #quarantined = new Map<string, { tenant_id: string; interval_start: string; error: string }>();
   readonly stats = { steps: 0, stepMs: 0, failures: 0, lastError: '' };
 
   constructor(options: RollupBuilderOptions) {
@@ -174,6 +177,7 @@ export class RollupBuilder {
    */
   async prepare(): Promise<void> {
     if (this.#since !== undefined) return;
+    await this.loadQuarantine();
     const since = await this.#readCheckpoint();
     // None: this instance never inserted, and every insert of this run begins after now.
     if (!since) await this.#recordCheckpoint(this.#createdAt - CLOCK_MARGIN_MS);
@@ -190,6 +194,12 @@ export class RollupBuilder {
         const pairs = await listIntervalsReceivedSince(this.#client, since);
         await this.#reconcilePairs(pairs, false);
         if (pairs.length > 0) this.#log(`rollups: reconciled ${pairs.length} intervals of events received since ${since.toISOString()}`);
+      }
+      // The store may take them now (an operator fixed it): each start tries once more.
+      if (this.#quarantined.size > 0) {
+        const before = this.#quarantined.size;
+        await this.#reconcilePairs(this.#quarantinedPairs(), false, [], { retry: true });
+        this.#log(`rollups: ${before - this.#quarantined.size} of ${before} quarantined intervals computed; ${this.#quarantined.size} stay quarantined`);
       }
       this.#recovered = true;
     });
@@ -218,12 +228,18 @@ export class RollupBuilder {
    * Call when the insert returned, stored or not: a failed insert may still have stored
    * part of its rows, and reconciling intervals that did not change writes nothing.
    */
-  endInsert(ticket: InsertTicket, touched: TouchedIntervals): void {
+  endInsert(ticket: InsertTicket, touched: TouchedIntervals, options: { countable: boolean } = { countable: true }): void {
     this.#inFlight.delete(ticket);
     ticket.storedAt = Date.now();
     this.#storedSeq = Math.max(this.#storedSeq, ticket.seq);
-    this.#markDirty(touched);
-    this.#waiting.push(ticket);
+    if (options.countable) {
+      this.#markDirty(touched);
+      this.#waiting.push(ticket);
+    } else {
+      // Counting a request's rows assumes they all landed in this one insert: otherwise its intervals are recounted.
+      this.#markDirty(touched, this.#mend.dirty);
+      this.#mend.tickets.push(ticket);
+    }
     this.#kick();
   }
 
@@ -240,9 +256,18 @@ export class RollupBuilder {
     return this.#enqueue(() => this.#inSlices(scope, async (slice) => checkRollups(this.#client, slice, await this.#uncounted())));
   }
 
-  /** Check, then rebuild the mismatching intervals from raw events; answers what was wrong. */
+  /** Check, then rebuild the mismatching intervals from raw events, and try the quarantined ones again; answers what was wrong. */
   repair(scope: RollupScope): Promise<RollupMismatch[]> {
-    return this.#enqueue(() => this.#checkAndRepair(scope));
+    return this.#enqueue(async () => {
+      const found = await this.#checkAndRepair(scope);
+      await this.#reconcilePairs(
+        this.#quarantinedPairs().filter((pair) => inScope(pair, scope)),
+        true,
+        [],
+        { retry: true },
+      );
+      return found;
+    });
   }
 
   /** Resolves once every insert ended before this call has been reconciled. */
@@ -263,8 +288,25 @@ export class RollupBuilder {
       lag_p95_ms: at(0.95),
       lag_max_ms: sorted.at(-1) ?? 0,
       startup_check_done: this.#startupChecked,
+      quarantined_intervals: this.#quarantined.size,
       ...this.stats,
     };
+  }
+
+  /** Reads the intervals earlier runs set aside (prepare() does; an operator's builder calls it alone). */
+  async loadQuarantine(): Promise<void> {
+    const rows = await queryRows(
+      this.#client,
+      z.object({ tenant_id: z.string(), interval_start: ChDateTime, error: z.string() }),
+      `SELECT tenant_id, interval_start, error FROM rollup_quarantine FINAL WHERE cleared = 0`,
+      {},
+    );
+    for (const q of rows) this.#quarantined.set(pairKey([q.tenant_id, Date.parse(q.interval_start)]), q);
+  }
+
+  /** The intervals set aside because the store refused to compute them, with why. */
+  quarantined(): { tenant_id: string; interval_start: string; error: string }[] {
+    return [...this.#quarantined.values()];
   }
 
   /** Finish what is marked, record progress and stop. */
@@ -324,7 +366,7 @@ export class RollupBuilder {
         if (mend.tickets.length > 0) await this.#reconcilePairs(pairsOf(mend.dirty), false, tickets);
         if (tickets.length > 0) {
           const uncounted = await this.#uncountedNow();
-          const pairs = pairsOf(dirty);
+          const pairs = pairsOf(dirty).filter((p) => !this.#quarantined.has(pairKey(p)));
           const batches = tickets.flatMap((t) => t.batches);
           for (let i = 0; i < pairs.length; i += PAIRS_PER_STEP) {
             await countBatches(this.#client, pairs.slice(i, i + PAIRS_PER_STEP), batches, uncounted);
@@ -385,7 +427,7 @@ export class RollupBuilder {
   async #checkAndRepairSlice(scope: RollupScope): Promise<RollupMismatch[]> {
     const mismatches = await checkRollups(this.#client, scope, await this.#uncounted());
     if (mismatches.length === 0) return mismatches;
-    // Only the intervals found wrong are rebuilt.
+    // Only the intervals found wrong are rebuilt; quarantined ones are tried again when an operator asks.
     const pairs = new Map(mismatches.map((m) => [`${m.tenant_id} ${m.interval_start}`, [m.tenant_id, Date.parse(m.interval_start)] as [string, number]]));
     await this.#reconcilePairs([...pairs.values()], true);
     return mismatches;
@@ -394,15 +436,64 @@ export class RollupBuilder {
   /**
    * Reconcile (tenant, interval) pairs in statements of a bounded size, each under its
    * tenants' lock. `alsoUncounted`: requests taken by the running step, which counts them after.
+   * Quarantined pairs are left out unless `retry`. A statement the store refuses for what an
+   * interval holds is halved until that interval is found; it is quarantined and the rest go on.
    */
-  async #reconcilePairs(pairs: readonly [string, number][], retainedOnly: boolean, alsoUncounted: readonly InsertTicket[] = []): Promise<void> {
+  async #reconcilePairs(
+    pairs: readonly [string, number][],
+    retainedOnly: boolean,
+    alsoUncounted: readonly InsertTicket[] = [],
+    options: { retry?: boolean } = {},
+  ): Promise<void> {
     const uncounted = await this.#uncounted(alsoUncounted);
-    for (let i = 0; i < pairs.length; i += PAIRS_PER_STEP) {
-      const chunk = pairs.slice(i, i + PAIRS_PER_STEP);
-      await this.#lock([...new Set(chunk.map(([tenant]) => tenant))], () =>
-        reconcileRollups(this.#client, { pairs: chunk }, { retainedOnly, ...(uncounted ? { uncounted } : {}) }),
-      );
+    const todo = options.retry ? pairs : pairs.filter((p) => !this.#quarantined.has(pairKey(p)));
+    const reconcile = async (chunk: readonly [string, number][]): Promise<void> => {
+      try {
+        await this.#lock([...new Set(chunk.map(([tenant]) => tenant))], () =>
+          reconcileRollups(this.#client, { pairs: chunk }, { retainedOnly, ...(uncounted ? { uncounted } : {}) }),
+        );
+      } catch (error) {
+        const refusal = storeRefusal(error);
+        if (!refusal) throw error;
+        if (chunk.length === 1) return this.#quarantine(chunk[0]!, refusal.message);
+        const half = Math.ceil(chunk.length / 2);
+        await reconcile(chunk.slice(0, half));
+        await reconcile(chunk.slice(half));
+        return;
+      }
+      if (options.retry) for (const pair of chunk) await this.#release(pair);
+    };
+    for (let i = 0; i < todo.length; i += PAIRS_PER_STEP) await reconcile(todo.slice(i, i + PAIRS_PER_STEP));
+  }
+
+  #quarantinedPairs(): [string, number][] {
+    return [...this.#quarantined.values()].map((q) => [q.tenant_id, Date.parse(q.interval_start)]);
+  }
+
+  async #quarantine(pair: readonly [string, number], error: string): Promise<void> {
+    const key = pairKey(pair);
+    const interval_start = new Date(pair[1]).toISOString();
+    if (!this.#quarantined.has(key)) {
+      this.#log(`rollups: quarantined ${pair[0]} ${interval_start}: the store refused to compute it (${error}); npm run repair:rollups tries again`);
     }
+    this.#quarantined.set(key, { tenant_id: pair[0], interval_start, error });
+    await this.#client.insert({
+      table: 'rollup_quarantine',
+      values: [{ tenant_id: pair[0], interval_start: Math.floor(pair[1] / 1000), error, cleared: 0 }],
+      format: 'JSONEachRow',
+    });
+  }
+
+  async #release(pair: readonly [string, number]): Promise<void> {
+    const key = pairKey(pair);
+    if (!this.#quarantined.has(key)) return;
+    await this.#client.insert({
+      table: 'rollup_quarantine',
+      values: [{ tenant_id: pair[0], interval_start: Math.floor(pair[1] / 1000), error: '', cleared: 1 }],
+      format: 'JSONEachRow',
+    });
+    this.#quarantined.delete(key);
+    this.#log(`rollups: ${pair[0]} ${new Date(pair[1]).toISOString()} computed: out of quarantine`);
   }
 
   async #rebuildIfRequested(): Promise<void> {
@@ -469,6 +560,13 @@ export async function rebuildRollups(client: ClickHouseClient, log: (line: strin
   }
   await client.insert({ table: 'rollup_state', values: [{ key: 'rebuild', at: 0 }], format: 'JSONEachRow' });
 }
+
+function inScope([tenant, start]: readonly [string, number], scope: RollupScope): boolean {
+  if ('pairs' in scope) return scope.pairs.some(([t, s]) => t === tenant && s === start);
+  return start >= scope.from.getTime() && start < scope.to.getTime() && (!scope.tenantIds || scope.tenantIds.includes(tenant));
+}
+
+const pairKey = ([tenant, start]: readonly [string, number]) => `${tenant}|${start}`;
 
 function pairsOf(touched: TouchedIntervals): [string, number][] {
   const pairs: [string, number][] = [];
