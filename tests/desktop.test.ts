@@ -152,8 +152,8 @@ describe('the desktop stream', () => {
     await stream.next((f) => f.event === 'ready');
     const interactionId = `desk-${randomUUID()}`;
     const answeredAt = Date.now() - 120_000;
-    // On hold since 59 s ago: nothing yet, then the timer fires a second later.
-    const heldAt = new Date(Date.now() - 59_000).toISOString();
+    // On hold since 50 s ago: nothing yet (10 s of slack for a loaded machine to store it), then the timer fires.
+    const heldAt = new Date(Date.now() - 50_000).toISOString();
     await postAll(t.url, apiKey, [
       answeredEvent(interactionId, a1.id, answeredAt),
       {
@@ -170,7 +170,7 @@ describe('the desktop stream', () => {
       } as TelemetryEvent,
     ]);
     expect(stream.frames.filter((f) => f.event === 'nudge')).toHaveLength(0);
-    const nudge = await stream.next((f) => f.event === 'nudge' && f.data.kind === 'hold_update', 10_000);
+    const nudge = await stream.next((f) => f.event === 'nudge' && f.data.kind === 'hold_update', 20_000);
     expect(nudge.data).toMatchObject({ id: `${interactionId}:hold_update:hold-0`, interactionId, firesAt: Date.parse(heldAt) + 60_000 });
     stream.close();
   }, 60_000);
