@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -16,7 +16,7 @@ import { byTier, recordFaultFigures } from '../support/faults.ts';
 import { repoRoot, tempDataDir } from '../support/host.ts';
 import { expectedRollups, storedRollups } from '../support/rollup-oracle.ts';
 import { freePort, spawnHost, stopHost, waitReady, type SpawnedHost } from '../support/spawn-host.ts';
-import { generatorEvents, parseLedger, type GeneratorConfig } from './crash-generator.ts';
+import { generatorEvents, parseLedger, spawnGenerator, type GeneratorConfig } from './crash-generator.ts';
 
 /**
  * Backup and restore (issue 17): `npm run backup` taken from a running host while a generator process keeps sending
@@ -127,14 +127,7 @@ describe('backup under load and restore (embedded: chDB and PGlite)', () => {
         replayShare: 0,
         rekeyShare: 0,
       };
-      const generator = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'crash-generator.ts'), JSON.stringify(config)], {
-        cwd: repoRoot,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let generatorOut = '';
-      generator.stdout.on('data', (d: Buffer) => (generatorOut += d.toString()));
-      generator.stderr.on('data', (d: Buffer) => (generatorOut += d.toString()));
-      const generatorExit = new Promise<number | null>((resolve) => generator.on('exit', resolve));
+      const generator = spawnGenerator(config, repoRoot);
       const acknowledged = () => {
         try {
           return parseLedger(readFileSync(config.ledger, 'utf8'));
@@ -160,7 +153,7 @@ describe('backup under load and restore (embedded: chDB and PGlite)', () => {
       expect(refused.code, refused.stderr).toBe(1);
       expect(refused.stderr).toContain('is running on');
 
-      expect(await generatorExit, generatorOut).toBe(0);
+      expect(await generator.exited, generator.output()).toBe(0);
       expect(new Set(acknowledged().flatMap((l) => l.ids)).size).toBe(EVENTS);
       await stopHost(a);
       expect(await a.exited).toBe(0);

@@ -7,7 +7,9 @@
  * their own keys, concurrently and out of order, some long after (past restarts and ClickHouse's deduplication window),
  * and a few under new keys, as a client that lost its key would. The last line of stdout is a JSON summary.
  */
+import { spawn } from 'node:child_process';
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import { createSeededRandom } from '@switchboard/planning';
 import { demoCenter, simulate } from '@switchboard/simulator';
@@ -70,6 +72,18 @@ export function parseLedger(text: string): { batch: number; at: number; ids: str
       const [batch, at, ids] = line.split('\t');
       return { batch: Number(batch), at: Number(at), ids: ids!.split(',') };
     });
+}
+
+/** Starts the generator as a process of its own (a harness's side): its exit code, and its output so far. */
+export function spawnGenerator(config: GeneratorConfig, cwd: string): { exited: Promise<number | null>; output: () => string } {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'crash-generator.ts'), JSON.stringify(config)], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  return { exited: new Promise((resolve) => child.on('exit', resolve)), output: () => output };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -14,7 +14,7 @@ import { repoRoot, tempDataDir } from '../support/host.ts';
 import { expectedRollups, storedRollups } from '../support/rollup-oracle.ts';
 import { freePort, spawnHost, waitReady, type SpawnedHost } from '../support/spawn-host.ts';
 import { callApi, signInAsDemo } from '../support/api-client.ts';
-import { GeneratorSummary, generatorEvents, parseLedger, type GeneratorConfig } from './crash-generator.ts';
+import { GeneratorSummary, generatorEvents, parseLedger, spawnGenerator, type GeneratorConfig } from './crash-generator.ts';
 
 /**
  * R1 and R2, Jepsen's set workload for ingest: a generator process (crash-generator.ts) sends unique events at a fixed
@@ -71,14 +71,7 @@ describe('ingest under SIGKILL and a duplicate storm (R1, R2)', () => {
         replayShare: 0.3,
         rekeyShare: 0.02,
       };
-      const generator = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'crash-generator.ts'), JSON.stringify(config)], {
-        cwd: repoRoot,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let generatorOut = '';
-      generator.stdout.on('data', (d: Buffer) => (generatorOut += d.toString()));
-      generator.stderr.on('data', (d: Buffer) => (generatorOut += d.toString()));
-      const generatorExit = new Promise<number | null>((resolve) => generator.on('exit', resolve));
+      const generator = spawnGenerator(config, repoRoot);
       const sent = generatorEvents(config);
 
       const acknowledgedBatches = () => {
@@ -102,8 +95,8 @@ describe('ingest under SIGKILL and a duplicate storm (R1, R2)', () => {
         current = spawnHost(dataDir, port);
         await waitReady(current);
       }
-      expect(await generatorExit, generatorOut).toBe(0);
-      const summary = GeneratorSummary.parse(JSON.parse(generatorOut.trim().split('\n').at(-1)!));
+      expect(await generator.exited, generator.output()).toBe(0);
+      const summary = GeneratorSummary.parse(JSON.parse(generator.output().trim().split('\n').at(-1)!));
       expect(summary.unexpected).toEqual([]);
       expect(summary.replays_not_recognised).toBe(0);
       expect(summary.acknowledged_events).toBe(EVENTS);

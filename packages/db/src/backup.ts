@@ -21,7 +21,8 @@ export async function dumpPglite(handle: Extract<DbHandle, { kind: 'pglite' }>):
 export async function loadPglite(dataDir: string, tarball: Buffer): Promise<void> {
   const dir = path.join(dataDir, 'pglite');
   if (existsSync(dir) && readdirSync(dir).length > 0) throw new Error(`${dir} is not empty`);
-  const pg = await PGlite.create({ dataDir: dir, loadDataDir: new Blob([tarball]) });
+  // A copy in a plain ArrayBuffer: the DOM's Blob (the web app's type check) does not take a Buffer's possibly shared one.
+  const pg = await PGlite.create({ dataDir: dir, loadDataDir: new Blob([new Uint8Array(tarball)]) });
   await pg.close();
 }
 
