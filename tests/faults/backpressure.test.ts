@@ -128,7 +128,9 @@ describe('ingest under twice the sustainable rate (R3)', () => {
       await Promise.all(sends);
       const drainS = (Date.now() - releasedAt) / 1_000;
       await waitForRollups(url);
-      expect(unexpected, host.output().slice(-3_000)).toEqual([]);
+      // A host that went away says how (its exit code or signal) beside the end of its output.
+      const exit = host.child.exitCode ?? host.child.signalCode ?? 'running';
+      expect(unexpected, `host: ${exit}\n${host.output().slice(-3_000)}`).toEqual([]);
       expect(new Set(wallboardStatuses)).toEqual(new Set([200]));
       expect(batches.every((b) => b.acked)).toBe(true);
 

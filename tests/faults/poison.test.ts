@@ -76,7 +76,8 @@ describe('poison events (R5)', () => {
       const random = createSeededRandom(23);
 
       const end = Date.now() - 60_000;
-      const simulation = simulate({ config: demoCenter, seed: 23, start: end - 12 * 3_600_000, end });
+      // About 2,000 events an hour of the demo centre: a window that holds every batch.
+      const simulation = simulate({ config: demoCenter, seed: 23, start: end - byTier(12, 72) * 3_600_000, end });
       // Rollup poison: an interval of its own, days before the rest.
       const quarantinedAt = new Date(Math.floor((end - 5 * 86_400_000) / 900_000) * 900_000 + 60_000).toISOString();
       const sent: TelemetryEvent[] = [];
@@ -89,6 +90,7 @@ describe('poison events (R5)', () => {
           if (e.done) break;
           events.push(e.value);
         }
+        expect(events.length, 'the simulated window holds every batch').toBe(BATCH);
         const poisoned: number[] = [];
         // One batch in five carries one or two events the store refuses, at seeded positions.
         if (b % 5 === 2) {
