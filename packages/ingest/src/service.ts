@@ -283,7 +283,8 @@ export class IngestService {
         });
       }
       errors.sort((a, b) => a.index - b.index);
-      await this.writer.submit({ tenantId, batchId, events: '', eventCount: 0, intervals: new Set(), rejections: kept });
+      // Its own id: the request's is in rows already counted by the rollups, which must not count them again.
+      await this.writer.submit({ tenantId, batchId: randomUUID(), events: '', eventCount: 0, intervals: new Set(), rejections: kept });
     }
     const refusedRows = new Set(refused.map((r) => r.row));
     const landed = refused.length === 0 ? stored : stored.filter((_, i) => !refusedRows.has(i));

@@ -256,7 +256,8 @@ export class BatchWriter {
 
   /** One insert of events, told to the observer: countable when it holds its jobs' rows whole, in one go. */
   async #insert(jobs: readonly Waiting[], events: string, whole: boolean): Promise<void> {
-    const ticket = this.observer?.beginInsert(jobs.map((w) => w.job.batchId));
+    // A job without events (a request's rejections written after its events) has no rows here to count.
+    const ticket = this.observer?.beginInsert(jobs.filter((w) => w.job.eventCount > 0).map((w) => w.job.batchId));
     let stored = false;
     try {
       await this.store.insertTsv({ table: 'events', columns: eventColumns, body: Buffer.from(events) });
