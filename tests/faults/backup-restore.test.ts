@@ -16,7 +16,7 @@ import { byTier, recordFaultFigures } from '../support/faults.ts';
 import { repoRoot, tempDataDir } from '../support/host.ts';
 import { expectedRollups, storedRollups } from '../support/rollup-oracle.ts';
 import { freePort, spawnHost, stopHost, waitReady, type SpawnedHost } from '../support/spawn-host.ts';
-import { generatorEvents, parseLedger, spawnGenerator, type GeneratorConfig } from './crash-generator.ts';
+import { generatorEvents, readLedger, spawnGenerator, type GeneratorConfig } from './crash-generator.ts';
 
 /**
  * Backup and restore (issue 17): `npm run backup` taken from a running host while a generator process keeps sending
@@ -128,13 +128,7 @@ describe('backup under load and restore (embedded: chDB and PGlite)', () => {
         rekeyShare: 0,
       };
       const generator = spawnGenerator(config, repoRoot);
-      const acknowledged = () => {
-        try {
-          return parseLedger(readFileSync(config.ledger, 'utf8'));
-        } catch {
-          return [];
-        }
-      };
+      const acknowledged = () => readLedger(config.ledger);
 
       // A tenth of the way in, with batches in flight: what is acknowledged now must all be in the backup. Meanwhile a
       // restore onto the directory the host runs on is refused, and leaves it alone.

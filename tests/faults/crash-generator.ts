@@ -8,7 +8,7 @@
  * and a few under new keys, as a client that lost its key would. The last line of stdout is a JSON summary.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { createSeededRandom } from '@switchboard/planning';
@@ -72,6 +72,15 @@ export function parseLedger(text: string): { batch: number; at: number; ids: str
       const [batch, at, ids] = line.split('\t');
       return { batch: Number(batch), at: Number(at), ids: ids!.split(',') };
     });
+}
+
+/** The ledger as written so far ([] before the generator made it). */
+export function readLedger(file: string): ReturnType<typeof parseLedger> {
+  try {
+    return parseLedger(readFileSync(file, 'utf8'));
+  } catch {
+    return [];
+  }
 }
 
 /** Starts the generator as a process of its own (a harness's side): its exit code, and its output so far. */

@@ -14,7 +14,7 @@ import { repoRoot, tempDataDir } from '../support/host.ts';
 import { expectedRollups, storedRollups } from '../support/rollup-oracle.ts';
 import { freePort, spawnHost, waitReady, type SpawnedHost } from '../support/spawn-host.ts';
 import { callApi, signInAsDemo } from '../support/api-client.ts';
-import { GeneratorSummary, generatorEvents, parseLedger, spawnGenerator, type GeneratorConfig } from './crash-generator.ts';
+import { GeneratorSummary, generatorEvents, readLedger, spawnGenerator, type GeneratorConfig } from './crash-generator.ts';
 
 /**
  * R1 and R2, Jepsen's set workload for ingest: a generator process (crash-generator.ts) sends unique events at a fixed
@@ -74,13 +74,7 @@ describe('ingest under SIGKILL and a duplicate storm (R1, R2)', () => {
       const generator = spawnGenerator(config, repoRoot);
       const sent = generatorEvents(config);
 
-      const acknowledgedBatches = () => {
-        try {
-          return parseLedger(readFileSync(config.ledger, 'utf8'));
-        } catch {
-          return [];
-        }
-      };
+      const acknowledgedBatches = () => readLedger(config.ledger);
       const batches = Math.ceil(EVENTS / config.batch);
       const random = createSeededRandom(SEED);
       const points = Array.from({ length: KILLS }, () => 0.05 + random() * 0.85).sort((a, b) => a - b);
