@@ -14,7 +14,7 @@ import { callApi, signInAsDemo } from '../support/api-client.ts';
 import { postAll, waitForRollups } from '../support/events.ts';
 import { byTier, recordFaultFigures } from '../support/faults.ts';
 import { repoRoot, tempDataDir } from '../support/host.ts';
-import { expectedRollups, storedRollups } from '../support/rollup-oracle.ts';
+import { differingCells, expectedRollups, storedRollups } from '../support/rollup-oracle.ts';
 import { freePort, spawnHost, stopHost, waitReady, type SpawnedHost } from '../support/spawn-host.ts';
 import { generatorEvents, readLedger, spawnGenerator, type GeneratorConfig } from './crash-generator.ts';
 
@@ -222,14 +222,7 @@ describe('backup under load and restore (embedded: chDB and PGlite)', () => {
         const [tenant] = await queryRows(store.client, z.object({ tenant: z.string() }), 'SELECT any(tenant_id) AS tenant FROM events', {});
         const expected = expectedRollups(restoredEvents);
         const rollups = await storedRollups(store.client, tenant!.tenant);
-        const rollupCellsDiffering = Object.keys(expected).reduce(
-          (n, rollup) =>
-            n +
-            Object.keys({ ...expected[rollup], ...rollups[rollup] }).filter(
-              (cell) => JSON.stringify(expected[rollup]![cell]) !== JSON.stringify(rollups[rollup]?.[cell]),
-            ).length,
-          0,
-        );
+        const rollupCellsDiffering = differingCells(expected, rollups);
         const dayStart = localDayStartOf(new Date(), demoCenter.timezone).getTime();
         const offered = restoredEvents.filter((e) => e.type === 'interaction.offered');
         const queryPaths = {

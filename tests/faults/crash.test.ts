@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { waitForRollups } from '../support/events.ts';
 import { byTier, recordFaultFigures } from '../support/faults.ts';
 import { repoRoot, tempDataDir } from '../support/host.ts';
-import { expectedRollups, storedRollups } from '../support/rollup-oracle.ts';
+import { differingCells, expectedRollups, storedRollups } from '../support/rollup-oracle.ts';
 import { freePort, spawnHost, waitReady, type SpawnedHost } from '../support/spawn-host.ts';
 import { callApi, signInAsDemo } from '../support/api-client.ts';
 import { GeneratorSummary, generatorEvents, readLedger, spawnGenerator, type GeneratorConfig } from './crash-generator.ts';
@@ -194,14 +194,7 @@ describe('ingest under SIGKILL and a duplicate storm (R1, R2)', () => {
         const duplicates = counts!.keyed_rows - counts!.keyed_distinct + pathDuplicates;
         const expected = expectedRollups(sent);
         const rollups = await storedRollups(store.client, tenant!.tenant);
-        const rollupCellsDiffering = Object.keys(expected).reduce(
-          (n, rollup) =>
-            n +
-            Object.keys({ ...expected[rollup], ...rollups[rollup] }).filter(
-              (cell) => JSON.stringify(expected[rollup]![cell]) !== JSON.stringify(rollups[rollup]?.[cell]),
-            ).length,
-          0,
-        );
+        const rollupCellsDiffering = differingCells(expected, rollups);
         recordFaultFigures('crash', {
           events: EVENTS,
           lost,

@@ -146,3 +146,15 @@ export async function storedRollups(client: ClickHouseClient, tenantId: string):
     bot_intent_interval_15m: await readCells(client, tenantId, 'bot_intent_interval_15m', ['bot_id', 'channel', 'intent', 'escalation_reason'], botColumns),
   };
 }
+
+/** Cells that differ between an oracle's rollups and the stored ones (a cell present on one side only counts too). */
+export function differingCells(expected: RollupCells, stored: RollupCells): number {
+  return Object.keys(expected).reduce(
+    (n, rollup) =>
+      n +
+      Object.keys({ ...expected[rollup], ...stored[rollup] }).filter(
+        (cell) => JSON.stringify(expected[rollup]![cell]) !== JSON.stringify(stored[rollup]?.[cell]),
+      ).length,
+    0,
+  );
+}
