@@ -1,13 +1,12 @@
-import { execFile } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { localDayStartOf } from '@switchboard/calendar';
 import { createSeededRandom } from '@switchboard/planning';
 import { demoCenter } from '@switchboard/simulator';
 import { createTelemetryStore, queryRows, UInt64 } from '@switchboard/telemetry';
 import { z } from 'zod';
+import { runRollups } from '../support/admin-cli.ts';
 import { waitForRollups } from '../support/events.ts';
 import { byTier, recordFaultFigures } from '../support/faults.ts';
 import { repoRoot, tempDataDir } from '../support/host.ts';
@@ -33,16 +32,6 @@ afterAll(() => {
   current?.child.kill('SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });
 });
-const run = promisify(execFile);
-
-const rollupCli = (command: 'check' | 'repair', args: string[]) =>
-  run(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'packages/host/scripts/rollups.ts'), command, ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, SWITCHBOARD_DATA_DIR: dataDir },
-  }).then(
-    (r) => ({ code: 0, stdout: r.stdout }),
-    (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
-  );
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -156,16 +145,16 @@ describe('ingest under SIGKILL and a duplicate storm (R1, R2)', () => {
       };
 
       const window = ['--from', new Date(config.start - 3_600_000).toISOString(), '--to', new Date().toISOString()];
-      const viaHost = await rollupCli('check', window);
+      const viaHost = await runRollups(dataDir, 'check', ...window);
       expect(viaHost.stdout).toContain('ok: 0 rollup intervals differ');
 
       const stopping = current;
       stopping.child.kill('SIGTERM');
       expect(await stopping.exited).toBe(0);
       current = undefined;
-      const stopped = await rollupCli('check', [...window, '--tenant', 'demo']);
+      const stopped = await runRollups(dataDir, 'check', ...window, '--tenant', 'demo');
       expect(stopped.stdout).toContain('ok: 0 rollup intervals differ');
-      expect((await rollupCli('repair', window)).stdout).toContain('repaired 0 rollup intervals; 0 still differ');
+      expect((await runRollups(dataDir, 'repair', ...window)).stdout).toContain('repaired 0 rollup intervals; 0 still differ');
 
       const store = createTelemetryStore({ dataDir });
       try {

@@ -33,8 +33,8 @@ import { IngestService, redactPii } from '@switchboard/ingest';
 import { recordFaultFigures } from '../support/faults.ts';
 
 /**
- * Seeded property tests over what a request body goes through in IngestService: decodeBody → validateEvent → horizon →
- * redactPii → TSV rows. They run the service itself (its handle()) on a store that keeps the TSV it is given, so the
+ * Seeded property tests over what a request body goes through in IngestService: prepareBatch (decode, validateEvent, horizon,
+ * redactPii, TSV rows). They run the service itself (its handle()) on a store that keeps the TSV it is given, so the
  * path is the one production takes, minus the socket and ClickHouse.
  */
 
@@ -51,13 +51,18 @@ const store = {
   insertTsv: async ({ table, body }: { table: string; body: Buffer }) => void inserted.push({ table, body: body.toString('utf8') }),
   close: async () => {},
 } as unknown as TelemetryStore;
-// flushRows 0: every request is written at once instead of lingering for company.
-const ingest = new IngestService({
-  store,
-  authenticate: async () => ({ tenantId: 'tenant-fuzz' }),
-  writer: { flushRows: 0 },
-  onStored: (_tenant, events) => void stored.push(...events),
-});
+// flushRows 0: every request is written at once instead of lingering for company. Cases alternate between a service that
+// prepares JSON bodies on the event loop (as the host does small ones) and one that sends every body to its threads.
+const services = [{}, { inlineBytes: 0 }].map(
+  (options) =>
+    new IngestService({
+      store,
+      authenticate: async () => ({ tenantId: 'tenant-fuzz' }),
+      writer: { flushRows: 0 },
+      onStored: (_tenant, events) => void stored.push(...events),
+      ...options,
+    }),
+);
 
 // The service answers an untyped throw with 503 store_unavailable and logs it: that log is how one is seen here.
 let logged: MockInstance<typeof console.error>;
@@ -92,7 +97,7 @@ async function post(body: Buffer, contentType: string): Promise<Answer> {
     end: (text: string) => void (payload = text),
   };
   const before = Date.now();
-  await ingest.handle(req as unknown as IncomingMessage, res as unknown as ServerResponse);
+  await services[cases % 2]!.handle(req as unknown as IncomingMessage, res as unknown as ServerResponse);
   const after = Date.now();
   cases++;
   const lines = (table: string) =>

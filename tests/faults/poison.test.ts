@@ -9,7 +9,7 @@ import { createSeededRandom } from '@switchboard/planning';
 import { demoCenter, simulate } from '@switchboard/simulator';
 import { createTelemetryStore, queryRows, UInt64 } from '@switchboard/telemetry';
 import { z } from 'zod';
-import { runAdmin } from '../support/admin-cli.ts';
+import { runAdmin, runRollups } from '../support/admin-cli.ts';
 import { ndjson, post, waitForRollups } from '../support/events.ts';
 import { byTier, recordFaultFigures } from '../support/faults.ts';
 import { repoRoot, tempDataDir } from '../support/host.ts';
@@ -134,6 +134,11 @@ describe('poison events (R5)', () => {
       await waitForRollups(url);
       const quarantined = await health(url);
       expect(quarantined).toMatchObject({ status: 200, body: { status: 'ok', rollups: { quarantined_intervals: 1 } } });
+      // The operator's check (through the running host) names it and fails.
+      const check = await runRollups(dataDir, 'check');
+      expect(check.code, check.stderr).toBe(1);
+      expect(check.stdout.split('\n').filter((line) => line.startsWith('QUARANTINED\t'))).toHaveLength(1);
+      expect(check.stdout).toContain('1 intervals stay quarantined');
 
       // Restarted with both constraints still there: it comes up, and says what stays quarantined.
       await stopHost(current);

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TelemetryEvent } from '@switchboard/contracts';
+import type { EventType, TelemetryEvent } from '@switchboard/contracts';
 import { nextNudgeAt, nudgesFor, type LiveInteraction } from '@switchboard/quality';
 
 /**
@@ -11,6 +11,15 @@ import { nextNudgeAt, nudgesFor, type LiveInteraction } from '@switchboard/quali
  */
 
 export const DESKTOP_EVENTS_PATH = '/api/desktop/events';
+/** The stored events the desktop follows (`stored`): ingest hands it no others. */
+export const DESKTOP_EVENT_TYPES: readonly EventType[] = [
+  'agent.state_changed',
+  'interaction.answered',
+  'transcript.segment',
+  'interaction.held',
+  'interaction.resumed',
+  'interaction.ended',
+];
 const PING_MS = 15_000;
 /** An interaction nothing was heard of for this long is forgotten: its nudges are moot. */
 const IDLE_MS = 2 * 3_600_000;

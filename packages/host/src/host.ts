@@ -28,7 +28,7 @@ import { IngestService, sendJson } from '@switchboard/ingest';
 import type { CenterConfig } from '@switchboard/contracts';
 import { createTelemetryStore, getMergeMilliseconds, migrateTelemetry, RollupBuilder, type TelemetryStore } from '@switchboard/telemetry';
 import { createApiKeyAuthenticator } from './api-keys.ts';
-import { DESKTOP_EVENTS_PATH, DesktopHub } from './desktop.ts';
+import { DESKTOP_EVENT_TYPES, DESKTOP_EVENTS_PATH, DesktopHub } from './desktop.ts';
 import { createEmbedFraming, EMBED_SESSION_PATH, EMBED_TOKENS_PATH, serveEmbedSession, serveEmbedTokens } from './desktop-embed.ts';
 import { clientAddress } from './client-address.ts';
 import type { HostEnv } from './env.ts';
@@ -117,7 +117,13 @@ export async function startHost(env: HostEnv, options: HostOptions = {}): Promis
     const authenticate = apiKeys.get;
     const desktop = new DesktopHub();
     const eventLoop = watchEventLoop();
-    const ingest = new IngestService({ store: telemetry, authenticate, observer: rollups, onStored: (tenantId, events) => desktop.stored(tenantId, events) });
+    const ingest = new IngestService({
+      store: telemetry,
+      authenticate,
+      observer: rollups,
+      onStored: (tenantId, events) => desktop.stored(tenantId, events),
+      storedTypes: DESKTOP_EVENT_TYPES,
+    });
     const recovered = await ingest.recoverIdempotencyKeys();
     if (recovered > 0) log(`ingest: recovered ${recovered} idempotency keys`);
 

@@ -7,8 +7,8 @@ import { tooMany, type DecodedItem } from './parse.ts';
  * timestamps or ISO strings; 64-bit integers become numbers; list columns become arrays.
  * Each column is read once, front to back (a cell-by-cell `get` searches the record
  * batches again for every cell), then the rows are assembled for validation.
- * Runs in the decode worker (arrow-pool.ts): apache-arrow trusts the lengths a stream declares, so a corrupted one can
- * loop for minutes or exhaust the heap. The rows it returns are plain data, as a worker can post them.
+ * Runs only in the prepare threads (prepare-pool.ts): apache-arrow trusts the lengths a stream declares, so a corrupted
+ * one can loop for minutes or exhaust the heap.
  */
 export function decodeArrow(body: Uint8Array, maxEvents: number): DecodedItem[] {
   let table;

@@ -1,4 +1,3 @@
-import type { ArrowDecoder } from './arrow-pool.ts';
 import { IngestHttpError } from './errors.ts';
 
 /** One item of a batch, before validation: its decoded value or why it could not be decoded. */
@@ -32,18 +31,11 @@ export function formatOf(contentType: string | undefined): BodyFormat {
 export const tooMany = (limit: number) =>
   new IngestHttpError(413, 'too_many_events', `a batch may hold at most ${limit} events; split it into smaller requests`);
 
-/** Arrow is decoded by `arrow`'s threads (see arrow-pool.ts for why); JSON here, which V8 parses in bounded time. */
-export async function decodeBody(format: BodyFormat, body: Buffer, limits: ParseLimits, arrow: ArrowDecoder): Promise<DecodedItem[]> {
-  if (format === 'ndjson') return decodeNdjson(body, limits);
-  if (format === 'json') return decodeJsonArray(body, limits);
-  return arrow.decode(body, limits.maxEvents);
-}
-
 /**
  * NDJSON: one event per line. A line that is not JSON is rejected on its own; the other
  * lines of the batch are still stored. A line over the event size limit fails the request.
  */
-function decodeNdjson(body: Buffer, limits: ParseLimits): DecodedItem[] {
+export function decodeNdjson(body: Buffer, limits: ParseLimits): DecodedItem[] {
   const items: DecodedItem[] = [];
   let start = 0;
   let line = 0;
@@ -68,7 +60,7 @@ function decodeNdjson(body: Buffer, limits: ParseLimits): DecodedItem[] {
   return items;
 }
 
-function decodeJsonArray(body: Buffer, limits: ParseLimits): DecodedItem[] {
+export function decodeJsonArray(body: Buffer, limits: ParseLimits): DecodedItem[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString('utf8'));

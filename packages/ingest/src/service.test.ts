@@ -260,5 +260,35 @@ describe('IngestService', () => {
       expect(await storedRows(`t-${key}`)).toBe(0);
       await close();
     });
+
+    it('past the isolation budget the unresolved rows are refused with their neighbours, all kept, none stored twice', async () => {
+      const { url, ingest, close } = await serve();
+      const key = `key-${randomUUID()}`;
+      // Every other row refused: isolating each would take more than the 256 inserts a write may spend.
+      const poisoned = Array.from({ length: 300 }, (_, i) => 2 * i);
+      const res = await send(url, key, withPoison(600, poisoned));
+      expect(res.status).toBe(207);
+      const answer = (await res.json()) as { accepted: number; rejected: number; errors: { index: number; reason: string; message: string }[] };
+      expect(answer.accepted + answer.rejected).toBe(600);
+      expect(answer.errors.every((e) => e.reason === 'store_rejected')).toBe(true);
+      const refusedIndexes = new Set(answer.errors.map((e) => e.index));
+      expect(poisoned.filter((i) => !refusedIndexes.has(i))).toEqual([]);
+      const neighbours = answer.errors.filter((e) => e.index % 2 === 1);
+      expect(neighbours.length).toBeGreaterThan(0);
+      expect(neighbours.every((e) => e.message.includes('refused with its neighbours'))).toBe(true);
+      // Rows were isolated (and stored) until the budget ran out.
+      expect(answer.accepted).toBeGreaterThan(0);
+      expect(await storedRows(`t-${key}`)).toBe(answer.accepted);
+      const kept = await (
+        await store.client.query({
+          query: `SELECT count() AS n FROM ingest_rejections FINAL WHERE tenant_id = {t:String} AND reason = 'store_rejected'`,
+          query_params: { t: `t-${key}` },
+          format: 'JSONEachRow',
+        })
+      ).json<{ n: string }>();
+      expect(Number(kept[0]!.n)).toBe(answer.rejected);
+      expect(ingest.writer.health).toEqual({ writable: true });
+      await close();
+    });
   });
 });

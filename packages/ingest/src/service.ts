@@ -1,30 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  FUTURE_SKEW_MS,
-  LATE_EVENT_HORIZON_DAYS,
-  validateEvent,
-  type ApiError,
-  type IngestEventError,
-  type IngestResult,
-  type TelemetryEvent,
-} from '@switchboard/contracts';
-import {
-  defaultRetention,
-  encodeEventRow,
-  encodeRejectionRow,
-  INTERVAL_MS,
-  listStoredIngestKeys,
-  type TelemetryStore,
-  type TenantRetention,
-} from '@switchboard/telemetry';
-import { ArrowDecoder, type ArrowDecoderOptions } from './arrow-pool.ts';
+import { type ApiError, type EventType, type IngestEventError, type IngestResult, type TelemetryEvent } from '@switchboard/contracts';
+import { defaultRetention, encodeRejectionRow, listStoredIngestKeys, type TelemetryStore, type TenantRetention } from '@switchboard/telemetry';
 import { readBody, type BodyLimits } from './body.ts';
 import { IngestHttpError } from './errors.ts';
 import { IdempotencyKeys } from './idempotency.ts';
 import { LiveRate } from './live-rate.ts';
-import { decodeBody, formatOf, type ParseLimits } from './parse.ts';
-import { redactPii } from './redact.ts';
+import { formatOf, type ParseLimits } from './parse.ts';
+import { prepareBatch, type PrepareInput } from './prepare.ts';
+import { PreparePool, type PreparePoolOptions } from './prepare-pool.ts';
 import { BatchWriter, defaultWriterOptions, StoreUnavailableError, type InsertObserver, type WriterOptions } from './writer.ts';
 
 export type IngestLimits = BodyLimits & ParseLimits;
@@ -45,13 +29,18 @@ export interface IngestOptions {
   authenticate: (apiKey: string) => Promise<AuthenticatedTenant | null>;
   limits?: Partial<IngestLimits>;
   writer?: Partial<WriterOptions>;
-  arrow?: Partial<ArrowDecoderOptions>;
+  /** The threads that prepare large bodies and every Arrow stream. */
+  prepare?: Partial<PreparePoolOptions>;
+  /** JSON bodies up to this many bytes are prepared on the event loop, larger ones in the pool. */
+  inlineBytes?: number;
   /** How long an Idempotency-Key is honoured. */
   idempotencyTtlMs?: number;
   /** Told about every insert: the rollup builder. */
   observer?: InsertObserver;
   /** Told the events of each request once they are stored (as stored: redacted), before the answer goes: the desktop's nudges. */
   onStored?: (tenantId: string, events: readonly TelemetryEvent[]) => void;
+  /** The event types `onStored` is told about; all when absent. Fewer cost less to bring back from the prepare threads. */
+  storedTypes?: readonly EventType[];
 }
 
 export interface AuthenticatedTenant {
@@ -60,20 +49,21 @@ export interface AuthenticatedTenant {
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
-/** A rejected event is kept with at most this much of its raw text. */
-const MAX_RAW_KEPT = 16 * 1024;
+/** About 200 events: prepared in a millisecond or two, less than a round trip to a thread costs. */
+const INLINE_BYTES = 64 * 1024;
 const DAY_MS = 86_400_000;
 
 /** `POST /api/v1/events`: the contract is in docs/events.md (Sending) and ARCHITECTURE.md (Ingest). */
 export class IngestService {
   readonly writer: BatchWriter;
   readonly keys: IdempotencyKeys;
-  readonly arrow: ArrowDecoder;
+  readonly pool: PreparePool;
   readonly liveRate = new LiveRate();
   /** Where ingest's own time goes (the bench reads them from /api/health). */
   readonly stats = { requests: 0, events: 0, decodeMs: 0, validateMs: 0, encodeMs: 0 };
   readonly #limits: IngestLimits;
   readonly #ttlMs: number;
+  readonly #inlineBytes: number;
   /** Accepted events per request, smoothed: the estimate admission goes by before a body is read. */
   #typicalRows = 1;
 
@@ -82,7 +72,8 @@ export class IngestService {
     this.#ttlMs = options.idempotencyTtlMs ?? DAY_MS;
     this.writer = new BatchWriter(options.store, { ...defaultWriterOptions, ...options.writer }, options.observer);
     this.keys = new IdempotencyKeys(this.#ttlMs);
-    this.arrow = new ArrowDecoder(options.arrow);
+    this.pool = new PreparePool(options.prepare);
+    this.#inlineBytes = options.inlineBytes ?? INLINE_BYTES;
   }
 
   /** Reload the keys of batches stored before this process started. */
@@ -173,97 +164,42 @@ export class IngestService {
     format: ReturnType<typeof formatOf>,
     body: Buffer,
   ): Promise<{ status: number; body: IngestResult }> {
-    const decodeStarted = performance.now();
-    const items = await decodeBody(format, body, this.#limits, this.arrow);
-    const validateStarted = performance.now();
     // One id per request: in its rows (the rollup builder counts by it) and, without a key, naming its rejections.
     const batchId = randomUUID();
-    const batchRef = key || batchId;
-    const now = Date.now();
-    // An event older than the tenant's retention would be deleted at the next merge: refused.
-    const horizonDays = Math.min(LATE_EVENT_HORIZON_DAYS, retention.events);
-    const oldest = now - horizonDays * DAY_MS;
-    const newest = now + FUTURE_SKEW_MS;
-
-    const valid: TelemetryEvent[] = [];
-    /** Each valid event's position in the batch. */
-    const positions: number[] = [];
-    const intervals = new Set<number>();
-    let rejections = '';
-    const errors: IngestEventError[] = [];
-    const reject = (error: IngestEventError, raw: string) => {
-      errors.push(error);
-      rejections += encodeRejectionRow({
-        tenantId,
-        batchRef,
-        index: error.index,
-        eventId: error.event_id ?? '',
-        reason: error.reason,
-        message: error.message,
-        raw: redactPii(head(raw, MAX_RAW_KEPT)),
-        retentionDays: retention.rejections,
-      });
+    const input: PrepareInput = {
+      format,
+      body,
+      limits: this.#limits,
+      tenantId,
+      key,
+      batchId,
+      batchRef: key || batchId,
+      retention,
+      now: Date.now(),
+      listen: this.options.storedTypes,
     };
-
-    for (const item of items) {
-      if ('malformed' in item) {
-        reject({ index: item.index, reason: 'malformed_json', message: item.malformed }, item.raw);
-        continue;
-      }
-      const result = validateEvent(item.value);
-      if (!result.ok) {
-        const eventId = (item.value as { event_id?: unknown } | null)?.event_id;
-        reject(
-          {
-            index: item.index,
-            ...(typeof eventId === 'string' ? { event_id: head(eventId, 64) } : {}),
-            reason: result.reason,
-            message: result.message,
-            ...(result.path ? { path: result.path } : {}),
-          },
-          rawText(item.value),
-        );
-        continue;
-      }
-      const event = result.event;
-      const occurred = Date.parse(event.occurred_at);
-      if (occurred < oldest || occurred > newest) {
-        reject(
-          {
-            index: item.index,
-            event_id: event.event_id,
-            reason: 'outside_horizon',
-            message: `occurred_at must be within the last ${horizonDays} days${horizonDays < LATE_EVENT_HORIZON_DAYS ? " (the tenant's retention)" : ''} and at most ${FUTURE_SKEW_MS / 60_000} minutes ahead`,
-            path: 'occurred_at',
-          },
-          JSON.stringify(event),
-        );
-        continue;
-      }
-      intervals.add(occurred - (occurred % INTERVAL_MS));
-      valid.push(event);
-      positions.push(item.index);
-    }
-    const encodeStarted = performance.now();
-    let rows = '';
-    const stored = valid.map(redactEvent);
-    for (const event of stored) rows += encodeEventRow(tenantId, event, key, batchId, retention);
+    // Small JSON bodies cost less here than a thread's round trip; large ones, and Arrow's always, would hold the event loop.
+    const prepared = format !== 'arrow' && body.length <= this.#inlineBytes ? prepareBatch(input) : await this.pool.prepare(input);
+    const { positions, rows, rejections, errors } = prepared;
+    const storedCount = positions.length;
     const stats = this.stats;
     stats.requests++;
-    stats.events += items.length;
-    stats.decodeMs += validateStarted - decodeStarted;
-    stats.validateMs += encodeStarted - validateStarted;
-    stats.encodeMs += performance.now() - encodeStarted;
+    stats.events += prepared.items;
+    stats.decodeMs += prepared.ms.decode;
+    stats.validateMs += prepared.ms.validate;
+    stats.encodeMs += prepared.ms.encode;
 
     // Checked again now that the size is known: refuse rather than queue beyond capacity.
-    this.#typicalRows = 0.9 * this.#typicalRows + 0.1 * valid.length;
-    this.#admit(valid.length);
-    const refused = await this.writer.submit({ tenantId, batchId, events: rows, eventCount: valid.length, intervals, rejections });
+    this.#typicalRows = 0.9 * this.#typicalRows + 0.1 * storedCount;
+    this.#admit(storedCount);
+    const refused = await this.writer.submit({ tenantId, batchId, events: rows, eventCount: storedCount, intervals: new Set(prepared.intervals), rejections });
     if (refused.length > 0) {
       // Valid events the store refused: kept as stored (redacted) and whole, so that a replay can send them again.
       let kept = '';
+      const lines = prepared.storedLines.split('\n');
       for (const { row, refusal } of refused) {
-        const event = stored[row]!;
+        const line = lines[row]!;
+        const event = JSON.parse(line) as TelemetryEvent;
         const error: IngestEventError = {
           index: positions[row]!,
           event_id: event.event_id,
@@ -273,12 +209,12 @@ export class IngestService {
         errors.push(error);
         kept += encodeRejectionRow({
           tenantId,
-          batchRef,
+          batchRef: input.batchRef,
           index: error.index,
           eventId: event.event_id,
           reason: error.reason,
           message: error.message,
-          raw: JSON.stringify(event),
+          raw: line,
           retentionDays: retention.rejections,
         });
       }
@@ -287,12 +223,12 @@ export class IngestService {
       await this.writer.submit({ tenantId, batchId: randomUUID(), events: '', eventCount: 0, intervals: new Set(), rejections: kept });
     }
     const refusedRows = new Set(refused.map((r) => r.row));
-    const landed = refused.length === 0 ? stored : stored.filter((_, i) => !refusedRows.has(i));
-    const accepted = landed.length;
+    const accepted = storedCount - refusedRows.size;
     this.liveRate.record(tenantId, accepted);
     // A listener's failure is its own: the events are stored and the sender hears so.
     try {
-      this.options.onStored?.(tenantId, landed);
+      const listened = prepared.listened.filter(({ row }) => !refusedRows.has(row)).map(({ event }) => event);
+      if (listened.length > 0) this.options.onStored?.(tenantId, listened);
     } catch (error) {
       console.error(`ingest: a stored-events listener failed: ${(error as Error).message}`);
     }
@@ -301,28 +237,6 @@ export class IngestService {
       body: { accepted, rejected: errors.length, replayed: false, errors },
     };
   }
-}
-
-/** The first `max` UTF-16 units of a sender's text, not ending in half a surrogate pair (which storage would make U+FFFD). */
-function head(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const last = text.charCodeAt(max - 1);
-  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
-}
-
-/** A rejected value as JSON for its rejection row; '' when it has none (nested too deep to print, say). */
-function rawText(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? '';
-  } catch {
-    return '';
-  }
-}
-
-function redactEvent(event: TelemetryEvent): TelemetryEvent {
-  if (event.type !== 'transcript.segment') return event;
-  const text = redactPii(event.text);
-  return text === event.text ? event : { ...event, text };
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {

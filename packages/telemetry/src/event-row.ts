@@ -1,6 +1,9 @@
 import { eventSchemas, eventTypes, type EventType, type TelemetryEvent } from '@switchboard/contracts';
 import { escapeTsv, tsvStringArray } from './tsv.ts';
 
+/** The rollups' source interval: ingest tells the builder which of them each insert touched. */
+export const INTERVAL_MS = 900_000;
+
 /** Columns of `events` that ingest writes; received_at is filled by the insert itself. */
 export const eventColumns = [
   'tenant_id',

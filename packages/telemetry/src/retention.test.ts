@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { eventExamples, type TelemetryEvent } from '@switchboard/contracts';
 import { createTelemetryStore, type TelemetryStore } from './client.ts';
-import { encodeEventRow, eventColumns, tenantRetention, type TenantRetention } from './event-row.ts';
+import { encodeEventRow, eventColumns, INTERVAL_MS, tenantRetention, type TenantRetention } from './event-row.ts';
 import { migrateTelemetry } from './migrate.ts';
 import { queryRows, toChDateTime, UInt64 } from './repositories/rows.ts';
 import { applyTenantRetention } from './retention.ts';
-import { checkRollups, INTERVAL_MS, reconcileRollups } from './rollups/reconcile.ts';
+import { checkRollups, reconcileRollups } from './rollups/reconcile.ts';
 
 /**
  * Per-tenant retention by ClickHouse TTL (migration 0017), on the embedded engine: each row

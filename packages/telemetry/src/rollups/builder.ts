@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
+import { INTERVAL_MS } from '../event-row.ts';
 import { ChDateTime, queryRows, toChDateTime, UInt64 } from '../repositories/rows.ts';
 import { storeRefusal } from '../store-errors.ts';
 import {
@@ -7,7 +8,6 @@ import {
   countBatches,
   countEventsByHour,
   engineNow,
-  INTERVAL_MS,
   listIntervalsReceivedSince,
   reconcileRollups,
   type RollupMismatch,

@@ -1,5 +1,6 @@
 import { TupleParam, type ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
+import { INTERVAL_MS } from '../event-row.ts';
 import { ChDateTime, Int64, queryRows, toChDateTime, UInt64 } from '../repositories/rows.ts';
 import { rollups, type RollupDefinition } from './definitions.ts';
 
@@ -11,8 +12,6 @@ import { rollups, type RollupDefinition } from './definitions.ts';
  * by running it again, provided no two reconciles of one tenant run at the same time
  * (the builder serialises them; see RollupBuilder).
  */
-
-export const INTERVAL_MS = 900_000;
 
 /** Which source intervals to reconcile. */
 export type RollupScope =

@@ -1,29 +1,29 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { IngestHttpError } from './errors.ts';
-import type { DecodedItem } from './parse.ts';
+import type { PreparedBatch, PrepareInput } from './prepare.ts';
 
-export interface ArrowDecoderOptions {
-  /** Decode threads, started on the first Arrow body. */
+export interface PreparePoolOptions {
+  /** Threads, started as bodies come. */
   threads: number;
   /** Bodies that may wait for a thread; past that, 503 with Retry-After. */
   queue: number;
   /**
-   * A decode that runs longer than `timeoutMs` plus `timeoutMsPerMb` per MB of body is stopped (its thread terminated) and
-   * its body refused: a valid stream decodes in time proportional to its size, a corrupted one may not end.
+   * A body that takes longer than `timeoutMs` plus `timeoutMsPerMb` per MB is stopped (its thread terminated) and refused:
+   * a valid body is prepared in time proportional to its size, a corrupted Arrow stream may never end.
    */
   timeoutMs: number;
   timeoutMsPerMb: number;
-  /** Each thread's heap; a decode that needs more ends its thread and its body is refused. */
+  /** Each thread's heap; a body that needs more ends its thread and is refused. */
   maxHeapMb: number;
   /** An idle thread ends after this long. */
   idleMs: number;
 }
 
-const defaultArrowDecoderOptions: ArrowDecoderOptions = {
+const defaultPreparePoolOptions: PreparePoolOptions = {
   threads: Math.min(4, Math.max(2, availableParallelism() - 1)),
-  queue: 8,
-  // Measured on a busy 2-core machine: 2,000 events (0.7 MB) in 70 ms, 100,000 (36 MB) in 5 s. A few times that.
+  queue: 16,
+  // Measured on a busy 2-core machine, Arrow: 2,000 events (0.7 MB) in 70 ms, 100,000 (36 MB) in 5 s. A few times that.
   timeoutMs: 2_000,
   timeoutMsPerMb: 500,
   maxHeapMb: 512,
@@ -31,9 +31,8 @@ const defaultArrowDecoderOptions: ArrowDecoderOptions = {
 };
 
 interface Task {
-  body: Uint8Array;
-  maxEvents: number;
-  resolve: (items: DecodedItem[]) => void;
+  input: PrepareInput;
+  resolve: (prepared: PreparedBatch) => void;
   reject: (error: Error) => void;
 }
 
@@ -46,31 +45,33 @@ interface Thread {
   error?: Error;
 }
 
-type Reply = { ready: true } | { items: DecodedItem[] } | { refused: { status: number; code: IngestHttpError['code']; message: string } } | { failed: string };
+type Reply =
+  { ready: true } | { prepared: PreparedBatch } | { refused: { status: number; code: IngestHttpError['code']; message: string } } | { failed: string };
 
 /**
- * Decodes Arrow IPC bodies in worker threads. apache-arrow trusts the lengths in a stream's metadata: a few corrupted
- * bytes make it loop for minutes or grow the heap until the process dies. Here such a body costs one thread at most its
- * time limit and `maxHeapMb`; the sender gets 400 and the host's event loop never waits.
+ * Prepares bodies (prepare.ts: decode, validate, redact, encode) in worker threads, so a 10,000-event batch does not hold
+ * the event loop every other request waits on. Arrow streams always come here: apache-arrow trusts the lengths in a
+ * stream's metadata, and a few corrupted bytes make it loop for minutes or grow the heap until the process dies. Here
+ * such a body costs one thread at most its time limit and `maxHeapMb`; the sender gets 400 and the event loop never waits.
  */
-export class ArrowDecoder {
-  readonly #options: ArrowDecoderOptions;
+export class PreparePool {
+  readonly #options: PreparePoolOptions;
   readonly #threads = new Set<Thread>();
   readonly #idle: Thread[] = [];
   readonly #waiting: Task[] = [];
 
-  constructor(options: Partial<ArrowDecoderOptions> = {}) {
-    this.#options = { ...defaultArrowDecoderOptions, ...options };
+  constructor(options: Partial<PreparePoolOptions> = {}) {
+    this.#options = { ...defaultPreparePoolOptions, ...options };
   }
 
-  decode(body: Uint8Array, maxEvents: number): Promise<DecodedItem[]> {
+  prepare(input: PrepareInput): Promise<PreparedBatch> {
     if (this.#idle.length === 0 && this.#waiting.length >= this.#options.queue) {
       return Promise.reject(
-        new IngestHttpError(503, 'overloaded', 'Arrow decoding is at capacity; retry this batch after Retry-After seconds', { 'retry-after': '1' }),
+        new IngestHttpError(429, 'overloaded', 'ingest is at capacity; retry this batch after Retry-After seconds', { 'retry-after': '1' }),
       );
     }
     return new Promise((resolve, reject) => {
-      this.#waiting.push({ body, maxEvents, resolve, reject });
+      this.#waiting.push({ input, resolve, reject });
       this.#dispatch();
     });
   }
@@ -90,16 +91,16 @@ export class ArrowDecoder {
       }
       clearTimeout(thread.timer);
       thread.task = task;
-      const limitMs = this.#options.timeoutMs + (task.body.length / 1e6) * this.#options.timeoutMsPerMb;
-      thread.timer = setTimeout(() => void this.#end(thread, badBody(`could not be decoded within ${(limitMs / 1000).toFixed(1)} s`)), limitMs);
-      thread.worker.postMessage({ body: task.body, maxEvents: task.maxEvents });
+      const limitMs = this.#options.timeoutMs + (task.input.body.length / 1e6) * this.#options.timeoutMsPerMb;
+      thread.timer = setTimeout(() => void this.#end(thread, badBody(task.input, `could not be read within ${(limitMs / 1000).toFixed(1)} s`)), limitMs);
+      thread.worker.postMessage(task.input);
     }
     const starting = [...this.#threads].filter((t) => !t.started).length;
     for (let n = starting; n < this.#waiting.length && this.#threads.size < this.#options.threads; n++) this.#start();
   }
 
   #start(): void {
-    const worker = new Worker(new URL('./arrow-worker.mjs', import.meta.url), {
+    const worker = new Worker(new URL('./prepare-worker.mjs', import.meta.url), {
       // The entry registers its own loader; the parent's flags would add a second.
       execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: this.#options.maxHeapMb },
@@ -116,17 +117,18 @@ export class ArrowDecoder {
       thread.started = true;
       this.#release(thread);
       if (!task || 'ready' in reply) return;
-      if ('items' in reply) task.resolve(reply.items);
+      if ('prepared' in reply) task.resolve(reply.prepared);
       else if ('refused' in reply) task.reject(new IngestHttpError(reply.refused.status, reply.refused.code, reply.refused.message));
-      else task.reject(new Error(`Arrow decoding failed: ${reply.failed}`));
+      else task.reject(new Error(`preparing a body failed: ${reply.failed}`));
     });
     worker.on('error', (error) => (thread.error = error));
     worker.on('exit', () => {
       const outOfMemory = (thread.error as NodeJS.ErrnoException | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
-      if (!thread.ended && !outOfMemory) console.error(`ingest: an Arrow decode thread ended: ${thread.error?.message ?? 'no error given'}`);
+      if (!thread.ended && !outOfMemory) console.error(`ingest: a prepare thread ended: ${thread.error?.message ?? 'no error given'}`);
       // A thread that cannot start would be started again for ever: the bodies waiting for one are refused instead.
       if (!thread.started) for (const task of this.#waiting.splice(0)) task.reject(unavailable());
-      void this.#end(thread, outOfMemory ? badBody(`needs more than the ${this.#options.maxHeapMb} MB decoding may use`) : unavailable());
+      const task = thread.task;
+      void this.#end(thread, outOfMemory && task ? badBody(task.input, `needs more than the ${this.#options.maxHeapMb} MB a body may use`) : unavailable());
       this.#dispatch();
     });
   }
@@ -153,10 +155,14 @@ export class ArrowDecoder {
   }
 }
 
-const badBody = (why: string) =>
-  new IngestHttpError(400, 'malformed_body', `the Arrow stream ${why}: it is corrupted, or too large a batch; send a valid stream or split it`);
+const badBody = (input: PrepareInput, why: string) =>
+  new IngestHttpError(
+    400,
+    'malformed_body',
+    `the ${input.format === 'arrow' ? 'Arrow stream' : 'body'} ${why}: it is corrupted, or too large a batch; send a valid one or split it`,
+  );
 
 const unavailable = () =>
-  new IngestHttpError(503, 'store_unavailable', 'Arrow decoding is unavailable on this host; retry this batch after Retry-After seconds', {
+  new IngestHttpError(503, 'store_unavailable', 'preparing bodies is unavailable on this host; retry this batch after Retry-After seconds', {
     'retry-after': '2',
   });
