@@ -6,7 +6,7 @@ import type { PreparedBatch, PrepareInput } from './prepare.ts';
 export interface PreparePoolOptions {
   /** Threads, started as bodies come. */
   threads: number;
-  /** Bodies that may wait for a thread; past that, 503 with Retry-After. */
+  /** Bodies that may wait for a thread; past that, 429 with Retry-After. */
   queue: number;
   /**
    * A body that takes longer than `timeoutMs` plus `timeoutMsPerMb` per MB is stopped (its thread terminated) and refused:
@@ -76,7 +76,7 @@ export class PreparePool {
     });
   }
 
-  /** Ends every thread; bodies still waiting or decoding are refused with 503. */
+  /** Ends every thread; bodies still waiting or being prepared are refused with 503. */
   async close(): Promise<void> {
     for (const task of this.#waiting.splice(0)) task.reject(unavailable());
     await Promise.all([...this.#threads].map((thread) => this.#end(thread, unavailable())));
@@ -105,7 +105,7 @@ export class PreparePool {
       execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: this.#options.maxHeapMb },
     });
-    // Requests waiting for a decode keep the process alive; an idle thread does not.
+    // Requests waiting for their bodies keep the process alive; an idle thread does not.
     worker.unref();
     const thread: Thread = { worker, started: false, ended: false };
     this.#threads.add(thread);
