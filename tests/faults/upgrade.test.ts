@@ -14,7 +14,7 @@ import { callApi, cookieOf, signIn } from '../support/api-client.ts';
 import { post, postAll, sampleInteraction, ndjson, waitForRollups } from '../support/events.ts';
 import { recordFaultFigures, type FaultFigures } from '../support/faults.ts';
 import { repoRoot, tempDataDir } from '../support/host.ts';
-import { expectedRollups, storedRollups } from '../support/rollup-oracle.ts';
+import { differingCells, expectedRollups, storedRollups } from '../support/rollup-oracle.ts';
 import { freePort, spawnHost, stopHost, waitReady, type SpawnedHost } from '../support/spawn-host.ts';
 
 /**
@@ -289,11 +289,7 @@ describe('an older data directory under today’s code', () => {
       // Rollups (built by the old version for its events, by today's for the new ones) agree with an oracle over the events.
       const want = expectedRollups(sent as TelemetryEvent[]);
       const got = await storedRollups(store.client, tenant!.tenant);
-      const differing = Object.keys(want).flatMap((rollup) =>
-        Object.keys({ ...want[rollup], ...got[rollup] })
-          .filter((cell) => JSON.stringify(want[rollup]![cell]) !== JSON.stringify(got[rollup]?.[cell]))
-          .map((cell) => `${rollup} ${cell}`),
-      );
+      const differing = differingCells(want, got);
 
       upgraded = {
         events: sent.length,

@@ -147,14 +147,11 @@ export async function storedRollups(client: ClickHouseClient, tenantId: string):
   };
 }
 
-/** Cells that differ between an oracle's rollups and the stored ones (a cell present on one side only counts too). */
-export function differingCells(expected: RollupCells, stored: RollupCells): number {
-  return Object.keys(expected).reduce(
-    (n, rollup) =>
-      n +
-      Object.keys({ ...expected[rollup], ...stored[rollup] }).filter(
-        (cell) => JSON.stringify(expected[rollup]![cell]) !== JSON.stringify(stored[rollup]?.[cell]),
-      ).length,
-    0,
+/** Cells that differ between an oracle's rollups and the stored ones, as "rollup cell" (a cell on one side only counts too). */
+export function differingCells(expected: RollupCells, stored: RollupCells): string[] {
+  return Object.keys(expected).flatMap((rollup) =>
+    Object.keys({ ...expected[rollup], ...stored[rollup] })
+      .filter((cell) => JSON.stringify(expected[rollup]![cell]) !== JSON.stringify(stored[rollup]?.[cell]))
+      .map((cell) => `${rollup} ${cell}`),
   );
 }

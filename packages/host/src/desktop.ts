@@ -129,6 +129,7 @@ export class DesktopHub {
       this.#live.delete(id);
       return null;
     }
+    // Only the types DESKTOP_EVENT_TYPES names reach here: one followed here must be listed there too.
     if (
       event.type !== 'interaction.answered' &&
       event.type !== 'transcript.segment' &&
