@@ -19,5 +19,9 @@ export async function vacuumGrownTables(client: PGlite): Promise<string[]> {
   return rows.map((r) => r.name);
 }
 
-/** How often an embedded database looks for grown tables. */
-export const VACUUM_EVERY_MS = 30_000;
+/**
+ * How often an embedded database looks for grown tables (about 6 ms when none has): a table that starts empty and
+ * fills fast (a backlog of evaluations) runs on its empty-table plans until the next look, each insert slower than
+ * the one before — 30 s of that cost the quality bench a fifth of its throughput.
+ */
+export const VACUUM_EVERY_MS = 5_000;
