@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dayNumberOf, weekdayOfDayNumber } from '@switchboard/calendar';
-import { calendarEffectNames, createDailyProfileMethod, getCalendarFeatures, smoothShares } from './daily-profile.ts';
+import { calendarEffectNames, chooseProfileWindow, createDailyProfileMethod, getCalendarFeatures, smoothShares } from './daily-profile.ts';
+import { createSeededRandom, drawPoisson } from '../random.ts';
 import { prepareRequest } from './special-days.ts';
 import { createWeekdaySeries } from '../../test/series.ts';
 
@@ -77,5 +78,50 @@ describe('profile smoothing', () => {
   it('leaves closed intervals closed and does not lean on them', () => {
     const out = smoothShares([0, 0.5, 0.5, 0], 1);
     expect(out).toEqual([0, 0.5, 0.5, 0]);
+  });
+});
+
+describe('profile window', () => {
+  /**
+   * Shares of `count` days on 24 intervals, most recent first: a two-hump day whose morning
+   * half gets `drift(k)` more weight on day k, drawn as counts of `volume` contacts.
+   */
+  const days = (count: number, volume: number, drift: (k: number) => number) => {
+    const random = createSeededRandom(7);
+    return Array.from({ length: count }, (_, k) => {
+      const weights = Array.from({ length: 24 }, (_, i) => 1 + 0.5 * Math.sin(i / 4) + (i < 12 ? drift(k) : 0));
+      const total = weights.reduce((a, b) => a + b, 0);
+      const counts = weights.map((w) => drawPoisson(random, (volume * w) / total));
+      const sum = counts.reduce((a, b) => a + b, 0);
+      return counts.map((c) => c / sum);
+    });
+  };
+
+  const windows = [8, 16, 32];
+
+  it('averages many days when the profile holds still and only counting noise moves the shares', () => {
+    const still = days(32, 200, () => 0);
+    expect(chooseProfileWindow(still, windows)).toBe(32);
+  });
+
+  it('follows a profile that drifts with a short window when the counts are large', () => {
+    // The morning's weight grows week by week (most recent first: it falls going back).
+    const drifting = days(32, 2_000, (k) => 0.05 * (32 - k));
+    expect(chooseProfileWindow(drifting, windows)).toBe(8);
+    expect(chooseProfileWindow(drifting.slice(0, 5), windows)).toBe(32);
+  });
+
+  it('forecasts a drifting profile from recent weeks, not from the mean of every day kept', () => {
+    // Monday's morning share grows steadily over 32 weeks of large counts.
+    const morningOf = (i: number) => 0.3 + (0.2 * i) / 160;
+    const history = createWeekdaySeries('2024-01-01', 32, (_, i) => [morningOf(i) * 10_000, (1 - morningOf(i)) * 10_000]);
+    const method = createDailyProfileMethod({ calendarEffects: false, profileSmoothing: 0 });
+    const [monday] = method(prepareRequest({ history, targets: ['2024-08-12'] }));
+    const share = monday![0]! / (monday![0]! + monday![1]!);
+    // Mondays are days 0, 5, …, 155: the last one's share, and the mean of the last sixteen.
+    const latest = morningOf(155);
+    const sixteenWeeks = Array.from({ length: 16 }, (_, k) => morningOf(155 - 5 * k)).reduce((a, b) => a + b, 0) / 16;
+    expect(share).toBeLessThan(latest);
+    expect(share).toBeGreaterThan(sixteenWeeks + 0.02);
   });
 });

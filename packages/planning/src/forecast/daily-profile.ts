@@ -17,8 +17,10 @@ export interface DailyProfileOptions {
   calendarEffects: boolean;
   /** Ridge penalty pulling calendar effects (log scale) toward zero: weight of a pseudo-day at 0. */
   calendarPenalty: number;
-  /** Same-weekday days averaged into the intraday profile. */
+  /** Most same-weekday days averaged into the intraday profile, and recent days of any weekday it is shrunk toward. */
   profileDays: number;
+  /** Same-weekday windows the profile may average, chosen per weekday by how well each predicted the latest days. */
+  profileWindows: readonly number[];
   /** Half-width, in intervals, of the triangular kernel smoothing the profile when too few days are seen to choose one. */
   profileSmoothing: number;
 }
@@ -29,7 +31,8 @@ const defaultDailyProfileOptions: DailyProfileOptions = {
   levelAlpha: 0,
   calendarEffects: true,
   calendarPenalty: 0.1,
-  profileDays: 16,
+  profileDays: 32,
+  profileWindows: [8, 16, 32],
   profileSmoothing: 1,
 };
 
@@ -166,8 +169,34 @@ function averageShares(profiles: readonly (readonly number[])[], width: number):
   return out;
 }
 
-/** The most recent same weekdays the smoothing width is chosen on: enough to tell noise from shape, and cheap. */
-const LEAVE_ONE_OUT_DAYS = 8;
+/** Recent same weekdays the profile window is chosen on, each predicted from the days before it. */
+const WINDOW_CHECK_DAYS = 8;
+
+/**
+ * How many of a weekday's days (most recent first) its profile should average: each window's
+ * mean of the days before each of the latest days, scored against that day's shares. A long
+ * window averages away counting noise, a short one follows a profile that drifts; the series'
+ * own days say which matters more.
+ */
+export function chooseProfileWindow(same: readonly (readonly number[])[], windows: readonly number[]): number {
+  const longest = Math.max(...windows);
+  if (same.length < WINDOW_CHECK_DAYS) return longest;
+  const width = same[0]!.length;
+  let best = longest;
+  let bestError = Infinity;
+  for (const w of windows) {
+    let error = 0;
+    for (let j = 0; j < WINDOW_CHECK_DAYS && j + 2 < same.length; j++) {
+      const mean = averageShares(same.slice(j + 1, j + 1 + w), width)!;
+      for (let i = 0; i < width; i++) error += (mean[i]! - same[j]![i]!) ** 2;
+    }
+    if (error < bestError) {
+      bestError = error;
+      best = w;
+    }
+  }
+  return best;
+}
 
 /** Kernel half-widths the profile may be smoothed with, chosen per weekday by leave-one-out. */
 const profileSmoothingWidths = [0, 1, 2, 3];
@@ -196,28 +225,51 @@ export function smoothShares(shares: readonly number[], halfWidth: number): numb
   return total > 0 ? out.map((v) => v / total) : out;
 }
 
-/** Squared distance of a day's shares from the mean of the other days', smoothed by `halfWidth`, summed over days. */
+/**
+ * Squared distance of a day's shares from the mean of the other days', smoothed by `halfWidth`
+ * (as `smoothShares` smooths), summed over days. Written without per-day arrays: it runs for
+ * every weekday, width and backtest origin.
+ */
 function getLeaveOneOutError(days: readonly (readonly number[])[], halfWidth: number): number {
   const width = days[0]!.length;
-  const sum = new Array<number>(width).fill(0);
+  const sum = new Float64Array(width);
   for (const d of days) for (let i = 0; i < width; i++) sum[i]! += d[i]!;
+  const others = new Float64Array(width);
+  const smoothed = new Float64Array(width);
   let error = 0;
   for (const d of days) {
-    const others = smoothShares(
-      sum.map((v, i) => (v - d[i]!) / (days.length - 1)),
-      halfWidth,
-    );
-    for (let i = 0; i < width; i++) error += (others[i]! - d[i]!) ** 2;
+    for (let i = 0; i < width; i++) others[i] = (sum[i]! - d[i]!) / (days.length - 1);
+    let total = 0;
+    for (let i = 0; i < width; i++) {
+      let v = others[i]!;
+      if (halfWidth > 0 && v !== 0) {
+        let s = 0;
+        let w = 0;
+        for (let j = Math.max(0, i - halfWidth); j <= Math.min(width - 1, i + halfWidth); j++) {
+          const u = others[j]!;
+          if (u === 0) continue;
+          const weight = halfWidth + 1 - Math.abs(j - i);
+          s += weight * u;
+          w += weight;
+        }
+        v = s / w;
+      }
+      smoothed[i] = v;
+      total += v;
+    }
+    const scale = halfWidth > 0 && total > 0 ? total : 1;
+    for (let i = 0; i < width; i++) error += (smoothed[i]! / scale - d[i]!) ** 2;
   }
   return error;
 }
 
 /**
- * The intraday profile of a weekday: mean shares of its recent days, each interval shrunk
- * toward the mean shares of all recent days by how far apart the two are compared with the
- * noise of the weekday's mean (empirical Bayes: a short Friday keeps its own closing hour,
- * a noisy 5-minute interval leans on all days), then smoothed by the kernel width that best
- * predicts each of the weekday's days from the others.
+ * The intraday profile of a weekday: mean shares of its recent days (as many as
+ * `chooseProfileWindow` finds best), each interval shrunk toward the mean shares of all
+ * recent days by how far apart the two are compared with the noise of the weekday's mean
+ * (empirical Bayes: a short Friday keeps its own closing hour, a noisy 5-minute interval
+ * leans on all days), then smoothed by the kernel width that best predicts each of those
+ * days from the others.
  */
 function getProfile(history: readonly Day[], excluded: ReadonlySet<string>, weekday: number, options: DailyProfileOptions): number[] {
   const width = history[0]!.values.length;
@@ -232,6 +284,7 @@ function getProfile(history: readonly Day[], excluded: ReadonlySet<string>, week
     if (same.length < options.profileDays && weekdayOfDayNumber(dayNumberOf(day.date)) === weekday) same.push(shares);
   }
   const allMean = averageShares(all, width) ?? new Array<number>(width).fill(1 / width);
+  same.length = Math.min(same.length, chooseProfileWindow(same, options.profileWindows));
   const sameMean = averageShares(same, width);
   if (!sameMean || same.length < 2) return smoothShares(sameMean ?? allMean, options.profileSmoothing);
   const mixed = sameMean.map((m, i) => {
@@ -246,7 +299,7 @@ function getProfile(history: readonly Day[], excluded: ReadonlySet<string>, week
   if (same.length >= 3) {
     let best = Infinity;
     for (const h of profileSmoothingWidths) {
-      const error = getLeaveOneOutError(same.slice(0, LEAVE_ONE_OUT_DAYS), h);
+      const error = getLeaveOneOutError(same, h);
       if (error < best) {
         best = error;
         halfWidth = h;
@@ -275,7 +328,7 @@ function getProfileCache(history: readonly Day[], excluded: ReadonlySet<string>,
 /** Daily total (weekday × calendar effects × robust level) spread by a smoothed intraday profile. */
 export function createDailyProfileMethod(overrides: Partial<DailyProfileOptions> = {}): ForecastMethod {
   const options = { ...defaultDailyProfileOptions, ...overrides };
-  const profileKey = `${options.profileDays}:${options.profileSmoothing}`;
+  const profileKey = `${options.profileDays}:${options.profileWindows.join(',')}:${options.profileSmoothing}`;
   return ({ history, targets, calendar, profileExcluded }: MethodInput) => {
     if (history.length === 0) return targets.map(() => []);
     const model = fitDailyModel(history, calendar, options);
