@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TelemetryEvent } from '@switchboard/contracts';
-import { decideDispute, getEvaluationCursor, getEvaluationWithAnswers, listDisputes, listEvaluations, saveEvaluationPlan } from '@switchboard/db';
+import { ensureMember } from '@switchboard/api';
+import { decideDispute, getEvaluationCursor, getEvaluationWithAnswers, listDisputes, listEvaluations, saveEvaluationPlan, schema } from '@switchboard/db';
 import { redactPii } from '@switchboard/ingest';
 import { scoreInteraction, standardForm } from '@switchboard/quality';
 import { getInteractionDetails } from '@switchboard/telemetry';
@@ -197,11 +199,35 @@ describe('evaluationWorkflow', () => {
     const { tenantId } = await t.createTenant();
     const db = t.host.db.db;
     const { evaluationId, disputeId } = await seedDispute(db, tenantId);
+    const person = (role: 'admin' | 'analyst' | 'supervisor', qualityLead: boolean) =>
+      ensureMember(t.host.auth, db, {
+        email: `${role}-${qualityLead ? 'lead-' : ''}${randomUUID().slice(0, 8)}@disputes.test`,
+        name: `Test ${role}`,
+        password: 'a long enough test password',
+        tenantId,
+        role,
+        qualityLead,
+      });
+    await person('analyst', true);
+    await person('supervisor', true);
+    await person('analyst', false);
+    await person('admin', false);
     const planning = createPlanningClient(env.client, taskQueue);
     await planning.trackDisputes({ tenantId, evaluationId, remindAfterS: 1, escalateAfterS: 2 });
     const marked = async () => (await listDisputes(db, tenantId, { evaluationIds: [evaluationId] }))[0]!;
     await expect.poll(async () => (await marked()).escalatedAt !== null, { timeout: 60_000 }).toBe(true);
     expect((await marked()).remindedAt!.getTime()).toBeLessThanOrEqual((await marked()).escalatedAt!.getTime());
+    // The reminder went to the quality leads (an administrator is one by role), the escalation to the administrator:
+    // each once, with the link; the analyst who is no lead got nothing.
+    const mail = (await db.select().from(schema.mailOutbox).where(eq(schema.mailOutbox.tenantId, tenantId))).map((m) => [m.kind, m.recipient.split('-')[0]]);
+    expect(mail.sort()).toEqual([
+      ['dispute_escalated', 'admin'],
+      ['dispute_reminder', 'admin'],
+      ['dispute_reminder', 'analyst'],
+      ['dispute_reminder', 'supervisor'],
+    ]);
+    const [body] = await db.select({ body: schema.mailOutbox.body }).from(schema.mailOutbox).where(eq(schema.mailOutbox.tenantId, tenantId)).limit(1);
+    expect(body!.body).toContain(`/quality/evaluations/${evaluationId}`);
 
     // A second dispute of the same evaluation tells the same run rather than starting another.
     await planning.trackDisputes({ tenantId, evaluationId, remindAfterS: 1, escalateAfterS: 2 });

@@ -7,8 +7,10 @@ import {
   getDirectory,
   getEvaluationCursor,
   latestFormVersion,
+  listPeople,
   markOpenDisputes,
   listEvaluationPlans,
+  queueMail,
   saveEvaluationPlan,
   storeEvaluations,
   type Db,
@@ -89,10 +91,15 @@ export function createQualityActivities(deps: { db: Db; telemetry: ClickHouseCli
   const now = deps.now ?? (() => new Date());
 
   return {
-    /** Marks an evaluation's open disputes reminded or escalated (or only counts them); how many are still open. */
+    /**
+     * Marks an evaluation's open disputes reminded or escalated (or only counts them) and mails whoever must decide
+     * them now: the quality leads when reminded, the administrators when escalated. How many are still open.
+     */
     async markDisputes(raw: { tenantId: string; evaluationId: string; mark: 'reminded' | 'escalated' | null }): Promise<number> {
       const { tenantId, evaluationId, mark } = parseInput('markDisputes', DisputeInput, raw);
-      return markOpenDisputes(deps.db, tenantId, evaluationId, mark);
+      const { open, marked } = await markOpenDisputes(deps.db, tenantId, evaluationId, mark);
+      if (mark !== null && marked > 0) await mailDisputesWaiting(deps.db, { tenantId, evaluationId, mark, disputes: marked });
+      return open;
     },
 
     // Reading a batch's transcripts takes time as well as scoring it: the activity beats from start to end.
@@ -223,6 +230,29 @@ export function createQualityActivities(deps: { db: Db; telemetry: ClickHouseCli
       };
     }),
   };
+}
+
+/** The mail telling the people who decide disputes that some wait for them (no agent or customer detail in it). */
+async function mailDisputesWaiting(db: Db, input: { tenantId: string; evaluationId: string; mark: 'reminded' | 'escalated'; disputes: number }) {
+  const people = await listPeople(db, input.tenantId);
+  const reminded = input.mark === 'reminded';
+  const recipients = people.filter((p) => !p.deactivatedAt && (reminded ? p.qualityLead : p.role === 'admin'));
+  const what = input.disputes === 1 ? 'A dispute of an evaluation answer' : `${input.disputes} disputes of evaluation answers`;
+  for (const person of recipients)
+    await queueMail(db, {
+      tenantId: input.tenantId,
+      recipient: person.email,
+      kind: reminded ? 'dispute_reminder' : 'dispute_escalated',
+      subject: reminded ? 'Reminder: an agent’s dispute is waiting for a quality lead' : 'Escalated: an agent’s dispute has had no decision',
+      body: [
+        `Hello ${person.name},`,
+        '',
+        reminded
+          ? `${what} is waiting for a quality lead's decision.`
+          : `${what} has waited past its deadline with no quality lead's decision, so it comes to the administrators.`,
+        `Open the evaluation in Switchboard to uphold or change the answer: /quality/evaluations/${input.evaluationId}`,
+      ].join('\n'),
+    });
 }
 
 const noDetail: InteractionDetail = { segments: [], holds: [], transferred: false, endedOnHold: false, csat: null };

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, gte, inArray, lt, max, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, inArray, isNull, lt, max, sql } from 'drizzle-orm';
 import { audit } from './audit.ts';
 import type { Db } from './client.ts';
 import { evaluationAnswers, evaluationCursors, evaluationDisputes, evaluationPlans, evaluations, qualityForms } from './schema.ts';
@@ -755,24 +755,32 @@ export function decideDispute(
  * What the dispute workflow's timers record on an evaluation's open disputes: the leads were reminded, or the
  * disputes escalated. Returns how many disputes are still open.
  */
-export function markOpenDisputes(db: Db, tenantId: string, evaluationId: string, mark: 'reminded' | 'escalated' | null): Promise<number> {
+/**
+ * Marks an evaluation's open disputes reminded or escalated (`mark` null only counts them): how many are open, and how
+ * many this call marked — a retried activity finds them marked already, so whoever is told is told once.
+ */
+export function markOpenDisputes(
+  db: Db,
+  tenantId: string,
+  evaluationId: string,
+  mark: 'reminded' | 'escalated' | null,
+): Promise<{ open: number; marked: number }> {
   return withTenant(db, tenantId, async (tx) => {
     const open = and(eq(evaluationDisputes.tenantId, tenantId), eq(evaluationDisputes.evaluationId, evaluationId), eq(evaluationDisputes.status, 'open'));
-    if (mark === 'reminded')
-      await tx
-        .update(evaluationDisputes)
-        .set({ remindedAt: sql`coalesce(${evaluationDisputes.remindedAt}, now())` })
-        .where(open);
-    if (mark === 'escalated')
-      await tx
-        .update(evaluationDisputes)
-        .set({ escalatedAt: sql`coalesce(${evaluationDisputes.escalatedAt}, now())` })
-        .where(open);
+    const column = mark === 'reminded' ? evaluationDisputes.remindedAt : evaluationDisputes.escalatedAt;
+    const marked =
+      mark === null
+        ? []
+        : await tx
+            .update(evaluationDisputes)
+            .set(mark === 'reminded' ? { remindedAt: sql`now()` } : { escalatedAt: sql`now()` })
+            .where(and(open, isNull(column)))
+            .returning({ id: evaluationDisputes.id });
     const [{ n }] = (await tx
       .select({ n: sql<number>`count(*)::int` })
       .from(evaluationDisputes)
       .where(open)) as [{ n: number }];
-    return n;
+    return { open: n, marked: marked.length };
   });
 }
 
