@@ -385,6 +385,8 @@ const outcome: Signal = {
     "[I'm|I am|we're|we are] [also|now|just]? [booking|sending|arranging|adding|raising|logging|issuing|ordering|refunding|crediting|cancelling|canceling|moving|updating|voiding|reversing|scheduling|emailing|texting|posting|escalating|replacing]",
     "[I'll|I will|I'm going to|I'm gonna|we'll|we will] [just|also|now]? [void|cancel|refund|credit|send|book|arrange|email|text|post|raise|log|update|change|move|reverse|waive|add|remove|fix|reset|process|escalate|issue|order|replace]",
     "[will|'ll] [call|ring|email|text|contact|visit|phone] you",
+    // What someone will do, said with a contraction: "they'll swap it in five minutes", "she'll ring you at seven".
+    "[they'll|he'll|she'll|we'll|it'll|that'll|theyll] [just|also|then]? [be]? [-ed|swap|send|call|ring|fit|fix|bring|drop|collect|deliver|install|repair|replace|sort|look|check|come|arrive|reach|go|show|update|clear|refund|credit|process|email|text|contact|visit|get|take|pick|review|book|arrange|confirm|cover|pay|post]",
     "[I've|I have|we've|we have|I just|I've just|I have just|I went ahead and|I've gone ahead and|I've now|I have now|I've also|I have also] ~ [-ed|sent|put in|set up|made|done|given|paid|found|sent out|put through|put a|put the]",
     "[that's|that is|it's|it is|thats|its|that has|it has|this has|they've|they have|you're|you are|you've been|is now|are now|has been|have been|will be|it'll be|that'll be|all|now|got|gets|getting|being|is|are|was|were] ~ [-ed|done|set up|put in|sent|paid|sorted|all set|good to go|on its way|on the way|in place|in hand|underway|lined up|coming|sent out|gone through]",
     "[you'll|you will|you should|you shall|you'd|you would|you'll now|you will now|you can now|you'll also|you will also|you won't|you will not] [receive|get|see|be getting|be receiving|hear|have|be able to|need to|want to|be contacted|be sent|be charged|be refunded|be credited|notice|find|start|stop|keep|pay|go]",
@@ -457,6 +459,16 @@ const resolutionCheck: Signal = {
     // Asking the customer to test the fix and report back.
     'let me know [if|whether|once|when] [it|that|this|everything|you|the *] ~ [work|works|worked|working|arrived|arrives|comes through|come through|goes through|went through|signal|service|see it|can see|received|get it|got it|connects|connected|loads|loaded|back on|fixed|sorted|helps|helped]',
     '[check|try|test|look|refresh|restart|reboot] ~ [and|then] [confirm|let me know|tell me|see if|check if]',
+    // Asking whether the fix shows on the customer's side: "Is it charging now?", "Is the picture back on your side?".
+    '[is|are|can you|can|do you] ~ [showing|working|charging|loading|connecting|connected|back|online|live|through|beeping|pending|ready|fixed|cleared|gone|updated|showing up|see] ~ [now|again|on your end|on your side|your end|your side] ?',
+    '[can|could|would|will] you ~ [and]? [tell me|let me know] [if|whether]',
+    // An option put to the customer: "That window work for you?", "would that be okay with you?".
+    '[that|this|the] [window|time|slot|date|day|plan|option|figure|price|amount|arrangement|appointment] ~ [work|works|suit|suits|okay|ok|alright|fine|good] [for you|with you|for ya|for yuh]? ?',
+    '[would|will|is] [that|this] be? [okay|ok|alright|all right|fine|acceptable|suitable|good] [with|for|by] you',
+    '[that|this|it] [work|works] for [ya|yuh|yah|u] ?',
+    '[does|did|will|would|has] [that|this|it] ~ [put|set] [you|your mind] at [ease|rest]',
+    '[is|was] [that|this|it] the * you [wanted|needed|were after|were looking for|had in mind|asked for|meant]',
+    '[you|yuh|ya] [understand|follow] ?',
   ],
 };
 
@@ -473,6 +485,8 @@ const offerHelp: Signal = {
     '[anything|something] [more|further] [I|we] [can|could]',
     '[help|assist] [you]? [further|with anything further]',
     '[any other thing|any other things|any other bits|any other bit|anything further|anything more]',
+    // Dialect and speech-recognition spellings of "anything": "owt else?", "anyting else mi can help yuh wid".
+    '[owt|anythin|anyting|anyfing] [else|more|further]',
   ],
 };
 
@@ -499,7 +513,7 @@ const politeClose: Signal = {
     '[feel|get] better [soon]?',
     '^ happy *',
     "hope [you|you're|you all|your|she|he|they|everything|it all|the] *",
-    "[take care|mind yourself|mind yourselves|mind how you go|look after yourself|look after yourselves|all the best|best wishes|good luck|stay safe|be well|congratulations|congrats|enjoy|happy holidays|merry christmas|pleasure speaking|pleasure talking|nice speaking|nice talking|lovely speaking|great speaking|lovely talking|you're welcome|you are welcome|my pleasure|glad I could help|glad to help|happy to help|have a good one|have a nice one|keep well|god bless]",
+    "[take care|take it easy|sleep well|stay blessed|be blessed|mind yourself|mind yourselves|mind how you go|look after yourself|look after yourselves|all the best|best wishes|good luck|stay safe|be well|congratulations|congrats|enjoy|happy holidays|merry christmas|pleasure speaking|pleasure talking|nice speaking|nice talking|lovely speaking|great speaking|lovely talking|you're welcome|you are welcome|my pleasure|glad I could help|glad to help|happy to help|have a good one|have a nice one|keep well|god bless]",
   ],
 };
 
