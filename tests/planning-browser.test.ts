@@ -318,7 +318,8 @@ describe('the planner', () => {
     const shrinkage = Math.round(policy.shrinkage * 100) + 10;
     await whatIf.getByLabel('Shrinkage (%)').fill(String(shrinkage));
     const expected = (storedHours * (1 - policy.shrinkage)) / (1 - shrinkage / 100);
-    await ui(() => text(whatIf.getByTestId('whatif-hours'))).toBe(expected.toFixed(1));
+    // The page sums its own intervals and rounds to 0.1 h: on a .x5 the closed form may round the other way.
+    await ui(async () => Math.abs(num(await text(whatIf.getByTestId('whatif-hours'))) - expected)).toBeLessThanOrEqual(0.05 + 1e-9);
     expect(num(await text(whatIf.getByTestId('whatif-change')))).toBeCloseTo(100 * (expected / storedHours - 1), 1);
     p.off('request', onRequest);
     expect(asked).toEqual([]);

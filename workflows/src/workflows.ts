@@ -591,18 +591,22 @@ export async function coachingWorkflow(input: CoachingWorkflowInput): Promise<{ 
  */
 export async function coachingRulesWorkflow(input: { tenantId: string }): Promise<{ assignments: number; restarted: number; skipped: string[] }> {
   const checked = await checkCoachingRules({ tenantId: input.tenantId, at: new Date().toISOString() });
+  const restartIds = new Set(checked.restartIds ?? []);
+  let restarted = 0;
   // Histories recorded before `restartIds` had the restarted ones in `assignmentIds`.
-  for (const assignmentId of [...checked.assignmentIds, ...(checked.restartIds ?? [])]) {
+  for (const assignmentId of [...checked.assignmentIds, ...restartIds]) {
     try {
       await startChild(coachingWorkflow, {
         workflowId: `coaching:${input.tenantId}:${assignmentId}`,
         args: [{ tenantId: input.tenantId, assignmentId }],
         parentClosePolicy: ParentClosePolicy.ABANDON,
       });
+      if (restartIds.has(assignmentId)) restarted++;
     } catch (error) {
-      // Started by an earlier try of this run: @temporalio/workflow does not export the error's class, its name tells.
+      // Started already — by an earlier try of this run, or (for one not delivered yet) by the check that made it and
+      // is delivering it now: @temporalio/workflow does not export the error's class, its name tells.
       if (!(error instanceof Error && error.name === 'WorkflowExecutionAlreadyStartedError')) throw error;
     }
   }
-  return { assignments: checked.assignmentIds.length, restarted: checked.restartIds?.length ?? 0, skipped: checked.skipped };
+  return { assignments: checked.assignmentIds.length, restarted, skipped: checked.skipped };
 }
