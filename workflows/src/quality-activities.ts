@@ -6,6 +6,7 @@ import {
   flagForReview,
   getDirectory,
   getEvaluationCursor,
+  countOpenDisputes,
   latestFormVersion,
   listPeople,
   markOpenDisputes,
@@ -97,9 +98,12 @@ export function createQualityActivities(deps: { db: Db; telemetry: ClickHouseCli
      */
     async markDisputes(raw: { tenantId: string; evaluationId: string; mark: 'reminded' | 'escalated' | null }): Promise<number> {
       const { tenantId, evaluationId, mark } = parseInput('markDisputes', DisputeInput, raw);
-      const { open, marked } = await markOpenDisputes(deps.db, tenantId, evaluationId, mark);
-      if (mark !== null && marked > 0) await mailDisputesWaiting(deps.db, { tenantId, evaluationId, mark, disputes: marked });
-      return open;
+      if (mark === null) return countOpenDisputes(deps.db, tenantId, evaluationId);
+      // Mailed before they are marked (the outbox is no tenant's table, so not in one transaction with the mark): a
+      // crash in between mails again on the retry rather than never; once marked, a retry mails nobody.
+      const unmarked = await countOpenDisputes(deps.db, tenantId, evaluationId, mark);
+      if (unmarked > 0) await mailDisputesWaiting(deps.db, { tenantId, evaluationId, mark, disputes: unmarked });
+      return markOpenDisputes(deps.db, tenantId, evaluationId, mark);
     },
 
     // Reading a batch's transcripts takes time as well as scoring it: the activity beats from start to end.

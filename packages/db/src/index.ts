@@ -107,6 +107,7 @@ export {
   decideDispute,
   listDisputes,
   machineHumanPairs,
+  countOpenDisputes,
   markOpenDisputes,
   raiseDisputes,
   EvaluationStateError,

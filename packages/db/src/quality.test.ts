@@ -9,6 +9,7 @@ import {
   ensureBuiltInForm,
   listDisputes,
   machineHumanPairs,
+  countOpenDisputes,
   markOpenDisputes,
   raiseDisputes,
   EvaluationStateError,
@@ -222,9 +223,12 @@ describeEngines('quality', (ctx) => {
     expect(dispute).toMatchObject({ status: 'open', answerBefore: 'no' });
     await expect(raiseDisputes(ctx.db, tenantId, user, 'agent-1', row!.id, [{ questionId: 'empathy', comment: 'again' }])).rejects.toThrow(/disputed already/);
     expect((await getEvaluationWithAnswers(ctx.db, tenantId, row!.id))!.status).toBe('disputed');
-    expect(await markOpenDisputes(ctx.db, tenantId, row!.id, 'reminded')).toEqual({ open: 1, marked: 1 });
-    // A retried reminder finds it reminded: nobody is told twice.
-    expect(await markOpenDisputes(ctx.db, tenantId, row!.id, 'reminded')).toEqual({ open: 1, marked: 0 });
+    expect(await countOpenDisputes(ctx.db, tenantId, row!.id, 'reminded')).toBe(1);
+    expect(await markOpenDisputes(ctx.db, tenantId, row!.id, 'reminded')).toBe(1);
+    // Reminded now (a retried reminder finds none to tell), not escalated yet.
+    expect(await countOpenDisputes(ctx.db, tenantId, row!.id, 'reminded')).toBe(0);
+    expect(await countOpenDisputes(ctx.db, tenantId, row!.id, 'escalated')).toBe(1);
+    expect(await countOpenDisputes(ctx.db, tenantId, row!.id)).toBe(1);
 
     const rescored: ReadonlyMap<string, string>[] = [];
     const decided = await decideDispute(ctx.db, tenantId, user, dispute!.id, { answer: 'yes', note: 'turn 5 acknowledges it' }, (answers) => {
@@ -243,7 +247,7 @@ describeEngines('quality', (ctx) => {
     await expect(decideDispute(ctx.db, tenantId, user, dispute!.id, { answer: null, note: 'x' }, () => ({ score: 0, failedCritical: true }))).rejects.toThrow(
       /decided already/,
     );
-    expect(await markOpenDisputes(ctx.db, tenantId, row!.id, 'escalated')).toEqual({ open: 0, marked: 0 });
+    expect(await markOpenDisputes(ctx.db, tenantId, row!.id, 'escalated')).toBe(0);
     const listed = await listDisputes(ctx.db, tenantId, { agentKeys: ['agent-1'] });
     expect(listed.map((d) => [d.status, d.remindedAt !== null, d.escalatedAt])).toEqual([['changed', true, null]]);
     expect(await listDisputes(ctx.db, tenantId, { statuses: ['open'] })).toEqual([]);

@@ -751,36 +751,42 @@ export function decideDispute(
   });
 }
 
-/**
- * What the dispute workflow's timers record on an evaluation's open disputes: the leads were reminded, or the
- * disputes escalated. Returns how many disputes are still open.
- */
-/**
- * Marks an evaluation's open disputes reminded or escalated (`mark` null only counts them): how many are open, and how
- * many this call marked — a retried activity finds them marked already, so whoever is told is told once.
- */
-export function markOpenDisputes(
-  db: Db,
-  tenantId: string,
-  evaluationId: string,
-  mark: 'reminded' | 'escalated' | null,
-): Promise<{ open: number; marked: number }> {
+type DisputeMark = 'reminded' | 'escalated';
+
+const openDisputes = (tenantId: string, evaluationId: string, unmarked?: DisputeMark) =>
+  and(
+    eq(evaluationDisputes.tenantId, tenantId),
+    eq(evaluationDisputes.evaluationId, evaluationId),
+    eq(evaluationDisputes.status, 'open'),
+    unmarked === undefined ? undefined : isNull(unmarked === 'reminded' ? evaluationDisputes.remindedAt : evaluationDisputes.escalatedAt),
+  );
+
+/** An evaluation's open disputes, or those of them not marked `unmarked` yet: how many. */
+export function countOpenDisputes(db: Db, tenantId: string, evaluationId: string, unmarked?: DisputeMark): Promise<number> {
   return withTenant(db, tenantId, async (tx) => {
-    const open = and(eq(evaluationDisputes.tenantId, tenantId), eq(evaluationDisputes.evaluationId, evaluationId), eq(evaluationDisputes.status, 'open'));
-    const column = mark === 'reminded' ? evaluationDisputes.remindedAt : evaluationDisputes.escalatedAt;
-    const marked =
-      mark === null
-        ? []
-        : await tx
-            .update(evaluationDisputes)
-            .set(mark === 'reminded' ? { remindedAt: sql`now()` } : { escalatedAt: sql`now()` })
-            .where(and(open, isNull(column)))
-            .returning({ id: evaluationDisputes.id });
     const [{ n }] = (await tx
       .select({ n: sql<number>`count(*)::int` })
       .from(evaluationDisputes)
-      .where(open)) as [{ n: number }];
-    return { open: n, marked: marked.length };
+      .where(openDisputes(tenantId, evaluationId, unmarked))) as [{ n: number }];
+    return n;
+  });
+}
+
+/**
+ * What the dispute workflow's timers record on an evaluation's open disputes: the leads were reminded, or the
+ * disputes escalated (the first time only). Returns how many disputes are still open.
+ */
+export function markOpenDisputes(db: Db, tenantId: string, evaluationId: string, mark: DisputeMark): Promise<number> {
+  return withTenant(db, tenantId, async (tx) => {
+    await tx
+      .update(evaluationDisputes)
+      .set(mark === 'reminded' ? { remindedAt: sql`now()` } : { escalatedAt: sql`now()` })
+      .where(openDisputes(tenantId, evaluationId, mark));
+    const [{ n }] = (await tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(evaluationDisputes)
+      .where(openDisputes(tenantId, evaluationId))) as [{ n: number }];
+    return n;
   });
 }
 
