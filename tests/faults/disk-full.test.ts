@@ -99,15 +99,25 @@ describe('ingest on a full disk (R4)', () => {
         }
       };
 
-      // Two senders until the disk has been full for a while (ten seconds of refusals), or the events run out.
+      // Two senders until the disk has been full for a while (ten seconds of refusals). Once the fresh batches run out
+      // they send the refused ones again, as clients do after a 503, so the disk stays under pressure that long.
       let next = 0;
+      const inFlight = new Set<string>();
       let unwritableSince: number | null = null;
       const unwritableHealth: number[] = [];
+      const fullLongEnough = () => first503At !== null && Date.now() - first503At >= 10_000;
       const filling = async () => {
-        while (next < batches.length && (first503At === null || Date.now() - first503At < 10_000)) await send(batches[next++]!);
+        while (!fullLongEnough()) {
+          const batch = next < batches.length ? batches[next++]! : batches.slice(0, next).find((b) => !b.acked && !inFlight.has(b.key));
+          if (!batch) break;
+          inFlight.add(batch.key);
+          const status = await send(batch);
+          inFlight.delete(batch.key);
+          if (status === 503 && next >= batches.length) await sleep(200);
+        }
       };
       const watching = async () => {
-        while (next < batches.length && (first503At === null || Date.now() - first503At < 10_000)) {
+        while (!fullLongEnough() && (next < batches.length || batches.some((b) => !b.acked))) {
           const h = await health();
           if (!h.body.store.writable) {
             unwritableHealth.push(h.code);
