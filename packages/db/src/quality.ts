@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, gte, inArray, isNull, lt, max, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, inArray, isNull, lt, max, sql, type SQL } from 'drizzle-orm';
 import { audit } from './audit.ts';
 import type { Db } from './client.ts';
 import { evaluationAnswers, evaluationCursors, evaluationDisputes, evaluationPlans, evaluations, qualityForms } from './schema.ts';
@@ -763,13 +763,15 @@ const openDisputes = (tenantId: string, evaluationId: string, unmarked?: Dispute
 
 /** An evaluation's open disputes, or those of them not marked `unmarked` yet: how many. */
 export function countOpenDisputes(db: Db, tenantId: string, evaluationId: string, unmarked?: DisputeMark): Promise<number> {
-  return withTenant(db, tenantId, async (tx) => {
-    const [{ n }] = (await tx
-      .select({ n: sql<number>`count(*)::int` })
-      .from(evaluationDisputes)
-      .where(openDisputes(tenantId, evaluationId, unmarked))) as [{ n: number }];
-    return n;
-  });
+  return withTenant(db, tenantId, (tx) => countDisputes(tx, openDisputes(tenantId, evaluationId, unmarked)));
+}
+
+async function countDisputes(tx: Tx, where: SQL | undefined): Promise<number> {
+  const [{ n }] = (await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(evaluationDisputes)
+    .where(where)) as [{ n: number }];
+  return n;
 }
 
 /**
@@ -782,11 +784,7 @@ export function markOpenDisputes(db: Db, tenantId: string, evaluationId: string,
       .update(evaluationDisputes)
       .set(mark === 'reminded' ? { remindedAt: sql`now()` } : { escalatedAt: sql`now()` })
       .where(openDisputes(tenantId, evaluationId, mark));
-    const [{ n }] = (await tx
-      .select({ n: sql<number>`count(*)::int` })
-      .from(evaluationDisputes)
-      .where(openDisputes(tenantId, evaluationId))) as [{ n: number }];
-    return n;
+    return countDisputes(tx, openDisputes(tenantId, evaluationId));
   });
 }
 
