@@ -7,6 +7,7 @@ import { SIGN_IN_LIMIT } from '@switchboard/api';
 import { scoreAnswers, standardForm } from '@switchboard/quality';
 import { demoCenter } from '@switchboard/simulator';
 import { followLink, launchChromium, screenshot, SignInPacer, signInThroughForm, type Browser, pageQuery } from './support/browser.ts';
+import { parseCsvRecords } from './support/csv.ts';
 import { postAll } from './support/events.ts';
 import { repoRoot, tempDataDir } from './support/host.ts';
 import { labelledEvents, labelledTranscripts } from './support/quality.ts';
@@ -235,6 +236,65 @@ describe('the analyst', () => {
     const behind = await pageQuery<Summary[]>(p, 'quality.list', { question: worst.id });
     expect(behind.length).toBe(Math.min(worst.failed, 200));
     await ui(() => table.locator('tbody tr').count()).toBe(behind.length);
+
+    // The list exports whole, as CSV: one record per evaluation behind the drill, with its score.
+    const [download] = await Promise.all([p.waitForEvent('download'), p.getByRole('button', { name: 'Export evaluations as CSV' }).click()]);
+    expect(download.suggestedFilename()).toBe('evaluations.csv');
+    const csv = parseCsvRecords(readFileSync(await download.path(), 'utf8'));
+    expect(csv.header).toEqual(expect.arrayContaining(['evaluation_id', 'agent', 'status', 'score', 'failed_critical']));
+    expect(new Set(csv.records.map((r) => r.evaluation_id))).toEqual(new Set(behind.map((e) => e.id)));
+    const scored = behind.find((e) => (e as Summary & { score: number | null }).score !== null) as Summary & { score: number };
+    expect(Number(csv.records.find((r) => r.evaluation_id === scored.id)!.score)).toBeCloseTo(scored.score, 6);
+  });
+
+  it('writes a plan in the editor: a form that does not exist is refused with its name, a good one saved and edited', async () => {
+    const p = page();
+    await p.goto(`${url}/quality?view=plans`);
+    const plans = p.getByTestId('plans');
+    await plans.waitFor({ timeout: UI_TIMEOUT_MS });
+    await p.getByRole('button', { name: 'New plan' }).click();
+    const editor = p.getByRole('form', { name: 'Evaluation plan' });
+    await editor.getByLabel('Key').fill('first-queue-transfers');
+    await editor.getByLabel('Name').fill('Transfers of the first queue');
+    await editor.getByLabel('Form').fill('no-such-form');
+    await editor.getByLabel('Random share (%)').fill('5');
+    await editor.getByRole('checkbox', { name: /took longer than 90%/ }).uncheck();
+    await editor.getByRole('checkbox', { name: /got a survey CSAT/ }).uncheck();
+    const queues = editor.getByRole('group', { name: 'Queues (none picked: all)' });
+    await queues.getByRole('checkbox').first().waitFor({ timeout: UI_TIMEOUT_MS });
+    const queueName = (await queues.locator('li').first().innerText()).trim();
+    await queues.getByRole('checkbox').first().check();
+    // Inactive: the evaluation Schedule of the tests after this one is not to see it.
+    await editor.getByRole('checkbox', { name: 'Active' }).uncheck();
+    await editor.getByRole('button', { name: 'Save plan' }).click();
+    await ui(() => editor.getByRole('alert').textContent()).toContain('there is no form "no-such-form"');
+    const saved = () =>
+      pageQuery<{ key: string; queues: string[]; reviewPercent: number; targets: Record<string, unknown>; active: boolean; formKey: string }[]>(
+        p,
+        'quality.plans.list',
+        {},
+      );
+    expect((await saved()).map((plan) => plan.key)).not.toContain('first-queue-transfers');
+
+    await editor.getByLabel('Form').fill('standard');
+    await editor.getByRole('button', { name: 'Save plan' }).click();
+    await editor.waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+    const row = plans.locator('tbody tr', { hasText: 'Transfers of the first queue' });
+    await ui(() => row.innerText()).toContain('5%');
+    expect(await row.innerText()).toContain(queueName);
+    const plan = (await saved()).find((x) => x.key === 'first-queue-transfers')!;
+    expect(plan).toMatchObject({ formKey: 'standard', queues: [queueName], reviewPercent: 5, active: false, targets: { transfer: true, endedOnHold: true } });
+    expect(plan.targets.ahtAboveP90).toBeUndefined();
+    expect(plan.targets.csatAtMost).toBeUndefined();
+    await shot(p, 'quality-plans');
+
+    // Editing keeps the key (it names the plan in every evaluation made under it).
+    await row.getByRole('button', { name: 'Edit' }).click();
+    expect(await editor.getByLabel('Key').isDisabled()).toBe(true);
+    await editor.getByLabel('Random share (%)').fill('7.5');
+    await editor.getByRole('button', { name: 'Save plan' }).click();
+    await ui(() => row.innerText()).toContain('7.5%');
+    expect((await saved()).find((x) => x.key === 'first-queue-transfers')!.reviewPercent).toBe(7.5);
   });
 });
 
