@@ -113,9 +113,9 @@ describe('npm run qa-score', () => {
       floors: {
         greeting: 0.95,
         recording_disclosure: 0.99,
-        identity_verified: 0.71,
-        empathy: 0.75,
-        hold_permission: 0.91,
+        identity_verified: 0.73,
+        empathy: 0.8,
+        hold_permission: 0.93,
         resolution_confirmed: 0.84,
         closing: 0.95,
         no_profanity: 0.86,
@@ -139,9 +139,9 @@ describe('npm run qa-score', () => {
       file: 'holdout6',
       unseen: 'greeting 0.87, recording 0.97, identity 0.44, empathy 0.86, hold 0.98, resolution 0.76, closing 0.67, profanity 0.93',
       floors: {
-        greeting: 0.86,
+        greeting: 0.89,
         recording_disclosure: 0.96,
-        identity_verified: 0.53,
+        identity_verified: 0.58,
         empathy: 0.86,
         hold_permission: 0.98,
         resolution_confirmed: 0.95,
@@ -150,19 +150,20 @@ describe('npm run qa-score', () => {
       },
     },
     {
-      // Tuned on for resolution and closing only (general phrasings: "is it charging now?", "that window work for
-      // you?", "they'll swap it"; "take it easy", "owt else").
+      // Tuned on for resolution and closing (general phrasings: "is it charging now?", "that window work for you?",
+      // "they'll swap it"; "take it easy", "owt else"), then for greeting, identity, empathy, hold and profanity
+      // (salutations in other languages, national ID names, "gimme", "would scare me too", "can you not read"…).
       file: 'holdout7',
       unseen: 'greeting 0.71, recording 0.94, identity 0.48, empathy 0.67, hold 0.86, resolution 0.56, closing 0.69, profanity 0.69',
       floors: {
-        greeting: 0.71,
+        greeting: 0.99,
         recording_disclosure: 0.93,
-        identity_verified: 0.48,
-        empathy: 0.67,
-        hold_permission: 0.86,
+        identity_verified: 0.74,
+        empathy: 0.81,
+        hold_permission: 0.94,
         resolution_confirmed: 0.79,
         closing: 0.78,
-        no_profanity: 0.69,
+        no_profanity: 0.89,
       },
     },
   ];

@@ -243,7 +243,13 @@ const sentenceEnd = /[.!?…]/;
 /** Both in one turn with no sentence's end between them (text with no punctuation is one sentence). */
 const sameSentence = (input: ScoringInput, a: Occurrence, b: Occurrence) =>
   a.segment === b.segment && !sentenceEnd.test(input.segments[a.segment]!.text.slice(Math.min(a.span.end, b.span.end), Math.max(a.span.start, b.span.start)));
-const firstSentence = (text: string) => text.slice(0, (/[.!?…](?=\s)/.exec(text)?.index ?? text.length) + 1);
+/** The first sentence, or its first twenty words where speech recognition wrote no full stop to end it. */
+const firstSentence = (text: string) =>
+  text
+    .slice(0, (/[.!?…](?=\s)/.exec(text)?.index ?? text.length) + 1)
+    .split(/\s+/)
+    .slice(0, 20)
+    .join(' ');
 
 interface Outcome {
   pass: boolean;

@@ -164,6 +164,39 @@ describe('the standard form', () => {
     expect(identity(byAddress, 'voice')).toBe('na');
   });
 
+  it('reads verification in calls without punctuation, with someone else’s ID, and after a record was only opened', () => {
+    const identity = (turns: Turn[], channel: ScoringInput['channel'] = 'voice') => answersOf(call([...turns, ...goodClose], { channel })).identity_verified;
+    // Speech recognition writes one long sentence: a "not right" far into the agent's next words is about the
+    // appointments, not a mismatch of the zip code; "that's close enough" straight after is one.
+    const zip = (reaction: string): Turn[] => [
+      ['agent', 'good morning this is mark from appliance care plus may i have the zip code of the service address to verify'],
+      ['customer', 'its four four one two two'],
+      ['agent', reaction],
+    ];
+    expect(
+      identity(
+        zip(
+          'thank you mr kowalski so i see the claim from saturday and the appointments with tri county on monday and yesterday both marked no access which is not right',
+        ),
+      ),
+    ).toBe('yes');
+    expect(identity(zip('hmm the one i have is four four one two one but thats close enough i see the claim from saturday'))).toBe('no');
+    const relative: Turn[] = [
+      ['agent', "Good morning, Id-Dar Care, Josianne here. Can you give me your mother's ID card number?"],
+      ['customer', "It's 0 4 5 2 1 3 9 M."],
+      ['agent', "Thanks. I can see your mum's morning visits are with Lorna."],
+    ];
+    expect(identity(relative)).toBe('yes');
+    // "I've got your account up" opens the record and says nothing of it: the passcode asked next is in time.
+    const opened: Turn[] = [
+      ['bot', 'Please enter your account number followed by the hash key.'],
+      ['agent', 'hello vigil monitoring this is marcus i got your account up from the keypad entry can you give me the passcode on the account please'],
+      ['customer', 'its uh blue heron'],
+      ['agent', 'thank you so yeah i see an alarm from the back door sensor at two fifty eight'],
+    ];
+    expect(identity(opened)).toBe('yes');
+  });
+
   it('counts profanity abbreviated or spelt with doubled letters, and running down third parties', () => {
     const agentSays = (text: string) => answersOf(call([...opening, ['agent', text], ...goodClose])).no_profanity;
     expect(agentSays('ffs sorry, pulled up the wrong order.')).toBe('no');

@@ -11,7 +11,9 @@ const agent = ['agent'] as const;
 const companySide = ['agent', 'bot'] as const;
 
 const salutations =
-  "[hi|hello|hey|hiya|howdy|greetings|welcome|good morning|good afternoon|good evening|good day|g'day|gday|morning|afternoon|evening|hey there|hi there|hello there|namaste|kia ora|hola|how are ya|how are you|how's it going|howzit]";
+  "[hi|hello|hey|hiya|heya|howdy|greetings|welcome|good morning|good mornin|good afternoon|good evening|good evenin|good day|g'day|gday|morning|mornin|afternoon|evening|hey there|hi there|hello there|how are ya|how are you|how's it going|howzit|" +
+  // The same in other languages and dialects, as agents answer in them.
+  'namaste|namaskar|vanakkam|sat sri akal|kia ora|talofa|bula|aloha|hola|buenos dias|buenas tardes|buenas noches|buenas|bonjour|bonsoir|salut|buongiorno|buonasera|ciao|salve|bom dia|boa tarde|olá|guten tag|guten morgen|moin|servus|grüezi|gruezi|hallo|hej|goedemorgen|goedemiddag|dzień dobry|dobry den|yassas|merhaba|selam|salam|salaam|assalamu alaikum|as salamu alaykum|marhaba|ahlan|shalom|sawasdee|xin chao|ni hao|nei ho|konnichiwa|annyeonghaseyo|selamat pagi|selamat siang|selamat petang|apa khabar|mabuhay|kumusta|magandang umaga|magandang hapon|jambo|habari|hujambo|karibu|akwaaba|sannu|bawo ni|kedu|sawubona|dumela|molo|bongu|bore da|prynhawn da|shwmae|alreet|bout ye|wagwan|wah gwaan|top of the morning]';
 
 const greetingWords: Signal = {
   kind: 'phrases',
@@ -21,7 +23,7 @@ const greetingWords: Signal = {
     salutations,
     // Thanks for waiting ("thanks for holding") is not a welcome; "how can I help?" and "you're speaking with" are
     // not salutations either, so a bare telephone answer ("Riverside Water, this is Angela, how may I help?") is no.
-    '[thank you|thanks|thankyou|thanks so much|thank you so much] for [calling|contacting|ringing|phoning|getting in touch|reaching out|choosing|chatting|your call]',
+    '[thank you|thanks|thankyou|thanks so much|thank you so much] for [calling|contacting|ringing|phoning|getting in touch|reaching out|choosing|chatting|your call|your message|messaging|writing in]',
     "[welcome to|you have reached|you've reached|you're through to|you are through to|you're on to|you're onto]",
     'dear [customer|valued customer|sir|madam|member]',
   ],
@@ -37,7 +39,7 @@ const introduction: Signal = {
       name: true,
       phrases: [
         "[my name is|my name's|my names|name is|name's|this is|it's|its|i am|i'm|im|myself|you're speaking [to|with]|you are speaking [to|with]|you're talking [to|with]|you are talking [to|with]|you're through to|you are through to|you're on to|you're onto|you've got|you have|speaking with|chatting with|you're chatting with|you are chatting with] *",
-        '[thank you|thanks] for [calling|contacting|choosing|ringing|phoning] *',
+        '[thank you|thanks] for [calling|contacting|choosing|ringing|phoning|reaching out to|getting in touch with|messaging|writing to] *',
         "[welcome to|you've reached|you have reached|calling from|here at|with] *",
         // A company named straight after the salutation: "Hello, Bayside Dental" (not a department: "Morning, council tax").
         `^ ${salutations} *`,
@@ -61,6 +63,15 @@ const recordingNotice: Signal = {
   ],
 };
 
+/** The agent saying the record is open ("I've got your account up"): a record is looked at, nothing of it said yet. */
+const recordOpened: Signal = {
+  kind: 'phrases',
+  speakers: [...agent],
+  phrases: [
+    "[I've|I have|I've now|I] [got|found|pulled up|brought up|located|opened] [your|the] [account|details|record|records|file|order|booking|policy|profile|reservation|claim|checking|savings] [up|here|open|now|ending]?",
+  ],
+};
+
 /** The agent saying or changing what is on the customer's account. */
 const accountDetails: Signal = {
   kind: 'phrases',
@@ -69,7 +80,6 @@ const accountDetails: Signal = {
     'your ~ [balance|last payment|bill|statement|payment|payments|transactions|transaction|direct debit|standing order|overdraft|credit limit|limit|policy|claim|order|parcel|booking|reservation|appointment|prescription|subscription|plan|contract|tariff|meter reading|usage|loan|mortgage|application|refund|account|flight|premium|excess|delivery|due date|certification|benefit|benefits|payment date|arrears|debt|invoice|return|renewal|visit] [is|was|shows|has|went|came|will|are|were|says|expires|expired|renews|renewed|ends|ended|runs|ran|due|been|started|finished|cleared|left|arrived|dispatched|shipped]',
     '[I can|I could|I] see [that|here|on|your|there|the|a|you|this|it|an|two|three|a couple|some|several|multiple|international|recent] ~ [payment|payments|charge|charges|transaction|transactions|balance|order|booking|account|bill|policy|claim|appointment|plan|usage|direct debit|refund|parcel|delivery|cancellation|flight|reservation|renewal|premium|prescription|record|records|history|note|notes|meter|reading|debit|credit|pounds|dollars|euros|booked|ordered|paid|owe|international|roaming|calls to|calls from|texts to|data usage|#]',
     "[I've|I have|I just|I've just|I've now|I have now] ~ [cancel-|update-|change-|chang-|block-|freeze|frozen|unblock-|reset|refund-|credit-|reissue-|rebook-|amend-|waive-|reverse-|process-|switch-|upgrade-|downgrade-|apply-|remove-|add-|moved|move|link-|unlink-|reactivat-|deactivat-|restor-|reinstat-|lift-|disconnect-|reconnect-|suspend-] [your|the|that|this|it|a|an|you]",
-    "[I've|I have|I've now|I] [got|found|pulled up|brought up|located|opened] [your|the] [account|details|record|records|file|order|booking|policy|profile|reservation|claim|checking|savings] [up|here|open|now|ending]?",
     "[I see|I can see|I've got|I have got|I've found|I found|I've pulled up|I've brought up|I'm looking at|I can see here] [the|your|a|an|two|three|that|it's|its|there's|you|you're|you've|you have|you are|permit|order|booking|account|policy|claim|payment|payments|reservation|ticket|case|parcel|prescription|request|appointment|refill|application|invoice|statement|bill|loan|card|flight|itinerary|charge|charges|transaction|transactions|#] *",
     "^ your [deposit|rent|tenancy|permit|membership|points|balance|licence|license|registration|results|result|prescription|prescriptions|medication|medicines|refill|order|parcel|shipment|booking|flight|itinerary|ticket|seat|claim|policy|premium|excess|cover|plan|contract|subscription|package|bundle|bill|invoice|statement|payment|instalment|direct debit|loan|mortgage|overdraft|limit|account|card|appointment|referral|application|case|request|complaint|refund|credit|fee|fine|penalty|arrears|debt|meter|reading|usage|tariff|allowance|data] [is|are|was|were|has|have|will|'s]",
     'your * [and your? *]? [is|are|was|were|has been|have been] [both|all|now|already]? [here|in]? [due|ready|overdue|expired|approved|declined|cancelled|canceled|booked|pending|protected|delivered|dispatched|shipped|active|suspended|blocked|frozen|closed|open|paid|unpaid|outstanding|renewed|scheduled|on hold|in arrears]',
@@ -96,25 +106,27 @@ const accountDetails: Signal = {
 
 /** The ways an agent asks for something: "can I take your X", "what's the X", "and your X?"; `between`: what may come before X. */
 const askingFor = (things: string, between = '~ ~') => [
-  `[can|could|may|what's|what is|what was|confirm|give|tell|need|take|have|get|grab|provide|pop|read|also|please|verify|check|just|share|send] ${between} ${things}`,
+  `[can|could|may|what's|what is|what was|confirm|give|gimme|tell|need|take|have|get|grab|provide|pop|read|also|please|verify|check|just|share|send] ${between} ${things}`,
   `^ [ok|okay|right|thanks|thank you|great|lovely|perfect]? [and|plus|also|then]? [your|the|the answer to your|his|her|their]? [-'s]? ${things}`,
 ];
 
 /** What proves who the customer is, asked of them: things only they would know. */
 const secrets =
-  '[date of birth|dob|d.o.b|birth date|birthdate|security [question|questions|answer|answers|word|number|code|check|checks|details|pin]|memorable [word|information|date|answer|question]|last [four|4|two|three|six|2|3|6] [digits|numbers|of]|one time [code|passcode|password|pin]|one-time [code|passcode|pin|password]|otp|verification code|security code|passcode|[account|secret|support]? pin|pin number|password|social security|ssn|national insurance|ni number|social insurance number|maiden name|first school|first pet|place of birth|voice id|voiceprint]';
+  '[date of birth|dob|d.o.b|birth date|birthdate|security [question|questions|answer|answers|word|number|code|check|checks|details|pin]|memorable [word|information|date|answer|question]|last [four|4|two|three|six|2|3|6] [digits|numbers|characters|letters|of]|one time [code|passcode|password|pin]|one-time [code|passcode|pin|password]|otp|verification code|authenticator code|[six|6|four|4|eight|8] digit code|code [from|in|on|showing in|showing on] [your|the] [app|authenticator|authenticator app|phone|text|sms]|security code|passcode|[account|secret|support]? pin|pin number|password|social security|ssn|national insurance|ni number|social insurance number|maiden name|first school|first pet|place of birth|voice id|voiceprint]';
 
 /** Where the customer lives: a verifier, but also how faults, leaks and missed bins are reported, so no sign of a record. */
 const places =
-  '[postcode|post code|postal code|zip code|zip|eircode|pin code|address|home address|billing address|registered address|property address|service address|street address|delivery address|postal address|installation address|supply address|install address|address on [the|your]? [account|file|record|policy]|first line of [your|the]? address]';
+  '[postcode|post code|postal code|zip code|zip|eircode|pin code|address|home address|billing address|registered address|property address|service address|street address|delivery address|postal address|installation address|supply address|install address|site address|site postcode|address on [the|your]? [account|file|record|policy]|first line of [your|the]? address]';
 
-/** A national identity or tax number, treated like a national insurance number. After "your" or "the": a member ID is a lookup key. */
-const nationalIds =
-  '[your|the|an|their|his|her] [own]? [id number|business number|company number|vat number|abn|ein|identity number|national id|national id number|national identity number|tax number|tax id|tax file number|tin|sin|pps|pps number|ssn|social insurance number|aadhaar|aadhaar number|pan|pan number]';
+/** National identity and tax numbers, treated like a national insurance number. */
+const nationalIdNames =
+  '[id number|id card|id card number|identity card|identity card number|business number|company number|vat number|abn|ein|identity number|national id|national id number|national identity number|national insurance number|tax number|tax id|tax file number|tin|trn|sin|pps|pps number|ssn|social insurance number|aadhaar|aadhaar number|pan|pan number|nric|fin number|hkid|hkid number|cnic|cnic number|nin|nin number|ghana card|ghana card number|emirates id|civil id|iqama|mykad|ic number|pesel|bsn|cpf|curp|dni|nie|nif|codice fiscale|personnummer|cpr number|voter id|voter card|passport number|citizen card|resident card|residence card|residence permit number]';
+/** One asked for: after "your" or "the" (a member ID is a lookup key), or someone else's ("the policyholder's ID number"). */
+const nationalIds = [`[your|the|an|their|his|her] [own]? ${nationalIdNames}`, ...askingFor(`-'s ${nationalIdNames}`)];
 
 /** Numbers that find a record but prove nothing about who is calling. */
 const lookupKeys =
-  '[[account|order|booking|policy|claim|reference|tracking|case|ticket|member|membership|customer|client|job|job sheet|work order|repair|service|file|confirmation|reservation|invoice|player|user|meter|serial|registration|student|enrolment|enrollment|patient|hospital|supporter|permit|licence|license|application|contract|subscriber|loyalty|rewards|workspace|company|business|employer|rental|agreement|rental agreement|vehicle|unit|flat|apartment|property|device|imei|sim] [number|no|id|reference|ref|code]|unit|mprn|[name|surname|last name|full name|first name] on the [account|booking|reservation|order|policy|ticket|file]]';
+  '[[account|order|booking|hire|donor|learner|loan|smartcard|smart card|passenger|pupil|tenancy|warranty|installation|policy|claim|reference|tracking|case|ticket|member|membership|customer|client|job|job sheet|work order|repair|service|file|confirmation|reservation|invoice|player|user|meter|serial|registration|student|enrolment|enrollment|patient|hospital|supporter|permit|licence|license|application|contract|subscriber|loyalty|rewards|workspace|company|business|employer|rental|agreement|rental agreement|vehicle|unit|flat|apartment|property|device|imei|sim] [number|no|id|reference|ref|code]|unit|mprn|[name|surname|last name|full name|first name] on the [account|booking|reservation|order|policy|ticket|file]]';
 
 /**
  * The agent asking for something that verifies who the customer is. A lookup key alone — an account, order or
@@ -124,7 +136,8 @@ const secretRequest: Signal = {
   kind: 'phrases',
   speakers: [...agent],
   phrases: [
-    ...askingFor(secrets),
+    // A birthday is asked for as a date of birth is; told unasked it is only a date ("her birthday is Saturday").
+    ...askingFor(`[${secrets}|birthday]`),
     // One of several things asked for: "account number and last four of your Social?" (not "expiry and the security
     // code?", a card payment's, or "enter the code, your date of birth and zip code", instructions).
     'and [the|your]? last [four|4|two|three|six|2|3|6] [digits|numbers|of] ~ ?',
@@ -132,7 +145,7 @@ const secretRequest: Signal = {
     `[characters|letters|digits|numbers] [of|from] [your|the] ${secrets}`,
     // However many words come between: "your 4-digit account PIN".
     'your ~ [pin|passcode]',
-    nationalIds,
+    ...nationalIds,
     '[to|just to|so I can] [verify|identify] [you|your identity|the account holder]?',
     '[verify|confirm|check] [your|the] [identity|id|account holder|details]',
     '[verify|identify] you',
@@ -143,14 +156,14 @@ const secretRequest: Signal = {
 };
 
 // Only a kind of address may come between: "what's the new address?" asks where to move the record, not to verify it.
-const placeKinds = '[full|delivery|billing|registered|home|property|service|supply|installation|postal|current|street]?';
+const placeKinds = '[full|delivery|billing|registered|home|property|service|supply|installation|postal|current|street|site]?';
 const placeRequest: Signal = {
   kind: 'phrases',
   speakers: [...agent],
   phrases: [
-    ...askingFor(`${placeKinds} ${places}`, '[me|us]? [your|the]?'),
+    ...askingFor(`${placeKinds} ${places}`, '[me|us]? [your|the|his|her|their]?'),
     // One of several things asked for: "can I have the account number and service address?".
-    `and [your|the]? ${placeKinds} ${places}`,
+    `and [your|the|his|her|their]? ${placeKinds} ${places}`,
   ],
 };
 const verificationRequest: Signal = { kind: 'any', of: [secretRequest, placeRequest] };
@@ -181,7 +194,7 @@ const contactOnFileRequest: Signal = {
   phrases: [
     'registered [email|e-mail|email address|mobile|mobile number|phone|phone number|contact number|number]',
     '[email|e-mail|email address|phone number|mobile number|contact number|number] [registered|associated|linked|we have|on] ~ [account|booking|order|file|record|policy|reservation|profile|it]',
-    "[email|e-mail|email address|phone number|mobile number|number] [you|you've|that you] ~ [ordered|booked|registered|signed up|used|gave us|log in|login|sign in|logged in|signed in]",
+    "[email|e-mail|email address|phone number|mobile number|number] [you|you've|that you] ~ [ordered|booked|registered|signed up|used|gave us|log in|login|sign in|logged in|signed in|paid|pay|bought|buy|purchased|topped up]",
   ],
 };
 
@@ -193,6 +206,8 @@ const lookupRequest: Signal = {
     askingFor(lookupKeys, '~')[0]!,
     // Said short it must be a question ("Tracking number?"): "Your reference number is…" gives one out.
     `^ [ok|okay|right|and|so]? [your|the]? ${lookupKeys} [please|sir|ma'am|maam|madam|then]? ?`,
+    // The first of several asked for in one breath: "Agreement number and postcode, please?".
+    `^ [ok|okay|right|so|great|lovely|thanks]? [your|the]? ${lookupKeys} [and|plus] ~ [please|sir|ma'am|madam]? ?`,
   ],
 };
 
@@ -237,7 +252,7 @@ const companyVerified: Signal = {
  */
 const accountAccess: Signal = {
   kind: 'any',
-  of: [accountDetails, lookupRequest, secretRequest, placeOnRecordRequest, contactOnFileRequest, verifiedStatement, companyVerified],
+  of: [accountDetails, recordOpened, lookupRequest, secretRequest, placeOnRecordRequest, contactOnFileRequest, verifiedStatement, companyVerified],
 };
 
 /** The customer not giving what was asked, or the agent finding it does not match. */
@@ -260,12 +275,12 @@ const distress: Signal = {
   speakers: ['customer'],
   atMost: -3,
   phrases: [
-    '[frustrat-|annoy-|infuriat-|aggravat-|exasperat-|irritat-|upset|angry|furious|livid|fuming|raging|seething|worr-|anxious|nervous|tense|tensed|scared|scary|frightened|frightening|terrified|terrifying|panick-|panic|stress-|distress-|distraught|concern-|disappoint-|gutted|devastated|desperate|upsetting|miserable|ridiculous|unacceptable|outrageous|appalling|disgrace-|shocking|freak-|freaking out|shaking|shaken|crying|heartbroken|nightmare|shambles|sick and tired|rubbish|useless|pathetic|terrible|awful|horrible|disgusting|overwhelm-|ugh|argh|grr]',
+    '[frustrat-|annoy-|infuriat-|aggravat-|exasperat-|irritat-|upset|angry|furious|livid|fuming|raging|seething|worr-|anxious|nervous|tense|tensed|scared|scary|frighten-|terrified|afraid|dread-|embarrass-|mortified|humiliat-|bummed|terrifying|panick-|panic|stress-|distress-|distraught|concern-|disappoint-|gutted|devastated|desperate|upsetting|miserable|ridiculous|unacceptable|outrageous|appalling|disgrace-|shocking|freak-|freaking out|shaking|shaken|crying|heartbroken|nightmare|shambles|sick and tired|rubbish|useless|pathetic|terrible|awful|horrible|disgusting|overwhelm-|ugh|argh|grr]',
     "[fed up|sick of|had enough|at the end of my tether|at my wits' end|not good enough|waste of [my]? time|can't believe|cannot believe|unbelievable|joke|worried sick|on edge|losing sleep|can't sleep]",
     // Feelings in idiom, British and beyond: "cheesed off", "it's doing my head in", "we're in a real state".
     '[cheesed|hacked|ticked|brassed|pissed] off',
     '[doing my head in|driving me [mad|crazy|nuts|insane|up the wall|round the bend]|scunnered]',
-    "[I'm|I am|im|we're|we are|I was|we were|she's|he's] [honestly|really|just|completely|absolutely|a bit|so]? [in bits|in tears|in pieces|in a state|in a real state|beside myself]",
+    "[I'm|I am|im|we're|we are|I was|we were|she's|he's] [honestly|really|just|completely|absolutely|a bit|so]? [in bits|in tears|in pieces|in a state|in a real state|in a right state|in such a state|beside myself]",
     // Taking offence at the agent: "wow ok. rude."
     '^ rude',
     "[how|that was|that is|that's|so|very|bit|quite|really|pretty|bloody] rude",
@@ -312,7 +327,14 @@ const acknowledgement: Signal = {
         "[I'd|I would] [be|feel] ~ [frustrated|annoyed|worried|upset|concerned|the same|stressed|livid|fuming|raging|furious|angry|gutted|cranky|cross|scared|nervous|anxious|at my wits' end|fed up|devastated|heartbroken] too?",
         "[I'd|I would] [be|feel] [bloody|really|so|pretty|absolutely|well|just|properly]? * [too|as well|and all]",
         "[I'd|I would] also [be|feel]",
-        "[you|you're] [must|must be|must've been|must have been|sound|seem] ~ [worried|frustrated|upset|stressed|anxious|concerned|annoyed|scared]",
+        // The same said of the situation, without a subject: "with the baby there, must be very worrying".
+        `[must|must be|must've been|must have been|would be|would have been] [so|very|really|quite|pretty|real]? ${feelingWords}`,
+        // What it would do to anyone: "that would freak me out too", "would wear anyone down".
+        "[would|would have|would've|that'd|it'd] [freak|scare|worry|upset|annoy|frustrate|frighten|stress|wear|rattle|shake] [me|anyone|anybody|everyone|most people|any of us]",
+        "[no wonder|of course|understandably|naturally] [you're|you are|you'd|you feel|you were|he's|he is|she's|she is|they're|they are]",
+        '[nobody|no one|noone] [wants|likes|needs|deserves] [to|that]',
+        '[rotten|bad|tough|rough|hard|awful|terrible|horrible|rubbish|cruel] luck',
+        "[you|you're] [must|must be|must've been|must have been|sound|seem] ~ [worried|frustrated|upset|stressed|anxious|concerned|annoyed|scared|frightened|terrified|beside yourself|devastated|gutted|fed up|shaken|exhausted|at your wits' end]",
         "[I hear you|I know how|I know it|I know that|fair enough|quite right|you're right]",
         '^ [yeah|oh|look|honestly|okay|ok|well]? [I|I totally|I completely|I really|I fully|I absolutely|I do] [get it|get that|get you|hear you|feel you|know the feeling]',
         `[that's|thats|that is|it's|its|it is|that sounds|that must be|this is|that would be|that has been|that's been|that must have been|what a|how] ~ [${feelingWords.slice(1, -1)}|difficult|hard|tough|rough|inconvenient|a worry|a pain|a nightmare|a hassle|not ideal|not good|unacceptable|shock|a shock|a lot to deal with|a lot to take in]`,
@@ -369,6 +391,14 @@ const holdAnnouncement: Signal = {
         "[hold on|hold the line|be on hold|please hold|kindly hold|hold] [sir|ma'am|madam|please]? ~ [let me|I'm|I am|I'll|I will|while|whilst|as|so I can] ~ [check|checking|call|calling|look|looking|speak|speaking|find|confirm|ask|asking|see|contact|contacting|get|getting|pull|review|reviewing]",
         "[check|chase|speak|ask|look|find|confirm|call|contact|get|sort] ~ ~ [I'll|I will] be [right]? back",
         "[I'm going to|I'll|I will|I am going to|let me|I need to|I'm just going to|I'll just|I'm gonna|gonna|going to] [quickly|just]? [check|look|find out|speak|ask|confirm|see|pull|get|grab|transfer|have a look|go] ~ [hold|bear with me|one moment|a moment|a minute|a sec|a second]",
+        // Going off to do something, and saying when they will be back: "I'll just nip and check with Huw, back in five".
+        "[I'll|I will|I'm going to|I am going to|let me|lemme] [just|quickly]? [nip|pop|run|step|go] [and|to|off to|off and]? [check|ask|see|find out|speak|look|grab|get] ~ ~ [back in|be back|won't be long|will not be long|two ticks|two minutes|two mins]",
+        // The wait and its reason side by side: "I check with the visa team, you wait a while", "wait a while, I ask the foreman".
+        '[wait a while|wait a moment|wait a minute|wait a sec|you wait|please wait|kindly wait] ~ I [check|ask|see|call|speak|confirm|look|find]',
+        'I [check|ask|see|call|speak|confirm|look|find] ~ ~ [you wait|wait a while|wait a moment|wait a minute|please wait|kindly wait]',
+        '[hold on|hol on|hang on|wait] [a|one]? [minute|moment|sec|second|tick|min]? [let me|lemme|mek mi|mek me|make me|let mi] [check|see|look|find|ask|confirm]',
+        '[let me|lemme] [check|see|look|find out|ask|confirm] ~ ~ [gimme|give me] [a|one|two|a few]? [minute|moment|sec|second|tick|min|mins|minutes]',
+        '[put|place|pop|stick] you back on ~ [while|whilst|so|to|as]',
       ],
     },
   ],
@@ -549,6 +579,11 @@ const condescension: Signal = {
     '[this|that|it] is [very|really|pretty|super|just]? [basic|obvious|common sense|simple stuff]',
     'read the [label|instructions|box|manual|email|website|screen|terms|faq|sign|message|notes] [before|first|properly|next time|carefully]',
     "[or maybe not|if you bothered|if you had bothered|if you'd bothered|try reading|try listening|what did you expect|what do you expect|what were you expecting]",
+    // Blaming the customer for not reading: "can you not read", "if you'd read page four…", "have a read of it next time".
+    "[can you not|can't you|cant you|do you not|can you even] [read|listen|hear|see]",
+    "if [you'd|you had] [read|listened|looked|checked|paid attention|bothered]",
+    '[have|take|give it] a [read|look] ~ [next time|first time|beforehand]',
+    "[most people|everyone else|anyone else|anybody else] [would've|would have|wouldve|would] [just|simply|already]?",
     '[have|did|do] you [actually|even] [gone and|tried|try|bother|bothered|read|look|looked|check|checked|listen|listened]',
     "[not rocket science|are you [actually|even|really]? [reading|listening]|how many times|I [already|just] told you|I've [already|just] told you|pay attention|it's not that [hard|difficult]|like I [said|told you] ~ [already|before|twice]|I'm not going to [explain|repeat|say] ~ again|read the [instructions|box|manual|email|website]]",
   ],
@@ -565,7 +600,7 @@ const abuse: Signal = {
       phrases: [
         '[idiot|idiots|moron|morons|imbecile|imbeciles|muppet|muppets|numpty|numpties|plonker|plonkers|twit|twits|dimwit|dimwits|halfwit|cretin|cretins|clowns|useless lot|bunch of clowns]',
         // Running down third parties: "those installers are useless".
-        "[they're|they are|they were|they've been|those * are|these * are|those * were|that lot are|that lot were] [so|completely|totally|absolutely|just|really|bloody|pretty|utterly]? [useless|hopeless|incompetent|clueless|pathetic|a joke|a shambles]",
+        "[they're|they are|they were|they've been|those * are|these * are|those * were|that lot are|that lot were] [so|completely|totally|absolutely|just|really|bloody|pretty|utterly]? [useless|hopeless|incompetent|clueless|pathetic|careless|lazy|a joke|a shambles|like children|like kids]",
         // Sarcastic praise: "great job losing it", "our warehouse did a great job again".
         '[great|good|brilliant|fantastic|fine|nice|stellar|wonderful] job [again|as usual|as always|losing|breaking|messing|ruining]',
       ],
