@@ -113,7 +113,7 @@ describe('npm run qa-score', () => {
       floors: {
         greeting: 0.95,
         recording_disclosure: 0.99,
-        identity_verified: 0.73,
+        identity_verified: 0.74,
         empathy: 0.8,
         hold_permission: 0.93,
         resolution_confirmed: 0.84,
@@ -141,7 +141,7 @@ describe('npm run qa-score', () => {
       floors: {
         greeting: 0.89,
         recording_disclosure: 0.96,
-        identity_verified: 0.58,
+        identity_verified: 0.72,
         empathy: 0.86,
         hold_permission: 0.98,
         resolution_confirmed: 0.95,

@@ -85,6 +85,8 @@ const accountDetails: Signal = {
     'your * [and your? *]? [is|are|was|were|has been|have been] [both|all|now|already]? [here|in]? [due|ready|overdue|expired|approved|declined|cancelled|canceled|booked|pending|protected|delivered|dispatched|shipped|active|suspended|blocked|frozen|closed|open|paid|unpaid|outstanding|renewed|scheduled|on hold|in arrears]',
     "[it was|it's been|it has been|that was|they were|it got|they've been|it's] [delivered|signed for|collected|dispatched|shipped|returned|picked up|left at|left with|out for delivery]",
     "[that's|this is|here's|I've got|there's] [the|your] ~ [account|claim|booking|order|policy|record|file|reservation|case|ticket|appointment|prescription|refill|sailing|flight|subscription|plan|contract] [for|from|on|with|at|ending]?",
+    // What happened to the record, said of it: "the claim's been assessed", "the cheque was received on the 4th".
+    "[the|your|that|this] [claim|order|booking|policy|parcel|package|consignment|shipment|container|payment|cheque|check|application|case|repair|job|appointment|reservation|refund|transfer|deposit|withdrawal|invoice|bill|subscription|membership|loan|prescription|referral|complaint|request] ['s been|has been|was|were|had been|got] [already|just|only|never|not]? -ed",
     'your last [purchase|payment|order|bill|visit|transaction|delivery|top up|top-up|statement|reading|appointment|claim|renewal|invoice]',
     '[last|previous|most recent] [visit|appointment|consultation|check-up|checkup]',
     "[that's|that is|it's|it is|that's now|it's now|that's been|it's been|all] [updated|changed|cancelled|canceled|removed|added|moved|switched|blocked|unblocked|closed|reset|amended|done|sorted|processed|refunded|credited]",
@@ -122,11 +124,11 @@ const places =
 const nationalIdNames =
   '[id number|id card|id card number|identity card|identity card number|business number|company number|vat number|abn|ein|identity number|national id|national id number|national identity number|national insurance number|tax number|tax id|tax file number|tin|trn|sin|pps|pps number|ssn|social insurance number|aadhaar|aadhaar number|pan|pan number|nric|fin number|hkid|hkid number|cnic|cnic number|nin|nin number|ghana card|ghana card number|emirates id|civil id|iqama|mykad|ic number|pesel|bsn|cpf|curp|dni|nie|nif|codice fiscale|personnummer|cpr number|voter id|voter card|passport number|citizen card|resident card|residence card|residence permit number]';
 /** One asked for: after "your" or "the" (a member ID is a lookup key), or someone else's ("the policyholder's ID number"). */
-const nationalIds = [`[your|the|an|their|his|her] [own]? ${nationalIdNames}`, ...askingFor(`-'s ${nationalIdNames}`)];
+const nationalIds = [`[your|the|an|their|his|her] [own]? ${nationalIdNames}`, `and ${nationalIdNames}`, ...askingFor(`-'s ${nationalIdNames}`)];
 
 /** Numbers that find a record but prove nothing about who is calling. */
 const lookupKeys =
-  '[[account|order|booking|hire|donor|learner|loan|smartcard|smart card|passenger|pupil|tenancy|warranty|installation|policy|claim|reference|tracking|case|ticket|member|membership|customer|client|job|job sheet|work order|repair|service|file|confirmation|reservation|invoice|player|user|meter|serial|registration|student|enrolment|enrollment|patient|hospital|supporter|permit|licence|license|application|contract|subscriber|loyalty|rewards|workspace|company|business|employer|rental|agreement|rental agreement|vehicle|unit|flat|apartment|property|device|imei|sim] [number|no|id|reference|ref|code]|unit|mprn|[name|surname|last name|full name|first name] on the [account|booking|reservation|order|policy|ticket|file]]';
+  '[[account|order|booking|hire|donor|learner|loan|smartcard|smart card|passenger|pupil|tenancy|warranty|installation|pcn|notice|citation|violation|penalty|berth|plot|pitch|locker|pallet|consignment|shipment|waybill|container|parcel|package|policy|claim|reference|tracking|case|ticket|member|membership|customer|client|job|job sheet|work order|repair|service|file|confirmation|reservation|invoice|player|user|meter|serial|registration|student|enrolment|enrollment|patient|hospital|supporter|permit|licence|license|application|contract|subscriber|loyalty|rewards|workspace|company|business|employer|rental|agreement|rental agreement|vehicle|unit|flat|apartment|property|device|imei|sim] [number|no|id|reference|ref|code]|unit|mprn|[name|surname|last name|full name|first name|company name|business name] on the [account|booking|reservation|order|policy|ticket|file|contract|agreement]|[vehicle|car|van]? [registration|reg|rego|number plate|licence plate|license plate|plate]|bill of lading]';
 
 /**
  * The agent asking for something that verifies who the customer is. A lookup key alone — an account, order or
@@ -152,11 +154,12 @@ const secretRequest: Signal = {
     'for [security|data protection|verification|gdpr|privacy] [purposes|reasons]?',
     '[through|pass|clear|complete|do|run] [security|verification|data protection|the security|some security|a security|a few security|quick security]',
     "[i've|I have|we've|we have] [sent|texted|emailed] ~ [code|passcode|pin|one-time|verification]",
+    "[I'll|I will|I'm going to|I am going to|let me|I'm just going to|I'll just|we'll|we will] [just]? [text|send|email] ~ [code|passcode|pin|one-time|verification]",
   ],
 };
 
 // Only a kind of address may come between: "what's the new address?" asks where to move the record, not to verify it.
-const placeKinds = '[full|delivery|billing|registered|home|property|service|supply|installation|postal|current|street|site]?';
+const placeKinds = '[full|delivery|billing|registered|home|property|service|supply|installation|postal|current|street|site|registered office|office|business]?';
 const placeRequest: Signal = {
   kind: 'phrases',
   speakers: [...agent],
@@ -181,7 +184,7 @@ const placeOnRecordRequest: Signal = {
   speakers: [...agent],
   phrases: [
     `${places} [on|for|registered to|linked to|associated with|we have for|held on] [the|your|this|that] [account|policy|file|booking|order|record|reservation|card|parcel|delivery|claim|profile|licence|license|driving licence|driver's license|driver's licence]`,
-    '[delivery|billing|registered|postal] [postcode|post code|zip|zip code|address|eircode]',
+    '[delivery|billing|registered|postal] [office|business|company|home]? [postcode|post code|zip|zip code|address|eircode]',
     // Asked to confirm, a place is checked against what is held: "can you confirm the first line of your address?".
     `confirm [your|the] ~ ${places}`,
   ],
@@ -193,7 +196,8 @@ const contactOnFileRequest: Signal = {
   speakers: [...agent],
   phrases: [
     'registered [email|e-mail|email address|mobile|mobile number|phone|phone number|contact number|number]',
-    '[email|e-mail|email address|phone number|mobile number|contact number|number] [registered|associated|linked|we have|on] ~ [account|booking|order|file|record|policy|reservation|profile|it]',
+    '[email|e-mail|email address|phone number|mobile number|contact number|number] [registered|associated|linked|we have|on] ~ [account|booking|order|file|record|policy|reservation|profile|membership|subscription|contract|plan|it]',
+    '[billing|account|registered|contact] [email|e-mail|email address]',
     "[email|e-mail|email address|phone number|mobile number|number] [you|you've|that you] ~ [ordered|booked|registered|signed up|used|gave us|log in|login|sign in|logged in|signed in|paid|pay|bought|buy|purchased|topped up]",
   ],
 };
