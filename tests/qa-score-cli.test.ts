@@ -152,7 +152,8 @@ describe('npm run qa-score', () => {
     {
       // Tuned on for resolution and closing (general phrasings: "is it charging now?", "that window work for you?",
       // "they'll swap it"; "take it easy", "owt else"), then for greeting, identity, empathy, hold and profanity
-      // (salutations in other languages, national ID names, "gimme", "would scare me too", "can you not read"…).
+      // (salutations in other languages, national ID names, "gimme", "would scare me too", "can you not read"…) and
+      // closing again (thanks and good wishes in other languages, "any other help").
       file: 'holdout7',
       unseen: 'greeting 0.71, recording 0.94, identity 0.48, empathy 0.67, hold 0.86, resolution 0.56, closing 0.69, profanity 0.69',
       floors: {
@@ -162,7 +163,7 @@ describe('npm run qa-score', () => {
         empathy: 0.81,
         hold_permission: 0.94,
         resolution_confirmed: 0.79,
-        closing: 0.78,
+        closing: 0.95,
         no_profanity: 0.89,
       },
     },

@@ -515,7 +515,7 @@ const offerHelp: Signal = {
     '[is there|was there|is there anything|anything] ~ else',
     '[can|could|may|shall] I [help|assist] [you]? [with]? [anything|something] [else|further|more]',
     '[what|how] else can I',
-    '[any|are there any|do you have any|have you got any|got any] [other|more|further] [questions|queries|issues|concerns|problems|question|query|issue|concern|problem]',
+    '[any|are there any|do you have any|have you got any|got any] [other|more|further] [questions|queries|issues|concerns|problems|question|query|issue|concern|problem|help|assistance]',
     '[anything|something] [more|further] [I|we] [can|could]',
     '[help|assist] [you]? [further|with anything further]',
     '[any other thing|any other things|any other bits|any other bit|anything further|anything more]',
@@ -531,6 +531,8 @@ const politeClose: Signal = {
   lastTurns: 2,
   phrases: [
     '[thank you|thanks|cheers|thankyou|ty|thx|ta|many thanks]',
+    // Thanks and good wishes in other languages, as agents close in them.
+    '[diolch|grazzi|grazie|gracias|merci|danke|obrigado|obrigada|dank je|dankie|tack|takk|kiitos|dziękuję|spasibo|asante|shukran|shukriya|dhanyavaad|dhanyavad|dhanyawad|terima kasih|salamat|arigato|xie xie|do jeh|kamsahamnida|medaase|nagode|ngiyabonga|enkosi|toda|teşekkürler|efharisto|mahalo|nga mihi|walk good|allah hafiz|khuda hafiz|fi amanillah|pob lwc|hwyl fawr|slán|slan abhaile|buon rientro|buon viaggio|bon voyage|buen viaje|gute reise|bonne journée|buona giornata]',
     'have a ~ [day|evening|afternoon|morning|weekend|night|one|week|rest|trip|flight|holiday|holidays|wedding|time|birthday|christmas|journey|stay|meal|game|match|break|visit]',
     // Any good wish: "have a good crossing", "have a lekker weekend", "hope the rest of your trip goes smoothly".
     'have a [good|great|nice|lovely|wonderful|safe|pleasant|brilliant|fantastic|super|ripper|lekker|blessed|grand] *',
