@@ -163,7 +163,7 @@ describe('npm run qa-score', () => {
         empathy: 0.81,
         hold_permission: 0.94,
         resolution_confirmed: 0.79,
-        closing: 0.95,
+        closing: 0.94,
         no_profanity: 0.89,
       },
     },
