@@ -167,6 +167,20 @@ describe('npm run qa-score', () => {
         no_profanity: 0.89,
       },
     },
+    {
+      file: 'holdout8',
+      unseen: 'greeting 0.83, recording 0.94, identity 0.56, empathy 0.83, hold 0.93, resolution 0.69, closing 0.76, profanity 0.41',
+      floors: {
+        greeting: 0.82,
+        recording_disclosure: 0.93,
+        identity_verified: 0.55,
+        empathy: 0.83,
+        hold_permission: 0.92,
+        resolution_confirmed: 0.68,
+        closing: 0.75,
+        no_profanity: 0.4,
+      },
+    },
   ];
   it.each(blind)('agrees with people on $file (100, written blind; unseen: $unseen)', ({ file, floors }) => {
     const kappa = scoreFiles([file]);
