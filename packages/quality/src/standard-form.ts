@@ -13,7 +13,7 @@ const companySide = ['agent', 'bot'] as const;
 const salutations =
   "[hi|hello|hey|hiya|heya|howdy|greetings|welcome|good morning|good mornin|good afternoon|good evening|good evenin|good day|g'day|gday|morning|mornin|afternoon|evening|hey there|hi there|hello there|how are ya|how are you|how's it going|howzit|" +
   // The same in other languages and dialects, as agents answer in them.
-  'namaste|namaskar|vanakkam|sat sri akal|kia ora|talofa|bula|aloha|hola|buenos dias|buenas tardes|buenas noches|buenas|bonjour|bonsoir|salut|buongiorno|buonasera|ciao|salve|bom dia|boa tarde|olá|guten tag|guten morgen|moin|servus|grüezi|gruezi|hallo|hej|goedemorgen|goedemiddag|dzień dobry|dobry den|yassas|merhaba|selam|salam|salaam|assalamu alaikum|as salamu alaykum|marhaba|ahlan|shalom|sawasdee|xin chao|ni hao|nei ho|konnichiwa|annyeonghaseyo|selamat pagi|selamat siang|selamat petang|apa khabar|mabuhay|kumusta|magandang umaga|magandang hapon|jambo|habari|hujambo|karibu|akwaaba|sannu|bawo ni|kedu|sawubona|dumela|molo|bongu|bore da|prynhawn da|shwmae|alreet|bout ye|wagwan|wah gwaan|top of the morning]';
+  'namaste|namaskar|vanakkam|ayubowan|gyebale ko|oli otya|mangwanani|mhoroi|whaddaya at|kalimera|kalispera|selamat malam|wuh happenin|alright there|sat sri akal|kia ora|talofa|bula|aloha|hola|buenos dias|buenas tardes|buenas noches|buenas|bonjour|bonsoir|salut|buongiorno|buonasera|ciao|salve|bom dia|boa tarde|olá|guten tag|guten morgen|moin|servus|grüezi|gruezi|hallo|hej|goedemorgen|goedemiddag|dzień dobry|dobry den|yassas|merhaba|selam|salam|salaam|assalamu alaikum|as salamu alaykum|marhaba|ahlan|shalom|sawasdee|xin chao|ni hao|nei ho|konnichiwa|annyeonghaseyo|selamat pagi|selamat siang|selamat petang|apa khabar|mabuhay|kumusta|magandang umaga|magandang hapon|jambo|habari|hujambo|karibu|akwaaba|sannu|bawo ni|kedu|sawubona|dumela|molo|bongu|bore da|prynhawn da|shwmae|alreet|bout ye|wagwan|wah gwaan|top of the morning]';
 
 const greetingWords: Signal = {
   kind: 'phrases',
@@ -114,7 +114,7 @@ const askingFor = (things: string, between = '~ ~') => [
 
 /** What proves who the customer is, asked of them: things only they would know. */
 const secrets =
-  '[date of birth|dob|d.o.b|birth date|birthdate|security [question|questions|answer|answers|word|number|code|check|checks|details|pin]|memorable [word|information|date|answer|question]|last [four|4|two|three|six|2|3|6] [digits|numbers|characters|letters|of]|one time [code|passcode|password|pin]|one-time [code|passcode|pin|password]|otp|verification code|authenticator code|[six|6|four|4|eight|8] digit code|code [from|in|on|showing in|showing on] [your|the] [app|authenticator|authenticator app|phone|text|sms]|security code|passcode|[account|secret|support]? pin|pin number|password|social security|ssn|national insurance|ni number|social insurance number|maiden name|first school|first pet|place of birth|voice id|voiceprint]';
+  '[date of birth|dob|d.o.b|birth date|birthdate|security [question|questions|answer|answers|word|number|code|check|checks|details|pin]|memorable [word|information|date|answer|question]|last [four|4|two|three|six|2|3|6] [digits|numbers|characters|letters|of]|one time [code|passcode|password|pin]|amount of [your|the] last payment|last payment amount|one-time [code|passcode|pin|password]|otp|verification code|authenticator code|[six|6|four|4|eight|8] digit code|code [from|in|on|showing in|showing on] [your|the] [app|authenticator|authenticator app|phone|text|sms]|security code|passcode|[account|secret|support]? pin|pin number|password|social security|ssn|national insurance|ni number|social insurance number|maiden name|first school|first pet|place of birth|voice id|voiceprint]';
 
 /** Where the customer lives: a verifier, but also how faults, leaks and missed bins are reported, so no sign of a record. */
 const places =
@@ -122,13 +122,13 @@ const places =
 
 /** National identity and tax numbers, treated like a national insurance number. */
 const nationalIdNames =
-  '[id number|id card|id card number|identity card|identity card number|business number|company number|vat number|abn|ein|identity number|national id|national id number|national identity number|national insurance number|tax number|tax id|tax file number|tin|trn|sin|pps|pps number|ssn|social insurance number|aadhaar|aadhaar number|pan|pan number|nric|fin number|hkid|hkid number|cnic|cnic number|nin|nin number|ghana card|ghana card number|emirates id|civil id|iqama|mykad|ic number|pesel|bsn|cpf|curp|dni|nie|nif|codice fiscale|personnummer|cpr number|voter id|voter card|passport number|citizen card|resident card|residence card|residence permit number]';
+  '[id number|id card|id card number|identity card|identity card number|business number|company number|vat number|abn|ein|identity number|national id|national id number|national identity number|national insurance number|tax number|tax id|tax file number|tin|trn|sin|pps|pps number|ssn|social insurance number|aadhaar|aadhaar number|pan|pan number|nric|fin number|hkid|hkid number|cnic|cnic number|nin|nin number|ghana card|ghana card number|emirates id|civil id|iqama|mykad|ic number|pesel|bsn|cpf|curp|dni|nie|nif|codice fiscale|personnummer|cpr number|voter id|voter card|nid|nid number|nic|nic number|omang|omang number|national registration number|citizenship number|citizenship certificate|citizenship certificate number|national identity card|passport number|citizen card|resident card|residence card|residence permit number]';
 /** One asked for: after "your" or "the" (a member ID is a lookup key), or someone else's ("the policyholder's ID number"). */
 const nationalIds = [`[your|the|an|their|his|her] [own]? ${nationalIdNames}`, `and ${nationalIdNames}`, ...askingFor(`-'s ${nationalIdNames}`)];
 
 /** Numbers that find a record but prove nothing about who is calling. */
 const lookupKeys =
-  '[[account|order|booking|hire|donor|learner|loan|smartcard|smart card|passenger|pupil|tenancy|warranty|installation|pcn|notice|citation|violation|penalty|berth|plot|pitch|locker|pallet|consignment|shipment|waybill|container|parcel|package|policy|claim|reference|tracking|case|ticket|member|membership|customer|client|job|job sheet|work order|repair|service|file|confirmation|reservation|invoice|player|user|meter|serial|registration|student|enrolment|enrollment|patient|hospital|supporter|permit|licence|license|application|contract|subscriber|loyalty|rewards|workspace|company|business|employer|rental|agreement|rental agreement|vehicle|unit|flat|apartment|property|device|imei|sim] [number|no|id|reference|ref|code]|unit|mprn|[name|surname|last name|full name|first name|company name|business name] on the [account|booking|reservation|order|policy|ticket|file|contract|agreement]|[vehicle|car|van]? [registration|reg|rego|number plate|licence plate|license plate|plate]|bill of lading]';
+  '[[account|order|booking|pawn ticket|pawn|kit|farmer card|bill|instruction|stand|matter|transponder|ski pass|pass|hire|donor|learner|loan|smartcard|smart card|passenger|pupil|tenancy|warranty|installation|pcn|notice|citation|violation|penalty|berth|plot|pitch|locker|pallet|consignment|shipment|waybill|container|parcel|package|policy|claim|reference|tracking|case|ticket|member|membership|customer|client|job|job sheet|work order|repair|service|file|confirmation|reservation|invoice|player|user|meter|serial|registration|student|enrolment|enrollment|patient|hospital|supporter|permit|licence|license|application|contract|subscriber|loyalty|rewards|workspace|company|business|employer|rental|agreement|rental agreement|vehicle|unit|flat|apartment|property|device|imei|sim] [number|no|id|reference|ref|code]|unit|mprn|[name|surname|last name|full name|first name|company name|business name] on the [account|booking|reservation|order|policy|ticket|file|contract|agreement]|[vehicle|car|van]? [registration|reg|rego|number plate|licence plate|license plate|plate]|bill of lading]';
 
 /**
  * The agent asking for something that verifies who the customer is. A lookup key alone — an account, order or
@@ -256,7 +256,17 @@ const companyVerified: Signal = {
  */
 const accountAccess: Signal = {
   kind: 'any',
-  of: [accountDetails, recordOpened, lookupRequest, secretRequest, placeOnRecordRequest, contactOnFileRequest, verifiedStatement, companyVerified],
+  of: [
+    accountDetails,
+    recordOpened,
+    lookupRequest,
+    { kind: 'phrases', speakers: ['customer'], phrases: [lookupKeys] },
+    secretRequest,
+    placeOnRecordRequest,
+    contactOnFileRequest,
+    verifiedStatement,
+    companyVerified,
+  ],
 };
 
 /** The customer not giving what was asked, or the agent finding it does not match. */
@@ -279,10 +289,11 @@ const distress: Signal = {
   speakers: ['customer'],
   atMost: -3,
   phrases: [
-    '[frustrat-|annoy-|infuriat-|aggravat-|exasperat-|irritat-|upset|angry|furious|livid|fuming|raging|seething|worr-|anxious|nervous|tense|tensed|scared|scary|frighten-|terrified|afraid|dread-|embarrass-|mortified|humiliat-|bummed|terrifying|panick-|panic|stress-|distress-|distraught|concern-|disappoint-|gutted|devastated|desperate|upsetting|miserable|ridiculous|unacceptable|outrageous|appalling|disgrace-|shocking|freak-|freaking out|shaking|shaken|crying|heartbroken|nightmare|shambles|sick and tired|rubbish|useless|pathetic|terrible|awful|horrible|disgusting|overwhelm-|ugh|argh|grr]',
+    '[frustrat-|annoy-|infuriat-|aggravat-|exasperat-|irritat-|upset|angry|furious|livid|fuming|raging|seething|worr-|anxious|nervous|tense|tensed|scared|scary|frighten-|terrified|afraid|dread-|embarrass-|mortified|humiliat-|bummed|disturb-|bex|vexed|huhu|geram|terrifying|panick-|panic|stress-|distress-|distraught|concern-|disappoint-|gutted|devastated|desperate|upsetting|miserable|ridiculous|unacceptable|outrageous|appalling|disgrace-|shocking|freak-|freaking out|shaking|shaken|crying|heartbroken|nightmare|shambles|sick and tired|rubbish|useless|pathetic|terrible|awful|horrible|disgusting|overwhelm-|ugh|argh|grr]',
     "[fed up|sick of|had enough|at the end of my tether|at my wits' end|not good enough|waste of [my]? time|can't believe|cannot believe|unbelievable|joke|worried sick|on edge|losing sleep|can't sleep]",
     // Feelings in idiom, British and beyond: "cheesed off", "it's doing my head in", "we're in a real state".
     '[cheesed|hacked|ticked|brassed|pissed] off',
+    '[fit to be tied|bricking it|some upset|up the walls|at the end of my rope|going spare|losing it|losing my mind]',
     '[doing my head in|driving me [mad|crazy|nuts|insane|up the wall|round the bend]|scunnered]',
     "[I'm|I am|im|we're|we are|I was|we were|she's|he's] [honestly|really|just|completely|absolutely|a bit|so]? [in bits|in tears|in pieces|in a state|in a real state|in a right state|in such a state|beside myself]",
     // Taking offence at the agent: "wow ok. rude."
@@ -324,6 +335,8 @@ const acknowledgement: Signal = {
         "[would|that'd|it'd|that would|it would|that'll|would've|would have] [drive|make|have|get|put|send] [anyone|anybody|everyone|you|me|any of us]",
         "[the last thing you|not what you|not what anyone|not what you'd|not what you would] [need|needed|want|wanted|expect|expected]",
         '^ [ag|aw|ah|oh]? [shame|what a shame]',
+        // Sympathy in a word, in other Englishes: "kesian", "aney", "auwe", "isa", "aiyo", "eish".
+        '^ [oh|aw|ah]? [kesian|aney|auwe|isa|aiyo|aiyoh|eish|ayy|hai]',
         '^ [oh|ah|aw|yeah|look|honestly]? [totally|completely|absolutely|fully|honestly|really] [get|understand|hear] [it|that|you|this]',
         "[completely|totally|absolutely|fully|that's|that is|very|perfectly|entirely|quite] understand-",
         "[that|this|it] [must|must've|would|sounds|does sound|is|has been|must have|can be|would be] ~ [frustrating|annoying|worrying|stressful|upsetting|difficult|hard|awful|horrible|scary|concerning|inconvenient|infuriating|worrisome|tough|rough|unsettling|alarming|distressing|a worry|a pain|a nightmare|a hassle|not ideal|not good|unacceptable]",
@@ -418,6 +431,10 @@ const outcome: Signal = {
     // What the agent is doing or will do now: "I'm also booking a video check", "I'll credit you £90 now".
     "[I'm|I am|we're|we are] [also|now|just]? [booking|sending|arranging|adding|raising|logging|issuing|ordering|refunding|crediting|cancelling|canceling|moving|updating|voiding|reversing|scheduling|emailing|texting|posting|escalating|replacing]",
     "[I'll|I will|I'm going to|I'm gonna|we'll|we will] [just|also|now]? [void|cancel|refund|credit|send|book|arrange|email|text|post|raise|log|update|change|move|reverse|waive|add|remove|fix|reset|process|escalate|issue|order|replace]",
+    // More of the same: "I'll have it corrected", "we'll get it re-certified", "I'll swap them", "the truck comes at ten".
+    "[I'll|I will|we'll|we will|I can|we can] [have|get] [it|that|them|this|these|those|the *|your *] [-ed|re-]",
+    "[I'll|I will|I'm going to|we'll|we will|I can|we can] [just|also|now|then]? [swap|sort|organise|organize|ship|dispatch|deliver|collect|reprint|reissue|resend|re-send|redo|rebook|reschedule|correct|amend|chase|flag|forward|release|unlock|activate|extend|adjust|apply|rush|expedite|courier|re-press|repress|stretch|top up|unfreeze|reactivate|reconnect|re-run|rerun]",
+    '[the|a|our] [truck|driver|engineer|technician|courier|rider|van|crew|tech|nurse|plumber|team|fitter|installer|electrician|mechanic] [comes|will come|arrives|will arrive|is coming|will be there|can come|is booked|will be with you|will call|is on the way]',
     "[will|'ll] [call|ring|email|text|contact|visit|phone] you",
     // What someone will do, said with a contraction: "they'll swap it in five minutes", "she'll ring you at seven".
     "[they'll|he'll|she'll|we'll|it'll|that'll|theyll] [just|also|then]? [be]? [-ed|swap|send|call|ring|fit|fix|bring|drop|collect|deliver|install|repair|replace|sort|look|check|come|arrive|reach|go|show|update|clear|refund|credit|process|email|text|contact|visit|get|take|pick|review|book|arrange|confirm|cover|pay|post]",
@@ -503,6 +520,11 @@ const resolutionCheck: Signal = {
     '[does|did|will|would|has] [that|this|it] ~ [put|set] [you|your mind] at [ease|rest]',
     '[is|was] [that|this|it] the * you [wanted|needed|were after|were looking for|had in mind|asked for|meant]',
     '[you|yuh|ya] [understand|follow] ?',
+    // Any short question on whether it suits, works or helps: "Does that arrangement suit you and your daughter?",
+    // "Will that keep things safe for the clinic?", "Is one hour alright with you?".
+    '^ [does|do|did|will|would|is|was] ~ [suit|suits|work|works|keep|okay|ok|alright|fine] ~ ?',
+    '[that|this] [work|works|suit|suits] [ya|yuh|yah|u] ?',
+    '[any|got any|have you got any|do you have any] [questions|question|queries] [about|on] [any of|all of]? [that|this|it]',
   ],
 };
 
@@ -515,6 +537,7 @@ const offerHelp: Signal = {
     '[is there|was there|is there anything|anything] ~ else',
     '[can|could|may|shall] I [help|assist] [you]? [with]? [anything|something] [else|further|more]',
     '[what|how] else can I',
+    '[any other thing|anything more|ada apa-apa lagi|aru kehi chahiyo] ~ ?',
     '[any|are there any|do you have any|have you got any|got any] [other|more|further] [questions|queries|issues|concerns|problems|question|query|issue|concern|problem|help|assistance]',
     '[anything|something] [more|further] [I|we] [can|could]',
     '[help|assist] [you]? [further|with anything further]',
@@ -532,23 +555,24 @@ const politeClose: Signal = {
   phrases: [
     '[thank you|thanks|cheers|thankyou|ty|thx|ta|many thanks]',
     // Thanks and good wishes in other languages, as agents close in them.
-    '[diolch|grazzi|grazie|gracias|merci|danke|obrigado|obrigada|dank je|dankie|tack|takk|kiitos|dziękuję|spasibo|asante|shukran|shukriya|dhanyavaad|dhanyavad|dhanyawad|terima kasih|salamat|arigato|xie xie|do jeh|kamsahamnida|medaase|nagode|ngiyabonga|enkosi|toda|teşekkürler|efharisto|mahalo|nga mihi|walk good|allah hafiz|khuda hafiz|fi amanillah|pob lwc|hwyl fawr|slán|slan abhaile|buon rientro|buon viaggio|bon voyage|buen viaje|gute reise|bonne journée|buona giornata]',
+    "[webale|ke a leboga|ndatenda|vinaka|efcharisto|fa'afetai|faafetai|dhonnobad|dhanyabad|bohoma sthuthi|siyabonga|manuia le aso|selamat memandu|heal up good|take 'er easy|diolch|grazzi|grazie|gracias|merci|danke|obrigado|obrigada|dank je|dankie|tack|takk|kiitos|dziękuję|spasibo|asante|shukran|shukriya|dhanyavaad|dhanyavad|dhanyawad|terima kasih|salamat|arigato|xie xie|do jeh|kamsahamnida|medaase|nagode|ngiyabonga|enkosi|toda|teşekkürler|efharisto|mahalo|nga mihi|walk good|allah hafiz|khuda hafiz|fi amanillah|pob lwc|hwyl fawr|slán|slan abhaile|buon rientro|buon viaggio|bon voyage|buen viaje|gute reise|bonne journée|buona giornata]",
     'have a ~ [day|evening|afternoon|morning|weekend|night|one|week|rest|trip|flight|holiday|holidays|wedding|time|birthday|christmas|journey|stay|meal|game|match|break|visit]',
     // Any good wish: "have a good crossing", "have a lekker weekend", "hope the rest of your trip goes smoothly".
     'have a [good|great|nice|lovely|wonderful|safe|pleasant|brilliant|fantastic|super|ripper|lekker|blessed|grand] *',
     'hope [the rest of]? ~ [goes|go|went|is|are|gets|get|feel|feels] ~ [well|better|smoothly|soon|great|okay|ok|fine]',
-    'safe [travels|trip|journey|flight|drive|crossing|home]',
+    'safe [travels|trip|journey|flight|drive|driving|crossing|home|travelling|traveling]',
     // Wishes for what the customer does next: "drive carefully", "stay warm", "feel better soon", "happy moving!",
     // "hope you catch them next time".
     '[drive|travel|fly|ride|get home] [safe|safely|carefully]',
     'have [the|a] [best|greatest|loveliest|nicest|most] *',
     'take [good|great|real] care',
     // Farewells that are thanks or a wish in their own words: "go well", "talk soon", "kia kaha", "hamba kahle".
-    '[go well|talk soon|speak soon|chat soon|catch you later|see you soon|best of luck|fair winds|hamba kahle|kia kaha|go raibh maith agat|sharp sharp|ka kite|haere ra|sláinte|slainte|ta ra|tara]',
+    '[go well|talk soon|speak soon|chat soon|catch you later|see you soon|best of luck|fair winds|hamba kahle|kia kaha|go raibh maith agat|sharp sharp|ka kite|haere ra|sláinte|slainte]',
     '[stay|keep] [warm|safe|dry|cool|well|healthy|cosy|cozy]',
     '[feel|get] better [soon]?',
     '^ happy *',
     "hope [you|you're|you all|your|she|he|they|everything|it all|the] *",
+    'hope * [has|have|enjoys|enjoy|gets|feels|is]',
     "[take care|take it easy|sleep well|stay blessed|be blessed|mind yourself|mind yourselves|mind how you go|look after yourself|look after yourselves|all the best|best wishes|good luck|stay safe|be well|congratulations|congrats|enjoy|happy holidays|merry christmas|pleasure speaking|pleasure talking|nice speaking|nice talking|lovely speaking|great speaking|lovely talking|you're welcome|you are welcome|my pleasure|glad I could help|glad to help|happy to help|have a good one|have a nice one|keep well|god bless]",
   ],
 };
@@ -582,6 +606,11 @@ const condescension: Signal = {
     '[literally|clearly|obviously] [says|said|printed|written|stated|explained|states|tells|labelled|labeled|marked]',
     "you [clearly|obviously|evidently|apparently] [didn't|did not|don't|do not|haven't|have not|never|can't|cannot] [read|listen|understand|look|check|pay attention|follow]",
     "[it's|it is|its|that's|that is] [really|honestly|seriously|just]? not [that|so|very|exactly] [hard|difficult|complicated|complex]",
+    // "It ain't hard to hear a truck horn", "people should read before signing, it's not complicated", "Not that hard."
+    "[ain't|aint|isn't|is not|it's not|its not|it is not] [that|so|very|exactly|really]? [hard|difficult|complicated] [to|is it]",
+    "[read|signing|sign] ~ [it's not|its not|it is not|it isn't|isn't] [that|so]? [complicated|hard|difficult]",
+    '^ not [that|so] [hard|difficult|complicated]',
+    '[next time|in future] [maybe|perhaps] [look|read|check|listen|think|try|have a look|pay attention]',
     '[this|that|it] is [very|really|pretty|super|just]? [basic|obvious|common sense|simple stuff]',
     'read the [label|instructions|box|manual|email|website|screen|terms|faq|sign|message|notes] [before|first|properly|next time|carefully]',
     "[or maybe not|if you bothered|if you had bothered|if you'd bothered|try reading|try listening|what did you expect|what do you expect|what were you expecting]",
@@ -604,7 +633,12 @@ const abuse: Signal = {
       kind: 'phrases',
       speakers: [...agent],
       phrases: [
-        '[idiot|idiots|moron|morons|imbecile|imbeciles|muppet|muppets|numpty|numpties|plonker|plonkers|twit|twits|dimwit|dimwits|halfwit|cretin|cretins|clowns|useless lot|bunch of clowns]',
+        '[idiot|idiots|moron|morons|imbecile|imbeciles|muppet|muppets|numpty|numpties|plonker|plonkers|twit|twits|dimwit|dimwits|halfwit|cretin|cretins|clowns|useless lot|bunch of clowns|div|divs|couillon|couillons|eejit|eejits|gobshite|pillock|pillocks|wally|wallies|nitwit|nitwits|dunce|dolt|numbskull|bozo|bozos|dope|dopes]',
+        // People run down by what they cannot do or have not got: "these guys can't read a map", "not one brain between them".
+        "[can't|cannot|can not|couldn't|could not] [read|count|spell|follow] [a|the|simple|basic|to]?",
+        '[brain|brains|brain cell|brain cells|clue] between them',
+        '[useless|hopeless|incompetent|clueless|brainless|lazy|thick] [driver|drivers|guy|guys|lot|bunch|people|staff|courier|couriers|div|team|engineer|engineers|technician|technicians|lads|crew|company|council|interpreter|interpreters|contractor|contractors|fitter|fitters|agent|agents|idiot|muppet]',
+        '[guys|lot|people|staff|drivers|couriers|crew|team|council|lads|mob|municipality|contractors|fitters] [are|were|is|was] [so|completely|totally|absolutely|just|really|bloody|pretty|utterly]? [useless|hopeless|incompetent|clueless|a joke|a shambles]',
         // Running down third parties: "those installers are useless".
         "[they're|they are|they were|they've been|those * are|these * are|those * were|that lot are|that lot were] [so|completely|totally|absolutely|just|really|bloody|pretty|utterly]? [useless|hopeless|incompetent|clueless|pathetic|careless|lazy|a joke|a shambles|like children|like kids]",
         // Sarcastic praise: "great job losing it", "our warehouse did a great job again".
