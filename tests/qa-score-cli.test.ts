@@ -183,6 +183,20 @@ describe('npm run qa-score', () => {
         no_profanity: 0.87,
       },
     },
+    {
+      file: 'holdout9',
+      unseen: 'greeting 0.89, recording 0.97, identity 0.59, empathy 0.85, hold 0.91, resolution 0.66, closing 0.91, profanity 0.90',
+      floors: {
+        greeting: 0.88,
+        recording_disclosure: 0.96,
+        identity_verified: 0.58,
+        empathy: 0.84,
+        hold_permission: 0.91,
+        resolution_confirmed: 0.66,
+        closing: 0.9,
+        no_profanity: 0.9,
+      },
+    },
   ];
   it.each(blind)('agrees with people on $file (100, written blind; unseen: $unseen)', ({ file, floors }) => {
     const kappa = scoreFiles([file]);
