@@ -122,13 +122,13 @@ const places =
 
 /** National identity and tax numbers, treated like a national insurance number. */
 const nationalIdNames =
-  '[id number|id card|id card number|identity card|identity card number|business number|company number|vat number|abn|ein|identity number|national id|national id number|national identity number|national insurance number|tax number|tax id|tax file number|tin|trn|sin|pps|pps number|ssn|social insurance number|aadhaar|aadhaar number|pan|pan number|nric|fin number|hkid|hkid number|cnic|cnic number|nin|nin number|ghana card|ghana card number|emirates id|civil id|iqama|mykad|ic number|pesel|bsn|cpf|curp|dni|nie|nif|codice fiscale|personnummer|cpr number|voter id|voter card|nid|nid number|nic|nic number|omang|omang number|national registration number|citizenship number|citizenship certificate|citizenship certificate number|national identity card|passport number|citizen card|resident card|residence card|residence permit number]';
+  "[id number|id card|id card number|identity card|identity card number|business number|company number|vat number|abn|ein|identity number|national id|national id number|national identity number|national insurance number|tax number|tax id|tax file number|tin|trn|sin|pps|pps number|ssn|social insurance number|aadhaar|aadhaar number|pan|pan number|nric|fin number|hkid|hkid number|cnic|cnic number|nin|nin number|ghana card|ghana card number|emirates id|civil id|iqama|mykad|ic number|pesel|bsn|cpf|curp|dni|nie|nif|codice fiscale|personnummer|cpr number|voter id|voter card|bvn|bvn number|driver's licence number|driver's license number|driving licence number|driver licence number|driver license number|nid|nid number|nic|nic number|omang|omang number|national registration number|citizenship number|citizenship certificate|citizenship certificate number|national identity card|passport number|citizen card|resident card|residence card|residence permit number]";
 /** One asked for: after "your" or "the" (a member ID is a lookup key), or someone else's ("the policyholder's ID number"). */
 const nationalIds = [`[your|the|an|their|his|her] [own]? ${nationalIdNames}`, `and ${nationalIdNames}`, ...askingFor(`-'s ${nationalIdNames}`)];
 
 /** Numbers that find a record but prove nothing about who is calling. */
 const lookupKeys =
-  '[[account|order|booking|pawn ticket|pawn|kit|farmer card|bill|instruction|stand|matter|transponder|ski pass|pass|hire|donor|learner|loan|smartcard|smart card|passenger|pupil|tenancy|warranty|installation|pcn|notice|citation|violation|penalty|berth|plot|pitch|locker|pallet|consignment|shipment|waybill|container|parcel|package|policy|claim|reference|tracking|case|ticket|member|membership|customer|client|job|job sheet|work order|repair|service|file|confirmation|reservation|invoice|player|user|meter|serial|registration|student|enrolment|enrollment|patient|hospital|supporter|permit|licence|license|application|contract|subscriber|loyalty|rewards|workspace|company|business|employer|rental|agreement|rental agreement|vehicle|unit|flat|apartment|property|device|imei|sim] [number|no|id|reference|ref|code]|unit|mprn|[name|surname|last name|full name|first name|company name|business name] on the [account|booking|reservation|order|policy|ticket|file|contract|agreement]|[vehicle|car|van]? [registration|reg|rego|number plate|licence plate|license plate|plate]|bill of lading]';
+  '[[account|order|booking|pnr|record locator|pawn ticket|pawn|kit|farmer card|bill|instruction|stand|matter|transponder|ski pass|pass|hire|donor|learner|loan|smartcard|smart card|passenger|pupil|tenancy|warranty|installation|pcn|notice|citation|violation|penalty|berth|plot|pitch|locker|pallet|consignment|shipment|waybill|container|parcel|package|policy|claim|reference|tracking|case|ticket|member|membership|customer|client|job|job sheet|work order|repair|service|file|confirmation|reservation|invoice|player|user|meter|serial|registration|student|enrolment|enrollment|patient|hospital|supporter|permit|licence|license|application|contract|subscriber|loyalty|rewards|workspace|company|business|employer|rental|agreement|rental agreement|vehicle|unit|flat|apartment|property|device|imei|sim] [number|no|id|reference|ref|code]|unit|mprn|[name|surname|last name|full name|first name|company name|business name] on the [account|booking|reservation|order|policy|ticket|file|contract|agreement]|[vehicle|car|van]? [registration|reg|rego|number plate|licence plate|license plate|plate]|bill of lading]';
 
 /**
  * The agent asking for something that verifies who the customer is. A lookup key alone — an account, order or
@@ -154,6 +154,8 @@ const secretRequest: Signal = {
     'for [security|data protection|verification|gdpr|privacy] [purposes|reasons]?',
     '[through|pass|clear|complete|do|run] [security|verification|data protection|the security|some security|a security|a few security|quick security]',
     "[i've|I have|we've|we have] [sent|texted|emailed] ~ [code|passcode|pin|one-time|verification]",
+    // A push prompt to approve in the company's app, counted like a one-time code.
+    '[approve|accept|confirm|tap approve on] [the|a|that]? [request|prompt|notification|push|verification request|login request] [in|on|from] [your|the|our] ~ app',
     "[I'll|I will|I'm going to|I am going to|let me|I'm just going to|I'll just|we'll|we will] [just]? [text|send|email] ~ [code|passcode|pin|one-time|verification]",
   ],
 };
@@ -235,6 +237,8 @@ const verifiedStatement: Signal = {
   phrases: [
     "[you're|you are|you've been|that's you|your account is|your details are|the details are|thanks|thank you|all] verified",
     '^ [thanks|thank you|great|perfect|lovely|ok|okay|right]? [that|it|that all|it all|all] matches',
+    // The company's own check, relied on: "I see your ID number was verified".
+    "[I see|I can see|I've got|it shows|it says|looks like] [your|the] ~ [was|were|has been|have been] [verified|authenticated|validated]",
     // "Thanks, that's you.", "that's matched", "that all lines up": said once the details check out against a record.
     "^ [thanks|thank you|great|perfect|lovely|ok|okay|right|brilliant|cheers]? *? [that's|that is|that has|that's all|that is all|that all|it all|they all] [you|matched|verified|all matched|all verified|lines up|line up|checks out|check out|in order|all in order]",
   ],
@@ -247,6 +251,7 @@ const companyVerified: Signal = {
   phrases: [
     "[you're|you are|you've been|you have been|you're now|you are now|identity has been|voice has been|caller] [successfully]? [verified|authenticated|validated]",
     "[you're|you are|you're now] [signed|logged] in",
+    "[you've|you have] been [identified|recognised|recognized]",
   ],
 };
 
@@ -274,6 +279,7 @@ const refusals = [
   "[I|i] [don't|do not|dont|can't|cannot|cant] [have|know|remember|recall|find|see|give]",
   '[no idea|not sure|no clue|rather not|prefer not|not telling]',
   '[why|what] do you need',
+  '[do you|why do you] [really|even|actually]? need [that|it|this|to know]',
   "[doesn't|does not|don't|do not|didn't|did not|isn't|is not] [match|matching|what I have|what we have|correct|right]",
   "[can't|cannot|couldn't|could not|unable to|not able to] [verify|confirm|match|find a match|validate]",
   "not [what I have|what we have|what I've got|what we've got|a match|matching|the same|right|correct]",
@@ -522,8 +528,11 @@ const resolutionCheck: Signal = {
     '[you|yuh|ya] [understand|follow] ?',
     // Any short question on whether it suits, works or helps: "Does that arrangement suit you and your daughter?",
     // "Will that keep things safe for the clinic?", "Is one hour alright with you?".
-    '^ [does|do|did|will|would|is|was] ~ [suit|suits|work|works|keep|okay|ok|alright|fine] ~ ?',
-    '[that|this] [work|works|suit|suits] [ya|yuh|yah|u] ?',
+    '^ [does|do|did|will|would|is|was] ~ [suit|suits|work|works|keep|okay|ok|alright|fine|grand|acceptable|enough|everything you need|look right|looking right|sound right|make sense|accept|accepts] ~ ?',
+    '^ [can|could] you [live with|see|work with] ~ ?',
+    "[anything|something] [about|in|on] ~ [you'd|you would|you want] [like]? [me]? to [go over|explain|clarify|run through|go through]",
+    '^ [are]? you in ?',
+    '[that|this] [work|works|suit|suits] [ya|yuh|yah|u|okay|ok|alright] [for you|with you]? ?',
     '[any|got any|have you got any|do you have any] [questions|question|queries] [about|on] [any of|all of]? [that|this|it]',
   ],
 };
