@@ -199,6 +199,20 @@ describe('npm run qa-score', () => {
         no_profanity: 0.9,
       },
     },
+    {
+      file: 'holdout10',
+      unseen: 'greeting 0.92, recording 0.94, identity 0.77, empathy 0.81, hold 0.96, resolution 0.55, closing 0.91, profanity 0.75',
+      floors: {
+        greeting: 0.91,
+        recording_disclosure: 0.93,
+        identity_verified: 0.76,
+        empathy: 0.81,
+        hold_permission: 0.96,
+        resolution_confirmed: 0.55,
+        closing: 0.9,
+        no_profanity: 0.74,
+      },
+    },
   ];
   it.each(blind)('agrees with people on $file (100, written blind; unseen: $unseen)', ({ file, floors }) => {
     const kappa = scoreFiles([file]);
