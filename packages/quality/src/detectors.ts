@@ -77,6 +77,8 @@ const mild = [
   'wtf',
   'fs',
   'stfu',
+  // "Sweet FA": sweet f*** all.
+  'sweet fa',
 ];
 const profanity = (() => {
   const data = new DataSet<{ originalWord: string }>().addAll(englishDataset).removePhrasesIf((p) => clinical.has(p.metadata?.originalWord ?? ''));

@@ -284,6 +284,10 @@ describe('the standard form', () => {
         ['agent', 'Yes, you can renew at ashbridge.gov.uk/permits. Does that answer your question?'],
       ]),
     ).toBe('yes');
+    // A short question on what was just done, however it is put; "how may I help you?" is no such question.
+    expect(resolution([['agent', "I've paused the direct debit until March. Does that ease your mind a bit?"]])).toBe('yes');
+    expect(resolution([['agent', "I've pushed the update to your box. Is it playing nicely now?"]])).toBe('yes');
+    expect(resolution([['agent', "I've paused the direct debit until March. Hopefully that's sorted it for you."]])).toBe('no');
   });
 
   it('needs the close with the offer of help or after it: thanks for waiting a turn before is not one', () => {

@@ -528,8 +528,14 @@ const resolutionCheck: Signal = {
     '[you|yuh|ya] [understand|follow] ?',
     // Any short question on whether it suits, works or helps: "Does that arrangement suit you and your daughter?",
     // "Will that keep things safe for the clinic?", "Is one hour alright with you?".
-    '^ [does|do|did|will|would|is|was] ~ [suit|suits|work|works|keep|okay|ok|alright|fine|grand|acceptable|enough|everything you need|look right|looking right|sound right|make sense|accept|accepts] ~ ?',
-    '^ [can|could] you [live with|see|work with] ~ ?',
+    '^ [does|do|did|will|would|is|was] ~ [suit|suits|work|works|keep|okay|ok|alright|fine|grand|acceptable|manageable|doable|workable|affordable|enough|everything you need|look right|looking right|sound right|make sense|accept|accepts] ~ ?',
+    '^ [can|could] you [live with|see|work with] ~ ~ ?',
+    // A question on what was just done, said short: "Does that ease your mind?", "Will that tide you over until then?",
+    // "Has it loaded?", "Is it playing nicely now?", "Is everything showing as it should?".
+    '^ [does|did|has|will] [that|this|that all|this all|it all] ~ ~ ?',
+    '^ [has|is|are] [it|that|everything|the *] [loaded|showing|working|playing|through|back|updated|gone through|come through|cleared] ~ ?',
+    '^ [that]? [sounds|seems] [fair|good|ok|okay|right|reasonable] ?',
+    '^ fair ?',
     "[anything|something] [about|in|on] ~ [you'd|you would|you want] [like]? [me]? to [go over|explain|clarify|run through|go through]",
     '^ [are]? you in ?',
     '[that|this] [work|works|suit|suits] [ya|yuh|yah|u|okay|ok|alright] [for you|with you]? ?',
@@ -625,6 +631,11 @@ const condescension: Signal = {
     "[or maybe not|if you bothered|if you had bothered|if you'd bothered|try reading|try listening|what did you expect|what do you expect|what were you expecting]",
     // Blaming the customer for not reading: "can you not read", "if you'd read page four…", "have a read of it next time".
     "[can you not|can't you|cant you|do you not|can you even] [read|listen|hear|see]",
+    // Blame for missing what was there: "not sure how you missed it", "the email you clearly skipped", "were you even listening?".
+    "[not sure|no idea|don't know|dunno|beats me] how you [missed|didn't see|didn't notice|overlooked|skipped]",
+    "you [clearly|obviously|evidently] [skipped|missed|ignored|overlooked|didn't read|did not read]",
+    '[were|are] you [even|actually] [listening|reading|paying attention]',
+    '[give|take|have] [that|it|this] a [look|read] [first|before] ~ [next time]?',
     "if [you'd|you had] [read|listened|looked|checked|paid attention|bothered]",
     '[have|take|give it] a [read|look] ~ [next time|first time|beforehand]',
     "[most people|everyone else|anyone else|anybody else] [would've|would have|wouldve|would] [just|simply|already]?",
@@ -642,10 +653,11 @@ const abuse: Signal = {
       kind: 'phrases',
       speakers: [...agent],
       phrases: [
-        '[idiot|idiots|moron|morons|imbecile|imbeciles|muppet|muppets|numpty|numpties|plonker|plonkers|twit|twits|dimwit|dimwits|halfwit|cretin|cretins|clowns|useless lot|bunch of clowns|div|divs|couillon|couillons|eejit|eejits|gobshite|pillock|pillocks|wally|wallies|nitwit|nitwits|dunce|dolt|numbskull|bozo|bozos|dope|dopes]',
+        '[idiot|idiots|moron|morons|imbecile|imbeciles|muppet|muppets|numpty|numpties|plonker|plonkers|twit|twits|dimwit|dimwits|halfwit|cretin|cretins|clowns|useless lot|bunch of clowns|div|divs|couillon|couillons|eejit|eejits|galah|galahs|drongo|drongos|gobshite|pillock|pillocks|wally|wallies|nitwit|nitwits|dunce|dolt|numbskull|bozo|bozos|dope|dopes]',
         // People run down by what they cannot do or have not got: "these guys can't read a map", "not one brain between them".
         "[can't|cannot|can not|couldn't|could not] [read|count|spell|follow] [a|the|simple|basic|to]?",
         '[brain|brains|brain cell|brain cells|clue] between them',
+        '[thick|daft|dumb] as [two short planks|a brick|a plank|mince|they come]',
         '[useless|hopeless|incompetent|clueless|brainless|lazy|thick] [driver|drivers|guy|guys|lot|bunch|people|staff|courier|couriers|div|team|engineer|engineers|technician|technicians|lads|crew|company|council|interpreter|interpreters|contractor|contractors|fitter|fitters|agent|agents|idiot|muppet]',
         '[guys|lot|people|staff|drivers|couriers|crew|team|council|lads|mob|municipality|contractors|fitters] [are|were|is|was] [so|completely|totally|absolutely|just|really|bloody|pretty|utterly]? [useless|hopeless|incompetent|clueless|a joke|a shambles]',
         // Running down third parties: "those installers are useless".
